@@ -1,0 +1,69 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import SqliteDatabase from 'better-sqlite3'
+import { Kysely, PostgresDialect, SqliteDialect, type Transaction } from 'kysely'
+import pg from 'pg'
+import type { DatabaseConfig } from '../config/config.js'
+import type { Database } from './schema.js'
+
+export type Db = Kysely<Database>
+/** A database handle or an open transaction: store functions accept either. */
+export type DbOrTx = Kysely<Database> | Transaction<Database>
+
+export interface DatabaseHandle extends AsyncDisposable {
+  db: Db
+  dialect: DatabaseConfig['kind']
+  close(): Promise<void>
+}
+
+// int8 (bigint) columns hold epoch milliseconds and counters, all far below 2^53.
+pg.types.setTypeParser(20, (value) => Number(value))
+
+/** Opens the configured database with the settings Backlot relies on (WAL, foreign keys, schema). */
+export async function openDatabase(config: DatabaseConfig): Promise<DatabaseHandle> {
+  const db = config.kind === 'sqlite' ? openSqlite(config.location) : await openPostgres(config)
+  let closed = false
+  const close = async () => {
+    if (closed) return
+    closed = true
+    await db.destroy()
+  }
+  return { db, dialect: config.kind, close, [Symbol.asyncDispose]: close }
+}
+
+function openSqlite(file: string): Db {
+  if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true })
+  const database = new SqliteDatabase(file)
+  database.pragma('journal_mode = WAL')
+  database.pragma('foreign_keys = ON')
+  // Several processes (workers, CLI) may share the file: wait for a lock instead of failing at once.
+  database.pragma('busy_timeout = 5000')
+  database.pragma('synchronous = NORMAL')
+  return new Kysely<Database>({ dialect: new SqliteDialect({ database }) })
+}
+
+async function openPostgres(config: DatabaseConfig): Promise<Db> {
+  const schema = config.schema
+  if (schema !== 'public') {
+    const setup = new pg.Client({ connectionString: config.location })
+    await setup.connect()
+    try {
+      await setup.query(`create schema if not exists "${schema}"`)
+    } finally {
+      await setup.end()
+    }
+  }
+  const pool = new pg.Pool({
+    connectionString: config.location,
+    max: 10,
+    // Every connection works inside the configured schema, so queries stay unqualified.
+    options: `-c search_path="${schema}"`,
+  })
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+}
+
+export function isUniqueViolation(error: unknown): boolean {
+  if (!(error instanceof Error)) return false
+  const code = (error as { code?: string }).code
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY'
+}

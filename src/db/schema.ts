@@ -1,0 +1,195 @@
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely'
+
+/**
+ * Table types shared by both dialects. Conventions that keep one schema for SQLite and PostgreSQL:
+ * ids are ULID text; times are epoch milliseconds (bigint, parsed to number); flags are 0/1
+ * integers; structured values are JSON text.
+ */
+export interface Database {
+  meta: MetaTable
+  account: AccountTable
+  session: SessionTable
+  api_token: ApiTokenTable
+  channel: ChannelTable
+  channel_member: ChannelMemberTable
+  channel_ban: ChannelBanTable
+  channel_invite: ChannelInviteTable
+  join_request: JoinRequestTable
+  audit_log: AuditLogTable
+  post: PostTable
+  post_revision: PostRevisionTable
+  channel_event: ChannelEventTable
+}
+
+export interface MetaTable {
+  key: string
+  value: string
+}
+
+export interface AccountTable {
+  id: string
+  /** Lower-case, unique; shown as @handle. */
+  handle: string
+  display_name: string
+  password_hash: string | null
+  email: string | null
+  is_admin: Generated<number>
+  created_at: number
+}
+
+export interface SessionTable {
+  /** SHA-256 of the cookie token, hex; the token itself is never stored. */
+  id: string
+  account_id: string
+  created_at: number
+  last_seen_at: number
+  expires_at: number
+}
+
+export type TokenScope = 'read' | 'post' | 'channel:admin'
+
+export interface ApiTokenTable {
+  id: string
+  account_id: string
+  name: string
+  token_hash: string
+  /** Space-separated TokenScope values. */
+  scopes: string
+  created_at: number
+  last_used_at: number | null
+  revoked_at: number | null
+}
+
+export type Visibility = 'public' | 'unlisted' | 'private'
+export type JoinPolicy = 'open' | 'invite' | 'request'
+
+export interface ChannelTable {
+  id: string
+  slug: string
+  title: string
+  description: string
+  visibility: Visibility
+  join_policy: JoinPolicy
+  /** JSON array of emoji, or null for the default set; '[]' turns reactions off. */
+  reaction_set: string | null
+  /** JSON object of production facts (kind, season, chapters…); null until described. */
+  production: string | null
+  /** Last sequence number handed out by the channel's event log. */
+  last_seq: Generated<number>
+  archived_at: number | null
+  created_at: number
+  updated_at: number
+}
+
+export type Role = 'owner' | 'admin' | 'creator' | 'moderator'
+export type NotifyLevel = 'all' | 'highlights' | 'none'
+
+export interface ChannelMemberTable {
+  channel_id: string
+  account_id: string
+  /** Staff role, or null for a fan. */
+  role: Role | null
+  muted: Generated<number>
+  notify_level: Generated<NotifyLevel>
+  joined_at: number
+}
+
+export interface ChannelBanTable {
+  channel_id: string
+  account_id: string
+  banned_by: string
+  reason: string
+  created_at: number
+}
+
+export interface ChannelInviteTable {
+  id: string
+  channel_id: string
+  token_hash: string
+  created_by: string
+  max_uses: number | null
+  uses: Generated<number>
+  expires_at: number | null
+  revoked_at: number | null
+  created_at: number
+}
+
+export type JoinRequestStatus = 'pending' | 'approved' | 'rejected'
+
+export interface JoinRequestTable {
+  channel_id: string
+  account_id: string
+  status: JoinRequestStatus
+  message: string
+  created_at: number
+  decided_by: string | null
+  decided_at: number | null
+}
+
+export interface AuditLogTable {
+  id: string
+  channel_id: string
+  actor_id: string
+  action: string
+  target_account_id: string | null
+  target_post_id: string | null
+  /** JSON object with the action's details (old and new role, reason…). */
+  details: string
+  created_at: number
+}
+
+export type PostKind = 'text' | 'album' | 'poll' | 'prompt'
+export type PostStatus = 'draft' | 'scheduled' | 'published' | 'deleted'
+
+export interface PostTable {
+  id: string
+  channel_id: string
+  author_id: string
+  kind: PostKind
+  text: string
+  status: PostStatus
+  publish_at: number | null
+  published_at: number | null
+  edited_at: number | null
+  deleted_at: number | null
+  pinned_at: number | null
+  spoiler: Generated<number>
+  spoiler_label: string | null
+  silent: Generated<number>
+  idempotency_key: string | null
+  /** JSON of the create request the idempotency key was first used with, to spot a reused key. */
+  idempotency_fingerprint: string | null
+  revision: Generated<number>
+  created_at: number
+  updated_at: number
+}
+
+export interface PostRevisionTable {
+  id: string
+  post_id: string
+  revision: number
+  editor_id: string
+  /** JSON snapshot of the editable fields before the edit. */
+  snapshot: string
+  created_at: number
+}
+
+export interface ChannelEventTable {
+  channel_id: string
+  seq: number
+  /** Stable id: clients, push and federation deduplicate on it (DESIGN rule 5). */
+  id: string
+  type: string
+  post_id: string | null
+  /** JSON of the event's public data. */
+  data: string
+  created_at: number
+}
+
+export type AccountRow = Selectable<AccountTable>
+export type ChannelRow = Selectable<ChannelTable>
+export type ChannelMemberRow = Selectable<ChannelMemberTable>
+export type PostRow = Selectable<PostTable>
+export type NewPostRow = Insertable<PostTable>
+export type PostUpdate = Updateable<PostTable>
+export type ChannelEventRow = Selectable<ChannelEventTable>

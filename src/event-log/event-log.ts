@@ -1,0 +1,143 @@
+import type { Bus } from '../bus/bus.js'
+import type { Db, DbOrTx } from '../db/database.js'
+import type { Metrics } from '../metrics.js'
+import type { Clock } from '../util/clock.js'
+import { newId } from '../util/ids.js'
+import { encodeEventFrame } from './frames.js'
+import { readEvents } from './store.js'
+
+/**
+ * The channel event log (DESIGN "Channel event log", rules 1–3). Every visible change appends an
+ * event in the same transaction as the change; the sequence comes from `channel.last_seq`, bumped
+ * by an UPDATE that locks the channel row (PostgreSQL) or runs under SQLite's single writer, so
+ * sequences have no gaps and no duplicates under concurrent writers. Events are published to the
+ * bus only after the transaction commits.
+ */
+export interface AppendInput {
+  channelId: string
+  channelSlug: string
+  type: string
+  postId?: string | null
+  data: unknown
+}
+
+export interface LoggedEvent {
+  channelId: string
+  channelSlug: string
+  seq: number
+  id: string
+  type: string
+  at: number
+  /** The client frame, encoded once; every subscriber on every node receives these same bytes. */
+  frame: string
+}
+
+export type Append = (input: AppendInput) => Promise<LoggedEvent>
+
+export function channelTopic(channelId: string): string {
+  return `channel:${channelId}`
+}
+
+/** Topic of access changes (ban, leave, role removal): every node ends the affected subscriptions. */
+export const accessTopic = 'access'
+
+export interface AccessChange {
+  channelId: string
+  accountId: string
+  reason: 'banned' | 'left' | 'removed' | 'channel-deleted'
+}
+
+export interface EventLogDeps {
+  db: Db
+  bus: Bus
+  clock: Clock
+  epoch: string
+  metrics: Metrics
+}
+
+export function createEventLog({ db, bus, clock, epoch, metrics }: EventLogDeps) {
+  async function append(tx: DbOrTx, input: AppendInput): Promise<LoggedEvent> {
+    const { last_seq: seq } = await tx
+      .updateTable('channel')
+      .set((eb) => ({ last_seq: eb('last_seq', '+', 1) }))
+      .where('id', '=', input.channelId)
+      .returning('last_seq')
+      .executeTakeFirstOrThrow()
+    const id = newId()
+    const at = clock.now()
+    const data = JSON.stringify(input.data ?? {})
+    await tx
+      .insertInto('channel_event')
+      .values({
+        channel_id: input.channelId,
+        seq,
+        id,
+        type: input.type,
+        post_id: input.postId ?? null,
+        data,
+        created_at: at,
+      })
+      .execute()
+    const frame = encodeEventFrame({ channel: input.channelSlug, epoch, seq, id, type: input.type, at, data })
+    return {
+      channelId: input.channelId,
+      channelSlug: input.channelSlug,
+      seq,
+      id,
+      type: input.type,
+      at,
+      frame,
+    }
+  }
+
+  /** Publishes committed events, in order. Never call with events of an uncommitted transaction. */
+  async function publish(events: LoggedEvent[]): Promise<void> {
+    for (const event of events) {
+      metrics.eventsPublished.inc({ type: event.type })
+      await bus.publish(channelTopic(event.channelId), `${event.seq} ${event.at} ${event.frame}`)
+    }
+  }
+
+  /**
+   * Runs `work` in a transaction with an `append` bound to it, then publishes what it appended once
+   * the transaction has committed (DESIGN rule 3).
+   */
+  async function transact<T>(work: (tx: DbOrTx, append: Append) => Promise<T>): Promise<T> {
+    const events: LoggedEvent[] = []
+    const result = await db.transaction().execute((tx) =>
+      work(tx, async (input) => {
+        const event = await append(tx, input)
+        events.push(event)
+        return event
+      }),
+    )
+    await publish(events)
+    return result
+  }
+
+  async function publishAccessChange(change: AccessChange): Promise<void> {
+    await bus.publish(accessTopic, JSON.stringify(change))
+  }
+
+  return {
+    epoch,
+    append,
+    publish,
+    transact,
+    publishAccessChange,
+    /** Events of a channel after `afterSeq`, oldest first, at most `limit`. */
+    read: (channelId: string, afterSeq: number, limit: number) =>
+      readEvents(db, channelId, afterSeq, limit, epoch),
+  }
+}
+
+export type EventLog = ReturnType<typeof createEventLog>
+
+export async function readStreamEpoch(db: Db): Promise<string> {
+  const row = await db
+    .selectFrom('meta')
+    .select('value')
+    .where('key', '=', 'stream_epoch')
+    .executeTakeFirstOrThrow()
+  return row.value
+}

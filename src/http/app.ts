@@ -1,0 +1,106 @@
+import fastifyCookie from '@fastify/cookie'
+import fastifySwagger from '@fastify/swagger'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import fastifyWebsocket from '@fastify/websocket'
+import Ajv from 'ajv'
+import addFormats from 'ajv-formats'
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type RawReplyDefaultExpression,
+  type RawRequestDefaultExpression,
+  type RawServerDefault,
+} from 'fastify'
+import type { AppContext } from '../context.js'
+import { registerAuth } from './auth.js'
+import { registerErrorHandler } from './error-handler.js'
+import { registerRoutes } from './routes.js'
+
+export type App = FastifyInstance<
+  RawServerDefault,
+  RawRequestDefaultExpression,
+  RawReplyDefaultExpression,
+  FastifyBaseLogger,
+  TypeBoxTypeProvider
+>
+
+/**
+ * Builds the HTTP application: validation, problem+json errors, authentication, OpenAPI and every
+ * area's routes. Listening and shutdown are the server's business (`server.ts`).
+ */
+export async function buildApp(ctx: AppContext): Promise<App> {
+  const app = Fastify({
+    loggerInstance: ctx.logger as FastifyBaseLogger,
+    bodyLimit: ctx.config.bodyLimitBytes,
+    // Fastify accepts a hop count at run time; its types only list the other forms.
+    trustProxy: ctx.config.trustProxy as boolean,
+    return503OnClosing: true,
+    forceCloseConnections: false,
+  }).withTypeProvider<TypeBoxTypeProvider>()
+
+  setValidators(app)
+  registerErrorHandler(app)
+  await app.register(fastifyCookie)
+  await app.register(fastifyWebsocket, {
+    options: { maxPayload: 64 * 1024, perMessageDeflate: false },
+  })
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Backlot API',
+        version: '1',
+        description: 'Broadcast channels for behind-the-scenes updates.',
+      },
+      servers: [{ url: ctx.config.publicUrl.origin }],
+      components: {
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: 'backlot_session' },
+          token: { type: 'http', scheme: 'bearer' },
+        },
+      },
+    },
+  })
+  registerAuth(app, ctx)
+  app.addHook('onResponse', async (req, reply) => {
+    ctx.metrics.httpRequests.inc({
+      method: req.method,
+      route: req.routeOptions.url ?? 'unknown',
+      status: `${Math.floor(reply.statusCode / 100)}xx`,
+    })
+  })
+  registerRoutes(app, ctx)
+  app.get('/api/v1/openapi.json', { schema: { hide: true }, config: { auth: 'none' } }, async () =>
+    app.swagger(),
+  )
+  return app
+}
+
+/**
+ * Bodies are validated strictly: no type coercion, unknown fields refused (additionalProperties:
+ * false in every body schema), nothing silently removed. Query strings and path parameters are
+ * text on the wire, so they are coerced to the declared types.
+ */
+function setValidators(app: App): void {
+  const strict = addFormats.default(
+    new Ajv.default({
+      allErrors: true,
+      coerceTypes: false,
+      removeAdditional: false,
+      useDefaults: true,
+      strict: false,
+    }),
+  )
+  const coercing = addFormats.default(
+    new Ajv.default({
+      allErrors: true,
+      coerceTypes: 'array',
+      removeAdditional: false,
+      useDefaults: true,
+      strict: false,
+    }),
+  )
+  app.setValidatorCompiler(({ schema, httpPart }) =>
+    httpPart === 'body' ? strict.compile(schema) : coercing.compile(schema),
+  )
+}

@@ -1,0 +1,90 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { DomainError } from '../errors.js'
+import { buildProblem, type FieldError, type Problem, type ProblemCode } from './problems.js'
+
+/**
+ * The one edge where errors become RFC 9457 problem+json. Expected 4xx are logged at debug; a 500
+ * is logged in full but the response says only "internal" — no stack traces or SQL leave the server.
+ */
+export function registerErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, req, reply) => {
+    const problem = toProblem(error)
+    if (problem.status >= 500) req.log.error({ err: error }, 'request failed')
+    else req.log.debug({ code: problem.code, detail: problem.detail }, 'request refused')
+    return sendProblem(reply, { ...problem, instance: req.url.split('?')[0] })
+  })
+  app.setNotFoundHandler((req, reply) =>
+    sendProblem(
+      reply,
+      buildProblem('route-not-found', `No endpoint ${req.method} ${req.url.split('?')[0]}.`),
+    ),
+  )
+}
+
+export function sendProblem(reply: FastifyReply, problem: Problem): FastifyReply {
+  if (problem.code === 'rate-limited' || problem.code === 'login-throttled') {
+    const retryAfter = problem.retryAfterSeconds
+    if (typeof retryAfter === 'number') reply.header('retry-after', String(retryAfter))
+  }
+  return reply.code(problem.status).type('application/problem+json').send(problem)
+}
+
+function toProblem(error: FastifyError): Problem {
+  if (error instanceof DomainError) return buildProblem(error.code, error.detail, error.extra)
+  if (error.validation) {
+    const part = error.validationContext ?? 'body'
+    const errors: FieldError[] = error.validation.map((v) => fieldError(part, v))
+    const summary = errors.map((e) => `${e.field || part}: ${e.message}`).join('; ')
+    return buildProblem('validation', `Invalid ${part}: ${summary}.`, { errors })
+  }
+  const mapped = fastifyCodes[error.code]
+  if (mapped) return buildProblem(mapped.code, mapped.detail(error))
+  if (error instanceof SyntaxError || (error.statusCode === 400 && /JSON/i.test(error.message))) {
+    return buildProblem('malformed-json', 'The request body is not valid JSON.')
+  }
+  if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
+    return buildProblem('bad-request', error.message)
+  }
+  return buildProblem('internal', 'Something went wrong on the server; it has been logged.')
+}
+
+const fastifyCodes: Record<string, { code: ProblemCode; detail: (e: FastifyError) => string }> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: {
+    code: 'body-too-large',
+    detail: () => 'The request body is larger than allowed.',
+  },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: {
+    code: 'unsupported-media-type',
+    detail: () => 'Send JSON with Content-Type: application/json.',
+  },
+  FST_ERR_CTP_EMPTY_JSON_BODY: { code: 'malformed-json', detail: () => 'The JSON body is empty.' },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: {
+    code: 'bad-request',
+    detail: () => 'Content-Length does not match the body.',
+  },
+  FST_ERR_CTP_INVALID_JSON_BODY: {
+    code: 'malformed-json',
+    detail: () => 'The request body is not valid JSON.',
+  },
+}
+
+interface AjvError {
+  instancePath: string
+  keyword: string
+  message?: string
+  params: Record<string, unknown>
+}
+
+function fieldError(part: string, v: AjvError): FieldError {
+  if (v.keyword === 'additionalProperties') {
+    const name = String(v.params.additionalProperty)
+    return { in: part, field: `${v.instancePath}/${name}`, message: `unknown field "${name}"` }
+  }
+  if (v.keyword === 'required') {
+    const name = String(v.params.missingProperty)
+    return { in: part, field: `${v.instancePath}/${name}`, message: 'is required' }
+  }
+  return { in: part, field: v.instancePath, message: v.message ?? v.keyword }
+}
+
+export type { FastifyRequest }

@@ -1,0 +1,97 @@
+/**
+ * The one catalog of RFC 9457 problem types. `type` URIs are stable: clients may switch on them.
+ * docs/problems.md is generated from this table (`backlot problems-doc`).
+ */
+export interface ProblemSpec {
+  status: number
+  title: string
+}
+
+export const problemCatalog = {
+  // request shape
+  validation: { status: 422, title: 'The request has invalid fields' },
+  'malformed-json': { status: 400, title: 'The request body is not valid JSON' },
+  'body-too-large': { status: 413, title: 'The request body is too large' },
+  'unsupported-media-type': { status: 415, title: 'The request body has an unsupported content type' },
+  'bad-request': { status: 400, title: 'The request cannot be understood' },
+  'route-not-found': { status: 404, title: 'No such endpoint' },
+  'method-not-allowed': { status: 405, title: 'Method not allowed' },
+  // authentication
+  unauthenticated: { status: 401, title: 'Authentication required' },
+  'invalid-credentials': { status: 401, title: 'Wrong handle or password' },
+  'login-throttled': { status: 429, title: 'Too many failed logins' },
+  'rate-limited': { status: 429, title: 'Too many requests' },
+  'insufficient-scope': { status: 403, title: 'The API token lacks the scope this needs' },
+  'csrf-rejected': { status: 403, title: 'Cross-site request refused' },
+  'registration-closed': { status: 403, title: 'Registration is closed on this server' },
+  'not-server-admin': { status: 403, title: 'Only server administrators can do this' },
+  // accounts
+  'handle-taken': { status: 409, title: 'That handle is already taken' },
+  'account-not-found': { status: 404, title: 'No such account' },
+  'token-not-found': { status: 404, title: 'No such API token' },
+  // channels
+  'channel-not-found': { status: 404, title: 'No such channel' },
+  'slug-taken': { status: 409, title: 'That channel address is already taken' },
+  'channel-archived': { status: 409, title: 'The channel is archived' },
+  'not-allowed': { status: 403, title: 'Your role in this channel does not allow this' },
+  'not-a-member': { status: 403, title: 'Only members of this channel can do this' },
+  'already-member': { status: 409, title: 'Already a member of this channel' },
+  banned: { status: 403, title: 'You are banned from this channel' },
+  'invite-required': { status: 403, title: 'This channel needs an invite link to join' },
+  'invite-invalid': { status: 403, title: 'The invite link is invalid, expired or used up' },
+  'join-request-not-found': { status: 404, title: 'No pending join request' },
+  'role-conflict': { status: 409, title: 'That role change is not possible' },
+  'owner-cannot-leave': { status: 409, title: 'The owner cannot leave; transfer ownership first' },
+  // posts
+  'post-not-found': { status: 404, title: 'No such post' },
+  'idempotency-key-reused': { status: 422, title: 'The Idempotency-Key was used for a different request' },
+  // server
+  internal: { status: 500, title: 'Internal server error' },
+  unavailable: { status: 503, title: 'The server is shutting down or not ready' },
+} as const satisfies Record<string, ProblemSpec>
+
+export type ProblemCode = keyof typeof problemCatalog
+
+/** Stable URI of a problem type; the fragment is the anchor in docs/problems.md. */
+export function problemType(code: ProblemCode): string {
+  return `https://backlot.dev/problems#${code}`
+}
+
+export interface FieldError {
+  /** Where the bad value is: body, query, params or headers. */
+  in: string
+  /** JSON pointer of the field within that part, e.g. /title. */
+  field: string
+  message: string
+}
+
+export interface Problem {
+  type: string
+  title: string
+  status: number
+  detail: string
+  code: ProblemCode
+  instance?: string
+  errors?: FieldError[]
+  [extra: string]: unknown
+}
+
+export function buildProblem(
+  code: ProblemCode,
+  detail: string,
+  extra: Record<string, unknown> = {},
+): Problem {
+  const spec: ProblemSpec = problemCatalog[code]
+  return { type: problemType(code), title: spec.title, status: spec.status, detail, code, ...extra }
+}
+
+export function problemsDocTable(): string {
+  const rows = Object.entries(problemCatalog).map(
+    ([code, spec]) => `| <a id="${code}"></a>\`${code}\` | ${spec.status} | ${spec.title} |`,
+  )
+  return [
+    '| Code (`type` = https://backlot.dev/problems#code) | Status | Title |',
+    '| --- | --- | --- |',
+    ...rows,
+  ].join('\n')
+}

@@ -1,0 +1,16 @@
+import { accountRoutes } from '../accounts/routes.js'
+import { channelRoutes } from '../channels/routes.js'
+import type { AppContext } from '../context.js'
+import { streamRoutes } from '../delivery/routes.js'
+import { opsRoutes } from '../ops/routes.js'
+import { postRoutes } from '../posts/routes.js'
+import type { App } from './app.js'
+
+/** Every area's routes, mounted in one place so the whole API can be read from here. */
+export function registerRoutes(app: App, ctx: AppContext): void {
+  opsRoutes(app, ctx)
+  accountRoutes(app, ctx)
+  channelRoutes(app, ctx)
+  postRoutes(app, ctx)
+  streamRoutes(app, ctx)
+}

@@ -1,0 +1,69 @@
+import { parseArgs } from 'node:util'
+import { runMigrate } from './cli/migrate.js'
+import { runServe } from './cli/serve.js'
+import { runUser } from './cli/users.js'
+import { ConfigError, configDocTable } from './config/config.js'
+import { problemsDocTable } from './http/problems.js'
+
+const usage = `Usage: backlot <command> [options]
+
+Commands:
+  serve                         start the server (migrates first)
+  migrate                       apply pending database migrations and exit
+  user create --handle H [--admin] [--display-name N] [--password P]
+                                create an account (prints a generated password if none is given)
+  config-doc                    print the configuration table (docs/config.md)
+  problems-doc                  print the problem-type table (docs/problems.md)
+
+Configuration comes from environment variables; see docs/config.md.`
+
+/** The CLI entry, and the only place that sets the process exit code. */
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv
+  switch (command) {
+    case 'serve':
+      return runServe(rest)
+    case 'migrate':
+      return runMigrate()
+    case 'user':
+      return runUser(rest)
+    case 'config-doc':
+      console.log(configDocTable())
+      return 0
+    case 'problems-doc':
+      console.log(problemsDocTable())
+      return 0
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      console.log(usage)
+      return command === undefined ? 1 : 0
+    default:
+      console.error(`backlot: unknown command "${command}". Run "backlot help".`)
+      return 1
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code !== 0) process.exitCode = code
+  },
+  (error: unknown) => {
+    // One plain line for every start-up failure: a bad variable, an unreachable database, a taken port.
+    const message =
+      error instanceof ConfigError ? `invalid configuration: ${error.message}` : errorLine(error)
+    console.error(`backlot: ${message}`)
+    process.exitCode = 1
+  },
+)
+
+function errorLine(error: unknown): string {
+  if (error instanceof Error) {
+    const code = (error as { code?: string }).code
+    return code ? `${error.message} (${code})` : error.message
+  }
+  return String(error)
+}
+
+export { parseArgs }
