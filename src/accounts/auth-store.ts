@@ -16,7 +16,12 @@ export async function findSessionAccount(
     .select(['session.expires_at', 'session.last_seen_at'])
     .where('session.id', '=', sessionId)
     .executeTakeFirst()
-  if (!row || row.expires_at <= now) return null
+  if (!row) return null
+  if (row.expires_at <= now) {
+    // Expired: the cookie is treated as absent, and the row is of no further use.
+    await db.deleteFrom('session').where('id', '=', sessionId).execute()
+    return null
+  }
   const { expires_at: _e, last_seen_at, ...account } = row
   return { account, sessionId, lastSeenAt: last_seen_at }
 }
@@ -32,15 +37,35 @@ export async function touchSession(db: DbOrTx, sessionId: string, now: number, t
 export async function findTokenAccount(
   db: DbOrTx,
   token: string,
-): Promise<{ account: AccountRow; tokenId: string; scopes: TokenScope[] } | null> {
+): Promise<{
+  account: AccountRow
+  tokenId: string
+  scopes: TokenScope[]
+  lastUsedAt: number | null
+} | null> {
   const row = await db
     .selectFrom('api_token')
     .innerJoin('account', 'account.id', 'api_token.account_id')
     .selectAll('account')
-    .select(['api_token.id as token_id', 'api_token.scopes', 'api_token.revoked_at'])
+    .select([
+      'api_token.id as token_id',
+      'api_token.scopes',
+      'api_token.revoked_at',
+      'api_token.last_used_at as token_last_used_at',
+    ])
     .where('api_token.token_hash', '=', hashSecret(token))
     .executeTakeFirst()
   if (!row || row.revoked_at !== null) return null
-  const { token_id, scopes, revoked_at: _r, ...account } = row
-  return { account, tokenId: token_id, scopes: scopes.split(' ').filter(Boolean) as TokenScope[] }
+  const { token_id, scopes, revoked_at: _r, token_last_used_at, ...account } = row
+  return {
+    account,
+    tokenId: token_id,
+    scopes: scopes.split(' ').filter(Boolean) as TokenScope[],
+    lastUsedAt: token_last_used_at,
+  }
+}
+
+/** Records token use; callers throttle it (once a minute is plenty for "last used" in a list). */
+export async function touchToken(db: DbOrTx, tokenId: string, now: number): Promise<void> {
+  await db.updateTable('api_token').set({ last_used_at: now }).where('id', '=', tokenId).execute()
 }

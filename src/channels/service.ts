@@ -1,7 +1,31 @@
-// STUB — replaced by the channels area implementation.
-import type { Db } from '../db/database.js'
+import type { Updateable } from 'kysely'
+import { type Db, isUniqueViolation } from '../db/database.js'
+import type { ChannelTable } from '../db/schema.js'
+import { fail } from '../errors.js'
 import type { EventLog } from '../event-log/event-log.js'
 import type { Clock } from '../util/clock.js'
+import { newId } from '../util/ids.js'
+import { loadChannelAccess, requirePermission } from './access.js'
+import { listAuditEntries, recordAudit } from './audit.js'
+import { createBanService } from './bans.js'
+import { decodeCursor, toPage } from './cursor.js'
+import { createInviteService } from './invites.js'
+import { createJoinRequestService } from './join-requests.js'
+import { insertMember, memberAccountIds } from './member-store.js'
+import { createMembershipService } from './members.js'
+import { createRoleService } from './role-changes.js'
+import { checkReactionSet, cleanTitle, normaliseSlug, viewFor } from './rules.js'
+import type { CreateChannelInput, UpdateChannelInput } from './schemas.js'
+import {
+  countMembers,
+  deleteChannel,
+  findChannelBySlug,
+  insertChannel,
+  listMemberChannels,
+  listPublicChannels,
+  updateChannel,
+} from './store.js'
+import { toAuditEntryView, toChannelListItem, toPublicChannelView } from './views.js'
 
 export interface ChannelServiceDeps {
   db: Db
@@ -9,7 +33,194 @@ export interface ChannelServiceDeps {
   eventLog: EventLog
 }
 
-export function createChannelService(_deps: ChannelServiceDeps) {
-  return {}
+export interface PageRequest {
+  cursor?: string
+  limit?: number
 }
+
+/**
+ * Channels, their settings, roles and membership. Every method authorises through access.ts, runs
+ * its writes in one transaction with the matching audit entry and channel event, and publishes
+ * events and access changes only after commit.
+ */
+export function createChannelService(deps: ChannelServiceDeps) {
+  const { db, clock, eventLog } = deps
+
+  /**
+   * Creates a channel owned by `actorId`. The slug is lower-cased and unique (409 slug-taken, also
+   * when two creators race for it).
+   */
+  async function create(actorId: string, input: CreateChannelInput) {
+    const slug = normaliseSlug(input.slug)
+    const title = cleanTitle(input.title)
+    if (await findChannelBySlug(db, slug)) fail('slug-taken', `The address "${slug}" is taken.`)
+    const now = clock.now()
+    const id = newId()
+    try {
+      await db.transaction().execute(async (tx) => {
+        await insertChannel(tx, {
+          id,
+          slug,
+          title,
+          description: input.description ?? '',
+          visibility: input.visibility ?? 'public',
+          join_policy: input.joinPolicy ?? 'open',
+          reaction_set: null,
+          production: null,
+          archived_at: null,
+          created_at: now,
+          updated_at: now,
+        })
+        await insertMember(tx, { channelId: id, accountId: actorId, role: 'owner', at: now })
+        await recordAudit(tx, {
+          channelId: id,
+          actorId,
+          action: 'channel.created',
+          details: { slug },
+          at: now,
+        })
+      })
+    } catch (error) {
+      if (isUniqueViolation(error)) fail('slug-taken', `The address "${slug}" is taken.`)
+      throw error
+    }
+    return get(slug, actorId)
+  }
+
+  /**
+   * The channel as `viewerId` (or an anonymous visitor) sees it. Private channels are 404 to
+   * outsiders; a banned account sees a public channel with `viewer.isBanned` but no private one.
+   */
+  async function get(slug: string, viewerId: string | null) {
+    const access = await loadChannelAccess(db, slug, viewerId)
+    if (!access || (access.channel.visibility === 'private' && !access.membership && !access.isBanned)) {
+      fail('channel-not-found', `No channel "${slug}".`)
+    }
+    if (access.isBanned && access.channel.visibility === 'private') {
+      fail('banned', `You are banned from "${access.channel.slug}".`)
+    }
+    return viewFor(db, access)
+  }
+
+  /** Public channels newest first, or (`member: 'me'`) the caller's channels, latest joined first. */
+  async function list(viewerId: string | null, query: PageRequest & { member?: 'me' }) {
+    const limit = query.limit ?? 20
+    if (query.member === 'me') {
+      if (!viewerId) fail('unauthenticated', 'Log in to list your channels.')
+      const after = query.cursor ? decodeCursor(query.cursor, 'ns') : null
+      const rows = await listMemberChannels(
+        db,
+        viewerId,
+        after ? { joinedAt: after[0] as number, channelId: after[1] as string } : null,
+        limit,
+      )
+      return toPage(rows, limit, (r) => [r.my_joined_at, r.id], toChannelListItem)
+    }
+    const before = query.cursor ? (decodeCursor(query.cursor, 's')[0] as string) : null
+    const rows = await listPublicChannels(db, before, limit)
+    return toPage(rows, limit, (r) => [r.id], toChannelListItem)
+  }
+
+  /** Changes settings (admin+); appends `channel.updated` with the public view and an audit entry. */
+  async function update(slug: string, actorId: string, input: UpdateChannelInput) {
+    if (input.reactionSet) checkReactionSet(input.reactionSet)
+    const title = input.title === undefined ? undefined : cleanTitle(input.title)
+    return eventLog.transact(async (tx, append) => {
+      const access = await requirePermission(tx, slug, actorId, 'channel.update')
+      const before = access.channel
+      const patch: Updateable<ChannelTable> = { updated_at: clock.now() }
+      if (title !== undefined) patch.title = title
+      if (input.description !== undefined) patch.description = input.description
+      if (input.visibility !== undefined) patch.visibility = input.visibility
+      if (input.joinPolicy !== undefined) patch.join_policy = input.joinPolicy
+      if (input.reactionSet !== undefined) {
+        patch.reaction_set = input.reactionSet === null ? null : JSON.stringify(input.reactionSet)
+      }
+      const channel = await updateChannel(tx, before.id, patch)
+      const changes = Object.fromEntries(
+        Object.keys(input).map((key) => [key, input[key as keyof UpdateChannelInput]]),
+      )
+      await recordAudit(tx, {
+        channelId: channel.id,
+        actorId,
+        action: 'channel.updated',
+        details: { changes },
+        at: patch.updated_at,
+      })
+      await append({
+        channelId: channel.id,
+        channelSlug: channel.slug,
+        type: 'channel.updated',
+        data: toPublicChannelView(channel, await countMembers(tx, channel.id)),
+      })
+      return viewFor(tx, { ...access, channel })
+    })
+  }
+
+  /**
+   * Archives (read-only: no posts, joins, approvals or new invites) or unarchives the channel
+   * (admin+). Idempotent: setting the current state again changes nothing and logs nothing.
+   */
+  async function setArchived(slug: string, actorId: string, archived: boolean) {
+    return eventLog.transact(async (tx, append) => {
+      const access = await requirePermission(tx, slug, actorId, 'channel.archive')
+      if ((access.channel.archived_at !== null) === archived) return viewFor(tx, access)
+      const now = clock.now()
+      const channel = await updateChannel(tx, access.channel.id, {
+        archived_at: archived ? now : null,
+        updated_at: now,
+      })
+      const action = archived ? 'channel.archived' : 'channel.unarchived'
+      await recordAudit(tx, { channelId: channel.id, actorId, action, details: {}, at: now })
+      await append({
+        channelId: channel.id,
+        channelSlug: channel.slug,
+        type: 'channel.updated',
+        data: toPublicChannelView(channel, await countMembers(tx, channel.id)),
+      })
+      return viewFor(tx, { ...access, channel })
+    })
+  }
+
+  /**
+   * Deletes the channel and everything in it (owner only). After commit every member's live
+   * subscriptions are ended with reason 'channel-deleted'.
+   */
+  async function remove(slug: string, actorId: string): Promise<void> {
+    const { channelId, members } = await db.transaction().execute(async (tx) => {
+      const access = await requirePermission(tx, slug, actorId, 'channel.delete')
+      const members = await memberAccountIds(tx, access.channel.id)
+      await deleteChannel(tx, access.channel.id)
+      return { channelId: access.channel.id, members }
+    })
+    for (const accountId of members) {
+      await eventLog.publishAccessChange({ channelId, accountId, reason: 'channel-deleted' })
+    }
+  }
+
+  /** The audit log, newest first (owner and admins). */
+  async function auditLog(slug: string, actorId: string, page: PageRequest) {
+    const access = await requirePermission(db, slug, actorId, 'audit.read')
+    const limit = page.limit ?? 20
+    const before = page.cursor ? (decodeCursor(page.cursor, 's')[0] as string) : null
+    const rows = await listAuditEntries(db, access.channel.id, before, limit)
+    return toPage(rows, limit, (r) => [r.id], toAuditEntryView)
+  }
+
+  return {
+    create,
+    get,
+    list,
+    update,
+    setArchived,
+    remove,
+    auditLog,
+    members: createMembershipService(deps),
+    roles: createRoleService(deps),
+    invites: createInviteService(deps),
+    requests: createJoinRequestService(deps),
+    bans: createBanService(deps),
+  }
+}
+
 export type ChannelService = ReturnType<typeof createChannelService>

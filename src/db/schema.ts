@@ -19,6 +19,15 @@ export interface Database {
   post: PostTable
   post_revision: PostRevisionTable
   channel_event: ChannelEventTable
+  media: MediaTable
+  post_media: PostMediaTable
+  post_reaction: PostReactionTable
+  poll: PollTable
+  poll_ballot: PollBallotTable
+  prompt: PromptTable
+  prompt_answer: PromptAnswerTable
+  post_view: PostViewTable
+  post_anonymous_views: PostAnonymousViewsTable
 }
 
 export interface MetaTable {
@@ -157,7 +166,7 @@ export interface PostTable {
   spoiler_label: string | null
   silent: Generated<number>
   idempotency_key: string | null
-  /** JSON of the create request the idempotency key was first used with, to spot a reused key. */
+  /** `sha256:<hex>` of the normalised create request the key was first used with, to spot a reused key. */
   idempotency_fingerprint: string | null
   revision: Generated<number>
   created_at: number
@@ -186,6 +195,119 @@ export interface ChannelEventTable {
   created_at: number
 }
 
+export type MediaStatus = 'processing' | 'ready' | 'failed'
+
+/** One variant file of a media item, as stored in `media.variants` (JSON array). */
+export interface MediaVariant {
+  /** Size class: '320', '1080' or '2048' (long side; smaller when the image is smaller). */
+  name: string
+  width: number
+  height: number
+  format: 'webp' | 'jpeg' | 'png'
+  /** MediaStore key (content-addressed). */
+  key: string
+  bytes: number
+}
+
+export interface MediaTable {
+  id: string
+  owner_id: string
+  status: MediaStatus
+  /** Problem code of a failed background processing run. */
+  error: string | null
+  /** Detected type of the uploaded file (image/jpeg …), never the client's claim. */
+  mime: string
+  /** Pixel size after EXIF orientation; 0 while processing. */
+  width: number
+  height: number
+  blurhash: string | null
+  alt: string
+  credit: string | null
+  spoiler: Generated<number>
+  /** Size of the uploaded file. */
+  bytes: number
+  /** Key of the re-encoded, metadata-free full-size copy; null while processing. */
+  original_key: string | null
+  /** JSON array of MediaVariant. */
+  variants: string
+  created_at: number
+  ready_at: number | null
+}
+
+/** An image's place in an album post; alt, credit and spoiler may differ per post. */
+export interface PostMediaTable {
+  post_id: string
+  media_id: string
+  position: number
+  alt: string
+  credit: string | null
+  spoiler: Generated<number>
+}
+
+/** One member's reaction to a post (one per member per post). */
+export interface PostReactionTable {
+  post_id: string
+  account_id: string
+  emoji: string
+  created_at: number
+}
+
+export type PollResultsVisibility = 'always' | 'after-close'
+
+/** The poll part of a poll post. */
+export interface PollTable {
+  post_id: string
+  question: string
+  /** JSON array of 2–12 option texts; an option's number is its index. */
+  options: string
+  multiple: number
+  /** Index of the correct option of a quiz; null for an ordinary poll. */
+  quiz_correct: number | null
+  quiz_explanation: string | null
+  results_visibility: PollResultsVisibility
+  closes_at: number | null
+  /** Set once, by the conditional UPDATE that also logs `poll.closed`. */
+  closed_at: number | null
+}
+
+/** One member's ballot: `choices` is a bit mask of option indexes (bit i = option i). */
+export interface PollBallotTable {
+  post_id: string
+  account_id: string
+  choices: number
+  voted_at: number
+}
+
+export interface PromptTable {
+  post_id: string
+  question: string
+}
+
+export interface PromptAnswerTable {
+  id: string
+  post_id: string
+  account_id: string
+  text: string
+  created_at: number
+  highlighted_at: number | null
+  highlighted_by: string | null
+  hidden_at: number | null
+  hidden_by: string | null
+}
+
+/** A member who has seen a post (unique viewers). */
+export interface PostViewTable {
+  post_id: string
+  account_id: string
+  viewed_at: number
+}
+
+/** Approximate count of views by visitors who are not members (no address or identifier is stored). */
+export interface PostAnonymousViewsTable {
+  post_id: string
+  views: number
+}
+
 export type AccountRow = Selectable<AccountTable>
 export type ChannelRow = Selectable<ChannelTable>
 export type ChannelMemberRow = Selectable<ChannelMemberTable>
@@ -193,3 +315,7 @@ export type PostRow = Selectable<PostTable>
 export type NewPostRow = Insertable<PostTable>
 export type PostUpdate = Updateable<PostTable>
 export type ChannelEventRow = Selectable<ChannelEventTable>
+export type MediaRow = Selectable<MediaTable>
+export type PostMediaRow = Selectable<PostMediaTable>
+export type PollRow = Selectable<PollTable>
+export type PromptAnswerRow = Selectable<PromptAnswerTable>

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { findSessionAccount, findTokenAccount, touchSession } from '../accounts/auth-store.js'
+import { findSessionAccount, findTokenAccount, touchSession, touchToken } from '../accounts/auth-store.js'
 import type { AppContext } from '../context.js'
 import type { AccountRow, TokenScope } from '../db/schema.js'
 import { DomainError, fail } from '../errors.js'
@@ -33,6 +33,8 @@ declare module 'fastify' {
 }
 
 const SESSION_TOUCH_INTERVAL_MS = 60_000
+/** A token's last_used_at is written at most this often: one write per minute, not per request. */
+const TOKEN_TOUCH_INTERVAL_MS = 60_000
 
 export function registerAuth(app: FastifyInstance, ctx: AppContext): void {
   app.decorateRequest('auth', null)
@@ -58,6 +60,10 @@ export async function resolveAuth(req: FastifyRequest, ctx: AppContext): Promise
     if (!match) fail('unauthenticated', 'The Authorization header must be "Bearer <token>".')
     const found = await findTokenAccount(ctx.db, match[1]!)
     if (!found) fail('unauthenticated', 'The API token is unknown or has been revoked.')
+    const now = ctx.clock.now()
+    if (found.lastUsedAt === null || now - found.lastUsedAt >= TOKEN_TOUCH_INTERVAL_MS) {
+      await touchToken(ctx.db, found.tokenId, now)
+    }
     return { account: found.account, via: 'token', scopes: new Set(found.scopes), tokenId: found.tokenId }
   }
   const cookie = req.cookies?.[SESSION_COOKIE]

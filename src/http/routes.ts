@@ -2,6 +2,8 @@ import { accountRoutes } from '../accounts/routes.js'
 import { channelRoutes } from '../channels/routes.js'
 import type { AppContext } from '../context.js'
 import { streamRoutes } from '../delivery/routes.js'
+import { interactionRoutes } from '../interactions/routes.js'
+import { mediaRoutes } from '../media/routes.js'
 import { opsRoutes } from '../ops/routes.js'
 import { postRoutes } from '../posts/routes.js'
 import type { App } from './app.js'
@@ -12,5 +14,7 @@ export function registerRoutes(app: App, ctx: AppContext): void {
   accountRoutes(app, ctx)
   channelRoutes(app, ctx)
   postRoutes(app, ctx)
+  interactionRoutes(app, ctx)
+  mediaRoutes(app, ctx)
   streamRoutes(app, ctx)
 }

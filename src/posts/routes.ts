@@ -1,5 +1,129 @@
-// STUB — replaced by the posts area implementation.
+import { Type } from '@sinclair/typebox'
 import type { AppContext } from '../context.js'
 import type { App } from '../http/app.js'
+import { requireAuth } from '../http/auth.js'
+import {
+  ChannelParams,
+  CreatePostBody,
+  EditPostBody,
+  IdempotencyHeaders,
+  ListPostsQuery,
+  PostPage,
+  PostParams,
+  PostView,
+  RevisionList,
+} from './schemas.js'
 
-export function postRoutes(_app: App, _ctx: AppContext): void {}
+const tags = ['posts']
+/** A text post is at most ~25 KB of JSON even fully \u-escaped; nothing legitimate needs more. */
+const POST_BODY_LIMIT = 64 * 1024
+const base = '/api/v1/channels/:slug/posts'
+
+export function postRoutes(app: App, ctx: AppContext): void {
+  app.post(
+    base,
+    {
+      schema: {
+        tags,
+        summary: 'Publish a post (text, poll or prompt)',
+        description: 'Send Idempotency-Key to make retries safe: a retry returns the same post with 200.',
+        params: ChannelParams,
+        headers: IdempotencyHeaders,
+        body: CreatePostBody,
+        response: { 200: PostView, 201: PostView },
+      },
+      config: { auth: 'required', scope: 'post' },
+      bodyLimit: POST_BODY_LIMIT,
+    },
+    async (req, reply) => {
+      const auth = requireAuth(req)
+      const key = req.headers['idempotency-key']
+      const result = await ctx.posts.create(auth.account.id, req.params.slug, req.body, key)
+      return reply.code(result.created ? 201 : 200).send(result.post)
+    },
+  )
+
+  app.get(
+    base,
+    {
+      schema: {
+        tags,
+        summary: "List a channel's published posts, newest first",
+        params: ChannelParams,
+        querystring: ListPostsQuery,
+        response: { 200: PostPage },
+      },
+      config: { auth: 'optional', scope: 'read' },
+    },
+    async (req) => ctx.posts.list(req.auth?.account.id ?? null, req.params.slug, req.query),
+  )
+
+  app.get(
+    `${base}/:id`,
+    {
+      schema: { tags, summary: 'Get one post', params: PostParams, response: { 200: PostView } },
+      config: { auth: 'optional', scope: 'read' },
+    },
+    async (req) => ctx.posts.get(req.auth?.account.id ?? null, req.params.slug, req.params.id),
+  )
+
+  app.patch(
+    `${base}/:id`,
+    {
+      schema: {
+        tags,
+        summary: "Edit a post (kept in the post's history)",
+        params: PostParams,
+        body: EditPostBody,
+        response: { 200: PostView },
+      },
+      config: { auth: 'required', scope: 'post' },
+      bodyLimit: POST_BODY_LIMIT,
+    },
+    async (req) => ctx.posts.edit(requireAuth(req).account.id, req.params.slug, req.params.id, req.body),
+  )
+
+  app.delete(
+    `${base}/:id`,
+    {
+      schema: {
+        tags,
+        summary: 'Delete a post (its text and history are erased)',
+        params: PostParams,
+        response: { 204: Type.Null({ description: 'Deleted.' }) },
+      },
+      config: { auth: 'required', scope: 'post' },
+    },
+    async (req, reply) => {
+      await ctx.posts.remove(requireAuth(req).account.id, req.params.slug, req.params.id)
+      return reply.code(204).send(null)
+    },
+  )
+
+  app.get(
+    `${base}/:id/history`,
+    {
+      schema: {
+        tags,
+        summary: "A post's earlier versions, newest first (staff)",
+        params: PostParams,
+        response: { 200: RevisionList },
+      },
+      config: { auth: 'required', scope: 'read' },
+    },
+    async (req) => ({
+      items: await ctx.posts.history(requireAuth(req).account.id, req.params.slug, req.params.id),
+    }),
+  )
+
+  const pinRoute = (summary: string) => ({
+    schema: { tags, summary, params: PostParams, response: { 200: PostView } },
+    config: { auth: 'required' as const, scope: 'post' as const },
+  })
+  app.put(`${base}/:id/pin`, pinRoute('Pin a post'), async (req) =>
+    ctx.posts.setPinned(requireAuth(req).account.id, req.params.slug, req.params.id, true),
+  )
+  app.delete(`${base}/:id/pin`, pinRoute('Unpin a post'), async (req) =>
+    ctx.posts.setPinned(requireAuth(req).account.id, req.params.slug, req.params.id, false),
+  )
+}

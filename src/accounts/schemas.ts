@@ -1,0 +1,86 @@
+import { Type } from '@sinclair/typebox'
+import { DISPLAY_NAME_MAX, HANDLE_PATTERN, PASSWORD_MAX, PASSWORD_MIN } from './validation.js'
+
+const Handle = Type.String({
+  pattern: HANDLE_PATTERN,
+  description: '3–30 characters a–z, 0–9 and _; case-insensitive (stored lower-case).',
+  examples: ['showrunner'],
+})
+const DisplayName = Type.String({ minLength: 1, maxLength: DISPLAY_NAME_MAX })
+const Password = Type.String({ minLength: PASSWORD_MIN, maxLength: PASSWORD_MAX })
+const Scope = Type.Union([Type.Literal('read'), Type.Literal('post'), Type.Literal('channel:admin')])
+const Time = Type.String({ format: 'date-time' })
+
+export const RegisterBody = Type.Object(
+  {
+    handle: Handle,
+    displayName: DisplayName,
+    password: Password,
+    email: Type.Optional(Type.String({ format: 'email', maxLength: 254 })),
+  },
+  { additionalProperties: false },
+)
+
+export const LoginBody = Type.Object(
+  {
+    // Not the registration pattern: a login with a malformed handle is just a failed login.
+    handle: Type.String({ minLength: 1, maxLength: 64 }),
+    password: Type.String({ minLength: 1, maxLength: PASSWORD_MAX }),
+  },
+  { additionalProperties: false },
+)
+
+export const UpdateMeBody = Type.Object(
+  { displayName: Type.Optional(DisplayName) },
+  { additionalProperties: false },
+)
+
+export const CreateTokenBody = Type.Object(
+  {
+    name: Type.String({
+      minLength: 1,
+      maxLength: 64,
+      description: 'What the token is for, e.g. "laptop CLI".',
+    }),
+    scopes: Type.Array(Scope, {
+      minItems: 1,
+      uniqueItems: true,
+      description: 'read: read and act as a fan; post: posts and media; channel:admin: channel settings.',
+    }),
+  },
+  { additionalProperties: false },
+)
+
+export const TokenParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) })
+
+export const AccountView = Type.Object({
+  id: Type.String(),
+  handle: Type.String(),
+  displayName: Type.String(),
+  isAdmin: Type.Boolean(),
+  createdAt: Time,
+})
+
+export const MeView = Type.Object({
+  ...AccountView.properties,
+  email: Type.Union([Type.String(), Type.Null()]),
+  auth: Type.Object({
+    via: Type.Union([Type.Literal('session'), Type.Literal('token')]),
+    scopes: Type.Array(Scope),
+  }),
+})
+
+export const TokenView = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  scopes: Type.Array(Scope),
+  createdAt: Time,
+  lastUsedAt: Type.Union([Time, Type.Null()]),
+})
+
+export const CreatedTokenView = Type.Object({
+  ...TokenView.properties,
+  token: Type.String({ description: 'The secret (blt_…). Shown only in this response; store it now.' }),
+})
+
+export const TokenList = Type.Object({ tokens: Type.Array(TokenView) })

@@ -1,0 +1,73 @@
+import type { Insertable, Selectable } from 'kysely'
+import type { DbOrTx } from '../db/database.js'
+import type { AccountRow, AccountTable, ApiTokenTable, SessionTable } from '../db/schema.js'
+
+export type ApiTokenRow = Selectable<ApiTokenTable>
+
+/** Plain queries for accounts, sessions and API tokens. Policy lives in service.ts. */
+
+export async function insertAccount(db: DbOrTx, row: Insertable<AccountTable>): Promise<void> {
+  await db.insertInto('account').values(row).execute()
+}
+
+/** `handle` must already be lower-case (handles are stored lower-case). */
+export async function findAccountByHandle(db: DbOrTx, handle: string): Promise<AccountRow | undefined> {
+  return db.selectFrom('account').selectAll().where('handle', '=', handle).executeTakeFirst()
+}
+
+export async function findAccountById(db: DbOrTx, id: string): Promise<AccountRow | undefined> {
+  return db.selectFrom('account').selectAll().where('id', '=', id).executeTakeFirst()
+}
+
+export async function updateDisplayName(db: DbOrTx, id: string, displayName: string): Promise<void> {
+  await db.updateTable('account').set({ display_name: displayName }).where('id', '=', id).execute()
+}
+
+export async function updatePasswordHash(db: DbOrTx, id: string, passwordHash: string): Promise<void> {
+  await db.updateTable('account').set({ password_hash: passwordHash }).where('id', '=', id).execute()
+}
+
+export async function insertSession(db: DbOrTx, row: Insertable<SessionTable>): Promise<void> {
+  await db.insertInto('session').values(row).execute()
+}
+
+export async function deleteSession(db: DbOrTx, id: string): Promise<void> {
+  await db.deleteFrom('session').where('id', '=', id).execute()
+}
+
+export async function deleteExpiredSessions(db: DbOrTx, accountId: string, now: number): Promise<void> {
+  await db.deleteFrom('session').where('account_id', '=', accountId).where('expires_at', '<=', now).execute()
+}
+
+export async function insertToken(db: DbOrTx, row: Insertable<ApiTokenTable>): Promise<void> {
+  await db.insertInto('api_token').values(row).execute()
+}
+
+/** The account's tokens that are not revoked, newest first. */
+export async function listLiveTokens(db: DbOrTx, accountId: string): Promise<ApiTokenRow[]> {
+  return db
+    .selectFrom('api_token')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where('revoked_at', 'is', null)
+    .orderBy('id', 'desc')
+    .execute()
+}
+
+export async function findLiveToken(
+  db: DbOrTx,
+  accountId: string,
+  id: string,
+): Promise<ApiTokenRow | undefined> {
+  return db
+    .selectFrom('api_token')
+    .selectAll()
+    .where('id', '=', id)
+    .where('account_id', '=', accountId)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst()
+}
+
+export async function revokeToken(db: DbOrTx, id: string, now: number): Promise<void> {
+  await db.updateTable('api_token').set({ revoked_at: now }).where('id', '=', id).execute()
+}

@@ -1,0 +1,39 @@
+import type { Static } from '@sinclair/typebox'
+import type { AccountRow } from '../db/schema.js'
+import type { Auth } from '../http/auth.js'
+import type { AccountView, MeView, TokenView } from './schemas.js'
+import type { ApiTokenRow } from './store.js'
+import { allScopes, parseScopes, sortScopes } from './tokens.js'
+
+export function toAccountView(account: AccountRow): Static<typeof AccountView> {
+  return {
+    id: account.id,
+    handle: account.handle,
+    displayName: account.display_name,
+    isAdmin: account.is_admin === 1,
+    createdAt: new Date(account.created_at).toISOString(),
+  }
+}
+
+/** The caller's own account, with private fields and how the request was authenticated. */
+export function toMeView(account: AccountRow, auth: Pick<Auth, 'via' | 'scopes'>): Static<typeof MeView> {
+  return {
+    ...toAccountView(account),
+    email: account.email,
+    auth: {
+      via: auth.via,
+      scopes: auth.scopes === 'all' ? [...allScopes] : sortScopes(auth.scopes),
+    },
+  }
+}
+
+/** Never includes the secret or its hash. */
+export function toTokenView(row: ApiTokenRow): Static<typeof TokenView> {
+  return {
+    id: row.id,
+    name: row.name,
+    scopes: parseScopes(row.scopes),
+    createdAt: new Date(row.created_at).toISOString(),
+    lastUsedAt: row.last_used_at === null ? null : new Date(row.last_used_at).toISOString(),
+  }
+}

@@ -1,0 +1,73 @@
+import { fail } from '../errors.js'
+import { hashSecret, newId, newSecret } from '../util/ids.js'
+import { assertNotArchived, requirePermission } from './access.js'
+import { recordAudit } from './audit.js'
+import { decodeCursor, toPage } from './cursor.js'
+import { findInvite, insertInvite, listInvites, revokeInvite } from './moderation-store.js'
+import type { CreateInviteInput } from './schemas.js'
+import type { ChannelServiceDeps, PageRequest } from './service.js'
+import { toInviteView } from './views.js'
+
+/**
+ * Invite links (admin+). The token is returned once at creation and stored only as its hash; a
+ * join with it takes one use atomically (see `consumeInvite`).
+ */
+export function createInviteService({ db, clock }: ChannelServiceDeps) {
+  /** Creates an invite; refused on an archived channel, which takes no new members. */
+  async function create(slug: string, actorId: string, input: CreateInviteInput) {
+    return db.transaction().execute(async (tx) => {
+      const access = await requirePermission(tx, slug, actorId, 'invites.manage')
+      assertNotArchived(access)
+      const now = clock.now()
+      const token = newSecret()
+      const row = await insertInvite(tx, {
+        id: newId(),
+        channel_id: access.channel.id,
+        token_hash: hashSecret(token),
+        created_by: actorId,
+        max_uses: input.maxUses ?? null,
+        expires_at: input.expiresInSeconds === undefined ? null : now + input.expiresInSeconds * 1000,
+        revoked_at: null,
+        created_at: now,
+      })
+      await recordAudit(tx, {
+        channelId: access.channel.id,
+        actorId,
+        action: 'invite.created',
+        details: { inviteId: row.id, maxUses: row.max_uses, expiresAt: row.expires_at },
+        at: now,
+      })
+      return { channelSlug: access.channel.slug, token, invite: toInviteView(row) }
+    })
+  }
+
+  /** Invites newest first, without tokens. */
+  async function list(slug: string, actorId: string, page: PageRequest) {
+    const access = await requirePermission(db, slug, actorId, 'invites.manage')
+    const limit = page.limit ?? 20
+    const before = page.cursor ? (decodeCursor(page.cursor, 's')[0] as string) : null
+    const rows = await listInvites(db, access.channel.id, before, limit)
+    return toPage(rows, limit, (r) => [r.id], toInviteView)
+  }
+
+  /** Revokes an invite; revoking a revoked one changes nothing. */
+  async function revoke(slug: string, actorId: string, inviteId: string): Promise<void> {
+    await db.transaction().execute(async (tx) => {
+      const access = await requirePermission(tx, slug, actorId, 'invites.manage')
+      const invite = await findInvite(tx, access.channel.id, inviteId)
+      if (!invite) fail('invite-not-found', `No invite ${inviteId} in "${access.channel.slug}".`)
+      if (invite.revoked_at !== null) return
+      const now = clock.now()
+      await revokeInvite(tx, access.channel.id, invite.id, now)
+      await recordAudit(tx, {
+        channelId: access.channel.id,
+        actorId,
+        action: 'invite.revoked',
+        details: { inviteId: invite.id },
+        at: now,
+      })
+    })
+  }
+
+  return { create, list, revoke }
+}

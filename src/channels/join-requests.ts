@@ -1,0 +1,65 @@
+import { fail } from '../errors.js'
+import { assertNotArchived, requirePermission } from './access.js'
+import { recordAudit } from './audit.js'
+import { decodeCursor, toPage } from './cursor.js'
+import { decideJoinRequest, findMember, insertMember, listPendingRequests } from './member-store.js'
+import { requireAccount } from './rules.js'
+import type { JoinRequestViewT } from './schemas.js'
+import type { ChannelServiceDeps, PageRequest } from './service.js'
+import { toJoinRequestView } from './views.js'
+
+/** Pending join requests of request-policy channels, decided by admins. */
+export function createJoinRequestService({ db, clock }: ChannelServiceDeps) {
+  /** Pending requests, oldest first (admin+). */
+  async function list(slug: string, actorId: string, page: PageRequest) {
+    const access = await requirePermission(db, slug, actorId, 'requests.manage')
+    const limit = page.limit ?? 20
+    const after = page.cursor ? decodeCursor(page.cursor, 'ns') : null
+    const rows = await listPendingRequests(
+      db,
+      access.channel.id,
+      after ? { createdAt: after[0] as number, accountId: after[1] as string } : null,
+      limit,
+    )
+    return toPage(rows, limit, (r) => [r.created_at, r.account_id], toJoinRequestView)
+  }
+
+  /**
+   * Approves or rejects @handle's pending request (404 join-request-not-found when none is
+   * pending). Approval adds them as a fan; it is refused on an archived channel.
+   */
+  async function decide(
+    slug: string,
+    actorId: string,
+    handle: string,
+    decision: 'approved' | 'rejected',
+  ): Promise<JoinRequestViewT> {
+    return db.transaction().execute(async (tx) => {
+      const access = await requirePermission(tx, slug, actorId, 'requests.manage')
+      if (decision === 'approved') assertNotArchived(access)
+      const target = await requireAccount(tx, handle)
+      const now = clock.now()
+      const channelId = access.channel.id
+      const decided = await decideJoinRequest(tx, channelId, target.id, {
+        status: decision,
+        by: actorId,
+        at: now,
+      })
+      if (!decided) fail('join-request-not-found', `@${target.handle} has no pending request to join.`)
+      if (decision === 'approved' && !(await findMember(tx, channelId, target.id))) {
+        await insertMember(tx, { channelId, accountId: target.id, role: null, at: now })
+      }
+      await recordAudit(tx, {
+        channelId,
+        actorId,
+        action: decision === 'approved' ? 'join-request.approved' : 'join-request.rejected',
+        targetAccountId: target.id,
+        details: { message: decided.message },
+        at: now,
+      })
+      return toJoinRequestView({ ...decided, handle: target.handle, display_name: target.display_name })
+    })
+  }
+
+  return { list, decide }
+}

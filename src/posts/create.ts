@@ -1,0 +1,151 @@
+import { createHash } from 'node:crypto'
+import { assertNotArchived, type ChannelAccess, requirePermission } from '../channels/access.js'
+import { isUniqueViolation } from '../db/database.js'
+import type { PostKind } from '../db/schema.js'
+import { fail } from '../errors.js'
+import { newId } from '../util/ids.js'
+import { hydrateViews, type PreparedParts, preparePost, publicAccess } from './hooks.js'
+import type { CreatePostInput, PostViewData } from './schemas.js'
+import type { PostServiceDeps } from './service.js'
+import { findPost, findPostByIdempotencyKey, insertPost } from './store.js'
+import { cleanPostText, cleanSpoilerLabel } from './text.js'
+import { type PostRecord, toPostView } from './views.js'
+
+/** The fields a new post is made of, after trimming and defaults. */
+export interface NewPostFields {
+  kind: PostKind
+  text: string
+  spoiler: boolean
+  spoilerLabel: string | null
+  silent: boolean
+}
+
+export interface CreateResult {
+  post: PostViewData
+  /** False when an Idempotency-Key retry returned the post an earlier request made. */
+  created: boolean
+}
+
+/**
+ * A label alone marks the post as a spoiler; `spoiler: false` drops any label, so a label never
+ * hangs on a post that is not hidden.
+ */
+export function cleanCreateInput(input: CreatePostInput, kind: PostKind = 'text'): NewPostFields {
+  const label = cleanSpoilerLabel(input.spoilerLabel)
+  const spoiler = input.spoiler ?? label !== null
+  return {
+    kind,
+    // A poll or prompt may go without a caption; a text post needs its text.
+    text: input.text === undefined && kind !== 'text' ? '' : cleanPostText(input.text ?? ''),
+    spoiler,
+    spoilerLabel: spoiler ? label : null,
+    silent: input.silent ?? false,
+  }
+}
+
+/**
+ * Only a hash of the request is kept beside the key: enough to tell a retry from a different
+ * request, without keeping a second copy of text that a later delete must erase.
+ */
+function fingerprint(fields: NewPostFields, prepared: PreparedParts | null): string {
+  const canonical = JSON.stringify([
+    fields.kind,
+    fields.text,
+    fields.spoiler,
+    fields.spoilerLabel,
+    fields.silent,
+    prepared?.parts ?? null,
+  ])
+  return `sha256:${createHash('sha256').update(canonical).digest('hex')}`
+}
+
+async function replay(
+  deps: PostServiceDeps,
+  access: ChannelAccess,
+  existing: PostRecord,
+  print: string,
+): Promise<CreateResult> {
+  if (existing.idempotency_fingerprint !== print) {
+    fail('idempotency-key-reused', 'This Idempotency-Key was already used for a post with different content.')
+  }
+  const view = toPostView(existing, access.channel.slug)
+  const [post] = await hydrateViews(deps.hooks ?? [], deps.db, access, [existing], [view])
+  return { post: post!, created: false }
+}
+
+/**
+ * Publishes a text post now, appending `post.published` (data: the post view) in the same
+ * transaction. Idempotent per (channel, author, key): a retry gets the first request's post (its
+ * current state) and appends nothing; concurrent retries race on the unique index
+ * `post_idempotency` and the losers replay the winner's post.
+ */
+export async function createPost(
+  deps: PostServiceDeps,
+  actorId: string,
+  slug: string,
+  input: CreatePostInput,
+  idempotencyKey?: string,
+): Promise<CreateResult> {
+  const { db, clock, eventLog } = deps
+  const access = await requirePermission(db, slug, actorId, 'post.create')
+  assertNotArchived(access)
+  const hooks = deps.hooks ?? []
+  const prepared = preparePost(hooks, input, clock.now())
+  const fields = cleanCreateInput(input, prepared?.kind)
+  const channel = access.channel
+  const print = idempotencyKey === undefined ? null : fingerprint(fields, prepared)
+  const findByKey = (key: string) => findPostByIdempotencyKey(db, channel.id, actorId, key)
+  if (idempotencyKey !== undefined) {
+    const existing = await findByKey(idempotencyKey)
+    if (existing) return replay(deps, access, existing, print!)
+  }
+  try {
+    return await eventLog.transact(async (tx, append) => {
+      const now = clock.now()
+      const id = newId()
+      await insertPost(tx, {
+        id,
+        channel_id: channel.id,
+        author_id: actorId,
+        kind: fields.kind,
+        text: fields.text,
+        status: 'published',
+        publish_at: null,
+        published_at: now,
+        edited_at: null,
+        deleted_at: null,
+        pinned_at: null,
+        spoiler: fields.spoiler ? 1 : 0,
+        spoiler_label: fields.spoilerLabel,
+        silent: fields.silent ? 1 : 0,
+        idempotency_key: idempotencyKey ?? null,
+        idempotency_fingerprint: print,
+        created_at: now,
+        updated_at: now,
+      })
+      if (prepared) await prepared.hook.insert?.(tx, id, prepared.parts)
+      const record = (await findPost(tx, channel.id, id))!
+      // Event data is the same for every subscriber: the public view, with zero counts.
+      const [post] = await hydrateViews(
+        hooks,
+        tx,
+        publicAccess(access),
+        [record],
+        [toPostView(record, channel.slug)],
+      )
+      await append({
+        channelId: channel.id,
+        channelSlug: channel.slug,
+        type: 'post.published',
+        postId: id,
+        data: post,
+      })
+      return { post: post!, created: true }
+    })
+  } catch (error) {
+    if (idempotencyKey === undefined || !isUniqueViolation(error)) throw error
+    const winner = await findByKey(idempotencyKey)
+    if (!winner) throw error
+    return replay(deps, access, winner, print!)
+  }
+}

@@ -1,0 +1,117 @@
+import { assertNotArchived, requirePermission, requireReadableChannel } from '../channels/access.js'
+import type { PostUpdate } from '../db/schema.js'
+import { newId } from '../util/ids.js'
+import { assertMayModify, lockVisiblePost, requireVisiblePost } from './guards.js'
+import { hydrateViews, publicAccess } from './hooks.js'
+import type { EditPostInput, PostViewData, RevisionSnapshotData, RevisionViewData } from './schemas.js'
+import type { PostServiceDeps } from './service.js'
+import { findPost, insertRevision, listRevisions, updatePost } from './store.js'
+import { cleanPostText, cleanSpoilerLabel } from './text.js'
+import { type PostRecord, toPostView, toSnapshot } from './views.js'
+
+/**
+ * The editable fields after applying `input` to `post`. Same rules as creation: a new label marks
+ * the post as a spoiler, and a post that is not a spoiler carries no label.
+ */
+function nextFields(post: PostRecord, input: EditPostInput): RevisionSnapshotData {
+  const current = toSnapshot(post)
+  const label =
+    input.spoilerLabel === undefined ? current.spoilerLabel : cleanSpoilerLabel(input.spoilerLabel)
+  const spoiler = input.spoiler ?? (input.spoilerLabel != null && label !== null ? true : current.spoiler)
+  return {
+    text: input.text === undefined ? current.text : cleanPostText(input.text),
+    spoiler,
+    spoilerLabel: spoiler ? label : null,
+    silent: input.silent ?? current.silent,
+  }
+}
+
+function sameFields(a: RevisionSnapshotData, b: RevisionSnapshotData): boolean {
+  return (
+    a.text === b.text && a.spoiler === b.spoiler && a.spoilerLabel === b.spoilerLabel && a.silent === b.silent
+  )
+}
+
+/**
+ * Edits a post's text, spoiler or silent flag. The previous editable fields are kept as a history
+ * row (revision = the number the post had before), `revision` and `edited_at` move on, and
+ * `post.edited` (data: the new view) is appended in the same transaction. Concurrent edits of one
+ * post are serialised by the post's row lock, so no edit is lost from the history. An edit that
+ * changes nothing records nothing and returns the post as it is.
+ */
+export async function editPost(
+  deps: PostServiceDeps,
+  actorId: string,
+  slug: string,
+  postId: string,
+  input: EditPostInput,
+): Promise<PostViewData> {
+  const { db, clock, eventLog } = deps
+  const access = await requireReadableChannel(db, slug, actorId)
+  assertNotArchived(access)
+  const channel = access.channel
+  return eventLog.transact(async (tx, append) => {
+    const post = await lockVisiblePost(tx, access, postId)
+    assertMayModify(access, post, 'post.edit-own', 'post.edit-any')
+    const before = toSnapshot(post)
+    const after = nextFields(post, input)
+    if (sameFields(before, after)) return toPostView(post, channel.slug)
+    const now = clock.now()
+    await insertRevision(tx, {
+      id: newId(),
+      post_id: post.id,
+      revision: post.revision,
+      editor_id: actorId,
+      snapshot: JSON.stringify(before),
+      created_at: now,
+    })
+    const changes: PostUpdate = {
+      text: after.text,
+      spoiler: after.spoiler ? 1 : 0,
+      spoiler_label: after.spoilerLabel,
+      silent: after.silent ? 1 : 0,
+      revision: post.revision + 1,
+      edited_at: now,
+      updated_at: now,
+    }
+    await updatePost(tx, post.id, changes)
+    const record = (await findPost(tx, channel.id, post.id))!
+    // Event data is the same for every subscriber: the public view (polls, counts…) of the post.
+    const [view] = await hydrateViews(
+      deps.hooks ?? [],
+      tx,
+      publicAccess(access),
+      [record],
+      [toPostView(record, channel.slug)],
+    )
+    await append({
+      channelId: channel.id,
+      channelSlug: channel.slug,
+      type: 'post.edited',
+      postId: post.id,
+      data: view,
+    })
+    return view!
+  })
+}
+
+/**
+ * A post's earlier versions, newest first, for staff holding post.read-history. A deleted post has
+ * no history left (deletion erases it with the text).
+ */
+export async function postHistory(
+  { db }: PostServiceDeps,
+  actorId: string,
+  slug: string,
+  postId: string,
+): Promise<RevisionViewData[]> {
+  const access = await requirePermission(db, slug, actorId, 'post.read-history')
+  const post = await requireVisiblePost(db, access, postId)
+  const rows = await listRevisions(db, post.id)
+  return rows.map((r) => ({
+    revision: r.revision,
+    editor: { handle: r.editor_handle, displayName: r.editor_display_name },
+    snapshot: JSON.parse(r.snapshot) as RevisionSnapshotData,
+    createdAt: new Date(r.created_at).toISOString(),
+  }))
+}

@@ -1,0 +1,124 @@
+import { type Static, Type } from '@sinclair/typebox'
+import { CreatePollBody, CreatePromptBody, PostInteractionFields } from '../interactions/schemas.js'
+
+/** Limits of a text post (Telegram's 4,096-character message, counted in code points after trimming). */
+export const TEXT_MAX = 4096
+export const SPOILER_LABEL_MAX = 60
+export const PAGE_DEFAULT = 20
+export const PAGE_MAX = 100
+
+const Nullable = <T extends ReturnType<typeof Type.String>>(schema: T) => Type.Union([schema, Type.Null()])
+
+export const ChannelParams = Type.Object({ slug: Type.String({ minLength: 1, maxLength: 100 }) })
+export const PostParams = Type.Object({
+  slug: Type.String({ minLength: 1, maxLength: 100 }),
+  id: Type.String({ minLength: 1, maxLength: 100 }),
+})
+
+export const IdempotencyHeaders = Type.Object({
+  'idempotency-key': Type.Optional(
+    Type.String({
+      pattern: '^[\\x21-\\x7E]{1,200}$',
+      description:
+        'Retrying with the same key returns the post made by the first request (1–200 visible ASCII characters).',
+    }),
+  ),
+})
+
+const Text = Type.String({ minLength: 1, maxLength: TEXT_MAX, description: 'Plain text; trimmed.' })
+const SpoilerLabel = Type.String({ maxLength: SPOILER_LABEL_MAX })
+
+export const CreatePostBody = Type.Object(
+  {
+    text: Type.Optional(Text),
+    spoiler: Type.Optional(Type.Boolean({ description: 'Hide behind a tap until the reader opts in.' })),
+    spoilerLabel: Type.Optional(Nullable(SpoilerLabel)),
+    silent: Type.Optional(Type.Boolean({ description: 'Publish without push notifications.' })),
+    poll: Type.Optional(CreatePollBody),
+    prompt: Type.Optional(CreatePromptBody),
+  },
+  { additionalProperties: false },
+)
+export type CreatePostInput = Static<typeof CreatePostBody>
+
+export const EditPostBody = Type.Object(
+  {
+    text: Type.Optional(Text),
+    spoiler: Type.Optional(Type.Boolean()),
+    spoilerLabel: Type.Optional(Nullable(SpoilerLabel)),
+    silent: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false, minProperties: 1 },
+)
+export type EditPostInput = Static<typeof EditPostBody>
+
+export const ListPostsQuery = Type.Object({
+  limit: Type.Integer({ minimum: 1, maximum: PAGE_MAX, default: PAGE_DEFAULT }),
+  cursor: Type.Optional(Type.String({ maxLength: 200, description: 'nextCursor of the previous page.' })),
+  pinned: Type.Optional(Type.Boolean({ description: 'Only pinned posts.' })),
+})
+export type ListPostsQueryInput = Static<typeof ListPostsQuery>
+
+const Iso = Type.String({ format: 'date-time' })
+const IsoOrNull = Type.Union([Iso, Type.Null()])
+
+export const AuthorView = Type.Object({ handle: Type.String(), displayName: Type.String() })
+
+export const LinkView = Type.Object({
+  url: Type.String(),
+  start: Type.Integer({ description: 'UTF-16 offset of the link in text.' }),
+  end: Type.Integer({ description: 'UTF-16 offset just past the link.' }),
+})
+
+export const PostView = Type.Object({
+  id: Type.String(),
+  channel: Type.String({ description: 'Channel slug.' }),
+  author: AuthorView,
+  kind: Type.Union([
+    Type.Literal('text'),
+    Type.Literal('album'),
+    Type.Literal('poll'),
+    Type.Literal('prompt'),
+  ]),
+  text: Type.String({ description: 'Exactly as written; clients must escape it.' }),
+  links: Type.Array(LinkView),
+  status: Type.Union([
+    Type.Literal('draft'),
+    Type.Literal('scheduled'),
+    Type.Literal('published'),
+    Type.Literal('deleted'),
+  ]),
+  publishedAt: IsoOrNull,
+  editedAt: IsoOrNull,
+  pinned: Type.Boolean(),
+  pinnedAt: IsoOrNull,
+  spoiler: Type.Boolean(),
+  spoilerLabel: Type.Union([Type.String(), Type.Null()]),
+  silent: Type.Boolean(),
+  revision: Type.Integer({ description: 'Number of edits so far.' }),
+  ...PostInteractionFields,
+})
+export type PostViewData = Static<typeof PostView>
+
+export const PostPage = Type.Object({
+  items: Type.Array(PostView),
+  nextCursor: Type.Union([Type.String(), Type.Null()]),
+})
+
+export const RevisionSnapshot = Type.Object({
+  text: Type.String(),
+  spoiler: Type.Boolean(),
+  spoilerLabel: Type.Union([Type.String(), Type.Null()]),
+  silent: Type.Boolean(),
+})
+export type RevisionSnapshotData = Static<typeof RevisionSnapshot>
+
+export const RevisionView = Type.Object({
+  revision: Type.Integer({ description: 'The revision this snapshot was, before the edit.' }),
+  editor: AuthorView,
+  snapshot: RevisionSnapshot,
+  createdAt: Iso,
+})
+
+export const RevisionList = Type.Object({ items: Type.Array(RevisionView) })
+export type RevisionViewData = Static<typeof RevisionView>
