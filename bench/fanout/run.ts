@@ -1,0 +1,250 @@
+import { type ChildProcess, fork } from 'node:child_process'
+import fs from 'node:fs'
+import path from 'node:path'
+import { performance } from 'node:perf_hooks'
+import {
+  percentile,
+  printTable,
+  type ServerProcess,
+  setupChannel,
+  startServerProcess,
+} from '../lib/server-process.js'
+
+/**
+ * npm run bench:fanout — one server process on the embedded defaults (SQLite, memory bus), S idle
+ * WebSocket subscribers on one channel held by separate cheap client processes, posts published
+ * through the HTTP API in three phases: one post alone, 10 posts per second, and a burst.
+ * Prints a table and writes bench/results/fanout.json.
+ *
+ * Usage: npm run bench:fanout [-- S1 S2 …]   (default 1000 10000 19000)
+ */
+const sizes = process.argv.slice(2).map(Number).filter(Boolean)
+const SUBSCRIBERS = sizes.length ? sizes : [1000, 10_000, 19_000]
+const PER_CLIENT = 9_500 // each client process stays under the 20,000 open-file limit
+const SINGLE_POSTS = 20
+const STEADY_SECONDS = 5
+const BURST_POSTS = 200
+const BURST_CONCURRENCY = 16
+const now = () => performance.timeOrigin + performance.now()
+
+interface Report {
+  received: [number, { n: number; last: number }][]
+  closes: [number, number][]
+}
+
+class Clients {
+  constructor(
+    readonly procs: ChildProcess[],
+    readonly startSeq: number,
+  ) {}
+
+  static async start(server: ServerProcess, channel: string, total: number): Promise<Clients> {
+    const n = Math.ceil(total / PER_CLIENT)
+    const procs = Array.from({ length: n }, () =>
+      fork(path.join(import.meta.dirname, 'client.ts'), [], { execArgv: ['--import', 'tsx'] }),
+    )
+    const ready = (await Promise.all(
+      procs.map((proc, i) => {
+        const count = Math.floor(total / n) + (i < total % n ? 1 : 0)
+        // Spread source addresses so no loopback address runs out of ephemeral ports.
+        const localAddresses = [`127.0.${i + 1}.1`, `127.0.${i + 1}.2`]
+        proc.send({ type: 'start', host: server.host, port: server.port, channel, count, localAddresses })
+        return once(proc, 'ready')
+      }),
+    )) as { startSeq: number }[]
+    return new Clients(procs, Math.max(...ready.map((r) => r.startSeq)))
+  }
+
+  async report(): Promise<Map<number, { n: number; last: number }>> {
+    const merged = new Map<number, { n: number; last: number }>()
+    const reports = await Promise.all(
+      this.procs.map((p) => {
+        p.send({ type: 'report' })
+        return once(p, 'report') as Promise<Report>
+      }),
+    )
+    for (const r of reports) {
+      for (const [seq, e] of r.received) {
+        const m = merged.get(seq)
+        if (m) {
+          m.n += e.n
+          m.last = Math.max(m.last, e.last)
+        } else merged.set(seq, { ...e })
+      }
+    }
+    return merged
+  }
+
+  async closes(): Promise<Record<string, number>> {
+    const out: Record<string, number> = {}
+    for (const p of this.procs) {
+      p.send({ type: 'report' })
+      const r = (await once(p, 'report')) as Report
+      for (const [code, n] of r.closes) out[code] = (out[code] ?? 0) + n
+    }
+    return out
+  }
+
+  stop(): void {
+    for (const p of this.procs) p.send({ type: 'exit' })
+  }
+}
+
+function once(proc: ChildProcess, type: string): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const onMessage = (msg: { type: string; message?: string }) => {
+      if (msg.type === type) {
+        proc.off('message', onMessage)
+        resolve(msg)
+      } else if (msg.type === 'error') reject(new Error(msg.message))
+    }
+    proc.on('message', onMessage)
+  })
+}
+
+async function publish(server: ServerProcess, token: string, text: string): Promise<{ t0: number }> {
+  const t0 = now()
+  const res = await fetch(`${server.url}/api/v1/channels/bench/posts`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ text }),
+  })
+  if (res.status !== 201) throw new Error(`publish failed: ${res.status} ${await res.text()}`)
+  await res.arrayBuffer()
+  return { t0 }
+}
+
+/** Waits until every subscriber has every seq in `seqs` (or the timeout), returns per-seq last-arrival times. */
+async function waitDelivered(clients: Clients, seqs: number[], total: number, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const report = await clients.report()
+    const done = seqs.every((s) => (report.get(s)?.n ?? 0) >= total)
+    if (done || Date.now() > deadline) return report
+    await new Promise((r) => setTimeout(r, 50))
+  }
+}
+
+async function measure(total: number) {
+  const server = await startServerProcess()
+  try {
+    const token = await setupChannel(server.url, 'bench')
+    const rssBefore = server.rss()
+    const clients = await Clients.start(server, 'bench', total)
+    await new Promise((r) => setTimeout(r, 500))
+    const rssIdle = server.rss()
+    // Sequences continue from where the channel's log stood when the subscribers joined.
+    let seq = clients.startSeq
+    const startSeq = seq
+
+    // Phase 1: one post alone, repeated.
+    const single: number[] = []
+    for (let i = 0; i < SINGLE_POSTS; i++) {
+      const { t0 } = await publish(server, token, `single ${i}`)
+      seq++
+      const report = await waitDelivered(clients, [seq], total)
+      single.push(report.get(seq)!.last - t0)
+      await new Promise((r) => setTimeout(r, 100))
+    }
+
+    // Phase 2: 10 posts per second.
+    const steadyStarts = new Map<number, number>()
+    const first = seq + 1
+    for (let i = 0; i < STEADY_SECONDS * 10; i++) {
+      const tick = now()
+      const { t0 } = await publish(server, token, `steady ${i}`)
+      steadyStarts.set(++seq, t0)
+      await new Promise((r) => setTimeout(r, Math.max(0, 100 - (now() - tick))))
+    }
+    const steadyReport = await waitDelivered(clients, range(first, seq), total)
+    const steady = range(first, seq).map((s) => steadyReport.get(s)!.last - steadyStarts.get(s)!)
+
+    // Phase 3: a burst, as fast as the API takes posts.
+    const burstFirst = seq + 1
+    const cpu0 = server.cpuSeconds()
+    const tBurst = now()
+    let sent = 0
+    await Promise.all(
+      Array.from({ length: BURST_CONCURRENCY }, async () => {
+        while (sent < BURST_POSTS) {
+          sent++
+          await publish(server, token, `burst ${sent}`)
+        }
+      }),
+    )
+    seq += BURST_POSTS
+    const burstReport = await waitDelivered(clients, range(burstFirst, seq), total, 120_000)
+    const burstEnd = Math.max(...range(burstFirst, seq).map((s) => burstReport.get(s)?.last ?? 0))
+    const cpu = server.cpuSeconds() - cpu0
+    const burstDeliveries = range(burstFirst, seq).reduce((sum, s) => sum + (burstReport.get(s)?.n ?? 0), 0)
+
+    const all = await clients.report()
+    const delivered = range(startSeq + 1, seq).reduce(
+      (sum, s) => sum + Math.min(total, all.get(s)?.n ?? 0),
+      0,
+    )
+    const duplicates = range(startSeq + 1, seq).reduce(
+      (sum, s) => sum + Math.max(0, (all.get(s)?.n ?? 0) - total),
+      0,
+    )
+    const closes = await clients.closes()
+    clients.stop()
+    return {
+      subscribers: total,
+      posts: seq - startSeq,
+      allDelivered: delivered === total * (seq - startSeq),
+      missing: total * (seq - startSeq) - delivered,
+      duplicates,
+      closesDuringRun: closes,
+      singleP50Ms: percentile(single, 50),
+      singleP99Ms: percentile(single, 99),
+      steadyP50Ms: percentile(steady, 50),
+      steadyP99Ms: percentile(steady, 99),
+      burstDeliveriesPerSec: Math.round(burstDeliveries / ((burstEnd - tBurst) / 1000)),
+      burstSeconds: (burstEnd - tBurst) / 1000,
+      serverCpuMicrosPerDelivery: (cpu * 1e6) / burstDeliveries,
+      rssIdleMB: rssIdle / 1048576,
+      rssPerIdleConnBytes: Math.round((rssIdle - rssBefore) / total),
+    }
+  } finally {
+    await server.stop()
+  }
+}
+
+function range(from: number, to: number): number[] {
+  return Array.from({ length: Math.max(0, to - from + 1) }, (_, i) => from + i)
+}
+
+const results = []
+for (const total of SUBSCRIBERS) {
+  console.error(`fanout: ${total} subscribers…`)
+  results.push(await measure(total))
+}
+printTable(
+  results.map((r) => ({
+    subscribers: r.subscribers,
+    'all delivered': r.allDelivered ? 'yes' : `NO (${r.missing} missing)`,
+    'single p50 ms': r.singleP50Ms,
+    'single p99 ms': r.singleP99Ms,
+    '10/s p50 ms': r.steadyP50Ms,
+    '10/s p99 ms': r.steadyP99Ms,
+    'burst deliveries/s': r.burstDeliveriesPerSec,
+    'cpu µs/delivery': r.serverCpuMicrosPerDelivery,
+    'RSS MB': r.rssIdleMB,
+    'B/idle conn': r.rssPerIdleConnBytes,
+  })),
+)
+const out = path.resolve(import.meta.dirname, '../results/fanout.json')
+fs.mkdirSync(path.dirname(out), { recursive: true })
+fs.writeFileSync(
+  out,
+  `${JSON.stringify({ benchmark: 'fanout', date: new Date().toISOString(), machine: machine(), results }, null, 2)}\n`,
+)
+console.error(`wrote ${out}`)
+
+function machine() {
+  return {
+    cpus: (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency,
+    node: process.version,
+  }
+}
