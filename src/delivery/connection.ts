@@ -1,0 +1,167 @@
+import type { Logger } from '../logger.js'
+import type { Metrics } from '../metrics.js'
+import { type CloseCode, closeCodes, streamLimits } from './protocol.js'
+import type { Subscription } from './subscription.js'
+import type { Prepared } from './wire.js'
+
+/** What a connection needs from the hub that owns it. */
+export interface ConnectionHost {
+  /** Most bytes a connection may have pending (STREAM_BUFFER_BYTES). */
+  readonly bufferBytes: number
+  readonly metrics: Metrics
+  readonly logger: Logger
+  /** The connection has queued bytes: flush it at the end of this event-loop turn. */
+  markDirty(connection: Connection): void
+  /** The connection stopped streaming (closing or gone): its subscriptions are already detached. */
+  connectionClosed(connection: Connection, isSlow: boolean): void
+  /** The transport is fully gone: forget the connection. */
+  connectionFinished(connection: Connection): void
+}
+
+export type Transport = 'ws' | 'sse'
+
+let nextConnectionId = 1
+
+/**
+ * One live stream (a WebSocket or an SSE response) with its write buffer (STYLE rule 9). Frames are
+ * queued as shared Buffers and written once per event-loop turn in a single `write`, so a burst of
+ * events costs one syscall per socket, not one per frame. Pending bytes — queued here, held for
+ * subscriptions still replaying, and accepted by the socket but not yet sent — never pass
+ * `bufferBytes`: the frame that would cross it closes the connection as too slow instead, and the
+ * client resumes from its last sequence.
+ */
+export abstract class Connection {
+  readonly id = nextConnectionId++
+  /** By channel slug, pending ones included. */
+  readonly subscriptions = new Map<string, Subscription>()
+  isClosed = false
+  isDirty = false
+  /** Highest pending byte count this connection ever reached (stats, tests). */
+  peakPendingBytes = 0
+  #chunks: Buffer[] = []
+  #queuedBytes = 0
+  #reservedBytes = 0
+  #graceTimer: NodeJS.Timeout | undefined
+
+  abstract readonly transport: Transport
+
+  constructor(
+    protected readonly host: ConnectionHost,
+    readonly accountId: string | null,
+  ) {}
+
+  /** Bytes the socket (or HTTP response) has accepted but not yet handed to the kernel. */
+  protected abstract transportBuffered(): number
+  protected abstract transportWrite(data: Buffer): void
+  /** Starts a graceful end: a close frame (WebSocket) or the end of the response (SSE). */
+  protected abstract transportClose(code: CloseCode): void
+  /** Cuts the connection at once. */
+  abstract terminate(): void
+  /** Heartbeat tick: queue the shared heartbeat frame (and, on WebSocket, check the peer is alive). */
+  abstract heartbeat(frame: Prepared): void
+
+  get metrics(): Metrics {
+    return this.host.metrics
+  }
+
+  get pendingBytes(): number {
+    return this.#queuedBytes + this.#reservedBytes + this.transportBuffered()
+  }
+
+  /** Queues a prepared frame (the transport's bytes of it). Ordering on the connection is queue order. */
+  send(frame: Prepared): void {
+    if (this.isClosed) return
+    this.#enqueue(this.transport === 'ws' ? frame.ws : frame.sse)
+  }
+
+  /** Accounts for bytes held outside the queue (a replaying subscription's buffered live events). */
+  reserve(bytes: number): void {
+    if (this.isClosed) return
+    if (!this.#admit(bytes)) return
+    this.#reservedBytes += bytes
+  }
+
+  release(bytes: number): void {
+    this.#reservedBytes = Math.max(0, this.#reservedBytes - bytes)
+  }
+
+  /** Writes everything queued in one write. Returns whether anything was written. */
+  flush(): boolean {
+    this.isDirty = false
+    const chunks = this.#chunks
+    if (this.isClosed || chunks.length === 0) return false
+    const data = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, this.#queuedBytes)
+    this.#chunks = []
+    this.#queuedBytes = 0
+    this.transportWrite(data)
+    return true
+  }
+
+  /** Ends the connection with `code`, after writing what is already queued. */
+  close(code: CloseCode): void {
+    if (this.isClosed) return
+    this.flush()
+    this.#markClosed(false)
+    this.#endGracefully(code)
+  }
+
+  /** The transport is gone or fully ended (peer closed, socket error, response finished). */
+  protected disposed(): void {
+    clearTimeout(this.#graceTimer)
+    if (!this.isClosed) this.#markClosed(false)
+    this.host.connectionFinished(this)
+  }
+
+  /** A subscription ended while the connection stays open; SSE (one channel) ends with it. */
+  subscriptionEnded(_subscription: Subscription): void {}
+
+  #enqueue(bytes: Buffer): void {
+    if (!this.#admit(bytes.length)) return
+    this.#chunks.push(bytes)
+    this.#queuedBytes += bytes.length
+    if (!this.isDirty) {
+      this.isDirty = true
+      this.host.markDirty(this)
+    }
+  }
+
+  /** Checks the limit before `bytes` more are held; past it, closes the connection as too slow. */
+  #admit(bytes: number): boolean {
+    const pending = this.pendingBytes + bytes
+    if (pending > this.host.bufferBytes) {
+      this.#closeSlow()
+      return false
+    }
+    if (pending > this.peakPendingBytes) this.peakPendingBytes = pending
+    return true
+  }
+
+  #closeSlow(): void {
+    // Drop the queue first: the point is to free memory, and a stalled peer would not read it anyway.
+    this.#chunks = []
+    this.#queuedBytes = 0
+    this.#markClosed(true)
+    this.#endGracefully(closeCodes.tooSlow)
+  }
+
+  #markClosed(isSlow: boolean): void {
+    this.isClosed = true
+    this.#reservedBytes = 0
+    const subscriptions = [...this.subscriptions.values()]
+    this.subscriptions.clear()
+    for (const subscription of subscriptions) subscription.detach()
+    this.host.connectionClosed(this, isSlow)
+  }
+
+  /** A peer that never reads cannot take the close frame: cut it off after a grace period. */
+  #endGracefully(code: CloseCode): void {
+    try {
+      this.transportClose(code)
+    } catch {
+      this.terminate()
+      return
+    }
+    this.#graceTimer = setTimeout(() => this.terminate(), streamLimits.closeGraceMs)
+    this.#graceTimer.unref()
+  }
+}

@@ -1,0 +1,88 @@
+import { Type } from '@sinclair/typebox'
+import { requireReadableChannel } from '../channels/access.js'
+import type { AppContext } from '../context.js'
+import { fail } from '../errors.js'
+import type { App } from '../http/app.js'
+import type { Position } from './protocol.js'
+
+const Params = Type.Object({ slug: Type.String({ minLength: 1, maxLength: 100 }) })
+const Query = Type.Object({
+  since: Type.Optional(Type.Integer({ minimum: 0, description: 'Resume after this sequence.' })),
+  epoch: Type.Optional(
+    Type.String({ minLength: 1, maxLength: 64, description: 'Epoch of `since`; default: the current one.' }),
+  ),
+})
+const Headers = Type.Object({
+  'last-event-id': Type.Optional(
+    Type.String({
+      maxLength: 100,
+      description: '`<epoch>:<seq>` from the last `id:` received; wins over ?since.',
+    }),
+  ),
+})
+
+/**
+ * `GET /api/v1/channels/{slug}/events`: one channel as Server-Sent Events, with the same replay,
+ * reset, heartbeat and slow-consumer rules as the WebSocket (docs/protocol.md). Access is checked
+ * before the stream starts, so refusals are ordinary problem+json responses.
+ */
+export function sseRoute(app: App, ctx: AppContext): void {
+  app.get(
+    '/api/v1/channels/:slug/events',
+    {
+      schema: {
+        tags: ['live'],
+        summary: 'Live events of one channel (Server-Sent Events)',
+        description:
+          'Each event: `id: <epoch>:<seq>`, `event: <type>`, `data: {id,type,at,data}`. Control events: ' +
+          '`subscribed`, `reset`, `unsubscribed`, `stream-error`; heartbeats are comments.',
+        params: Params,
+        querystring: Query,
+        headers: Headers,
+        response: {
+          200: {
+            description: 'An endless text/event-stream.',
+            content: { 'text/event-stream': { schema: Type.String() } },
+          },
+        },
+      },
+      config: { auth: 'optional', scope: 'read' },
+    },
+    async (req, reply) => {
+      if (ctx.lifecycle.isDraining || !ctx.hub.isAccepting) {
+        fail('unavailable', 'The server is restarting; reconnect in a moment.')
+      }
+      const since = ssePosition(req.headers['last-event-id'], req.query, ctx.eventLog.epoch)
+      const accountId = req.auth?.account.id ?? null
+      const access = await requireReadableChannel(ctx.db, req.params.slug, accountId)
+      reply.hijack()
+      reply.raw.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache, no-transform',
+        // Reverse proxies (nginx) must not buffer a stream.
+        'x-accel-buffering': 'no',
+      })
+      ctx.hub.openSse(reply.raw, accountId, access.channel.slug, since)
+    },
+  )
+}
+
+/** The resume position: Last-Event-ID (what EventSource sends on reconnect) or ?since&epoch. */
+function ssePosition(
+  header: string | string[] | undefined,
+  query: { since?: number; epoch?: string },
+  currentEpoch: string,
+): Position | undefined {
+  if (typeof header === 'string' && header !== '') {
+    const match = /^([^:\s]{1,64}):(\d{1,15})$/.exec(header)
+    if (!match)
+      fail('invalid-stream-position', 'Last-Event-ID must be "<epoch>:<seq>", as sent in the id: field.')
+    return { epoch: match[1]!, seq: Number(match[2]) }
+  }
+  const { since, epoch } = query
+  if (since === undefined) {
+    if (epoch !== undefined) fail('invalid-stream-position', '?epoch needs ?since.')
+    return undefined
+  }
+  return { epoch: epoch ?? currentEpoch, seq: since }
+}

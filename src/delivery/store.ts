@@ -1,0 +1,28 @@
+import type { DbOrTx } from '../db/database.js'
+import type { ChannelRow } from '../db/schema.js'
+
+/** The few reads live delivery makes outside the event log; none of them runs per event or per subscriber. */
+export async function findChannelBySlug(db: DbOrTx, slug: string): Promise<ChannelRow | undefined> {
+  return db.selectFrom('channel').selectAll().where('slug', '=', slug.toLowerCase()).executeTakeFirst()
+}
+
+/** The channel's last committed sequence (0 for a missing channel). */
+export async function readLastSeq(db: DbOrTx, channelId: string): Promise<number> {
+  const row = await db.selectFrom('channel').select('last_seq').where('id', '=', channelId).executeTakeFirst()
+  return row?.last_seq ?? 0
+}
+
+/** Last committed sequences of several channels, for the heartbeat's lost-tail check. */
+export async function readLastSeqs(db: DbOrTx, channelIds: string[]): Promise<Map<string, number>> {
+  const result = new Map<string, number>()
+  // Chunked to stay under SQLite's bound-parameter limit.
+  for (let i = 0; i < channelIds.length; i += 500) {
+    const rows = await db
+      .selectFrom('channel')
+      .select(['id', 'last_seq'])
+      .where('id', 'in', channelIds.slice(i, i + 500))
+      .execute()
+    for (const row of rows) result.set(row.id, row.last_seq)
+  }
+  return result
+}
