@@ -125,9 +125,11 @@ export function createChannelService(deps: ChannelServiceDeps) {
   async function update(slug: string, actorId: string, input: UpdateChannelInput) {
     if (input.reactionSet) checkReactionSet(input.reactionSet)
     const title = input.title === undefined ? undefined : cleanTitle(input.title)
-    return eventLog.transact(async (tx, append) => {
+    let becamePrivate: string | null = null
+    const view = await eventLog.transact(async (tx, append) => {
       const access = await requirePermission(tx, slug, actorId, 'channel.update')
       const before = access.channel
+      if (input.visibility === 'private' && before.visibility !== 'private') becamePrivate = before.id
       const patch: Updateable<ChannelTable> = { updated_at: clock.now() }
       if (title !== undefined) patch.title = title
       if (input.description !== undefined) patch.description = input.description
@@ -155,6 +157,14 @@ export function createChannelService(deps: ChannelServiceDeps) {
       })
       return viewFor(tx, { ...access, channel })
     })
+    // Open streams of visitors who are not members must end now that the channel is private.
+    if (becamePrivate)
+      await eventLog.publishAccessChange({
+        channelId: becamePrivate,
+        accountId: null,
+        reason: 'channel-private',
+      })
+    return view
   }
 
   /**

@@ -29,7 +29,7 @@ import type { Connection, ConnectionHost } from './connection.js'
 import { createFlusher } from './flusher.js'
 import { type ClientOp, type ControlFrame, closeCodes, type Position, unsubscribedFrame } from './protocol.js'
 import { SseConnection } from './sse-connection.js'
-import { readLastSeq, readLastSeqs } from './store.js'
+import { readLastSeq, readLastSeqs, readMemberIds } from './store.js'
 import { type SubscribeDeps, subscribeChannel } from './subscribe.js'
 import { Subscription } from './subscription.js'
 import { PreparedControl, prepareHeartbeat, ssePreamble } from './wire.js'
@@ -146,10 +146,32 @@ export function createHub(deps: HubDeps) {
     }
     const feed = feeds.get(change.channelId)
     if (!feed) return
+    if (change.reason === 'channel-private') {
+      void endNonMembers(feed)
+      return
+    }
     for (const subscriber of [...feed.subscribers]) {
       if (change.reason === 'channel-deleted' || subscriber.accountId === change.accountId) {
         subscriber.end(change.reason)
       }
+    }
+  }
+
+  /** The channel became private: only members may keep streaming it. One query for all subscribers. */
+  async function endNonMembers(feed: ChannelFeed): Promise<void> {
+    const subscribers = [...feed.subscribers]
+    const accountIds = [
+      ...new Set(subscribers.map((s) => s.accountId).filter((id): id is string => id !== null)),
+    ]
+    try {
+      const members = new Set(await readMemberIds(db, feed.channelId, accountIds))
+      for (const subscriber of subscribers) {
+        if (subscriber.accountId === null || !members.has(subscriber.accountId))
+          subscriber.end('channel-private')
+      }
+    } catch (error) {
+      logger.warn({ err: error, channel: feed.channelId }, 'membership re-check failed; ending all streams')
+      for (const subscriber of subscribers) subscriber.end('channel-private')
     }
   }
 

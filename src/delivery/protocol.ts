@@ -87,7 +87,13 @@ export const streamLimits = {
 // ---- server → client ------------------------------------------------------------------------------
 
 export type ResetReason = 'gap-too-large' | 'epoch-changed' | 'future-position'
-export type UnsubscribeReason = 'banned' | 'left' | 'removed' | 'channel-deleted' | 'requested'
+export type UnsubscribeReason =
+  | 'banned'
+  | 'left'
+  | 'removed'
+  | 'channel-deleted'
+  | 'channel-private'
+  | 'requested'
 
 /** A server frame other than `event` (events are encoded once by src/event-log/frames.ts). */
 export interface ControlFrame {

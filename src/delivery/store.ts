@@ -26,3 +26,18 @@ export async function readLastSeqs(db: DbOrTx, channelIds: string[]): Promise<Ma
   }
   return result
 }
+
+/** Which of `accountIds` are members of the channel (for re-checking streams when it turns private). */
+export async function readMemberIds(db: DbOrTx, channelId: string, accountIds: string[]): Promise<string[]> {
+  const members: string[] = []
+  for (let i = 0; i < accountIds.length; i += 500) {
+    const rows = await db
+      .selectFrom('channel_member')
+      .select('account_id')
+      .where('channel_id', '=', channelId)
+      .where('account_id', 'in', accountIds.slice(i, i + 500))
+      .execute()
+    for (const row of rows) members.push(row.account_id)
+  }
+  return members
+}

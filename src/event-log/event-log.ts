@@ -1,5 +1,6 @@
 import type { Bus } from '../bus/bus.js'
 import type { Db, DbOrTx } from '../db/database.js'
+import type { Logger } from '../logger.js'
 import type { Metrics } from '../metrics.js'
 import type { Clock } from '../util/clock.js'
 import { newId } from '../util/ids.js'
@@ -30,7 +31,16 @@ export interface LoggedEvent {
   at: number
   /** The client frame, encoded once; every subscriber on every node receives these same bytes. */
   frame: string
+  /** The post the event is about; set on events this node appended (not on events read back). */
+  postId?: string | null
 }
+
+/**
+ * Runs after a transaction's events were committed and published, on the node that wrote them
+ * only — so exactly one node reacts to each change (push enqueues its fan-out here). Listeners
+ * handle their own errors; one that throws is logged and does not fail the writer's request.
+ */
+export type CommittedListener = (events: readonly LoggedEvent[]) => Promise<void>
 
 export type Append = (input: AppendInput) => Promise<LoggedEvent>
 
@@ -43,8 +53,13 @@ export const accessTopic = 'access'
 
 export interface AccessChange {
   channelId: string
-  accountId: string
-  reason: 'banned' | 'left' | 'removed' | 'channel-deleted'
+  /** The account that lost access; null when the change concerns everyone (see `reason`). */
+  accountId: string | null
+  /**
+   * 'channel-private': the channel became private — every node re-checks its subscribers and ends
+   * the streams of those who are not members (anonymous visitors included).
+   */
+  reason: 'banned' | 'left' | 'removed' | 'channel-deleted' | 'channel-private'
 }
 
 export interface EventLogDeps {
@@ -53,9 +68,12 @@ export interface EventLogDeps {
   clock: Clock
   epoch: string
   metrics: Metrics
+  logger?: Logger
 }
 
-export function createEventLog({ db, bus, clock, epoch, metrics }: EventLogDeps) {
+export function createEventLog({ db, bus, clock, epoch, metrics, logger }: EventLogDeps) {
+  const committedListeners = new Set<CommittedListener>()
+
   async function append(tx: DbOrTx, input: AppendInput): Promise<LoggedEvent> {
     const { last_seq: seq } = await tx
       .updateTable('channel')
@@ -87,6 +105,7 @@ export function createEventLog({ db, bus, clock, epoch, metrics }: EventLogDeps)
       type: input.type,
       at,
       frame,
+      postId: input.postId ?? null,
     }
   }
 
@@ -95,6 +114,14 @@ export function createEventLog({ db, bus, clock, epoch, metrics }: EventLogDeps)
     for (const event of events) {
       metrics.eventsPublished.inc({ type: event.type })
       await bus.publish(channelTopic(event.channelId), `${event.seq} ${event.at} ${event.frame}`)
+    }
+    if (events.length === 0) return
+    for (const listener of committedListeners) {
+      try {
+        await listener(events)
+      } catch (error) {
+        logger?.error({ err: error, events: events.map((e) => e.id) }, 'committed-event listener failed')
+      }
     }
   }
 
@@ -125,6 +152,11 @@ export function createEventLog({ db, bus, clock, epoch, metrics }: EventLogDeps)
     publish,
     transact,
     publishAccessChange,
+    /** Adds a CommittedListener; returns its removal. */
+    onCommitted(listener: CommittedListener): () => void {
+      committedListeners.add(listener)
+      return () => committedListeners.delete(listener)
+    },
     /** Events of a channel after `afterSeq`, oldest first, at most `limit`. */
     read: (channelId: string, afterSeq: number, limit: number) =>
       readEvents(db, channelId, afterSeq, limit, epoch),

@@ -229,6 +229,33 @@ describe.each(testDatabases)('live delivery over WebSocket on %s', (kind) => {
     expect(colleague.frames.some((f) => f.type === 'unsubscribed')).toBe(false)
   })
 
+  it('ends anonymous and outsider streams when the channel is made private; members keep theirs', async () => {
+    const ctx = server.ctx
+    const turning = await seedChannel(ctx, owner.account, { slug: 'going-dark' })
+    await seedMember(ctx, turning, fan.account, null)
+    const anonymous = await connect()
+    const stranger = await connect({ token: outsider.token })
+    const member = await connect({ token: fan.token })
+    for (const socket of [anonymous, stranger, member]) await socket.subscribeAndWait('going-dark')
+
+    const admin = client(server.url, { token: owner.token })
+    expect((await admin.patch('/api/v1/channels/going-dark', { visibility: 'private' })).status).toBe(200)
+
+    for (const socket of [anonymous, stranger]) {
+      expect(await socket.waitFor((f) => f.type === 'unsubscribed')).toEqual({
+        type: 'unsubscribed',
+        channel: 'going-dark',
+        reason: 'channel-private',
+      })
+    }
+    const after = await seedPostEvent(ctx, turning)
+    await member.waitFor((f) => f.type === 'event' && f.event.id === after.id)
+    expect(member.frames.some((f) => f.type === 'unsubscribed')).toBe(false)
+    for (const socket of [anonymous, stranger]) {
+      expect(socket.events().some((f) => f.event.id === after.id)).toBe(false)
+    }
+  })
+
   it('answers bad messages with error frames and keeps the socket open', async () => {
     const socket = await connect()
     socket.send('not json')
