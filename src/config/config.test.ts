@@ -15,7 +15,11 @@ describe('loadConfig', () => {
 
   it('reads a PostgreSQL URL and a schema', () => {
     const config = loadConfig({ DATABASE_URL: 'postgres://u@db:5432/backlot', DATABASE_SCHEMA: 'prod' })
-    expect(config.database).toEqual({ kind: 'postgres', location: 'postgres://u@db:5432/backlot', schema: 'prod' })
+    expect(config.database).toEqual({
+      kind: 'postgres',
+      location: 'postgres://u@db:5432/backlot',
+      schema: 'prod',
+    })
   })
 
   it('reads a sqlite: URL as a file path', () => {

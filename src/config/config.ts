@@ -21,6 +21,8 @@ export interface Config {
   publicUrlIsDefault: boolean
   dataDir: string
   database: DatabaseConfig
+  /** Cluster mode (REDIS_URL set): the Redis every node shares; null on one node or one machine. */
+  redis: RedisConfig | null
   logLevel: Parsed['logLevel']
   trustProxy: boolean | number
   argon2Profile: Parsed['argon2Profile']
@@ -29,6 +31,41 @@ export interface Config {
   registration: Parsed['registration']
   stream: { replayLimit: number; bufferBytes: number; heartbeatMs: number }
   loginLimit: { maxAttempts: number; windowMs: number }
+  media: MediaConfig
+  push: PushConfig
+}
+
+export interface PushConfig {
+  /** Both set, or both undefined (then a pair is generated and kept in the database). */
+  vapidPublicKey: string | undefined
+  /** Secret. */
+  vapidPrivateKey: string | undefined
+  /** `mailto:` or `https:` URL sent as the VAPID `sub` claim. */
+  subject: string
+  ttlSeconds: number
+  batchSize: number
+  hostConcurrency: number
+  retryAttempts: number
+  retryDelayMs: number
+  /** Test only: accept endpoints on loopback addresses, over http too. */
+  allowLoopback: boolean
+}
+
+export interface MediaConfig {
+  maxBytes: number
+  maxPixels: number
+  concurrency: number
+  /** How long an upload request waits for processing before answering 202; 0 answers at once. */
+  waitMs: number
+  unattachedTtlMs: number
+  uploadLimit: number
+  uploadWindowMs: number
+}
+
+export interface RedisConfig {
+  url: string
+  /** Prepended to every key and pub/sub channel, so several deployments or test files share one Redis. */
+  prefix: string
 }
 
 type Env = Record<string, string | undefined>
@@ -39,13 +76,16 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
   for (const [key, spec] of Object.entries(variables)) raw[key] = spec.parse(env[spec.name])
   const p = raw as Parsed
   const dataDir = path.resolve(p.dataDir)
+  const publicUrl =
+    p.publicUrl ?? new URL(`http://${p.host.includes(':') ? `[${p.host}]` : p.host}:${p.port}`)
   const config: Config = {
     host: p.host,
     port: p.port,
-    publicUrl: p.publicUrl ?? new URL(`http://${p.host.includes(':') ? `[${p.host}]` : p.host}:${p.port}`),
+    publicUrl,
     publicUrlIsDefault: p.publicUrl === undefined,
     dataDir,
     database: databaseConfig(p.databaseUrl, dataDir, p.databaseSchema),
+    redis: p.redisUrl ? { url: p.redisUrl.href, prefix: p.redisPrefix } : null,
     logLevel: p.logLevel,
     trustProxy: p.trustProxy,
     argon2Profile: p.argon2Profile,
@@ -58,9 +98,41 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
       heartbeatMs: p.heartbeatSeconds * 1000,
     },
     loginLimit: { maxAttempts: p.loginMaxAttempts, windowMs: p.loginWindowSeconds * 1000 },
+    media: {
+      maxBytes: p.mediaMaxBytes,
+      maxPixels: p.mediaMaxPixels,
+      concurrency: p.mediaProcessingConcurrency,
+      waitMs: p.mediaProcessingWaitSeconds * 1000,
+      unattachedTtlMs: p.mediaUnattachedTtlHours * 3_600_000,
+      uploadLimit: p.mediaUploadLimit,
+      uploadWindowMs: p.mediaUploadWindowSeconds * 1000,
+    },
+    push: pushConfig(p, publicUrl),
     ...overrides,
   }
   return Object.freeze(config)
+}
+
+function pushConfig(p: Parsed, publicUrl: URL): PushConfig {
+  if ((p.pushVapidPublicKey === undefined) !== (p.pushVapidPrivateKey === undefined)) {
+    const missing = p.pushVapidPublicKey === undefined ? 'PUSH_VAPID_PUBLIC_KEY' : 'PUSH_VAPID_PRIVATE_KEY'
+    throw new ConfigError(missing, 'must be set together with its pair, or both left unset')
+  }
+  if (p.pushVapidPublicKey !== undefined && !p.pushVapidPublicKey.startsWith('B')) {
+    // 0x04 (uncompressed point) encodes to a leading "B".
+    throw new ConfigError('PUSH_VAPID_PUBLIC_KEY', 'must be an uncompressed P-256 point (starting with "B")')
+  }
+  return {
+    vapidPublicKey: p.pushVapidPublicKey,
+    vapidPrivateKey: p.pushVapidPrivateKey,
+    subject: p.pushSubject?.href ?? `mailto:admin@${publicUrl.hostname}`,
+    ttlSeconds: p.pushTtlSeconds,
+    batchSize: p.pushBatchSize,
+    hostConcurrency: p.pushHostConcurrency,
+    retryAttempts: p.pushRetryAttempts,
+    retryDelayMs: p.pushRetryDelayMs,
+    allowLoopback: p.pushAllowLoopback === 'true',
+  }
 }
 
 function databaseConfig(url: URL | undefined, dataDir: string, schema: string): DatabaseConfig {

@@ -60,6 +60,19 @@ function url(name: string, protocols: string[]) {
   }
 }
 
+function base64urlKey(name: string, bytes: number) {
+  return (raw: string | undefined): string | undefined => {
+    if (raw === undefined || raw === '') return undefined
+    if (!/^[A-Za-z0-9_-]+={0,2}$/.test(raw) || Buffer.from(raw, 'base64url').length !== bytes) {
+      throw new ConfigError(
+        name,
+        `must be ${bytes} bytes in base64url (as printed by \`npx web-push generate-vapid-keys\`)`,
+      )
+    }
+    return raw.replace(/=+$/, '')
+  }
+}
+
 export const variables = {
   host: {
     name: 'HOST',
@@ -102,6 +115,29 @@ export const variables = {
       const value = raw || 'public'
       if (!/^[a-z_][a-z0-9_]{0,62}$/.test(value)) {
         throw new ConfigError('DATABASE_SCHEMA', `must be a lower-case SQL identifier, got "${value}"`)
+      }
+      return value
+    },
+  },
+  redisUrl: {
+    name: 'REDIS_URL',
+    description:
+      'Cluster mode: `redis://[user:password@]host:port[/db]` or `rediss://…` (TLS). Turns on the Redis bus between nodes and Redis-held rate limits and login throttling (see docs/operations.md). Unset: one node, or `serve --workers N` on one machine.',
+    defaultText: undefined,
+    parse: url('REDIS_URL', ['redis:', 'rediss:']),
+  },
+  redisPrefix: {
+    name: 'REDIS_PREFIX',
+    description:
+      'Prepended to every Redis key and pub/sub channel, so several deployments (or test runs) can share one Redis.',
+    defaultText: 'backlot:',
+    parse: (raw: string | undefined) => {
+      const value = raw ?? 'backlot:'
+      if (!/^[A-Za-z0-9:_.-]{0,64}$/.test(value)) {
+        throw new ConfigError(
+          'REDIS_PREFIX',
+          `may hold only letters, digits and : _ . - (up to 64), got "${value}"`,
+        )
       }
       return value
     },
@@ -178,6 +214,112 @@ export const variables = {
     description: 'Window of the login attempt limit.',
     defaultText: '900',
     parse: integer('LOGIN_WINDOW_SECONDS', 900, 1, 86_400),
+  },
+  mediaMaxBytes: {
+    name: 'MEDIA_MAX_BYTES',
+    description:
+      'Largest image upload accepted, in bytes (30 MiB). Checked while the upload streams in; larger files get a 413 `media-too-large` problem.',
+    defaultText: '31457280',
+    parse: integer('MEDIA_MAX_BYTES', 30 * 1_048_576, 1024, 1024 * 1_048_576),
+  },
+  mediaMaxPixels: {
+    name: 'MEDIA_MAX_PIXELS',
+    description:
+      'Largest image accepted, in decoded pixels (width × height, 100 megapixels). Read from the header before decoding, so decompression bombs are refused cheaply.',
+    defaultText: '100000000',
+    parse: integer('MEDIA_MAX_PIXELS', 100_000_000, 1, 1_000_000_000),
+  },
+  mediaProcessingConcurrency: {
+    name: 'MEDIA_PROCESSING_CONCURRENCY',
+    description:
+      'Images processed at the same time by this node; more uploads wait their turn. Each needs about 3 bytes of memory per pixel while it runs.',
+    defaultText: '2',
+    parse: integer('MEDIA_PROCESSING_CONCURRENCY', 2, 1, 64),
+  },
+  mediaProcessingWaitSeconds: {
+    name: 'MEDIA_PROCESSING_WAIT_SECONDS',
+    description:
+      'How long an upload request waits for processing before answering 202 with `status: processing` (the client then polls the media). 0 always answers at once.',
+    defaultText: '10',
+    parse: integer('MEDIA_PROCESSING_WAIT_SECONDS', 10, 0, 300),
+  },
+  mediaUnattachedTtlHours: {
+    name: 'MEDIA_UNATTACHED_TTL_HOURS',
+    description: 'Uploads not attached to a post within this time are deleted by a background sweep.',
+    defaultText: '24',
+    parse: integer('MEDIA_UNATTACHED_TTL_HOURS', 24, 1, 24 * 365),
+  },
+  mediaUploadLimit: {
+    name: 'MEDIA_UPLOAD_LIMIT',
+    description: 'Uploads one account may make within MEDIA_UPLOAD_WINDOW_SECONDS; more get a 429 problem.',
+    defaultText: '60',
+    parse: integer('MEDIA_UPLOAD_LIMIT', 60, 1, 100_000),
+  },
+  mediaUploadWindowSeconds: {
+    name: 'MEDIA_UPLOAD_WINDOW_SECONDS',
+    description: 'Window of the per-account upload limit.',
+    defaultText: '600',
+    parse: integer('MEDIA_UPLOAD_WINDOW_SECONDS', 600, 1, 86_400),
+  },
+  pushVapidPublicKey: {
+    name: 'PUSH_VAPID_PUBLIC_KEY',
+    description:
+      'Web Push VAPID public key (base64url, 65-byte uncompressed P-256 point). Set with PUSH_VAPID_PRIVATE_KEY, or leave both unset to generate a pair on first start and keep it in the database. Changing it invalidates every browser subscription.',
+    defaultText: undefined,
+    parse: base64urlKey('PUSH_VAPID_PUBLIC_KEY', 65),
+  },
+  pushVapidPrivateKey: {
+    name: 'PUSH_VAPID_PRIVATE_KEY',
+    description: 'Web Push VAPID private key (base64url, 32 bytes). Secret.',
+    defaultText: undefined,
+    parse: base64urlKey('PUSH_VAPID_PRIVATE_KEY', 32),
+  },
+  pushSubject: {
+    name: 'PUSH_SUBJECT',
+    description:
+      'Contact the push services (Google, Mozilla, Apple) may use about this server: a `mailto:` or `https:` URL, sent in every VAPID token. Defaults to `mailto:admin@` + the PUBLIC_URL host.',
+    defaultText: undefined,
+    parse: url('PUSH_SUBJECT', ['mailto:', 'https:']),
+  },
+  pushTtlSeconds: {
+    name: 'PUSH_TTL_SECONDS',
+    description:
+      "How long a push service keeps a notification for a device that is offline (a day: a fan who turns the phone on in the morning still hears about last night's post).",
+    defaultText: '86400',
+    parse: integer('PUSH_TTL_SECONDS', 86_400, 0, 2_419_200),
+  },
+  pushBatchSize: {
+    name: 'PUSH_BATCH_SIZE',
+    description: 'Devices per push batch job; a post to a large channel is split into batches of this size.',
+    defaultText: '500',
+    parse: integer('PUSH_BATCH_SIZE', 500, 1, 10_000),
+  },
+  pushHostConcurrency: {
+    name: 'PUSH_HOST_CONCURRENCY',
+    description: 'Requests this node sends at once to one push service host (e.g. fcm.googleapis.com).',
+    defaultText: '32',
+    parse: integer('PUSH_HOST_CONCURRENCY', 32, 1, 1024),
+  },
+  pushRetryAttempts: {
+    name: 'PUSH_RETRY_ATTEMPTS',
+    description:
+      'Attempts of a push batch whose push service answered 429 or 5xx (or could not be reached) before those devices are given up for that post.',
+    defaultText: '5',
+    parse: integer('PUSH_RETRY_ATTEMPTS', 5, 1, 20),
+  },
+  pushRetryDelayMs: {
+    name: 'PUSH_RETRY_DELAY_MS',
+    description:
+      'First retry delay of a push batch, doubled on each further retry; a Retry-After from the push service takes precedence.',
+    defaultText: '5000',
+    parse: integer('PUSH_RETRY_DELAY_MS', 5000, 10, 3_600_000),
+  },
+  pushAllowLoopback: {
+    name: 'PUSH_ALLOW_LOOPBACK',
+    description:
+      'Test setting: `true` accepts push endpoints on loopback addresses (http://127.0.0.1…), which are otherwise refused like every private address. Never set it in production.',
+    defaultText: 'false',
+    parse: oneOf('PUSH_ALLOW_LOOPBACK', ['true', 'false'] as const, 'false'),
   },
   registration: {
     name: 'REGISTRATION',

@@ -28,6 +28,9 @@ export interface Database {
   prompt_answer: PromptAnswerTable
   post_view: PostViewTable
   post_anonymous_views: PostAnonymousViewsTable
+  push_subscription: PushSubscriptionTable
+  push_fanout: PushFanoutTable
+  push_delivery: PushDeliveryTable
 }
 
 export interface MetaTable {
@@ -308,6 +311,46 @@ export interface PostAnonymousViewsTable {
   views: number
 }
 
+/** A browser's Web Push subscription (one device of an account). */
+export interface PushSubscriptionTable {
+  id: string
+  account_id: string
+  /** The push service URL; unique: a browser subscription belongs to one account. */
+  endpoint: string
+  /** Base64url P-256 public key (65 bytes uncompressed) and auth secret (16 bytes) of the browser. */
+  p256dh: string
+  auth: string
+  label: string | null
+  expires_at: number | null
+  created_at: number
+  updated_at: number
+}
+
+export type PushFanoutReason = 'published' | 'pinned'
+
+/** One notification run for a post: how many batch jobs it split into, and when the last finished. */
+export interface PushFanoutTable {
+  id: string
+  post_id: string
+  reason: PushFanoutReason
+  published_at: number
+  batches: number | null
+  batches_done: Generated<number>
+  created_at: number
+  done_at: number | null
+}
+
+export type PushDeliveryStatus = 'sending' | 'sent' | 'retry' | 'failed'
+
+/** The at-most-once claim of one (post, device); see src/push/batch.ts. */
+export interface PushDeliveryTable {
+  post_id: string
+  subscription_id: string
+  status: PushDeliveryStatus
+  attempts: number
+  updated_at: number
+}
+
 export type AccountRow = Selectable<AccountTable>
 export type ChannelRow = Selectable<ChannelTable>
 export type ChannelMemberRow = Selectable<ChannelMemberTable>
@@ -319,3 +362,4 @@ export type MediaRow = Selectable<MediaTable>
 export type PostMediaRow = Selectable<PostMediaTable>
 export type PollRow = Selectable<PollTable>
 export type PromptAnswerRow = Selectable<PromptAnswerTable>
+export type PushSubscriptionRow = Selectable<PushSubscriptionTable>

@@ -35,7 +35,8 @@ export async function buildApp(ctx: AppContext): Promise<App> {
     // Fastify accepts a hop count at run time; its types only list the other forms.
     trustProxy: ctx.config.trustProxy as boolean,
     return503OnClosing: true,
-    forceCloseConnections: false,
+    // Idle keep-alive sockets close at shutdown; in-flight requests finish first (graceful drain).
+    forceCloseConnections: 'idle',
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   setValidators(app)

@@ -1,7 +1,13 @@
 import type { Migration } from 'kysely'
 import * as m0001 from './0001-init.js'
+import * as m0002 from './0002-media.js'
+import * as m0003 from './0003-interactions.js'
+import * as m0004 from './0004-push.js'
 
 /** Ordered registry of migrations. Add new ones at the end; never edit a migration that has shipped. */
 export const migrations: Record<string, Migration> = {
   '0001-init': m0001,
+  '0002-media': m0002,
+  '0003-interactions': m0003,
+  '0004-push': m0004,
 }

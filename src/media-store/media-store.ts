@@ -1,0 +1,80 @@
+/**
+ * The MediaStore seam (DESIGN "MediaStore: files | S3"): where processed image files live.
+ *
+ * Keys are content-addressed and therefore immutable: `ab/cd/<sha256>.<ext>`, where `<sha256>` is
+ * the lower-case hex SHA-256 of the file's bytes and `ab`, `cd` are its first four hex digits. A key
+ * never names different bytes over time, so files can be cached forever and written without locks;
+ * two media items whose processing produced identical bytes share one file.
+ *
+ * Every implementation (disk now, S3 later) passes `testMediaStoreContract` in
+ * `media-store.contract.ts`.
+ */
+import type { Readable } from 'node:stream'
+
+export interface MediaStore {
+  /**
+   * Stores `bytes` under `key`. Idempotent: putting a key that already exists succeeds and leaves
+   * the file as it is. Durable once the promise resolves (the file survives a crash), and atomic:
+   * readers see the whole file or none of it. Refuses an invalid key, and bytes whose SHA-256 is not
+   * the key's hash, with `InvalidMediaKeyError`.
+   */
+  put(key: string, bytes: Uint8Array, contentType: string): Promise<void>
+  /** The whole file, or null when there is none. */
+  get(key: string): Promise<Buffer | null>
+  /** A stream of the file and its size in bytes, or null when there is none. */
+  stream(key: string): Promise<{ body: Readable; size: number } | null>
+  exists(key: string): Promise<boolean>
+  /** Removes the file; a missing file is not an error. */
+  delete(key: string): Promise<void>
+}
+
+export class InvalidMediaKeyError extends Error {
+  override name = 'InvalidMediaKeyError'
+}
+
+export const mediaExtensions = ['jpg', 'png', 'webp', 'avif'] as const
+export type MediaExtension = (typeof mediaExtensions)[number]
+
+const KEY_PATTERN = /^([0-9a-f]{2})\/([0-9a-f]{2})\/([0-9a-f]{64})\.(jpg|png|webp|avif)$/
+
+/** The key a file with this SHA-256 (hex) and extension is stored under. */
+export function mediaKey(sha256Hex: string, ext: MediaExtension): string {
+  return assertMediaKey(`${sha256Hex.slice(0, 2)}/${sha256Hex.slice(2, 4)}/${sha256Hex}.${ext}`)
+}
+
+/** SHA-256 of the bytes, lower-case hex. Runs off the event loop (WebCrypto). */
+export async function sha256Hex(bytes: Uint8Array): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', bytes)
+  return Buffer.from(digest).toString('hex')
+}
+
+/** The key for these bytes: hashes them. */
+export async function contentKey(bytes: Uint8Array, ext: MediaExtension): Promise<string> {
+  return mediaKey(await sha256Hex(bytes), ext)
+}
+
+/**
+ * Returns the key if it matches the strict pattern, else throws. The pattern allows only hex
+ * digits, two fixed-length folder levels and a known extension, so no key can contain `..`, a
+ * leading `/`, a backslash, a NUL or an encoded separator: a key can never leave the store's root.
+ */
+export function assertMediaKey(key: string): string {
+  const match = KEY_PATTERN.exec(key)
+  if (!match || !match[3]!.startsWith(match[1]! + match[2]!)) {
+    throw new InvalidMediaKeyError(`invalid media key ${JSON.stringify(key.slice(0, 100))}`)
+  }
+  return key
+}
+
+export function isMediaKey(key: string): boolean {
+  return KEY_PATTERN.test(key) && key.slice(6, 10) === key.slice(0, 2) + key.slice(3, 5)
+}
+
+/** Checks that `bytes` hash to the key's SHA-256 (the content-addressing guarantee of `put`). */
+export async function assertContentMatchesKey(key: string, bytes: Uint8Array): Promise<void> {
+  assertMediaKey(key)
+  const hash = await sha256Hex(bytes)
+  if (key.slice(6, 70) !== hash) {
+    throw new InvalidMediaKeyError(`bytes do not match the key's SHA-256 (${key})`)
+  }
+}

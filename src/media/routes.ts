@@ -1,0 +1,97 @@
+import fastifyMultipart from '@fastify/multipart'
+import type { AppContext } from '../context.js'
+import type { App } from '../http/app.js'
+import { requireAuth } from '../http/auth.js'
+import { MediaFileParams, MediaParams, MediaPatchBody, MediaUploadForm, MediaView } from './schemas.js'
+import { readUploadForm } from './upload-form.js'
+import { toMediaView } from './views.js'
+
+const tags = ['media']
+
+/** `POST/GET/PATCH /api/v1/media…` and the files under `/media/{id}/{file}`. */
+export function mediaRoutes(app: App, ctx: AppContext): void {
+  // Multipart parsing is registered only in this scope: every other route still refuses it.
+  app.register(async (scope) => {
+    await scope.register(fastifyMultipart)
+    scope.post(
+      '/api/v1/media',
+      {
+        schema: {
+          tags,
+          summary: 'Upload one image (multipart/form-data: file, alt, credit, spoiler)',
+          consumes: ['multipart/form-data'],
+          body: MediaUploadForm,
+          response: { 201: MediaView, 202: MediaView },
+        },
+        // The body schema documents the form; readUploadForm validates it while it streams in.
+        validatorCompiler: () => () => true,
+        config: { auth: 'required', scope: 'post' },
+      },
+      async (req, reply) => {
+        const auth = requireAuth(req)
+        const { media, isReady } = await ctx.media.upload(auth.account.id, () =>
+          readUploadForm(req, ctx.config.media.maxBytes),
+        )
+        return reply.code(isReady ? 201 : 202).send(toMediaView(media, ctx.config.publicUrl))
+      },
+    )
+  })
+
+  app.get(
+    '/api/v1/media/:id',
+    {
+      schema: {
+        tags,
+        summary: 'A media item (its owner while unattached; readers of its post after)',
+        params: MediaParams,
+        response: { 200: MediaView },
+      },
+      config: { auth: 'optional' },
+    },
+    async (req) => {
+      const media = await ctx.media.get(req.auth?.account.id ?? null, req.params.id)
+      return toMediaView(media, ctx.config.publicUrl)
+    },
+  )
+
+  app.patch(
+    '/api/v1/media/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Change alt text, credit or spoiler flag of your own unattached media',
+        params: MediaParams,
+        body: MediaPatchBody,
+        response: { 200: MediaView },
+      },
+      config: { auth: 'required', scope: 'post' },
+    },
+    async (req) => {
+      const media = await ctx.media.update(requireAuth(req).account.id, req.params.id, req.body)
+      return toMediaView(media, ctx.config.publicUrl)
+    },
+  )
+
+  app.get(
+    '/media/:id/:file',
+    {
+      schema: { tags, summary: 'A media file (image bytes)', params: MediaFileParams },
+      config: { auth: 'optional' },
+    },
+    async (req, reply) => {
+      const file = await ctx.media.open(req.auth?.account.id ?? null, req.params.id, req.params.file)
+      reply
+        .header('content-type', file.contentType)
+        .header('x-content-type-options', 'nosniff')
+        .header('content-disposition', 'inline')
+        .header('content-security-policy', "default-src 'none'; sandbox")
+        .header('etag', file.etag)
+        .header('cache-control', file.isPublic ? 'public, max-age=31536000, immutable' : 'private, no-store')
+      if (req.headers['if-none-match'] === file.etag) {
+        file.body.destroy()
+        return reply.code(304).send()
+      }
+      return reply.header('content-length', String(file.size)).send(file.body)
+    },
+  )
+}

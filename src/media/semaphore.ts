@@ -1,0 +1,36 @@
+/**
+ * Bounds how many tasks run at once; the rest wait in FIFO order. Used so that a burst of uploads
+ * is processed a few at a time instead of all decoding full-size images together.
+ */
+export interface Semaphore {
+  run<T>(task: () => Promise<T>): Promise<T>
+  /** Tasks running plus tasks waiting. */
+  readonly pending: number
+}
+
+export function createSemaphore(limit: number): Semaphore {
+  let running = 0
+  const waiting: (() => void)[] = []
+  const release = () => {
+    running -= 1
+    const next = waiting.shift()
+    if (next) {
+      running += 1
+      next()
+    }
+  }
+  return {
+    async run<T>(task: () => Promise<T>): Promise<T> {
+      if (running < limit) running += 1
+      else await new Promise<void>((resolve) => waiting.push(resolve))
+      try {
+        return await task()
+      } finally {
+        release()
+      }
+    },
+    get pending() {
+      return running + waiting.length
+    },
+  }
+}

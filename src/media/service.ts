@@ -1,0 +1,281 @@
+import type { MediaConfig } from '../config/config.js'
+import type { Db } from '../db/database.js'
+import type { MediaRow } from '../db/schema.js'
+import { DomainError, fail } from '../errors.js'
+import type { RateLimiter } from '../kv/rate-limiter.js'
+import type { Logger } from '../logger.js'
+import type { MediaStore } from '../media-store/media-store.js'
+import type { Clock } from '../util/clock.js'
+import { newId } from '../util/ids.js'
+import { mediaVisibility } from './access.js'
+import {
+  deleteUnreferenced,
+  findFile,
+  type OpenedFile,
+  openFile,
+  type StoredFiles,
+  storeProcessed,
+} from './files.js'
+import { configureSharp, inspectImage, processImage } from './processing.js'
+import { createSemaphore } from './semaphore.js'
+import { canUploadAnywhere, completeMedia, findMedia, insertMedia, updateUnattachedMedia } from './store.js'
+import { type SweepResult, sweepUnattachedMedia } from './sweeper.js'
+
+export interface MediaServiceDeps {
+  db: Db
+  clock: Clock
+  config: MediaConfig
+  mediaStore: MediaStore
+  rateLimiter: RateLimiter
+  logger: Logger
+}
+
+export interface UploadInput {
+  bytes: Buffer
+  alt: string
+  credit: string | null
+  spoiler: boolean
+}
+
+export interface UploadResult {
+  media: MediaRow
+  /** False when processing outlasted the wait: the row is `processing` and finishes in the background. */
+  isReady: boolean
+}
+
+export interface MediaPatch {
+  alt?: string
+  credit?: string | null
+  spoiler?: boolean
+}
+
+export function createMediaService(deps: MediaServiceDeps) {
+  const { db, clock, config, mediaStore, rateLimiter } = deps
+  const logger = deps.logger.child({ area: 'media' })
+  const limits = { maxPixels: config.maxPixels }
+  const slots = createSemaphore(config.concurrency)
+  const background = new Set<Promise<void>>()
+  // Uploads held in memory at once (bodies being received + jobs queued or running) are bounded, so
+  // a crowd of uploaders cannot make the server buffer MEDIA_MAX_BYTES each without limit.
+  const maxHeld = Math.max(8, config.concurrency * 8)
+  let receiving = 0
+  configureSharp(config.concurrency)
+
+  /**
+   * Checks, before any byte of the upload is read, that the account may upload (owner, admin or
+   * creator somewhere), is within its upload rate (every attempt counts), and that this node is
+   * not already holding its maximum of uploads.
+   */
+  async function assertMayUpload(accountId: string): Promise<void> {
+    if (!(await canUploadAnywhere(db, accountId))) {
+      fail('not-allowed', 'Only owners, admins and creators of a channel can upload media.')
+    }
+    const key = `media-upload:${accountId}`
+    const decision = await rateLimiter.hit(key, config.uploadLimit, config.uploadWindowMs)
+    if (!decision.allowed) {
+      const retryAfterSeconds = Math.max(1, Math.ceil(decision.retryAfterMs / 1000))
+      fail('rate-limited', `Upload limit reached; try again in ${retryAfterSeconds} s.`, {
+        retryAfterSeconds,
+      })
+    }
+    if (receiving + slots.pending >= maxHeld) {
+      fail('rate-limited', 'The server is busy processing other uploads; try again shortly.', {
+        retryAfterSeconds: 5,
+      })
+    }
+  }
+
+  /**
+   * Admits an upload (`assertMayUpload`) before reading it with `read` (the HTTP form reader), then
+   * processes and stores the image. A refused or broken file throws its problem and leaves nothing
+   * behind: no row, no file. Processing runs at most `concurrency` at a time; the caller waits up
+   * to `waitMs` for it, after which a `processing` row is returned and the work completes in the
+   * background (the row becomes `ready`, or `failed` with the problem code).
+   */
+  async function upload(ownerId: string, read: () => Promise<UploadInput>): Promise<UploadResult> {
+    await assertMayUpload(ownerId)
+    receiving += 1
+    let input: UploadInput
+    try {
+      input = await read()
+    } finally {
+      receiving -= 1
+    }
+    const header = await inspectImage(input.bytes, limits)
+    const createdAt = clock.now()
+    const started = performance.now()
+    const job = slots
+      .run(() => processImage(input.bytes, limits))
+      .then((image) => storeProcessed(db, mediaStore, image))
+    job.catch(() => {}) // handled below; this only keeps an early rejection from counting as unhandled
+    const settled = config.waitMs > 0 ? await settleWithin(job, config.waitMs) : undefined
+    const base = {
+      id: newId(),
+      owner_id: ownerId,
+      mime: header.mime,
+      alt: input.alt,
+      credit: input.credit,
+      spoiler: input.spoiler ? 1 : 0,
+      bytes: input.bytes.length,
+      created_at: createdAt,
+    }
+    if (settled && !settled.ok) throw settled.error
+    if (settled?.ok) {
+      const stored = settled.value
+      const row: MediaRow = {
+        ...base,
+        ...readyFields(stored, clock.now()),
+        variants: JSON.stringify(stored.variants),
+      }
+      await insertOrCleanUp(row, stored)
+      logger.info({ mediaId: row.id, ms: Math.round(performance.now() - started) }, 'media processed')
+      return { media: row, isReady: true }
+    }
+    const row: MediaRow = {
+      ...base,
+      status: 'processing',
+      error: null,
+      width: header.width,
+      height: header.height,
+      blurhash: null,
+      original_key: null,
+      variants: '[]',
+      ready_at: null,
+    }
+    await insertMedia(db, row)
+    track(
+      job.then(
+        (stored) => finishInBackground(row.id, stored),
+        (error) => failInBackground(row.id, error),
+      ),
+    )
+    return { media: row, isReady: false }
+  }
+
+  async function insertOrCleanUp(row: MediaRow, stored: StoredFiles): Promise<void> {
+    try {
+      await insertMedia(db, row)
+    } catch (error) {
+      await deleteUnreferenced(db, mediaStore, [stored.originalKey, ...stored.variants.map((v) => v.key)])
+      throw error
+    }
+  }
+
+  async function finishInBackground(id: string, stored: StoredFiles): Promise<void> {
+    if (await completeMedia(db, id, { ...readyFields(stored, clock.now()), variants: stored.variants }))
+      return
+    // The row was swept while processing ran: its files must not outlive it.
+    await deleteUnreferenced(db, mediaStore, [stored.originalKey, ...stored.variants.map((v) => v.key)])
+  }
+
+  async function failInBackground(id: string, error: unknown): Promise<void> {
+    const code = error instanceof DomainError ? error.code : 'internal'
+    if (code === 'internal') logger.error({ err: error, mediaId: id }, 'media processing failed')
+    await db.updateTable('media').set({ status: 'failed', error: code }).where('id', '=', id).execute()
+  }
+
+  function track(work: Promise<void>): void {
+    const tracked = work
+      .catch((error: unknown) => logger.error({ err: error }, 'media background work failed'))
+      .finally(() => background.delete(tracked))
+    background.add(tracked)
+  }
+
+  /** The media item if the viewer may see it (see `mediaVisibility`); otherwise `media-not-found`. */
+  async function get(viewerId: string | null, id: string): Promise<MediaRow> {
+    const row = await findMedia(db, id)
+    if (!row || (row.status !== 'ready' && row.owner_id !== viewerId)) notFound(id)
+    if ((await mediaVisibility(db, row, viewerId)) === 'hidden') notFound(id)
+    return row
+  }
+
+  /** Edits alt text, credit or spoiler of the owner's own media while it is not part of a post. */
+  async function update(ownerId: string, id: string, patch: MediaPatch): Promise<MediaRow> {
+    const row = await findMedia(db, id)
+    if (!row || row.owner_id !== ownerId) notFound(id)
+    const values = {
+      ...(patch.alt !== undefined && { alt: patch.alt }),
+      ...(patch.credit !== undefined && { credit: patch.credit }),
+      ...(patch.spoiler !== undefined && { spoiler: patch.spoiler ? 1 : 0 }),
+    }
+    if (Object.keys(values).length > 0 && !(await updateUnattachedMedia(db, id, values))) {
+      fail(
+        'media-attached',
+        'This media is part of a post; change its alt text, credit or spoiler flag by editing the post.',
+      )
+    }
+    return (await findMedia(db, id)) ?? notFound(id)
+  }
+
+  /**
+   * Opens `/media/{id}/{fileName}` for a viewer. The file comes from the row's keys, never from the
+   * path; anything the viewer may not see is `media-not-found`, exactly like a missing id.
+   */
+  async function open(
+    viewerId: string | null,
+    id: string,
+    fileName: string,
+  ): Promise<OpenedFile & { isPublic: boolean }> {
+    const row = await findMedia(db, id)
+    const ref = row && findFile(row, fileName)
+    if (!row || !ref) notFound(id)
+    const visibility = await mediaVisibility(db, row, viewerId)
+    if (visibility === 'hidden') notFound(id)
+    const file = await openFile(mediaStore, ref)
+    if (!file) {
+      logger.error({ mediaId: id, key: ref.key }, 'media file missing from the store')
+      notFound(id)
+    }
+    return { ...file, isPublic: visibility === 'public' }
+  }
+
+  function sweepUnattached(): Promise<SweepResult> {
+    return sweepUnattachedMedia({ db, clock, mediaStore, logger, unattachedTtlMs: config.unattachedTtlMs })
+  }
+
+  /** Waits for background processing to finish (shutdown, before the database closes). */
+  async function close(): Promise<void> {
+    while (background.size > 0) await Promise.allSettled([...background])
+  }
+
+  return { upload, get, update, open, sweepUnattached, close }
+}
+
+export type MediaService = ReturnType<typeof createMediaService>
+
+function readyFields(stored: StoredFiles, now: number) {
+  return {
+    status: 'ready' as const,
+    error: null,
+    width: stored.image.width,
+    height: stored.image.height,
+    blurhash: stored.image.blurhash,
+    original_key: stored.originalKey,
+    ready_at: now,
+  }
+}
+
+type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown }
+
+/** The promise's outcome if it settles within `ms`, else undefined (the promise keeps running). */
+async function settleWithin<T>(promise: Promise<T>, ms: number): Promise<Settled<T> | undefined> {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), ms)
+  })
+  try {
+    return await Promise.race([
+      promise.then(
+        (value) => ({ ok: true as const, value }),
+        (error: unknown) => ({ ok: false as const, error }),
+      ),
+      timeout,
+    ])
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+function notFound(id: string): never {
+  fail('media-not-found', `No media ${id}.`)
+}

@@ -1,0 +1,87 @@
+import type { Db } from '../db/database.js'
+import type { Logger } from '../logger.js'
+import type { MediaStore } from '../media-store/media-store.js'
+import type { Clock } from '../util/clock.js'
+import { deleteUnreferenced } from './files.js'
+import { deleteUnattachedMedia, keysOf, listExpiredUnattached } from './store.js'
+
+export interface SweepDeps {
+  db: Db
+  clock: Clock
+  mediaStore: MediaStore
+  logger: Logger
+  unattachedTtlMs: number
+}
+
+export interface SweepResult {
+  media: number
+  files: number
+}
+
+const BATCH = 100
+
+/**
+ * Deletes media that were not attached to a post within the TTL (any status: ready, failed, or
+ * stuck in processing after a crash), then the files no other media row uses. A row attached
+ * between listing and deleting is kept: the delete re-checks `post_media`, and the foreign key
+ * refuses to delete a row a concurrent album transaction has just linked.
+ */
+export async function sweepUnattachedMedia(deps: SweepDeps): Promise<SweepResult> {
+  const cutoff = deps.clock.now() - deps.unattachedTtlMs
+  const result: SweepResult = { media: 0, files: 0 }
+  for (;;) {
+    const rows = await listExpiredUnattached(deps.db, cutoff, BATCH)
+    let progress = 0
+    for (const row of rows) {
+      try {
+        if (!(await deleteUnattachedMedia(deps.db, row.id))) continue
+      } catch (error) {
+        deps.logger.warn({ err: error, mediaId: row.id }, 'media sweep: row kept (attached meanwhile?)')
+        continue
+      }
+      progress += 1
+      result.files += await deleteUnreferenced(deps.db, deps.mediaStore, keysOf(row))
+    }
+    result.media += progress
+    if (rows.length < BATCH || progress === 0) break
+  }
+  if (result.media > 0) deps.logger.info(result, 'media sweep: deleted unattached uploads')
+  return result
+}
+
+/** Sweep interval: often enough that expired uploads go within a quarter of an hour of their TTL. */
+export const SWEEP_INTERVAL_MS = 15 * 60_000
+
+export interface MediaSweeper {
+  /** Stops the timer and waits for a running sweep to finish. */
+  stop(): Promise<void>
+}
+
+/** Runs `sweep` now and then every `intervalMs` on an unref'd timer; failures are logged, never thrown. */
+export function startMediaSweeper(
+  sweep: () => Promise<unknown>,
+  logger: Logger,
+  intervalMs = SWEEP_INTERVAL_MS,
+): MediaSweeper {
+  let running: Promise<void> | undefined
+  let stopped = false
+  const tick = () => {
+    if (running || stopped) return
+    running = sweep()
+      .then(() => undefined)
+      .catch((error: unknown) => logger.error({ err: error }, 'media sweep failed'))
+      .finally(() => {
+        running = undefined
+      })
+  }
+  const timer = setInterval(tick, intervalMs)
+  timer.unref()
+  tick()
+  return {
+    async stop() {
+      stopped = true
+      clearInterval(timer)
+      await running
+    },
+  }
+}

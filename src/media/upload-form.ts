@@ -1,0 +1,104 @@
+import type { Readable } from 'node:stream'
+import type { FastifyRequest } from 'fastify'
+import { fail } from '../errors.js'
+import type { FieldError } from '../http/problems.js'
+import { ALT_MAX, CREDIT_MAX } from './schemas.js'
+
+export interface UploadForm {
+  bytes: Buffer
+  alt: string
+  credit: string | null
+  spoiler: boolean
+}
+
+// Room for the multipart boundaries, part headers and the three text fields.
+const FORM_OVERHEAD_BYTES = 64 * 1024
+const TEXT_FIELDS = new Set(['alt', 'credit', 'spoiler'])
+
+/**
+ * Reads `multipart/form-data` with one file field `file` and optional `alt`, `credit`, `spoiler`.
+ * The file is buffered while it streams in and refused with `media-too-large` as soon as it passes
+ * `maxBytes` (busboy stops handing over bytes at the cap and drops the rest), so no more than
+ * `maxBytes` is ever held. A declared Content-Length over the cap is refused before reading.
+ */
+export async function readUploadForm(req: FastifyRequest, maxBytes: number): Promise<UploadForm> {
+  if (!req.isMultipart()) {
+    fail('unsupported-media-type', 'Send multipart/form-data with one file field "file".')
+  }
+  const declared = Number(req.headers['content-length'] ?? Number.NaN)
+  if (declared > maxBytes + FORM_OVERHEAD_BYTES) tooLarge(maxBytes)
+  const fields: Record<string, string> = {}
+  let bytes: Buffer | undefined
+  const parts = req.parts({
+    limits: { fileSize: maxBytes, files: 1, fields: 3, parts: 4, fieldSize: 8 * 1024, fieldNameSize: 64 },
+  })
+  try {
+    for await (const part of parts) {
+      if (part.type === 'file') {
+        if (part.fieldname !== 'file') {
+          part.file.resume()
+          invalid([
+            { in: 'body', field: `/${part.fieldname}`, message: 'unknown field; the image goes in "file"' },
+          ])
+        }
+        bytes = await readCapped(part.file, maxBytes)
+      } else if (!TEXT_FIELDS.has(part.fieldname)) {
+        invalid([{ in: 'body', field: `/${part.fieldname}`, message: `unknown field "${part.fieldname}"` }])
+      } else {
+        fields[part.fieldname] = String(part.value)
+      }
+    }
+  } catch (error) {
+    if (/^FST_(PARTS|FILES|FIELDS)_LIMIT$/.test((error as { code?: string }).code ?? '')) {
+      invalid([
+        {
+          in: 'body',
+          field: '',
+          message: 'send one file ("file") and at most "alt", "credit" and "spoiler"',
+        },
+      ])
+    }
+    throw error
+  }
+  if (!bytes) invalid([{ in: 'body', field: '/file', message: 'is required' }])
+  return { bytes, ...parseFields(fields) }
+}
+
+async function readCapped(stream: Readable & { truncated?: boolean }, maxBytes: number): Promise<Buffer> {
+  const chunks: Buffer[] = []
+  let total = 0
+  for await (const chunk of stream) {
+    total += (chunk as Buffer).length
+    // busboy already stops at the cap; this only guards against holding more if it did not.
+    if (total <= maxBytes) chunks.push(chunk as Buffer)
+  }
+  if (total > maxBytes || stream.truncated) tooLarge(maxBytes)
+  return Buffer.concat(chunks, total)
+}
+
+function parseFields(fields: Record<string, string>): Omit<UploadForm, 'bytes'> {
+  const errors: FieldError[] = []
+  const alt = fields.alt ?? ''
+  if ([...alt].length > ALT_MAX) errors.push(tooLong('/alt', ALT_MAX))
+  const credit = fields.credit?.trim() || null
+  if (credit && [...credit].length > CREDIT_MAX) errors.push(tooLong('/credit', CREDIT_MAX))
+  const spoiler = fields.spoiler ?? 'false'
+  if (spoiler !== 'true' && spoiler !== 'false') {
+    errors.push({ in: 'body', field: '/spoiler', message: 'must be "true" or "false"' })
+  }
+  if (errors.length > 0) invalid(errors)
+  return { alt, credit, spoiler: spoiler === 'true' }
+}
+
+function tooLong(field: string, max: number): FieldError {
+  return { in: 'body', field, message: `must NOT have more than ${max} characters` }
+}
+
+function invalid(errors: FieldError[]): never {
+  const summary = errors.map((e) => `${e.field}: ${e.message}`).join('; ')
+  fail('validation', `Invalid body: ${summary}.`, { errors })
+}
+
+function tooLarge(maxBytes: number): never {
+  fail('media-too-large', `The file is larger than ${(maxBytes / 1_048_576).toFixed(0)} MiB.`)
+}

@@ -1,0 +1,62 @@
+import type { MediaRow } from '../db/schema.js'
+import { extensionOf, formatOfKey } from './files.js'
+import { parseVariants } from './store.js'
+
+export interface MediaVariantView {
+  name: string
+  width: number
+  height: number
+  format: 'webp' | 'jpeg' | 'png'
+  url: string
+}
+
+export interface MediaView {
+  id: string
+  status: MediaRow['status']
+  error: string | null
+  mime: string
+  width: number
+  height: number
+  blurhash: string | null
+  alt: string
+  credit: string | null
+  spoiler: boolean
+  variants: MediaVariantView[]
+  originalUrl: string | null
+  createdAt: string
+  readyAt: string | null
+}
+
+/** Absolute URL of a media file: `{PUBLIC_URL}/media/{id}/{name}.{ext}`. */
+export function mediaFileUrl(publicUrl: URL, id: string, fileName: string): string {
+  return `${publicUrl.href.replace(/\/$/, '')}/media/${id}/${fileName}`
+}
+
+/** The API object of a media item; storage keys never leave the server. */
+export function toMediaView(row: MediaRow, publicUrl: URL): MediaView {
+  const originalFormat = formatOfKey(row.original_key)
+  return {
+    id: row.id,
+    status: row.status,
+    error: row.error,
+    mime: row.mime,
+    width: row.width,
+    height: row.height,
+    blurhash: row.blurhash,
+    alt: row.alt,
+    credit: row.credit,
+    spoiler: row.spoiler === 1,
+    variants: parseVariants(row).map((v) => ({
+      name: v.name,
+      width: v.width,
+      height: v.height,
+      format: v.format,
+      url: mediaFileUrl(publicUrl, row.id, `${v.name}.${extensionOf[v.format]}`),
+    })),
+    originalUrl: originalFormat
+      ? mediaFileUrl(publicUrl, row.id, `original.${extensionOf[originalFormat]}`)
+      : null,
+    createdAt: new Date(row.created_at).toISOString(),
+    readyAt: row.ready_at === null ? null : new Date(row.ready_at).toISOString(),
+  }
+}
