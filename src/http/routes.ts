@@ -6,6 +6,8 @@ import { interactionRoutes } from '../interactions/routes.js'
 import { mediaRoutes } from '../media/routes.js'
 import { opsRoutes } from '../ops/routes.js'
 import { postRoutes } from '../posts/routes.js'
+import { pushRoutes } from '../push/routes.js'
+import { webRoutes } from '../web/routes.js'
 import type { App } from './app.js'
 
 /** Every area's routes, mounted in one place so the whole API can be read from here. */
@@ -17,4 +19,7 @@ export function registerRoutes(app: App, ctx: AppContext): void {
   interactionRoutes(app, ctx)
   mediaRoutes(app, ctx)
   streamRoutes(app, ctx)
+  pushRoutes(app, ctx)
+  // Last: the web app's index.html answers only app paths (/, /app/…, /join/…).
+  webRoutes(app, ctx)
 }

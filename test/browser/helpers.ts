@@ -1,0 +1,130 @@
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core'
+import sharp from 'sharp'
+
+/**
+ * Browser tests drive Debian's Chromium (`apt-get install chromium`; never a downloaded browser)
+ * through playwright-core, against a real Backlot server serving the built web app (web/dist).
+ * `npm test` and `npm run test:browser` build the web app first.
+ */
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
+export const artifactsDir = path.join(root, 'test', 'artifacts')
+export const CHROMIUM = '/usr/bin/chromium'
+
+/** Fails with instructions when web/dist is missing or older than web/src (a stale build tests old code). */
+export function assertWebBuilt(): void {
+  const index = path.join(root, 'web', 'dist', 'index.html')
+  if (!existsSync(index)) throw new Error('web/dist is missing: run `npm run build:web` first.')
+  const builtAt = statSync(index).mtimeMs
+  const newest = newestMtime(path.join(root, 'web', 'src'))
+  if (newest > builtAt) throw new Error('web/dist is older than web/src: run `npm run build:web` again.')
+}
+
+function newestMtime(dir: string): number {
+  let newest = 0
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, entry.name)
+    if (entry.isDirectory()) newest = Math.max(newest, newestMtime(p))
+    else if (!entry.name.endsWith('.test.ts')) newest = Math.max(newest, statSync(p).mtimeMs)
+  }
+  return newest
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`)
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  })
+}
+
+export interface Person {
+  handle: string
+  cookie: string
+}
+
+/** Registers an account over the API (as the sign-up form would) and returns its session cookie. */
+export async function register(baseUrl: string, handle: string): Promise<Person> {
+  const res = await fetch(`${baseUrl}/api/v1/accounts`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      handle,
+      displayName: handle[0]!.toUpperCase() + handle.slice(1),
+      password: 'a long passphrase',
+    }),
+  })
+  if (res.status !== 201) throw new Error(`register ${handle}: ${res.status} ${await res.text()}`)
+  const cookie = /backlot_session=([^;]+)/.exec(res.headers.get('set-cookie') ?? '')?.[1]
+  if (!cookie) throw new Error('no session cookie')
+  return { handle, cookie }
+}
+
+/** Calls the API as `person` (cookie + CSRF header, as the web app does). */
+export async function apiAs<T = any>(
+  baseUrl: string,
+  person: Person,
+  method: string,
+  url: string,
+  body?: unknown,
+) {
+  const res = await fetch(`${baseUrl}${url}`, {
+    method,
+    headers: {
+      cookie: `backlot_session=${person.cookie}`,
+      'x-backlot-csrf': '1',
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  })
+  const text = await res.text()
+  if (!res.ok) throw new Error(`${method} ${url}: ${res.status} ${text}`)
+  return (text ? JSON.parse(text) : null) as T
+}
+
+/** A browser tab logged in as `person` (phone-sized by default), with page errors collected. */
+export async function openAs(
+  browser: Browser,
+  baseUrl: string,
+  person: Person | null,
+  viewport = { width: 360, height: 740 },
+): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
+  const context = await browser.newContext({ viewport, deviceScaleFactor: 1, serviceWorkers: 'block' })
+  if (person) await context.addCookies([{ name: 'backlot_session', value: person.cookie, url: baseUrl }])
+  const page = await context.newPage()
+  const errors: string[] = []
+  page.on('pageerror', (e) => errors.push(String(e)))
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) errors.push(m.text())
+  })
+  return { context, page, errors }
+}
+
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(artifactsDir, { recursive: true })
+  const file = path.join(artifactsDir, name)
+  await page.screenshot({ path: file, fullPage: false })
+  return file
+}
+
+/** A small photo-like JPEG (a gradient with a shape) so variants and blurhash have something to show. */
+export async function photo(width: number, height: number, hue: number): Promise<Buffer> {
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">
+    <defs><linearGradient id="g" x1="0" y1="0" x2="1" y2="1">
+      <stop offset="0" stop-color="hsl(${hue},70%,55%)"/><stop offset="1" stop-color="hsl(${(hue + 60) % 360},70%,30%)"/>
+    </linearGradient></defs>
+    <rect width="100%" height="100%" fill="url(#g)"/>
+    <circle cx="${width / 2}" cy="${height / 2}" r="${Math.min(width, height) / 4}" fill="hsl(${(hue + 180) % 360},80%,60%)"/>
+  </svg>`
+  return sharp(Buffer.from(svg)).jpeg({ quality: 80 }).toBuffer()
+}

@@ -1,0 +1,75 @@
+import type { Browser } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startTestServer, type TestServer } from '../_util/server.js'
+import { apiAs, assertWebBuilt, launchBrowser, openAs, type Person, register, screenshot } from './helpers.js'
+
+/** Issue 5: a fan reacts and votes in the browser; a second fan's open page sees the counts move. */
+describe('reactions and votes seen live by another fan (browser, sqlite)', () => {
+  let server: TestServer
+  let browser: Browser
+  let creator: Person
+  let fanA: Person
+  let fanB: Person
+  const slug = 'finale-watch'
+
+  beforeAll(async () => {
+    assertWebBuilt()
+    server = await startTestServer('sqlite')
+    browser = await launchBrowser()
+    creator = await register(server.url, 'producer')
+    fanA = await register(server.url, 'fana')
+    fanB = await register(server.url, 'fanb')
+    await apiAs(server.url, creator, 'POST', '/api/v1/channels', {
+      slug,
+      title: 'Finale Watch',
+      description: 'Chapter 8 is being shot.',
+    })
+    for (const fan of [fanA, fanB])
+      await apiAs(server.url, fan, 'POST', `/api/v1/channels/${slug}/members`, {})
+    await apiAs(server.url, creator, 'POST', `/api/v1/channels/${slug}/posts`, {
+      text: 'Where should the finale end?',
+      poll: { question: 'Finale location?', options: ['Harbour', 'Rooftop', 'Forest'] },
+    })
+    await apiAs(server.url, creator, 'POST', `/api/v1/channels/${slug}/posts`, {
+      text: 'Day 63: last night exterior. https://example.org/day63',
+    })
+  })
+  afterAll(async () => {
+    await browser?.close()
+    await server?.destroy()
+  })
+
+  it('updates the second fan’s reaction and vote counts without reload', async () => {
+    const a = await openAs(browser, server.url, fanA)
+    const b = await openAs(browser, server.url, fanB)
+    for (const tab of [a, b]) {
+      await tab.page.goto(`${server.url}/app/c/${slug}`)
+      await tab.page.getByText('Day 63: last night exterior.').waitFor()
+    }
+    await screenshot(b.page, 'channel-page-phone.png')
+
+    const textPost = (tab: typeof a) => tab.page.locator('article.post', { hasText: 'Day 63' })
+    const pollPost = (tab: typeof a) => tab.page.locator('article.post', { hasText: 'Finale location?' })
+    const fireCount = (tab: typeof a) => textPost(tab).locator('[data-count="🔥"]').textContent()
+    expect(await fireCount(b)).toBe('0')
+
+    await textPost(a).getByRole('button', { name: /^🔥/ }).click()
+    await expect.poll(() => fireCount(a)).toBe('1')
+    await expect.poll(() => fireCount(b), { timeout: 10_000 }).toBe('1')
+    expect(await textPost(a).getByRole('button', { name: /^🔥/ }).getAttribute('aria-pressed')).toBe('true')
+
+    await pollPost(b).getByText('0 votes').waitFor()
+    await pollPost(a).getByRole('button', { name: 'Rooftop' }).click()
+    await pollPost(a).getByText('your vote').waitFor()
+    await pollPost(b).getByText('1 vote', { exact: false }).waitFor({ timeout: 10_000 })
+
+    // Fan B votes too: both now see results as bars with the live numbers.
+    await pollPost(b).getByRole('button', { name: 'Harbour' }).click()
+    await expect
+      .poll(() => pollPost(a).locator('[data-votes="0"]').textContent(), { timeout: 10_000 })
+      .toContain('1')
+    await expect.poll(() => pollPost(b).locator('[data-votes="1"]').textContent()).toContain('1')
+    expect(a.errors).toEqual([])
+    expect(b.errors).toEqual([])
+  })
+})

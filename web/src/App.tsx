@@ -1,0 +1,105 @@
+import { useEffect } from 'preact/hooks'
+import { match, route } from './app/router.js'
+import { logOut, me } from './app/session.js'
+import { connectionStatus } from './app/stream.js'
+import { lazyPage } from './components/LazyPage.js'
+import { Link } from './components/Link.js'
+import { AuthPage } from './routes/AuthPage.js'
+import { ChannelPage } from './routes/ChannelPage.js'
+import { Home } from './routes/Home.js'
+import { JoinPage } from './routes/JoinPage.js'
+
+// The studio and analytics are separate chunks: fans never download them.
+const Composer = lazyPage(() => import('./studio/Composer.js').then((m) => m.Composer))
+const ChannelSettings = lazyPage(() => import('./studio/ChannelSettings.js').then((m) => m.ChannelSettings))
+const StaffPostView = lazyPage(() => import('./studio/StaffPostView.js').then((m) => m.StaffPostView))
+const NewChannel = lazyPage(() => import('./studio/NewChannel.js').then((m) => m.NewChannel))
+const Analytics = lazyPage(() => import('./analytics/Analytics.js').then((m) => m.Analytics))
+
+type Params = Record<string, string>
+/** The app's routes, first match wins (the server answers all of them with index.html). */
+const routes: [string, (p: Params) => preact.JSX.Element][] = [
+  ['/', () => <Home />],
+  ['/app', () => <Home />],
+  ['/app/login', () => <AuthPage mode="login" />],
+  ['/app/signup', () => <AuthPage mode="signup" />],
+  ['/app/new', () => <NewChannel />],
+  ['/app/c/:slug', (p) => <ChannelPage key={p.slug} slug={p.slug!} />],
+  ['/join/:slug', (p) => <JoinPage slug={p.slug!} />],
+  ['/app/studio/:slug', (p) => <Composer key={p.slug} slug={p.slug!} />],
+  ['/app/studio/:slug/settings', (p) => <ChannelSettings slug={p.slug!} />],
+  ['/app/studio/:slug/analytics', (p) => <Analytics slug={p.slug!} />],
+  ['/app/studio/:slug/p/:id', (p) => <StaffPostView slug={p.slug!} id={p.id!} />],
+]
+
+function Page() {
+  const { pathname } = route.value
+  for (const [pattern, render] of routes) {
+    const params = match(pattern, pathname)
+    if (params) return render(params)
+  }
+  return (
+    <main id="main">
+      <h1>Page not found</h1>
+      <p>
+        <Link href="/">Back to your channels</Link>
+      </p>
+    </main>
+  )
+}
+
+function ConnectionBadge() {
+  const s = connectionStatus.value
+  if (s !== 'reconnecting' && s !== 'stopped') return null
+  return (
+    <span class="conn" role="status" data-connection={s}>
+      {s === 'reconnecting' ? 'Reconnecting…' : 'Offline — reload to retry'}
+    </span>
+  )
+}
+
+export function App() {
+  const account = me.value
+  useEffect(() => {
+    document.documentElement.lang ||= 'en'
+  }, [])
+  return (
+    <>
+      <a class="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header class="topbar">
+        <Link class="brand" href="/">
+          Backlot
+        </Link>
+        <ConnectionBadge />
+        <nav aria-label="Account">
+          {account === null && (
+            <>
+              <Link class="button" href="/app/login">
+                Log in
+              </Link>
+              <Link class="button primary" href="/app/signup">
+                Sign up
+              </Link>
+            </>
+          )}
+          {account && (
+            <>
+              <span class="small muted">@{account.handle}</span>
+              <button
+                type="button"
+                onClick={() => {
+                  void logOut().then(() => window.location.assign('/'))
+                }}
+              >
+                Log out
+              </button>
+            </>
+          )}
+        </nav>
+      </header>
+      <Page />
+    </>
+  )
+}

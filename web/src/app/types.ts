@@ -1,0 +1,175 @@
+/**
+ * The API shapes the web app reads (docs/api.md, docs/protocol.md). They mirror the server's TypeBox
+ * schemas; fields other areas are still adding (album `media`) are optional so the app degrades
+ * gracefully when an older server leaves them out.
+ */
+
+export type Role = 'owner' | 'admin' | 'creator' | 'moderator'
+export type Visibility = 'public' | 'unlisted' | 'private'
+export type JoinPolicy = 'open' | 'invite' | 'request'
+export type NotifyLevel = 'all' | 'highlights' | 'none'
+
+export interface Account {
+  id: string
+  handle: string
+  displayName: string
+  isAdmin: boolean
+  createdAt: string
+}
+
+export interface JoinRequestState {
+  status: 'pending' | 'approved' | 'rejected'
+  message: string
+  createdAt: string
+  decidedAt: string | null
+}
+
+export interface Viewer {
+  role: Role | null
+  isMember: boolean
+  muted: boolean
+  notifyLevel: NotifyLevel | null
+  isBanned: boolean
+  joinRequest: JoinRequestState | null
+}
+
+/** Production facts (src/production): shown on the channel page when the server provides them. */
+export interface ProductionFacts {
+  kind?: string
+  title?: string
+  season?: number | null
+  chapterLabel?: string
+  chapters?: unknown[]
+  filmingStartsOn?: string | null
+  filmingWeeks?: number | null
+}
+
+export interface Channel {
+  id: string
+  slug: string
+  title: string
+  description: string
+  visibility: Visibility
+  joinPolicy: JoinPolicy
+  reactionSet: string[]
+  memberCount: number
+  archived: boolean
+  createdAt: string
+  updatedAt: string
+  viewer?: Viewer
+  membership?: { role: Role | null; muted: boolean; notifyLevel: NotifyLevel; joinedAt: string }
+  /** Not served yet by the channels area; rendered when present. */
+  avatarUrl?: string | null
+  production?: ProductionFacts | null
+}
+
+export interface Page<T> {
+  items: T[]
+  nextCursor: string | null
+}
+
+export interface MediaVariant {
+  name: string
+  width: number
+  height: number
+  format: 'webp' | 'jpeg' | 'png'
+  url: string
+}
+
+/** A media object (upload answer, and each item of an album post). */
+export interface Media {
+  id: string
+  status?: 'processing' | 'ready' | 'failed'
+  /** Problem code when background processing failed. */
+  error?: string | null
+  width: number
+  height: number
+  blurhash: string | null
+  alt: string
+  credit: string | null
+  spoiler: boolean
+  variants: MediaVariant[]
+  originalUrl?: string | null
+}
+
+export interface Reactions {
+  enabled: boolean
+  counts: { emoji: string; count: number }[]
+  total: number
+  mine: string | null
+}
+
+export interface Poll {
+  question: string
+  options: { text: string; votes: number | null }[]
+  multiple: boolean
+  quiz: boolean
+  resultsVisibility: 'always' | 'after-close'
+  resultsVisible: boolean
+  totalVoters: number
+  closesAt: string | null
+  closed: boolean
+  closedAt: string | null
+  myVote: number[] | null
+  correctOption: number | null
+  explanation: string | null
+}
+
+export interface Prompt {
+  question: string
+  highlighted: { id: string; text: string; author: { displayName: string }; highlightedAt: string }[]
+  myAnswer: { id: string; text: string; createdAt: string; highlighted: boolean } | null
+}
+
+export interface Post {
+  id: string
+  channel: string
+  author: { handle: string; displayName: string }
+  kind: 'text' | 'album' | 'poll' | 'prompt'
+  text: string
+  links: { url: string; start: number; end: number }[]
+  status: 'draft' | 'scheduled' | 'published' | 'deleted'
+  publishedAt: string | null
+  editedAt: string | null
+  pinned: boolean
+  pinnedAt: string | null
+  spoiler: boolean
+  spoilerLabel: string | null
+  silent: boolean
+  revision: number
+  media?: Media[]
+  reactions?: Reactions
+  poll?: Poll
+  prompt?: Prompt
+  views?: number
+}
+
+export interface Position {
+  epoch: string
+  seq: number
+}
+
+/** One post's entry of a `counts` frame (src/interactions/views.ts toCountsEntry). */
+export interface CountsEntry {
+  id: string
+  reactions?: { counts: { emoji: string; count: number }[]; total: number }
+  views?: number
+  poll?: { totalVoters: number; votes: number[] | null }
+  highlightedAnswers?: number
+}
+
+export interface ChannelEvent {
+  id: string
+  type: string
+  at: number
+  data: unknown
+}
+
+export type ServerFrame =
+  | { type: 'event'; channel: string; epoch: string; seq: number; event: ChannelEvent }
+  | { type: 'subscribed'; channel: string; position: Position }
+  | { type: 'reset'; channel: string; reason: string; position: Position }
+  | { type: 'unsubscribed'; channel: string; reason: string }
+  | { type: 'error'; code: string; status: number; title: string; detail: string; channel?: string }
+  | { type: 'heartbeat' }
+  | { type: 'counts'; channel: string; at: number; posts: CountsEntry[] }

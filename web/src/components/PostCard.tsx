@@ -1,0 +1,102 @@
+import { useEffect, useRef } from 'preact/hooks'
+import { api, channelPath } from '../app/api.js'
+import { fullTime, plural, relativeTime } from '../app/format.js'
+import type { Post } from '../app/types.js'
+import { Album } from './Album.js'
+import { Link } from './Link.js'
+import { PollView } from './PollView.js'
+import { PostText } from './PostText.js'
+import { PromptView } from './PromptView.js'
+import { Reactions } from './Reactions.js'
+import { SpoilerCover } from './SpoilerCover.js'
+
+export interface PostCardProps {
+  post: Post
+  /** A member may react, vote and answer. */
+  canInteract: boolean
+  /** Staff get a link to the post's staff view. */
+  isStaff?: boolean
+  onChange?: (p: Post) => void
+  /** Preview in the composer: nothing is sent, reveals are not remembered. */
+  preview?: boolean
+}
+
+const counted = new Set<string>()
+
+/** Counts one view per post per page session once half of it has been on screen. */
+function useViewCounter(post: Post, enabled: boolean) {
+  const ref = useRef<HTMLElement>(null)
+  useEffect(() => {
+    const el = ref.current
+    if (!enabled || !el || counted.has(post.id) || typeof IntersectionObserver === 'undefined') return
+    const io = new IntersectionObserver(
+      (entries) => {
+        if (!entries.some((e) => e.isIntersecting) || counted.has(post.id)) return
+        counted.add(post.id)
+        io.disconnect()
+        api.post(channelPath(post.channel, `/posts/${encodeURIComponent(post.id)}/views`)).catch(() => {
+          counted.delete(post.id) // not counted: try again next time it scrolls into view
+        })
+      },
+      { threshold: 0.5 },
+    )
+    io.observe(el)
+    return () => io.disconnect()
+  }, [post.id, enabled])
+  return ref
+}
+
+export function PostCard(props: PostCardProps) {
+  const { post } = props
+  const onChange = props.onChange ?? (() => {})
+  const ref = useViewCounter(post, !props.preview)
+  const interact = props.canInteract && !props.preview
+  const body = (
+    <>
+      <PostText post={post} />
+      {post.media && post.media.length > 0 && (
+        <Album media={post.media} spoilerLabel={post.spoilerLabel} remember={!props.preview} />
+      )}
+      {post.poll && <PollView post={post} canVote={interact} onChange={onChange} />}
+      {post.prompt && <PromptView post={post} canAnswer={interact} onChange={onChange} />}
+    </>
+  )
+  return (
+    <article
+      class="card post"
+      ref={ref}
+      data-post-id={post.id}
+      aria-label={`Post by ${post.author.displayName}`}
+    >
+      <header>
+        {post.pinned && <span class="pin">📌 Pinned</span>}
+        <span class="author">{post.author.displayName}</span>
+        <time dateTime={post.publishedAt ?? undefined} title={fullTime(post.publishedAt)}>
+          {props.preview ? 'now (preview)' : relativeTime(post.publishedAt)}
+        </time>
+        {post.editedAt && <span title={fullTime(post.editedAt)}>· edited</span>}
+        {post.silent && <span>· silent</span>}
+        {props.isStaff && !props.preview && (
+          <Link
+            class="small"
+            href={`/app/studio/${encodeURIComponent(post.channel)}/p/${encodeURIComponent(post.id)}`}
+          >
+            Manage
+          </Link>
+        )}
+      </header>
+      {post.spoiler ? (
+        <SpoilerCover postId={post.id} label={post.spoilerLabel} remember={!props.preview}>
+          {body}
+        </SpoilerCover>
+      ) : (
+        body
+      )}
+      <div class="post-footer row">
+        <Reactions post={post} canReact={interact} onChange={onChange} />
+        <span class="spacer" />
+        {post.views !== undefined && <span class="muted small">{plural(post.views, 'view')}</span>}
+      </div>
+    </article>
+  )
+}

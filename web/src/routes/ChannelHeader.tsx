@@ -1,0 +1,200 @@
+import { useState } from 'preact/hooks'
+import { api, channelPath } from '../app/api.js'
+import { plural } from '../app/format.js'
+import { navigate } from '../app/router.js'
+import { me } from '../app/session.js'
+import type { Channel, NotifyLevel, Viewer } from '../app/types.js'
+import { Avatar } from '../components/Avatar.js'
+import { ErrorBox } from '../components/ErrorBox.js'
+import { Link } from '../components/Link.js'
+
+const CAN_POST = new Set(['owner', 'admin', 'creator'])
+const CAN_MANAGE = new Set(['owner', 'admin', 'moderator'])
+
+/** "Series · Season 2 · 8 chapters · filming from 2025-09-01 · 14 weeks", from what is known. */
+export function factsOf(channel: Pick<Channel, 'production'>): string[] {
+  const p = channel.production
+  if (!p || typeof p !== 'object') return []
+  const facts: string[] = []
+  if (typeof p.kind === 'string' && p.kind !== 'other') facts.push(p.kind[0]!.toUpperCase() + p.kind.slice(1))
+  if (typeof p.title === 'string' && p.title) facts.push(p.title)
+  if (typeof p.season === 'number') facts.push(`Season ${p.season}`)
+  if (Array.isArray(p.chapters) && p.chapters.length > 0) {
+    facts.push(plural(p.chapters.length, (p.chapterLabel ?? 'chapter').toLowerCase()))
+  }
+  if (typeof p.filmingStartsOn === 'string') facts.push(`filming from ${p.filmingStartsOn}`)
+  if (typeof p.filmingWeeks === 'number') facts.push(plural(p.filmingWeeks, 'week'))
+  return facts
+}
+
+export function ChannelHeader(props: {
+  channel: Channel
+  onChange: (c: Channel) => void
+  reload: () => void
+}) {
+  const { channel } = props
+  const role = channel.viewer?.role ?? null
+  const facts = factsOf(channel)
+  return (
+    <section class="card">
+      <div class="channel-head">
+        <Avatar channel={channel} />
+        <div>
+          <h1>{channel.title}</h1>
+          <ul class="facts">
+            <li>{plural(channel.memberCount, 'member')}</li>
+            <li>{channel.visibility}</li>
+            {channel.archived && <li>archived</li>}
+            {facts.map((f) => (
+              <li key={f}>{f}</li>
+            ))}
+          </ul>
+        </div>
+      </div>
+      {channel.description && (
+        <p class="post-text" style={{ marginTop: '8px' }}>
+          {channel.description}
+        </p>
+      )}
+      {role && (
+        <nav class="row" aria-label="Studio">
+          {CAN_POST.has(role) && (
+            <Link class="button primary" href={`/app/studio/${encodeURIComponent(channel.slug)}`}>
+              New post
+            </Link>
+          )}
+          {CAN_MANAGE.has(role) && (
+            <Link class="button" href={`/app/studio/${encodeURIComponent(channel.slug)}/settings`}>
+              Manage channel
+            </Link>
+          )}
+          <Link class="button" href={`/app/studio/${encodeURIComponent(channel.slug)}/analytics`}>
+            Analytics
+          </Link>
+        </nav>
+      )}
+      <Membership channel={channel} onChange={props.onChange} reload={props.reload} />
+    </section>
+  )
+}
+
+function Membership(props: { channel: Channel; onChange: (c: Channel) => void; reload: () => void }) {
+  const { channel } = props
+  const v = channel.viewer
+  const [error, setError] = useState<unknown>(null)
+  const [busy, setBusy] = useState(false)
+  const [message, setMessage] = useState('')
+  const slug = channel.slug
+
+  const run = async (fn: () => Promise<void>) => {
+    setBusy(true)
+    setError(null)
+    try {
+      await fn()
+    } catch (e) {
+      setError(e)
+    } finally {
+      setBusy(false)
+    }
+  }
+  const setViewer = (patch: Partial<Viewer>) =>
+    props.onChange({ ...channel, viewer: { ...(v as Viewer), ...patch } })
+
+  if (me.value === null) {
+    return (
+      <p class="small" style={{ marginTop: '8px' }}>
+        <Link href={`/app/login?next=${encodeURIComponent(`/app/c/${slug}`)}`}>Log in</Link> to join, react
+        and vote.
+      </p>
+    )
+  }
+  if (!v || v.isBanned) return null
+
+  if (!v.isMember) {
+    const pending = v.joinRequest?.status === 'pending'
+    const join = () =>
+      run(async () => {
+        const body = channel.joinPolicy === 'request' && message.trim() ? { message: message.trim() } : {}
+        await api.post(channelPath(slug, '/members'), body)
+        props.reload()
+      })
+    if (channel.joinPolicy === 'invite') {
+      return <p class="muted small">Joining this channel needs an invite link from its team.</p>
+    }
+    return (
+      <div style={{ marginTop: '8px' }}>
+        {pending ? (
+          <p class="notice" role="status">
+            Your request to join is waiting for the team’s approval.
+          </p>
+        ) : (
+          <>
+            {channel.joinPolicy === 'request' && (
+              <div class="field">
+                <label for="join-message">Message with your request (optional)</label>
+                <input
+                  id="join-message"
+                  type="text"
+                  maxLength={500}
+                  value={message}
+                  onInput={(e) => setMessage(e.currentTarget.value)}
+                />
+              </div>
+            )}
+            <button type="button" class="primary" disabled={busy} onClick={join}>
+              {channel.joinPolicy === 'request' ? 'Ask to join' : 'Join channel'}
+            </button>
+          </>
+        )}
+        <ErrorBox error={error} />
+      </div>
+    )
+  }
+
+  const patch = (body: { muted?: boolean; notifyLevel?: NotifyLevel }) =>
+    run(async () => {
+      const m = await api.patch<{ muted: boolean; notifyLevel: NotifyLevel }>(
+        channelPath(slug, '/members/me'),
+        body,
+      )
+      setViewer({ muted: m.muted, notifyLevel: m.notifyLevel })
+    })
+  const leave = () =>
+    run(async () => {
+      if (!window.confirm(`Leave “${channel.title}”?`)) return
+      await api.delete(channelPath(slug, '/members/me'))
+      if (channel.visibility === 'private') navigate('/')
+      else props.reload()
+    })
+
+  return (
+    <div class="row" style={{ marginTop: '8px' }}>
+      <p class="small muted" style={{ width: '100%', margin: 0 }}>
+        You’re a member{v.role ? ` (${v.role})` : ''}.
+      </p>
+      <label class="inline small" for="notify-level">
+        Notifications
+      </label>
+      <select
+        id="notify-level"
+        style={{ width: 'auto' }}
+        value={v.notifyLevel ?? 'all'}
+        disabled={busy}
+        onChange={(e) => patch({ notifyLevel: e.currentTarget.value as NotifyLevel })}
+      >
+        <option value="all">All posts</option>
+        <option value="highlights">Highlights</option>
+        <option value="none">None</option>
+      </select>
+      <button type="button" aria-pressed={v.muted} disabled={busy} onClick={() => patch({ muted: !v.muted })}>
+        {v.muted ? 'Muted' : 'Mute'}
+      </button>
+      {v.role !== 'owner' && (
+        <button type="button" disabled={busy} onClick={leave}>
+          Leave
+        </button>
+      )}
+      <ErrorBox error={error} />
+    </div>
+  )
+}

@@ -1,0 +1,114 @@
+import { pickVariant } from '../app/album-layout.js'
+import type { Media } from '../app/types.js'
+import { move } from './uploads.js'
+
+export interface AlbumEdit {
+  id: string
+  alt: string
+  credit: string
+  spoiler: boolean
+  thumb: string | null
+}
+
+export function toAlbumEdit(media: Media[]): AlbumEdit[] {
+  return media.map((m) => ({
+    id: m.id,
+    alt: m.alt,
+    credit: m.credit ?? '',
+    spoiler: m.spoiler,
+    thumb: pickVariant(m, 200),
+  }))
+}
+
+/** The `media` list of a PATCH (docs/api.md Posts: the full new list, in order; left-out images are deleted). */
+export function albumPatch(items: AlbumEdit[]) {
+  return items.map((i) => ({
+    id: i.id,
+    alt: i.alt.trim(),
+    credit: i.credit.trim() || null,
+    spoiler: i.spoiler,
+  }))
+}
+
+/** Edit an album in place: alt text, credit, spoiler flag, order, removal. */
+export function AlbumEditor({
+  items,
+  onChange,
+}: {
+  items: AlbumEdit[]
+  onChange: (items: AlbumEdit[]) => void
+}) {
+  const set = (i: number, patch: Partial<AlbumEdit>) =>
+    onChange(items.map((it, j) => (j === i ? { ...it, ...patch } : it)))
+  return (
+    <ol class="upload-list" aria-label="Album photos, in order">
+      {items.map((it, i) => (
+        <li key={it.id} class="upload-item">
+          {it.thumb ? <img src={it.thumb} alt="" width={72} height={72} /> : <span />}
+          <div>
+            <div class="row small">
+              <strong class="spacer">Photo {i + 1}</strong>
+              <button
+                type="button"
+                class="icon-button"
+                aria-label={`Move photo ${i + 1} earlier`}
+                disabled={i === 0}
+                onClick={() => onChange(move(items, i, i - 1))}
+              >
+                ↑
+              </button>
+              <button
+                type="button"
+                class="icon-button"
+                aria-label={`Move photo ${i + 1} later`}
+                disabled={i === items.length - 1}
+                onClick={() => onChange(move(items, i, i + 1))}
+              >
+                ↓
+              </button>
+              <button
+                type="button"
+                class="icon-button"
+                aria-label={`Remove photo ${i + 1}`}
+                disabled={items.length === 1}
+                onClick={() => onChange(items.filter((_, j) => j !== i))}
+              >
+                ✕
+              </button>
+            </div>
+            <label class="small" for={`edit-alt-${it.id}`}>
+              Alt text {it.alt.trim() === '' && <span class="warn">(missing)</span>}
+            </label>
+            <textarea
+              id={`edit-alt-${it.id}`}
+              rows={2}
+              style={{ minHeight: '56px' }}
+              maxLength={1500}
+              value={it.alt}
+              onInput={(e) => set(i, { alt: e.currentTarget.value })}
+            />
+            <div class="row">
+              <input
+                type="text"
+                aria-label={`Credit for photo ${i + 1}`}
+                placeholder="Photographer credit"
+                maxLength={200}
+                style={{ flex: '1 1 160px', width: 'auto' }}
+                value={it.credit}
+                onInput={(e) => set(i, { credit: e.currentTarget.value })}
+              />
+              <label class="inline small">
+                <input
+                  type="checkbox"
+                  checked={it.spoiler}
+                  onChange={(e) => set(i, { spoiler: e.currentTarget.checked })}
+                />{' '}
+                Spoiler
+              </label>
+            </div>
+          </div>
+        </li>
+      ))}
+    </ol>
+  )
+}

@@ -1,0 +1,148 @@
+import { useState } from 'preact/hooks'
+import { api, channelPath } from '../app/api.js'
+import type { Channel, JoinPolicy, Visibility } from '../app/types.js'
+import { ErrorBox } from '../components/ErrorBox.js'
+import { BansPanel, InvitesPanel, MembersPanel, RequestsPanel } from './StaffPanels.js'
+import { StudioNav, useChannel } from './StudioNav.js'
+
+const ADMIN = new Set(['owner', 'admin'])
+
+/** Channel management: settings, roles, invite links, join requests, bans (each as the role allows). */
+export function ChannelSettings({ slug }: { slug: string }) {
+  const { channel, setChannel, error } = useChannel(slug)
+  if (error)
+    return (
+      <main id="main">
+        <ErrorBox error={error} />
+      </main>
+    )
+  if (!channel)
+    return (
+      <main id="main" aria-busy="true">
+        <p class="muted">Loading…</p>
+      </main>
+    )
+  const role = channel.viewer?.role ?? null
+  const isAdmin = ADMIN.has(role ?? '')
+  return (
+    <main id="main" class="stack wide">
+      <StudioNav slug={slug} current="settings" />
+      <h1>Manage {channel.title}</h1>
+      {isAdmin && <SettingsForm channel={channel} onSaved={setChannel} />}
+      <MembersPanel slug={slug} role={role} />
+      {isAdmin && <InvitesPanel slug={slug} />}
+      {isAdmin && <RequestsPanel slug={slug} />}
+      {(isAdmin || role === 'moderator') && <BansPanel slug={slug} />}
+      {!role && <p class="notice">Only the channel’s team can manage it.</p>}
+    </main>
+  )
+}
+
+function SettingsForm({ channel, onSaved }: { channel: Channel; onSaved: (c: Channel) => void }) {
+  const [title, setTitle] = useState(channel.title)
+  const [description, setDescription] = useState(channel.description)
+  const [visibility, setVisibility] = useState<Visibility>(channel.visibility)
+  const [joinPolicy, setJoinPolicy] = useState<JoinPolicy>(channel.joinPolicy)
+  const [reactions, setReactions] = useState(channel.reactionSet.join(' '))
+  const [error, setError] = useState<unknown>(null)
+  const [saved, setSaved] = useState(false)
+  const [busy, setBusy] = useState(false)
+
+  const save = async (e: Event) => {
+    e.preventDefault()
+    setBusy(true)
+    setError(null)
+    setSaved(false)
+    try {
+      const reactionSet = reactions.split(/[\s,]+/).filter(Boolean)
+      const updated = await api.patch<Channel>(channelPath(channel.slug), {
+        title,
+        description,
+        visibility,
+        joinPolicy,
+        reactionSet,
+      })
+      onSaved(updated)
+      setSaved(true)
+    } catch (err) {
+      setError(err)
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  return (
+    <form class="card" onSubmit={save} aria-labelledby="settings-title">
+      <h2 id="settings-title">Settings</h2>
+      <div class="field">
+        <label for="ch-title">Title</label>
+        <input
+          id="ch-title"
+          type="text"
+          maxLength={100}
+          required
+          value={title}
+          onInput={(e) => setTitle(e.currentTarget.value)}
+        />
+      </div>
+      <div class="field">
+        <label for="ch-description">Description</label>
+        <textarea
+          id="ch-description"
+          maxLength={1000}
+          value={description}
+          onInput={(e) => setDescription(e.currentTarget.value)}
+        />
+      </div>
+      <div class="row">
+        <div class="field spacer">
+          <label for="ch-visibility">Visibility</label>
+          <select
+            id="ch-visibility"
+            value={visibility}
+            onChange={(e) => setVisibility(e.currentTarget.value as Visibility)}
+          >
+            <option value="public">Public — listed, anyone can read</option>
+            <option value="unlisted">Unlisted — anyone with the link</option>
+            <option value="private">Private — members only</option>
+          </select>
+        </div>
+        <div class="field spacer">
+          <label for="ch-join">Who can join</label>
+          <select
+            id="ch-join"
+            value={joinPolicy}
+            onChange={(e) => setJoinPolicy(e.currentTarget.value as JoinPolicy)}
+          >
+            <option value="open">Anyone</option>
+            <option value="invite">Invite link only</option>
+            <option value="request">On request</option>
+          </select>
+        </div>
+      </div>
+      <div class="field">
+        <label for="ch-reactions">
+          Reactions (up to 12 emoji, separated by spaces; empty turns reactions off)
+        </label>
+        <input
+          id="ch-reactions"
+          type="text"
+          value={reactions}
+          onInput={(e) => setReactions(e.currentTarget.value)}
+        />
+      </div>
+      <p class="small muted">
+        Avatar and production facts can’t be set from the app yet (the server has no field for them).
+      </p>
+      <ErrorBox error={error} />
+      {saved && (
+        <p role="status" class="small" style={{ color: 'var(--ok)' }}>
+          Saved.
+        </p>
+      )}
+      <button type="submit" class="primary" disabled={busy}>
+        Save settings
+      </button>
+    </form>
+  )
+}

@@ -1,0 +1,256 @@
+import { useEffect, useRef, useState } from 'preact/hooks'
+import { api, channelPath } from '../app/api.js'
+import { navigate } from '../app/router.js'
+import { me } from '../app/session.js'
+import type { Post } from '../app/types.js'
+import { ErrorBox } from '../components/ErrorBox.js'
+import { PostCard } from '../components/PostCard.js'
+import { emptyPoll, PollBuilder } from './PollBuilder.js'
+import { type ComposeDraft, type ComposeKind, createBody, previewPost } from './preview.js'
+import { StudioNav, useChannel } from './StudioNav.js'
+import { UploadList } from './UploadList.js'
+import { MAX_PHOTOS, missingAlt, move, newItem, startUpload, type UploadItem } from './uploads.js'
+
+const initialDraft: ComposeDraft = {
+  kind: 'album',
+  text: '',
+  spoiler: false,
+  spoilerLabel: '',
+  silent: false,
+  poll: emptyPoll,
+  promptQuestion: '',
+}
+
+function newKey(): string {
+  return `web-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`
+}
+
+/**
+ * The creator's composer: text, up to 20 photos (uploaded at once, with progress), poll, quiz or
+ * prompt, spoiler and silent flags, a preview as fans will see it, and publish. A failed publish
+ * keeps everything typed and uploaded; the Idempotency-Key makes a retry safe.
+ */
+export function Composer({ slug }: { slug: string }) {
+  const { channel, error: loadError } = useChannel(slug)
+  const [draft, setDraft] = useState<ComposeDraft>(initialDraft)
+  const [items, setItems] = useState<UploadItem[]>([])
+  const [error, setError] = useState<unknown>(null)
+  const [busy, setBusy] = useState(false)
+  const [isPreview, setPreview] = useState(false)
+  const [altWarning, setAltWarning] = useState(false)
+  const [published, setPublished] = useState<Post | null>(null)
+  const key = useRef(newKey())
+  const set = (patch: Partial<ComposeDraft>) => setDraft((d) => ({ ...d, ...patch }))
+
+  useEffect(
+    () => () => {
+      for (const i of items) URL.revokeObjectURL(i.previewUrl)
+    },
+    [],
+  )
+
+  const update = (k: string, patch: Partial<UploadItem>) =>
+    setItems((list) => list.map((i) => (i.key === k ? { ...i, ...patch } : i)))
+  const pick = (files: File[]) => {
+    setError(null)
+    const room = MAX_PHOTOS - items.length
+    if (files.length > room)
+      setError(new Error(`An album holds at most ${MAX_PHOTOS} photos; ${files.length - room} not added.`))
+    const added = files.slice(0, Math.max(0, room)).map(newItem)
+    setItems((list) => [...list, ...added])
+    for (const item of added) startUpload(item, update)
+  }
+  const remove = (k: string) =>
+    setItems((list) => {
+      const item = list.find((i) => i.key === k)
+      if (item) {
+        item.abort?.()
+        URL.revokeObjectURL(item.previewUrl)
+      }
+      return list.filter((i) => i.key !== k)
+    })
+
+  if (loadError)
+    return (
+      <main id="main">
+        <ErrorBox error={loadError} />
+      </main>
+    )
+  if (!channel)
+    return (
+      <main id="main" aria-busy="true">
+        <p class="muted">Loading…</p>
+      </main>
+    )
+
+  const photos = draft.kind === 'album' ? items : []
+  const isUploading = photos.some((i) => i.status === 'uploading' || i.status === 'processing')
+  const hasFailed = photos.some((i) => i.status === 'failed')
+
+  const publish = async (confirmedAlt: boolean) => {
+    setError(null)
+    if (!confirmedAlt && missingAlt(photos) > 0) {
+      setAltWarning(true)
+      return
+    }
+    setAltWarning(false)
+    setBusy(true)
+    try {
+      const post = await api.post<Post>(channelPath(slug, '/posts'), createBody(draft, photos), {
+        'idempotency-key': key.current,
+      })
+      setPublished(post)
+      for (const i of items) URL.revokeObjectURL(i.previewUrl)
+      setItems([])
+      setDraft(initialDraft)
+      setPreview(false)
+      key.current = newKey()
+    } catch (e) {
+      setError(e) // draft and uploads stay as they are
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  const kinds: [ComposeKind, string][] = [
+    ['album', 'Text & photos'],
+    ['poll', 'Poll or quiz'],
+    ['prompt', 'Question to fans'],
+  ]
+  return (
+    <main id="main" class="stack">
+      <StudioNav slug={slug} current="compose" />
+      <h1>New post in {channel.title}</h1>
+      {published && (
+        <p class="notice" role="status">
+          Published.{' '}
+          <a
+            href={`/app/c/${encodeURIComponent(slug)}`}
+            onClick={(e) => {
+              e.preventDefault()
+              navigate(`/app/c/${encodeURIComponent(slug)}`)
+            }}
+          >
+            See it in the channel
+          </a>
+        </p>
+      )}
+      <fieldset class="tabs" style={{ border: 0, padding: 0 }}>
+        <legend class="visually-hidden">Kind of post</legend>
+        {kinds.map(([k, label]) => (
+          <button key={k} type="button" aria-pressed={draft.kind === k} onClick={() => set({ kind: k })}>
+            {label}
+          </button>
+        ))}
+      </fieldset>
+      <form
+        class="card"
+        onSubmit={(e) => {
+          e.preventDefault()
+          void publish(false)
+        }}
+      >
+        <div class="field">
+          <label for="post-text">{draft.kind === 'album' ? 'Text' : 'Caption (optional)'}</label>
+          <textarea
+            id="post-text"
+            maxLength={4096}
+            value={draft.text}
+            onInput={(e) => set({ text: e.currentTarget.value })}
+          />
+        </div>
+        {draft.kind === 'album' && (
+          <UploadList
+            items={items}
+            onPick={pick}
+            onChange={update}
+            onRemove={remove}
+            onMove={(from, to) => setItems((l) => move(l, from, to))}
+          />
+        )}
+        {draft.kind === 'poll' && <PollBuilder draft={draft.poll} onChange={(poll) => set({ poll })} />}
+        {draft.kind === 'prompt' && (
+          <div class="field">
+            <label for="prompt-question">Question to fans</label>
+            <input
+              id="prompt-question"
+              type="text"
+              maxLength={300}
+              value={draft.promptQuestion}
+              onInput={(e) => set({ promptQuestion: e.currentTarget.value })}
+            />
+            <p class="hint">Fans answer privately; you can highlight answers for everyone to see.</p>
+          </div>
+        )}
+        <fieldset>
+          <legend>Options</legend>
+          <label class="inline">
+            <input
+              type="checkbox"
+              checked={draft.spoiler}
+              onChange={(e) => set({ spoiler: e.currentTarget.checked })}
+            />{' '}
+            Whole post is a spoiler
+          </label>
+          {draft.spoiler && (
+            <div class="field">
+              <label for="spoiler-label">Spoiler label (e.g. “Chapter 8”)</label>
+              <input
+                id="spoiler-label"
+                type="text"
+                maxLength={60}
+                value={draft.spoilerLabel}
+                onInput={(e) => set({ spoilerLabel: e.currentTarget.value })}
+              />
+            </div>
+          )}
+          <label class="inline">
+            <input
+              type="checkbox"
+              checked={draft.silent}
+              onChange={(e) => set({ silent: e.currentTarget.checked })}
+            />{' '}
+            Silent (no notification)
+          </label>
+        </fieldset>
+        {altWarning && (
+          <div class="error-box" role="alert">
+            <p>
+              <strong>{missingAlt(photos)} photo(s) have no alt text.</strong> People using screen readers
+              won’t know what they show.
+            </p>
+            <div class="row">
+              <button type="button" onClick={() => setAltWarning(false)}>
+                Add alt text
+              </button>
+              <button type="button" class="danger" onClick={() => void publish(true)}>
+                Publish anyway
+              </button>
+            </div>
+          </div>
+        )}
+        <ErrorBox error={error} title="Not published" />
+        {hasFailed && <p class="warn small">Remove the refused photos before publishing.</p>}
+        <div class="row" style={{ marginTop: '12px' }}>
+          <button type="button" aria-pressed={isPreview} onClick={() => setPreview(!isPreview)}>
+            {isPreview ? 'Hide preview' : 'Preview'}
+          </button>
+          <span class="spacer" />
+          <button type="submit" class="primary" disabled={busy || isUploading || hasFailed}>
+            {isUploading ? 'Uploading…' : busy ? 'Publishing…' : 'Publish'}
+          </button>
+        </div>
+      </form>
+      {isPreview && (
+        <section aria-label="Preview">
+          <h2>Preview</h2>
+          <PostCard
+            post={previewPost(draft, photos, channel, me.value ?? null)}
+            canInteract={false}
+            preview
+          />
+        </section>
+      )}
+    </main>
+  )
+}

@@ -1,0 +1,174 @@
+import { useState } from 'preact/hooks'
+import { ErrorBox } from '../components/ErrorBox.js'
+import { MAX_PHOTOS, type UploadItem } from './uploads.js'
+
+interface Props {
+  items: UploadItem[]
+  onPick: (files: File[]) => void
+  onChange: (key: string, patch: Partial<UploadItem>) => void
+  onRemove: (key: string) => void
+  onMove: (from: number, to: number) => void
+}
+
+/** The photos of a post being composed: pick or drop files, per-file progress, alt/credit/spoiler, reorder. */
+export function UploadList(props: Props) {
+  const [isOver, setOver] = useState(false)
+  const [dragFrom, setDragFrom] = useState<number | null>(null)
+  const isFileDrag = (e: DragEvent) => !!e.dataTransfer && [...e.dataTransfer.types].includes('Files')
+  const room = MAX_PHOTOS - props.items.length
+
+  return (
+    <div>
+      {/* biome-ignore lint/a11y/noStaticElementInteractions: a drop target for dragged files; the keyboard path is the file input inside it. */}
+      <div
+        class={`dropzone${isOver ? ' over' : ''}`}
+        onDragOver={(e) => {
+          if (!isFileDrag(e)) return
+          e.preventDefault()
+          setOver(true)
+        }}
+        onDragLeave={() => setOver(false)}
+        onDrop={(e) => {
+          if (!isFileDrag(e)) return
+          e.preventDefault()
+          setOver(false)
+          props.onPick([...(e.dataTransfer?.files ?? [])])
+        }}
+      >
+        <p>Drop photos here, or</p>
+        <label class="button" for="photo-input">
+          Choose photos
+        </label>
+        <input
+          id="photo-input"
+          class="visually-hidden"
+          type="file"
+          multiple
+          accept="image/*"
+          onChange={(e) => {
+            props.onPick([...(e.currentTarget.files ?? [])])
+            e.currentTarget.value = ''
+          }}
+        />
+        <p class="hint small muted">
+          Up to {MAX_PHOTOS} photos ({room} more). Location and camera data are removed on upload.
+        </p>
+      </div>
+      {props.items.length > 0 && (
+        <ol class="upload-list" aria-label="Photos, in album order">
+          {props.items.map((item, i) => (
+            <li
+              key={item.key}
+              class={`upload-item${dragFrom === i ? ' dragging' : ''}`}
+              draggable
+              data-upload={item.status}
+              onDragStart={(e) => {
+                setDragFrom(i)
+                e.dataTransfer?.setData('text/plain', item.key)
+              }}
+              onDragEnd={() => setDragFrom(null)}
+              onDragOver={(e) => {
+                if (dragFrom !== null) e.preventDefault()
+              }}
+              onDrop={(e) => {
+                if (dragFrom === null) return
+                e.preventDefault()
+                props.onMove(dragFrom, i)
+                setDragFrom(null)
+              }}
+            >
+              <img src={item.previewUrl} alt="" width={72} height={72} />
+              <div>
+                <div class="row small">
+                  <strong class="spacer">
+                    {i + 1}. {item.file.name}
+                  </strong>
+                  <button
+                    type="button"
+                    class="icon-button"
+                    aria-label={`Move photo ${i + 1} earlier`}
+                    disabled={i === 0}
+                    onClick={() => props.onMove(i, i - 1)}
+                  >
+                    ↑
+                  </button>
+                  <button
+                    type="button"
+                    class="icon-button"
+                    aria-label={`Move photo ${i + 1} later`}
+                    disabled={i === props.items.length - 1}
+                    onClick={() => props.onMove(i, i + 1)}
+                  >
+                    ↓
+                  </button>
+                  <button
+                    type="button"
+                    class="icon-button"
+                    aria-label={`Remove photo ${i + 1}`}
+                    onClick={() => props.onRemove(item.key)}
+                  >
+                    ✕
+                  </button>
+                </div>
+                <Status item={item} />
+                {item.status !== 'failed' && (
+                  <>
+                    <label class="small" for={`alt-${item.key}`}>
+                      Alt text {item.alt.trim() === '' && <span class="warn">(missing)</span>}
+                    </label>
+                    <textarea
+                      id={`alt-${item.key}`}
+                      rows={2}
+                      style={{ minHeight: '56px' }}
+                      maxLength={1500}
+                      value={item.alt}
+                      placeholder="Describe the photo for people who can’t see it"
+                      onInput={(e) => props.onChange(item.key, { alt: e.currentTarget.value })}
+                    />
+                    <div class="row">
+                      <input
+                        type="text"
+                        aria-label={`Credit for photo ${i + 1}`}
+                        placeholder="Photographer credit"
+                        maxLength={200}
+                        style={{ flex: '1 1 160px', width: 'auto' }}
+                        value={item.credit}
+                        onInput={(e) => props.onChange(item.key, { credit: e.currentTarget.value })}
+                      />
+                      <label class="inline small">
+                        <input
+                          type="checkbox"
+                          checked={item.spoiler}
+                          onChange={(e) => props.onChange(item.key, { spoiler: e.currentTarget.checked })}
+                        />
+                        Spoiler
+                      </label>
+                    </div>
+                  </>
+                )}
+              </div>
+            </li>
+          ))}
+        </ol>
+      )}
+    </div>
+  )
+}
+
+function Status({ item }: { item: UploadItem }) {
+  if (item.status === 'failed') return <ErrorBox error={item.error} title={`${item.file.name} was refused`} />
+  if (item.status === 'uploading') {
+    const pct = Math.round(item.progress * 100)
+    return (
+      <div class="small">
+        <progress max={100} value={pct} aria-label={`Uploading ${item.file.name}`} /> {pct}%
+      </div>
+    )
+  }
+  if (item.status === 'processing') return <p class="small muted">Processing…</p>
+  return (
+    <p class="small" style={{ color: 'var(--ok)' }}>
+      Uploaded ✓
+    </p>
+  )
+}

@@ -1,0 +1,84 @@
+import { api, uploadForm } from '../app/api.js'
+import type { Media } from '../app/types.js'
+
+/** One photo in the composer: its local preview, upload progress and the server's media object. */
+export interface UploadItem {
+  key: string
+  file: File
+  previewUrl: string
+  /** 0..1 of the bytes sent. */
+  progress: number
+  status: 'uploading' | 'processing' | 'ready' | 'failed'
+  media: Media | null
+  error: unknown
+  alt: string
+  credit: string
+  spoiler: boolean
+  abort?: () => void
+}
+
+export const MAX_PHOTOS = 20
+const POLL_MS = 1000
+
+let counter = 0
+
+export function newItem(file: File): UploadItem {
+  return {
+    key: `u${++counter}`,
+    file,
+    previewUrl: URL.createObjectURL(file),
+    progress: 0,
+    status: 'uploading',
+    media: null,
+    error: null,
+    alt: '',
+    credit: '',
+    spoiler: false,
+  }
+}
+
+/**
+ * Sends one file to `POST /api/v1/media` with progress, then, if the server is still processing
+ * (202), polls the media object until it is ready or failed. `update` receives partial changes.
+ */
+export function startUpload(
+  item: UploadItem,
+  update: (key: string, patch: Partial<UploadItem>) => void,
+): void {
+  const form = new FormData()
+  form.append('file', item.file, item.file.name)
+  const handle = uploadForm<Media>('/api/v1/media', form, (progress) => update(item.key, { progress }))
+  update(item.key, { abort: handle.abort })
+  handle.promise.then(
+    async (media) => {
+      update(item.key, { media, status: media.status === 'ready' ? 'ready' : 'processing', progress: 1 })
+      let current = media
+      while (current.status === 'processing') {
+        await new Promise((r) => setTimeout(r, POLL_MS))
+        current = await api.get<Media>(`/api/v1/media/${encodeURIComponent(media.id)}`)
+      }
+      if (current.status === 'failed') {
+        update(item.key, {
+          media: current,
+          status: 'failed',
+          error: new Error(`Processing failed (${current.error ?? 'unknown'}).`),
+        })
+      } else update(item.key, { media: current, status: 'ready' })
+    },
+    (error: unknown) => update(item.key, { status: 'failed', error }),
+  )
+}
+
+/** Moves the element at `from` to `to` (both clamped), returning a new array. */
+export function move<T>(list: readonly T[], from: number, to: number): T[] {
+  const next = [...list]
+  if (from < 0 || from >= next.length) return next
+  const [x] = next.splice(from, 1)
+  next.splice(Math.max(0, Math.min(next.length, to)), 0, x as T)
+  return next
+}
+
+/** Photos still without alt text (the composer warns before publishing them). */
+export function missingAlt(items: readonly UploadItem[]): number {
+  return items.filter((i) => i.status !== 'failed' && i.alt.trim() === '').length
+}
