@@ -1,12 +1,20 @@
 import { assertNotArchived, requirePermission, requireReadableChannel } from '../channels/access.js'
+import type { DbOrTx } from '../db/database.js'
 import type { PostUpdate } from '../db/schema.js'
 import { newId } from '../util/ids.js'
 import { assertMayModify, lockVisiblePost, requireVisiblePost } from './guards.js'
-import { hydrateViews, publicAccess } from './hooks.js'
+import {
+  type AfterCommit,
+  hydrateViews,
+  prepareEdits,
+  publicAccess,
+  snapshotParts,
+  type WriteContext,
+} from './hooks.js'
 import type { EditPostInput, PostViewData, RevisionSnapshotData, RevisionViewData } from './schemas.js'
 import type { PostServiceDeps } from './service.js'
 import { findPost, insertRevision, listRevisions, updatePost } from './store.js'
-import { cleanPostText, cleanSpoilerLabel } from './text.js'
+import { cleanEditedText, cleanSpoilerLabel } from './text.js'
 import { type PostRecord, toPostView, toSnapshot } from './views.js'
 
 /**
@@ -19,7 +27,7 @@ function nextFields(post: PostRecord, input: EditPostInput): RevisionSnapshotDat
     input.spoilerLabel === undefined ? current.spoilerLabel : cleanSpoilerLabel(input.spoilerLabel)
   const spoiler = input.spoiler ?? (input.spoilerLabel != null && label !== null ? true : current.spoiler)
   return {
-    text: input.text === undefined ? current.text : cleanPostText(input.text),
+    text: input.text === undefined ? current.text : cleanEditedText(input.text, post.kind),
     spoiler,
     spoilerLabel: spoiler ? label : null,
     silent: input.silent ?? current.silent,
@@ -32,12 +40,31 @@ function sameFields(a: RevisionSnapshotData, b: RevisionSnapshotData): boolean {
   )
 }
 
+/** Applies the area parts of an edit (an album's images…); did any of them change something? */
+async function editParts(
+  edits: ReturnType<typeof prepareEdits>,
+  tx: DbOrTx,
+  post: PostRecord,
+  context: WriteContext,
+): Promise<{ changed: boolean; afterCommit: AfterCommit[] }> {
+  let changed = false
+  const afterCommit: AfterCommit[] = []
+  for (const { hook, plan } of edits) {
+    const result = await hook.edit?.(tx, post, plan, context)
+    if (result?.changed) changed = true
+    if (result?.afterCommit) afterCommit.push(result.afterCommit)
+  }
+  return { changed, afterCommit }
+}
+
 /**
- * Edits a post's text, spoiler or silent flag. The previous editable fields are kept as a history
- * row (revision = the number the post had before), `revision` and `edited_at` move on, and
- * `post.edited` (data: the new view) is appended in the same transaction. Concurrent edits of one
- * post are serialised by the post's row lock, so no edit is lost from the history. An edit that
- * changes nothing records nothing and returns the post as it is.
+ * Edits a post's text, spoiler or silent flag, and the parts other areas let edit (an album's
+ * images, their order, alt text, credit and spoiler flags). The previous editable state is kept as
+ * a history row (revision = the number the post had before; the snapshot includes an album's media
+ * list), `revision` and `edited_at` move on, and `post.edited` (data: the new view) is appended in
+ * the same transaction. Concurrent edits of one post are serialised by the post's row lock, so no
+ * edit is lost from the history. An edit that changes nothing records nothing and returns the post
+ * as it is.
  */
 export async function editPost(
   deps: PostServiceDeps,
@@ -47,16 +74,22 @@ export async function editPost(
   input: EditPostInput,
 ): Promise<PostViewData> {
   const { db, clock, eventLog } = deps
+  const hooks = deps.hooks ?? []
   const access = await requireReadableChannel(db, slug, actorId)
   assertNotArchived(access)
   const channel = access.channel
-  return eventLog.transact(async (tx, append) => {
+  const edits = prepareEdits(hooks, input)
+  const { view, afterCommit } = await eventLog.transact(async (tx, append) => {
     const post = await lockVisiblePost(tx, access, postId)
     assertMayModify(access, post, 'post.edit-own', 'post.edit-any')
-    const before = toSnapshot(post)
+    const before: RevisionSnapshotData = { ...toSnapshot(post), ...(await snapshotParts(hooks, tx, post)) }
     const after = nextFields(post, input)
-    if (sameFields(before, after)) return toPostView(post, channel.slug)
     const now = clock.now()
+    const parts = await editParts(edits, tx, post, { actorId, now })
+    if (sameFields(before, after) && !parts.changed) {
+      const [current] = await hydrateViews(hooks, tx, access, [post], [toPostView(post, channel.slug)])
+      return { view: current!, afterCommit: [] }
+    }
     await insertRevision(tx, {
       id: newId(),
       post_id: post.id,
@@ -76,23 +109,28 @@ export async function editPost(
     }
     await updatePost(tx, post.id, changes)
     const record = (await findPost(tx, channel.id, post.id))!
-    // Event data is the same for every subscriber: the public view (polls, counts…) of the post.
-    const [view] = await hydrateViews(
-      deps.hooks ?? [],
+    // Event data is the same for every subscriber: the public view (album, polls, counts…) of the post.
+    const [edited] = await hydrateViews(
+      hooks,
       tx,
       publicAccess(access),
       [record],
       [toPostView(record, channel.slug)],
     )
-    await append({
-      channelId: channel.id,
-      channelSlug: channel.slug,
-      type: 'post.edited',
-      postId: post.id,
-      data: view,
-    })
-    return view!
+    // Edits of a draft or scheduled post stay unannounced: no event may name an embargoed post.
+    if (record.status === 'published') {
+      await append({
+        channelId: channel.id,
+        channelSlug: channel.slug,
+        type: 'post.edited',
+        postId: post.id,
+        data: edited,
+      })
+    }
+    return { view: edited!, afterCommit: parts.afterCommit }
   })
+  for (const work of afterCommit) await work()
+  return view
 }
 
 /**

@@ -2,12 +2,32 @@ import type { ChannelAccess } from '../channels/access.js'
 import type { DbOrTx } from '../db/database.js'
 import type { PostKind } from '../db/schema.js'
 import { fail } from '../errors.js'
-import type { CreatePostInput, PostViewData } from './schemas.js'
+import type { CreatePostInput, EditPostInput, PostViewData } from './schemas.js'
 import type { PostRecord } from './views.js'
+
+/** Who writes a post's parts, and when (for rules such as "only your own uploads"). */
+export interface WriteContext {
+  /** The account creating or editing the post. */
+  actorId: string
+  now: number
+}
+
+/**
+ * Work a hook asks to run once its transaction has committed (e.g. deleting files no row points at
+ * any more): never before, since a rollback would leave rows pointing at nothing. It handles its
+ * own errors; it must not throw.
+ */
+export type AfterCommit = () => Promise<void>
+
+export interface PartsEdit {
+  /** False when the plan matched what the post already had: nothing was written. */
+  changed: boolean
+  afterCommit?: AfterCommit
+}
 
 /**
  * How other areas extend posts without the posts area knowing their tables (interactions add
- * polls, prompts, reactions and views; album media can plug in the same way). Every hook is
+ * polls, prompts, reactions and views; album.ts adds an album's images). Every hook is
  * optional; the post service runs them in the order given.
  */
 export interface PostHooks {
@@ -17,8 +37,25 @@ export interface PostHooks {
    * of the area's parts. Throws validation problems.
    */
   prepare?(input: CreatePostInput, now: number): { kind: PostKind; parts: unknown } | null
-  /** Writes what `prepare` returned, inside the transaction that creates the post. */
-  insert?(tx: DbOrTx, postId: string, parts: unknown): Promise<void>
+  /**
+   * Writes what `prepare` returned, inside the transaction that creates the post. May refuse
+   * (throw a problem), which rolls the whole post back.
+   */
+  insert?(tx: DbOrTx, postId: string, parts: unknown, context: WriteContext): Promise<void>
+  /**
+   * Checks the area's part of an edit request (e.g. an album's `media` list) before the transaction.
+   * Returns a plan handed to `edit`, or null when the request has none of the area's parts.
+   */
+  prepareEdit?(input: EditPostInput): unknown
+  /**
+   * The area's editable state of a post (e.g. the album's media list), kept in the revision
+   * snapshot before an edit; null when the post has none.
+   */
+  snapshot?(db: DbOrTx, post: PostRecord): Promise<Record<string, unknown> | null>
+  /** Applies `prepareEdit`'s plan inside the edit transaction, with the post's row locked. */
+  edit?(tx: DbOrTx, post: PostRecord, plan: unknown, context: WriteContext): Promise<PartsEdit>
+  /** Erases the area's content of a post being deleted, inside the delete transaction. */
+  erase?(tx: DbOrTx, post: PostRecord): Promise<AfterCommit | undefined>
   /**
    * Adds the area's fields to a page of post views as `access` sees them, in a fixed number of
    * queries per page (never one per post). `views[i]` is the view of `posts[i]`.
@@ -67,6 +104,42 @@ export async function hydrateViews(
 ): Promise<PostViewData[]> {
   for (const hook of hooks) await hook.hydrate?.(db, access, posts, views)
   return views
+}
+
+/** The area parts of an edit request, each with the hook that planned it. */
+export function prepareEdits(
+  hooks: readonly PostHooks[],
+  input: EditPostInput,
+): { hook: PostHooks; plan: unknown }[] {
+  return hooks.flatMap((hook) => {
+    const plan = hook.prepareEdit?.(input)
+    return plan === null || plan === undefined ? [] : [{ hook, plan }]
+  })
+}
+
+/** Every area's part of a post's revision snapshot, merged. */
+export async function snapshotParts(
+  hooks: readonly PostHooks[],
+  db: DbOrTx,
+  post: PostRecord,
+): Promise<Record<string, unknown>> {
+  const parts: Record<string, unknown> = {}
+  for (const hook of hooks) Object.assign(parts, await hook.snapshot?.(db, post))
+  return parts
+}
+
+/** Runs every area's erase step for a post being deleted; returns their after-commit work. */
+export async function eraseParts(
+  hooks: readonly PostHooks[],
+  tx: DbOrTx,
+  post: PostRecord,
+): Promise<AfterCommit[]> {
+  const work: AfterCommit[] = []
+  for (const hook of hooks) {
+    const after = await hook.erase?.(tx, post)
+    if (after) work.push(after)
+  }
+  return work
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { PostKind } from '../db/schema.js'
 import { fail } from '../errors.js'
 import { SPOILER_LABEL_MAX, TEXT_MAX } from './schemas.js'
 
@@ -37,4 +38,20 @@ export function cleanSpoilerLabel(value: string | null | undefined): string | nu
     invalid('spoilerLabel', `must be at most ${SPOILER_LABEL_MAX} characters`)
   checkCharacters(label, 'spoilerLabel')
   return label
+}
+
+/**
+ * Trims a short text field of an album image (alt text, credit: `field` is its JSON pointer) and
+ * checks it is at most `max` characters of real text. May be empty.
+ */
+export function cleanFieldText(value: string, field: string, max: number): string {
+  const text = value.trim()
+  if ([...text].length > max) invalid(field.slice(1), `must be at most ${max} characters`)
+  checkCharacters(text, field.slice(1))
+  return text
+}
+
+/** An edited caption: albums, polls and prompts may drop theirs (empty text); text posts may not. */
+export function cleanEditedText(value: string, kind: PostKind): string {
+  return kind !== 'text' && value.trim() === '' ? '' : cleanPostText(value)
 }

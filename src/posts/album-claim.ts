@@ -1,0 +1,158 @@
+import type { Insertable } from 'kysely'
+import { type DbOrTx, isUniqueViolation } from '../db/database.js'
+import type { MediaRow, PostMediaRow, PostMediaTable } from '../db/schema.js'
+import { fail } from '../errors.js'
+import type { AlbumItemPlan } from './album-input.js'
+import {
+  deleteAlbumLinks,
+  deleteMediaRows,
+  findLinkedMediaIds,
+  insertAlbumLinks,
+  listAlbumLinks,
+  lockMediaRows,
+} from './album-store.js'
+
+/**
+ * Claims uploads for an album inside the post's transaction. In request order, each id must be an
+ * upload of `ownerId` (anything else — unknown, or someone else's — is `media-not-found`, the same
+ * answer, so ids of other accounts' uploads cannot be probed), `ready`, and in no album yet. The
+ * first bad id throws, which rolls the whole post back: nothing is written.
+ */
+async function claimMedia(
+  tx: DbOrTx,
+  ownerId: string,
+  plans: readonly AlbumItemPlan[],
+): Promise<Map<string, MediaRow>> {
+  const ids = plans.map((p) => p.mediaId)
+  const rows = new Map((await lockMediaRows(tx, ids)).map((r) => [r.id, r]))
+  const linked = await findLinkedMediaIds(tx, ids)
+  for (const id of ids) {
+    const row = rows.get(id)
+    if (!row || row.owner_id !== ownerId) fail('media-not-found', `No media ${id}.`, { mediaId: id })
+    if (row.status === 'processing') {
+      fail('media-not-ready', `Media ${id} is still being processed; post it once it is ready.`, {
+        mediaId: id,
+      })
+    }
+    if (row.status !== 'ready') {
+      fail('media-not-ready', `Media ${id} could not be processed (${row.error ?? 'failed'}).`, {
+        mediaId: id,
+      })
+    }
+    if (linked.has(id)) {
+      fail('media-already-used', `Media ${id} is already in a post; upload the image again to reuse it.`, {
+        mediaId: id,
+      })
+    }
+  }
+  return rows
+}
+
+type NewLink = Insertable<PostMediaTable> & { spoiler: number }
+
+/** What a requested image shows in this post: the request's fields, else `base` (upload or current link). */
+function linkFor(
+  postId: string,
+  plan: AlbumItemPlan,
+  position: number,
+  base: { alt: string; credit: string | null; spoiler: number },
+): NewLink {
+  const spoiler = plan.spoiler ?? base.spoiler === 1
+  return {
+    post_id: postId,
+    media_id: plan.mediaId,
+    position,
+    alt: plan.alt ?? base.alt,
+    credit: plan.credit !== undefined ? plan.credit : base.credit,
+    spoiler: spoiler ? 1 : 0,
+  }
+}
+
+/**
+ * Writes the links. `post_media.media_id` is unique: should a concurrent album have linked one of
+ * the ids after our check (it cannot while we hold the rows' locks, but the index is the last
+ * word), the post fails cleanly as `media-already-used` rather than as an internal error.
+ */
+async function writeLinks(tx: DbOrTx, links: NewLink[]): Promise<void> {
+  try {
+    await insertAlbumLinks(tx, links)
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error
+    fail('media-already-used', 'One of the images was put in another post at the same moment.')
+  }
+}
+
+/** Claims the uploads and links them to a new album post, in order (see `claimMedia`). */
+export async function insertAlbum(
+  tx: DbOrTx,
+  postId: string,
+  plans: readonly AlbumItemPlan[],
+  ownerId: string,
+): Promise<void> {
+  const rows = await claimMedia(tx, ownerId, plans)
+  await writeLinks(
+    tx,
+    plans.map((plan, i) => linkFor(postId, plan, i, rows.get(plan.mediaId)!)),
+  )
+}
+
+export interface AlbumEdit {
+  changed: boolean
+  /** Media rows deleted because the edit left them out; their files go after commit. */
+  removed: MediaRow[]
+}
+
+function sameLinks(a: readonly PostMediaRow[], b: readonly NewLink[]): boolean {
+  return (
+    a.length === b.length &&
+    a.every(
+      (link, i) =>
+        link.media_id === b[i]!.media_id &&
+        link.alt === b[i]!.alt &&
+        link.credit === b[i]!.credit &&
+        link.spoiler === b[i]!.spoiler,
+    )
+  )
+}
+
+/**
+ * Replaces an album's image list with `plans` (the full new list, in order). Images already in the
+ * album keep their alt text, credit and spoiler flag unless the plan changes them; new ones are
+ * claimed from `editorId`'s uploads like on creation; images left out are detached and their media
+ * rows deleted (files after commit), so they are served no more. A plan equal to the current list
+ * writes nothing.
+ */
+export async function editAlbum(
+  tx: DbOrTx,
+  postId: string,
+  plans: readonly AlbumItemPlan[],
+  editorId: string,
+): Promise<AlbumEdit> {
+  const current = await listAlbumLinks(tx, postId)
+  const byId = new Map(current.map((link) => [link.media_id, link]))
+  const added = plans.filter((p) => !byId.has(p.mediaId))
+  const claimed = await claimMedia(tx, editorId, added)
+  const next = plans.map((plan, i) =>
+    linkFor(postId, plan, i, byId.get(plan.mediaId) ?? claimed.get(plan.mediaId)!),
+  )
+  if (sameLinks(current, next)) return { changed: false, removed: [] }
+  const kept = new Set(plans.map((p) => p.mediaId))
+  // Positions are part of the key: rewrite the list rather than shuffle rows in place.
+  await deleteAlbumLinks(tx, postId)
+  const removed = await deleteMediaRows(
+    tx,
+    current.filter((link) => !kept.has(link.media_id)).map((link) => link.media_id),
+  )
+  await writeLinks(tx, next)
+  return { changed: true, removed }
+}
+
+/** Detaches every image of a deleted album and deletes their media rows; returns them (for their files). */
+export async function eraseAlbum(tx: DbOrTx, postId: string): Promise<MediaRow[]> {
+  const links = await listAlbumLinks(tx, postId)
+  await deleteAlbumLinks(tx, postId)
+  return deleteMediaRows(
+    tx,
+    links.map((link) => link.media_id),
+  )
+}

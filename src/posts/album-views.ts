@@ -1,0 +1,39 @@
+import type { PostMediaRow } from '../db/schema.js'
+import { extensionOf, formatOfKey } from '../media/files.js'
+import { parseVariants } from '../media/store.js'
+import { mediaFileUrl } from '../media/views.js'
+import type { AlbumItemRecord } from './album-store.js'
+import type { AlbumItemSnapshotData, AlbumItemViewData } from './schemas.js'
+
+/**
+ * One album image as every reader sees it: enough (size, blurhash) to lay the album out before a
+ * single file loads, and the URLs of its files. Storage keys never leave the server.
+ */
+export function toAlbumItemView(item: AlbumItemRecord, publicUrl: URL): AlbumItemViewData {
+  const originalFormat = formatOfKey(item.original_key)
+  return {
+    id: item.media_id,
+    position: item.position,
+    width: item.width,
+    height: item.height,
+    blurhash: item.blurhash,
+    alt: item.alt,
+    credit: item.credit,
+    spoiler: item.spoiler === 1,
+    variants: parseVariants(item).map((v) => ({
+      name: v.name,
+      width: v.width,
+      height: v.height,
+      format: v.format,
+      url: mediaFileUrl(publicUrl, item.media_id, `${v.name}.${extensionOf[v.format]}`),
+    })),
+    originalUrl: originalFormat
+      ? mediaFileUrl(publicUrl, item.media_id, `original.${extensionOf[originalFormat]}`)
+      : null,
+  }
+}
+
+/** An album image as kept in a revision snapshot (what an edit can change). */
+export function toAlbumItemSnapshot(link: PostMediaRow): AlbumItemSnapshotData {
+  return { id: link.media_id, alt: link.alt, credit: link.credit, spoiler: link.spoiler === 1 }
+}
