@@ -47,6 +47,34 @@ export function createMetrics() {
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers: [registry],
     }),
+    pushQueued: new Counter({
+      name: 'backlot_push_notifications_queued_total',
+      help: 'Push notifications claimed for sending (one per post and device; a retry claims again)',
+      registers: [registry],
+    }),
+    pushSent: new Counter({
+      name: 'backlot_push_notifications_sent_total',
+      help: 'Push notifications accepted by a push service (2xx)',
+      registers: [registry],
+    }),
+    pushFailed: new Counter({
+      name: 'backlot_push_notifications_failed_total',
+      help: 'Push send attempts that failed, by reason (gone, rate-limited, server-error, network, rejected, too-large, unauthorized, ambiguous, endpoint-private, retries-exhausted)',
+      labelNames: ['reason'] as const,
+      registers: [registry],
+    }),
+    pushSubscriptionsRemoved: new Counter({
+      name: 'backlot_push_subscriptions_removed_total',
+      help: 'Push subscriptions deleted: gone (404/410 from the push service), user, replaced (endpoint moved to another account), limit (device cap)',
+      labelNames: ['reason'] as const,
+      registers: [registry],
+    }),
+    pushPublishToLast: new Histogram({
+      name: 'backlot_push_publish_to_last_notification_seconds',
+      help: 'Time from a post being published to the last batch of its notifications finishing',
+      buckets: [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 900, 3600],
+      registers: [registry],
+    }),
     httpRequests: new Counter({
       name: 'backlot_http_requests_total',
       help: 'HTTP requests by route and status class',

@@ -1,0 +1,116 @@
+import type { DbOrTx } from '../db/database.js'
+import type { MediaVariant, PostKind, PostStatus } from '../db/schema.js'
+import { parseVariants } from '../media/store.js'
+
+/**
+ * What a notification needs to know about a post, read at send time: a post edited before its
+ * batch runs is announced as edited, one deleted or unpublished meanwhile is not announced at all.
+ */
+export interface PushPost {
+  id: string
+  channelId: string
+  channelSlug: string
+  channelTitle: string
+  authorId: string
+  kind: PostKind
+  text: string
+  status: PostStatus
+  isDeleted: boolean
+  isSpoiler: boolean
+  spoilerLabel: string | null
+  isSilent: boolean
+  isPinned: boolean
+  publishedAt: number | null
+  revision: number
+  /** Images in the post's album (0 for other posts). */
+  photoCount: number
+  /** The first image that is not marked spoiler (in the post or on the media itself). */
+  firstClearImage: { mediaId: string; variants: MediaVariant[] } | null
+  /** The poll's or prompt's question. */
+  question: string | null
+}
+
+export async function loadPushPost(db: DbOrTx, postId: string): Promise<PushPost | null> {
+  const row = await db
+    .selectFrom('post as p')
+    .innerJoin('channel as c', 'c.id', 'p.channel_id')
+    .select([
+      'p.id',
+      'p.channel_id',
+      'p.author_id',
+      'p.kind',
+      'p.text',
+      'p.status',
+      'p.deleted_at',
+      'p.spoiler',
+      'p.spoiler_label',
+      'p.silent',
+      'p.pinned_at',
+      'p.published_at',
+      'p.revision',
+      'c.slug',
+      'c.title',
+    ])
+    .where('p.id', '=', postId)
+    .executeTakeFirst()
+  if (!row) return null
+  const images = await db
+    .selectFrom('post_media as pm')
+    .innerJoin('media as m', 'm.id', 'pm.media_id')
+    .select([
+      'pm.media_id',
+      'pm.spoiler as post_spoiler',
+      'm.spoiler as media_spoiler',
+      'm.variants',
+      'm.status',
+    ])
+    .where('pm.post_id', '=', postId)
+    .orderBy('pm.position')
+    .execute()
+  const clear = images.find((i) => i.post_spoiler === 0 && i.media_spoiler === 0 && i.status === 'ready')
+  return {
+    id: row.id,
+    channelId: row.channel_id,
+    channelSlug: row.slug,
+    channelTitle: row.title,
+    authorId: row.author_id,
+    kind: row.kind,
+    text: row.text,
+    status: row.status,
+    isDeleted: row.deleted_at !== null,
+    isSpoiler: row.spoiler === 1,
+    spoilerLabel: row.spoiler_label,
+    isSilent: row.silent === 1,
+    isPinned: row.pinned_at !== null,
+    publishedAt: row.published_at,
+    revision: row.revision,
+    photoCount: images.length,
+    firstClearImage: clear ? { mediaId: clear.media_id, variants: parseVariants(clear) } : null,
+    question: await loadQuestion(db, postId, row.kind),
+  }
+}
+
+async function loadQuestion(db: DbOrTx, postId: string, kind: PostKind): Promise<string | null> {
+  if (kind === 'poll') {
+    const poll = await db
+      .selectFrom('poll')
+      .select('question')
+      .where('post_id', '=', postId)
+      .executeTakeFirst()
+    return poll?.question ?? null
+  }
+  if (kind === 'prompt') {
+    const prompt = await db
+      .selectFrom('prompt')
+      .select('question')
+      .where('post_id', '=', postId)
+      .executeTakeFirst()
+    return prompt?.question ?? null
+  }
+  return null
+}
+
+/** Whether the post may be announced at all right now. */
+export function isAnnounceable(post: PushPost | null): post is PushPost {
+  return post !== null && post.status === 'published' && !post.isDeleted && !post.isSilent
+}

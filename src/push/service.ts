@@ -1,0 +1,167 @@
+import type { PushConfig } from '../config/config.js'
+import { type Db, isUniqueViolation } from '../db/database.js'
+import type { PushSubscriptionRow } from '../db/schema.js'
+import { fail } from '../errors.js'
+import type { EventLog } from '../event-log/event-log.js'
+import type { Logger } from '../logger.js'
+import type { Metrics } from '../metrics.js'
+import type { Queue } from '../queue/queue.js'
+import type { Clock } from '../util/clock.js'
+import { newId } from '../util/ids.js'
+import { checkEndpoint, checkSubscriptionKeys, type ResolveHost } from './endpoint.js'
+import { type PushJobDeps, processPushJobs, pushListener, recoverRuns } from './jobs.js'
+import { startPushPruner } from './prune.js'
+import { createPushSender } from './sender.js'
+import {
+  deleteOwnSubscription,
+  deleteSubscriptions,
+  findSubscriptionByEndpoint,
+  insertSubscription,
+  listSubscriptions,
+  surplusSubscriptionIds,
+  updateSubscription,
+} from './store.js'
+import { createHttpTransport, type PushTransport } from './transport.js'
+import { createVapidSigner, loadVapidKeys } from './vapid.js'
+
+export interface PushServiceDeps {
+  db: Db
+  clock: Clock
+  config: PushConfig
+  queue: Queue
+  eventLog: EventLog
+  metrics: Metrics
+  logger: Logger
+  publicUrl: () => URL
+  /** Test and benchmark hook: how messages reach push services (default: the guarded HTTP client). */
+  transport?: PushTransport
+  /** Test hook: DNS resolution of endpoint hosts at registration. */
+  resolveHost?: ResolveHost
+}
+
+export interface SubscribeInput {
+  endpoint: string
+  expirationTime?: number | null
+  keys: { p256dh: string; auth: string }
+  label?: string
+}
+
+/** Devices kept per account; registering one more forgets the least recently registered. */
+export const MAX_DEVICES_PER_ACCOUNT = 20
+
+/**
+ * Web Push: the VAPID key, each account's devices, and delivery of published posts as background
+ * jobs (jobs.ts). `start()` registers the job handlers and the event-log listener; `close()` runs
+ * after the queue has drained.
+ */
+export async function createPushService(deps: PushServiceDeps) {
+  const { db, clock, config } = deps
+  const keys = await loadVapidKeys(db, config)
+  const vapid = createVapidSigner(keys, config.subject, clock)
+  const http = deps.transport
+    ? null
+    : createHttpTransport({ allowLoopback: config.allowLoopback, maxSocketsPerHost: config.hostConcurrency })
+  const sender = createPushSender({
+    transport: deps.transport ?? http!,
+    vapid,
+    hostConcurrency: config.hostConcurrency,
+    clock,
+  })
+  const jobs: PushJobDeps = { ...deps, sender }
+  let stopListening: (() => void) | null = null
+  let pruner: { stop(): Promise<void> } | null = null
+
+  /**
+   * Registers a device for the account. Idempotent per endpoint: the same endpoint again updates its
+   * keys and label (`created: false`). An endpoint registered by another account moves to this one
+   * under a new id (the browser now belongs to whoever subscribed last). Nothing is stored when
+   * the endpoint or keys are refused.
+   */
+  async function subscribe(
+    accountId: string,
+    input: SubscribeInput,
+  ): Promise<{ subscription: PushSubscriptionRow; created: boolean }> {
+    const now = clock.now()
+    const checkedKeys = checkSubscriptionKeys(input.keys)
+    if (input.expirationTime != null && input.expirationTime <= now) {
+      fail('validation', 'Invalid body: expirationTime is in the past.', {
+        errors: [{ in: 'body', field: '/expirationTime', message: 'is in the past' }],
+      })
+    }
+    await checkEndpoint(input.endpoint, { allowLoopback: config.allowLoopback, resolve: deps.resolveHost })
+    const fields = {
+      ...checkedKeys,
+      label: input.label?.trim() || null,
+      expires_at: input.expirationTime ?? null,
+      updated_at: now,
+    }
+    try {
+      return await upsert(accountId, input.endpoint, fields, now)
+    } catch (error) {
+      // Two registrations of one new endpoint at once: the loser updates the winner's row.
+      if (!isUniqueViolation(error)) throw error
+      return upsert(accountId, input.endpoint, fields, now)
+    }
+  }
+
+  async function upsert(
+    accountId: string,
+    endpoint: string,
+    fields: Pick<PushSubscriptionRow, 'p256dh' | 'auth' | 'label' | 'expires_at' | 'updated_at'>,
+    now: number,
+  ) {
+    return db.transaction().execute(async (tx) => {
+      const existing = await findSubscriptionByEndpoint(tx, endpoint)
+      if (existing?.account_id === accountId) {
+        await updateSubscription(tx, existing.id, fields)
+        return { subscription: { ...existing, ...fields }, created: false }
+      }
+      if (existing) {
+        await deleteSubscriptions(tx, [existing.id])
+        deps.metrics.pushSubscriptionsRemoved.inc({ reason: 'replaced' })
+      }
+      const row: PushSubscriptionRow = {
+        id: newId(),
+        account_id: accountId,
+        endpoint,
+        created_at: now,
+        ...fields,
+      }
+      await insertSubscription(tx, row)
+      const surplus = await surplusSubscriptionIds(tx, accountId, MAX_DEVICES_PER_ACCOUNT)
+      deps.metrics.pushSubscriptionsRemoved.inc({ reason: 'limit' }, await deleteSubscriptions(tx, surplus))
+      return { subscription: row, created: true }
+    })
+  }
+
+  return {
+    /** The application server key browsers subscribe with (base64url). */
+    vapidPublicKey: keys.publicKey,
+    subscribe,
+    /** The account's own devices, newest first. */
+    list: (accountId: string) => listSubscriptions(db, accountId),
+    /** Removes one of the account's devices; another account's id is answered as not found. */
+    async remove(accountId: string, id: string): Promise<void> {
+      if (!(await deleteOwnSubscription(db, accountId, id))) {
+        fail('push-subscription-not-found', 'You have no push subscription with that id.')
+      }
+      deps.metrics.pushSubscriptionsRemoved.inc({ reason: 'user' })
+    },
+    /** Takes push jobs on this node, listens for published posts, and re-queues unfinished runs. */
+    async start(): Promise<void> {
+      processPushJobs(jobs)
+      stopListening = deps.eventLog.onCommitted(pushListener(jobs))
+      const recovered = await recoverRuns(jobs)
+      if (recovered > 0) deps.logger.info({ runs: recovered }, 'push runs re-queued after restart')
+      pruner = startPushPruner({ db, clock, logger: deps.logger, ttlSeconds: config.ttlSeconds })
+    },
+    /** Call after the queue has closed (no job is sending any more). */
+    async close(): Promise<void> {
+      stopListening?.()
+      await pruner?.stop()
+      http?.close()
+    },
+  }
+}
+
+export type PushService = Awaited<ReturnType<typeof createPushService>>

@@ -1,0 +1,4 @@
+import { InProcessQueue } from './in-process-queue.js'
+import { testQueueContract } from './queue.contract.js'
+
+testQueueContract('InProcessQueue', async () => new InProcessQueue())
