@@ -1,16 +1,30 @@
 import { createAccountService } from './accounts/service.js'
 import type { Bus } from './bus/bus.js'
-import { MemoryBus } from './bus/memory-bus.js'
+import { createBus } from './bus/create-bus.js'
 import { createChannelService } from './channels/service.js'
 import type { Config } from './config/config.js'
 import { type DatabaseHandle, openDatabase } from './db/database.js'
 import { migrateToLatest } from './db/migrator.js'
 import { createHub } from './delivery/hub.js'
 import { createEventLog, readStreamEpoch } from './event-log/event-log.js'
-import { createRateLimiter, type RateLimiter } from './kv/rate-limiter.js'
+import { createCountsMarker, startCountsRelay } from './interactions/live-counts.js'
+import { createInteractionService } from './interactions/service.js'
+import { createConfiguredRateLimiter } from './kv/create-rate-limiter.js'
+import type { RateLimiter } from './kv/rate-limiter.js'
 import { createLogger, type Logger } from './logger.js'
+import { createMediaService } from './media/service.js'
+import { startMediaSweeper } from './media/sweeper.js'
+import { createMediaStore } from './media-store/create-media-store.js'
+import type { MediaStore } from './media-store/media-store.js'
 import { createMetrics } from './metrics.js'
+import { createAlbumHooks } from './posts/album.js'
 import { createPostService } from './posts/service.js'
+import { createProductionHooks } from './production/hooks.js'
+import { createPress, lateSchedulerHandle } from './production/press.js'
+import { createPushService } from './push/service.js'
+import type { PushTransport } from './push/transport.js'
+import { createQueue } from './queue/create-queue.js'
+import type { Queue } from './queue/queue.js'
 import { type Clock, systemClock } from './util/clock.js'
 
 /** Seams and test hooks a caller may supply instead of the ones built from config (STYLE rule 2). */
@@ -20,6 +34,10 @@ export interface ContextOverrides {
   logger?: Logger
   rateLimiter?: RateLimiter
   database?: DatabaseHandle
+  mediaStore?: MediaStore
+  queue?: Queue
+  /** How push messages leave (tests, benchmarks); default: the guarded HTTP client. */
+  pushTransport?: PushTransport
 }
 
 /**
@@ -33,15 +51,55 @@ export async function createContext(config: Config, overrides: ContextOverrides 
   const database = overrides.database ?? (await openDatabase(config.database))
   await migrateToLatest(database.db)
   const db = database.db
-  const bus = overrides.bus ?? new MemoryBus()
-  const rateLimiter = overrides.rateLimiter ?? createRateLimiter(clock)
+  // Memory, the workers' IPC relay, or Redis (REDIS_URL): see createBus and docs/operations.md.
+  const bus = overrides.bus ?? (await createBus(config, logger))
+  const ownRateLimiter = overrides.rateLimiter
+    ? null
+    : await createConfiguredRateLimiter(config, { clock, logger })
+  const rateLimiter = overrides.rateLimiter ?? ownRateLimiter!
   const epoch = await readStreamEpoch(db)
-  const eventLog = createEventLog({ db, bus, clock, epoch, metrics })
+  const eventLog = createEventLog({ db, bus, clock, epoch, metrics, logger })
   const lifecycle = { isDraining: false }
+  // In-process on one node; BullMQ over Redis in a cluster (REDIS_URL) behind the same interface.
+  const queue = overrides.queue ?? createQueue(config, logger)
 
   const accounts = createAccountService({ db, clock, config, rateLimiter })
   const channels = createChannelService({ db, clock, eventLog })
-  const posts = createPostService({ db, clock, eventLog })
+  const interactionsLogger = logger.child({ area: 'interactions' })
+  const countsMarker = createCountsMarker(bus, interactionsLogger)
+  const interactions = createInteractionService({
+    db,
+    clock,
+    eventLog,
+    rateLimiter,
+    marker: countsMarker,
+    logger: interactionsLogger,
+  })
+  // The data folder, or an S3-compatible store shared by the nodes (MEDIA_STORE=s3).
+  const ownMediaStore = overrides.mediaStore ? null : createMediaStore(config)
+  const mediaStore = overrides.mediaStore ?? ownMediaStore!
+  const albumHooks = createAlbumHooks({
+    db,
+    mediaStore,
+    publicUrl: () => context.config.publicUrl,
+    logger,
+  })
+  // Production last: its hydrate applies the spoiler auto-lift to what the others added (issue 6).
+  const postHooks = [albumHooks, interactions.postHooks, createProductionHooks({ clock })]
+  const scheduling = lateSchedulerHandle()
+  const postDeps = { db, clock, eventLog, hooks: postHooks, scheduler: scheduling.handle }
+  const posts = createPostService(postDeps)
+  const press = createPress({
+    postDeps,
+    posts,
+    mediaStore,
+    queue,
+    logger,
+    publicUrl: () => context.config.publicUrl,
+  })
+  scheduling.bind(press.scheduler)
+  const media = createMediaService({ db, clock, config: config.media, mediaStore, rateLimiter, logger })
+  const mediaSweeper = startMediaSweeper(() => media.sweepUnattached(), logger)
   const hub = createHub({
     db,
     bus,
@@ -51,13 +109,40 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     logger: logger.child({ area: 'delivery' }),
   })
   await hub.start()
+  const countsRelay = await startCountsRelay({ db, bus, hub, clock, logger: interactionsLogger })
+  // Closes polls whose time passed while the server was down before serving any request.
+  await interactions.start()
+  const push = await createPushService({
+    db,
+    clock,
+    config: config.push,
+    queue,
+    eventLog,
+    metrics,
+    logger: logger.child({ area: 'push' }),
+    publicUrl: () => context.config.publicUrl,
+    transport: overrides.pushTransport,
+  })
+  await push.start()
+  // Publishes scheduled posts whose time passed while the server was down (late), then keeps time.
+  await press.scheduler.start()
 
   const close = async () => {
+    await press.scheduler.stop()
+    // Jobs still running finish first (they use the database); then nothing sends any more.
+    await queue.close()
+    await push.close()
+    await mediaSweeper.stop()
+    await media.close()
+    await interactions.close()
+    await countsRelay.close()
     await hub.close()
     await bus.close()
+    await ownRateLimiter?.close()
+    ownMediaStore?.close?.()
     await database.close()
   }
-  return {
+  const context = {
     config,
     logger,
     clock,
@@ -71,10 +156,17 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     accounts,
     channels,
     posts,
+    interactions,
+    mediaStore,
+    media,
     hub,
     close,
+    queue,
+    push,
+    ...press.services,
     [Symbol.asyncDispose]: close,
   }
+  return context
 }
 
 export type AppContext = Awaited<ReturnType<typeof createContext>>

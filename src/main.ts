@@ -1,5 +1,7 @@
 import { parseArgs } from 'node:util'
+import { runDemo } from './cli/demo.js'
 import { runMigrate } from './cli/migrate.js'
+import { runPost } from './cli/post.js'
 import { runServe } from './cli/serve.js'
 import { runUser } from './cli/users.js'
 import { ConfigError, configDocTable } from './config/config.js'
@@ -8,10 +10,16 @@ import { problemsDocTable } from './http/problems.js'
 const usage = `Usage: backlot <command> [options]
 
 Commands:
-  serve                         start the server (migrates first)
+  serve [--workers N|auto]      start the server (migrates first); --workers runs N processes
+                                sharing the port (see docs/operations.md)
   migrate                       apply pending database migrations and exit
+  demo                          seed a demo production channel (idempotent) and print its addresses;
+                                ("serve --demo" does the same before serving)
   user create --handle H [--admin] [--display-name N] [--password P]
                                 create an account (prints a generated password if none is given)
+  post --channel SLUG [--text T] [--spoiler LABEL] [--alt A]… [--server URL] [--token TOKEN] FILE…
+                                upload images (progress on stderr) and publish them as one album;
+                                prints the post URL (token/server also from BACKLOT_TOKEN/BACKLOT_URL)
   config-doc                    print the configuration table (docs/config.md)
   problems-doc                  print the problem-type table (docs/problems.md)
 
@@ -25,8 +33,12 @@ async function main(argv: string[]): Promise<number> {
       return runServe(rest)
     case 'migrate':
       return runMigrate()
+    case 'demo':
+      return runDemo()
     case 'user':
       return runUser(rest)
+    case 'post':
+      return runPost(rest)
     case 'config-doc':
       console.log(configDocTable())
       return 0

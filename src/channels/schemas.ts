@@ -1,4 +1,5 @@
 import { type Static, type TSchema, Type } from '@sinclair/typebox'
+import { ProductionView } from '../production/schemas.js'
 
 /** Request and response schemas of the channel routes; they are also the OpenAPI document. */
 
@@ -139,6 +140,7 @@ const publicChannelFields = {
   archived: Type.Boolean(),
   createdAt: Time,
   updatedAt: Time,
+  production: Type.Optional(Nullable(ProductionView)),
 }
 export const PublicChannelView = Type.Object(publicChannelFields)
 export const ChannelView = Type.Object({ ...publicChannelFields, viewer: ViewerView })

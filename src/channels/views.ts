@@ -1,4 +1,5 @@
 import type { ChannelMemberRow, ChannelRow } from '../db/schema.js'
+import { productionOf } from '../production/facts.js'
 import type { AuditEntryRow } from './audit.js'
 import type { JoinRequestListRow, JoinRequestRow, MemberListRow } from './member-store.js'
 import type { BanListRow, InviteRow } from './moderation-store.js'
@@ -45,6 +46,8 @@ export function toPublicChannelView(channel: ChannelRow, memberCount: number): P
     archived: channel.archived_at !== null,
     createdAt: iso(channel.created_at),
     updatedAt: iso(channel.updated_at),
+    // Production facts (issue 6): PUT /api/v1/channels/{slug}/production.
+    production: productionOf(channel),
   }
 }
 

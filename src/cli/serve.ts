@@ -1,11 +1,34 @@
+import cluster from 'node:cluster'
+import { parseArgs } from 'node:util'
+import { primaryPort } from '../bus/ipc-port.js'
 import { loadConfig, unknownBacklotVariables } from '../config/config.js'
 import { startServer } from '../server.js'
+import { acceptHandedConnections } from './connection-balancer.js'
+import { runDemo } from './demo.js'
+import { parseWorkerCount, runPrimary } from './workers.js'
 
-/** `backlot serve`: start on the configured (or embedded default) settings until SIGINT/SIGTERM. */
-export async function runServe(_args: string[]): Promise<number> {
+/**
+ * `backlot serve [--workers N|auto] [--demo]`: start on the configured (or embedded default) settings until
+ * SIGINT/SIGTERM. With `--workers` above 1 this process becomes the cluster primary (workers.ts)
+ * and each worker runs this same command as a server sharing the port.
+ */
+export async function runServe(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: { workers: { type: 'string' }, demo: { type: 'boolean' } },
+    strict: true,
+  })
+  const workers = parseWorkerCount(values.workers)
+  // `--demo` (npm start -- --demo): seed the demo channel once, before any worker starts serving.
+  if (values.demo && !cluster.isWorker) await runDemo()
+  if (workers > 1 && cluster.isPrimary) return runPrimary(workers)
+
   const config = loadConfig()
   const server = await startServer(config)
   const log = server.ctx.logger
+  // A worker serves the connections the primary hands it (connection-balancer.ts).
+  const primary = primaryPort()
+  const stopTakingConnections = primary ? acceptHandedConnections(primary, server.app.server) : () => {}
   for (const name of unknownBacklotVariables())
     log.warn({ variable: name }, 'unknown BACKLOT_ variable ignored (typo?)')
   log.info(
@@ -14,12 +37,15 @@ export async function runServe(_args: string[]): Promise<number> {
       publicUrl: config.publicUrl.href,
       database: config.database.kind,
       dataDir: config.dataDir,
+      bus: config.redis ? 'redis' : cluster.isWorker ? 'ipc' : 'memory',
+      ...(cluster.isWorker ? { worker: cluster.worker?.id } : {}),
     },
-    `Backlot is listening on ${server.url}`,
+    cluster.isWorker ? `worker ready (${server.url} inside)` : `Backlot is listening on ${server.url}`,
   )
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
       log.info({ signal }, 'shutting down')
+      stopTakingConnections()
       server.close().then(resolve, (error: unknown) => {
         log.error({ err: error }, 'shutdown failed')
         resolve()
@@ -28,5 +54,7 @@ export async function runServe(_args: string[]): Promise<number> {
     process.once('SIGINT', () => stop('SIGINT'))
     process.once('SIGTERM', () => stop('SIGTERM'))
   })
+  // A worker's IPC channel to the primary would keep the process alive after the drain.
+  if (cluster.isWorker) process.disconnect()
   return 0
 }

@@ -1,4 +1,5 @@
 import path from 'node:path'
+import { clientVariableNames } from './client.js'
 import { ConfigError, variables } from './variables.js'
 
 export { ConfigError }
@@ -23,6 +24,8 @@ export interface Config {
   database: DatabaseConfig
   /** Cluster mode (REDIS_URL set): the Redis every node shares; null on one node or one machine. */
   redis: RedisConfig | null
+  /** Where media files live (MEDIA_STORE). */
+  mediaStore: { kind: 'disk' } | { kind: 's3'; s3: S3Config }
   logLevel: Parsed['logLevel']
   trustProxy: boolean | number
   argon2Profile: Parsed['argon2Profile']
@@ -68,6 +71,16 @@ export interface RedisConfig {
   prefix: string
 }
 
+export interface S3Config {
+  endpoint: string | undefined
+  bucket: string
+  region: string
+  accessKeyId: string | undefined
+  secretAccessKey: string | undefined
+  forcePathStyle: boolean
+  keyPrefix: string
+}
+
 type Env = Record<string, string | undefined>
 
 /** Reads and validates configuration; throws `ConfigError` naming the first bad variable. */
@@ -86,6 +99,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     dataDir,
     database: databaseConfig(p.databaseUrl, dataDir, p.databaseSchema),
     redis: p.redisUrl ? { url: p.redisUrl.href, prefix: p.redisPrefix } : null,
+    mediaStore: mediaStoreConfig(p),
     logLevel: p.logLevel,
     trustProxy: p.trustProxy,
     argon2Profile: p.argon2Profile,
@@ -135,6 +149,29 @@ function pushConfig(p: Parsed, publicUrl: URL): PushConfig {
   }
 }
 
+function mediaStoreConfig(p: Parsed): Config['mediaStore'] {
+  if (p.mediaStore === 'disk') return { kind: 'disk' }
+  if (!p.s3Bucket) throw new ConfigError('S3_BUCKET', 'is required when MEDIA_STORE=s3')
+  if (Boolean(p.s3AccessKeyId) !== Boolean(p.s3SecretAccessKey)) {
+    throw new ConfigError(
+      'S3_SECRET_ACCESS_KEY',
+      'S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY go together: set both or neither',
+    )
+  }
+  return {
+    kind: 's3',
+    s3: {
+      endpoint: p.s3Endpoint?.href.replace(/\/$/, ''),
+      bucket: p.s3Bucket,
+      region: p.s3Region,
+      accessKeyId: p.s3AccessKeyId,
+      secretAccessKey: p.s3SecretAccessKey,
+      forcePathStyle: p.s3ForcePathStyle,
+      keyPrefix: p.s3KeyPrefix,
+    },
+  }
+}
+
 function databaseConfig(url: URL | undefined, dataDir: string, schema: string): DatabaseConfig {
   if (!url) return { kind: 'sqlite', location: path.join(dataDir, 'backlot.db'), schema }
   if (url.protocol === 'sqlite:') {
@@ -148,7 +185,7 @@ function databaseConfig(url: URL | undefined, dataDir: string, schema: string): 
 
 /** Names of BACKLOT_* variables that are set but unknown (likely typos); the caller warns about them. */
 export function unknownBacklotVariables(env: Env = process.env): string[] {
-  const known = new Set<string>(Object.values(variables).map((v) => v.name))
+  const known = new Set<string>([...Object.values(variables).map((v) => v.name), ...clientVariableNames])
   return Object.keys(env).filter((name) => name.startsWith('BACKLOT_') && !known.has(name))
 }
 

@@ -142,6 +142,71 @@ export const variables = {
       return value
     },
   },
+  mediaStore: {
+    name: 'MEDIA_STORE',
+    description:
+      '`disk`: media files under BACKLOT_DATA_DIR/media. `s3`: an S3-compatible object store (S3_* variables), shared by every node of a cluster.',
+    defaultText: 'disk',
+    parse: oneOf('MEDIA_STORE', ['disk', 's3'] as const, 'disk'),
+  },
+  s3Endpoint: {
+    name: 'S3_ENDPOINT',
+    description:
+      'With MEDIA_STORE=s3: the S3 API endpoint, e.g. `http://127.0.0.1:9000` (MinIO). Unset: AWS S3 in S3_REGION.',
+    defaultText: undefined,
+    parse: url('S3_ENDPOINT', ['http:', 'https:']),
+  },
+  s3Bucket: {
+    name: 'S3_BUCKET',
+    description: 'With MEDIA_STORE=s3 (required): the bucket media files are stored in.',
+    defaultText: undefined,
+    parse: (raw: string | undefined) => raw || undefined,
+  },
+  s3Region: {
+    name: 'S3_REGION',
+    description: 'With MEDIA_STORE=s3: the bucket’s region (any value for most self-hosted servers).',
+    defaultText: 'us-east-1',
+    parse: (raw: string | undefined) => raw || 'us-east-1',
+  },
+  s3AccessKeyId: {
+    name: 'S3_ACCESS_KEY_ID',
+    description:
+      'With MEDIA_STORE=s3: access key (with S3_SECRET_ACCESS_KEY). Both unset: the AWS SDK’s default credentials (environment, instance role).',
+    defaultText: undefined,
+    parse: (raw: string | undefined) => raw || undefined,
+  },
+  s3SecretAccessKey: {
+    name: 'S3_SECRET_ACCESS_KEY',
+    description: 'With MEDIA_STORE=s3: the secret of S3_ACCESS_KEY_ID. Never logged.',
+    defaultText: undefined,
+    parse: (raw: string | undefined) => raw || undefined,
+  },
+  s3ForcePathStyle: {
+    name: 'S3_FORCE_PATH_STYLE',
+    description:
+      '`true`: address the bucket in the path (`endpoint/bucket/key`), as MinIO and most self-hosted servers need. `false`: virtual-hosted style (`bucket.endpoint/key`).',
+    defaultText: 'false',
+    parse: (raw: string | undefined) => {
+      if (raw === undefined || raw === '' || raw === 'false') return false
+      if (raw === 'true') return true
+      throw new ConfigError('S3_FORCE_PATH_STYLE', `must be true or false, got "${raw}"`)
+    },
+  },
+  s3KeyPrefix: {
+    name: 'S3_KEY_PREFIX',
+    description: 'With MEDIA_STORE=s3: prepended to every object key, e.g. `backlot/` to share a bucket.',
+    defaultText: undefined,
+    parse: (raw: string | undefined) => {
+      const value = raw ?? ''
+      if (!/^[A-Za-z0-9/_.-]{0,200}$/.test(value) || value.startsWith('/')) {
+        throw new ConfigError(
+          'S3_KEY_PREFIX',
+          `may hold only letters, digits and / _ . - (not leading /), got "${value}"`,
+        )
+      }
+      return value
+    },
+  },
   logLevel: {
     name: 'LOG_LEVEL',
     description: 'Minimum level of the JSON logs on stdout.',

@@ -1,10 +1,11 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import SqliteDatabase from 'better-sqlite3'
-import { Kysely, PostgresDialect, SqliteDialect, type Transaction } from 'kysely'
+import { Kysely, PostgresDialect, type Transaction } from 'kysely'
 import pg from 'pg'
 import type { DatabaseConfig } from '../config/config.js'
 import type { Database } from './schema.js'
+import { ImmediateSqliteDialect } from './sqlite-dialect.js'
 
 export type Db = Kysely<Database>
 /** A database handle or an open transaction: store functions accept either. */
@@ -39,7 +40,34 @@ function openSqlite(file: string): Db {
   // Several processes (workers, CLI) may share the file: wait for a lock instead of failing at once.
   database.pragma('busy_timeout = 5000')
   database.pragma('synchronous = NORMAL')
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database }) })
+  return new Kysely<Database>({
+    dialect: new ImmediateSqliteDialect({ database: withStatementCache(database) }),
+  })
+}
+
+/**
+ * Kysely's SQLite driver prepares every query anew, and preparing costs several times more than
+ * running a small indexed query (measured: ~60 µs against ~15 µs). Hot paths (reactions, auth) run
+ * the same few SQL texts thousands of times a second, so prepared statements are kept, by SQL
+ * text, in a bounded LRU map. Safe because Kysely runs one query at a time on the connection, and
+ * SQLite re-prepares a cached statement by itself after a schema change.
+ */
+function withStatementCache(database: SqliteDatabase.Database, max = 500) {
+  const cache = new Map<string, SqliteDatabase.Statement>()
+  return {
+    close: () => database.close(),
+    prepare(sql: string) {
+      let statement = cache.get(sql)
+      if (statement) {
+        cache.delete(sql) // re-insert below: Map order is the LRU order
+      } else {
+        statement = database.prepare(sql)
+        if (cache.size >= max) cache.delete(cache.keys().next().value!)
+      }
+      cache.set(sql, statement)
+      return statement
+    },
+  }
 }
 
 async function openPostgres(config: DatabaseConfig): Promise<Db> {

@@ -31,6 +31,10 @@ export interface Database {
   push_subscription: PushSubscriptionTable
   push_fanout: PushFanoutTable
   push_delivery: PushDeliveryTable
+  post_production: PostProductionTable
+  press_preview: PressPreviewTable
+  digest: DigestTable
+  media_rendering: MediaRenderingTable
 }
 
 export interface MetaTable {
@@ -326,7 +330,7 @@ export interface PushSubscriptionTable {
   updated_at: number
 }
 
-export type PushFanoutReason = 'published' | 'pinned'
+export type PushFanoutReason = 'published' | 'pinned' | 'edited'
 
 /** One notification run for a post: how many batch jobs it split into, and when the last finished. */
 export interface PushFanoutTable {
@@ -348,7 +352,66 @@ export interface PushDeliveryTable {
   subscription_id: string
   status: PushDeliveryStatus
   attempts: number
+  /** The post revision this device was last sent. */
+  revision: number
   updated_at: number
+}
+
+/** A post's production tags (issue 6); validated against the channel's production facts. */
+export interface PostProductionTable {
+  post_id: string
+  channel_id: string
+  week_from: number | null
+  week_to: number | null
+  /** JSON array of chapter numbers, ascending. */
+  chapters: string
+  location: string | null
+  unit: string | null
+}
+
+/** A secret, expiring, revocable link showing an embargoed post to the press. */
+export interface PressPreviewTable {
+  id: string
+  channel_id: string
+  post_id: string
+  /** SHA-256 of the link's secret; the secret itself is shown once. */
+  token_hash: string
+  label: string
+  created_by: string
+  expires_at: number
+  revoked_at: number | null
+  created_at: number
+}
+
+/** Highlights of a week or date range, with a public page and a feed item. */
+export interface DigestTable {
+  id: string
+  channel_id: string
+  title: string
+  intro: string
+  week_from: number | null
+  week_to: number | null
+  date_from: number | null
+  date_to: number | null
+  /** JSON array of post ids chosen by staff; null = the most reacted posts of the range, at read time. */
+  post_ids: string | null
+  max_posts: number
+  linked_post_id: string | null
+  created_by: string
+  created_at: number
+  updated_at: number
+}
+
+/** A file derived from a media item for use outside the app (the blurred stand-in of a spoiler). */
+export interface MediaRenderingTable {
+  media_id: string
+  name: string
+  key: string
+  format: 'jpeg'
+  width: number
+  height: number
+  bytes: number
+  created_at: number
 }
 
 export type AccountRow = Selectable<AccountTable>
@@ -363,3 +426,7 @@ export type PostMediaRow = Selectable<PostMediaTable>
 export type PollRow = Selectable<PollTable>
 export type PromptAnswerRow = Selectable<PromptAnswerTable>
 export type PushSubscriptionRow = Selectable<PushSubscriptionTable>
+export type PostProductionRow = Selectable<PostProductionTable>
+export type PressPreviewRow = Selectable<PressPreviewTable>
+export type DigestRow = Selectable<DigestTable>
+export type MediaRenderingRow = Selectable<MediaRenderingTable>

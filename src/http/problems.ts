@@ -48,6 +48,7 @@ export const problemCatalog = {
   'post-not-found': { status: 404, title: 'No such post' },
   'idempotency-key-reused': { status: 422, title: 'The Idempotency-Key was used for a different request' },
   'post-not-published': { status: 409, title: 'Only a published post can be pinned' },
+  'post-already-published': { status: 409, title: 'The post is already published' },
   // interactions (reactions, polls, prompts, views)
   'post-not-open': { status: 409, title: 'Only a published post takes reactions, votes and answers' },
   'reactions-off': { status: 409, title: 'Reactions are turned off in this channel' },
@@ -68,6 +69,26 @@ export const problemCatalog = {
   'media-not-found': { status: 404, title: 'No such media' },
   'empty-file': { status: 422, title: 'The uploaded file is empty' },
   'media-attached': { status: 409, title: 'The media belongs to a post; edit it through the post' },
+  'media-not-ready': { status: 409, title: 'The media is still processing, or its processing failed' },
+  'media-already-used': { status: 409, title: 'The media is already part of a post' },
+  // production and press
+  'production-in-use': { status: 409, title: 'Posts are tagged with what this change would remove' },
+  'preview-not-found': { status: 404, title: 'The preview link is invalid, expired or revoked' },
+  'digest-not-found': { status: 404, title: 'No such digest' },
+  'digest-already-posted': { status: 409, title: 'The digest is already posted to the channel' },
+  'oembed-not-found': { status: 404, title: 'No embeddable post at that URL' },
+  'oembed-format': { status: 501, title: 'Only the JSON oEmbed format is offered' },
+  // push notifications
+  'push-endpoint-invalid': {
+    status: 422,
+    title: 'The push endpoint is not an https URL of a reachable push service',
+  },
+  'push-endpoint-private': {
+    status: 422,
+    title: 'The push endpoint points at a private, loopback or link-local address',
+  },
+  'push-key-invalid': { status: 422, title: 'The push subscription keys are not valid' },
+  'push-subscription-not-found': { status: 404, title: 'No such push subscription' },
   // live stream (docs/protocol.md)
   'upgrade-required': { status: 426, title: 'This endpoint needs a WebSocket connection' },
   'stream-bad-message': { status: 400, title: 'The stream message is not understood' },

@@ -5,8 +5,12 @@ import { streamRoutes } from '../delivery/routes.js'
 import { interactionRoutes } from '../interactions/routes.js'
 import { mediaRoutes } from '../media/routes.js'
 import { opsRoutes } from '../ops/routes.js'
+import { pageRoutes } from '../pages/routes.js'
 import { postRoutes } from '../posts/routes.js'
+import { scheduleRoutes } from '../posts/schedule-routes.js'
+import { productionRoutes } from '../production/routes.js'
 import { pushRoutes } from '../push/routes.js'
+import { syndicationRoutes } from '../syndication/routes.js'
 import { webRoutes } from '../web/routes.js'
 import type { App } from './app.js'
 
@@ -20,6 +24,10 @@ export function registerRoutes(app: App, ctx: AppContext): void {
   mediaRoutes(app, ctx)
   streamRoutes(app, ctx)
   pushRoutes(app, ctx)
+  productionRoutes(app, ctx)
+  scheduleRoutes(app, ctx)
+  syndicationRoutes(app, ctx)
+  pageRoutes(app, ctx)
   // Last: the web app's index.html answers only app paths (/, /app/…, /join/…).
   webRoutes(app, ctx)
 }

@@ -2,9 +2,11 @@ import { createHash } from 'node:crypto'
 import { assertNotArchived, type ChannelAccess, requirePermission } from '../channels/access.js'
 import { isUniqueViolation } from '../db/database.js'
 import type { PostKind } from '../db/schema.js'
-import { fail } from '../errors.js'
+import { DomainError, fail } from '../errors.js'
+import { saveNewPostTags } from '../production/hooks.js'
 import { newId } from '../util/ids.js'
 import { hydrateViews, type PreparedParts, preparePost, publicAccess } from './hooks.js'
+import { planRelease } from './schedule.js'
 import type { CreatePostInput, PostViewData } from './schemas.js'
 import type { PostServiceDeps } from './service.js'
 import { findPost, findPostByIdempotencyKey, insertPost } from './store.js'
@@ -43,6 +45,10 @@ export function cleanCreateInput(input: CreatePostInput, kind: PostKind = 'text'
   }
 }
 
+function isRetryLoss(error: unknown): boolean {
+  return isUniqueViolation(error) || (error instanceof DomainError && error.code === 'media-already-used')
+}
+
 /**
  * Only a hash of the request is kept beside the key: enough to tell a retry from a different
  * request, without keeping a second copy of text that a later delete must erase.
@@ -74,10 +80,12 @@ async function replay(
 }
 
 /**
- * Publishes a text post now, appending `post.published` (data: the post view) in the same
- * transaction. Idempotent per (channel, author, key): a retry gets the first request's post (its
- * current state) and appends nothing; concurrent retries race on the unique index
- * `post_idempotency` and the losers replay the winner's post.
+ * Publishes a post now — text, album, poll or prompt (the area parts come from the hooks) —
+ * appending `post.published` (data: the post view) in the same transaction, so the post, its
+ * parts (an album's images…) and its event are all or nothing. Idempotent per (channel, author,
+ * key): a retry gets the first request's post (its current state) and appends nothing; concurrent
+ * retries race on the unique index `post_idempotency` and the losers replay the winner's post. The
+ * key's fingerprint covers every field of the request, an album's media list included.
  */
 export async function createPost(
   deps: PostServiceDeps,
@@ -92,6 +100,8 @@ export async function createPost(
   const hooks = deps.hooks ?? []
   const prepared = preparePost(hooks, input, clock.now())
   const fields = cleanCreateInput(input, prepared?.kind)
+  // Draft, scheduled (embargoed until publishAt) or published now: see schedule.ts.
+  const release = planRelease(input, clock.now())
   const channel = access.channel
   const print = idempotencyKey === undefined ? null : fingerprint(fields, prepared)
   const findByKey = (key: string) => findPostByIdempotencyKey(db, channel.id, actorId, key)
@@ -100,7 +110,7 @@ export async function createPost(
     if (existing) return replay(deps, access, existing, print!)
   }
   try {
-    return await eventLog.transact(async (tx, append) => {
+    const result = await eventLog.transact(async (tx, append) => {
       const now = clock.now()
       const id = newId()
       await insertPost(tx, {
@@ -109,9 +119,9 @@ export async function createPost(
         author_id: actorId,
         kind: fields.kind,
         text: fields.text,
-        status: 'published',
-        publish_at: null,
-        published_at: now,
+        status: release.status,
+        publish_at: release.publishAt,
+        published_at: release.status === 'published' ? now : null,
         edited_at: null,
         deleted_at: null,
         pinned_at: null,
@@ -123,7 +133,8 @@ export async function createPost(
         created_at: now,
         updated_at: now,
       })
-      if (prepared) await prepared.hook.insert?.(tx, id, prepared.parts)
+      if (prepared) await prepared.hook.insert?.(tx, id, prepared.parts, { actorId, now })
+      await saveNewPostTags(tx, channel, id, input.production)
       const record = (await findPost(tx, channel.id, id))!
       // Event data is the same for every subscriber: the public view, with zero counts.
       const [post] = await hydrateViews(
@@ -133,17 +144,25 @@ export async function createPost(
         [record],
         [toPostView(record, channel.slug)],
       )
-      await append({
-        channelId: channel.id,
-        channelSlug: channel.slug,
-        type: 'post.published',
-        postId: id,
-        data: post,
-      })
+      // An unpublished post has no event: nothing reaches streams, feeds or push before its time.
+      if (release.status === 'published') {
+        await append({
+          channelId: channel.id,
+          channelSlug: channel.slug,
+          type: 'post.published',
+          postId: id,
+          data: post,
+        })
+      }
       return { post: post!, created: true }
     })
+    if (release.status === 'scheduled') await deps.scheduler?.scheduled(result.post.id, release.publishAt!)
+    return result
   } catch (error) {
-    if (idempotencyKey === undefined || !isUniqueViolation(error)) throw error
+    // A concurrent retry with the same key may have won: the loser fails on the key's unique index,
+    // or on the album images the winner has just claimed (media-already-used). Either way the
+    // winner's post is the answer, if the requests match.
+    if (idempotencyKey === undefined || !isRetryLoss(error)) throw error
     const winner = await findByKey(idempotencyKey)
     if (!winner) throw error
     return replay(deps, access, winner, print!)

@@ -15,8 +15,11 @@ import {
 } from './schemas.js'
 
 const tags = ['posts']
-/** A text post is at most ~25 KB of JSON even fully \u-escaped; nothing legitimate needs more. */
-const POST_BODY_LIMIT = 64 * 1024
+/**
+ * A post's JSON, even fully \u-escaped: text ≤ ~25 KB, plus an album's 20 alt texts and credits
+ * (1,700 characters each) ≤ ~205 KB. Nothing legitimate needs more.
+ */
+const POST_BODY_LIMIT = 256 * 1024
 const base = '/api/v1/channels/:slug/posts'
 
 export function postRoutes(app: App, ctx: AppContext): void {
@@ -25,8 +28,10 @@ export function postRoutes(app: App, ctx: AppContext): void {
     {
       schema: {
         tags,
-        summary: 'Publish a post (text, poll or prompt)',
-        description: 'Send Idempotency-Key to make retries safe: a retry returns the same post with 200.',
+        summary: 'Publish a post (text, album, poll or prompt)',
+        description:
+          'Send Idempotency-Key to make retries safe: a retry returns the same post with 200. ' +
+          'An album (`media`) is published with all its images or not at all.',
         params: ChannelParams,
         headers: IdempotencyHeaders,
         body: CreatePostBody,

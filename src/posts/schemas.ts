@@ -1,11 +1,15 @@
 import { type Static, Type } from '@sinclair/typebox'
 import { CreatePollBody, CreatePromptBody, PostInteractionFields } from '../interactions/schemas.js'
+import { ALT_MAX, CREDIT_MAX, MediaVariantView } from '../media/schemas.js'
+import { PostProductionViewFields, PostReleaseFields, ProductionTagsBody } from '../production/schemas.js'
 
 /** Limits of a text post (Telegram's 4,096-character message, counted in code points after trimming). */
 export const TEXT_MAX = 4096
 export const SPOILER_LABEL_MAX = 60
 export const PAGE_DEFAULT = 20
 export const PAGE_MAX = 100
+/** Images in one album post. */
+export const ALBUM_MAX = 20
 
 const Nullable = <T extends ReturnType<typeof Type.String>>(schema: T) => Type.Union([schema, Type.Null()])
 
@@ -28,6 +32,29 @@ export const IdempotencyHeaders = Type.Object({
 const Text = Type.String({ minLength: 1, maxLength: TEXT_MAX, description: 'Plain text; trimmed.' })
 const SpoilerLabel = Type.String({ maxLength: SPOILER_LABEL_MAX })
 
+/** One image of an album, as sent: a ready upload of yours, and what to show with it in this post. */
+export const AlbumItemInput = Type.Object(
+  {
+    id: Type.String({ pattern: '^[0-9A-HJKMNP-TV-Z]{26}$', description: 'Media id from POST /api/v1/media' }),
+    alt: Type.Optional(
+      Type.String({
+        maxLength: ALT_MAX,
+        description: "Alt text; default: the upload's (or, on edit, the current).",
+      }),
+    ),
+    credit: Type.Optional(Type.Union([Type.String({ maxLength: CREDIT_MAX }), Type.Null()])),
+    spoiler: Type.Optional(Type.Boolean({ description: 'Blur this image until the reader taps it.' })),
+  },
+  { additionalProperties: false },
+)
+export type AlbumItemInputData = Static<typeof AlbumItemInput>
+
+const AlbumInput = Type.Array(AlbumItemInput, {
+  minItems: 1,
+  maxItems: ALBUM_MAX,
+  description: `An album: 1–${ALBUM_MAX} images, in this order. Makes the post an album (text optional).`,
+})
+
 export const CreatePostBody = Type.Object(
   {
     text: Type.Optional(Text),
@@ -36,6 +63,9 @@ export const CreatePostBody = Type.Object(
     silent: Type.Optional(Type.Boolean({ description: 'Publish without push notifications.' })),
     poll: Type.Optional(CreatePollBody),
     prompt: Type.Optional(CreatePromptBody),
+    media: Type.Optional(AlbumInput),
+    ...PostReleaseFields,
+    production: Type.Optional(ProductionTagsBody),
   },
   { additionalProperties: false },
 )
@@ -43,10 +73,23 @@ export type CreatePostInput = Static<typeof CreatePostBody>
 
 export const EditPostBody = Type.Object(
   {
-    text: Type.Optional(Text),
+    text: Type.Optional(
+      Type.String({
+        maxLength: TEXT_MAX,
+        description: 'Plain text; trimmed. Empty removes the caption of an album, poll or prompt.',
+      }),
+    ),
     spoiler: Type.Optional(Type.Boolean()),
     spoilerLabel: Type.Optional(Nullable(SpoilerLabel)),
     silent: Type.Optional(Type.Boolean()),
+    media: Type.Optional(
+      Type.Array(AlbumItemInput, {
+        minItems: 1,
+        maxItems: ALBUM_MAX,
+        description:
+          'Albums only: the full new list, in order. New ids are claimed like on creation; images left out are deleted.',
+      }),
+    ),
   },
   { additionalProperties: false, minProperties: 1 },
 )
@@ -69,6 +112,20 @@ export const LinkView = Type.Object({
   start: Type.Integer({ description: 'UTF-16 offset of the link in text.' }),
   end: Type.Integer({ description: 'UTF-16 offset just past the link.' }),
 })
+
+export const AlbumItemView = Type.Object({
+  id: Type.String({ description: 'Media id' }),
+  position: Type.Integer({ description: 'Place in the album, from 0.' }),
+  width: Type.Integer({ description: 'After EXIF orientation' }),
+  height: Type.Integer(),
+  blurhash: Type.Union([Type.String(), Type.Null()]),
+  alt: Type.String(),
+  credit: Type.Union([Type.String(), Type.Null()]),
+  spoiler: Type.Boolean({ description: 'Blur this image until the reader taps it.' }),
+  variants: Type.Array(MediaVariantView),
+  originalUrl: Type.Union([Type.String(), Type.Null()]),
+})
+export type AlbumItemViewData = Static<typeof AlbumItemView>
 
 export const PostView = Type.Object({
   id: Type.String(),
@@ -96,7 +153,9 @@ export const PostView = Type.Object({
   spoilerLabel: Type.Union([Type.String(), Type.Null()]),
   silent: Type.Boolean(),
   revision: Type.Integer({ description: 'Number of edits so far.' }),
+  media: Type.Optional(Type.Array(AlbumItemView, { description: "An album's images, in order." })),
   ...PostInteractionFields,
+  ...PostProductionViewFields,
 })
 export type PostViewData = Static<typeof PostView>
 
@@ -105,11 +164,24 @@ export const PostPage = Type.Object({
   nextCursor: Type.Union([Type.String(), Type.Null()]),
 })
 
+export const AlbumItemSnapshot = Type.Object({
+  id: Type.String(),
+  alt: Type.String(),
+  credit: Type.Union([Type.String(), Type.Null()]),
+  spoiler: Type.Boolean(),
+})
+export type AlbumItemSnapshotData = Static<typeof AlbumItemSnapshot>
+
 export const RevisionSnapshot = Type.Object({
   text: Type.String(),
   spoiler: Type.Boolean(),
   spoilerLabel: Type.Union([Type.String(), Type.Null()]),
   silent: Type.Boolean(),
+  media: Type.Optional(
+    Type.Array(AlbumItemSnapshot, {
+      description: "An album's images as they were, in order (images removed since are deleted).",
+    }),
+  ),
 })
 export type RevisionSnapshotData = Static<typeof RevisionSnapshot>
 

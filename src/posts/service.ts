@@ -8,7 +8,7 @@ import { createPost } from './create.js'
 import { decodeCursor, encodeCursor } from './cursor.js'
 import { assertMayModify, lockVisiblePost, requireVisiblePost } from './guards.js'
 import { editPost, postHistory } from './history.js'
-import { hydrateViews, type PostHooks } from './hooks.js'
+import { eraseParts, hydrateViews, type PostHooks } from './hooks.js'
 import type { PostViewData } from './schemas.js'
 import { deleteRevisions, findPost, listFeed, updatePost } from './store.js'
 import { toPostView } from './views.js'
@@ -20,6 +20,8 @@ export interface PostServiceDeps {
   eventLog: EventLog
   /** Other areas' parts of posts (polls, prompts, reactions, views…): see hooks.ts. */
   hooks?: readonly PostHooks[]
+  /** Told about each newly scheduled post so it is published on time (scheduler/scheduler.ts). */
+  scheduler?: { scheduled(postId: string, publishAt: number): Promise<void> }
 }
 
 export interface FeedPage {
@@ -75,7 +77,8 @@ export function createPostService(deps: PostServiceDeps) {
 
   /**
    * Deletes a post as a tombstone: the row stays (status deleted, deleted_at) so ids and event
-   * references stay valid, but its text, spoiler label and edit history are erased — deleted
+   * references stay valid, but its text, spoiler label, edit history and other areas' content (an
+   * album's images: rows in the transaction, files right after commit) are erased — deleted
    * content is not retained anywhere readers or staff can reach. Appends `post.deleted` ({ id });
    * staff deleting someone else's post also leave an audit entry.
    */
@@ -83,7 +86,7 @@ export function createPostService(deps: PostServiceDeps) {
     const access = await requireReadableChannel(db, slug, actorId)
     assertNotArchived(access)
     const channel = access.channel
-    await eventLog.transact(async (tx, append) => {
+    const afterCommit = await eventLog.transact(async (tx, append) => {
       const post = await lockVisiblePost(tx, access, postId)
       assertMayModify(access, post, 'post.delete-own', 'post.delete-any')
       const now = clock.now()
@@ -96,6 +99,7 @@ export function createPostService(deps: PostServiceDeps) {
         updated_at: now,
       })
       await deleteRevisions(tx, post.id)
+      const erased = await eraseParts(hooks, tx, post)
       if (post.author_id !== actorId) {
         await recordAudit(tx, {
           channelId: channel.id,
@@ -107,14 +111,19 @@ export function createPostService(deps: PostServiceDeps) {
           at: now,
         })
       }
-      await append({
-        channelId: channel.id,
-        channelSlug: channel.slug,
-        type: 'post.deleted',
-        postId: post.id,
-        data: { id: post.id },
-      })
+      // A draft or scheduled post was never announced, so its deletion is not either.
+      if (post.status === 'published') {
+        await append({
+          channelId: channel.id,
+          channelSlug: channel.slug,
+          type: 'post.deleted',
+          postId: post.id,
+          data: { id: post.id },
+        })
+      }
+      return erased
     })
+    for (const work of afterCommit) await work()
   }
 
   /**

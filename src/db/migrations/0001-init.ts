@@ -72,6 +72,15 @@ export async function up(db: Db): Promise<void> {
     .addPrimaryKeyConstraint('channel_member_pk', ['channel_id', 'account_id'])
     .execute()
   await db.schema.createIndex('channel_member_account').on('channel_member').column('account_id').execute()
+  // At most one owner per channel, enforced by the database too: ownership transfer demotes the old
+  // owner before promoting the new one, so a concurrent second transfer fails instead of making two.
+  await db.schema
+    .createIndex('channel_member_one_owner')
+    .on('channel_member')
+    .column('channel_id')
+    .unique()
+    .where(sql.ref('role'), '=', 'owner')
+    .execute()
 
   await db.schema
     .createTable('channel_ban')

@@ -1,0 +1,108 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createTestDatabase, type TestDatabase } from '../../test/_util/db.js'
+import { type DatabaseHandle, openDatabase } from '../db/database.js'
+import { migrateToLatest } from '../db/migrator.js'
+import { createLogger } from '../logger.js'
+import { createReactionWriter } from './reaction-writer.js'
+
+describe('reaction writer (group commit)', () => {
+  let database: TestDatabase
+  let handle: DatabaseHandle
+  beforeAll(async () => {
+    database = await createTestDatabase('sqlite')
+    handle = await openDatabase(database.config)
+    await migrateToLatest(handle.db)
+    const db = handle.db
+    await db
+      .insertInto('account')
+      .values(
+        ['a', 'b', 'c'].map((id) => ({
+          id,
+          handle: id,
+          display_name: id,
+          password_hash: null,
+          email: null,
+          created_at: 0,
+        })),
+      )
+      .execute()
+    await db
+      .insertInto('channel')
+      .values({
+        id: 'ch',
+        slug: 'ch',
+        title: 'ch',
+        description: '',
+        visibility: 'public',
+        join_policy: 'open',
+        reaction_set: null,
+        production: null,
+        archived_at: null,
+        created_at: 0,
+        updated_at: 0,
+      })
+      .execute()
+    await db
+      .insertInto('post')
+      .values({
+        id: 'p',
+        channel_id: 'ch',
+        author_id: 'a',
+        kind: 'text',
+        text: 't',
+        status: 'published',
+        publish_at: null,
+        published_at: 0,
+        edited_at: null,
+        deleted_at: null,
+        pinned_at: null,
+        spoiler_label: null,
+        idempotency_key: null,
+        idempotency_fingerprint: null,
+        created_at: 0,
+        updated_at: 0,
+      })
+      .execute()
+  })
+  afterAll(async () => {
+    await handle?.close()
+    await database?.drop()
+  })
+
+  const row = (account: string, emoji: string, post = 'p') => ({
+    post_id: post,
+    account_id: account,
+    emoji,
+    created_at: 1,
+  })
+
+  it("applies one member's requests of one batch in order and reports each change", async () => {
+    const writer = createReactionWriter(handle.db, createLogger('silent'))
+    const results = await Promise.all([
+      writer.set(row('a', '❤️')),
+      writer.set(row('b', '🔥')),
+      writer.set(row('a', '🔥')),
+      writer.set(row('a', '🔥')),
+    ])
+    expect(results).toEqual([true, true, true, false])
+    const rows = await handle.db
+      .selectFrom('post_reaction')
+      .select(['account_id', 'emoji'])
+      .orderBy('account_id')
+      .execute()
+    expect(rows).toEqual([
+      { account_id: 'a', emoji: '🔥' },
+      { account_id: 'b', emoji: '🔥' },
+    ])
+  })
+
+  it('fails only the bad row of a batch', async () => {
+    const writer = createReactionWriter(handle.db, createLogger('silent'))
+    const results = await Promise.allSettled([
+      writer.set(row('c', '😮')),
+      writer.set(row('c', '😮', 'no-such-post')),
+    ])
+    expect(results[0]).toEqual({ status: 'fulfilled', value: true })
+    expect(results[1]!.status).toBe('rejected')
+  })
+})

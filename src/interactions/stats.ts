@@ -1,0 +1,104 @@
+import { reactionSetOf } from '../channels/views.js'
+import { fail } from '../errors.js'
+import { readPolls, readPostCounts, readTallies } from './counts.js'
+import type { InteractionDeps } from './deps.js'
+import { limits } from './limits.js'
+import { answerStats } from './prompt-store.js'
+import type { StatsViewData } from './schemas.js'
+import { listReactors } from './store.js'
+import { requireTarget, type Target } from './target.js'
+import { isPollClosed } from './views.js'
+
+/** Staff of any role see who reacted and the per-post numbers; fans never do. */
+function assertStaff({ access }: Target): void {
+  if (access.role === null) fail('not-allowed', "Only channel staff see a post's statistics.")
+}
+
+function encodeCursor(at: number, accountId: string): string {
+  return Buffer.from(`${at}:${accountId}`, 'utf8').toString('base64url')
+}
+
+function decodeCursor(cursor: string): { at: number; accountId: string } {
+  const match = /^(\d{1,15}):([0-9A-Z]{26})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'))
+  if (!match) {
+    fail('validation', 'Invalid query: cursor is not one this server handed out.', {
+      errors: [{ in: 'querystring', field: '/cursor', message: 'is not a valid cursor' }],
+    })
+  }
+  return { at: Number(match[1]), accountId: match[2]! }
+}
+
+/** Per-post statistics for staff: views, reactions with who reacted, vote totals, answer counts. */
+export function createStatsService({ db, clock }: InteractionDeps) {
+  async function stats(actorId: string, slug: string, postId: string): Promise<StatsViewData> {
+    const target = await requireTarget(db, slug, actorId, postId)
+    assertStaff(target)
+    const { channel } = target.access
+    const { post } = target
+    const counts = (await readPostCounts(db, channel.id, [post.id])).get(post.id)!
+    const set = reactionSetOf(channel)
+    const byEmoji = await Promise.all(
+      set.map(async (emoji) => {
+        const recent = await listReactors(db, {
+          channelId: channel.id,
+          postId: post.id,
+          emoji,
+          before: null,
+          limit: limits.statsReactors,
+        })
+        return {
+          emoji,
+          count: counts.reactions.get(emoji) ?? 0,
+          recent: recent.map((r) => ({ handle: r.handle, displayName: r.display_name })),
+        }
+      }),
+    )
+    const polls = post.kind === 'poll' ? await readPolls(db, [post.id]) : new Map()
+    const tally = (await readTallies(db, channel.id, polls)).get(post.id)
+    const poll = polls.get(post.id)
+    return {
+      views: {
+        members: counts.viewers,
+        anonymous: counts.anonymousViews,
+        total: counts.viewers + counts.anonymousViews,
+      },
+      reactions: { total: byEmoji.reduce((sum, e) => sum + e.count, 0), byEmoji },
+      poll:
+        poll && tally
+          ? { totalVoters: tally.voters, votes: tally.votes, closed: isPollClosed(poll, clock.now()) }
+          : null,
+      answers: post.kind === 'prompt' ? await answerStats(db, post.id) : null,
+    }
+  }
+
+  /** Everyone who reacted (current members), newest first, optionally one emoji only. */
+  async function reactors(
+    actorId: string,
+    slug: string,
+    postId: string,
+    page: { limit: number; cursor?: string; emoji?: string },
+  ) {
+    const target = await requireTarget(db, slug, actorId, postId)
+    assertStaff(target)
+    const rows = await listReactors(db, {
+      channelId: target.access.channel.id,
+      postId: target.post.id,
+      emoji: page.emoji,
+      before: page.cursor === undefined ? null : decodeCursor(page.cursor),
+      limit: page.limit + 1,
+    })
+    const items = rows.slice(0, page.limit)
+    const last = items.at(-1)
+    return {
+      items: items.map((r) => ({
+        handle: r.handle,
+        displayName: r.display_name,
+        emoji: r.emoji,
+        reactedAt: new Date(r.created_at).toISOString(),
+      })),
+      nextCursor: rows.length > page.limit && last ? encodeCursor(last.created_at, last.account_id) : null,
+    }
+  }
+
+  return { stats, reactors }
+}

@@ -1,0 +1,149 @@
+import type { ChannelAccess } from '../channels/access.js'
+import { assertNotArchived, assertPermission } from '../channels/access.js'
+import { type Permission, roleAllows } from '../channels/roles.js'
+import type { DbOrTx } from '../db/database.js'
+import type { PostKind, PostStatus, Role } from '../db/schema.js'
+import { fail } from '../errors.js'
+import { canSeePost } from '../posts/visibility.js'
+import { preparedQuery } from './prepared.js'
+
+/** The few post fields the interaction rules need. */
+export interface TargetPost {
+  id: string
+  kind: PostKind
+  status: PostStatus
+  author_id: string
+}
+
+export interface Target {
+  access: ChannelAccess
+  post: TargetPost
+}
+
+/**
+ * Channel, the viewer's membership and ban, and the post, in ONE query: interactions are the hot
+ * path (thousands of reactions a second on one post), so the three lookups of
+ * `loadChannelAccess` plus the post lookup are folded into a single indexed join, compiled once
+ * (prepared.ts). The rules applied to the result are the same as `requireReadableChannel` +
+ * `requireVisiblePost`.
+ */
+const targetQuery = preparedQuery((db: DbOrTx, account: string, postId: string, slug: string) =>
+  db
+    .selectFrom('channel')
+    .leftJoin('channel_member as m', (j) =>
+      j.onRef('m.channel_id', '=', 'channel.id').on('m.account_id', '=', account),
+    )
+    .leftJoin('channel_ban as b', (j) =>
+      j.onRef('b.channel_id', '=', 'channel.id').on('b.account_id', '=', account),
+    )
+    .leftJoin('post as p', (j) => j.onRef('p.channel_id', '=', 'channel.id').on('p.id', '=', postId))
+    .selectAll('channel')
+    .select([
+      'm.account_id as m_account_id',
+      'm.role as m_role',
+      'm.muted as m_muted',
+      'm.notify_level as m_notify_level',
+      'm.joined_at as m_joined_at',
+      'b.account_id as b_account_id',
+      'p.id as p_id',
+      'p.kind as p_kind',
+      'p.status as p_status',
+      'p.author_id as p_author_id',
+    ])
+    .where('channel.slug', '=', slug),
+)
+
+async function loadTarget(db: DbOrTx, slug: string, accountId: string | null, postId: string) {
+  // '' never matches an account id, and keeps the joins parameterised.
+  const { rows } = await targetQuery(db, accountId ?? '', postId, slug.toLowerCase())
+  return rows[0]
+}
+
+/**
+ * The post, if the viewer may read the channel and see the post. Same answers as the posts area:
+ * a private channel is `channel-not-found` for outsiders, a banned account gets `banned`, and an
+ * unknown id, another channel's post or one the viewer may not see is `post-not-found`.
+ */
+export async function requireTarget(
+  db: DbOrTx,
+  slug: string,
+  accountId: string | null,
+  postId: string,
+): Promise<Target> {
+  const row = await loadTarget(db, slug, accountId, postId)
+  if (!row) fail('channel-not-found', `No channel "${slug}".`)
+  const {
+    m_account_id,
+    m_role,
+    m_muted,
+    m_notify_level,
+    m_joined_at,
+    b_account_id,
+    p_id,
+    p_kind,
+    p_status,
+    p_author_id,
+    ...channel
+  } = row
+  const membership =
+    m_account_id === null
+      ? null
+      : {
+          channel_id: channel.id,
+          account_id: m_account_id,
+          role: m_role as Role | null,
+          muted: m_muted!,
+          notify_level: m_notify_level!,
+          joined_at: m_joined_at!,
+        }
+  const isBanned = b_account_id !== null
+  if (channel.visibility === 'private' && !membership && !isBanned) {
+    fail('channel-not-found', `No channel "${slug}".`)
+  }
+  if (isBanned) fail('banned', `You are banned from "${channel.slug}".`)
+  const access: ChannelAccess = { channel, accountId, membership, role: membership?.role ?? null, isBanned }
+  if (p_id === null || !canSeePost(access, { status: p_status! })) {
+    fail('post-not-found', `No post "${postId}" in "${channel.slug}".`)
+  }
+  return { access, post: { id: p_id, kind: p_kind!, status: p_status!, author_id: p_author_id! } }
+}
+
+/**
+ * For fan actions (react, vote, answer): the viewer must be a member, the post published and the
+ * channel not archived. Order matters for the documented answers: visibility first (404/403
+ * banned), then membership (403 not-a-member), then the post's state.
+ */
+export async function requireActingMember(
+  db: DbOrTx,
+  slug: string,
+  accountId: string,
+  postId: string,
+): Promise<Target> {
+  const target = await requireTarget(db, slug, accountId, postId)
+  assertMember(target.access)
+  assertNotArchived(target.access)
+  if (target.post.status !== 'published') {
+    fail('post-not-open', 'Only a published post takes reactions, votes and answers.')
+  }
+  return target
+}
+
+function assertMember(access: ChannelAccess): void {
+  if (!access.membership) {
+    fail('not-a-member', `Join "${access.channel.slug}" to react, vote or answer.`)
+  }
+}
+
+/**
+ * Same rule as the posts area's `assertMayModify`: the author acts on their own post with `own`
+ * (while they keep the role that grants it); anyone else needs `any`.
+ */
+export function assertMayModify(
+  access: ChannelAccess,
+  post: TargetPost,
+  own: Permission,
+  any: Permission,
+): void {
+  if (post.author_id === access.accountId && roleAllows(access.role, own)) return
+  assertPermission(access, any)
+}

@@ -1,0 +1,76 @@
+import { AnonymousViewFilter } from './anonymous-views.js'
+import type { InteractionDeps } from './deps.js'
+import { addAnonymousViews, insertView } from './store.js'
+import { requireTarget } from './target.js'
+
+/** How often the approximate anonymous counters are written (one UPDATE per post per flush). */
+const ANONYMOUS_FLUSH_MS = 2_000
+
+/**
+ * View counting. A client reports that a post was shown (`POST …/posts/{id}/views`); reads stay
+ * free of side effects. Members count once per post, exactly (post_view, unique per member).
+ * Everyone else who may read the post — anonymous visitors, and logged-in non-members — counts in
+ * an approximate counter on public and unlisted channels, once per visitor per post per day
+ * (AnonymousViewFilter); private channels have only member views.
+ */
+export function createViewService({ db, clock, logger, marker }: InteractionDeps) {
+  const filter = new AnonymousViewFilter()
+  /** Per post: anonymous views not yet written, with the channel to mark. */
+  let pending = new Map<string, { channelId: string; views: number }>()
+  let flushing: Promise<void> | undefined
+
+  async function flush(): Promise<void> {
+    const batch = pending
+    pending = new Map()
+    for (const [postId, { channelId, views }] of batch) {
+      try {
+        await addAnonymousViews(db, postId, views)
+        marker.mark(channelId, postId)
+      } catch (error) {
+        logger.warn({ err: error, postId }, 'anonymous views lost')
+      }
+    }
+  }
+
+  const timer = setInterval(() => {
+    if (pending.size === 0 || flushing) return
+    flushing = flush().finally(() => {
+      flushing = undefined
+    })
+  }, ANONYMOUS_FLUSH_MS)
+  timer.unref()
+
+  /**
+   * Counts a view of a published post by `viewerId` (null: anonymous). `visitorKey` identifies a
+   * non-member's client for the day (the route passes address + user agent); it is never stored.
+   */
+  async function record(viewerId: string | null, visitorKey: string, slug: string, postId: string) {
+    const { access, post } = await requireTarget(db, slug, viewerId, postId)
+    if (post.status !== 'published') return
+    const channelId = access.channel.id
+    if (access.membership && viewerId) {
+      if (await insertView(db, post.id, viewerId, clock.now())) marker.mark(channelId, post.id)
+      return
+    }
+    if (access.channel.visibility === 'private') return
+    const key = viewerId === null ? `anon:${visitorKey}` : `account:${viewerId}`
+    if (!filter.firstToday(post.id, key, clock.now())) return
+    const entry = pending.get(post.id)
+    if (entry) entry.views++
+    else pending.set(post.id, { channelId, views: 1 })
+  }
+
+  return {
+    record,
+    /** Writes pending anonymous views now (tests, shutdown). */
+    async flushAnonymous(): Promise<void> {
+      await flushing
+      await flush()
+    },
+    async close(): Promise<void> {
+      clearInterval(timer)
+      await flushing
+      await flush()
+    },
+  }
+}

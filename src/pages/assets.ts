@@ -1,0 +1,68 @@
+import { createHash } from 'node:crypto'
+
+/**
+ * The public pages' own small static files: one stylesheet and two scripts. Served from
+ * /_pages/…, versioned by content hash in their URLs so they can be cached for a year.
+ * Pages work without any script; scripts only size embeds.
+ */
+const css = `
+:root{color-scheme:light dark;--fg:#1b1b1f;--muted:#5d5d66;--bg:#fff;--card:#f5f5f7;--accent:#b4232c;--line:#e3e3e8}
+@media (prefers-color-scheme:dark){:root{--fg:#ececf1;--muted:#a3a3ad;--bg:#121215;--card:#1d1d22;--accent:#ff6b72;--line:#2c2c33}}
+*{box-sizing:border-box}
+body{margin:0;font:16px/1.5 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;color:var(--fg);background:var(--bg)}
+a{color:var(--accent)}
+main{max-width:42rem;margin:0 auto;padding:1rem}
+header.channel{border-bottom:1px solid var(--line);margin-bottom:1rem;padding-bottom:.5rem}
+header.channel h1{margin:.2rem 0;font-size:1.5rem}
+.muted,.meta{color:var(--muted);font-size:.9rem}
+nav.links a{margin-right:1rem}
+article.post{background:var(--card);border-radius:12px;padding:1rem;margin:0 0 1rem}
+article.post .text{white-space:normal;overflow-wrap:anywhere}
+.tags{display:flex;flex-wrap:wrap;gap:.4rem;padding:0;margin:.5rem 0;list-style:none}
+.tags li{font-size:.8rem;border:1px solid var(--line);border-radius:99px;padding:.05rem .6rem}
+.album{display:grid;grid-template-columns:repeat(auto-fill,minmax(9rem,1fr));gap:.4rem;margin:.6rem 0}
+.album.single{grid-template-columns:1fr}
+figure{margin:0}
+figure img{width:100%;height:auto;border-radius:8px;display:block;background:var(--line)}
+figcaption{font-size:.8rem;color:var(--muted)}
+.spoiler{border:1px dashed var(--accent);border-radius:8px;padding:.6rem;margin:.5rem 0}
+.spoiler strong{color:var(--accent)}
+.banner{background:#b4232c;color:#fff;padding:.8rem 1rem;font-weight:700;text-align:center;letter-spacing:.04em}
+.week{border-left:3px solid var(--accent);padding:.2rem 0 .8rem 1rem;margin:0 0 1rem}
+.week h2{margin:0;font-size:1.1rem}
+.week img.cover{max-width:14rem;border-radius:8px;display:block;margin:.4rem 0}
+.week.empty{opacity:.6}
+.last-chapter{font-weight:700}
+.poll ol{margin:.3rem 0 0 1.2rem;padding:0}
+footer{color:var(--muted);font-size:.8rem;text-align:center;margin:2rem 0}
+body.embed main{padding:.6rem;max-width:none}
+body.embed article.post{margin:0}
+`
+
+/** Inside the embed: tells the embedding page its height whenever it changes. */
+const embedJs = `(function(){var last=0;function send(){var h=Math.ceil(document.documentElement.getBoundingClientRect().height);if(h!==last){last=h;parent.postMessage({type:'backlot:embed-size',id:document.body.dataset.post,height:h},'*')}}
+addEventListener('load',send);addEventListener('resize',send);if(window.ResizeObserver){new ResizeObserver(send).observe(document.body)}send()})();`
+
+/** On the embedding page (shipped in the oEmbed html): sizes our iframes to the height they report. */
+const embedHostJs = (origin: string) =>
+  `(function(){addEventListener('message',function(e){if(e.origin!==${JSON.stringify(origin)})return;var d=e.data;if(!d||d.type!=='backlot:embed-size'||typeof d.height!=='number')return;var f=document.querySelectorAll('iframe[data-backlot-post]');for(var i=0;i<f.length;i++){if(f[i].contentWindow===e.source){f[i].style.height=Math.min(Math.max(d.height,80),4000)+'px'}}})})();`
+
+export interface PageAsset {
+  body: string
+  type: string
+  path: string
+}
+
+function asset(name: string, body: string, type: string): PageAsset {
+  const hash = createHash('sha256').update(body).digest('hex').slice(0, 10)
+  return { body, type, path: `/_pages/${name}?v=${hash}` }
+}
+
+export function pageAssets(origin: string) {
+  return {
+    css: asset('pages.css', css, 'text/css; charset=utf-8'),
+    embedJs: asset('embed.js', embedJs, 'text/javascript; charset=utf-8'),
+    embedHostJs: asset('embed-host.js', embedHostJs(origin), 'text/javascript; charset=utf-8'),
+  }
+}
+export type PageAssets = ReturnType<typeof pageAssets>

@@ -1,0 +1,243 @@
+import { Type } from '@sinclair/typebox'
+import type { FastifyError, FastifyReply } from 'fastify'
+import type { AppContext } from '../context.js'
+import { DomainError } from '../errors.js'
+import type { App } from '../http/app.js'
+import { problemCatalog } from '../http/problems.js'
+import type { ImageBytes } from '../syndication/service.js'
+import { html } from './html.js'
+import { document } from './layout.js'
+import type { RenderedPage } from './service.js'
+import { errorBody } from './templates.js'
+
+const hide = { hide: true }
+const Slug = Type.String({ minLength: 1, maxLength: 100 })
+const PostId = Type.String({ minLength: 1, maxLength: 100 })
+const RevealQuery = Type.Object({ reveal: Type.Optional(Type.String({ maxLength: 5 })) })
+
+/** CSP of every public page; only the embed may be framed, and only it drops frame-ancestors 'none'. */
+export function pageCsp(origin: string, isFrameable: boolean): string {
+  return [
+    "default-src 'none'",
+    `img-src 'self' ${origin}`,
+    "style-src 'self'",
+    "script-src 'self'",
+    "base-uri 'none'",
+    "form-action 'none'",
+    isFrameable ? 'frame-ancestors *' : "frame-ancestors 'none'",
+  ].join('; ')
+}
+
+/**
+ * Server-rendered public pages and the files they use (issue 6 items 4, 5, 7): /c/{slug},
+ * /c/{slug}/p/{id}[/{n}], /c/{slug}/timeline, /c/{slug}/digests/{id}, /embed/p/{id}, /preview/{token},
+ * /media/{id}/blur.jpg and /_pages/*. Errors here are small HTML pages, not problem+json.
+ */
+export function pageRoutes(app: App, ctx: AppContext): void {
+  app.register(async (scope) => {
+    scope.setErrorHandler((error: FastifyError, req, reply) => {
+      const code = error instanceof DomainError ? error.code : error.validation ? 'validation' : 'internal'
+      const status = problemCatalog[code].status
+      if (status >= 500) req.log.error({ err: error }, 'page failed')
+      const message =
+        status === 404 ? 'There is nothing here, or it is not public.' : problemCatalog[code].title
+      const meta = {
+        title: status === 404 ? 'Not found' : 'Error',
+        description: message,
+        canonical: ctx.config.publicUrl.href,
+        isIndexable: false,
+        siteName: 'Backlot',
+        ogType: 'website' as const,
+        image: null,
+        feeds: null,
+        oembed: null,
+      }
+      const page = {
+        html: document(meta, ctx.pageAssets(), errorBody(status, message)),
+        isIndexable: false,
+        isCacheable: false,
+        link: null,
+      }
+      return sendPage(reply, ctx, page, status)
+    })
+    registerPages(scope as unknown as App, ctx)
+  })
+}
+
+function sendPage(reply: FastifyReply, ctx: AppContext, page: RenderedPage, status = 200) {
+  reply
+    .code(status)
+    .type('text/html; charset=utf-8')
+    .header('content-security-policy', pageCsp(ctx.config.publicUrl.origin, page.isFrameable === true))
+    .header('x-content-type-options', 'nosniff')
+    .header('referrer-policy', page.isCacheable ? 'strict-origin-when-cross-origin' : 'no-referrer')
+    .header('cache-control', page.isCacheable ? 'public, max-age=60' : 'private, no-store')
+  if (!page.isFrameable) reply.header('x-frame-options', 'DENY')
+  if (!page.isIndexable) reply.header('x-robots-tag', 'noindex, nofollow')
+  if (page.link) reply.header('link', page.link)
+  return reply.send(page.html)
+}
+
+function sendImage(reply: FastifyReply, file: ImageBytes, ifNoneMatch: string | undefined) {
+  reply
+    .type('image/jpeg')
+    .header('x-content-type-options', 'nosniff')
+    .header('etag', file.etag)
+    .header('cache-control', file.isPublic ? 'public, max-age=31536000, immutable' : 'private, no-store')
+  if (ifNoneMatch === file.etag) {
+    file.body.destroy()
+    return reply.code(304).send()
+  }
+  return reply.header('content-length', String(file.size)).send(file.body)
+}
+
+function registerPages(app: App, ctx: AppContext): void {
+  const optional = { auth: 'optional' as const }
+  const viewer = (req: { auth: { account: { id: string } } | null }) => req.auth?.account.id ?? null
+  const isReveal = (q: { reveal?: string }) => q.reveal === '1'
+
+  app.get(
+    '/c/:slug',
+    {
+      schema: {
+        ...hide,
+        params: Type.Object({ slug: Slug }),
+        querystring: Type.Object({ before: Type.Optional(Type.String({ maxLength: 200 })) }),
+      },
+      config: optional,
+    },
+    async (req, reply) =>
+      sendPage(reply, ctx, await ctx.pages.channelPage(req.params.slug, viewer(req), req.query.before)),
+  )
+  app.get(
+    '/c/:slug/p/:id',
+    {
+      schema: { ...hide, params: Type.Object({ slug: Slug, id: PostId }), querystring: RevealQuery },
+      config: optional,
+    },
+    async (req, reply) => {
+      const reveal = isReveal(req.query)
+      const page = await ctx.pages.postPage(req.params.slug, req.params.id, viewer(req), reveal)
+      return sendPage(reply, ctx, reveal ? { ...page, isCacheable: false } : page)
+    },
+  )
+  app.get(
+    '/c/:slug/p/:id/:n',
+    {
+      schema: {
+        ...hide,
+        params: Type.Object({ slug: Slug, id: PostId, n: Type.Integer({ minimum: 1, maximum: 100 }) }),
+        querystring: RevealQuery,
+      },
+      config: optional,
+    },
+    async (req, reply) => {
+      const reveal = isReveal(req.query)
+      const page = await ctx.pages.imagePage(
+        req.params.slug,
+        req.params.id,
+        req.params.n,
+        viewer(req),
+        reveal,
+      )
+      return sendPage(reply, ctx, reveal ? { ...page, isCacheable: false } : page)
+    },
+  )
+  app.get(
+    '/c/:slug/timeline',
+    { schema: { ...hide, params: Type.Object({ slug: Slug }) }, config: optional },
+    async (req, reply) => sendPage(reply, ctx, await ctx.pages.timelinePage(req.params.slug, viewer(req))),
+  )
+  app.get(
+    '/c/:slug/digests/:digestId',
+    { schema: { ...hide, params: Type.Object({ slug: Slug, digestId: PostId }) }, config: optional },
+    async (req, reply) =>
+      sendPage(reply, ctx, await ctx.pages.digestPage(req.params.slug, req.params.digestId, viewer(req))),
+  )
+  app.get(
+    '/embed/p/:id',
+    { schema: { ...hide, params: Type.Object({ id: PostId }) }, config: { auth: 'none' } },
+    async (req, reply) => sendPage(reply, ctx, await ctx.pages.embedPage(req.params.id)),
+  )
+  app.get(
+    '/preview/:token',
+    {
+      schema: { ...hide, params: Type.Object({ token: Type.String({ maxLength: 100 }) }) },
+      config: { auth: 'none' },
+    },
+    async (req, reply) => {
+      const page = await ctx.pages.previewPage(req.params.token)
+      if ('redirect' in page)
+        return reply.code(303).header('cache-control', 'no-store').redirect(page.redirect, 303)
+      return sendPage(reply, ctx, page)
+    },
+  )
+  fileRoutes(app, ctx)
+}
+
+function fileRoutes(app: App, ctx: AppContext): void {
+  app.get(
+    '/preview/:token/:mediaId/:file',
+    {
+      schema: {
+        ...hide,
+        params: Type.Object({
+          token: Type.String({ maxLength: 100 }),
+          mediaId: PostId,
+          file: Type.String({ maxLength: 20 }),
+        }),
+      },
+      config: { auth: 'none' },
+    },
+    async (req, reply) => {
+      const file = await ctx.syndication.previewFile(req.params.token, req.params.mediaId, req.params.file)
+      reply.header('x-robots-tag', 'noindex').header('referrer-policy', 'no-referrer')
+      return sendImage(reply, file, req.headers['if-none-match'])
+    },
+  )
+  app.get(
+    '/media/:id/blur.jpg',
+    {
+      schema: {
+        tags: ['media'],
+        summary: 'The blurred rendering of an image (shown for spoilers outside the app)',
+        params: Type.Object({ id: PostId }),
+      },
+      config: { auth: 'optional' },
+    },
+    async (req, reply) =>
+      sendImage(
+        reply,
+        await ctx.syndication.blurFile(req.auth?.account.id ?? null, req.params.id),
+        req.headers['if-none-match'],
+      ),
+  )
+  app.get(
+    '/_pages/:file',
+    {
+      schema: { ...hide, params: Type.Object({ file: Type.String({ maxLength: 40 }) }) },
+      config: { auth: 'none' },
+    },
+    async (req, reply) => {
+      const assets = ctx.pageAssets()
+      const asset = {
+        'pages.css': assets.css,
+        'embed.js': assets.embedJs,
+        'embed-host.js': assets.embedHostJs,
+      }[req.params.file]
+      if (!asset)
+        return sendPage(
+          reply,
+          ctx,
+          { html: html`Not found`.value, isIndexable: false, isCacheable: false, link: null },
+          404,
+        )
+      return reply
+        .type(asset.type)
+        .header('x-content-type-options', 'nosniff')
+        .header('cross-origin-resource-policy', 'cross-origin')
+        .header('cache-control', 'public, max-age=31536000, immutable')
+        .send(asset.body)
+    },
+  )
+}

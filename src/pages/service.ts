@@ -1,0 +1,231 @@
+import { type ChannelAccess, loadChannelAccess } from '../channels/access.js'
+import type { ChannelRow } from '../db/schema.js'
+import { fail } from '../errors.js'
+import { decodeCursor, encodeCursor } from '../posts/cursor.js'
+import { digestPosts } from '../production/digest-select.js'
+import { findDigest } from '../production/digest-store.js'
+import { digestUrl, rangeLabel } from '../production/digests.js'
+import type { PreviewService } from '../production/previews.js'
+import { buildTimeline } from '../production/timeline.js'
+import { originOf, presentPosts, type ReadDeps, readChannelPosts } from '../reads/pipeline.js'
+import { postsByIds } from '../reads/store.js'
+import type { PublicPost } from '../reads/types.js'
+import type { PageAssets } from './assets.js'
+import { document, linkHeader, type PageMeta } from './layout.js'
+import {
+  cardImage,
+  channelBody,
+  channelLinks,
+  digestBody,
+  embedBody,
+  imageBody,
+  postBody,
+  previewBody,
+  productionLine,
+  timelineBody,
+} from './templates.js'
+
+/** A rendered page and how it may be served. */
+export interface RenderedPage {
+  html: string
+  /** Search engines may index it (public channel, no reveal, no preview). */
+  isIndexable: boolean
+  /** Shared caches may keep it (public or unlisted channel, nothing viewer-specific). */
+  isCacheable: boolean
+  link: string | null
+  /** Only the embed may be framed by other sites. */
+  isFrameable?: boolean
+}
+
+export interface PageDeps extends ReadDeps {
+  assets: () => PageAssets
+  previews: PreviewService
+}
+
+const PAGE_SIZE = 20
+
+/**
+ * Server-rendered public pages (issue 4): channel, post, image permalink, timeline, digest, press
+ * preview and embed. Content always comes through the read pipeline (reads/pipeline.ts); this
+ * module decides channel access and meta. A private channel is 404 to everyone but its members.
+ */
+export function createPageService(deps: PageDeps) {
+  const origin = () => originOf(deps.publicUrl())
+
+  async function channelFor(slug: string, viewerId: string | null): Promise<ChannelAccess> {
+    const access = await loadChannelAccess(deps.db, slug, viewerId)
+    const isPrivate = access?.channel.visibility === 'private'
+    if (!access || (isPrivate && (!access.membership || access.isBanned))) {
+      fail('channel-not-found', `No channel "${slug}".`)
+    }
+    return access
+  }
+
+  function baseMeta(channel: ChannelRow, canonical: string, title: string, description: string): PageMeta {
+    const links = channelLinks(origin(), channel)
+    return {
+      title,
+      description,
+      canonical,
+      isIndexable: channel.visibility === 'public',
+      siteName: channel.title,
+      ogType: 'website',
+      image: null,
+      feeds: channel.visibility === 'private' ? null : { ...links, title: channel.title },
+      oembed: null,
+    }
+  }
+
+  function render(meta: PageMeta, channel: ChannelRow, body: Parameters<typeof document>[2]): RenderedPage {
+    return {
+      html: document(meta, deps.assets(), body),
+      isIndexable: meta.isIndexable,
+      isCacheable: channel.visibility !== 'private',
+      link: linkHeader(meta),
+    }
+  }
+
+  function oembedUrl(url: string): string {
+    return `${origin()}/oembed?format=json&url=${encodeURIComponent(url)}`
+  }
+
+  async function onePost(channel: ChannelRow, postId: string, reveal: boolean): Promise<PublicPost> {
+    const records = await postsByIds(deps.db, channel.id, [postId])
+    const [post] = await presentPosts(deps, channel, records, { reveal })
+    return post ?? fail('post-not-found', `No post "${postId}" in "${channel.slug}".`)
+  }
+
+  async function channelPage(slug: string, viewerId: string | null, before?: string): Promise<RenderedPage> {
+    const { channel } = await channelFor(slug, viewerId)
+    const key = before ? decodeCursor(before) : null
+    const page = await readChannelPosts(deps, channel, { limit: PAGE_SIZE, before: key })
+    const links = channelLinks(origin(), channel)
+    const older = page.next ? `${links.page}?before=${encodeCursor(page.next)}` : null
+    const description = channel.description || productionLine(channel) || `Updates from ${channel.title}`
+    const meta = baseMeta(channel, links.page, channel.title, description)
+    const firstImage = page.posts.map(cardImage).find((i) => i !== null) ?? null
+    return render({ ...meta, image: firstImage }, channel, channelBody(origin(), channel, page.posts, older))
+  }
+
+  async function postPage(slug: string, postId: string, viewerId: string | null, reveal: boolean) {
+    const { channel } = await channelFor(slug, viewerId)
+    const post = await onePost(channel, postId, reveal)
+    const meta: PageMeta = {
+      ...baseMeta(channel, post.url, `${post.title} — ${channel.title}`, post.summary),
+      ogType: 'article',
+      image: cardImage(post),
+      publishedAt: post.publishedAt,
+      oembed: channel.visibility === 'private' ? null : oembedUrl(post.url),
+    }
+    // A revealed spoiler is for the reader who asked, never for search engines.
+    if (reveal) meta.isIndexable = false
+    return render(meta, channel, postBody(origin(), channel, post, reveal))
+  }
+
+  async function imagePage(
+    slug: string,
+    postId: string,
+    n: number,
+    viewerId: string | null,
+    reveal: boolean,
+  ) {
+    const { channel } = await channelFor(slug, viewerId)
+    const post = await onePost(channel, postId, reveal)
+    const image = post.images[n - 1] ?? fail('media-not-found', `Post "${postId}" has no image ${n}.`)
+    const title = `Photo ${n} of ${post.images.length} — ${post.title}`
+    const meta: PageMeta = {
+      ...baseMeta(
+        channel,
+        `${post.url}/${n}`,
+        title,
+        image.isSpoiler ? (post.spoilerNote ?? 'Spoiler') : image.alt,
+      ),
+      ogType: 'article',
+      image: cardImage({ ...post, images: [image] }),
+      oembed: channel.visibility === 'private' ? null : oembedUrl(post.url),
+    }
+    if (reveal) meta.isIndexable = false
+    return render(meta, channel, imageBody(origin(), channel, post, image, reveal))
+  }
+
+  async function timelinePage(slug: string, viewerId: string | null) {
+    const { channel } = await channelFor(slug, viewerId)
+    const timeline = await buildTimeline(deps, channel)
+    const links = channelLinks(origin(), channel)
+    const description = timeline.lastChapter?.label ?? `Production timeline of ${channel.title}`
+    const meta = baseMeta(channel, links.timeline, `Production timeline — ${channel.title}`, description)
+    const cover = timeline.weeks.find((w) => w.cover)?.cover
+    if (cover)
+      meta.image = {
+        ...cover,
+        alt: cover.isSpoiler ? 'Spoiler (blurred image)' : cover.alt,
+        type: 'image/jpeg',
+      }
+    return render(meta, channel, timelineBody(origin(), channel, timeline))
+  }
+
+  async function digestPage(slug: string, digestId: string, viewerId: string | null) {
+    const { channel } = await channelFor(slug, viewerId)
+    const digest =
+      (await findDigest(deps.db, channel.id, digestId)) ?? fail('digest-not-found', 'No such digest.')
+    const posts = await digestPosts(deps, channel, digest)
+    const label = rangeLabel(digest)
+    const url = digestUrl(deps.publicUrl(), channel.slug, digest.id)
+    const meta = baseMeta(channel, url, `${digest.title} — ${channel.title}`, digest.intro || label)
+    meta.image = posts.map(cardImage).find((i) => i !== null) ?? null
+    return render(meta, channel, digestBody(origin(), channel, { ...digest, rangeLabel: label }, posts))
+  }
+
+  /** A press preview: the embargoed post, banner, noindex, never cached; published → its page. */
+  async function previewPage(token: string): Promise<RenderedPage | { redirect: string }> {
+    const opened =
+      (await deps.previews.open(token)) ??
+      fail('preview-not-found', 'This preview link is invalid, expired or revoked.')
+    const { channel, post: record } = opened
+    if (record.status === 'published')
+      return { redirect: `${channelLinks(origin(), channel).page}/p/${record.id}` }
+    const mediaUrl = (mediaId: string, file: string) => `${origin()}/preview/${token}/${mediaId}/${file}`
+    const [post] = await presentPosts(deps, channel, [record], { isPressPreview: true, mediaUrl })
+    const meta: PageMeta = {
+      ...baseMeta(channel, post!.url, `EMBARGOED: ${post!.title}`, 'Press preview — embargoed'),
+      isIndexable: false,
+      feeds: null,
+    }
+    return {
+      ...render(meta, channel, previewBody(origin(), channel, post!, record.status)),
+      isCacheable: false,
+    }
+  }
+
+  /** The embeddable view of a post (by id alone, as oEmbed hands it out). */
+  async function embedPage(postId: string): Promise<RenderedPage> {
+    const row = await deps.db
+      .selectFrom('post')
+      .innerJoin('channel', 'channel.id', 'post.channel_id')
+      .selectAll('channel')
+      .where('post.id', '=', postId)
+      .executeTakeFirst()
+    if (!row || row.visibility === 'private') fail('post-not-found', `No post "${postId}".`)
+    const post = await onePost(row, postId, false)
+    const meta: PageMeta = {
+      ...baseMeta(row, post.url, post.title, post.summary),
+      isIndexable: false,
+      image: cardImage(post),
+    }
+    return {
+      html: document(meta, deps.assets(), embedBody(origin(), row, post), {
+        bodyClass: 'embed',
+        bodyData: post.id,
+        scripts: [deps.assets().embedJs.path],
+      }),
+      isIndexable: false,
+      isCacheable: true,
+      link: null,
+      isFrameable: true,
+    }
+  }
+
+  return { channelPage, postPage, imagePage, timelinePage, digestPage, previewPage, embedPage, channelFor }
+}
+
+export type PageService = ReturnType<typeof createPageService>

@@ -1,0 +1,173 @@
+import { randomBytes } from 'node:crypto'
+import sharp from 'sharp'
+import { insertMember } from '../channels/member-store.js'
+import type { AppContext } from '../context.js'
+import type { AccountRow } from '../db/schema.js'
+import { escapeHtml } from '../pages/html.js'
+import { originOf } from '../reads/pipeline.js'
+
+export const DEMO_SLUG = 'on-set'
+const DAY_MS = 86_400_000
+const WEEKS = 14
+
+export interface DemoResult {
+  created: boolean
+  channelUrl: string
+  timelineUrl: string
+  previewUrl: string | null
+  logins: { handle: string; password: string | null }[]
+}
+
+/** A photo-like JPEG made by code: a diagonal gradient with a caption (no real photo, no metadata). */
+export async function demoPhoto(seed: number, caption: string, sub: string): Promise<Buffer> {
+  const [w, h] = seed % 3 === 0 ? [1200, 1500] : [1600, 1000]
+  const a = (seed * 47) % 360
+  const b = (a + 60 + ((seed * 13) % 90)) % 360
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}">
+<defs><linearGradient id="g" x1="0" y1="0" x2="1" y2="1">
+<stop offset="0" stop-color="hsl(${a},65%,55%)"/><stop offset="1" stop-color="hsl(${b},60%,22%)"/></linearGradient></defs>
+<rect width="100%" height="100%" fill="url(#g)"/>
+<circle cx="${w * 0.7}" cy="${h * 0.35}" r="${h * 0.18}" fill="hsla(${(a + 180) % 360},80%,85%,0.35)"/>
+<rect x="${w * 0.1}" y="${h * 0.55}" width="${w * 0.35}" height="${h * 0.25}" rx="24" fill="hsla(0,0%,100%,0.12)"/>
+<text x="60" y="${h - 140}" font-family="sans-serif" font-size="72" font-weight="700" fill="#fff">${escapeHtml(caption)}</text>
+<text x="60" y="${h - 70}" font-family="sans-serif" font-size="40" fill="#fff" fill-opacity="0.8">${escapeHtml(sub)}</text>
+</svg>`
+  return sharp(Buffer.from(svg)).jpeg({ quality: 82 }).toBuffer()
+}
+
+async function account(ctx: AppContext, handle: string, displayName: string) {
+  const existing = await ctx.db
+    .selectFrom('account')
+    .selectAll()
+    .where('handle', '=', handle)
+    .executeTakeFirst()
+  if (existing) return { row: existing, password: null }
+  const password = randomBytes(12).toString('base64url')
+  const row: AccountRow = await ctx.accounts.createAccount({ handle, displayName, password })
+  return { row, password }
+}
+
+function mondayWeeksAgo(now: number, weeks: number): string {
+  const day = new Date(now - weeks * 7 * DAY_MS)
+  const sinceMonday = (day.getUTCDay() + 6) % 7
+  return new Date(day.getTime() - sinceMonday * DAY_MS).toISOString().slice(0, 10)
+}
+
+/**
+ * `backlot demo`: a demo production channel showing every feature of issue 6 within a minute — an
+ * 8-chapter season filmed over 14 weeks, tagged posts with generated photos, a poll, a spoiler
+ * album, a scheduled (embargoed) post with a press preview link, and a digest. Idempotent: when the
+ * channel exists it is left as it is and only its addresses are printed.
+ */
+export async function seedDemo(ctx: AppContext): Promise<DemoResult> {
+  const origin = originOf(ctx.config.publicUrl)
+  const urls = { channelUrl: `${origin}/c/${DEMO_SLUG}`, timelineUrl: `${origin}/c/${DEMO_SLUG}/timeline` }
+  const exists = await ctx.db
+    .selectFrom('channel')
+    .select('id')
+    .where('slug', '=', DEMO_SLUG)
+    .executeTakeFirst()
+  if (exists) return { created: false, ...urls, previewUrl: null, logins: [] }
+
+  const owner = await account(ctx, 'showrunner', 'The Showrunner')
+  const creator = await account(ctx, 'cocreator', 'The Co-Creator')
+  const now = ctx.clock.now()
+  await ctx.channels.create(owner.row.id, {
+    slug: DEMO_SLUG,
+    title: 'The Show — on set',
+    description: 'Behind the scenes of season 2, from the people making it.',
+  })
+  const channel = await ctx.db
+    .selectFrom('channel')
+    .selectAll()
+    .where('slug', '=', DEMO_SLUG)
+    .executeTakeFirstOrThrow()
+  await insertMember(ctx.db, { channelId: channel.id, accountId: creator.row.id, role: 'creator', at: now })
+  await ctx.production.set(owner.row.id, DEMO_SLUG, {
+    kind: 'series',
+    title: 'The Show',
+    season: 2,
+    chapters: Array.from({ length: 8 }, (_, i) => ({
+      title: i === 7 ? 'The Last Chapter' : `Chapter ${i + 1}`,
+      airDate: new Date(now + (30 + i * 7) * DAY_MS).toISOString().slice(0, 10),
+    })),
+    filmingStartsOn: mondayWeeksAgo(now, WEEKS - 1),
+    filmingWeeks: WEEKS,
+  })
+  let seed = 0
+  const photos = async (authorId: string, count: number, caption: string, spoiler = false) => {
+    const media = []
+    for (let i = 0; i < count; i++) {
+      const bytes = await demoPhoto(++seed, caption, `Photo ${i + 1} of ${count}`)
+      const { media: row } = await ctx.media.upload(authorId, async () => ({
+        bytes,
+        alt: `${caption}, photo ${i + 1}`,
+        credit: 'Unit stills',
+        spoiler,
+      }))
+      media.push({ id: row.id })
+    }
+    return media
+  }
+  const schedule: [number, number, number[], string, string][] = [
+    [1, 1, [1], 'Day one. Table read in the morning, first setup by noon.', 'Stage 2'],
+    [2, 3, [1, 2], 'Weeks 2–3: the forest unit is out in the rain.', 'Forest unit base'],
+    [4, 5, [2, 3], 'The new stage set is up. Our designers outdid themselves.', 'Stage 4'],
+    [6, 7, [4, 5], 'Night shoots all week. Coffee count: unknown.', 'Harbour'],
+    [8, 10, [5, 6, 7], 'Three chapters in three weeks — the middle stretch.', 'Stage 4'],
+    [11, 14, [8], 'Weeks 11–14: Chapter 8, the last chapter, is being shot.', 'Stage 4'],
+  ]
+  for (const [from, to, chapters, text, location] of schedule) {
+    const author = from % 2 === 0 ? creator.row : owner.row
+    await ctx.posts.create(author.id, DEMO_SLUG, {
+      text,
+      media: await photos(author.id, from === 11 ? 3 : 2, `Week ${from}${to > from ? `–${to}` : ''}`),
+      production: { weeks: { from, to }, chapters, location, unit: from === 2 ? 'Second unit' : 'Main unit' },
+    })
+  }
+  await ctx.posts.create(owner.row.id, DEMO_SLUG, {
+    text: 'Help us choose: which behind-the-scenes clip should we post after the finale?',
+    poll: { question: 'Which clip first?', options: ['The chase', 'The last scene', 'Bloopers'] },
+  })
+  await ctx.posts.create(creator.row.id, DEMO_SLUG, {
+    text: 'The final scene, as shot. Tap to reveal — you have been warned.',
+    spoiler: true,
+    spoilerLabel: 'Chapter 8 finale',
+    media: await photos(creator.row.id, 2, 'The final scene', true),
+    production: { weeks: { from: 14 }, chapters: [8], location: 'Stage 4' },
+  })
+  const embargoed = await ctx.posts.create(owner.row.id, DEMO_SLUG, {
+    text: 'Trailer for season 2 — out tomorrow.',
+    publishAt: new Date(now + DAY_MS).toISOString(),
+  })
+  const preview = await ctx.previews.create(owner.row.id, DEMO_SLUG, embargoed.post.id, { label: 'Press' })
+  await ctx.digests.create(owner.row.id, DEMO_SLUG, {
+    title: 'Weeks 11–14 highlights',
+    intro: 'The last chapter, from the set.',
+    weeks: { from: 11, to: 14 },
+  })
+  return {
+    created: true,
+    ...urls,
+    previewUrl: preview.url ?? null,
+    logins: [
+      { handle: owner.row.handle, password: owner.password },
+      { handle: creator.row.handle, password: creator.password },
+    ],
+  }
+}
+
+export function demoReport(result: DemoResult): string {
+  const lines = result.created
+    ? ['Demo production channel created.']
+    : [`The demo channel "${DEMO_SLUG}" exists already; nothing was changed.`]
+  lines.push(`  channel page:      ${result.channelUrl}`, `  timeline:          ${result.timelineUrl}`)
+  lines.push(`  in the app:        ${result.channelUrl.replace('/c/', '/app/c/')}`)
+  if (result.previewUrl) lines.push(`  press preview:     ${result.previewUrl}`)
+  for (const login of result.logins) {
+    lines.push(
+      `  log in as @${login.handle}${login.password ? ` with password ${login.password}` : ' (existing account)'}`,
+    )
+  }
+  return lines.join('\n')
+}

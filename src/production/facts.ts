@@ -1,0 +1,114 @@
+import type { ChannelRow } from '../db/schema.js'
+import type { ProductionInput, ProductionViewData } from './schemas.js'
+import { cleanLine, invalidField } from './text.js'
+
+/**
+ * Production facts of a channel (issue 6 item 1), kept as JSON in `channel.production`. The
+ * stored shape is the view without chapter numbers (chapter n is item n − 1), so the numbers can
+ * never disagree with the order.
+ */
+interface StoredProduction {
+  kind: ProductionViewData['kind']
+  title: string
+  season: number | null
+  chapterLabel: string
+  chapters: { title: string | null; airDate: string | null }[]
+  filmingStartsOn: string | null
+  filmingWeeks: number | null
+  autoLiftSpoilers: boolean
+}
+
+const DAY_MS = 86_400_000
+export const WEEK_MS = 7 * DAY_MS
+
+/** The channel's production facts, or null when it describes none. */
+export function productionOf(channel: Pick<ChannelRow, 'production'>): ProductionViewData | null {
+  if (channel.production === null) return null
+  const stored = JSON.parse(channel.production) as StoredProduction
+  return {
+    ...stored,
+    chapters: stored.chapters.map((c, i) => ({ number: i + 1, title: c.title, airDate: c.airDate })),
+  }
+}
+
+/** Validates and normalises a PUT body into the JSON stored in `channel.production`. */
+export function cleanProduction(input: ProductionInput): string {
+  const chapters = (input.chapters ?? []).map((c, i) => ({
+    title: cleanLine(c.title, `/chapters/${i}/title`),
+    airDate: c.airDate == null ? null : checkDate(c.airDate, `/chapters/${i}/airDate`),
+  }))
+  const stored: StoredProduction = {
+    kind: input.kind,
+    title: cleanLine(input.title, '/title') ?? invalidField('/title', 'must not be empty'),
+    season: input.season ?? null,
+    chapterLabel: cleanLine(input.chapterLabel, '/chapterLabel') ?? defaultLabel(input.kind),
+    chapters,
+    filmingStartsOn:
+      input.filmingStartsOn == null ? null : checkDate(input.filmingStartsOn, '/filmingStartsOn'),
+    filmingWeeks: input.filmingWeeks ?? null,
+    autoLiftSpoilers: input.autoLiftSpoilers ?? false,
+  }
+  return JSON.stringify(stored)
+}
+
+function defaultLabel(kind: ProductionViewData['kind']): string {
+  return kind === 'tour' ? 'Show' : kind === 'film' ? 'Part' : 'Chapter'
+}
+
+/** `YYYY-MM-DD` that names a real day (the schema's format check accepts 2025-02-30 on some engines). */
+function checkDate(value: string, field: string): string {
+  const ms = dateToMs(value)
+  if (ms === null || new Date(ms).toISOString().slice(0, 10) !== value) {
+    invalidField(field, 'must be a real calendar date (YYYY-MM-DD)')
+  }
+  return value
+}
+
+/** Midnight UTC of a YYYY-MM-DD date, or null. */
+export function dateToMs(value: string): number | null {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return null
+  const ms = Date.parse(`${value}T00:00:00Z`)
+  return Number.isNaN(ms) ? null : ms
+}
+
+/** "Chapter 8", "Episode 3 — The Finale". */
+export function chapterName(production: ProductionViewData | null, n: number, withTitle = false): string {
+  const label = production?.chapterLabel ?? 'Chapter'
+  const title = withTitle ? production?.chapters[n - 1]?.title : null
+  return title ? `${label} ${n} — ${title}` : `${label} ${n}`
+}
+
+/** "Chapter 8" / "Chapters 7 and 8" / "Chapters 2, 5 and 8". */
+export function chaptersPhrase(production: ProductionViewData | null, chapters: readonly number[]): string {
+  const label = production?.chapterLabel ?? 'Chapter'
+  if (chapters.length === 1) return `${label} ${chapters[0]}`
+  const head = chapters.slice(0, -1).join(', ')
+  return `${label}s ${head} and ${chapters.at(-1)}`
+}
+
+/** "Week 11", "Weeks 11–14". */
+export function weeksLabel(weeks: { from: number; to: number }): string {
+  return weeks.from === weeks.to ? `Week ${weeks.from}` : `Weeks ${weeks.from}–${weeks.to}`
+}
+
+/** The filming week (1-based) a moment falls into, or null without a start of filming. */
+export function filmingWeekOf(production: ProductionViewData | null, at: number): number | null {
+  const start = production?.filmingStartsOn ? dateToMs(production.filmingStartsOn) : null
+  if (start === null) return null
+  return Math.max(1, Math.floor((at - start) / WEEK_MS) + 1)
+}
+
+/** First day (YYYY-MM-DD) of a filming week, or null without a start of filming. */
+export function weekStartsOn(production: ProductionViewData | null, week: number): string | null {
+  const start = production?.filmingStartsOn ? dateToMs(production.filmingStartsOn) : null
+  if (start === null) return null
+  return new Date(start + (week - 1) * WEEK_MS).toISOString().slice(0, 10)
+}
+
+/** Monday (UTC) of the calendar week holding `at`: the group of an untagged post without a filming start. */
+export function calendarWeekOf(at: number): string {
+  const day = new Date(at)
+  const midnight = Date.UTC(day.getUTCFullYear(), day.getUTCMonth(), day.getUTCDate())
+  const sinceMonday = (day.getUTCDay() + 6) % 7
+  return new Date(midnight - sinceMonday * DAY_MS).toISOString().slice(0, 10)
+}

@@ -1,0 +1,60 @@
+import type { DbOrTx } from '../db/database.js'
+import type { ChannelRow } from '../db/schema.js'
+import type { PostHooks } from '../posts/hooks.js'
+import { releaseFields } from '../posts/schedule.js'
+import { decideSpoiler } from '../reads/rules.js'
+import type { Clock } from '../util/clock.js'
+import { productionOf } from './facts.js'
+import type { ProductionTagsInput } from './schemas.js'
+import { saveTags, tagsByPost } from './store.js'
+import { cleanTags, toTagsView } from './tags.js'
+
+/**
+ * The production area's part of the post view (PostHooks.hydrate): `production` tags,
+ * `publishAt` / `publishedLate`, and the spoiler auto-lift — decided by reads/rules.ts, the same
+ * rule pages, feeds and embeds apply, so the app and the public surfaces agree.
+ */
+export function createProductionHooks({ clock }: { clock: Clock }): PostHooks {
+  return {
+    async hydrate(db, access, posts, views) {
+      const tags = await tagsByPost(
+        db,
+        posts.map((p) => p.id),
+      )
+      const production = productionOf(access.channel)
+      const now = clock.now()
+      posts.forEach((post, i) => {
+        const view = views[i]!
+        const tagView = toTagsView(tags.get(post.id))
+        Object.assign(view, { production: tagView }, releaseFields(post))
+        const media = (view as { media?: { spoiler?: boolean }[] }).media ?? []
+        const decision = decideSpoiler(
+          {
+            isSpoiler: view.spoiler,
+            label: view.spoilerLabel,
+            imageSpoilers: media.map((m) => m.spoiler === true),
+            chapters: tagView?.chapters ?? [],
+          },
+          production,
+          now,
+        )
+        if (decision.liftedAt === null) return
+        view.spoiler = false
+        view.spoilerLabel = null
+        for (const m of media) m.spoiler = false
+        Object.assign(view, { spoilerLiftedAt: new Date(decision.liftedAt).toISOString() })
+      })
+    },
+  }
+}
+
+/** Validates and stores the tags of a post being created (inside its transaction). */
+export async function saveNewPostTags(
+  tx: DbOrTx,
+  channel: ChannelRow,
+  postId: string,
+  input: ProductionTagsInput | undefined,
+): Promise<void> {
+  if (!input) return
+  await saveTags(tx, channel.id, postId, cleanTags(input, productionOf(channel)))
+}

@@ -1,0 +1,150 @@
+import { type Static, Type } from '@sinclair/typebox'
+import { assertNotArchived, requirePermission } from '../channels/access.js'
+import type { Db } from '../db/database.js'
+import type { ChannelRow, PressPreviewRow } from '../db/schema.js'
+import { fail } from '../errors.js'
+import { assertMayModify, requireVisiblePost } from '../posts/guards.js'
+import { findPost } from '../posts/store.js'
+import type { PostRecord } from '../posts/views.js'
+import { originOf } from '../reads/pipeline.js'
+import type { Clock } from '../util/clock.js'
+import { hashSecret, newId, newSecret } from '../util/ids.js'
+import { cleanLine } from './text.js'
+
+const HOUR_MS = 3_600_000
+
+export const CreatePreviewBody = Type.Object(
+  {
+    label: Type.Optional(Type.String({ maxLength: 100, description: 'Who it is for, e.g. "Variety".' })),
+    expiresInHours: Type.Optional(Type.Integer({ minimum: 1, maximum: 24 * 30, default: 72 })),
+  },
+  { additionalProperties: false },
+)
+export type CreatePreviewInput = Static<typeof CreatePreviewBody>
+
+export const PreviewView = Type.Object({
+  id: Type.String(),
+  postId: Type.String(),
+  label: Type.String(),
+  url: Type.Optional(Type.String({ description: 'Only in the answer that creates it: the secret link.' })),
+  expiresAt: Type.String({ format: 'date-time' }),
+  revokedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  createdAt: Type.String({ format: 'date-time' }),
+})
+export type PreviewViewData = Static<typeof PreviewView>
+export const PreviewList = Type.Object({ items: Type.Array(PreviewView) })
+export const PreviewParams = Type.Object({
+  slug: Type.String({ minLength: 1, maxLength: 100 }),
+  id: Type.String({ minLength: 1, maxLength: 100 }),
+  previewId: Type.String({ minLength: 1, maxLength: 100 }),
+})
+
+function toView(row: PressPreviewRow, url?: string): PreviewViewData {
+  return {
+    id: row.id,
+    postId: row.post_id,
+    label: row.label,
+    ...(url !== undefined && { url }),
+    expiresAt: new Date(row.expires_at).toISOString(),
+    revokedAt: row.revoked_at === null ? null : new Date(row.revoked_at).toISOString(),
+    createdAt: new Date(row.created_at).toISOString(),
+  }
+}
+
+/** What a valid preview link opens. */
+export interface OpenedPreview {
+  preview: PressPreviewRow
+  channel: ChannelRow
+  post: PostRecord
+}
+
+/**
+ * Press preview links (issue 6 item 3): a secret URL that shows one embargoed post, with an
+ * "EMBARGOED UNTIL …" banner and noindex, until it expires or is revoked. Only the SHA-256 of the
+ * secret is stored. Made and revoked by whoever may edit the post.
+ */
+export function createPreviewService(deps: { db: Db; clock: Clock; publicUrl: () => URL }) {
+  const { db, clock } = deps
+
+  async function editablePost(actorId: string, slug: string, postId: string) {
+    const access = await requirePermission(db, slug, actorId, 'post.read-unpublished')
+    const post = await requireVisiblePost(db, access, postId)
+    assertMayModify(access, post, 'post.edit-own', 'post.edit-any')
+    return { access, post }
+  }
+
+  async function create(actorId: string, slug: string, postId: string, input: CreatePreviewInput) {
+    const { access, post } = await editablePost(actorId, slug, postId)
+    assertNotArchived(access)
+    if (post.status === 'published')
+      fail('post-already-published', 'The post is public already: share its page.')
+    const token = newSecret('prv_')
+    const now = clock.now()
+    const row: PressPreviewRow = {
+      id: newId(),
+      channel_id: access.channel.id,
+      post_id: post.id,
+      token_hash: hashSecret(token),
+      label: cleanLine(input.label, '/label') ?? '',
+      created_by: actorId,
+      expires_at: now + (input.expiresInHours ?? 72) * HOUR_MS,
+      revoked_at: null,
+      created_at: now,
+    }
+    await db.insertInto('press_preview').values(row).execute()
+    return toView(row, `${originOf(deps.publicUrl())}/preview/${token}`)
+  }
+
+  async function list(actorId: string, slug: string, postId: string) {
+    const { post } = await editablePost(actorId, slug, postId)
+    const rows = await db
+      .selectFrom('press_preview')
+      .selectAll()
+      .where('post_id', '=', post.id)
+      .orderBy('created_at', 'desc')
+      .execute()
+    return rows.map((r) => toView(r))
+  }
+
+  /** Revokes a link at once; revoking twice changes nothing. */
+  async function revoke(actorId: string, slug: string, postId: string, previewId: string): Promise<void> {
+    const { post } = await editablePost(actorId, slug, postId)
+    const row = await db
+      .selectFrom('press_preview')
+      .selectAll()
+      .where('id', '=', previewId)
+      .where('post_id', '=', post.id)
+      .executeTakeFirst()
+    if (!row) fail('preview-not-found', `No preview link "${previewId}" for this post.`)
+    if (row.revoked_at === null) {
+      await db
+        .updateTable('press_preview')
+        .set({ revoked_at: clock.now() })
+        .where('id', '=', row.id)
+        .execute()
+    }
+  }
+
+  /** The post behind a secret, or null for an unknown, expired or revoked link or a deleted post. */
+  async function open(token: string): Promise<OpenedPreview | null> {
+    if (!/^prv_[A-Za-z0-9_-]{43}$/.test(token)) return null
+    const preview = await db
+      .selectFrom('press_preview')
+      .selectAll()
+      .where('token_hash', '=', hashSecret(token))
+      .executeTakeFirst()
+    if (!preview || preview.revoked_at !== null || preview.expires_at <= clock.now()) return null
+    const channel = await db
+      .selectFrom('channel')
+      .selectAll()
+      .where('id', '=', preview.channel_id)
+      .executeTakeFirstOrThrow()
+    const post = await findPost(db, channel.id, preview.post_id)
+    if (!post || post.status === 'deleted') return null
+    return { preview, channel, post }
+  }
+
+  return { create, list, revoke, open }
+}
+
+export type PreviewService = ReturnType<typeof createPreviewService>

@@ -1,0 +1,156 @@
+import type { ChannelRow, MediaRenderingRow, MediaVariant } from '../db/schema.js'
+import { extensionOf } from '../media/files.js'
+import { findLinks } from '../posts/links.js'
+import type { PostRecord } from '../posts/views.js'
+import { chapterName, weeksLabel } from '../production/facts.js'
+import type { ProductionTagsViewData, ProductionViewData } from '../production/schemas.js'
+import type { SpoilerDecision } from './rules.js'
+import type { AlbumImageRow, QuestionRow } from './store.js'
+import type { ImageFile, PublicImage, PublicPost } from './types.js'
+
+/** Builds the URL of a media file; pages use /media/…, press previews their own token-scoped path. */
+export type MediaUrl = (mediaId: string, fileName: string) => string
+
+export interface PresentInput {
+  channel: ChannelRow
+  production: ProductionViewData | null
+  origin: string
+  post: PostRecord
+  tags: ProductionTagsViewData | null
+  images: AlbumImageRow[]
+  blurs: Map<string, MediaRenderingRow>
+  question: QuestionRow | undefined
+  reactions: number
+  spoiler: SpoilerDecision
+  mediaUrl: MediaUrl
+  reveal: boolean
+}
+
+const DISPLAY_MAX = 1080
+
+function variantFile(mediaUrl: MediaUrl, mediaId: string, v: MediaVariant): ImageFile {
+  return {
+    url: mediaUrl(mediaId, `${v.name}.${extensionOf[v.format]}`),
+    width: v.width,
+    height: v.height,
+    type: `image/${v.format}`,
+    bytes: v.bytes,
+  }
+}
+
+/** The JPEG variants of an image, smallest first (JPEG: every feed reader and card renderer takes it). */
+function jpegVariants(row: AlbumImageRow): MediaVariant[] {
+  return (JSON.parse(row.variants) as MediaVariant[])
+    .filter((v) => v.format === 'jpeg')
+    .sort((a, b) => a.width - b.width)
+}
+
+function presentImage(input: PresentInput, row: AlbumImageRow, index: number): PublicImage | null {
+  if (row.status !== 'ready') return null
+  const isSpoiler = input.spoiler.imageSpoilers[index] ?? true
+  const jpegs = jpegVariants(row)
+  const display = jpegs.filter((v) => Math.max(v.width, v.height) <= DISPLAY_MAX).at(-1) ?? jpegs[0]
+  const small = jpegs[0]
+  if (!display || !small) return null
+  const real = {
+    display: variantFile(input.mediaUrl, row.media_id, display),
+    thumb: variantFile(input.mediaUrl, row.media_id, small),
+  }
+  const base = {
+    n: index + 1,
+    mediaId: row.media_id,
+    alt: row.alt,
+    credit: row.credit,
+    blurhash: row.blurhash,
+  }
+  if (!isSpoiler) return { ...base, isSpoiler, ...real, revealed: null }
+  const blur = input.blurs.get(row.media_id)
+  // No blurred rendering (source missing): show nothing rather than the real image.
+  if (!blur) return null
+  const blurred: ImageFile = {
+    url: input.mediaUrl(row.media_id, 'blur.jpg'),
+    width: blur.width,
+    height: blur.height,
+    type: 'image/jpeg',
+    bytes: blur.bytes,
+  }
+  return {
+    ...base,
+    isSpoiler,
+    display: blurred,
+    thumb: blurred,
+    revealed: input.reveal ? real.display : null,
+  }
+}
+
+export function tagLabels(
+  production: ProductionViewData | null,
+  tags: ProductionTagsViewData | null,
+): string[] {
+  if (!tags) return []
+  const labels: string[] = []
+  if (tags.weeks) labels.push(weeksLabel(tags.weeks))
+  for (const n of tags.chapters) labels.push(chapterName(production, n, true))
+  if (tags.location) labels.push(`Location: ${tags.location}`)
+  if (tags.unit) labels.push(`Unit: ${tags.unit}`)
+  return labels
+}
+
+function clip(text: string, max: number): string {
+  const chars = [...text.replace(/\s+/g, ' ').trim()]
+  return chars.length <= max ? chars.join('') : `${chars.slice(0, max - 1).join('')}…`
+}
+
+function titleOf(input: PresentInput, text: string, images: PublicImage[]): string {
+  const { spoiler, question, channel } = input
+  if (spoiler.isPostSpoiler) return spoiler.label ? `Spoiler: ${clip(spoiler.label, 70)}` : 'Spoiler'
+  const firstLine = text.split('\n').find((l) => l.trim() !== '')
+  if (firstLine) return clip(firstLine, 80)
+  if (question) return clip(question.question, 80)
+  if (images.length > 0)
+    return `${images.length} photo${images.length === 1 ? '' : 's'} from ${channel.title}`
+  return `Post in ${channel.title}`
+}
+
+/** The public shape of one post that has passed the rules (see types.ts). */
+export function presentPost(input: PresentInput): PublicPost {
+  const { post, spoiler, channel } = input
+  const images = input.images
+    .map((row, i) => presentImage(input, row, i))
+    .filter((i): i is PublicImage => i !== null)
+  const hidden = spoiler.isPostSpoiler
+  const text = hidden ? '' : post.text
+  const question = input.question
+    ? {
+        text: input.question.question,
+        options: input.question.options ? (JSON.parse(input.question.options) as string[]) : [],
+      }
+    : null
+  const title = titleOf(input, text, images)
+  const summary = hidden
+    ? [spoiler.label, spoiler.note].filter(Boolean).join(' — ')
+    : clip(text || question?.text || `${images.length} photos`, 200)
+  return {
+    id: post.id,
+    channelSlug: channel.slug,
+    url: `${input.origin}/c/${encodeURIComponent(channel.slug)}/p/${post.id}`,
+    author: { handle: post.author_handle, displayName: post.author_display_name },
+    kind: post.kind,
+    publishedAt: post.published_at ?? post.publish_at ?? post.created_at,
+    editedAt: post.edited_at,
+    text,
+    links: hidden ? [] : findLinks(text),
+    spoiler: hidden ? { label: spoiler.label, note: spoiler.note ?? 'Contains spoilers' } : null,
+    spoilerNote: spoiler.note,
+    revealedText: hidden && input.reveal ? post.text : null,
+    tags: input.tags,
+    tagLabels: tagLabels(input.production, input.tags),
+    images,
+    question: hidden ? null : question,
+    reactions: input.reactions,
+    title,
+    summary,
+    isPinned: post.pinned_at !== null,
+    publishAt: post.publish_at,
+  }
+}

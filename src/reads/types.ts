@@ -1,0 +1,66 @@
+import type { PostKind } from '../db/schema.js'
+import type { LinkSpan } from '../posts/links.js'
+import type { ProductionTagsViewData } from '../production/schemas.js'
+
+/** One image file as a public surface may reference it. */
+export interface ImageFile {
+  url: string
+  width: number
+  height: number
+  type: string
+  bytes: number
+}
+
+export interface PublicImage {
+  /** 1-based place in the album: `/c/{slug}/p/{id}/{n}`. */
+  n: number
+  mediaId: string
+  alt: string
+  credit: string | null
+  /** Outside the app this image exists only as its blurred rendering. */
+  isSpoiler: boolean
+  blurhash: string | null
+  /** What to show: a ≤1080 px JPEG, or for a spoiler the blurred rendering. */
+  display: ImageFile
+  /** A small version (320 px), or the blurred rendering. */
+  thumb: ImageFile
+  /** The real image behind a spoiler; only filled for an explicit reveal (`?reveal=1`). */
+  revealed: ImageFile | null
+}
+
+/**
+ * A post as every surface outside the app shows it, after the rules (rules.ts): never an embargoed
+ * post; a spoiler post's text replaced by its label and note; spoiler images only blurred.
+ */
+export interface PublicPost {
+  id: string
+  channelSlug: string
+  /** Canonical page: `{PUBLIC_URL}/c/{slug}/p/{id}`. */
+  url: string
+  author: { handle: string; displayName: string }
+  kind: PostKind
+  publishedAt: number
+  editedAt: number | null
+  /** Empty when the text is hidden as a spoiler. */
+  text: string
+  links: LinkSpan[]
+  /** Set for a spoiler post: what replaces its text. */
+  spoiler: { label: string | null; note: string } | null
+  /** "Contains spoilers for Chapter 8" whenever anything in the post is hidden. */
+  spoilerNote: string | null
+  /** The hidden text, only for an explicit reveal. */
+  revealedText: string | null
+  tags: ProductionTagsViewData | null
+  /** Human labels of the tags: "Weeks 11–14", "Chapter 8 — Finale", "Location: …", "Unit: …". */
+  tagLabels: string[]
+  images: PublicImage[]
+  question: { text: string; options: string[] } | null
+  reactions: number
+  /** A one-line title for feeds, cards and tabs (spoiler-safe). */
+  title: string
+  /** A short description for meta tags and feeds (spoiler-safe). */
+  summary: string
+  isPinned: boolean
+  /** Embargo time of a scheduled post (previews) or when a scheduled post was due. */
+  publishAt: number | null
+}

@@ -1,0 +1,96 @@
+import type { ChannelRow } from '../db/schema.js'
+import { album, body, tagList } from '../pages/components.js'
+import { html } from '../pages/html.js'
+import { channelLinks, productionLine } from '../pages/templates.js'
+import type { ImageFile, PublicPost } from '../reads/types.js'
+
+/**
+ * One model of a channel feed, serialised three ways (rss.ts, atom.ts, json-feed.ts). Items are
+ * PublicPosts (rule-checked: no embargoed post, spoilers replaced by label and blurred images) and
+ * digests. Attachments of a spoiler image are its blurred rendering.
+ */
+export interface FeedItem {
+  id: string
+  url: string
+  title: string
+  summary: string
+  /** HTML of the item, escaped by construction (pages/html.ts). */
+  contentHtml: string
+  published: number
+  updated: number
+  author: { name: string; url: string | null }
+  categories: string[]
+  attachments: (ImageFile & { title: string })[]
+}
+
+export interface FeedModel {
+  title: string
+  description: string
+  homeUrl: string
+  urls: { rss: string; atom: string; json: string }
+  /** Latest change of anything in the feed (Last-Modified). */
+  updated: number
+  items: FeedItem[]
+}
+
+export interface DigestItem {
+  id: string
+  url: string
+  title: string
+  intro: string
+  rangeLabel: string
+  createdAt: number
+  updatedAt: number
+  posts: PublicPost[]
+}
+
+export function postItem(post: PublicPost): FeedItem {
+  const content = html`${body(post, { revealLink: `${post.url}?reveal=1` })}${album(post)}${tagList(post)}`
+  return {
+    id: post.url,
+    url: post.url,
+    title: post.title,
+    summary: post.summary,
+    contentHtml: content.value,
+    published: post.publishedAt,
+    updated: post.editedAt ?? post.publishedAt,
+    author: { name: post.author.displayName, url: null },
+    categories: post.tagLabels,
+    attachments: post.images.map((i) => ({
+      ...i.display,
+      title: i.isSpoiler ? 'Spoiler (blurred image)' : i.alt,
+    })),
+  }
+}
+
+export function digestItem(digest: DigestItem): FeedItem {
+  const content = html`${digest.intro ? html`<p>${digest.intro}</p>` : ''}<ul>${digest.posts.map(
+    (p) => html`<li><a href="${p.url}">${p.title}</a></li>`,
+  )}</ul>`
+  return {
+    id: digest.url,
+    url: digest.url,
+    title: `${digest.title} (${digest.rangeLabel})`,
+    summary: digest.intro || `${digest.posts.length} highlights`,
+    contentHtml: content.value,
+    published: digest.createdAt,
+    updated: digest.updatedAt,
+    author: { name: 'Digest', url: null },
+    categories: ['Digest', digest.rangeLabel],
+    attachments: [],
+  }
+}
+
+export function feedModel(origin: string, channel: ChannelRow, items: FeedItem[]): FeedModel {
+  const links = channelLinks(origin, channel)
+  const sorted = [...items].sort((a, b) => b.published - a.published || b.id.localeCompare(a.id))
+  const description = channel.description || productionLine(channel) || `Updates from ${channel.title}`
+  return {
+    title: channel.title,
+    description,
+    homeUrl: links.page,
+    urls: { rss: links.rss, atom: links.atom, json: links.json },
+    updated: Math.max(channel.updated_at, ...sorted.map((i) => i.updated)),
+    items: sorted,
+  }
+}

@@ -1,0 +1,98 @@
+import { type Static, Type } from '@sinclair/typebox'
+import { loadChannelAccess } from '../channels/access.js'
+import { fail } from '../errors.js'
+import { escapeHtml as x } from '../pages/html.js'
+import { cardImage, channelLinks } from '../pages/templates.js'
+import { originOf, presentPosts, type ReadDeps } from '../reads/pipeline.js'
+import { postsByIds } from '../reads/store.js'
+
+export const OEmbedQuery = Type.Object({
+  url: Type.String({ minLength: 1, maxLength: 2000 }),
+  maxwidth: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000 })),
+  maxheight: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000 })),
+  format: Type.Optional(Type.String({ maxLength: 10 })),
+})
+export type OEmbedQueryInput = Static<typeof OEmbedQuery>
+
+export const OEmbedResponse = Type.Object({
+  version: Type.Literal('1.0'),
+  type: Type.Literal('rich'),
+  title: Type.String(),
+  author_name: Type.String(),
+  author_url: Type.String(),
+  provider_name: Type.String(),
+  provider_url: Type.String(),
+  cache_age: Type.Integer(),
+  html: Type.String(),
+  width: Type.Integer(),
+  height: Type.Integer(),
+  thumbnail_url: Type.Optional(Type.String()),
+  thumbnail_width: Type.Optional(Type.Integer()),
+  thumbnail_height: Type.Optional(Type.Integer()),
+})
+export type OEmbedResponseData = Static<typeof OEmbedResponse>
+
+const DEFAULT_WIDTH = 550
+const POST_PATH = /^\/c\/([a-z0-9][a-z0-9-]{0,99})\/p\/([0-9A-HJKMNP-TV-Z]{26})(?:\/\d{1,2})?\/?$/
+
+/**
+ * oEmbed (https://oembed.com) for post pages: type "rich", an iframe of /embed/p/{id} plus a small
+ * script that sizes it. Only URLs of this server's own post pages, of posts that are public now
+ * (published, in a public or unlisted channel); anything else is 404 as the spec asks.
+ */
+export async function oembed(deps: ReadDeps, query: OEmbedQueryInput, embedHostJs: string) {
+  if (query.format !== undefined && query.format !== 'json') {
+    fail('oembed-format', 'Only format=json is offered.')
+  }
+  const origin = originOf(deps.publicUrl())
+  let target: URL
+  try {
+    target = new URL(query.url)
+  } catch {
+    fail('oembed-not-found', 'The url is not a URL.')
+  }
+  const match = POST_PATH.exec(target.pathname)
+  if (target.origin !== new URL(origin).origin || !match) {
+    fail('oembed-not-found', 'Only post pages of this server can be embedded.')
+  }
+  const [, slug, postId] = match
+  const access = await loadChannelAccess(deps.db, slug!, null)
+  if (!access || access.channel.visibility === 'private') fail('oembed-not-found', 'No such post.')
+  const records = await postsByIds(deps.db, access.channel.id, [postId!])
+  const [post] = await presentPosts(deps, access.channel, records)
+  if (!post) fail('oembed-not-found', 'No such post.')
+
+  // Never wider than maxwidth (the spec's rule), never wider than the embed is designed for.
+  const width = Math.min(query.maxwidth ?? DEFAULT_WIDTH, DEFAULT_WIDTH)
+  const first = post.images[0]
+  const imageHeight = first ? Math.round(((width - 40) * first.display.height) / first.display.width) : 0
+  const textLines = Math.ceil((post.text.length || post.summary.length) / 60)
+  let height = 130 + imageHeight + textLines * 24 + (post.tagLabels.length > 0 ? 36 : 0)
+  if (query.maxheight !== undefined) height = Math.min(height, query.maxheight)
+  const src = `${origin}/embed/p/${post.id}`
+  const html =
+    `<iframe src="${x(src)}" width="${width}" height="${height}" title="${x(post.title)}" ` +
+    `data-backlot-post="${x(post.id)}" style="border:0;max-width:100%" loading="lazy" ` +
+    `sandbox="allow-scripts allow-same-origin allow-popups allow-popups-to-escape-sandbox"></iframe>` +
+    `<script async src="${x(origin + embedHostJs)}"></script>`
+  const thumb = cardImage(post)
+  const response: OEmbedResponseData = {
+    version: '1.0',
+    type: 'rich',
+    title: post.title,
+    author_name: access.channel.title,
+    author_url: channelLinks(origin, access.channel).page,
+    provider_name: 'Backlot',
+    provider_url: origin,
+    cache_age: 3600,
+    html,
+    width,
+    height,
+    ...(thumb && {
+      thumbnail_url: thumb.url,
+      thumbnail_width: thumb.width,
+      thumbnail_height: thumb.height,
+    }),
+  }
+  return response
+}

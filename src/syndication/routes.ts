@@ -1,0 +1,78 @@
+import { Type } from '@sinclair/typebox'
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import type { AppContext } from '../context.js'
+import type { App } from '../http/app.js'
+import { OEmbedQuery, OEmbedResponse, oembed } from './oembed.js'
+import type { FeedFormat, RenderedFeed } from './service.js'
+
+const tags = ['syndication']
+
+/**
+ * Conditional GET (RFC 9110 §13): If-None-Match wins over If-Modified-Since; either matching
+ * answers 304 with no body. Last-Modified has second precision, so it is compared in seconds.
+ */
+export function isNotModified(req: FastifyRequest, etag: string, lastModified: number): boolean {
+  const inm = req.headers['if-none-match']
+  if (inm !== undefined) {
+    return inm.split(',').some((tag) => {
+      const t = tag.trim()
+      return t === '*' || t === etag || t === `W/${etag}`
+    })
+  }
+  const ims = req.headers['if-modified-since']
+  if (ims === undefined) return false
+  const since = Date.parse(ims)
+  return !Number.isNaN(since) && Math.floor(lastModified / 1000) <= Math.floor(since / 1000)
+}
+
+function sendFeed(req: FastifyRequest, reply: FastifyReply, feed: RenderedFeed) {
+  reply
+    .header('etag', feed.etag)
+    .header('last-modified', new Date(feed.lastModified).toUTCString())
+    .header('cache-control', 'public, max-age=60')
+    .header('x-content-type-options', 'nosniff')
+    .header('access-control-allow-origin', '*')
+  if (!feed.isIndexable) reply.header('x-robots-tag', 'noindex')
+  if (isNotModified(req, feed.etag, feed.lastModified)) return reply.code(304).send()
+  return reply.type(feed.contentType).send(feed.body)
+}
+
+/** Feeds per channel and the oEmbed endpoint. */
+export function syndicationRoutes(app: App, ctx: AppContext): void {
+  const formats: Record<string, FeedFormat> = { 'feed.rss': 'rss', 'feed.atom': 'atom', 'feed.json': 'json' }
+  for (const [file, format] of Object.entries(formats)) {
+    app.get(
+      `/c/:slug/${file}`,
+      {
+        schema: {
+          tags,
+          summary: `The channel's ${format === 'rss' ? 'RSS 2.0' : format === 'atom' ? 'Atom' : 'JSON Feed 1.1'} feed (public and unlisted channels)`,
+          params: Type.Object({ slug: Type.String({ minLength: 1, maxLength: 100 }) }),
+        },
+        config: { auth: 'none' },
+      },
+      async (req, reply) => sendFeed(req, reply, await ctx.syndication.feed(req.params.slug, format)),
+    )
+  }
+
+  app.get(
+    '/oembed',
+    {
+      schema: {
+        tags,
+        summary: 'oEmbed for post pages (JSON, type rich)',
+        querystring: OEmbedQuery,
+        response: { 200: OEmbedResponse },
+      },
+      config: { auth: 'none' },
+    },
+    async (req, reply) => {
+      const body = await oembed(ctx.readDeps, req.query, ctx.pageAssets().embedHostJs.path)
+      return reply
+        .header('cache-control', 'public, max-age=300')
+        .header('access-control-allow-origin', '*')
+        .type('application/json; charset=utf-8')
+        .send(body)
+    },
+  )
+}
