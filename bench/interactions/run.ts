@@ -211,7 +211,9 @@ try {
       'cpu µs/reaction': result.serverCpuMicrosPerReaction,
     },
   ])
-  console.error(`load average (1 min) when the run started: ${loadBefore} on ${os.availableParallelism()} CPUs`)
+  console.error(
+    `load average (1 min) when the run started: ${loadBefore} on ${os.availableParallelism()} CPUs`,
+  )
   const target = { reactionsPerSec: 5000, p99Ms: 50 }
   const out = path.join(resultsDir, 'interactions.json')
   fs.mkdirSync(resultsDir, { recursive: true })

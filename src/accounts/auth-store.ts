@@ -1,6 +1,32 @@
 import type { DbOrTx } from '../db/database.js'
+import { preparedQuery } from '../db/prepared.js'
 import type { AccountRow, TokenScope } from '../db/schema.js'
 import { hashSecret } from '../util/ids.js'
+
+// Every authenticated request runs one of these two lookups: compiled once (src/db/prepared.ts)
+// rather than built and compiled by Kysely per request (measured: ~100 µs less per reaction under
+// load in bench:interactions).
+const sessionQuery = preparedQuery((db: DbOrTx, sessionId: string) =>
+  db
+    .selectFrom('session')
+    .innerJoin('account', 'account.id', 'session.account_id')
+    .selectAll('account')
+    .select(['session.expires_at', 'session.last_seen_at'])
+    .where('session.id', '=', sessionId),
+)
+const tokenQuery = preparedQuery((db: DbOrTx, tokenHash: string) =>
+  db
+    .selectFrom('api_token')
+    .innerJoin('account', 'account.id', 'api_token.account_id')
+    .selectAll('account')
+    .select([
+      'api_token.id as token_id',
+      'api_token.scopes',
+      'api_token.revoked_at',
+      'api_token.last_used_at as token_last_used_at',
+    ])
+    .where('api_token.token_hash', '=', tokenHash),
+)
 
 /** Lookups that turn a presented session cookie or API token into an account. Secrets are hashed first. */
 export async function findSessionAccount(
@@ -9,13 +35,7 @@ export async function findSessionAccount(
   now: number,
 ): Promise<{ account: AccountRow; sessionId: string; lastSeenAt: number } | null> {
   const sessionId = hashSecret(sessionToken)
-  const row = await db
-    .selectFrom('session')
-    .innerJoin('account', 'account.id', 'session.account_id')
-    .selectAll('account')
-    .select(['session.expires_at', 'session.last_seen_at'])
-    .where('session.id', '=', sessionId)
-    .executeTakeFirst()
+  const [row] = (await sessionQuery(db, sessionId)).rows
   if (!row) return null
   if (row.expires_at <= now) {
     // Expired: the cookie is treated as absent, and the row is of no further use.
@@ -43,18 +63,7 @@ export async function findTokenAccount(
   scopes: TokenScope[]
   lastUsedAt: number | null
 } | null> {
-  const row = await db
-    .selectFrom('api_token')
-    .innerJoin('account', 'account.id', 'api_token.account_id')
-    .selectAll('account')
-    .select([
-      'api_token.id as token_id',
-      'api_token.scopes',
-      'api_token.revoked_at',
-      'api_token.last_used_at as token_last_used_at',
-    ])
-    .where('api_token.token_hash', '=', hashSecret(token))
-    .executeTakeFirst()
+  const [row] = (await tokenQuery(db, hashSecret(token))).rows
   if (!row || row.revoked_at !== null) return null
   const { token_id, scopes, revoked_at: _r, token_last_used_at, ...account } = row
   return {

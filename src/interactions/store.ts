@@ -1,5 +1,5 @@
 import type { DbOrTx } from '../db/database.js'
-import { preparedQuery } from './prepared.js'
+import { preparedQuery } from '../db/prepared.js'
 
 /** Plain Kysely queries of the interactions area (no rules here; see the services). */
 

@@ -2,10 +2,10 @@ import type { ChannelAccess } from '../channels/access.js'
 import { assertNotArchived, assertPermission } from '../channels/access.js'
 import { type Permission, roleAllows } from '../channels/roles.js'
 import type { DbOrTx } from '../db/database.js'
+import { preparedQuery } from '../db/prepared.js'
 import type { PostKind, PostStatus, Role } from '../db/schema.js'
 import { fail } from '../errors.js'
 import { canSeePost } from '../posts/visibility.js'
-import { preparedQuery } from './prepared.js'
 
 /** The few post fields the interaction rules need. */
 export interface TargetPost {
@@ -24,7 +24,7 @@ export interface Target {
  * Channel, the viewer's membership and ban, and the post, in ONE query: interactions are the hot
  * path (thousands of reactions a second on one post), so the three lookups of
  * `loadChannelAccess` plus the post lookup are folded into a single indexed join, compiled once
- * (prepared.ts). The rules applied to the result are the same as `requireReadableChannel` +
+ * (src/db/prepared.ts). The rules applied to the result are the same as `requireReadableChannel` +
  * `requireVisiblePost`.
  */
 const targetQuery = preparedQuery((db: DbOrTx, account: string, postId: string, slug: string) =>

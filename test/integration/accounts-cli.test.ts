@@ -26,7 +26,10 @@ describe.each(testDatabases)('backlot user create on %s', (kind) => {
       env.DATABASE_URL = database.config.location
       env.DATABASE_SCHEMA = database.config.schema
     }
-    return run(process.execPath, ['--import', 'tsx', 'src/main.ts', 'user', 'create', ...args], { cwd: root, env })
+    return run(process.execPath, ['--import', 'tsx', 'src/main.ts', 'user', 'create', ...args], {
+      cwd: root,
+      env,
+    })
   }
 
   beforeAll(async () => {
