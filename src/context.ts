@@ -61,7 +61,7 @@ export async function createContext(config: Config, overrides: ContextOverrides 
   const eventLog = createEventLog({ db, bus, clock, epoch, metrics, logger })
   const lifecycle = { isDraining: false }
   // In-process on one node; BullMQ over Redis in a cluster (REDIS_URL) behind the same interface.
-  const queue = overrides.queue ?? createQueue(config, logger)
+  const queue = overrides.queue ?? (await createQueue(config, logger))
 
   const accounts = createAccountService({ db, clock, config, rateLimiter })
   const channels = createChannelService({ db, clock, eventLog })
@@ -76,7 +76,7 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     logger: interactionsLogger,
   })
   // The data folder, or an S3-compatible store shared by the nodes (MEDIA_STORE=s3).
-  const ownMediaStore = overrides.mediaStore ? null : createMediaStore(config)
+  const ownMediaStore = overrides.mediaStore ? null : await createMediaStore(config)
   const mediaStore = overrides.mediaStore ?? ownMediaStore!
   const albumHooks = createAlbumHooks({
     db,

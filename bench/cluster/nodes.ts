@@ -102,4 +102,3 @@ export function socketCount(pid: number): number {
   }
   return count
 }
-

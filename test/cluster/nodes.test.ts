@@ -133,6 +133,48 @@ describe('two nodes on PostgreSQL and Redis [redis]', () => {
     expect(Buffer.from(await fromB.arrayBuffer())).toEqual(Buffer.from(await fromA.arrayBuffer()))
   })
 
+  it('is sticky-free: one Idempotency-Key sent to both nodes at once makes one post, and login throttling counts on both', async () => {
+    const before = subscribers[0]!.events(SLUG).length
+    const results = await Promise.all(
+      Array.from({ length: 10 }, async (_, i) => {
+        const res = await fetch(`${(i % 2 ? a : b).url}/api/v1/channels/${SLUG}/posts`, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            authorization: `Bearer ${token}`,
+            'idempotency-key': 'both-nodes-1',
+          },
+          body: JSON.stringify({ text: 'Only once, whichever node' }),
+        })
+        return { status: res.status, id: ((await res.json()) as { id: string }).id }
+      }),
+    )
+    expect(results.map((r) => r.status).sort()).toEqual([200, 200, 200, 200, 200, 200, 200, 200, 200, 201])
+    expect(new Set(results.map((r) => r.id)).size).toBe(1)
+    for (const subscriber of subscribers) {
+      await subscriber.waitUntil(() => subscriber.events(SLUG).length >= before + 1, 60_000)
+    }
+    expect(
+      subscribers[0]!
+        .events(SLUG)
+        .slice(before)
+        .map((f) => f.event.data.id),
+    ).toEqual([results[0]!.id])
+
+    // LOGIN_MAX_ATTEMPTS (10) failures, alternating nodes: the next attempt is refused on either.
+    const login = (node: NodeProcess) =>
+      fetch(`${node.url}/api/v1/sessions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin: node.url },
+        body: JSON.stringify({ handle: 'showrunner', password: 'not-the-password' }),
+      }).then((res) => res.status)
+    const failures: number[] = []
+    for (let i = 0; i < 10; i++) failures.push(await login(i % 2 ? a : b))
+    expect(failures).toEqual(Array(10).fill(401))
+    expect(await login(a)).toBe(429)
+    expect(await login(b)).toBe(429)
+  })
+
   it('when node B is killed, its subscribers resume on node A from their last sequence and miss nothing', async () => {
     const lastSeen = subscribers.map((s) => s.events(SLUG).at(-1)!)
     const total = lastSeen[0]!.seq
