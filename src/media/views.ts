@@ -32,9 +32,32 @@ export function mediaFileUrl(publicUrl: URL, id: string, fileName: string): stri
   return `${publicUrl.href.replace(/\/$/, '')}/media/${id}/${fileName}`
 }
 
+/**
+ * The public URLs of a media item's files (every variant and the original), shared by the media
+ * object and album items so the two can never disagree.
+ */
+export function mediaFileUrls(
+  publicUrl: URL,
+  id: string,
+  row: Pick<MediaRow, 'variants' | 'original_key'>,
+): Pick<MediaView, 'variants' | 'originalUrl'> {
+  const originalFormat = formatOfKey(row.original_key)
+  return {
+    variants: parseVariants(row).map((v) => ({
+      name: v.name,
+      width: v.width,
+      height: v.height,
+      format: v.format,
+      url: mediaFileUrl(publicUrl, id, `${v.name}.${extensionOf[v.format]}`),
+    })),
+    originalUrl: originalFormat
+      ? mediaFileUrl(publicUrl, id, `original.${extensionOf[originalFormat]}`)
+      : null,
+  }
+}
+
 /** The API object of a media item; storage keys never leave the server. */
 export function toMediaView(row: MediaRow, publicUrl: URL): MediaView {
-  const originalFormat = formatOfKey(row.original_key)
   return {
     id: row.id,
     status: row.status,
@@ -46,16 +69,7 @@ export function toMediaView(row: MediaRow, publicUrl: URL): MediaView {
     alt: row.alt,
     credit: row.credit,
     spoiler: row.spoiler === 1,
-    variants: parseVariants(row).map((v) => ({
-      name: v.name,
-      width: v.width,
-      height: v.height,
-      format: v.format,
-      url: mediaFileUrl(publicUrl, row.id, `${v.name}.${extensionOf[v.format]}`),
-    })),
-    originalUrl: originalFormat
-      ? mediaFileUrl(publicUrl, row.id, `original.${extensionOf[originalFormat]}`)
-      : null,
+    ...mediaFileUrls(publicUrl, row.id, row),
     createdAt: new Date(row.created_at).toISOString(),
     readyAt: row.ready_at === null ? null : new Date(row.ready_at).toISOString(),
   }

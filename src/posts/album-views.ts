@@ -1,7 +1,5 @@
 import type { PostMediaRow } from '../db/schema.js'
-import { extensionOf, formatOfKey } from '../media/files.js'
-import { parseVariants } from '../media/store.js'
-import { mediaFileUrl } from '../media/views.js'
+import { mediaFileUrls } from '../media/views.js'
 import type { AlbumItemRecord } from './album-store.js'
 import type { AlbumItemSnapshotData, AlbumItemViewData } from './schemas.js'
 
@@ -10,7 +8,6 @@ import type { AlbumItemSnapshotData, AlbumItemViewData } from './schemas.js'
  * single file loads, and the URLs of its files. Storage keys never leave the server.
  */
 export function toAlbumItemView(item: AlbumItemRecord, publicUrl: URL): AlbumItemViewData {
-  const originalFormat = formatOfKey(item.original_key)
   return {
     id: item.media_id,
     position: item.position,
@@ -20,16 +17,7 @@ export function toAlbumItemView(item: AlbumItemRecord, publicUrl: URL): AlbumIte
     alt: item.alt,
     credit: item.credit,
     spoiler: item.spoiler === 1,
-    variants: parseVariants(item).map((v) => ({
-      name: v.name,
-      width: v.width,
-      height: v.height,
-      format: v.format,
-      url: mediaFileUrl(publicUrl, item.media_id, `${v.name}.${extensionOf[v.format]}`),
-    })),
-    originalUrl: originalFormat
-      ? mediaFileUrl(publicUrl, item.media_id, `original.${extensionOf[originalFormat]}`)
-      : null,
+    ...mediaFileUrls(publicUrl, item.media_id, item),
   }
 }
 
