@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks'
+import { Clients, type Target } from '../lib/clients.js'
 import { percentile } from '../lib/server-process.js'
-import { Clients, type Target } from './clients.js'
 import type { BenchNode } from './nodes.js'
 
 /**

@@ -1,7 +1,7 @@
-import { type ChildProcess, fork } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import { performance } from 'node:perf_hooks'
+import { Clients } from '../lib/clients.js'
 import {
   percentile,
   printTable,
@@ -20,87 +20,11 @@ import {
  */
 const sizes = process.argv.slice(2).map(Number).filter(Boolean)
 const SUBSCRIBERS = sizes.length ? sizes : [1000, 10_000, 19_000]
-const PER_CLIENT = 9_500 // each client process stays under the 20,000 open-file limit
 const SINGLE_POSTS = 20
 const STEADY_SECONDS = 5
 const BURST_POSTS = 200
 const BURST_CONCURRENCY = 16
 const now = () => performance.timeOrigin + performance.now()
-
-interface Report {
-  received: [number, { n: number; last: number }][]
-  closes: [number, number][]
-}
-
-class Clients {
-  constructor(
-    readonly procs: ChildProcess[],
-    readonly startSeq: number,
-  ) {}
-
-  static async start(server: ServerProcess, channel: string, total: number): Promise<Clients> {
-    const n = Math.ceil(total / PER_CLIENT)
-    const procs = Array.from({ length: n }, () =>
-      fork(path.join(import.meta.dirname, 'client.ts'), [], { execArgv: ['--import', 'tsx'] }),
-    )
-    const ready = (await Promise.all(
-      procs.map((proc, i) => {
-        const count = Math.floor(total / n) + (i < total % n ? 1 : 0)
-        // Spread source addresses so no loopback address runs out of ephemeral ports.
-        const localAddresses = [`127.0.${i + 1}.1`, `127.0.${i + 1}.2`]
-        proc.send({ type: 'start', host: server.host, port: server.port, channel, count, localAddresses })
-        return once(proc, 'ready')
-      }),
-    )) as { startSeq: number }[]
-    return new Clients(procs, Math.max(...ready.map((r) => r.startSeq)))
-  }
-
-  async report(): Promise<Map<number, { n: number; last: number }>> {
-    const merged = new Map<number, { n: number; last: number }>()
-    const reports = await Promise.all(
-      this.procs.map((p) => {
-        p.send({ type: 'report' })
-        return once(p, 'report') as Promise<Report>
-      }),
-    )
-    for (const r of reports) {
-      for (const [seq, e] of r.received) {
-        const m = merged.get(seq)
-        if (m) {
-          m.n += e.n
-          m.last = Math.max(m.last, e.last)
-        } else merged.set(seq, { ...e })
-      }
-    }
-    return merged
-  }
-
-  async closes(): Promise<Record<string, number>> {
-    const out: Record<string, number> = {}
-    for (const p of this.procs) {
-      p.send({ type: 'report' })
-      const r = (await once(p, 'report')) as Report
-      for (const [code, n] of r.closes) out[code] = (out[code] ?? 0) + n
-    }
-    return out
-  }
-
-  stop(): void {
-    for (const p of this.procs) p.send({ type: 'exit' })
-  }
-}
-
-function once(proc: ChildProcess, type: string): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    const onMessage = (msg: { type: string; message?: string }) => {
-      if (msg.type === type) {
-        proc.off('message', onMessage)
-        resolve(msg)
-      } else if (msg.type === 'error') reject(new Error(msg.message))
-    }
-    proc.on('message', onMessage)
-  })
-}
 
 async function publish(server: ServerProcess, token: string, text: string): Promise<{ t0: number }> {
   const t0 = now()
@@ -130,7 +54,7 @@ async function measure(total: number) {
   try {
     const token = await setupChannel(server.url, 'bench')
     const rssBefore = server.rss()
-    const clients = await Clients.start(server, 'bench', total)
+    const clients = await Clients.start([{ host: server.host, port: server.port, count: total }], 'bench')
     await new Promise((r) => setTimeout(r, 500))
     const rssIdle = server.rss()
     // Sequences continue from where the channel's log stood when the subscribers joined.

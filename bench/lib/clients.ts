@@ -2,7 +2,7 @@ import { type ChildProcess, fork } from 'node:child_process'
 import path from 'node:path'
 
 /**
- * Subscriber processes (bench/fanout/client.ts), each holding up to PER_CLIENT sockets to one node.
+ * Subscriber processes (bench/fanout/client.ts), each holding up to PER_CLIENT sockets to one node; used by the fan-out and cluster benches.
  * Reports merge per sequence: how many sockets got it and when the last one did.
  */
 const PER_CLIENT = 9_500 // each client process stays under the 20,000 open-file limit
