@@ -1,10 +1,11 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import SqliteDatabase from 'better-sqlite3'
-import { Kysely, PostgresDialect, type Transaction } from 'kysely'
+import { Kysely, type Transaction } from 'kysely'
 import pg from 'pg'
 import type { DatabaseConfig } from '../config/config.js'
 import type { Database } from './schema.js'
+import { SchemaScopedPostgresDialect } from './pg-dialect.js'
 import { ImmediateSqliteDialect } from './sqlite-dialect.js'
 
 export type Db = Kysely<Database>
@@ -87,7 +88,7 @@ async function openPostgres(config: DatabaseConfig): Promise<Db> {
     // Every connection works inside the configured schema, so queries stay unqualified.
     options: `-c search_path="${schema}"`,
   })
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+  return new Kysely<Database>({ dialect: new SchemaScopedPostgresDialect({ pool }) })
 }
 
 export function isUniqueViolation(error: unknown): boolean {
