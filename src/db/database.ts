@@ -4,8 +4,8 @@ import SqliteDatabase from 'better-sqlite3'
 import { Kysely, type Transaction } from 'kysely'
 import pg from 'pg'
 import type { DatabaseConfig } from '../config/config.js'
-import type { Database } from './schema.js'
 import { SchemaScopedPostgresDialect } from './pg-dialect.js'
+import type { Database } from './schema.js'
 import { ImmediateSqliteDialect } from './sqlite-dialect.js'
 
 export type Db = Kysely<Database>

@@ -19,7 +19,7 @@ import {
  * the node fails to start. Backlot only ever needs its own schema, so that is all it looks at.
  */
 export class SchemaScopedPostgresDialect extends PostgresDialect {
-  override createIntrospector(db: Kysely<any>): DatabaseIntrospector {
+  override createIntrospector(db: Kysely<unknown>): DatabaseIntrospector {
     return new CurrentSchemaIntrospector(db)
   }
 }
@@ -38,10 +38,10 @@ interface ColumnRow {
 }
 
 class CurrentSchemaIntrospector implements DatabaseIntrospector {
-  readonly #db: Kysely<any>
+  readonly #db: Kysely<unknown>
   readonly #inner: PostgresIntrospector
 
-  constructor(db: Kysely<any>) {
+  constructor(db: Kysely<unknown>) {
     this.#db = db
     this.#inner = new PostgresIntrospector(db)
   }
@@ -50,7 +50,9 @@ class CurrentSchemaIntrospector implements DatabaseIntrospector {
     return this.#inner.getSchemas()
   }
 
-  async getTables(options: DatabaseMetadataOptions = { withInternalKyselyTables: false }): Promise<TableMetadata[]> {
+  async getTables(
+    options: DatabaseMetadataOptions = { withInternalKyselyTables: false },
+  ): Promise<TableMetadata[]> {
     const { rows } = await sql<ColumnRow>`
       select c.relname as "table", c.relkind as table_type, ns.nspname as "schema",
              a.attname as "column", typ.typname as "type", tns.nspname as type_schema,
