@@ -6,7 +6,8 @@
  *   (src/push/payload.ts): { title, body, url, tag, icon?, image?, postId, channel, timestamp }.
  *   The same tag for the same post means a later message about it (`update: true`, after an edit)
  *   replaces the shown one quietly.
- * - `notificationclick`: focuses a tab already showing the post, or opens one.
+ * - `notificationclick`: focuses a tab already showing the post, else brings an open Backlot tab to
+ *   the post, else opens one.
  * - `pushsubscriptionchange`: the browser replaced the subscription; register the new one.
  */
 ;(() => {
@@ -56,16 +57,43 @@
     return x.origin === y.origin && x.pathname.replace(/\/+$/, '') === y.pathname.replace(/\/+$/, '')
   }
 
+  /** Tabs whose page may be replaced: not the studio or channel creation, where a draft may be open. */
+  function isReusable(client) {
+    const path = new URL(client.url).pathname
+    return !/^\/app\/(studio|new)(\/|$)/.test(path)
+  }
+
+  /**
+   * Focus may be refused (Chromium allows it only for a few seconds after a real click); the tab is
+   * still the right one, so a refusal does not stop the navigation.
+   */
+  function focusQuietly(client) {
+    return client.focus().catch(() => client)
+  }
+
+  /**
+   * One tab per post: a tab already showing it is focused; otherwise an open Backlot tab (one this
+   * worker controls, so it can be navigated) is focused and navigated to the post; only with no
+   * tab open does a new window open. A fan who turned notifications on in the app does not collect
+   * a new tab per notification.
+   */
+  async function openPost(target) {
+    const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true })
+    const showing = windows.find((w) => samePage(w.url, target.href))
+    if (showing) return focusQuietly(showing)
+    const controlled = await self.clients.matchAll({ type: 'window' })
+    const reusable = controlled.find(isReusable)
+    if (reusable) {
+      await focusQuietly(reusable)
+      const navigated = await reusable.navigate(target.href).catch(() => null)
+      if (navigated) return navigated
+    }
+    return self.clients.openWindow(target.href)
+  }
+
   self.addEventListener('notificationclick', (event) => {
     event.notification.close()
-    const target = targetOf(event.notification)
-    event.waitUntil(
-      self.clients.matchAll({ type: 'window', includeUncontrolled: true }).then((windows) => {
-        const open = windows.find((w) => samePage(w.url, target.href))
-        if (open) return open.focus()
-        return self.clients.openWindow(target.href)
-      }),
-    )
+    event.waitUntil(openPost(targetOf(event.notification)))
   })
 
   self.addEventListener('pushsubscriptionchange', (event) => {

@@ -9,12 +9,15 @@ import { ChannelPage } from './routes/ChannelPage.js'
 import { Home } from './routes/Home.js'
 import { JoinPage } from './routes/JoinPage.js'
 
-// The studio and analytics are separate chunks: fans never download them.
+// The studio, analytics and notification settings are separate chunks: fans download them on first use only.
 const Composer = lazyPage(() => import('./studio/Composer.js').then((m) => m.Composer))
 const ChannelSettings = lazyPage(() => import('./studio/ChannelSettings.js').then((m) => m.ChannelSettings))
 const StaffPostView = lazyPage(() => import('./studio/StaffPostView.js').then((m) => m.StaffPostView))
 const NewChannel = lazyPage(() => import('./studio/NewChannel.js').then((m) => m.NewChannel))
 const Analytics = lazyPage(() => import('./analytics/Analytics.js').then((m) => m.Analytics))
+const NotificationSettings = lazyPage(() =>
+  import('./routes/NotificationSettings.js').then((m) => m.NotificationSettings),
+)
 
 type Params = Record<string, string>
 /** The app's routes, first match wins (the server answers all of them with index.html). */
@@ -24,6 +27,7 @@ const routes: [string, (p: Params) => preact.JSX.Element][] = [
   ['/app/login', () => <AuthPage mode="login" />],
   ['/app/signup', () => <AuthPage mode="signup" />],
   ['/app/new', () => <NewChannel />],
+  ['/app/settings/notifications', () => <NotificationSettings />],
   ['/app/c/:slug', (p) => <ChannelPage key={p.slug} slug={p.slug!} />],
   ['/join/:slug', (p) => <JoinPage slug={p.slug!} />],
   ['/app/studio/:slug', (p) => <Composer key={p.slug} slug={p.slug!} />],
@@ -87,6 +91,11 @@ export function App() {
           {account && (
             <>
               <span class="small muted">@{account.handle}</span>
+              <Link class="button icon-button" href="/app/settings/notifications" aria-label="Notifications">
+                <svg width="20" height="20" viewBox="0 0 24 24" aria-hidden="true" fill="currentColor">
+                  <path d="M12 22a2.5 2.5 0 0 0 2.5-2.5h-5A2.5 2.5 0 0 0 12 22Zm7-6V11a7 7 0 0 0-5.5-6.84V3.5a1.5 1.5 0 0 0-3 0v.66A7 7 0 0 0 5 11v5l-2 2v1h18v-1l-2-2Z" />
+                </svg>
+              </Link>
               <button
                 type="button"
                 onClick={() => {
