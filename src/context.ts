@@ -64,7 +64,6 @@ export async function createContext(config: Config, overrides: ContextOverrides 
   const queue = overrides.queue ?? (await createQueue(config, logger))
 
   const accounts = createAccountService({ db, clock, config, rateLimiter })
-  const channels = createChannelService({ db, clock, eventLog })
   const interactionsLogger = logger.child({ area: 'interactions' })
   const countsMarker = createCountsMarker(bus, interactionsLogger)
   const interactions = createInteractionService({
@@ -78,6 +77,14 @@ export async function createContext(config: Config, overrides: ContextOverrides 
   // The data folder, or an S3-compatible store shared by the nodes (MEDIA_STORE=s3).
   const ownMediaStore = overrides.mediaStore ? null : await createMediaStore(config)
   const mediaStore = overrides.mediaStore ?? ownMediaStore!
+  const channels = createChannelService({
+    db,
+    clock,
+    eventLog,
+    mediaStore,
+    logger,
+    publicUrl: () => context.config.publicUrl,
+  })
   const albumHooks = createAlbumHooks({
     db,
     mediaStore,

@@ -23,7 +23,7 @@ import type { ChannelServiceDeps, PageRequest } from './service.js'
 import { toMembershipView, toMemberView } from './views.js'
 
 /** Joining, leaving, per-member settings, the member list and removal by staff. */
-export function createMembershipService({ db, clock, eventLog }: ChannelServiceDeps) {
+export function createMembershipService({ db, clock, eventLog, publicUrl }: ChannelServiceDeps) {
   /**
    * Joins `accountId` to the channel, or files a join request (`status: 'requested'`).
    * - open public/unlisted channel: joins; an invite, if sent, is neither needed nor used up;
@@ -64,13 +64,16 @@ export function createMembershipService({ db, clock, eventLog }: ChannelServiceD
               at: now,
             })
           }
-          return { status: 'requested' as const, channel: await viewOf(tx, channel, access, accountId) }
+          return {
+            status: 'requested' as const,
+            channel: await viewOf(tx, channel, access, accountId, publicUrl()),
+          }
         }
         const membership = await insertMember(tx, { channelId: channel.id, accountId, role: null, at: now })
         await deleteJoinRequest(tx, channel.id, accountId)
         return {
           status: 'joined' as const,
-          channel: await viewOf(tx, channel, { ...access, membership }, accountId),
+          channel: await viewOf(tx, channel, { ...access, membership }, accountId, publicUrl()),
         }
       })
     } catch (error) {

@@ -2,10 +2,11 @@ import type { DbOrTx } from '../db/database.js'
 import type { AccountRow, ChannelRow, Role } from '../db/schema.js'
 import { fail } from '../errors.js'
 import type { ChannelAccess } from './access.js'
+import { loadAvatarView } from './avatar.js'
 import { findJoinRequest } from './member-store.js'
 import { roleRank } from './roles.js'
 import { countMembers, findAccountByHandle } from './store.js'
-import { toChannelView, type ViewerFacts } from './views.js'
+import { toChannelView, toPublicChannelView, type ViewerFacts } from './views.js'
 
 /** Rules and lookups shared by the channel services. */
 
@@ -116,24 +117,41 @@ export async function requireAccount(db: DbOrTx, handle: string): Promise<Accoun
 }
 
 /** The full channel view as `access`'s viewer sees it. */
-export async function viewFor(db: DbOrTx, access: ChannelAccess) {
-  return viewOf(db, access.channel, access, access.accountId)
+export async function viewFor(db: DbOrTx, access: ChannelAccess, publicUrl: URL) {
+  return viewOf(db, access.channel, access, access.accountId, publicUrl)
 }
 
-/** The channel view for `accountId`, given their membership and ban; the join request is looked up. */
+/**
+ * The channel view for `accountId`, given their membership and ban; the member count, avatar and
+ * join request are looked up.
+ */
 export async function viewOf(
   db: DbOrTx,
   channel: ChannelRow,
   facts: Pick<ViewerFacts, 'membership' | 'isBanned'>,
   accountId: string | null,
+  publicUrl: URL,
 ) {
-  const [memberCount, joinRequest] = await Promise.all([
+  const [memberCount, avatar, joinRequest] = await Promise.all([
     countMembers(db, channel.id),
+    loadAvatarView(db, channel.id, publicUrl),
     accountId ? findJoinRequest(db, channel.id, accountId) : Promise.resolve(undefined),
   ])
-  return toChannelView(channel, memberCount, {
+  return toChannelView(channel, memberCount, avatar, {
     membership: facts.membership,
     isBanned: facts.isBanned,
     joinRequest: joinRequest ?? null,
   })
+}
+
+/**
+ * The public view of a channel (member count and avatar looked up): what `channel.updated` events
+ * carry, so open pages update title, avatar and the rest live.
+ */
+export async function loadPublicChannelView(db: DbOrTx, channel: ChannelRow, publicUrl: URL) {
+  const [memberCount, avatar] = await Promise.all([
+    countMembers(db, channel.id),
+    loadAvatarView(db, channel.id, publicUrl),
+  ])
+  return toPublicChannelView(channel, memberCount, avatar)
 }

@@ -1,4 +1,5 @@
 import { type Static, type TSchema, Type } from '@sinclair/typebox'
+import { MediaVariantView } from '../media/schemas.js'
 import { ProductionView } from '../production/schemas.js'
 
 /** Request and response schemas of the channel routes; they are also the OpenAPI document. */
@@ -88,6 +89,15 @@ export const UpdateChannelBody = Type.Object(
     visibility: Type.Optional(Visibility),
     joinPolicy: Type.Optional(JoinPolicy),
     reactionSet: Type.Optional(Nullable(ReactionSet)),
+    avatarMediaId: Type.Optional(
+      Nullable(
+        Type.String({
+          pattern: '^[0-9A-HJKMNP-TV-Z]{26}$',
+          description:
+            'A ready upload of yours (POST /api/v1/media) in no post and no other avatar; null removes the avatar.',
+        }),
+      ),
+    ),
   },
   { ...strict, minProperties: 1 },
 )
@@ -128,6 +138,16 @@ export const ViewerView = Type.Object({
   isBanned: Type.Boolean(),
   joinRequest: Nullable(JoinRequestState),
 })
+export const ChannelAvatarView = Type.Object(
+  {
+    url: Type.String({ description: 'The small JPEG (320 px on the long side, or smaller)' }),
+    width: Type.Integer({ description: 'Of the image at `url`' }),
+    height: Type.Integer(),
+    blurhash: Nullable(Type.String()),
+    variants: Type.Array(MediaVariantView, { description: 'The same small image in each format' }),
+  },
+  { description: 'The channel avatar; clients crop it to a circle. null: none (show initials).' },
+)
 const publicChannelFields = {
   id: Type.String(),
   slug: Type.String(),
@@ -141,6 +161,7 @@ const publicChannelFields = {
   createdAt: Time,
   updatedAt: Time,
   production: Type.Optional(Nullable(ProductionView)),
+  avatar: Nullable(ChannelAvatarView),
 }
 export const PublicChannelView = Type.Object(publicChannelFields)
 export const ChannelView = Type.Object({ ...publicChannelFields, viewer: ViewerView })
@@ -220,6 +241,7 @@ export type JoinInput = Static<typeof JoinBody>
 export type MemberSettingsInput = Static<typeof MemberSettingsBody>
 export type CreateInviteInput = Static<typeof CreateInviteBody>
 export type PublicChannelViewT = Static<typeof PublicChannelView>
+export type ChannelAvatarViewT = Static<typeof ChannelAvatarView>
 export type ChannelViewT = Static<typeof ChannelView>
 export type ViewerViewT = Static<typeof ViewerView>
 export type ChannelListItemT = Static<typeof ChannelListItem>

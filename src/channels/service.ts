@@ -1,12 +1,17 @@
 import type { Updateable } from 'kysely'
 import { type Db, isUniqueViolation } from '../db/database.js'
-import type { ChannelTable } from '../db/schema.js'
+import type { ChannelTable, MediaRow } from '../db/schema.js'
 import { fail } from '../errors.js'
 import type { EventLog } from '../event-log/event-log.js'
+import type { Logger } from '../logger.js'
+import type { MediaStore } from '../media-store/media-store.js'
+import { deleteMediaRows } from '../posts/album-store.js'
 import type { Clock } from '../util/clock.js'
 import { newId } from '../util/ids.js'
 import { loadChannelAccess, requirePermission } from './access.js'
 import { listAuditEntries, recordAudit } from './audit.js'
+import { changeAvatar, deleteAvatarFiles, loadAvatarViews } from './avatar.js'
+import { findAvatarMediaId } from './avatar-store.js'
 import { createBanService } from './bans.js'
 import { decodeCursor, toPage } from './cursor.js'
 import { createInviteService } from './invites.js'
@@ -14,10 +19,10 @@ import { createJoinRequestService } from './join-requests.js'
 import { insertMember, memberAccountIds } from './member-store.js'
 import { createMembershipService } from './members.js'
 import { createRoleService } from './role-changes.js'
-import { checkReactionSet, cleanTitle, normaliseSlug, viewFor } from './rules.js'
+import { checkReactionSet, cleanTitle, loadPublicChannelView, normaliseSlug, viewFor } from './rules.js'
 import type { CreateChannelInput, UpdateChannelInput } from './schemas.js'
 import {
-  countMembers,
+  type ChannelWithCount,
   deleteChannel,
   findChannelBySlug,
   insertChannel,
@@ -25,12 +30,17 @@ import {
   listPublicChannels,
   updateChannel,
 } from './store.js'
-import { toAuditEntryView, toChannelListItem, toPublicChannelView } from './views.js'
+import { toAuditEntryView, toChannelListItem } from './views.js'
 
 export interface ChannelServiceDeps {
   db: Db
   clock: Clock
   eventLog: EventLog
+  /** Where a replaced avatar's files are deleted from. */
+  mediaStore: MediaStore
+  logger: Logger
+  /** Read at each use (avatar URLs): with PORT=0 the public URL is known only once the server listens. */
+  publicUrl: () => URL
 }
 
 export interface PageRequest {
@@ -44,7 +54,8 @@ export interface PageRequest {
  * events and access changes only after commit.
  */
 export function createChannelService(deps: ChannelServiceDeps) {
-  const { db, clock, eventLog } = deps
+  const { db, clock, eventLog, publicUrl } = deps
+  const mediaFiles = { db, mediaStore: deps.mediaStore, logger: deps.logger.child({ area: 'channels' }) }
 
   /**
    * Creates a channel owned by `actorId`. The slug is lower-cased and unique (409 slug-taken, also
@@ -99,7 +110,7 @@ export function createChannelService(deps: ChannelServiceDeps) {
     if (access.isBanned && access.channel.visibility === 'private') {
       fail('banned', `You are banned from "${access.channel.slug}".`)
     }
-    return viewFor(db, access)
+    return viewFor(db, access, publicUrl())
   }
 
   /** Public channels newest first, or (`member: 'me'`) the caller's channels, latest joined first. */
@@ -114,23 +125,45 @@ export function createChannelService(deps: ChannelServiceDeps) {
         after ? { joinedAt: after[0] as number, channelId: after[1] as string } : null,
         limit,
       )
-      return toPage(rows, limit, (r) => [r.my_joined_at, r.id], toChannelListItem)
+      return toPage(rows, limit, (r) => [r.my_joined_at, r.id], await listItemsOf(rows))
     }
     const before = query.cursor ? (decodeCursor(query.cursor, 's')[0] as string) : null
     const rows = await listPublicChannels(db, before, limit)
-    return toPage(rows, limit, (r) => [r.id], toChannelListItem)
+    return toPage(rows, limit, (r) => [r.id], await listItemsOf(rows))
   }
 
-  /** Changes settings (admin+); appends `channel.updated` with the public view and an audit entry. */
+  /** The presenter of a page of list rows, with their avatars looked up in one query. */
+  async function listItemsOf<R extends ChannelWithCount>(rows: R[]) {
+    const ids = rows.map((r) => r.id)
+    const avatars = await loadAvatarViews(db, ids, publicUrl())
+    return (row: R) => toChannelListItem(row, avatars.get(row.id) ?? null)
+  }
+
+  /**
+   * Changes settings (admin+); appends `channel.updated` with the public view and an audit entry.
+   * `avatarMediaId` sets, replaces or (null) removes the avatar (avatar.ts); a replaced avatar's
+   * files are deleted after commit.
+   */
   async function update(slug: string, actorId: string, input: UpdateChannelInput) {
     if (input.reactionSet) checkReactionSet(input.reactionSet)
     const title = input.title === undefined ? undefined : cleanTitle(input.title)
     let becamePrivate: string | null = null
+    let removedAvatar: MediaRow[] = []
     const view = await eventLog.transact(async (tx, append) => {
       const access = await requirePermission(tx, slug, actorId, 'channel.update')
       const before = access.channel
       if (input.visibility === 'private' && before.visibility !== 'private') becamePrivate = before.id
-      const patch: Updateable<ChannelTable> = { updated_at: clock.now() }
+      const now = clock.now()
+      const patch: Updateable<ChannelTable> = { updated_at: now }
+      if (input.avatarMediaId !== undefined) {
+        const change = await changeAvatar(tx, {
+          channelId: before.id,
+          actorId,
+          mediaId: input.avatarMediaId,
+          at: now,
+        })
+        removedAvatar = change.removed
+      }
       if (title !== undefined) patch.title = title
       if (input.description !== undefined) patch.description = input.description
       if (input.visibility !== undefined) patch.visibility = input.visibility
@@ -147,16 +180,17 @@ export function createChannelService(deps: ChannelServiceDeps) {
         actorId,
         action: 'channel.updated',
         details: { changes },
-        at: patch.updated_at,
+        at: now,
       })
       await append({
         channelId: channel.id,
         channelSlug: channel.slug,
         type: 'channel.updated',
-        data: toPublicChannelView(channel, await countMembers(tx, channel.id)),
+        data: await loadPublicChannelView(tx, channel, publicUrl()),
       })
-      return viewFor(tx, { ...access, channel })
+      return viewFor(tx, { ...access, channel }, publicUrl())
     })
+    await deleteAvatarFiles(mediaFiles, removedAvatar)
     // Open streams of visitors who are not members must end now that the channel is private.
     if (becamePrivate)
       await eventLog.publishAccessChange({
@@ -174,7 +208,7 @@ export function createChannelService(deps: ChannelServiceDeps) {
   async function setArchived(slug: string, actorId: string, archived: boolean) {
     return eventLog.transact(async (tx, append) => {
       const access = await requirePermission(tx, slug, actorId, 'channel.archive')
-      if ((access.channel.archived_at !== null) === archived) return viewFor(tx, access)
+      if ((access.channel.archived_at !== null) === archived) return viewFor(tx, access, publicUrl())
       const now = clock.now()
       const channel = await updateChannel(tx, access.channel.id, {
         archived_at: archived ? now : null,
@@ -186,23 +220,26 @@ export function createChannelService(deps: ChannelServiceDeps) {
         channelId: channel.id,
         channelSlug: channel.slug,
         type: 'channel.updated',
-        data: toPublicChannelView(channel, await countMembers(tx, channel.id)),
+        data: await loadPublicChannelView(tx, channel, publicUrl()),
       })
-      return viewFor(tx, { ...access, channel })
+      return viewFor(tx, { ...access, channel }, publicUrl())
     })
   }
 
   /**
-   * Deletes the channel and everything in it (owner only). After commit every member's live
-   * subscriptions are ended with reason 'channel-deleted'.
+   * Deletes the channel and everything in it (owner only), its avatar included (files after
+   * commit). After commit every member's live subscriptions are ended with reason 'channel-deleted'.
    */
   async function remove(slug: string, actorId: string): Promise<void> {
-    const { channelId, members } = await db.transaction().execute(async (tx) => {
+    const { channelId, members, avatar } = await db.transaction().execute(async (tx) => {
       const access = await requirePermission(tx, slug, actorId, 'channel.delete')
       const members = await memberAccountIds(tx, access.channel.id)
-      await deleteChannel(tx, access.channel.id)
-      return { channelId: access.channel.id, members }
+      const avatarId = await findAvatarMediaId(tx, access.channel.id)
+      await deleteChannel(tx, access.channel.id) // the avatar link cascades
+      const avatar = avatarId ? await deleteMediaRows(tx, [avatarId]) : []
+      return { channelId: access.channel.id, members, avatar }
     })
+    await deleteAvatarFiles(mediaFiles, avatar)
     for (const accountId of members) {
       await eventLog.publishAccessChange({ channelId, accountId, reason: 'channel-deleted' })
     }

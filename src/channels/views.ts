@@ -6,6 +6,7 @@ import type { BanListRow, InviteRow } from './moderation-store.js'
 import type {
   AuditEntryViewT,
   BanViewT,
+  ChannelAvatarViewT,
   ChannelListItemT,
   ChannelViewT,
   InviteViewT,
@@ -32,8 +33,15 @@ export function reactionSetOf(channel: ChannelRow): string[] {
     : (JSON.parse(channel.reaction_set) as string[])
 }
 
-/** What anyone who can read the channel sees; also the data of `channel.updated` events. */
-export function toPublicChannelView(channel: ChannelRow, memberCount: number): PublicChannelViewT {
+/**
+ * What anyone who can read the channel sees; also the data of `channel.updated` events (build it
+ * with `loadPublicChannelView`, which looks up the member count and the avatar).
+ */
+export function toPublicChannelView(
+  channel: ChannelRow,
+  memberCount: number,
+  avatar: ChannelAvatarViewT | null,
+): PublicChannelViewT {
   return {
     id: channel.id,
     slug: channel.slug,
@@ -48,6 +56,8 @@ export function toPublicChannelView(channel: ChannelRow, memberCount: number): P
     updatedAt: iso(channel.updated_at),
     // Production facts (issue 6): PUT /api/v1/channels/{slug}/production.
     production: productionOf(channel),
+    // Avatar (issue 5): PATCH /api/v1/channels/{slug} with avatarMediaId; see avatar.ts.
+    avatar,
   }
 }
 
@@ -69,12 +79,20 @@ export function toViewerView(facts: ViewerFacts): ViewerViewT {
   }
 }
 
-export function toChannelView(channel: ChannelRow, memberCount: number, viewer: ViewerFacts): ChannelViewT {
-  return { ...toPublicChannelView(channel, memberCount), viewer: toViewerView(viewer) }
+export function toChannelView(
+  channel: ChannelRow,
+  memberCount: number,
+  avatar: ChannelAvatarViewT | null,
+  viewer: ViewerFacts,
+): ChannelViewT {
+  return { ...toPublicChannelView(channel, memberCount, avatar), viewer: toViewerView(viewer) }
 }
 
-export function toChannelListItem(row: ChannelWithCount | MemberChannelRow): ChannelListItemT {
-  const item: ChannelListItemT = toPublicChannelView(row, row.member_count)
+export function toChannelListItem(
+  row: ChannelWithCount | MemberChannelRow,
+  avatar: ChannelAvatarViewT | null,
+): ChannelListItemT {
+  const item: ChannelListItemT = toPublicChannelView(row, row.member_count, avatar)
   if ('my_joined_at' in row) {
     item.membership = {
       role: row.my_role,

@@ -1,4 +1,5 @@
 import path from 'node:path'
+import { s3BrowserEndpoint, s3BrowserOrigin } from '../media-store/s3-endpoint.js'
 import { clientVariableNames } from './client.js'
 import { ConfigError, variables } from './variables.js'
 
@@ -63,7 +64,15 @@ export interface MediaConfig {
   unattachedTtlMs: number
   uploadLimit: number
   uploadWindowMs: number
+  /** How `/media/{id}/{file}` answers (S3_MEDIA_DELIVERY). */
+  delivery: MediaDelivery
 }
+
+/**
+ * `proxy`: the node streams the file. `redirect` (MEDIA_STORE=s3 only): the node answers 302 to a
+ * URL signed for `signedUrlSeconds`, on `origin` (which pages therefore allow in their img-src).
+ */
+export type MediaDelivery = { mode: 'proxy' } | { mode: 'redirect'; signedUrlSeconds: number; origin: string }
 
 export interface RedisConfig {
   url: string
@@ -79,6 +88,8 @@ export interface S3Config {
   secretAccessKey: string | undefined
   forcePathStyle: boolean
   keyPrefix: string
+  /** S3_PUBLIC_ENDPOINT: where browsers reach the store, when not at `endpoint` (redirect delivery). */
+  publicEndpoint: string | undefined
 }
 
 type Env = Record<string, string | undefined>
@@ -91,6 +102,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
   const dataDir = path.resolve(p.dataDir)
   const publicUrl =
     p.publicUrl ?? new URL(`http://${p.host.includes(':') ? `[${p.host}]` : p.host}:${p.port}`)
+  const mediaStore = mediaStoreConfig(p)
   const config: Config = {
     host: p.host,
     port: p.port,
@@ -99,7 +111,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     dataDir,
     database: databaseConfig(p.databaseUrl, dataDir, p.databaseSchema),
     redis: p.redisUrl ? { url: p.redisUrl.href, prefix: p.redisPrefix } : null,
-    mediaStore: mediaStoreConfig(p),
+    mediaStore,
     logLevel: p.logLevel,
     trustProxy: p.trustProxy,
     argon2Profile: p.argon2Profile,
@@ -120,6 +132,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
       unattachedTtlMs: p.mediaUnattachedTtlHours * 3_600_000,
       uploadLimit: p.mediaUploadLimit,
       uploadWindowMs: p.mediaUploadWindowSeconds * 1000,
+      delivery: mediaDeliveryConfig(p, mediaStore, publicUrl),
     },
     push: pushConfig(p, publicUrl),
     ...overrides,
@@ -168,8 +181,34 @@ function mediaStoreConfig(p: Parsed): Config['mediaStore'] {
       secretAccessKey: p.s3SecretAccessKey,
       forcePathStyle: p.s3ForcePathStyle,
       keyPrefix: p.s3KeyPrefix,
+      publicEndpoint: p.s3PublicEndpoint?.href.replace(/\/$/, ''),
     },
   }
+}
+
+function mediaDeliveryConfig(p: Parsed, store: Config['mediaStore'], publicUrl: URL): MediaDelivery {
+  if (p.s3MediaDelivery === 'proxy') {
+    if (p.s3PublicEndpoint) {
+      throw new ConfigError('S3_PUBLIC_ENDPOINT', 'is used only with S3_MEDIA_DELIVERY=redirect')
+    }
+    return { mode: 'proxy' }
+  }
+  if (store.kind !== 's3') {
+    throw new ConfigError(
+      'S3_MEDIA_DELIVERY',
+      'redirect needs MEDIA_STORE=s3 (files on disk have no signed URLs)',
+    )
+  }
+  // Browsers block (or fail to upgrade) http: images on https: pages: catch it here, not as broken images.
+  if (publicUrl.protocol === 'https:' && new URL(s3BrowserEndpoint(store.s3)).protocol === 'http:') {
+    throw store.s3.publicEndpoint
+      ? new ConfigError('S3_PUBLIC_ENDPOINT', 'must be https: when PUBLIC_URL is https:')
+      : new ConfigError(
+          'S3_ENDPOINT',
+          'is http: but PUBLIC_URL is https:; give browsers the store’s https: address in S3_PUBLIC_ENDPOINT',
+        )
+  }
+  return { mode: 'redirect', signedUrlSeconds: p.s3SignedUrlSeconds, origin: s3BrowserOrigin(store.s3) }
 }
 
 function databaseConfig(url: URL | undefined, dataDir: string, schema: string): DatabaseConfig {

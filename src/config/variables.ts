@@ -207,6 +207,27 @@ export const variables = {
       return value
     },
   },
+  s3MediaDelivery: {
+    name: 'S3_MEDIA_DELIVERY',
+    description:
+      'With MEDIA_STORE=s3: how browsers get media files. `proxy`: the node streams the bytes from the store after its access check. `redirect`: after the same check the node answers 302 to a short-lived signed URL and the browser fetches the bytes straight from the store (docs/operations.md, "Media by redirect").',
+    defaultText: 'proxy',
+    parse: oneOf('S3_MEDIA_DELIVERY', ['proxy', 'redirect'] as const, 'proxy'),
+  },
+  s3SignedUrlSeconds: {
+    name: 'S3_SIGNED_URL_SECONDS',
+    description:
+      'With S3_MEDIA_DELIVERY=redirect: how long a signed URL works (60 s to 7 days, the SigV4 limit). Browsers keep a redirect for at most half of it; keep a quarter of it above the clock skew between the nodes and the store.',
+    defaultText: '300',
+    parse: integer('S3_SIGNED_URL_SECONDS', 300, 60, 604_800),
+  },
+  s3PublicEndpoint: {
+    name: 'S3_PUBLIC_ENDPOINT',
+    description:
+      'With S3_MEDIA_DELIVERY=redirect: the S3 endpoint browsers reach, when it differs from S3_ENDPOINT (which the nodes use), e.g. `https://media.example.org` for MinIO behind a reverse proxy. The proxy must pass the Host header and the path through unchanged: the signature covers them.',
+    defaultText: undefined,
+    parse: url('S3_PUBLIC_ENDPOINT', ['http:', 'https:']),
+  },
   logLevel: {
     name: 'LOG_LEVEL',
     description: 'Minimum level of the JSON logs on stdout.',

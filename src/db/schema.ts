@@ -35,6 +35,7 @@ export interface Database {
   press_preview: PressPreviewTable
   digest: DigestTable
   media_rendering: MediaRenderingTable
+  channel_avatar: ChannelAvatarTable
 }
 
 export interface MetaTable {
@@ -412,6 +413,13 @@ export interface MediaRenderingTable {
   height: number
   bytes: number
   created_at: number
+}
+
+/** A channel's avatar: the upload it claimed (issue 5); one per channel, one channel per upload. */
+export interface ChannelAvatarTable {
+  channel_id: string
+  media_id: string
+  set_at: number
 }
 
 export type AccountRow = Selectable<AccountTable>

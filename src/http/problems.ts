@@ -68,9 +68,9 @@ export const problemCatalog = {
   'media-too-large': { status: 413, title: 'The file is larger than allowed' },
   'media-not-found': { status: 404, title: 'No such media' },
   'empty-file': { status: 422, title: 'The uploaded file is empty' },
-  'media-attached': { status: 409, title: 'The media belongs to a post; edit it through the post' },
+  'media-attached': { status: 409, title: 'The media belongs to a post or a channel avatar' },
   'media-not-ready': { status: 409, title: 'The media is still processing, or its processing failed' },
-  'media-already-used': { status: 409, title: 'The media is already part of a post' },
+  'media-already-used': { status: 409, title: 'The media is already part of a post or a channel avatar' },
   // production and press
   'production-in-use': { status: 409, title: 'Posts are tagged with what this change would remove' },
   'preview-not-found': { status: 404, title: 'The preview link is invalid, expired or revoked' },

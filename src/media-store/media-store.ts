@@ -28,6 +28,30 @@ export interface MediaStore {
   delete(key: string): Promise<void>
 }
 
+/**
+ * What a store that can hand out direct URLs also offers (S3; not the disk store): a time-limited
+ * URL that fetches one file straight from the store, for serving media by redirect
+ * (S3_MEDIA_DELIVERY=redirect). The URL is a bearer credential until it expires, so callers check
+ * access before asking for one.
+ */
+export interface SignsUrls {
+  signedUrl(key: string, options: SignedUrlOptions): Promise<string>
+}
+
+export interface SignedUrlOptions {
+  expiresInSeconds: number
+  /** When the signature starts (default: now); the URL works until this plus `expiresInSeconds`. */
+  signedAt?: Date
+  /** Headers the store sends with the file, overriding what it stored. */
+  contentType?: string
+  contentDisposition?: string
+  cacheControl?: string
+}
+
+export function canSignUrls(store: MediaStore): store is MediaStore & SignsUrls {
+  return typeof (store as Partial<SignsUrls>).signedUrl === 'function'
+}
+
 export class InvalidMediaKeyError extends Error {
   override name = 'InvalidMediaKeyError'
 }

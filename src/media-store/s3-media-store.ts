@@ -9,12 +9,20 @@ import {
 } from '@aws-sdk/client-s3'
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner'
 import type { S3Config } from '../config/config.js'
-import { assertContentMatchesKey, assertMediaKey, type MediaStore } from './media-store.js'
+import {
+  assertContentMatchesKey,
+  assertMediaKey,
+  type MediaStore,
+  type SignedUrlOptions,
+  type SignsUrls,
+} from './media-store.js'
+import { s3BrowserEndpoint } from './s3-endpoint.js'
 
 /**
  * S3_* settings: `endpoint` unset means AWS by region; credentials both or neither (neither uses the
  * SDK's default chain: environment, instance role…); `forcePathStyle` puts the bucket in the path
- * (MinIO, most self-hosted servers); `keyPrefix` is prepended to every object key.
+ * (MinIO, most self-hosted servers); `keyPrefix` is prepended to every object key; `publicEndpoint`
+ * is where signed URLs send browsers, when not to `endpoint`.
  */
 export type S3MediaStoreConfig = S3Config
 
@@ -24,18 +32,25 @@ export type S3MediaStoreConfig = S3Config
  * are immutable: `put` of an existing key writes the same bytes again, which S3 makes atomic (a
  * reader sees the old or the new object, both identical) and durable once acknowledged.
  */
-export class S3MediaStore implements MediaStore {
+export class S3MediaStore implements MediaStore, SignsUrls {
   readonly #client: S3Client
+  /**
+   * Signs URLs for browsers and never sends a request. Its endpoint is given explicitly (see
+   * s3-endpoint.ts) because the host is part of the signature: a URL signed for the nodes' internal
+   * endpoint would not verify at the public one, and the pages' img-src must name its origin.
+   */
+  readonly #signer: S3Client
 
   constructor(private readonly config: S3MediaStoreConfig) {
-    this.#client = new S3Client({
+    const common = {
       region: config.region,
       forcePathStyle: config.forcePathStyle,
-      ...(config.endpoint ? { endpoint: config.endpoint } : {}),
       ...(config.accessKeyId && config.secretAccessKey
         ? { credentials: { accessKeyId: config.accessKeyId, secretAccessKey: config.secretAccessKey } }
         : {}),
-    })
+    }
+    this.#client = new S3Client({ ...common, ...(config.endpoint ? { endpoint: config.endpoint } : {}) })
+    this.#signer = new S3Client({ ...common, endpoint: s3BrowserEndpoint(config) })
   }
 
   async put(key: string, bytes: Uint8Array, contentType: string): Promise<void> {
@@ -80,21 +95,27 @@ export class S3MediaStore implements MediaStore {
   }
 
   /**
-   * A time-limited URL that fetches the object straight from the store, for serving media by
-   * redirect (S3_SERVE=redirect) instead of through the node. The node checks access before handing
-   * one out; the URL itself is a bearer credential until it expires.
+   * A presigned GET (SigV4, query-string auth) for the object, valid from `signedAt` for
+   * `expiresInSeconds`; the `response-*` overrides are part of the signature, so nobody can change
+   * the content type a URL is served with. Signing is local: no request is sent.
    */
-  async signedUrl(key: string, options: { expiresInSeconds: number; contentType?: string }): Promise<string> {
+  async signedUrl(key: string, options: SignedUrlOptions): Promise<string> {
     const command = new GetObjectCommand({
       Bucket: this.config.bucket,
       Key: this.#objectKey(assertMediaKey(key)),
       ...(options.contentType ? { ResponseContentType: options.contentType } : {}),
+      ...(options.contentDisposition ? { ResponseContentDisposition: options.contentDisposition } : {}),
+      ...(options.cacheControl ? { ResponseCacheControl: options.cacheControl } : {}),
     })
-    return getSignedUrl(this.#client, command, { expiresIn: options.expiresInSeconds })
+    return getSignedUrl(this.#signer, command, {
+      expiresIn: options.expiresInSeconds,
+      ...(options.signedAt ? { signingDate: options.signedAt } : {}),
+    })
   }
 
   close(): void {
     this.#client.destroy()
+    this.#signer.destroy()
   }
 
   async #getObject(key: string) {

@@ -2,13 +2,17 @@ import fastifyMultipart from '@fastify/multipart'
 import type { AppContext } from '../context.js'
 import type { App } from '../http/app.js'
 import { requireAuth } from '../http/auth.js'
+import { fileCacheControl } from './redirect.js'
 import { MediaFileParams, MediaParams, MediaPatchBody, MediaUploadForm, MediaView } from './schemas.js'
 import { readUploadForm } from './upload-form.js'
 import { toMediaView } from './views.js'
 
 const tags = ['media']
 
-/** `POST/GET/PATCH /api/v1/media…` and the files under `/media/{id}/{file}`. */
+/**
+ * `POST/GET/PATCH /api/v1/media…` and the files under `/media/{id}/{file}`, proxied or redirected
+ * to the store (S3_MEDIA_DELIVERY; media/redirect.ts) after the same access check.
+ */
 export function mediaRoutes(app: App, ctx: AppContext): void {
   // Multipart parsing is registered only in this scope: every other route still refuses it.
   app.register(async (scope) => {
@@ -75,18 +79,34 @@ export function mediaRoutes(app: App, ctx: AppContext): void {
   app.get(
     '/media/:id/:file',
     {
-      schema: { tags, summary: 'A media file (image bytes)', params: MediaFileParams },
+      schema: {
+        tags,
+        summary: 'A media file: its bytes, or with S3_MEDIA_DELIVERY=redirect a 302 to a signed store URL',
+        params: MediaFileParams,
+      },
       config: { auth: 'optional' },
     },
+    // HEAD is answered by this handler too (Fastify's exposeHeadRoutes), with the same status and headers.
     async (req, reply) => {
-      const file = await ctx.media.open(req.auth?.account.id ?? null, req.params.id, req.params.file)
+      const served = await ctx.media.serve(req.auth?.account.id ?? null, req.params.id, req.params.file)
+      if (served.kind === 'redirect') {
+        // Referrer-Policy on a redirect applies to the redirected request (Fetch), so the store's
+        // access logs never see the page, e.g. a private channel's post, the image was shown on.
+        return reply
+          .code(302)
+          .header('location', served.redirect.location)
+          .header('cache-control', served.redirect.cacheControl)
+          .header('referrer-policy', 'no-referrer')
+          .send()
+      }
+      const { file } = served
       reply
         .header('content-type', file.contentType)
         .header('x-content-type-options', 'nosniff')
         .header('content-disposition', 'inline')
         .header('content-security-policy', "default-src 'none'; sandbox")
         .header('etag', file.etag)
-        .header('cache-control', file.isPublic ? 'public, max-age=31536000, immutable' : 'private, no-store')
+        .header('cache-control', fileCacheControl(file.isPublic))
       if (req.headers['if-none-match'] === file.etag) {
         file.body.destroy()
         return reply.code(304).send()

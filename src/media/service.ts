@@ -8,15 +8,10 @@ import type { MediaStore } from '../media-store/media-store.js'
 import type { Clock } from '../util/clock.js'
 import { newId } from '../util/ids.js'
 import { mediaVisibility } from './access.js'
-import {
-  deleteUnreferenced,
-  findFile,
-  type OpenedFile,
-  openFile,
-  type StoredFiles,
-  storeProcessed,
-} from './files.js'
+import { deleteUnreferenced, type OpenedFile, openFile, type StoredFiles, storeProcessed } from './files.js'
+import { locateFile } from './locate.js'
 import { configureSharp, inspectImage, processImage } from './processing.js'
+import { createMediaRedirects, type MediaRedirect } from './redirect.js'
 import { createSemaphore } from './semaphore.js'
 import { canUploadAnywhere, completeMedia, findMedia, insertMedia, updateUnattachedMedia } from './store.js'
 import { type SweepResult, sweepUnattachedMedia } from './sweeper.js'
@@ -60,6 +55,10 @@ export function createMediaService(deps: MediaServiceDeps) {
   const maxHeld = Math.max(8, config.concurrency * 8)
   let receiving = 0
   configureSharp(config.concurrency)
+  const redirectTo =
+    config.delivery.mode === 'redirect'
+      ? createMediaRedirects({ store: mediaStore, clock, signedUrlSeconds: config.delivery.signedUrlSeconds })
+      : null
 
   /**
    * Checks, before any byte of the upload is read, that the account may upload (owner, admin or
@@ -189,7 +188,7 @@ export function createMediaService(deps: MediaServiceDeps) {
     return row
   }
 
-  /** Edits alt text, credit or spoiler of the owner's own media while it is not part of a post. */
+  /** Edits alt text, credit or spoiler of the owner's own media while in no post and no avatar. */
   async function update(ownerId: string, id: string, patch: MediaPatch): Promise<MediaRow> {
     const row = await findMedia(db, id)
     if (!row || row.owner_id !== ownerId) notFound(id)
@@ -201,7 +200,7 @@ export function createMediaService(deps: MediaServiceDeps) {
     if (Object.keys(values).length > 0 && !(await updateUnattachedMedia(db, id, values))) {
       fail(
         'media-attached',
-        'This media is part of a post; change its alt text, credit or spoiler flag by editing the post.',
+        'This media is part of a post or a channel avatar; change an album image by editing its post.',
       )
     }
     return (await findMedia(db, id)) ?? notFound(id)
@@ -216,17 +215,23 @@ export function createMediaService(deps: MediaServiceDeps) {
     id: string,
     fileName: string,
   ): Promise<OpenedFile & { isPublic: boolean }> {
-    const row = await findMedia(db, id)
-    const ref = row && findFile(row, fileName)
-    if (!row || !ref) notFound(id)
-    const visibility = await mediaVisibility(db, row, viewerId)
-    if (visibility === 'hidden') notFound(id)
-    const file = await openFile(mediaStore, ref)
+    const located = await locateFile(db, viewerId, id, fileName)
+    const file = await openFile(mediaStore, located)
     if (!file) {
-      logger.error({ mediaId: id, key: ref.key }, 'media file missing from the store')
+      logger.error({ mediaId: id, key: located.key }, 'media file missing from the store')
       notFound(id)
     }
-    return { ...file, isPublic: visibility === 'public' }
+    return { ...file, isPublic: located.isPublic }
+  }
+
+  /**
+   * `/media/{id}/{fileName}` as S3_MEDIA_DELIVERY says: the opened file (proxy), or a redirect to
+   * a signed store URL, after the same `locateFile` check. A redirect costs no request to the
+   * store; a file missing there shows up as the store's 404.
+   */
+  async function serve(viewerId: string | null, id: string, fileName: string): Promise<ServedFile> {
+    if (!redirectTo) return { kind: 'file', file: await open(viewerId, id, fileName) }
+    return { kind: 'redirect', redirect: await redirectTo(await locateFile(db, viewerId, id, fileName)) }
   }
 
   function sweepUnattached(): Promise<SweepResult> {
@@ -238,8 +243,12 @@ export function createMediaService(deps: MediaServiceDeps) {
     while (background.size > 0) await Promise.allSettled([...background])
   }
 
-  return { upload, get, update, open, sweepUnattached, close }
+  return { upload, get, update, open, serve, sweepUnattached, close }
 }
+
+export type ServedFile =
+  | { kind: 'file'; file: OpenedFile & { isPublic: boolean } }
+  | { kind: 'redirect'; redirect: MediaRedirect }
 
 export type MediaService = ReturnType<typeof createMediaService>
 

@@ -1,7 +1,8 @@
-import type { Updateable } from 'kysely'
+import type { ExpressionBuilder, Updateable } from 'kysely'
 import type { DbOrTx } from '../db/database.js'
 import type {
   ChannelRow,
+  Database,
   MediaRow,
   MediaTable,
   MediaVariant,
@@ -10,7 +11,28 @@ import type {
   Role,
 } from '../db/schema.js'
 
-/** Plain queries over `media` and `post_media`; the rules live in service.ts. */
+/** Plain queries over `media` and what claims it; the rules live in service.ts. */
+
+/**
+ * Is the media row claimed: an image of an album (`post_media`) or a channel's avatar
+ * (`channel_avatar`)? Claimed media is never swept and no longer edited through the media API.
+ */
+function isClaimed(eb: ExpressionBuilder<Database, 'media'>) {
+  return eb.or([
+    eb.exists(
+      eb
+        .selectFrom('post_media')
+        .select('post_media.media_id')
+        .whereRef('post_media.media_id', '=', 'media.id'),
+    ),
+    eb.exists(
+      eb
+        .selectFrom('channel_avatar')
+        .select('channel_avatar.media_id')
+        .whereRef('channel_avatar.media_id', '=', 'media.id'),
+    ),
+  ])
+}
 
 export async function insertMedia(db: DbOrTx, row: MediaRow): Promise<void> {
   await db.insertInto('media').values(row).execute()
@@ -44,7 +66,7 @@ export async function completeMedia(
   return result.numUpdatedRows > 0n
 }
 
-/** Updates the descriptive fields of an unattached media item; false if it is attached or gone. */
+/** Updates the descriptive fields of an unclaimed media item; false if it is claimed or gone. */
 export async function updateUnattachedMedia(
   db: DbOrTx,
   id: string,
@@ -54,9 +76,7 @@ export async function updateUnattachedMedia(
     .updateTable('media')
     .set(values)
     .where('id', '=', id)
-    .where((eb) =>
-      eb.not(eb.exists(eb.selectFrom('post_media').select('media_id').where('media_id', '=', id))),
-    )
+    .where((eb) => eb.not(isClaimed(eb)))
     .executeTakeFirst()
   return result.numUpdatedRows > 0n
 }
@@ -88,6 +108,16 @@ export async function findAttachment(db: DbOrTx, mediaId: string): Promise<Media
   return { link, post, channel }
 }
 
+/** The channel whose avatar the media item is, if any. `media_id` is unique in channel_avatar. */
+export async function findAvatarChannel(db: DbOrTx, mediaId: string): Promise<ChannelRow | undefined> {
+  return db
+    .selectFrom('channel_avatar')
+    .innerJoin('channel', 'channel.id', 'channel_avatar.channel_id')
+    .selectAll('channel')
+    .where('channel_avatar.media_id', '=', mediaId)
+    .executeTakeFirst()
+}
+
 const uploaderRoles: Role[] = ['owner', 'admin', 'creator']
 
 /** Is the account owner, admin or creator in at least one channel (who may upload)? */
@@ -102,28 +132,24 @@ export async function canUploadAnywhere(db: DbOrTx, accountId: string): Promise<
   return row !== undefined
 }
 
-/** Media created before `cutoff` and not attached to any post: the sweep's candidates. */
+/** Media created before `cutoff` and claimed by no album and no channel avatar: the sweep's candidates. */
 export async function listExpiredUnattached(db: DbOrTx, cutoff: number, limit: number): Promise<MediaRow[]> {
   return db
     .selectFrom('media')
     .selectAll()
     .where('created_at', '<', cutoff)
-    .where((eb) =>
-      eb.not(eb.exists(eb.selectFrom('post_media').select('media_id').whereRef('media_id', '=', 'media.id'))),
-    )
+    .where((eb) => eb.not(isClaimed(eb)))
     .orderBy('created_at')
     .limit(limit)
     .execute()
 }
 
-/** Deletes the row only if it is still unattached; false when it was attached (or gone) meanwhile. */
+/** Deletes the row only if it is still unclaimed; false when it was claimed (or gone) meanwhile. */
 export async function deleteUnattachedMedia(db: DbOrTx, id: string): Promise<boolean> {
   const result = await db
     .deleteFrom('media')
     .where('id', '=', id)
-    .where((eb) =>
-      eb.not(eb.exists(eb.selectFrom('post_media').select('media_id').where('media_id', '=', id))),
-    )
+    .where((eb) => eb.not(isClaimed(eb)))
     .executeTakeFirst()
   return result.numDeletedRows > 0n
 }

@@ -21,10 +21,11 @@ export interface SweepResult {
 const BATCH = 100
 
 /**
- * Deletes media that were not attached to a post within the TTL (any status: ready, failed, or
- * stuck in processing after a crash), then the files no other media row uses. A row attached
- * between listing and deleting is kept: the delete re-checks `post_media`, and the foreign key
- * refuses to delete a row a concurrent album transaction has just linked.
+ * Deletes media that were not claimed within the TTL — put in an album or made a channel's avatar —
+ * (any status: ready, failed, or stuck in processing after a crash), then the files no other media
+ * row uses. A row claimed between listing and deleting is kept: the delete re-checks `post_media`
+ * and `channel_avatar`, and their foreign keys refuse to delete a row a concurrent album or avatar
+ * transaction has just linked.
  */
 export async function sweepUnattachedMedia(deps: SweepDeps): Promise<SweepResult> {
   const cutoff = deps.clock.now() - deps.unattachedTtlMs

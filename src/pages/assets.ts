@@ -1,9 +1,13 @@
 import { createHash } from 'node:crypto'
+import { existsSync, readFileSync } from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
 
 /**
- * The public pages' own small static files: one stylesheet and two scripts. Served from
+ * The public pages' own small static files: one stylesheet and three scripts. Served from
  * /_pages/…, versioned by content hash in their URLs so they can be cached for a year.
- * Pages work without any script; scripts only size embeds.
+ * Pages work without any script: two scripts only size embeds, and the island
+ * (web/src/island, built with the web app) enhances the channel, post and timeline pages.
  */
 const css = `
 :root{color-scheme:light dark;--fg:#1b1b1f;--muted:#5d5d66;--bg:#fff;--card:#f5f5f7;--accent:#b4232c;--line:#e3e3e8}
@@ -35,6 +39,14 @@ figcaption{font-size:.8rem;color:var(--muted)}
 .last-chapter{font-weight:700}
 .poll ol{margin:.3rem 0 0 1.2rem;padding:0}
 footer{color:var(--muted);font-size:.8rem;text-align:center;margin:2rem 0}
+.counts{color:var(--muted);font-size:.85rem;margin:.4rem 0 0}
+.votes{color:var(--muted);font-size:.85rem}
+figure[data-spoiler-media]:not([data-revealed]){cursor:pointer}
+.text.revealed{white-space:pre-wrap;overflow-wrap:anywhere}
+nav.app-links{display:flex;gap:.6rem;margin:.6rem 0 0}
+nav.app-links a{border:1px solid var(--accent);border-radius:99px;padding:.1rem .8rem;text-decoration:none;font-size:.9rem}
+.live-pill{position:fixed;top:.8rem;left:50%;transform:translateX(-50%);z-index:10;border:0;border-radius:99px;padding:.45rem 1.1rem;background:var(--accent);color:#fff;font:inherit;font-weight:600;box-shadow:0 2px 10px rgba(0,0,0,.3);cursor:pointer}
+.live-pill[hidden]{display:none}
 body.embed main{padding:.6rem;max-width:none}
 body.embed article.post{margin:0}
 `
@@ -58,11 +70,32 @@ function asset(name: string, body: string, type: string): PageAsset {
   return { body, type, path: `/_pages/${name}?v=${hash}` }
 }
 
-export function pageAssets(origin: string) {
+/** web/dist/island/island.js: src/pages/ and dist/pages/ are both two levels below the project root. */
+export const defaultIslandFile = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '..',
+  '..',
+  'web',
+  'dist',
+  'island',
+  'island.js',
+)
+
+/**
+ * The island as built by `npm run build:web` (web/vite.config.ts), read once; null without a web
+ * build — the pages then simply stay static.
+ */
+function readIsland(file: string): PageAsset | null {
+  if (!existsSync(file)) return null
+  return asset('island.js', readFileSync(file, 'utf8'), 'text/javascript; charset=utf-8')
+}
+
+export function pageAssets(origin: string, islandFile = defaultIslandFile) {
   return {
     css: asset('pages.css', css, 'text/css; charset=utf-8'),
     embedJs: asset('embed.js', embedJs, 'text/javascript; charset=utf-8'),
     embedHostJs: asset('embed-host.js', embedHostJs(origin), 'text/javascript; charset=utf-8'),
+    island: readIsland(islandFile),
   }
 }
 export type PageAssets = ReturnType<typeof pageAssets>

@@ -1,4 +1,5 @@
 import type { PublicImage, PublicPost } from '../reads/types.js'
+import type { PageCounts } from './counts.js'
 import { html, type SafeHtml, safeUrl, textWithLinks } from './html.js'
 
 /** Building blocks shared by the channel, post, timeline, digest, preview and embed pages. */
@@ -31,7 +32,9 @@ export function figure(
   ]
     .filter(Boolean)
     .join(' · ')
-  return html`<figure>${options.link ? html`<a href="${safeUrl(options.link)}">${img}</a>` : img}${
+  // The island (web/src/island) reveals a blurred image on tap through the API, by its media id.
+  const data = isHidden ? html` data-spoiler-media="${image.mediaId}"` : ''
+  return html`<figure${data}>${options.link ? html`<a href="${safeUrl(options.link)}">${img}</a>` : img}${
     caption ? html`<figcaption>${caption}</figcaption>` : ''
   }</figure>`
 }
@@ -52,7 +55,10 @@ export function album(
 }
 
 /** The text, or for a spoiler post its label and note (and a reveal link where allowed). */
-export function body(post: PublicPost, options: { revealLink?: string; reveal?: boolean } = {}) {
+export function body(
+  post: PublicPost,
+  options: { revealLink?: string; reveal?: boolean; counts?: PageCounts | undefined } = {},
+) {
   if (post.spoiler) {
     const shown =
       options.reveal && post.revealedText !== null
@@ -60,13 +66,14 @@ export function body(post: PublicPost, options: { revealLink?: string; reveal?: 
         : options.revealLink
           ? html`<p><a href="${safeUrl(options.revealLink)}" rel="nofollow">Show the spoiler</a></p>`
           : ''
-    return html`<div class="spoiler"><strong>Spoiler${post.spoiler.label ? html`: ${post.spoiler.label}` : ''}</strong>
+    const data = shown && !options.reveal ? html` data-spoiler-post` : ''
+    return html`<div class="spoiler"${data}><strong>Spoiler${post.spoiler.label ? html`: ${post.spoiler.label}` : ''}</strong>
 <p>${post.spoiler.note}</p>${shown}</div>`
   }
   const question = post.question
     ? html`<div class="poll"><strong>${post.question.text}</strong>${
         post.question.options.length > 0
-          ? html`<ol>${post.question.options.map((o) => html`<li>${o}</li>`)}</ol>`
+          ? html`<ol>${post.question.options.map((o, i) => html`<li>${o}${optionVotes(options.counts, i)}</li>`)}</ol>`
           : ''
       }</div>`
     : ''
@@ -76,14 +83,33 @@ export function body(post: PublicPost, options: { revealLink?: string; reveal?: 
   return html`${post.text ? html`<div class="text">${textWithLinks(post.text, post.links)}</div>` : ''}${question}${note}`
 }
 
-/** A post as a card in a list (channel page, timeline, digest). */
-export function postCard(post: PublicPost): SafeHtml {
-  return html`<article class="post" id="p-${post.id}">
+function optionVotes(counts: PageCounts | undefined, i: number): SafeHtml | '' {
+  const votes = counts?.poll?.votes?.[i]
+  return votes === undefined
+    ? ''
+    : html` <span class="votes">(<span data-votes="${i}">${votes}</span>)</span>`
+}
+
+/** Reactions and votes, each number in an element the island updates from `counts` frames. */
+export function countsLine(counts: PageCounts | undefined): SafeHtml | '' {
+  if (!counts || (counts.reactions === null && counts.poll === null)) return ''
+  // Label first, so a live update changes only the number.
+  const parts = [
+    counts.reactions === null ? null : html`Reactions: <span data-reactions>${counts.reactions}</span>`,
+    counts.poll === null ? null : html`Voters: <span data-voters>${counts.poll.voters}</span>`,
+  ].filter((p) => p !== null)
+  return html`<p class="counts">${parts.map((p, i) => (i === 0 ? p : html` · ${p}`))}</p>`
+}
+
+/** A post as a card in a list (channel page, timeline, digest); counts only where the page is live. */
+export function postCard(post: PublicPost, counts?: PageCounts): SafeHtml {
+  return html`<article class="post" id="p-${post.id}" data-post="${post.id}">
 <div class="meta"><a href="${safeUrl(post.url)}">${when(post.publishedAt)}</a> · ${post.author.displayName}${
     post.isPinned ? ' · pinned' : ''
   }</div>
-${body(post, { revealLink: `${post.url}?reveal=1` })}
+${body(post, { revealLink: `${post.url}?reveal=1`, counts })}
 ${album(post, { linkImages: true })}
 ${tagList(post)}
+${countsLine(counts)}
 </article>`
 }

@@ -4,6 +4,7 @@ import type { AppContext } from '../context.js'
 import { DomainError } from '../errors.js'
 import type { App } from '../http/app.js'
 import { problemCatalog } from '../http/problems.js'
+import { mediaImageOrigins } from '../media/redirect.js'
 import type { ImageBytes } from '../syndication/service.js'
 import { html } from './html.js'
 import { document } from './layout.js'
@@ -15,13 +16,18 @@ const Slug = Type.String({ minLength: 1, maxLength: 100 })
 const PostId = Type.String({ minLength: 1, maxLength: 100 })
 const RevealQuery = Type.Object({ reveal: Type.Optional(Type.String({ maxLength: 5 })) })
 
-/** CSP of every public page; only the embed may be framed, and only it drops frame-ancestors 'none'. */
-export function pageCsp(origin: string, isFrameable: boolean): string {
+/**
+ * CSP of every public page; only the embed may be framed, and only it drops frame-ancestors 'none'.
+ * `mediaOrigins`: where /media/ files may redirect to (the S3 store, S3_MEDIA_DELIVERY=redirect).
+ */
+export function pageCsp(origin: string, isFrameable: boolean, mediaOrigins: readonly string[] = []): string {
   return [
     "default-src 'none'",
-    `img-src 'self' ${origin}`,
+    `img-src 'self' ${[origin, ...mediaOrigins].join(' ')}`,
     "style-src 'self'",
     "script-src 'self'",
+    // The island's live stream (SSE) and its fetches: this server only.
+    "connect-src 'self'",
     "base-uri 'none'",
     "form-action 'none'",
     isFrameable ? 'frame-ancestors *' : "frame-ancestors 'none'",
@@ -68,7 +74,14 @@ function sendPage(reply: FastifyReply, ctx: AppContext, page: RenderedPage, stat
   reply
     .code(status)
     .type('text/html; charset=utf-8')
-    .header('content-security-policy', pageCsp(ctx.config.publicUrl.origin, page.isFrameable === true))
+    .header(
+      'content-security-policy',
+      pageCsp(
+        ctx.config.publicUrl.origin,
+        page.isFrameable === true,
+        mediaImageOrigins(ctx.config.media.delivery),
+      ),
+    )
     .header('x-content-type-options', 'nosniff')
     .header('referrer-policy', page.isCacheable ? 'strict-origin-when-cross-origin' : 'no-referrer')
     .header('cache-control', page.isCacheable ? 'public, max-age=60' : 'private, no-store')
@@ -141,6 +154,25 @@ function registerPages(app: App, ctx: AppContext): void {
         reveal,
       )
       return sendPage(reply, ctx, reveal ? { ...page, isCacheable: false } : page)
+    },
+  )
+  app.get(
+    '/c/:slug/fragments',
+    {
+      schema: {
+        ...hide,
+        params: Type.Object({ slug: Slug }),
+        querystring: Type.Object({
+          ids: Type.String({ pattern: '^[0-9A-Za-z]{1,100}(,[0-9A-Za-z]{1,100}){0,19}$' }),
+          view: Type.Union([Type.Literal('card'), Type.Literal('post')]),
+        }),
+      },
+      config: optional,
+    },
+    async (req, reply) => {
+      const ids = [...new Set(req.query.ids.split(','))]
+      const page = await ctx.pages.fragments(req.params.slug, viewer(req), ids, req.query.view)
+      return sendPage(reply, ctx, page)
     },
   )
   app.get(
@@ -224,6 +256,7 @@ function fileRoutes(app: App, ctx: AppContext): void {
         'pages.css': assets.css,
         'embed.js': assets.embedJs,
         'embed-host.js': assets.embedHostJs,
+        'island.js': assets.island,
       }[req.params.file]
       if (!asset)
         return sendPage(

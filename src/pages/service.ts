@@ -11,6 +11,9 @@ import { originOf, presentPosts, type ReadDeps, readChannelPosts } from '../read
 import { postsByIds } from '../reads/store.js'
 import type { PublicPost } from '../reads/types.js'
 import type { PageAssets } from './assets.js'
+import { postCard } from './components.js'
+import { readPageCounts } from './counts.js'
+import { html } from './html.js'
 import { document, linkHeader, type PageMeta } from './layout.js'
 import {
   cardImage,
@@ -19,6 +22,8 @@ import {
   digestBody,
   embedBody,
   imageBody,
+  type LivePage,
+  postArticle,
   postBody,
   previewBody,
   productionLine,
@@ -76,9 +81,16 @@ export function createPageService(deps: PageDeps) {
     }
   }
 
-  function render(meta: PageMeta, channel: ChannelRow, body: Parameters<typeof document>[2]): RenderedPage {
+  function render(
+    meta: PageMeta,
+    channel: ChannelRow,
+    body: Parameters<typeof document>[2],
+    options: { isLive?: boolean } = {},
+  ): RenderedPage {
+    // The island is an enhancement: without a web build (no island file) the page is complete.
+    const island = options.isLive ? deps.assets().island : null
     return {
-      html: document(meta, deps.assets(), body),
+      html: document(meta, deps.assets(), body, island ? { scripts: [island.path] } : {}),
       isIndexable: meta.isIndexable,
       isCacheable: channel.visibility !== 'private',
       link: linkHeader(meta),
@@ -95,16 +107,58 @@ export function createPageService(deps: PageDeps) {
     return post ?? fail('post-not-found', `No post "${postId}" in "${channel.slug}".`)
   }
 
+  const countsOf = (channel: ChannelRow, posts: readonly PublicPost[]) =>
+    readPageCounts(
+      deps.db,
+      channel,
+      posts.map((p) => p.id),
+      deps.clock.now(),
+    )
+
+  /**
+   * The channel page. The channel row (and with it `last_seq`, rendered for the island) is read
+   * before the posts: an event after that position may already be on the page, never missing from
+   * both — the island drops what it already shows.
+   */
   async function channelPage(slug: string, viewerId: string | null, before?: string): Promise<RenderedPage> {
     const { channel } = await channelFor(slug, viewerId)
     const key = before ? decodeCursor(before) : null
     const page = await readChannelPosts(deps, channel, { limit: PAGE_SIZE, before: key })
+    const counts = await countsOf(channel, page.posts)
     const links = channelLinks(origin(), channel)
     const older = page.next ? `${links.page}?before=${encodeCursor(page.next)}` : null
     const description = channel.description || productionLine(channel) || `Updates from ${channel.title}`
     const meta = baseMeta(channel, links.page, channel.title, description)
     const firstImage = page.posts.map(cardImage).find((i) => i !== null) ?? null
-    return render({ ...meta, image: firstImage }, channel, channelBody(origin(), channel, page.posts, older))
+    const live: LivePage = { view: 'channel', seq: channel.last_seq, isOlder: key !== null }
+    const body = channelBody(origin(), channel, page.posts, older, live, counts)
+    return render({ ...meta, image: firstImage }, channel, body, { isLive: true })
+  }
+
+  /**
+   * Posts of a channel as HTML fragments for the island (web/src/island/live.ts): new posts behind
+   * the "new posts" pill, and a post again after an edit or a closed poll. The same pipeline and
+   * templates as the pages, so spoiler and embargo rules cannot differ; requested order kept; posts
+   * the viewer may not see (deleted, embargoed, another channel's) are simply absent.
+   */
+  async function fragments(
+    slug: string,
+    viewerId: string | null,
+    ids: readonly string[],
+    view: 'card' | 'post',
+  ): Promise<RenderedPage> {
+    const { channel } = await channelFor(slug, viewerId)
+    const records = await postsByIds(deps.db, channel.id, ids)
+    const order = new Map(ids.map((id, i) => [id, i]))
+    records.sort((a, b) => order.get(a.id)! - order.get(b.id)!)
+    const posts = await presentPosts(deps, channel, records)
+    const counts = await countsOf(channel, posts)
+    const parts = posts.map((p) =>
+      view === 'card'
+        ? postCard(p, counts.get(p.id))
+        : postArticle(origin(), channel, p, false, counts.get(p.id)),
+    )
+    return { html: html`${parts}`.value, isIndexable: false, isCacheable: false, link: null }
   }
 
   async function postPage(slug: string, postId: string, viewerId: string | null, reveal: boolean) {
@@ -119,7 +173,9 @@ export function createPageService(deps: PageDeps) {
     }
     // A revealed spoiler is for the reader who asked, never for search engines.
     if (reveal) meta.isIndexable = false
-    return render(meta, channel, postBody(origin(), channel, post, reveal))
+    const [counts] = (await countsOf(channel, [post])).values()
+    const live: LivePage = { view: 'post', seq: channel.last_seq }
+    return render(meta, channel, postBody(origin(), channel, post, reveal, live, counts), { isLive: true })
   }
 
   async function imagePage(
@@ -145,7 +201,8 @@ export function createPageService(deps: PageDeps) {
       oembed: channel.visibility === 'private' ? null : oembedUrl(post.url),
     }
     if (reveal) meta.isIndexable = false
-    return render(meta, channel, imageBody(origin(), channel, post, image, reveal))
+    const live: LivePage = { view: 'image', seq: channel.last_seq }
+    return render(meta, channel, imageBody(origin(), channel, post, image, reveal, live), { isLive: true })
   }
 
   async function timelinePage(slug: string, viewerId: string | null) {
@@ -161,7 +218,8 @@ export function createPageService(deps: PageDeps) {
         alt: cover.isSpoiler ? 'Spoiler (blurred image)' : cover.alt,
         type: 'image/jpeg',
       }
-    return render(meta, channel, timelineBody(origin(), channel, timeline))
+    const live: LivePage = { view: 'timeline', seq: channel.last_seq }
+    return render(meta, channel, timelineBody(origin(), channel, timeline, live), { isLive: true })
   }
 
   async function digestPage(slug: string, digestId: string, viewerId: string | null) {
@@ -225,7 +283,17 @@ export function createPageService(deps: PageDeps) {
     }
   }
 
-  return { channelPage, postPage, imagePage, timelinePage, digestPage, previewPage, embedPage, channelFor }
+  return {
+    channelPage,
+    postPage,
+    imagePage,
+    timelinePage,
+    digestPage,
+    previewPage,
+    embedPage,
+    fragments,
+    channelFor,
+  }
 }
 
 export type PageService = ReturnType<typeof createPageService>

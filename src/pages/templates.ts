@@ -2,7 +2,8 @@ import type { ChannelRow } from '../db/schema.js'
 import { productionOf } from '../production/facts.js'
 import type { Timeline } from '../production/timeline.js'
 import type { PublicImage, PublicPost } from '../reads/types.js'
-import { album, body, figure, postCard, tagList, when } from './components.js'
+import { album, body, countsLine, figure, postCard, tagList, when } from './components.js'
+import type { PageCounts } from './counts.js'
 import { html, type SafeHtml, safeUrl } from './html.js'
 import type { MetaImage } from './layout.js'
 
@@ -41,24 +42,72 @@ ${line ? html`<p class="muted">${line}</p>` : ''}
 </header>`
 }
 
-export function channelBody(origin: string, channel: ChannelRow, posts: PublicPost[], older: string | null) {
-  return html`<main>${channelHeader(origin, channel)}
-${posts.length === 0 ? html`<p class="muted">Nothing published yet.</p>` : posts.map(postCard)}
+/**
+ * What the island (web/src/island, loaded with `defer`) needs, as data-* attributes of <main>: the
+ * page kind, the channel, and the channel's event-log position when the page was read, from which
+ * the live stream resumes. Escaped like any other value; no inline script.
+ */
+export interface LivePage {
+  view: 'channel' | 'post' | 'image' | 'timeline'
+  seq: number
+  isOlder?: boolean
+}
+
+function main(channel: ChannelRow, live: LivePage | null): SafeHtml {
+  if (!live) return html`<main>`
+  return html`<main data-island="${live.view}" data-channel="${channel.slug}" data-seq="${live.seq}"${
+    live.isOlder ? html` data-older` : ''
+  }>`
+}
+
+export function channelBody(
+  origin: string,
+  channel: ChannelRow,
+  posts: PublicPost[],
+  older: string | null,
+  live: LivePage | null = null,
+  counts: ReadonlyMap<string, PageCounts> = new Map(),
+) {
+  return html`${main(channel, live)}${channelHeader(origin, channel)}
+<div class="posts" data-posts>${
+    posts.length === 0
+      ? html`<p class="muted" data-empty>Nothing published yet.</p>`
+      : posts.map((p) => postCard(p, counts.get(p.id)))
+  }</div>
 ${older ? html`<p><a href="${safeUrl(older)}" rel="next">Older posts</a></p>` : ''}
 <footer>Published with Backlot</footer></main>`
 }
 
-export function postBody(origin: string, channel: ChannelRow, post: PublicPost, reveal: boolean) {
-  return html`<main>${channelHeader(origin, channel)}
-<article class="post">
+/** The post of a post page; also what the island fetches to replace it after an edit. */
+export function postArticle(
+  origin: string,
+  channel: ChannelRow,
+  post: PublicPost,
+  reveal: boolean,
+  counts?: PageCounts,
+) {
+  return html`<article class="post" id="p-${post.id}" data-post="${post.id}">
 <div class="meta">${post.author.displayName} (@${post.author.handle}) · ${when(post.publishedAt)}${
     post.editedAt ? ' · edited' : ''
   }</div>
-${body(post, { revealLink: `${post.url}?reveal=1`, reveal })}
+${body(post, { revealLink: `${post.url}?reveal=1`, reveal, counts })}
 ${album(post, { linkImages: true, reveal })}
 ${tagList(post)}
-<p class="muted">${post.reactions > 0 ? `${post.reactions} reactions · ` : ''}<a href="${safeUrl(`${origin}/app/c/${encodeURIComponent(channel.slug)}`)}">Open in the app</a></p>
-</article></main>`
+${countsLine(counts)}
+<p class="muted"><a href="${safeUrl(`${origin}/app/c/${encodeURIComponent(channel.slug)}`)}">Open in the app</a></p>
+</article>`
+}
+
+export function postBody(
+  origin: string,
+  channel: ChannelRow,
+  post: PublicPost,
+  reveal: boolean,
+  live: LivePage | null = null,
+  counts?: PageCounts,
+) {
+  return html`${main(channel, live)}${channelHeader(origin, channel)}
+${postArticle(origin, channel, post, reveal, counts)}</main>`
 }
 
 export function imageBody(
@@ -67,10 +116,11 @@ export function imageBody(
   post: PublicPost,
   image: PublicImage,
   reveal: boolean,
+  live: LivePage | null = null,
 ) {
   const revealLink = image.isSpoiler && !reveal ? `${post.url}/${image.n}?reveal=1` : null
-  return html`<main>${channelHeader(origin, channel)}
-<article class="post">
+  return html`${main(channel, live)}${channelHeader(origin, channel)}
+<article class="post" data-post="${post.id}">
 <div class="meta"><a href="${safeUrl(post.url)}">Photo ${image.n} of ${post.images.length}</a> · ${when(post.publishedAt)}</div>
 ${figure(post, image, { reveal })}
 ${image.alt && (!image.isSpoiler || reveal) ? html`<p>${image.alt}</p>` : ''}
@@ -82,7 +132,12 @@ ${tagList(post)}
 </article></main>`
 }
 
-export function timelineBody(origin: string, channel: ChannelRow, timeline: Timeline) {
+export function timelineBody(
+  origin: string,
+  channel: ChannelRow,
+  timeline: Timeline,
+  live: LivePage | null = null,
+) {
   const last = timeline.lastChapter
   const weeks = timeline.weeks.map(
     (
@@ -95,7 +150,7 @@ ${w.cover ? html`<img class="cover" src="${safeUrl(w.cover.url)}" width="${w.cov
 ${w.posts.length > 0 ? html`<ul>${w.posts.map((p) => html`<li><a href="${safeUrl(p.url)}">${p.title}</a></li>`)}</ul>` : ''}
 </section>`,
   )
-  return html`<main>${channelHeader(origin, channel)}
+  return html`${main(channel, live)}${channelHeader(origin, channel)}
 <h2>Production timeline</h2>
 ${last ? html`<p class="last-chapter">${last.label}</p>` : ''}
 ${timeline.weeks.length === 0 ? html`<p class="muted">Nothing published yet.</p>` : weeks}
@@ -111,7 +166,7 @@ export function digestBody(
   return html`<main>${channelHeader(origin, channel)}
 <h2>${digest.title}</h2><p class="muted">${digest.rangeLabel}</p>
 ${digest.intro ? html`<p>${digest.intro}</p>` : ''}
-${posts.length === 0 ? html`<p class="muted">No posts yet.</p>` : posts.map(postCard)}
+${posts.length === 0 ? html`<p class="muted">No posts yet.</p>` : posts.map((p) => postCard(p))}
 </main>`
 }
 

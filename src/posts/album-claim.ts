@@ -13,15 +13,16 @@ import {
 } from './album-store.js'
 
 /**
- * Claims uploads for an album inside the post's transaction. In request order, each id must be an
- * upload of `ownerId` (anything else — unknown, or someone else's — is `media-not-found`, the same
- * answer, so ids of other accounts' uploads cannot be probed), `ready`, and in no album yet. The
- * first bad id throws, which rolls the whole post back: nothing is written.
+ * Claims uploads for an album (or a channel avatar) inside the caller's transaction. In request
+ * order, each id must be an upload of `ownerId` (anything else — unknown, or someone else's — is
+ * `media-not-found`, the same answer, so ids of other accounts' uploads cannot be probed), `ready`,
+ * and in no album and no channel avatar yet. The first bad id throws, which rolls the whole
+ * transaction back: nothing is written.
  */
-async function claimMedia(
+export async function claimMedia(
   tx: DbOrTx,
   ownerId: string,
-  plans: readonly AlbumItemPlan[],
+  plans: readonly Pick<AlbumItemPlan, 'mediaId'>[],
 ): Promise<Map<string, MediaRow>> {
   const ids = plans.map((p) => p.mediaId)
   const rows = new Map((await lockMediaRows(tx, ids)).map((r) => [r.id, r]))
@@ -40,9 +41,8 @@ async function claimMedia(
       })
     }
     if (linked.has(id)) {
-      fail('media-already-used', `Media ${id} is already in a post; upload the image again to reuse it.`, {
-        mediaId: id,
-      })
+      const detail = `Media ${id} is already in a post or a channel avatar; upload the image again to reuse it.`
+      fail('media-already-used', detail, { mediaId: id })
     }
   }
   return rows

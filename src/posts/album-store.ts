@@ -22,10 +22,15 @@ export async function lockMediaRows(db: DbOrTx, ids: readonly string[]): Promise
   return db.selectFrom('media').selectAll().where('id', 'in', sorted).execute()
 }
 
-/** Which of these media ids are in some album already. */
+/** Which of these media ids are claimed already: in some album, or a channel's avatar. */
 export async function findLinkedMediaIds(db: DbOrTx, ids: readonly string[]): Promise<Set<string>> {
   if (ids.length === 0) return new Set()
-  const rows = await db.selectFrom('post_media').select('media_id').where('media_id', 'in', ids).execute()
+  const rows = await db
+    .selectFrom('post_media')
+    .select('media_id')
+    .where('media_id', 'in', ids)
+    .union(db.selectFrom('channel_avatar').select('media_id').where('media_id', 'in', ids))
+    .execute()
   return new Set(rows.map((r) => r.media_id))
 }
 

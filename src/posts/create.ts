@@ -5,7 +5,7 @@ import type { PostKind } from '../db/schema.js'
 import { DomainError, fail } from '../errors.js'
 import { saveNewPostTags } from '../production/hooks.js'
 import { newId } from '../util/ids.js'
-import { hydrateViews, type PreparedParts, preparePost, publicAccess } from './hooks.js'
+import { hydrateViews, preparePost, publicAccess } from './hooks.js'
 import { planRelease } from './schedule.js'
 import type { CreatePostInput, PostViewData } from './schemas.js'
 import type { PostServiceDeps } from './service.js'
@@ -51,18 +51,27 @@ function isRetryLoss(error: unknown): boolean {
 
 /**
  * Only a hash of the request is kept beside the key: enough to tell a retry from a different
- * request, without keeping a second copy of text that a later delete must erase.
+ * request, without keeping a second copy of text that a later delete must erase. It covers the
+ * whole validated body — text, spoiler fields, silent, status, publishAt, production tags, poll,
+ * prompt, album (ids, order, alt, credit, spoiler) and any field added later — as canonical JSON
+ * (keys sorted), so a field can never be left out by forgetting to list it here. A retry sends the
+ * same body; anything else with the same key is a different request (idempotency-key-reused).
  */
-function fingerprint(fields: NewPostFields, prepared: PreparedParts | null): string {
-  const canonical = JSON.stringify([
-    fields.kind,
-    fields.text,
-    fields.spoiler,
-    fields.spoilerLabel,
-    fields.silent,
-    prepared?.parts ?? null,
-  ])
-  return `sha256:${createHash('sha256').update(canonical).digest('hex')}`
+function fingerprint(input: CreatePostInput): string {
+  return `sha256:${createHash('sha256')
+    .update(`v2:${canonicalJson(input)}`)
+    .digest('hex')}`
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`
+  }
+  return JSON.stringify(value)
 }
 
 async function replay(
@@ -85,7 +94,7 @@ async function replay(
  * parts (an album's images…) and its event are all or nothing. Idempotent per (channel, author,
  * key): a retry gets the first request's post (its current state) and appends nothing; concurrent
  * retries race on the unique index `post_idempotency` and the losers replay the winner's post. The
- * key's fingerprint covers every field of the request, an album's media list included.
+ * key's fingerprint covers the whole request body (see fingerprint()).
  */
 export async function createPost(
   deps: PostServiceDeps,
@@ -97,18 +106,20 @@ export async function createPost(
   const { db, clock, eventLog } = deps
   const access = await requirePermission(db, slug, actorId, 'post.create')
   assertNotArchived(access)
+  const channel = access.channel
+  const print = idempotencyKey === undefined ? null : fingerprint(input)
+  const findByKey = (key: string) => findPostByIdempotencyKey(db, channel.id, actorId, key)
+  // The key is looked up before the checks that depend on the clock: an identical retry of a post
+  // scheduled for 09:00 (or a poll closing then) still gets its post when it arrives after 09:00.
+  if (idempotencyKey !== undefined) {
+    const existing = await findByKey(idempotencyKey)
+    if (existing) return replay(deps, access, existing, print!)
+  }
   const hooks = deps.hooks ?? []
   const prepared = preparePost(hooks, input, clock.now())
   const fields = cleanCreateInput(input, prepared?.kind)
   // Draft, scheduled (embargoed until publishAt) or published now: see schedule.ts.
   const release = planRelease(input, clock.now())
-  const channel = access.channel
-  const print = idempotencyKey === undefined ? null : fingerprint(fields, prepared)
-  const findByKey = (key: string) => findPostByIdempotencyKey(db, channel.id, actorId, key)
-  if (idempotencyKey !== undefined) {
-    const existing = await findByKey(idempotencyKey)
-    if (existing) return replay(deps, access, existing, print!)
-  }
   try {
     const result = await eventLog.transact(async (tx, append) => {
       const now = clock.now()

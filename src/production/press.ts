@@ -79,6 +79,7 @@ export function createPress(deps: PressDeps) {
         clock,
         eventLog: postDeps.eventLog,
         hooks: postDeps.hooks ?? [],
+        publicUrl: deps.publicUrl,
       }),
       schedule: {
         list: listUnpublished.bind(null, postDeps),

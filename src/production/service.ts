@@ -1,7 +1,6 @@
 import { assertNotArchived, requirePermission, requireReadableChannel } from '../channels/access.js'
 import { recordAudit } from '../channels/audit.js'
-import { countMembers } from '../channels/store.js'
-import { toPublicChannelView } from '../channels/views.js'
+import { loadPublicChannelView } from '../channels/rules.js'
 import type { Db } from '../db/database.js'
 import { fail } from '../errors.js'
 import type { EventLog } from '../event-log/event-log.js'
@@ -22,6 +21,8 @@ export interface ProductionServiceDeps {
   eventLog: EventLog
   /** Every area's post hooks, to build post views for `post.edited` events. */
   hooks: readonly PostHooks[]
+  /** For the channel view's avatar URLs in `channel.updated`. */
+  publicUrl: () => URL
 }
 
 /**
@@ -74,7 +75,7 @@ export function createProductionService(deps: ProductionServiceDeps) {
         channelId: channel.id,
         channelSlug: channel.slug,
         type: 'channel.updated',
-        data: toPublicChannelView(channel, await countMembers(tx, channel.id)),
+        data: await loadPublicChannelView(tx, channel, deps.publicUrl()),
       })
       return productionOf(channel)
     })

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import type { Readable } from 'node:stream'
 import { loadChannelAccess } from '../channels/access.js'
-import type { ChannelRow } from '../db/schema.js'
+import type { ChannelRow, DigestRow } from '../db/schema.js'
 import { fail } from '../errors.js'
 import { mediaVisibility } from '../media/access.js'
 import { findFile, openFile } from '../media/files.js'
@@ -13,7 +13,8 @@ import type { PreviewService } from '../production/previews.js'
 import { BLUR_NAME, ensureBlurs } from '../reads/blur.js'
 import { originOf, presentPosts, type ReadDeps, readChannelPosts } from '../reads/pipeline.js'
 import { postsByIds } from '../reads/store.js'
-import { digestItem, feedModel, postItem } from './feed-model.js'
+import { FeedCache } from './feed-cache.js'
+import { digestItem, type FeedModel, feedModel, postItem } from './feed-model.js'
 import { toAtom, toJsonFeed, toRss } from './serializers.js'
 
 export type FeedFormat = 'rss' | 'atom' | 'json'
@@ -43,6 +44,27 @@ export interface ImageBytes {
 const FEED_POSTS = 50
 const FEED_DIGESTS = 10
 
+interface CachedFeed {
+  model: FeedModel
+  rendered: Partial<Record<FeedFormat, RenderedFeed>>
+}
+
+/**
+ * What a cached feed model depends on besides time: the channel's event-log position (every post
+ * published, released from embargo, edited, deleted, pinned), the channel row, and the digest rows
+ * (their text, range, chosen posts; one added or removed).
+ */
+export function feedVersion(channel: ChannelRow, digests: readonly DigestRow[]): string {
+  const digestHash = createHash('sha256').update(JSON.stringify(digests)).digest('base64url')
+  return `${channel.last_seq}|${channel.updated_at}|${channel.visibility}|${digestHash}`
+}
+
+function renderFeed(model: FeedModel, format: FeedFormat, isIndexable: boolean): RenderedFeed {
+  const body = format === 'rss' ? toRss(model) : format === 'atom' ? toAtom(model) : toJsonFeed(model)
+  const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 32)}"`
+  return { body, contentType: feedContentTypes[format], etag, lastModified: model.updated, isIndexable }
+}
+
 /**
  * Feeds, and the image files public surfaces need beyond /media/…: the blurred renderings of
  * spoiler images (`/media/{id}/blur.jpg`) and the images of a post behind a press preview link.
@@ -56,11 +78,14 @@ export function createSyndicationService(deps: ReadDeps & { previews: PreviewSer
     return access.channel
   }
 
-  /** A channel's feed (public and unlisted channels): latest posts and digests, newest first. */
-  async function feed(slug: string, format: FeedFormat): Promise<RenderedFeed> {
-    const channel = await feedChannel(slug)
-    const { posts } = await readChannelPosts(deps, channel, { limit: FEED_POSTS })
-    const digests = await listDigests(deps.db, channel.id, FEED_DIGESTS)
+  const cache = new FeedCache<CachedFeed>({ clock: deps.clock })
+
+  /** Builds the feed model: the latest posts and digests (each digest's selection included). */
+  async function buildModel(channel: ChannelRow, digests: DigestRow[]): Promise<FeedModel> {
+    const [{ posts }, lastEventAt] = await Promise.all([
+      readChannelPosts(deps, channel, { limit: FEED_POSTS }),
+      lastEventTime(channel),
+    ])
     const digestItems = await Promise.all(
       digests.map(async (d) =>
         digestItem({
@@ -77,15 +102,37 @@ export function createSyndicationService(deps: ReadDeps & { previews: PreviewSer
     )
     const model = feedModel(origin(), channel, [...posts.map(postItem), ...digestItems])
     model.items = model.items.slice(0, FEED_POSTS)
-    const body = format === 'rss' ? toRss(model) : format === 'atom' ? toAtom(model) : toJsonFeed(model)
-    const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 32)}"`
-    return {
-      body,
-      contentType: feedContentTypes[format],
-      etag,
-      lastModified: model.updated,
-      isIndexable: channel.visibility === 'public',
-    }
+    // A deletion removes an item without adding a newer one: the event's time still moves
+    // Last-Modified forward, so If-Modified-Since cannot answer 304 for a feed that lost a post.
+    model.updated = Math.max(model.updated, lastEventAt)
+    return model
+  }
+
+  async function lastEventTime(channel: ChannelRow): Promise<number> {
+    const row = await deps.db
+      .selectFrom('channel_event')
+      .select('created_at')
+      .where('channel_id', '=', channel.id)
+      .where('seq', '=', channel.last_seq)
+      .executeTakeFirst()
+    return Number(row?.created_at ?? 0)
+  }
+
+  /**
+   * A channel's feed (public and unlisted channels): latest posts and digests, newest first. The
+   * model is cached per channel (feed-cache.ts: valid while the channel's event-log position, the
+   * channel row and its digests are unchanged, for at most 60 s); each format's body and ETag are
+   * made once per model. Access is checked on every request, before the cache.
+   */
+  async function feed(slug: string, format: FeedFormat): Promise<RenderedFeed> {
+    const channel = await feedChannel(slug)
+    const digests = await listDigests(deps.db, channel.id, FEED_DIGESTS)
+    const cached = await cache.get(channel.id, feedVersion(channel, digests), async () => ({
+      model: await buildModel(channel, digests),
+      rendered: {},
+    }))
+    cached.rendered[format] ??= renderFeed(cached.model, format, channel.visibility === 'public')
+    return cached.rendered[format]
   }
 
   async function streamBlur(media: { id: string; status: string; variants: string }): Promise<ImageBytes> {

@@ -5,6 +5,7 @@ import fastifyStatic from '@fastify/static'
 import type { FastifyReply } from 'fastify'
 import type { AppContext } from '../context.js'
 import type { App } from '../http/app.js'
+import { mediaImageOrigins } from '../media/redirect.js'
 import { analyticsRoutes } from './analytics.js'
 
 /**
@@ -72,21 +73,27 @@ export function cacheControlFor(relative: string): string {
 function sendShell(reply: FastifyReply, ctx: AppContext) {
   return reply
     .header('cache-control', 'no-cache')
-    .header('content-security-policy', shellCsp(ctx.config.publicUrl))
+    .header(
+      'content-security-policy',
+      shellCsp(ctx.config.publicUrl, mediaImageOrigins(ctx.config.media.delivery)),
+    )
     .header('x-content-type-options', 'nosniff')
     .header('referrer-policy', 'same-origin')
     .sendFile('index.html', { cacheControl: false })
 }
 
-/** Scripts only from this server; media URLs are absolute PUBLIC_URL links, the stream is ws(s). */
-export function shellCsp(publicUrl: URL): string {
+/**
+ * Scripts only from this server; media URLs are absolute PUBLIC_URL links (which may redirect to
+ * `mediaOrigins`, the S3 store with S3_MEDIA_DELIVERY=redirect), the stream is ws(s).
+ */
+export function shellCsp(publicUrl: URL, mediaOrigins: readonly string[] = []): string {
   const origin = publicUrl.origin
   const ws = `${publicUrl.protocol === 'https:' ? 'wss:' : 'ws:'}//${publicUrl.host}`
   return [
     "default-src 'self'",
     "script-src 'self'",
     "style-src 'self' 'unsafe-inline'",
-    `img-src 'self' blob: data: ${origin}`,
+    `img-src 'self' blob: data: ${[origin, ...mediaOrigins].join(' ')}`,
     `connect-src 'self' ${origin} ${ws}`,
     "worker-src 'self'",
     "manifest-src 'self'",

@@ -86,6 +86,68 @@ describe.each(testDatabases)('drafts and scheduled posts (%s)', (kind) => {
     expect(await eventsOf(server, gone.id)).toEqual([])
   })
 
+  it('replays an Idempotency-Key only for the same scheduling, tags and flags (every body field)', async () => {
+    const posts = '/api/v1/channels/the-show/posts'
+    const key = { 'idempotency-key': `sched-${Date.now()}` }
+    const publishAt = soon(3_600_000)
+    const production = { weeks: { from: 3, to: 4 }, chapters: [2], location: 'Stage 2', unit: 'Main unit' }
+    const body = { text: 'Trailer at nine', publishAt, production }
+    const first = await w.creator.post(posts, body, key)
+    expect(first.status).toBe(201)
+    expect(first.body).toMatchObject({ status: 'scheduled', publishAt })
+    // The same request, its keys in another order: the original post, nothing new.
+    const retry = await w.creator.post(posts, { production, publishAt, text: 'Trailer at nine' }, key)
+    expect(retry.status).toBe(200)
+    expect(retry.body).toEqual(first.body)
+
+    const count = async () => (await server.ctx.db.selectFrom('post').select('id').execute()).length
+    const before = await count()
+    const different = [
+      { ...body, publishAt: soon(7_200_000) },
+      { text: body.text, production, status: 'draft' },
+      { text: body.text, production },
+      { ...body, status: 'scheduled' },
+      { ...body, production: { ...production, chapters: [3] } },
+      { ...body, production: { ...production, location: 'Stage 9' } },
+      { ...body, production: { ...production, unit: null } },
+      { ...body, production: { weeks: { from: 3 } } },
+      { text: body.text, publishAt },
+      { ...body, spoiler: true },
+      { ...body, spoilerLabel: 'Chapter 2' },
+      { ...body, silent: true },
+      { ...body, poll: { question: 'Nine or ten?', options: ['Nine', 'Ten'] } },
+    ]
+    for (const other of different) {
+      const res = await w.creator.post(posts, other, key)
+      expect(res.status, JSON.stringify(other)).toBe(422)
+      expect(res.body.code).toBe('idempotency-key-reused')
+    }
+    expect(await count()).toBe(before)
+    expect(await eventsOf(server, first.body.id)).toEqual([])
+
+    // A draft's key does not publish: the same text without status is a different request.
+    const draftKey = { 'idempotency-key': `draft-${Date.now()}` }
+    expect((await w.creator.post(posts, { text: 'Keep it quiet', status: 'draft' }, draftKey)).status).toBe(
+      201,
+    )
+    const publishRetry = await w.creator.post(posts, { text: 'Keep it quiet' }, draftKey)
+    expect(publishRetry.status).toBe(422)
+    expect(publishRetry.body.code).toBe('idempotency-key-reused')
+  })
+
+  it('replays an identical scheduled request after its publishAt has passed', async () => {
+    const key = { 'idempotency-key': `late-retry-${Date.now()}` }
+    const body = { text: 'Out in a moment', publishAt: soon(1500) }
+    const first = await w.creator.post('/api/v1/channels/the-show/posts', body, key)
+    expect(first.status).toBe(201)
+    await wait(Math.max(0, Date.parse(body.publishAt) - Date.now()) + 300)
+    const retry = await w.creator.post('/api/v1/channels/the-show/posts', body, key)
+    expect(retry.status).toBe(200)
+    expect(retry.body.id).toBe(first.body.id)
+    const changed = await w.creator.post('/api/v1/channels/the-show/posts', { ...body, silent: true }, key)
+    expect(changed.body.code).toBe('idempotency-key-reused')
+  })
+
   it('gives press preview links that show the embargoed post until expired or revoked', async () => {
     const post = await createPost(w.creator, 'the-show', {
       text: 'The <finale> reveal',

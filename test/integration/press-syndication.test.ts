@@ -267,7 +267,7 @@ describe.each(testDatabases)('feeds, pages and embeds (%s)', (kind) => {
       expect(active.handlers, where).toEqual([])
       for (const src of active.scripts)
         expect(src, where).toMatch(
-          /^(\/_pages\/embed\.js|http:\/\/127\.0\.0\.1:\d+\/_pages\/embed-host\.js)\?v=\w+$/,
+          /^(\/_pages\/(embed|island)\.js|http:\/\/127\.0\.0\.1:\d+\/_pages\/embed-host\.js)\?v=\w+$/,
         )
       for (const url of active.urls)
         expect(url.trim().toLowerCase().startsWith('javascript:'), `${where}: ${url}`).toBe(false)

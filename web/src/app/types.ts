@@ -58,9 +58,18 @@ export interface Channel {
   updatedAt: string
   viewer?: Viewer
   membership?: { role: Role | null; muted: boolean; notifyLevel: NotifyLevel; joinedAt: string }
-  /** Not served yet by the channels area; rendered when present. */
-  avatarUrl?: string | null
+  /** The channel avatar (small image); null or absent: show the initial. */
+  avatar?: ChannelAvatar | null
   production?: ProductionFacts | null
+}
+
+/** A channel's avatar: its small image in each format (docs/api.md "Avatar"). */
+export interface ChannelAvatar {
+  url: string
+  width: number
+  height: number
+  blurhash: string | null
+  variants: MediaVariant[]
 }
 
 export interface Page<T> {

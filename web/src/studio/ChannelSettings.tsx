@@ -1,9 +1,11 @@
-import { useState } from 'preact/hooks'
+import { useEffect, useState } from 'preact/hooks'
 import { api, channelPath } from '../app/api.js'
 import type { Channel, JoinPolicy, Visibility } from '../app/types.js'
+import { Avatar } from '../components/Avatar.js'
 import { ErrorBox } from '../components/ErrorBox.js'
 import { BansPanel, InvitesPanel, MembersPanel, RequestsPanel } from './StaffPanels.js'
 import { StudioNav, useChannel } from './StudioNav.js'
+import { newItem, startUpload, type UploadItem } from './uploads.js'
 
 const ADMIN = new Set(['owner', 'admin'])
 
@@ -28,6 +30,7 @@ export function ChannelSettings({ slug }: { slug: string }) {
     <main id="main" class="stack wide">
       <StudioNav slug={slug} current="settings" />
       <h1>Manage {channel.title}</h1>
+      {isAdmin && <AvatarPicker channel={channel} onSaved={setChannel} />}
       {isAdmin && <SettingsForm channel={channel} onSaved={setChannel} />}
       <MembersPanel slug={slug} role={role} />
       {isAdmin && <InvitesPanel slug={slug} />}
@@ -131,9 +134,7 @@ function SettingsForm({ channel, onSaved }: { channel: Channel; onSaved: (c: Cha
           onInput={(e) => setReactions(e.currentTarget.value)}
         />
       </div>
-      <p class="small muted">
-        Avatar and production facts can’t be set from the app yet (the server has no field for them).
-      </p>
+      <p class="small muted">Production facts can’t be set from the app yet.</p>
       <ErrorBox error={error} />
       {saved && (
         <p role="status" class="small" style={{ color: 'var(--ok)' }}>
@@ -144,5 +145,108 @@ function SettingsForm({ channel, onSaved }: { channel: Channel; onSaved: (c: Cha
         Save settings
       </button>
     </form>
+  )
+}
+
+/**
+ * The channel avatar: pick an image, watch it upload (progress, then processing) over a local
+ * preview, and it becomes the avatar as soon as the server has it ready; or remove the avatar.
+ */
+function AvatarPicker({ channel, onSaved }: { channel: Channel; onSaved: (c: Channel) => void }) {
+  const [item, setItem] = useState<UploadItem | null>(null)
+  const [error, setError] = useState<unknown>(null)
+  const [busy, setBusy] = useState(false)
+  const [done, setDone] = useState('')
+
+  const update = (key: string, patch: Partial<UploadItem>) =>
+    setItem((current) => (current?.key === key ? { ...current, ...patch } : current))
+  const discard = (current: UploadItem | null) => {
+    current?.abort?.()
+    if (current) URL.revokeObjectURL(current.previewUrl)
+    setItem(null)
+  }
+  const save = async (avatarMediaId: string | null) => {
+    setBusy(true)
+    setError(null)
+    setDone('')
+    try {
+      onSaved(await api.patch<Channel>(channelPath(channel.slug), { avatarMediaId }))
+      setDone(avatarMediaId ? 'Avatar updated.' : 'Avatar removed.')
+    } catch (err) {
+      setError(err)
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  // The upload is ready: make it the avatar, then drop the local preview.
+  const readyId = item?.status === 'ready' ? (item.media?.id ?? null) : null
+  useEffect(() => {
+    if (!readyId) return
+    void save(readyId).finally(() => discard(item))
+  }, [readyId])
+
+  const pick = (file: File | undefined) => {
+    if (!file) return
+    discard(item)
+    setError(null)
+    setDone('')
+    const next = newItem(file)
+    setItem(next)
+    startUpload(next, update)
+  }
+
+  const uploading = item !== null && item.status !== 'failed'
+  return (
+    <section class="card" aria-labelledby="avatar-title">
+      <h2 id="avatar-title">Avatar</h2>
+      <div class="row">
+        {item ? (
+          <img class="avatar" src={item.previewUrl} alt="Preview of the new avatar" width={64} height={64} />
+        ) : (
+          <Avatar channel={channel} />
+        )}
+        <div class="spacer">
+          {item?.status === 'uploading' && (
+            <progress max={1} value={item.progress} aria-label="Avatar upload" style={{ width: '100%' }} />
+          )}
+          {item?.status === 'processing' && <p class="small muted">Processing…</p>}
+          {item?.status === 'failed' && <ErrorBox error={item.error} />}
+          <p class="small muted">A square image works best; it is shown as a circle.</p>
+        </div>
+      </div>
+      <div class="row">
+        <label class="button" for="avatar-input" aria-disabled={busy || uploading}>
+          {channel.avatar ? 'Change avatar' : 'Choose avatar'}
+        </label>
+        <input
+          id="avatar-input"
+          class="visually-hidden"
+          type="file"
+          accept="image/*"
+          disabled={busy || uploading}
+          onChange={(e) => {
+            pick(e.currentTarget.files?.[0])
+            e.currentTarget.value = ''
+          }}
+        />
+        {uploading && (
+          <button type="button" onClick={() => discard(item)}>
+            Cancel
+          </button>
+        )}
+        {channel.avatar && !item && (
+          <button type="button" disabled={busy} onClick={() => save(null)}>
+            Remove avatar
+          </button>
+        )}
+      </div>
+      <ErrorBox error={error} />
+      {done && (
+        <p role="status" class="small" style={{ color: 'var(--ok)' }}>
+          {done}
+        </p>
+      )}
+    </section>
   )
 }
