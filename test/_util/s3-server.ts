@@ -20,8 +20,18 @@ export async function startS3Server(buckets: string[]) {
     configureBuckets: buckets.map((name) => ({ name })),
   })
   const { port } = await server.run()
+  const endpoint = `http://127.0.0.1:${port}`
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint,
+    /** The variables that point a Backlot node's media store at `bucket` on this server. */
+    nodeEnv: (bucket: string) => ({
+      MEDIA_STORE: 's3',
+      S3_ENDPOINT: endpoint,
+      S3_BUCKET: bucket,
+      S3_ACCESS_KEY_ID: s3TestCredentials.accessKeyId,
+      S3_SECRET_ACCESS_KEY: s3TestCredentials.secretAccessKey,
+      S3_FORCE_PATH_STYLE: 'true',
+    }),
     close: async () => {
       await server.close()
       fs.rmSync(directory, { recursive: true, force: true })

@@ -2,7 +2,7 @@ import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { client } from '../_util/client.js'
 import { uploadImage } from '../_util/images.js'
-import { s3TestCredentials, startS3Server } from '../_util/s3-server.js'
+import { startS3Server } from '../_util/s3-server.js'
 import { seedAccount, seedChannel } from '../_util/seed.js'
 import { startTestServer, type TestServer } from '../_util/server.js'
 import { launchBrowser, openAs, photo } from './helpers.js'
@@ -21,12 +21,7 @@ describe('media by redirect in a browser (sqlite)', () => {
     s3 = await startS3Server(['media'])
     server = await startTestServer('sqlite', {
       env: {
-        MEDIA_STORE: 's3',
-        S3_ENDPOINT: s3.endpoint,
-        S3_BUCKET: 'media',
-        S3_ACCESS_KEY_ID: s3TestCredentials.accessKeyId,
-        S3_SECRET_ACCESS_KEY: s3TestCredentials.secretAccessKey,
-        S3_FORCE_PATH_STYLE: 'true',
+        ...s3.nodeEnv('media'),
         S3_MEDIA_DELIVERY: 'redirect',
       },
     })

@@ -10,7 +10,7 @@ import {
   waitUntil,
 } from '../_util/node-process.js'
 import { deleteRedisKeys, redisAdmin, redisTestUrl, testRedisPrefix } from '../_util/redis.js'
-import { s3TestCredentials, startS3Server } from '../_util/s3-server.js'
+import { startS3Server } from '../_util/s3-server.js'
 import { type Frame, StreamClient } from '../_util/stream.js'
 import { TcpProxy } from '../_util/tcp-proxy.js'
 
@@ -54,12 +54,7 @@ describe('two nodes on PostgreSQL and Redis [redis]', () => {
       ...database.env,
       REDIS_PREFIX: prefix,
       STREAM_HEARTBEAT_SECONDS: '1',
-      MEDIA_STORE: 's3',
-      S3_ENDPOINT: s3.endpoint,
-      S3_BUCKET: 'media',
-      S3_ACCESS_KEY_ID: s3TestCredentials.accessKeyId,
-      S3_SECRET_ACCESS_KEY: s3TestCredentials.secretAccessKey,
-      S3_FORCE_PATH_STYLE: 'true',
+      ...s3.nodeEnv('media'),
     }
     ;[a, b] = (await startNodeProcesses([
       { env: { ...env, REDIS_URL: redisTestUrl } },

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type Client, client } from '../_util/client.js'
 import { createTestDatabase, type TestDatabase, testDatabases } from '../_util/db.js'
 import { noisyJpeg, uploadImage } from '../_util/images.js'
-import { s3TestCredentials, startS3Server } from '../_util/s3-server.js'
+import { startS3Server } from '../_util/s3-server.js'
 import { type SeededAccount, seedAccount, seedChannel, seedMember } from '../_util/seed.js'
 import { startTestServer, type TestServer } from '../_util/server.js'
 
@@ -41,12 +41,7 @@ describe.each(testDatabases)('media by redirect to signed S3 URLs on %s', (kind)
     s3 = await startS3Server(['media'])
     database = await createTestDatabase(kind)
     const env = {
-      MEDIA_STORE: 's3',
-      S3_ENDPOINT: s3.endpoint,
-      S3_BUCKET: 'media',
-      S3_ACCESS_KEY_ID: s3TestCredentials.accessKeyId,
-      S3_SECRET_ACCESS_KEY: s3TestCredentials.secretAccessKey,
-      S3_FORCE_PATH_STYLE: 'true',
+      ...s3.nodeEnv('media'),
       S3_KEY_PREFIX: `${kind}/`,
       MEDIA_UPLOAD_LIMIT: '1000',
     }
