@@ -63,7 +63,8 @@ export async function createContext(config: Config, overrides: ContextOverrides 
   // In-process on one node; BullMQ over Redis in a cluster (REDIS_URL) behind the same interface.
   const queue = overrides.queue ?? (await createQueue(config, logger))
 
-  const accounts = createAccountService({ db, clock, config, rateLimiter })
+  const accounts = createAccountService({ db, clock, config, rateLimiter, bus })
+  await accounts.start()
   const interactionsLogger = logger.child({ area: 'interactions' })
   const countsMarker = createCountsMarker(bus, interactionsLogger)
   const interactions = createInteractionService({
@@ -143,6 +144,7 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     await media.close()
     await interactions.close()
     await countsRelay.close()
+    await accounts.close()
     await hub.close()
     await bus.close()
     await ownRateLimiter?.close()

@@ -11,26 +11,36 @@ import { LiteHttpConnection } from './http-lite.js'
  * 1,000 fans (registered through the API, argon2 in its fast profile), one hot post, and sustained
  * reactions over HTTP from a fixed number of keep-alive connections for DURATION seconds. Every
  * request changes the fan's reaction (a real write each time). Meanwhile one WebSocket subscriber
- * follows the channel and counts the `counts` frames it receives.
+ * follows the channel and counts the `counts` frames it receives. Then text posts are created one at
+ * a time (issue 2: the latency of a POST).
  *
  * Prints a table and writes bench/results/interactions.json.
  * Env: BENCH_SECONDS (10), BENCH_CONCURRENCY (32), BENCH_PROFILE=1 (server writes a .cpuprofile to
- * bench/results/profile/), DATABASE_URL / DATABASE_SCHEMA (run against PostgreSQL instead).
+ * bench/results/profile/), BENCH_NODE_OPTIONS (more server flags), BENCH_TEXT_POSTS (300),
+ * BENCH_LOG_LEVEL (warn; `info` is the production default), DATABASE_URL / DATABASE_SCHEMA (run
+ * against PostgreSQL instead).
  */
 const DURATION_S = Number(process.env.BENCH_SECONDS ?? 10)
 const WARMUP_S = 2
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32)
 const MEMBERS = 1000
+const TEXT_POSTS = Number(process.env.BENCH_TEXT_POSTS ?? 300)
 const EMOJIS = ['❤️', '😂', '😮', '😢', '🔥', '👏']
 const resultsDir = path.resolve(import.meta.dirname, '../results')
 
 const env: Record<string, string> = {}
 if (process.env.DATABASE_URL) env.DATABASE_URL = process.env.DATABASE_URL
 if (process.env.DATABASE_SCHEMA) env.DATABASE_SCHEMA = process.env.DATABASE_SCHEMA
+// The server logs at warn unless told (its JSON lines go to this process's stdout).
+if (process.env.BENCH_LOG_LEVEL) env.LOG_LEVEL = process.env.BENCH_LOG_LEVEL
 if (process.env.BENCH_PROFILE) {
   fs.mkdirSync(path.join(resultsDir, 'profile'), { recursive: true })
   env.NODE_OPTIONS = `--require ${path.join(import.meta.dirname, 'profile-preload.cjs')}`
   env.BENCH_PROFILE_DIR = path.join(resultsDir, 'profile')
+}
+// Extra server flags for ad-hoc measurements (a --require preload that times SQL, say).
+if (process.env.BENCH_NODE_OPTIONS) {
+  env.NODE_OPTIONS = `${env.NODE_OPTIONS ?? ''} ${process.env.BENCH_NODE_OPTIONS}`.trim()
 }
 
 async function pool<T>(limit: number, count: number, task: (i: number) => Promise<T>): Promise<T[]> {
@@ -132,6 +142,39 @@ async function load(
   return { latencies, statuses, elapsed }
 }
 
+/**
+ * Issue 2's figure: POST of a text post, one at a time on one keep-alive connection (the channel
+ * has its 1,000 members and a live subscriber, so every post is also a `post.published` frame).
+ * Server CPU per post includes what a post sets off after its answer (push fan-out, stream frame).
+ */
+async function postTexts(server: { host: string; port: number; cpuSeconds(): number }, token: string) {
+  const conn = await LiteHttpConnection.connect(server.host, server.port)
+  const headers = { authorization: `Bearer ${token}` }
+  const body = JSON.stringify({
+    text: 'Day 12: the crane shot, finally. Thanks to everyone who stayed late.',
+  })
+  const send = async () => {
+    const res = await conn.request('POST', '/api/v1/channels/bench/posts', headers, body)
+    if (res.status !== 201) throw new Error(`post failed: ${res.status} ${res.body}`)
+  }
+  for (let i = 0; i < 20; i++) await send() // warm-up
+  const latencies: number[] = []
+  const cpu0 = server.cpuSeconds()
+  for (let i = 0; i < TEXT_POSTS; i++) {
+    const t0 = performance.now()
+    await send()
+    latencies.push(performance.now() - t0)
+  }
+  const cpu = server.cpuSeconds() - cpu0
+  conn.close()
+  return {
+    posts: TEXT_POSTS,
+    p50Ms: Number(percentile(latencies, 50).toFixed(2)),
+    p99Ms: Number(percentile(latencies, 99).toFixed(2)),
+    serverCpuMicrosPerPost: Math.round((cpu * 1e6) / TEXT_POSTS),
+  }
+}
+
 const server = await startServerProcess(env)
 try {
   const ownerToken = await setupChannel(server.url, 'bench')
@@ -173,6 +216,8 @@ try {
     view.reactions.total === MEMBERS &&
     JSON.stringify(lastEntry?.reactions.counts) === JSON.stringify(view.reactions.counts)
   const gaps = subscriber.stats.countsTimes.slice(1).map((t, i) => t - subscriber.stats.countsTimes[i]!)
+  console.error(`interactions: ${TEXT_POSTS} text posts, one at a time…`)
+  const posting = await postTexts(server, ownerToken)
   subscriber.close()
 
   const ok = run.statuses.get(200) ?? 0
@@ -195,6 +240,7 @@ try {
     serverCpuPercent: Math.round((cpu / run.elapsed) * 100),
     serverCpuMicrosPerReaction: Math.round((cpu * 1e6) / Math.max(1, ok)),
     rssMB: Number((server.rss() / 1048576).toFixed(1)),
+    textPosts: posting,
   }
   printTable([
     {
@@ -209,6 +255,8 @@ try {
       'final exact': result.finalCountsExact ? 'yes' : 'NO',
       'server cpu %': result.serverCpuPercent,
       'cpu µs/reaction': result.serverCpuMicrosPerReaction,
+      'post p50 ms': posting.p50Ms,
+      'cpu µs/post': posting.serverCpuMicrosPerPost,
     },
   ])
   console.error(

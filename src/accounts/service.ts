@@ -1,3 +1,4 @@
+import type { Bus } from '../bus/bus.js'
 import type { Config } from '../config/config.js'
 import { type Db, type DbOrTx, isUniqueViolation } from '../db/database.js'
 import type { AccountRow, TokenScope } from '../db/schema.js'
@@ -5,6 +6,7 @@ import { fail } from '../errors.js'
 import type { RateLimiter } from '../kv/rate-limiter.js'
 import type { Clock } from '../util/clock.js'
 import { hashSecret, newId } from '../util/ids.js'
+import { createAuthenticator } from './authenticate.js'
 import { createLoginLimiter } from './login-limit.js'
 import { createPasswordHasher } from './passwords.js'
 import { type NewSession, openSession } from './sessions.js'
@@ -17,6 +19,8 @@ export interface AccountServiceDeps {
   clock: Clock
   config: Config
   rateLimiter: RateLimiter
+  /** Tells the other nodes about logouts and revoked tokens (their auth caches); absent in the CLI. */
+  bus?: Bus
 }
 
 export interface CreateAccountInput {
@@ -46,6 +50,7 @@ export function createAccountService(deps: AccountServiceDeps) {
   const { db, clock, config } = deps
   const passwords = createPasswordHasher(config.argon2Profile)
   const loginLimit = createLoginLimiter(deps.rateLimiter, config.loginLimit)
+  const auth = createAuthenticator({ db, clock, sessionTtlMs: config.sessionTtlMs, bus: deps.bus })
 
   /** Validates and hashes before any write, so no transaction is held open during argon2. */
   async function newAccountRow(input: CreateAccountInput): Promise<AccountRow> {
@@ -95,6 +100,14 @@ export function createAccountService(deps: AccountServiceDeps) {
     createAccount,
     getAccount,
 
+    /** The session of a cookie value, or null (unknown, expired or logged out). Cached: authenticate.ts. */
+    authenticateSession: auth.session,
+    /** The live API token of a presented secret, or null (unknown or revoked). Cached likewise. */
+    authenticateToken: auth.token,
+    /** Listens for revocations made on other nodes. */
+    start: auth.start,
+    close: auth.close,
+
     /**
      * Self-service registration, refused with `registration-closed` unless REGISTRATION=open.
      * Creates the account and its first session in one transaction (the caller is logged in).
@@ -139,12 +152,15 @@ export function createAccountService(deps: AccountServiceDeps) {
     /** Ends a session; the cookie token stops working at once. Idempotent. */
     async logout(sessionId: string): Promise<void> {
       await store.deleteSession(db, sessionId)
+      await auth.revoke({ session: sessionId })
     },
 
     /** Changes the profile fields given; absent fields stay as they are. */
     async updateProfile(accountId: string, input: { displayName?: string }): Promise<AccountRow> {
       if (input.displayName !== undefined) {
         await store.updateDisplayName(db, accountId, checkDisplayName(input.displayName))
+        // Cached credentials carry the account row: the next request reads the new one.
+        await auth.revoke({ account: accountId })
       }
       return getAccount(accountId)
     },
@@ -195,6 +211,7 @@ export function createAccountService(deps: AccountServiceDeps) {
         fail('insufficient-scope', `Revoking that token needs the scopes it has: ${missing.join(', ')}.`)
       }
       await store.revokeToken(db, row.id, clock.now())
+      await auth.revoke({ token: row.token_hash })
     },
   }
 }

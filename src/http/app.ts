@@ -14,6 +14,7 @@ import Fastify, {
 import type { AppContext } from '../context.js'
 import { registerAuth } from './auth.js'
 import { registerErrorHandler } from './error-handler.js'
+import { QuietRequestLog } from './request-log.js'
 import { registerRoutes } from './routes.js'
 
 export type App = FastifyInstance<
@@ -31,6 +32,8 @@ export type App = FastifyInstance<
 export async function buildApp(ctx: AppContext): Promise<App> {
   const app = Fastify({
     loggerInstance: ctx.logger as FastifyBaseLogger,
+    // Failed and slow requests at info, the rest at debug (request-log.ts).
+    logController: new QuietRequestLog(),
     bodyLimit: ctx.config.bodyLimitBytes,
     // Fastify accepts a hop count at run time; its types only list the other forms.
     trustProxy: ctx.config.trustProxy as boolean,

@@ -1,5 +1,4 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { findSessionAccount, findTokenAccount, touchSession, touchToken } from '../accounts/auth-store.js'
 import type { AppContext } from '../context.js'
 import type { AccountRow, TokenScope } from '../db/schema.js'
 import { DomainError, fail } from '../errors.js'
@@ -32,10 +31,6 @@ declare module 'fastify' {
   interface FastifyContextConfig extends RouteAuthConfig {}
 }
 
-const SESSION_TOUCH_INTERVAL_MS = 60_000
-/** A token's last_used_at is written at most this often: one write per minute, not per request. */
-const TOKEN_TOUCH_INTERVAL_MS = 60_000
-
 export function registerAuth(app: FastifyInstance, ctx: AppContext): void {
   app.decorateRequest('auth', null)
   app.addHook('onRequest', async (req, reply) => {
@@ -53,27 +48,23 @@ export function registerAuth(app: FastifyInstance, ctx: AppContext): void {
   })
 }
 
+/**
+ * The credential of the request: a Bearer token, else the session cookie. Lookups are cached for a
+ * few seconds and revocations drop them at once (src/accounts/authenticate.ts).
+ */
 export async function resolveAuth(req: FastifyRequest, ctx: AppContext): Promise<Auth | null> {
   const header = req.headers.authorization
   if (header !== undefined) {
     const match = /^Bearer\s+(\S+)$/i.exec(header)
     if (!match) fail('unauthenticated', 'The Authorization header must be "Bearer <token>".')
-    const found = await findTokenAccount(ctx.db, match[1]!)
+    const found = await ctx.accounts.authenticateToken(match[1]!)
     if (!found) fail('unauthenticated', 'The API token is unknown or has been revoked.')
-    const now = ctx.clock.now()
-    if (found.lastUsedAt === null || now - found.lastUsedAt >= TOKEN_TOUCH_INTERVAL_MS) {
-      await touchToken(ctx.db, found.tokenId, now)
-    }
-    return { account: found.account, via: 'token', scopes: new Set(found.scopes), tokenId: found.tokenId }
+    return { account: found.account, via: 'token', scopes: found.scopes, tokenId: found.tokenId }
   }
   const cookie = req.cookies?.[SESSION_COOKIE]
   if (!cookie) return null
-  const now = ctx.clock.now()
-  const found = await findSessionAccount(ctx.db, cookie, now)
+  const found = await ctx.accounts.authenticateSession(cookie)
   if (!found) return null
-  if (now - found.lastSeenAt > SESSION_TOUCH_INTERVAL_MS) {
-    await touchSession(ctx.db, found.sessionId, now, ctx.config.sessionTtlMs)
-  }
   return { account: found.account, via: 'session', scopes: 'all', sessionId: found.sessionId }
 }
 

@@ -1,5 +1,6 @@
 import { sql } from 'kysely'
 import type { DbOrTx } from '../db/database.js'
+import { preparedQuery } from '../db/prepared.js'
 import type { PollRow } from '../db/schema.js'
 import { limits } from './limits.js'
 
@@ -33,34 +34,89 @@ export interface HighlightRow {
 
 const emptyCounts = (): PostCounts => ({ reactions: new Map(), viewers: 0, anonymousViews: 0 })
 
+const reactionCounts = (db: DbOrTx, channelId: string, postIds: readonly string[]) =>
+  db
+    .selectFrom('post_reaction as r')
+    .innerJoin('channel_member as m', (j) =>
+      j.onRef('m.account_id', '=', 'r.account_id').on('m.channel_id', '=', channelId),
+    )
+    .select(['r.post_id', 'r.emoji', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('r.post_id', 'in', postIds)
+    .groupBy(['r.post_id', 'r.emoji'])
+const viewerCounts = (db: DbOrTx, channelId: string, postIds: readonly string[]) =>
+  db
+    .selectFrom('post_view as v')
+    .innerJoin('channel_member as m', (j) =>
+      j.onRef('m.account_id', '=', 'v.account_id').on('m.channel_id', '=', channelId),
+    )
+    .select(['v.post_id', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('v.post_id', 'in', postIds)
+    .groupBy('v.post_id')
+const anonymousCounts = (db: DbOrTx, postIds: readonly string[]) =>
+  db.selectFrom('post_anonymous_views').selectAll().where('post_id', 'in', postIds)
+
+/**
+ * One post (a post page, a new post's event data, staff stats) is the common case: its three
+ * counts come in ONE statement compiled once (src/db/prepared.ts) — a row per emoji (`r`), the
+ * member viewers (`v`), the anonymous views (`a`, absent when none) — instead of three queries
+ * built by Kysely on every call, each a round trip on PostgreSQL.
+ */
+const onePostCounts = preparedQuery((db: DbOrTx, channelId: string, postId: string) =>
+  db
+    .selectFrom('post_reaction as r')
+    .innerJoin('channel_member as m', (j) =>
+      j.onRef('m.account_id', '=', 'r.account_id').on('m.channel_id', '=', channelId),
+    )
+    .select([sql<string>`'r'`.as('kind'), 'r.emoji', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('r.post_id', '=', postId)
+    .groupBy('r.emoji')
+    .unionAll(
+      db
+        .selectFrom('post_view as v')
+        .innerJoin('channel_member as m', (j) =>
+          j.onRef('m.account_id', '=', 'v.account_id').on('m.channel_id', '=', channelId),
+        )
+        .select([
+          sql<string>`'v'`.as('kind'),
+          sql<string>`null`.as('emoji'),
+          (eb) => eb.fn.countAll<number>().as('n'),
+        ])
+        .where('v.post_id', '=', postId),
+    )
+    .unionAll(
+      db
+        .selectFrom('post_anonymous_views')
+        .select([sql<string>`'a'`.as('kind'), sql<string>`null`.as('emoji'), 'views as n'])
+        .where('post_id', '=', postId),
+    ),
+)
+
+async function readOnePostCounts(db: DbOrTx, channelId: string, postId: string): Promise<PostCounts> {
+  const counts = emptyCounts()
+  for (const row of (await onePostCounts(db, channelId, postId)).rows) {
+    if (row.kind === 'r') counts.reactions.set(row.emoji, Number(row.n))
+    else if (row.kind === 'v') counts.viewers = Number(row.n)
+    else counts.anonymousViews = Number(row.n)
+  }
+  return counts
+}
+
 /** Reactions per emoji, unique member viewers and anonymous views of each post. */
 export async function readPostCounts(
   db: DbOrTx,
   channelId: string,
   postIds: readonly string[],
 ): Promise<Map<string, PostCounts>> {
+  if (postIds.length === 1) {
+    const id = postIds[0]!
+    return new Map([[id, await readOnePostCounts(db, channelId, id)]])
+  }
   const out = new Map<string, PostCounts>(postIds.map((id) => [id, emptyCounts()]))
   if (postIds.length === 0) return out
   const [reactions, viewers, anonymous] = await Promise.all([
-    db
-      .selectFrom('post_reaction as r')
-      .innerJoin('channel_member as m', (j) =>
-        j.onRef('m.account_id', '=', 'r.account_id').on('m.channel_id', '=', channelId),
-      )
-      .select(['r.post_id', 'r.emoji', (eb) => eb.fn.countAll<number>().as('n')])
-      .where('r.post_id', 'in', postIds)
-      .groupBy(['r.post_id', 'r.emoji'])
-      .execute(),
-    db
-      .selectFrom('post_view as v')
-      .innerJoin('channel_member as m', (j) =>
-        j.onRef('m.account_id', '=', 'v.account_id').on('m.channel_id', '=', channelId),
-      )
-      .select(['v.post_id', (eb) => eb.fn.countAll<number>().as('n')])
-      .where('v.post_id', 'in', postIds)
-      .groupBy('v.post_id')
-      .execute(),
-    db.selectFrom('post_anonymous_views').selectAll().where('post_id', 'in', postIds).execute(),
+    reactionCounts(db, channelId, postIds).execute(),
+    viewerCounts(db, channelId, postIds).execute(),
+    anonymousCounts(db, postIds).execute(),
   ])
   for (const r of reactions) out.get(r.post_id)?.reactions.set(r.emoji, Number(r.n))
   for (const v of viewers) out.get(v.post_id)!.viewers = Number(v.n)

@@ -1,4 +1,5 @@
 import type { Db, DbOrTx } from '../db/database.js'
+import { preparedQuery } from '../db/prepared.js'
 import type { Logger } from '../logger.js'
 import { upsertReaction } from './store.js'
 
@@ -80,6 +81,48 @@ export function createReactionWriter(db: Db, logger: Logger) {
 
 const keyOf = (row: ReactionRow) => `${row.post_id} ${row.account_id}`
 
+type RowValues = [post_id: string, account_id: string, emoji: string, created_at: number]
+const rowValues = (row: ReactionRow): RowValues => [row.post_id, row.account_id, row.emoji, row.created_at]
+
+/**
+ * The multi-row upsert: the stored reaction changes only if the emoji differs, and the statement
+ * returns the keys it changed.
+ */
+function upsert(tx: DbOrTx, rows: readonly ReactionRow[]) {
+  return tx
+    .insertInto('post_reaction')
+    .values(rows)
+    .onConflict((oc) =>
+      oc
+        .columns(['post_id', 'account_id'])
+        .doUpdateSet((eb) => ({
+          emoji: eb.ref('excluded.emoji'),
+          created_at: eb.ref('excluded.created_at'),
+        }))
+        .whereRef('post_reaction.emoji', '<>', 'excluded.emoji'),
+    )
+    .returning(['post_id', 'account_id'])
+}
+
+/**
+ * The upsert of `size` rows, compiled once per size (src/db/prepared.ts): building and compiling
+ * it on every batch cost more than the write itself. At most MAX_BATCH sizes, a few KB each.
+ */
+const upsertBySize: ReturnType<typeof preparedUpsert>[] = []
+function preparedUpsert(size: number) {
+  return preparedQuery((tx: DbOrTx, ...values: (string | number)[]) => {
+    const rows = Array.from({ length: size }, (_, i) => {
+      const [post_id, account_id, emoji, created_at] = values.slice(i * 4, i * 4 + 4) as RowValues
+      return { post_id, account_id, emoji, created_at }
+    })
+    return upsert(tx, rows)
+  })
+}
+const upsertOf = (size: number) => {
+  upsertBySize[size] ??= preparedUpsert(size)
+  return upsertBySize[size]
+}
+
 /** Writes the rows in rounds of distinct keys; returns, per row, whether it changed the stored reaction. */
 async function writeRounds(tx: DbOrTx, rows: ReactionRow[]): Promise<boolean[]> {
   const changed = new Array<boolean>(rows.length).fill(false)
@@ -97,20 +140,10 @@ async function writeRounds(tx: DbOrTx, rows: ReactionRow[]): Promise<boolean[]> 
       }
     }
     round.sort((a, b) => (keyOf(a.row) < keyOf(b.row) ? -1 : 1))
-    const written = await tx
-      .insertInto('post_reaction')
-      .values(round.map((item) => item.row))
-      .onConflict((oc) =>
-        oc
-          .columns(['post_id', 'account_id'])
-          .doUpdateSet((eb) => ({
-            emoji: eb.ref('excluded.emoji'),
-            created_at: eb.ref('excluded.created_at'),
-          }))
-          .whereRef('post_reaction.emoji', '<>', 'excluded.emoji'),
-      )
-      .returning(['post_id', 'account_id'])
-      .execute()
+    const { rows: written } = await upsertOf(round.length)(
+      tx,
+      ...round.flatMap((item) => rowValues(item.row)),
+    )
     const changedKeys = new Set(written.map((r) => `${r.post_id} ${r.account_id}`))
     for (const item of round) changed[item.index] = changedKeys.has(keyOf(item.row))
     remaining = later

@@ -1,9 +1,9 @@
 import type { ChannelAccess } from '../channels/access.js'
-import { assertNotArchived, assertPermission } from '../channels/access.js'
+import { accessFromColumns, assertNotArchived, assertPermission, channelOfRow } from '../channels/access.js'
 import { type Permission, roleAllows } from '../channels/roles.js'
 import type { DbOrTx } from '../db/database.js'
 import { preparedQuery } from '../db/prepared.js'
-import type { PostKind, PostStatus, Role } from '../db/schema.js'
+import type { PostKind, PostStatus } from '../db/schema.js'
 import { fail } from '../errors.js'
 import { canSeePost } from '../posts/visibility.js'
 
@@ -72,40 +72,21 @@ export async function requireTarget(
 ): Promise<Target> {
   const row = await loadTarget(db, slug, accountId, postId)
   if (!row) fail('channel-not-found', `No channel "${slug}".`)
-  const {
-    m_account_id,
-    m_role,
-    m_muted,
-    m_notify_level,
-    m_joined_at,
-    b_account_id,
-    p_id,
-    p_kind,
-    p_status,
-    p_author_id,
-    ...channel
-  } = row
-  const membership =
-    m_account_id === null
-      ? null
-      : {
-          channel_id: channel.id,
-          account_id: m_account_id,
-          role: m_role as Role | null,
-          muted: m_muted!,
-          notify_level: m_notify_level!,
-          joined_at: m_joined_at!,
-        }
-  const isBanned = b_account_id !== null
-  if (channel.visibility === 'private' && !membership && !isBanned) {
+  const channel = channelOfRow(row)
+  const access: ChannelAccess = accountId
+    ? accessFromColumns(channel, accountId, row)
+    : { channel, accountId, membership: null, role: null, isBanned: false }
+  if (channel.visibility === 'private' && !access.membership && !access.isBanned) {
     fail('channel-not-found', `No channel "${slug}".`)
   }
-  if (isBanned) fail('banned', `You are banned from "${channel.slug}".`)
-  const access: ChannelAccess = { channel, accountId, membership, role: membership?.role ?? null, isBanned }
-  if (p_id === null || !canSeePost(access, { status: p_status! })) {
+  if (access.isBanned) fail('banned', `You are banned from "${channel.slug}".`)
+  if (row.p_id === null || !canSeePost(access, { status: row.p_status! })) {
     fail('post-not-found', `No post "${postId}" in "${channel.slug}".`)
   }
-  return { access, post: { id: p_id, kind: p_kind!, status: p_status!, author_id: p_author_id! } }
+  return {
+    access,
+    post: { id: row.p_id, kind: row.p_kind!, status: row.p_status!, author_id: row.p_author_id! },
+  }
 }
 
 /**

@@ -1,0 +1,97 @@
+import type { Bus, Unsubscribe } from '../bus/bus.js'
+import type { DbOrTx } from '../db/database.js'
+import type { Clock } from '../util/clock.js'
+import { hashSecret } from '../util/ids.js'
+import {
+  type CachedSession,
+  type CachedToken,
+  createAuthCache,
+  type Revocation,
+  revocationMessage,
+} from './auth-cache.js'
+import { findSessionAccount, findTokenAccount, touchSession, touchToken } from './auth-store.js'
+
+/** Bus topic of revocations: every node drops the named credentials from its cache. */
+export const authRevokedTopic = 'auth.revoked'
+
+/** A session's expiry slides forward when it is used, written at most this often. */
+const SESSION_TOUCH_INTERVAL_MS = 60_000
+/** A token's last_used_at is written at most this often: one write per minute, not per request. */
+const TOKEN_TOUCH_INTERVAL_MS = 60_000
+
+export interface AuthenticatorDeps {
+  db: DbOrTx
+  clock: Clock
+  sessionTtlMs: number
+  /** Carries revocations to the other nodes; without it (the CLI) the cache's TTL is the bound. */
+  bus?: Bus
+}
+
+/**
+ * Turns a session cookie or an API token into its account, for every request. Found credentials
+ * are cached for AUTH_CACHE_TTL_MS (auth-cache.ts). The rule that keeps this safe: every write that
+ * ends a credential or changes its account calls `revoke` after it committed, which drops the entry
+ * on this node at once and on the others through the bus; a node that misses the message drops it
+ * when the TTL runs out. Expiry is checked on every request against the cached expiry.
+ */
+export function createAuthenticator({ db, clock, sessionTtlMs, bus }: AuthenticatorDeps) {
+  const cache = createAuthCache(clock)
+  let unsubscribe: Unsubscribe | null = null
+
+  async function session(cookie: string): Promise<CachedSession | null> {
+    const sessionId = hashSecret(cookie)
+    const now = clock.now()
+    const read = () => findSessionAccount(db, sessionId, now)
+    let found = await cache.session(sessionId, read)
+    if (found && found.expiresAt <= now) {
+      // Expired while cached (or extended by another node): the database decides, and deletes it.
+      cache.revoke(revocationMessage({ session: sessionId }))
+      found = await cache.session(sessionId, read)
+    }
+    if (!found) return null
+    if (now - found.lastSeenAt > SESSION_TOUCH_INTERVAL_MS) {
+      await touchSession(db, sessionId, now, sessionTtlMs)
+      found.lastSeenAt = now
+      found.expiresAt = now + sessionTtlMs
+    }
+    return found
+  }
+
+  async function token(secret: string): Promise<CachedToken | null> {
+    const tokenHash = hashSecret(secret)
+    const found = await cache.token(tokenHash, async () => {
+      const row = await findTokenAccount(db, tokenHash)
+      return row && { ...row, scopes: new Set(row.scopes) }
+    })
+    if (!found) return null
+    const now = clock.now()
+    if (found.lastUsedAt === null || now - found.lastUsedAt >= TOKEN_TOUCH_INTERVAL_MS) {
+      await touchToken(db, found.tokenId, now)
+      found.lastUsedAt = now
+    }
+    return found
+  }
+
+  return {
+    session,
+    token,
+
+    /** Call after the write committed: drops the credential here at once, elsewhere via the bus. */
+    async revoke(what: Revocation): Promise<void> {
+      const message = revocationMessage(what)
+      cache.revoke(message)
+      await bus?.publish(authRevokedTopic, message)
+    },
+
+    async start(): Promise<void> {
+      if (bus && !unsubscribe) unsubscribe = await bus.subscribe(authRevokedTopic, cache.revoke)
+    },
+
+    async close(): Promise<void> {
+      await unsubscribe?.()
+      unsubscribe = null
+    },
+  }
+}
+
+export type Authenticator = ReturnType<typeof createAuthenticator>
