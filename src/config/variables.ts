@@ -230,7 +230,8 @@ export const variables = {
   },
   logLevel: {
     name: 'LOG_LEVEL',
-    description: 'Minimum level of the JSON logs on stdout.',
+    description:
+      'Minimum level of the JSON logs on stdout. At `info` only failed (5xx) and slow (≥ 1 s) requests are logged; `debug` logs every request.',
     defaultText: 'info',
     parse: oneOf(
       'LOG_LEVEL',
