@@ -18,13 +18,18 @@ import { encryptionRate, pipelineRate } from './pipeline.js'
  *    server's database; one post is published through the API; the run ends when the push service
  *    has accepted every device's message. Reported: wall time from publish to the last message,
  *    notifications per second, and notifications per second of server CPU time — "per core",
- *    since the push service shares the machine's two cores.
+ *    since the push service shares the machine's two cores. The server's CPU time is its whole
+ *    process (encryption worker threads included); the push service's is reported beside it.
  * Writes bench/results/push.json.
  *
- * Usage: npm run bench:push [-- D1 D2 …]   (default 10000 100000)
+ * Usage: npm run bench:push [-- D1 D2 …] [--end-to-end]   (default 10000 100000)
+ * Profile: BENCH_CPU_PROF=/tmp/prof npx tsx bench/push/run.ts 10000 --end-to-end, then
+ *          npx tsx bench/push/profile.ts /tmp/prof/push-<pid>-1.cpuprofile (self time, main thread).
  */
 const sizes = process.argv.slice(2).map(Number).filter(Boolean)
 const DEVICES = sizes.length ? sizes : [10_000, 100_000]
+/** --end-to-end: only part 3, and no results file (quick comparisons while optimising). */
+const isEndToEndOnly = process.argv.includes('--end-to-end')
 const DEVICES_PER_MEMBER = 5
 
 function ask<T>(child: ChildProcess, message: Record<string, unknown>): Promise<T> {
@@ -89,61 +94,101 @@ async function measure(total: number) {
     execArgv: ['--import', 'tsx'],
   })
   await new Promise((resolve) => pushService.once('message', resolve))
-  const server = await startServerProcess({ PUSH_ALLOW_LOOPBACK: 'true', LOG_LEVEL: 'error' })
   try {
-    const token = await setupChannel(server.url, 'bench')
-    await seed(server, pushService, 'bench', total, 0)
-    const cpuBefore = server.cpuSeconds()
-    const [userBefore, systemBefore] = cpuSplit(server)
-    const publishedAt = Date.now()
-    const res = await fetch(`${server.url}/api/v1/channels/bench/posts`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      body: JSON.stringify({ text: 'Chapter 8 is a wrap! Thank you all — see you at the premiere.' }),
+    const server = await startServerProcess({
+      PUSH_ALLOW_LOOPBACK: 'true',
+      LOG_LEVEL: 'error',
+      ...profileEnv(),
     })
-    if (res.status !== 201) throw new Error(`post failed: ${res.status} ${await res.text()}`)
-    let stats: Stats
-    for (;;) {
-      stats = await ask<Stats>(pushService, { type: 'stats' })
-      if (stats.accepted >= total || stats.errors.length > 0) break
-      if (Date.now() - publishedAt > 600_000) break
-      await new Promise((r) => setTimeout(r, 100))
-    }
-    const cpu = server.cpuSeconds() - cpuBefore
-    const [userAfter, systemAfter] = cpuSplit(server)
-    const seconds = (stats.lastAcceptedAt - publishedAt) / 1000
-    return {
-      devices: total,
-      delivered: stats.accepted,
-      duplicates: stats.duplicates,
-      protocolErrors: stats.errors,
-      secondsToLast: seconds,
-      notificationsPerSecond: Math.round(stats.accepted / seconds),
-      serverCpuSeconds: cpu,
-      serverUserCpuSeconds: userAfter - userBefore,
-      serverSystemCpuSeconds: systemAfter - systemBefore,
-      notificationsPerCpuSecond: Math.round(stats.accepted / cpu),
-      serverRssMB: Math.round(server.rss() / 1_048_576),
+    try {
+      return await publishAndWait(server, pushService, total)
+    } finally {
+      await server.stop()
     }
   } finally {
-    await server.stop()
     pushService.send({ type: 'stop' })
     await new Promise((r) => pushService.once('exit', r))
   }
 }
 
-/** User and system CPU seconds of the server process (from /proc). */
-function cpuSplit(server: ServerProcess): [number, number] {
-  const fields = fs.readFileSync(`/proc/${server.child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
+async function publishAndWait(server: ServerProcess, pushService: ChildProcess, total: number) {
+  const token = await setupChannel(server.url, 'bench')
+  await seed(server, pushService, 'bench', total, 0)
+  if (process.env.BENCH_CPU_PROF) server.child.kill('SIGUSR2') // start profiling
+  const [userBefore, systemBefore] = cpuSplit(server.child.pid!)
+  const serviceBefore = cpuSplit(pushService.pid!)
+  const publishedAt = Date.now()
+  const res = await fetch(`${server.url}/api/v1/channels/bench/posts`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ text: 'Chapter 8 is a wrap! Thank you all — see you at the premiere.' }),
+  })
+  if (res.status !== 201) throw new Error(`post failed: ${res.status} ${await res.text()}`)
+  let stats: Stats
+  for (;;) {
+    stats = await ask<Stats>(pushService, { type: 'stats' })
+    if (stats.accepted >= total || stats.errors.length > 0) break
+    if (Date.now() - publishedAt > 600_000) break
+    await new Promise((r) => setTimeout(r, 100))
+  }
+  const [userAfter, systemAfter] = cpuSplit(server.child.pid!)
+  const serviceAfter = cpuSplit(pushService.pid!)
+  if (process.env.BENCH_CPU_PROF) {
+    server.child.kill('SIGUSR2') // write the profile
+    await new Promise((r) => setTimeout(r, 1000))
+  }
+  const cpu = userAfter - userBefore + systemAfter - systemBefore
+  const seconds = (stats.lastAcceptedAt - publishedAt) / 1000
+  return {
+    devices: total,
+    delivered: stats.accepted,
+    duplicates: stats.duplicates,
+    protocolErrors: stats.errors,
+    secondsToLast: seconds,
+    notificationsPerSecond: Math.round(stats.accepted / seconds),
+    serverCpuSeconds: round(cpu),
+    serverUserCpuSeconds: round(userAfter - userBefore),
+    serverSystemCpuSeconds: round(systemAfter - systemBefore),
+    notificationsPerCpuSecond: Math.round(stats.accepted / cpu),
+    serverRssMB: Math.round(server.rss() / 1_048_576),
+    /** The loopback push service's own CPU (its process, not counted above). */
+    pushServiceCpuSeconds: round(serviceAfter[0] + serviceAfter[1] - serviceBefore[0] - serviceBefore[1]),
+  }
+}
+
+function round(seconds: number): number {
+  return Math.round(seconds * 100) / 100
+}
+
+/**
+ * BENCH_CPU_PROF=<dir>: the server writes a V8 CPU profile of the fan-out there (publish to last
+ * accepted message; read it with bench/push/profile.ts). See cpu-profile-hook.mjs.
+ */
+function profileEnv(): Record<string, string> {
+  const dir = process.env.BENCH_CPU_PROF
+  if (!dir) return {}
+  const hook = path.join(import.meta.dirname, 'cpu-profile-hook.mjs')
+  return { NODE_OPTIONS: `--import=${hook}`, BENCH_CPU_PROF_DIR: path.resolve(dir) }
+}
+
+/** User and system CPU seconds of a process (from /proc). */
+function cpuSplit(pid: number): [number, number] {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
   return [Number(fields[11]) / 100, Number(fields[12]) / 100]
 }
 
-const encryption = encryptionRate()
-console.log(`RFC 8291 encryption: ${encryption.perCpuSecond} per CPU-second (${encryption.perSecond}/s wall)`)
-const pipeline = await pipelineRate(Math.max(...DEVICES))
-console.log(
-  `server pipeline without network, ${pipeline.devices} devices: ${pipeline.perCpuSecond} per CPU-second, ${pipeline.perSecond}/s wall`,
-)
+const encryption = isEndToEndOnly ? null : encryptionRate()
+if (encryption) {
+  console.log(
+    `RFC 8291 encryption: ${encryption.perCpuSecond} per CPU-second (${encryption.perSecond}/s wall)`,
+  )
+}
+const pipeline = isEndToEndOnly ? null : await pipelineRate(Math.max(...DEVICES))
+if (pipeline) {
+  console.log(
+    `server pipeline without network, ${pipeline.devices} devices: ${pipeline.perCpuSecond} per CPU-second, ${pipeline.perSecond}/s wall`,
+  )
+}
 const results = []
 for (const total of DEVICES) results.push(await measure(total))
 printTable(
@@ -156,10 +201,18 @@ printTable(
     'server CPU s': r.serverCpuSeconds,
     'of it system': r.serverSystemCpuSeconds,
     'per CPU-second': r.notificationsPerCpuSecond,
+    'push service CPU s': r.pushServiceCpuSeconds,
     'RSS MB': r.serverRssMB,
   })),
 )
 for (const r of results) if (r.protocolErrors.length) console.log('protocol errors:', r.protocolErrors)
+console.log(
+  `load average: ${os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`,
+)
+if (isEndToEndOnly) process.exit(0)
 const out = path.resolve(import.meta.dirname, '../results/push.json')
 fs.mkdirSync(path.dirname(out), { recursive: true })
 fs.writeFileSync(

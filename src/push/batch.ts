@@ -12,7 +12,7 @@ import {
 import type { PushJobDeps } from './jobs.js'
 import { buildPayload, encodePayload } from './payload.js'
 import { isAnnounceable, loadPushPost, type PushPost } from './post-source.js'
-import type { PushMessage, SendOutcome } from './sender.js'
+import type { EncryptedBody, PushMessage, SendOutcome } from './sender.js'
 import { deleteSubscriptions } from './store.js'
 
 /** One batch of a notification run: the devices with ids in [first, last]. */
@@ -93,10 +93,21 @@ async function sendChunk(
 ): Promise<void> {
   const { db, clock, metrics } = deps
   const postId = run.postId
+  // Encrypted before the claim: if the server is shutting down (the pool refuses), nothing has
+  // been claimed and the job's next attempt sends to them all.
+  const bodies = await deps.sender.encrypt(chunk, message)
   const won = await claimDevices(db, postId, chunk, run.revision, clock.now())
-  const claimed = chunk.filter((d) => won.has(d.id))
+  const claimed: PendingDevice[] = []
+  const claimedBodies: EncryptedBody[] = []
+  chunk.forEach((device, i) => {
+    if (!won.has(device.id)) return
+    claimed.push(device)
+    claimedBodies.push(bodies[i]!)
+  })
   metrics.pushQueued.inc(claimed.length)
-  const settled = await Promise.allSettled(claimed.map((d) => deps.sender.send(d, message)))
+  const settled = await Promise.allSettled(
+    claimed.map((device, i) => deps.sender.send(device, message, claimedBodies[i]!)),
+  )
   const byStatus = {
     sent: [] as string[],
     retry: [] as string[],

@@ -1,6 +1,6 @@
 import { createSemaphore, type Semaphore } from '../media/semaphore.js'
 import type { Clock } from '../util/clock.js'
-import { encryptPushPayload } from './ece.js'
+import type { EncryptPool } from './encrypt-pool.js'
 import { type PushTransport, TransportError } from './transport.js'
 import type { VapidSigner } from './vapid.js'
 
@@ -50,9 +50,13 @@ export interface SenderDeps {
   vapid: VapidSigner
   hostConcurrency: number
   clock: Clock
+  encryption: EncryptPool
 }
 
-export function createPushSender({ transport, vapid, hostConcurrency, clock }: SenderDeps) {
+/** A message encrypted for one device (RFC 8291), or why it could not be. */
+export type EncryptedBody = Buffer | Error
+
+export function createPushSender({ transport, vapid, hostConcurrency, clock, encryption }: SenderDeps) {
   const hosts = new Map<string, Semaphore>()
 
   function limiterFor(origin: string): Semaphore {
@@ -64,18 +68,7 @@ export function createPushSender({ transport, vapid, hostConcurrency, clock }: S
     return limiter
   }
 
-  async function sendNow(device: Device, url: URL, message: PushMessage): Promise<SendOutcome> {
-    let body: Buffer
-    try {
-      body = encryptPushPayload(
-        message.payload,
-        Buffer.from(device.p256dh, 'base64url'),
-        Buffer.from(device.auth, 'base64url'),
-      )
-    } catch (error) {
-      // Keys are checked at registration; a row that still fails cannot be sent to, ever.
-      return { kind: 'failed', reason: 'rejected', detail: `cannot encrypt: ${(error as Error).message}` }
-    }
+  async function sendNow(url: URL, message: PushMessage, body: Buffer): Promise<SendOutcome> {
     try {
       const res = await transport({
         url,
@@ -101,12 +94,24 @@ export function createPushSender({ transport, vapid, hostConcurrency, clock }: S
   }
 
   return {
-    /** Encrypts and sends `message` to `device`; never throws for push service or network errors. */
-    async send(device: Device, message: PushMessage): Promise<SendOutcome> {
+    /**
+     * `message` encrypted for each device, in order — a fresh key pair and salt for every one
+     * (RFC 8291), on a worker thread when there is a spare core. Rejects only once the service
+     * is closing.
+     */
+    encrypt(devices: readonly Device[], message: PushMessage): Promise<EncryptedBody[]> {
+      return encryption.encrypt(message.payload, devices)
+    },
+    /** Sends `body` (from encrypt) to `device`; never throws for push service or network errors. */
+    async send(device: Device, message: PushMessage, body: EncryptedBody): Promise<SendOutcome> {
+      if (body instanceof Error) {
+        // Keys are checked at registration; a row that still fails cannot be sent to, ever.
+        return { kind: 'failed', reason: 'rejected', detail: `cannot encrypt: ${body.message}` }
+      }
       const url = new URL(device.endpoint)
       const limiter = limiterFor(url.origin)
       try {
-        return await limiter.run(() => sendNow(device, url, message))
+        return await limiter.run(() => sendNow(url, message, body))
       } finally {
         if (limiter.pending === 0) hosts.delete(url.origin)
       }

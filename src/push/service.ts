@@ -8,6 +8,7 @@ import type { Metrics } from '../metrics.js'
 import type { Queue } from '../queue/queue.js'
 import type { Clock } from '../util/clock.js'
 import { newId } from '../util/ids.js'
+import { createEncryptPool, defaultEncryptThreads } from './encrypt-pool.js'
 import { checkEndpoint, checkSubscriptionKeys, type ResolveHost } from './endpoint.js'
 import { type PushJobDeps, processPushJobs, pushListener, recoverRuns } from './jobs.js'
 import { startPushPruner } from './prune.js'
@@ -61,11 +62,13 @@ export async function createPushService(deps: PushServiceDeps) {
   const http = deps.transport
     ? null
     : createHttpTransport({ allowLoopback: config.allowLoopback, maxSocketsPerHost: config.hostConcurrency })
+  const encryption = createEncryptPool({ threads: defaultEncryptThreads(), logger: deps.logger })
   const sender = createPushSender({
     transport: deps.transport ?? http!,
     vapid,
     hostConcurrency: config.hostConcurrency,
     clock,
+    encryption,
   })
   const jobs: PushJobDeps = { ...deps, sender }
   let stopListening: (() => void) | null = null
@@ -160,6 +163,7 @@ export async function createPushService(deps: PushServiceDeps) {
       stopListening?.()
       await pruner?.stop()
       http?.close()
+      await encryption.close()
     },
   }
 }

@@ -1,14 +1,15 @@
 import dns from 'node:dns'
-import http from 'node:http'
-import https from 'node:https'
 import { isIP, type LookupFunction } from 'node:net'
 import { isLoopbackAddress, isPublicAddress, unbracket } from './addresses.js'
+import { type ConnectionFailure, type ConnectionTarget, PushConnection } from './http1-connection.js'
+import type { ParsedResponse } from './http1-response.js'
 
 /**
  * The outbound HTTP client push uses (DESIGN rule 7): it refuses private, loopback and link-local
  * addresses when it connects — after DNS, so a name that rebinds to an internal address is caught
- * — caps time and response size, and never follows redirects. Keep-alive agents, one pool per
- * push service host.
+ * — caps time and response size, and never follows redirects. Keep-alive connections, a pool of
+ * at most `maxSocketsPerHost` per push service origin, one request at a time on each
+ * (http1-connection.ts says why this is not node:http).
  */
 export interface PushRequest {
   url: URL
@@ -43,18 +44,79 @@ export interface HttpTransportOptions {
   allowLoopback: boolean
   maxSocketsPerHost: number
   timeoutMs?: number
+  /** An unused connection is closed after this long (default 4 s, under Node's 5 s server default). */
+  idleMs?: number
 }
 
-const RESPONSE_BYTES_KEPT = 1024
+interface Waiting {
+  bytes: Buffer
+  resolve(response: PushResponse): void
+  reject(error: TransportError): void
+}
+
+/** The connections to one push service origin and the requests waiting for one of them. */
+interface OriginPool {
+  target: ConnectionTarget
+  idle: PushConnection[]
+  open: number
+  waiting: Waiting[]
+}
 
 export function createHttpTransport(options: HttpTransportOptions): PushTransport & { close(): void } {
   const lookup = safeLookup(options.allowLoopback)
-  const agentOptions = {
-    keepAlive: true,
-    maxSockets: options.maxSocketsPerHost,
-    timeout: options.timeoutMs ?? 30_000,
+  const pools = new Map<string, OriginPool>()
+  const all = new Set<PushConnection>()
+  let isClosed = false
+
+  function poolFor(url: URL): OriginPool {
+    const key = url.origin
+    let pool = pools.get(key)
+    if (!pool) {
+      const isTls = url.protocol === 'https:'
+      const target: ConnectionTarget = {
+        host: unbracket(url.hostname),
+        port: Number(url.port) || (isTls ? 443 : 80),
+        isTls,
+        lookup,
+        timeoutMs: options.timeoutMs ?? 30_000,
+        idleMs: options.idleMs ?? 4_000,
+      }
+      pool = { target, idle: [], open: 0, waiting: [] }
+      pools.set(key, pool)
+    }
+    return pool
   }
-  const agents = { http: new http.Agent(agentOptions), https: new https.Agent(agentOptions) }
+
+  function dispatch(connection: PushConnection, request: Waiting): void {
+    connection.send({
+      bytes: request.bytes,
+      resolve: (response) => request.resolve(toPushResponse(response)),
+      reject: (failure) => request.reject(toTransportError(failure)),
+    })
+  }
+
+  function openConnection(pool: OriginPool, key: string): PushConnection {
+    pool.open++
+    const connection = new PushConnection(
+      pool.target,
+      (idle) => {
+        const next = pool.waiting.shift()
+        if (next) dispatch(idle, next)
+        else pool.idle.push(idle)
+      },
+      (closed) => {
+        all.delete(closed)
+        pool.open--
+        const at = pool.idle.indexOf(closed)
+        if (at >= 0) pool.idle.splice(at, 1)
+        const next = isClosed ? undefined : pool.waiting.shift()
+        if (next) dispatch(openConnection(pool, key), next)
+        else if (pool.open === 0 && pool.waiting.length === 0) pools.delete(key)
+      },
+    )
+    all.add(connection)
+    return connection
+  }
 
   const send: PushTransport = (request) =>
     new Promise((resolve, reject) => {
@@ -63,51 +125,75 @@ export function createHttpTransport(options: HttpTransportOptions): PushTranspor
         reject(new TransportError(`${host} is not a public address`, 'EPRIVATE', false))
         return
       }
-      const isHttps = request.url.protocol === 'https:'
-      request.headers['content-length'] = String(request.body.length)
-      const req = (isHttps ? https : http).request(request.url, {
-        method: 'POST',
-        headers: request.headers,
-        agent: isHttps ? agents.https : agents.http,
-        lookup,
-      })
-      // The agents' socket timeout makes the request emit 'timeout' (cheaper than a timer per request).
-      req.on('timeout', () => req.destroy(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })))
-      req.on('error', (error: NodeJS.ErrnoException) => {
-        const code = error.code ?? 'EUNKNOWN'
-        // Node's advice for keep-alive: a reused socket the server had just closed never carried
-        // the request. Anything else after the request was written may have been delivered.
-        const isSafe = !req.writableFinished || (req.reusedSocket && code === 'ECONNRESET')
-        reject(new TransportError(error.message, code, code !== 'EPRIVATE' && isSafe))
-      })
-      req.on('response', (res) => {
-        const status = res.statusCode ?? 0
-        const retryAfter = res.headers['retry-after']
-        if (status < 300) {
-          // Accepted: the body (usually empty) is of no interest.
-          res.on('end', () => resolve({ status, retryAfter, body: '' }))
-          res.on('error', () => resolve({ status, retryAfter, body: '' }))
-          res.resume()
-          return
-        }
-        const chunks: Buffer[] = []
-        let kept = 0
-        res.on('data', (chunk: Buffer) => {
-          if (kept < RESPONSE_BYTES_KEPT) chunks.push(chunk.subarray(0, RESPONSE_BYTES_KEPT - kept))
-          kept += chunk.length
-        })
-        res.on('end', () => resolve({ status, retryAfter, body: Buffer.concat(chunks).toString('utf8') }))
-        res.on('error', () => resolve({ status, retryAfter, body: '' }))
-      })
-      req.end(request.body)
+      if (isClosed) {
+        reject(new TransportError('push transport closed', 'ECLOSED', true))
+        return
+      }
+      let bytes: Buffer
+      try {
+        bytes = encodeRequest(request)
+      } catch (error) {
+        reject(error)
+        return
+      }
+      const pool = poolFor(request.url)
+      const waiting: Waiting = { bytes, resolve, reject }
+      let idle = pool.idle.pop()
+      while (idle && !idle.isUsable) idle = pool.idle.pop()
+      if (idle) dispatch(idle, waiting)
+      else if (pool.open < options.maxSocketsPerHost)
+        dispatch(openConnection(pool, request.url.origin), waiting)
+      else pool.waiting.push(waiting)
     })
 
   return Object.assign(send, {
     close() {
-      agents.http.destroy()
-      agents.https.destroy()
+      isClosed = true
+      for (const pool of pools.values()) {
+        for (const waiting of pool.waiting.splice(0)) {
+          waiting.reject(new TransportError('push transport closed', 'ECLOSED', true))
+        }
+      }
+      for (const connection of all) connection.close()
     },
   })
+}
+
+/**
+ * The request as bytes: head and body in one buffer, so it leaves in one write. Header values come
+ * from this server (VAPID token, TTL, Topic…) and the path from a WHATWG URL, which escapes
+ * controls and spaces; a header with a control character (CR, LF…) would split the request, so it
+ * is refused.
+ */
+function encodeRequest(request: PushRequest): Buffer {
+  const { url, headers, body } = request
+  let head = `POST ${url.pathname}${url.search} HTTP/1.1\r\nhost: ${url.host}\r\ncontent-length: ${body.length}\r\n`
+  for (const name in headers) {
+    const value = headers[name]!
+    if (!TOKEN.test(name) || !FIELD_VALUE.test(value)) {
+      throw new TransportError(`header ${JSON.stringify(name)} is not a valid field`, 'EHEADER', false)
+    }
+    const lower = name.toLowerCase()
+    if (lower !== 'host' && lower !== 'content-length') head += `${name}: ${value}\r\n`
+  }
+  head += '\r\n'
+  const bytes = Buffer.allocUnsafe(head.length + body.length)
+  bytes.write(head, 0, 'latin1')
+  body.copy(bytes, head.length)
+  return bytes
+}
+
+/** RFC 9110 §5.1 field names and §5.5 field values (visible ASCII, space, tab; no obs-text). */
+const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
+const FIELD_VALUE = /^[\t\x20-\x7e]*$/
+
+function toPushResponse(response: ParsedResponse): PushResponse {
+  const body = response.body ? Buffer.from(response.body, 'latin1').toString('utf8') : ''
+  return { status: response.status, retryAfter: response.retryAfter, body }
+}
+
+function toTransportError(failure: ConnectionFailure): TransportError {
+  return new TransportError(failure.message, failure.code, failure.isSafeToRetry)
 }
 
 function isAllowed(address: string, allowLoopback: boolean): boolean {
