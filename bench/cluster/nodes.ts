@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import type { Probe } from '../lib/probe.js'
 import { freePort } from '../lib/server-process.js'
 
 /**
@@ -20,7 +21,7 @@ export interface BenchNode {
 
 const root = path.resolve(import.meta.dirname, '../..')
 
-export async function startNode(env: Record<string, string>, workers = 1): Promise<BenchNode> {
+export async function startNode(env: Record<string, string>, workers = 1, probe?: Probe): Promise<BenchNode> {
   const port = await freePort()
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'backlot-bench-'))
   const args = [
@@ -38,6 +39,8 @@ export async function startNode(env: Record<string, string>, workers = 1): Promi
       // info: the start-up lines say when every worker listens (request lines are discarded after).
       LOG_LEVEL: 'info',
       BACKLOT_ARGON2: 'fast',
+      // The primary and (through NODE_OPTIONS) every worker load the bench probe.
+      ...probe?.env,
       ...env,
     },
     stdio: ['ignore', 'pipe', 'inherit'],

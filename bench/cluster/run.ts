@@ -4,6 +4,7 @@ import path from 'node:path'
 import { Redis } from 'ioredis'
 import { openDatabase } from '../../src/db/database.js'
 import { migrateToLatest } from '../../src/db/migrator.js'
+import { Probe } from '../lib/probe.js'
 import { printTable, setupChannel } from '../lib/server-process.js'
 import { busHop } from './bus-hop.js'
 import { measure } from './measure.js'
@@ -58,6 +59,7 @@ async function scenario(
   nodes: BenchNode[],
   spread: number[],
   posts: { single: number; burst: number },
+  probe?: Probe,
 ): Promise<Result> {
   // Open sockets per server process once everyone joined: shows how streams spread over workers.
   const inspect = () => ({ socketsPerProcess: nodes.flatMap((n) => n.pids().map(socketCount)) })
@@ -71,10 +73,13 @@ async function scenario(
       singlePosts: posts.single,
       burstPosts: posts.burst,
       inspect,
+      probe,
+      label: `${name}-${layout.replace(/\W+/g, '-')}-${spread.reduce((a, b) => a + b, 0)}`,
     })
     return { scenario: name, layout, ...result }
   } finally {
     await Promise.all(nodes.map((n) => n.stop()))
+    probe?.remove()
   }
 }
 
@@ -111,31 +116,37 @@ function save(): void {
 }
 
 if (runs('workers')) {
-  await record(
-    scenario('workers', '1 process', [await startNode({}, 1)], [19_000], { single: 20, burst: 200 }),
-  )
-  await record(
-    scenario('workers', '2 workers', [await startNode({}, 2)], [19_000], { single: 20, burst: 200 }),
-  )
-  await record(
-    scenario('workers', '2 workers', [await startNode({}, 2)], [38_000], { single: 20, burst: 100 }),
-  )
+  const layouts = [
+    { layout: '1 process', workers: 1, subscribers: 19_000, burst: 200 },
+    { layout: '2 workers', workers: 2, subscribers: 19_000, burst: 200 },
+    { layout: '2 workers', workers: 2, subscribers: 38_000, burst: 100 },
+  ]
+  for (const { layout, workers, subscribers, burst } of layouts) {
+    const probe = new Probe()
+    const node = await startNode({}, workers, probe)
+    await record(scenario('workers', layout, [node], [subscribers], { single: 20, burst }, probe))
+  }
 }
 
 if (runs('nodes')) {
   for (const count of [1, 2, 3]) {
     await withCluster(`n${count}`, async (env) => {
+      const probe = new Probe()
       const nodes = await Promise.all(
-        Array.from({ length: count }, () => startNode({ ...env, REDIS_URL: redisUrl })),
+        Array.from({ length: count }, () => startNode({ ...env, REDIS_URL: redisUrl }, 1, probe)),
       )
       const spread = nodes.map(
         (_, i) => Math.floor(nodeSubscribers / count) + (i < nodeSubscribers % count ? 1 : 0),
       )
       await record(
-        scenario('nodes', `${count} node${count > 1 ? 's' : ''} (PG+Redis)`, nodes, spread, {
-          single: 20,
-          burst: 200,
-        }),
+        scenario(
+          'nodes',
+          `${count} node${count > 1 ? 's' : ''} (PG+Redis)`,
+          nodes,
+          spread,
+          { single: 20, burst: 200 },
+          probe,
+        ),
       )
     })
   }
@@ -146,19 +157,27 @@ if (runs('hop')) {
   hop = await busHop(redisUrl)
   for (const bus of ['memory', 'redis'] as const) {
     await withCluster(`hop${bus}`, async (env) => {
-      const node = await startNode(bus === 'redis' ? { ...env, REDIS_URL: redisUrl } : env)
-      await record(scenario('hop', `1 node (PG, ${bus} bus)`, [node], [100], { single: 100, burst: 100 }))
+      const probe = new Probe()
+      const node = await startNode(bus === 'redis' ? { ...env, REDIS_URL: redisUrl } : env, 1, probe)
+      await record(
+        scenario('hop', `1 node (PG, ${bus} bus)`, [node], [100], { single: 100, burst: 100 }, probe),
+      )
     })
   }
   // The same comparison at fan-out scale.
   for (const bus of ['memory', 'redis'] as const) {
     await withCluster(`hopbig${bus}`, async (env) => {
-      const node = await startNode(bus === 'redis' ? { ...env, REDIS_URL: redisUrl } : env)
+      const probe = new Probe()
+      const node = await startNode(bus === 'redis' ? { ...env, REDIS_URL: redisUrl } : env, 1, probe)
       await record(
-        scenario('hop', `1 node (PG, ${bus} bus)`, [node], [nodeSubscribers], {
-          single: 20,
-          burst: 100,
-        }),
+        scenario(
+          'hop',
+          `1 node (PG, ${bus} bus)`,
+          [node],
+          [nodeSubscribers],
+          { single: 20, burst: 100 },
+          probe,
+        ),
       )
     })
   }
@@ -173,6 +192,8 @@ printTable(
     dups: r.duplicates,
     'single p50 ms': r.singleP50Ms,
     'single p99 ms': r.singleP99Ms,
+    'server p50 ms': r.singleServerP50Ms,
+    'server p99 ms': r.singleServerP99Ms,
     'burst deliveries/s': r.burstDeliveriesPerSec,
     'cpu µs/delivery': r.serverCpuMicrosPerDelivery,
   })),

@@ -2,6 +2,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { Clients } from '../lib/clients.js'
+import { Probe, serverWriteLatency, serverWrites } from '../lib/probe.js'
 import {
   percentile,
   printTable,
@@ -50,7 +51,9 @@ async function waitDelivered(clients: Clients, seqs: number[], total: number, ti
 }
 
 async function measure(total: number) {
-  const server = await startServerProcess()
+  const probe = new Probe()
+  const server = await startServerProcess(probe.env)
+  const pids = [server.child.pid!]
   try {
     const token = await setupChannel(server.url, 'bench')
     const rssBefore = server.rss()
@@ -61,15 +64,41 @@ async function measure(total: number) {
     let seq = clients.startSeq
     const startSeq = seq
 
-    // Phase 1: one post alone, repeated.
+    // Phase 1: one post alone, repeated. Besides the clients' view (request start → last client
+    // has it), the server's own: commit → its last socket.write returned (bench/lib/probe.ts).
     const single: number[] = []
+    const singleServer: number[] = []
+    const singleClientLag: number[] = []
+    const singleUntilFlush: number[] = []
+    await probe.profile(pids, `fanout-${total}-single`, 'start')
+    const singleCpu0 = { server: server.cpuSeconds(), clients: clients.cpuSeconds() }
     for (let i = 0; i < SINGLE_POSTS; i++) {
       const { t0 } = await publish(server, token, `single ${i}`)
       seq++
       const report = await waitDelivered(clients, [seq], total)
-      single.push(report.get(seq)!.last - t0)
+      const last = report.get(seq)!.last
+      single.push(last - t0)
+      const written = serverWriteLatency(probe.flushes().get(seq))
+      if (written) {
+        singleServer.push(written.commitToLastWriteMs)
+        singleClientLag.push(last - written.lastWriteEnd)
+        singleUntilFlush.push(
+          Math.max(
+            ...probe
+              .flushes()
+              .get(seq)!
+              .map((r) => r.writeStart - r.at),
+          ),
+        )
+      }
       await new Promise((r) => setTimeout(r, 100))
     }
+    // CPU per single post of the server and of the subscriber processes (see bench/cluster/measure.ts).
+    const singleCpuMsPerPost = {
+      server: ((server.cpuSeconds() - singleCpu0.server) * 1000) / SINGLE_POSTS,
+      clients: ((clients.cpuSeconds() - singleCpu0.clients) * 1000) / SINGLE_POSTS,
+    }
+    await probe.profile(pids, `fanout-${total}-single`, 'stop')
 
     // Phase 2: 10 posts per second.
     const steadyStarts = new Map<number, number>()
@@ -85,6 +114,7 @@ async function measure(total: number) {
 
     // Phase 3: a burst, as fast as the API takes posts.
     const burstFirst = seq + 1
+    await probe.profile(pids, `fanout-${total}-burst`, 'start')
     const cpu0 = server.cpuSeconds()
     const tBurst = now()
     let sent = 0
@@ -100,6 +130,11 @@ async function measure(total: number) {
     const burstReport = await waitDelivered(clients, range(burstFirst, seq), total, 120_000)
     const burstEnd = Math.max(...range(burstFirst, seq).map((s) => burstReport.get(s)?.last ?? 0))
     const cpu = server.cpuSeconds() - cpu0
+    await probe.profile(pids, `fanout-${total}-burst`, 'stop')
+    const flushRecords = probe.flushes()
+    const burstWrites = range(burstFirst, seq).map((s) => serverWriteLatency(flushRecords.get(s)))
+    const burstSocketWrites = serverWrites(flushRecords, range(burstFirst, seq))
+    const burstServerEnd = Math.max(...burstWrites.map((w) => w?.lastWriteEnd ?? 0))
     const burstDeliveries = range(burstFirst, seq).reduce((sum, s) => sum + (burstReport.get(s)?.n ?? 0), 0)
 
     const all = await clients.report()
@@ -122,16 +157,32 @@ async function measure(total: number) {
       closesDuringRun: closes,
       singleP50Ms: percentile(single, 50),
       singleP99Ms: percentile(single, 99),
+      singleServerP50Ms: percentile(singleServer, 50),
+      singleServerP99Ms: percentile(singleServer, 99),
+      singleCpuMsPerPost,
+      /** Commit → the flush that wrote the event began (bus, fan-out to the queues, the loop). */
+      singleUntilFlushP50Ms: percentile(singleUntilFlush, 50),
+      singleUntilFlushP99Ms: percentile(singleUntilFlush, 99),
+      /** The server's last write → the last client has the event (client processing). */
+      singleClientLagP50Ms: percentile(singleClientLag, 50),
+      singleClientLagP99Ms: percentile(singleClientLag, 99),
       steadyP50Ms: percentile(steady, 50),
       steadyP99Ms: percentile(steady, 99),
       burstDeliveriesPerSec: Math.round(burstDeliveries / ((burstEnd - tBurst) / 1000)),
       burstSeconds: (burstEnd - tBurst) / 1000,
+      burstServerSeconds: (burstServerEnd - tBurst) / 1000,
+      /** Deliveries per second as the server wrote them (last socket.write of the burst). */
+      burstServerDeliveriesPerSec: Math.round(burstDeliveries / ((burstServerEnd - tBurst) / 1000)),
+      /** Flushes the burst took on the server, and events carried per socket write on average. */
+      burstFlushes: burstSocketWrites.flushes,
+      burstEventsPerWrite: burstDeliveries / burstSocketWrites.writes,
       serverCpuMicrosPerDelivery: (cpu * 1e6) / burstDeliveries,
       rssIdleMB: rssIdle / 1048576,
       rssPerIdleConnBytes: Math.round((rssIdle - rssBefore) / total),
     }
   } finally {
     await server.stop()
+    probe.remove()
   }
 }
 
@@ -150,9 +201,13 @@ printTable(
     'all delivered': r.allDelivered ? 'yes' : `NO (${r.missing} missing)`,
     'single p50 ms': r.singleP50Ms,
     'single p99 ms': r.singleP99Ms,
+    'server p50 ms': r.singleServerP50Ms,
+    'server p99 ms': r.singleServerP99Ms,
     '10/s p50 ms': r.steadyP50Ms,
     '10/s p99 ms': r.steadyP99Ms,
     'burst deliveries/s': r.burstDeliveriesPerSec,
+    'server burst/s': r.burstServerDeliveriesPerSec,
+    'events/write': r.burstEventsPerWrite,
     'cpu µs/delivery': r.serverCpuMicrosPerDelivery,
     'RSS MB': r.rssIdleMB,
     'B/idle conn': r.rssPerIdleConnBytes,

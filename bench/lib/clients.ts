@@ -1,4 +1,5 @@
 import { type ChildProcess, fork } from 'node:child_process'
+import fs from 'node:fs'
 import path from 'node:path'
 
 /**
@@ -90,6 +91,11 @@ export class Clients {
     return out
   }
 
+  /** User + system CPU time of the subscriber processes so far, in seconds (from /proc). */
+  cpuSeconds(): number {
+    return this.procs.reduce((sum, p) => sum + cpuSecondsOf(p.pid!), 0)
+  }
+
   stop(): void {
     for (const p of this.procs) p.send({ type: 'exit' })
   }
@@ -105,4 +111,14 @@ function once(proc: ChildProcess, type: string): Promise<unknown> {
     }
     proc.on('message', onMessage)
   })
+}
+
+/** User + system CPU time of a process so far, in seconds (Linux /proc); 0 once it has exited. */
+export function cpuSecondsOf(pid: number): number {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
+    return (Number(fields[11]) + Number(fields[12])) / 100
+  } catch {
+    return 0
+  }
 }

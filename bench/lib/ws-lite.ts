@@ -7,7 +7,10 @@ import net from 'node:net'
  * server under test, so on a 2-core machine it would measure itself instead of the server.
  */
 export interface LiteSocketHandlers {
-  /** A complete text frame's payload (only called when `wantText` returns true for it). */
+  /**
+   * A complete text frame's payload. Valid only during the call: it may be a view of the read
+   * buffer that every socket of the process shares (copy what you keep).
+   */
   onText(payload: Buffer): void
   onClose(code: number): void
 }
@@ -48,10 +51,25 @@ export function connectLite(
   handlers: LiteSocketHandlers,
 ): Promise<net.Socket> {
   return new Promise((resolve, reject) => {
-    const socket = net.connect({ host: options.host, port: options.port, localAddress: options.localAddress })
+    // `onread` reads into one buffer shared by all sockets and skips the Readable stream: no Buffer
+    // allocated and no 'data' event per read. A subscriber process holds ~10,000 sockets and, per
+    // event, reads each once, so this is most of its CPU (measured: see bench/results/*.json,
+    // singleCpuMsPerPost.clients). Leftover bytes of a partial frame are copied out below.
+    const socket = net.connect({
+      host: options.host,
+      port: options.port,
+      localAddress: options.localAddress,
+      onread: {
+        buffer: sharedReadBuffer,
+        callback: (bytes: number, buffer: Uint8Array) => {
+          onData(Buffer.from(buffer.buffer, buffer.byteOffset, bytes))
+          return true
+        },
+      },
+    })
     socket.setNoDelay(true)
     let upgraded = false
-    let pending: Buffer = Buffer.alloc(0)
+    let pending: Buffer = empty
     const extra = Object.entries(options.headers ?? {})
       .map(([k, v]) => `${k}: ${v}\r\n`)
       .join('')
@@ -64,11 +82,14 @@ export function connectLite(
     })
     socket.once('error', reject)
     socket.on('close', () => handlers.onClose(upgraded ? 1006 : 0))
-    socket.on('data', (chunk: Buffer) => {
+    const onData = (chunk: Buffer) => {
       pending = pending.length ? Buffer.concat([pending, chunk]) : chunk
       if (!upgraded) {
         const end = pending.indexOf('\r\n\r\n')
-        if (end < 0) return
+        if (end < 0) {
+          pending = Buffer.from(pending) // out of the shared read buffer
+          return
+        }
         const head = pending.subarray(0, end).toString()
         if (!head.startsWith('HTTP/1.1 101')) {
           socket.destroy()
@@ -102,7 +123,11 @@ export function connectLite(
         else if (opcode === 8) handlers.onClose(len >= 2 ? payload.readUInt16BE(0) : 1005)
         offset += head + len
       }
-      pending = offset === pending.length ? Buffer.alloc(0) : Buffer.from(pending.subarray(offset))
-    })
+      // A copy: `pending` may be a view of the shared read buffer, which the next read overwrites.
+      pending = offset === pending.length ? empty : Buffer.from(pending.subarray(offset))
+    }
   })
 }
+
+const sharedReadBuffer = Buffer.allocUnsafe(256 * 1024)
+const empty = Buffer.alloc(0)

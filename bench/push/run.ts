@@ -24,7 +24,7 @@ import { encryptionRate, pipelineRate } from './pipeline.js'
  *
  * Usage: npm run bench:push [-- D1 D2 …] [--end-to-end]   (default 10000 100000)
  * Profile: BENCH_CPU_PROF=/tmp/prof npx tsx bench/push/run.ts 10000 --end-to-end, then
- *          npx tsx bench/push/profile.ts /tmp/prof/push-<pid>-1.cpuprofile (self time, main thread).
+ *          npx tsx bench/lib/profile-summary.ts /tmp/prof/push-<pid>-1.cpuprofile (self time, main thread).
  */
 const sizes = process.argv.slice(2).map(Number).filter(Boolean)
 const DEVICES = sizes.length ? sizes : [10_000, 100_000]
@@ -162,7 +162,7 @@ function round(seconds: number): number {
 
 /**
  * BENCH_CPU_PROF=<dir>: the server writes a V8 CPU profile of the fan-out there (publish to last
- * accepted message; read it with bench/push/profile.ts). See cpu-profile-hook.mjs.
+ * accepted message; read it with bench/lib/profile-summary.ts). See cpu-profile-hook.mjs.
  */
 function profileEnv(): Record<string, string> {
   const dir = process.env.BENCH_CPU_PROF

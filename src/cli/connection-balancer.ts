@@ -66,7 +66,9 @@ export async function startBalancer(host: string, port: number, logger: Logger):
     }
   }
 
-  const server = net.createServer({ pauseOnConnect: true }, handOver)
+  // noDelay as node:http sets it on the sockets it accepts itself: the option of the descriptor
+  // travels with it to the worker, and Nagle would hold small responses back for a delayed ACK.
+  const server = net.createServer({ pauseOnConnect: true, noDelay: true }, handOver)
   server.on('error', (error) => logger.error({ err: error }, 'listener error'))
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)

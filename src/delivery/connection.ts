@@ -10,7 +10,7 @@ export interface ConnectionHost {
   readonly bufferBytes: number
   readonly metrics: Metrics
   readonly logger: Logger
-  /** The connection has queued bytes: flush it at the end of this event-loop turn. */
+  /** The connection has queued bytes: flush it with the next flush (flusher.ts). */
   markDirty(connection: Connection): void
   /** The connection stopped streaming (closing or gone): its subscriptions are already detached. */
   connectionClosed(connection: Connection, isSlow: boolean): void
@@ -24,8 +24,9 @@ let nextConnectionId = 1
 
 /**
  * One live stream (a WebSocket or an SSE response) with its write buffer (STYLE rule 9). Frames are
- * queued as shared Buffers and written once per event-loop turn in a single `write`, so a burst of
- * events costs one syscall per socket, not one per frame. Pending bytes — queued here, held for
+ * queued as shared Buffers and written by the flusher (at the end of the event-loop turn, paced
+ * when flushes are long) in a single `write`, so a burst of events costs one syscall per socket,
+ * not one per frame. Pending bytes — queued here, held for
  * subscriptions still replaying, and accepted by the socket but not yet sent — never pass
  * `bufferBytes`: the frame that would cross it closes the connection as too slow instead, and the
  * client resumes from its last sequence.
@@ -85,12 +86,16 @@ export abstract class Connection {
     this.#reservedBytes = Math.max(0, this.#reservedBytes - bytes)
   }
 
-  /** Writes everything queued in one write. Returns whether anything was written. */
-  flush(): boolean {
+  /**
+   * Writes everything queued in one write. Returns whether anything was written. `concat` joins
+   * several chunks (the flusher passes one that shares the result between connections that
+   * queued the same frames).
+   */
+  flush(concat: (chunks: Buffer[], bytes: number) => Buffer = Buffer.concat): boolean {
     this.isDirty = false
     const chunks = this.#chunks
     if (this.isClosed || chunks.length === 0) return false
-    const data = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, this.#queuedBytes)
+    const data = chunks.length === 1 ? chunks[0]! : concat(chunks, this.#queuedBytes)
     this.#chunks = []
     this.#queuedBytes = 0
     this.transportWrite(data)

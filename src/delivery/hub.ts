@@ -4,14 +4,15 @@
  * Publish path: a transaction appends to the channel event log and commits → eventLog.publish puts
  * `"<seq> <at> <frame>"` on the bus → on every node, the channel's ChannelFeed (one per channel with
  * local subscribers) drops duplicates, fills gaps from the database, and hands one PreparedEvent to
- * each Subscription → each Connection queues the same Buffer → once per event-loop turn the hub
- * flushes every dirty connection with a single write. Nothing on that path encodes per subscriber
+ * each Subscription → each Connection queues the same Buffer → at the end of the event-loop turn
+ * (later while flushes are long, see flusher.ts) the hub writes every dirty connection with a
+ * single write. Nothing on that path encodes per subscriber
  * or touches the database per subscriber.
  *
  * Files: protocol.ts (ops, frames, close codes) · wire.ts (bytes: WebSocket frames, SSE) ·
  * channel-feed.ts (per channel: bus, order, gaps) · subscription.ts + subscribe.ts (per channel
  * per connection: authorise, replay, live) · connection.ts, ws-connection.ts, sse-connection.ts
- * (per socket: queue, buffer limit) · flusher.ts (one write per socket per turn) · ws-route.ts,
+ * (per socket: queue, buffer limit) · flusher.ts (one write per socket per flush) · ws-route.ts,
  * sse-route.ts (HTTP edge) · store.ts (the few channel reads) · this file (per node: feeds,
  * connections, access changes, heartbeats, shutdown).
  */
@@ -32,8 +33,11 @@ import { SseConnection } from './sse-connection.js'
 import { readLastSeq, readLastSeqs, readMemberIds } from './store.js'
 import { type SubscribeDeps, subscribeChannel } from './subscribe.js'
 import { Subscription } from './subscription.js'
-import { PreparedControl, prepareHeartbeat, ssePreamble } from './wire.js'
+import { heartbeatFrame, PreparedControl, ssePreamble } from './wire.js'
 import { WsConnection } from './ws-connection.js'
+
+/** Heartbeat ticks per interval (see heartbeat()). */
+const HEARTBEAT_SLICES = 25
 
 export interface HubDeps {
   db: Db
@@ -105,7 +109,7 @@ export function createHub(deps: HubDeps) {
       replayLimit: config.replayLimit,
       read: (afterSeq, limit) => eventLog.read(channelId, afterSeq, limit),
       logger,
-      onDelivered: (event, subscribers) => flusher.noteDelivered(event.at, subscribers),
+      onDelivered: (event, subscribers) => flusher.noteDelivered(channelId, event.seq, event.at, subscribers),
       onDone: dropFeed,
     })
     feeds.set(channelId, feed)
@@ -175,10 +179,18 @@ export function createHub(deps: HubDeps) {
     }
   }
 
+  /**
+   * Heartbeats are spread over the interval: each tick serves the connections of one slice (by id),
+   * so every connection still gets one per interval, but 19,000 sockets cost 760 writes (and pongs)
+   * a second instead of 19,000 at once — a burst that would delay any event fanned out beside it.
+   */
+  let heartbeatTick = 0
   function heartbeat(): void {
-    const frame = prepareHeartbeat()
-    for (const connection of connections) connection.heartbeat(frame)
-    void catchUpTails()
+    const slice = heartbeatTick++ % HEARTBEAT_SLICES
+    for (const connection of connections) {
+      if (connection.id % HEARTBEAT_SLICES === slice) connection.heartbeat(heartbeatFrame)
+    }
+    if (slice === 0) void catchUpTails()
   }
 
   /**
@@ -207,7 +219,7 @@ export function createHub(deps: HubDeps) {
   return {
     async start(): Promise<void> {
       accessUnsubscribe = await bus.subscribe(accessTopic, onAccessChange)
-      heartbeatTimer = setInterval(heartbeat, config.heartbeatMs)
+      heartbeatTimer = setInterval(heartbeat, config.heartbeatMs / HEARTBEAT_SLICES)
       heartbeatTimer.unref()
     },
 

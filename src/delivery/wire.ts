@@ -108,9 +108,15 @@ export class PreparedControl implements Prepared {
   }
 }
 
-/** One per heartbeat tick, shared by every connection: a JSON frame on WebSocket, a comment on SSE. */
-export function prepareHeartbeat(): PreparedControl {
-  return new PreparedControl({ type: 'heartbeat', json: heartbeatJson }, ': heartbeat\n\n')
+/**
+ * The heartbeat, built once per process and shared by every connection. On WebSocket it is the
+ * `heartbeat` text frame followed by an empty ping (0x89 0x00: FIN + opcode 9, unmasked, no
+ * payload), so one write carries both instead of a second `ws.ping()` write per socket; the peer's
+ * pong still reaches `ws`, which reports it. On SSE it is a comment.
+ */
+export const heartbeatFrame: Prepared = {
+  ws: Buffer.concat([encodeWsText(heartbeatJson), Buffer.from([0x89, 0x00])]),
+  sse: Buffer.from(': heartbeat\n\n', 'utf8'),
 }
 
 /** `data:` lines; JSON from JSON.stringify has no raw newlines, but a line break must not end the field. */

@@ -14,8 +14,8 @@ import { type Prepared, PreparedControl } from './wire.js'
 /**
  * A WebSocket stream. Frames are written straight to the underlying TCP socket, bypassing
  * `ws.send()`: the hub's frames are complete, pre-built RFC 6455 frames shared by every socket
- * (see wire.ts), and one `socket.write` carries everything queued in an event-loop turn. This is
- * safe beside `ws`'s own writes (pings, the close frame) because each write is a whole frame and
+ * (see wire.ts), and one `socket.write` carries everything queued since the last flush. This is
+ * safe beside `ws`'s own writes (pongs, the close frame) because each write is a whole frame and
  * compression is off (perMessageDeflate: false in http/app.ts), so `ws` never holds frames back.
  */
 export class WsConnection extends Connection {
@@ -64,7 +64,10 @@ export class WsConnection extends Connection {
     this.ws.terminate()
   }
 
-  /** A peer that has not answered the previous ping is dead (or not reading): cut it off. */
+  /**
+   * A peer that has not answered the previous ping is dead (or not reading): cut it off. The frame
+   * (wire.ts heartbeatFrame) carries the ping after the heartbeat text frame.
+   */
   heartbeat(frame: Prepared): void {
     if (this.isClosed) return
     if (!this.#isAlive) {
@@ -73,7 +76,6 @@ export class WsConnection extends Connection {
     }
     this.#isAlive = false
     this.send(frame)
-    this.ws.ping()
   }
 
   #onMessage(data: WebSocket.RawData, isBinary: boolean): void {

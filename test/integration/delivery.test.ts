@@ -5,7 +5,7 @@ import { testDatabases } from '../_util/db.js'
 import { publishPosts, seedPostEvent, seedPostEvents } from '../_util/events.js'
 import { type SeededAccount, seedAccount, seedChannel, seedMember } from '../_util/seed.js'
 import { startTestServer, type TestServer } from '../_util/server.js'
-import { type Frame, StreamClient, seedSessionCookie } from '../_util/stream.js'
+import { type Frame, rawWebSocket, StreamClient, seedSessionCookie } from '../_util/stream.js'
 
 /** Checks `events` are exactly `expected` (seq and id), in order: no gap, no duplicate. */
 function expectExactly(events: Frame[], expected: { seq: number; id: string }[]) {
@@ -278,6 +278,37 @@ describe.each(testDatabases)('live delivery over WebSocket on %s', (kind) => {
   it('sends heartbeat frames', async () => {
     const socket = await connect()
     expect(await socket.waitFor((f) => f.type === 'heartbeat')).toEqual({ type: 'heartbeat' })
+  })
+
+  it('pings with each heartbeat and keeps a peer that answers', async () => {
+    const socket = await connect()
+    let pings = 0
+    socket.ws.on('ping', () => pings++)
+    // `ws` answers pings itself; three heartbeats later the socket is still open and was pinged each time.
+    await socket.waitUntil(() => socket.frames.filter((f) => f.type === 'heartbeat').length >= 3)
+    await socket.waitUntil(() => pings >= 3)
+    expect(await socket.subscribeAndWait('on-set')).toMatchObject({ type: 'subscribed' })
+  })
+
+  it('cuts off a peer that never answers the heartbeat ping', async () => {
+    const { socket, rest } = await rawWebSocket(server.url)
+    const received: Buffer[] = [rest]
+    socket.on('data', (chunk: Buffer) => received.push(chunk))
+    await new Promise((resolve) => socket.once('close', resolve))
+    // The heartbeat text frame and an empty ping (0x89 0x00) came in one piece before the cut.
+    const heartbeat = Buffer.from('{"type":"heartbeat"}')
+    const expected = Buffer.concat([Buffer.from([0x81, heartbeat.length]), heartbeat, Buffer.from([0x89, 0])])
+    expect(Buffer.concat(received).includes(expected)).toBe(true)
+  })
+
+  it('cuts a socket that sends a message over 64 KB and keeps serving the others', async () => {
+    const big = await connect()
+    big.send('x'.repeat(70_000))
+    await big.closed
+    const other = await connect()
+    expect(await other.subscribeAndWait('on-set')).toMatchObject({ type: 'subscribed' })
+    await seedPostEvent(server.ctx, open)
+    expect(await other.waitFor((f) => f.type === 'event')).toMatchObject({ channel: 'on-set' })
   })
 
   it('refuses a session cookie from a foreign Origin before the upgrade', async () => {
