@@ -10,12 +10,22 @@ import { describe, expect, it } from 'vitest'
  */
 const source = fs.readFileSync(path.resolve(import.meta.dirname, '../web/public/sw-push.js'), 'utf8')
 
-function loadWorker(windows: Array<{ url: string }> = []) {
+function loadWorker(windows: Array<{ url: string; refusesNavigation?: boolean }> = []) {
   const listeners = new Map<string, (event: any) => void>()
   const shown: Array<{ title: string; options: any }> = []
   const focused: string[] = []
   const opened: string[] = []
-  const clients = windows.map((w) => ({ ...w, focus: async () => focused.push(w.url) }))
+  const navigated: string[] = []
+  const clients = windows.map((w) => ({
+    ...w,
+    focus: async () => focused.push(w.url),
+    // A window client's navigate() resolves with the client, or null when the page is not ours.
+    navigate: async (url: string) => {
+      if (w.refusesNavigation) throw new TypeError('navigation refused')
+      navigated.push(url)
+      return { url }
+    },
+  }))
   const self = {
     location: new URL('https://backlot.example/sw.js'),
     addEventListener: (type: string, fn: (event: any) => void) => listeners.set(type, fn),
@@ -31,7 +41,7 @@ function loadWorker(windows: Array<{ url: string }> = []) {
     listeners.get(type)!({ ...event, waitUntil: (p: Promise<unknown>) => pending.push(p) })
     await Promise.all(pending)
   }
-  return { dispatch, shown, focused, opened, has: (type: string) => listeners.has(type) }
+  return { dispatch, shown, focused, opened, navigated, has: (type: string) => listeners.has(type) }
 }
 
 const payload = {
@@ -87,19 +97,42 @@ describe('sw-push.js', () => {
     expect(worker.opened).toEqual([])
   })
 
-  it('opens the post when no tab shows it, and never a foreign origin', async () => {
-    const worker = loadWorker([{ url: 'https://backlot.example/' }])
+  it('moves an open Backlot tab to the post instead of opening a second one', async () => {
+    const worker = loadWorker([{ url: 'https://backlot.example/app' }])
     let closed = false
     await worker.dispatch('notificationclick', {
       notification: { data: { url: payload.url }, close: () => (closed = true) },
     })
     expect(closed).toBe(true)
+    expect(worker.focused).toEqual(['https://backlot.example/app'])
+    expect(worker.navigated).toEqual([payload.url])
+    expect(worker.opened).toEqual([])
+  })
+
+  it('never replaces a studio tab, where a draft may be open: opens a window instead', async () => {
+    const worker = loadWorker([{ url: 'https://backlot.example/app/studio/set-diary' }])
+    await worker.dispatch('notificationclick', { notification: { data: { url: payload.url }, close() {} } })
+    expect(worker.navigated).toEqual([])
     expect(worker.opened).toEqual([payload.url])
+  })
+
+  it('opens the post when no tab is open, or when the open tab cannot be navigated', async () => {
+    const none = loadWorker()
+    await none.dispatch('notificationclick', { notification: { data: { url: payload.url }, close() {} } })
+    expect(none.opened).toEqual([payload.url])
+    const refusing = loadWorker([{ url: 'https://backlot.example/', refusesNavigation: true }])
+    await refusing.dispatch('notificationclick', { notification: { data: { url: payload.url }, close() {} } })
+    expect(refusing.opened).toEqual([payload.url])
+  })
+
+  it('never opens a foreign origin: its URL becomes the app home page', async () => {
+    const worker = loadWorker([{ url: 'https://backlot.example/' }])
     await worker.dispatch('notificationclick', {
       notification: { data: { url: 'https://evil.example/' }, close() {} },
     })
-    // Foreign URLs become the app's home page, here already open in a tab.
+    // The home page is already open in a tab: focused, nothing opened, nothing foreign navigated to.
     expect(worker.focused).toEqual(['https://backlot.example/'])
-    expect(worker.opened).toEqual([payload.url])
+    expect(worker.opened).toEqual([])
+    expect(worker.navigated).toEqual([])
   })
 })

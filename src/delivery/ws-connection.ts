@@ -20,7 +20,8 @@ import { type Prepared, PreparedControl } from './wire.js'
  */
 export class WsConnection extends Connection {
   readonly transport = 'ws' as const
-  #isAlive = true
+  /** Heartbeat pings sent since the peer last answered one. */
+  #unansweredPings = 0
   #windowStart = Date.now()
   #messages = 0
   #badMessages = 0
@@ -43,7 +44,7 @@ export class WsConnection extends Connection {
       }
     })
     ws.on('pong', () => {
-      this.#isAlive = true
+      this.#unansweredPings = 0
     })
     ws.on('close', () => this.disposed())
   }
@@ -65,16 +66,19 @@ export class WsConnection extends Connection {
   }
 
   /**
-   * A peer that has not answered the previous ping is dead (or not reading): cut it off. The frame
-   * (wire.ts heartbeatFrame) carries the ping after the heartbeat text frame.
+   * A peer that has answered neither of the last two pings is dead (or not reading): cut it off.
+   * Two, not one: a phone or a busy machine that stalls for a little over one interval keeps its
+   * stream, while a dead peer still goes within two or three intervals. The frame (wire.ts
+   * heartbeatFrame) carries the ping after the heartbeat text frame, and the ping waits in the
+   * connection's queue behind a paced flush (flusher.ts), which also eats into the interval.
    */
   heartbeat(frame: Prepared): void {
     if (this.isClosed) return
-    if (!this.#isAlive) {
+    if (this.#unansweredPings >= 2) {
       this.terminate()
       return
     }
-    this.#isAlive = false
+    this.#unansweredPings++
     this.send(frame)
   }
 

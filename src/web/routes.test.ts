@@ -20,7 +20,9 @@ async function appWith(files: Record<string, string>) {
     writeFileSync(path.join(dir, name), content)
   }
   const app = Fastify()
-  const ctx = { config: { publicUrl: new URL('http://127.0.0.1:8080') } } as unknown as AppContext
+  const ctx = {
+    config: { publicUrl: new URL('http://127.0.0.1:8080'), media: { delivery: { mode: 'proxy' } } },
+  } as unknown as AppContext
   webRoutes(app as unknown as App, ctx, { distDir: dir })
   await app.ready()
   return app

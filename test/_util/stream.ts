@@ -19,6 +19,7 @@ export class StreamClient {
   readonly frames: Frame[] = []
   readonly closed: Promise<{ code: number; reason: string }>
   #waiters = new Set<() => void>()
+  #closedWith = ''
 
   private constructor(readonly ws: WebSocket) {
     ws.on('message', (data) => {
@@ -27,6 +28,7 @@ export class StreamClient {
     })
     this.closed = new Promise((resolve) => {
       ws.on('close', (code, reason) => {
+        this.#closedWith = `${code} ${reason.toString()}`.trim()
         resolve({ code, reason: reason.toString() })
         for (const wake of [...this.#waiters]) wake()
       })
@@ -81,7 +83,9 @@ export class StreamClient {
   async waitUntil(condition: () => boolean, timeoutMs = 15_000): Promise<void> {
     const deadline = Date.now() + timeoutMs
     while (!condition()) {
-      if (this.ws.readyState === WebSocket.CLOSED) throw new Error('socket closed while waiting for a frame')
+      if (this.ws.readyState === WebSocket.CLOSED) {
+        throw new Error(`socket closed (${this.#closedWith}) while waiting for a frame`)
+      }
       if (Date.now() > deadline) {
         throw new Error(`timed out waiting; last frames: ${JSON.stringify(this.frames.slice(-5))}`)
       }
