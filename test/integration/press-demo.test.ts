@@ -25,6 +25,9 @@ describe.each(testDatabases)('backlot demo (%s)', (kind) => {
     ).toBe(1)
 
     const anonymous = client(server.url)
+    const channel = (await anonymous.get(`/api/v1/channels/${DEMO_SLUG}`)).body
+    expect(channel.avatar.url).toMatch(/\/media\//)
+    expect((await fetch(channel.avatar.url)).status).toBe(200)
     const posts = (await anonymous.get(`/api/v1/channels/${DEMO_SLUG}/posts?limit=100`)).body.items
     expect(posts.some((p: any) => p.kind === 'poll')).toBe(true)
     expect(
