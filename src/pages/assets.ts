@@ -18,6 +18,8 @@ a{color:var(--accent)}
 main{max-width:42rem;margin:0 auto;padding:1rem}
 header.channel{border-bottom:1px solid var(--line);margin-bottom:1rem;padding-bottom:.5rem}
 header.channel h1{margin:.2rem 0;font-size:1.5rem}
+header.channel img.avatar{float:left;width:3.5rem;height:3.5rem;border-radius:50%;object-fit:cover;margin:.2rem .8rem 0 0}
+header.channel::after{content:"";display:block;clear:both}
 .muted,.meta{color:var(--muted);font-size:.9rem}
 nav.links a{margin-right:1rem}
 article.post{background:var(--card);border-radius:12px;padding:1rem;margin:0 0 1rem}

@@ -1,4 +1,5 @@
 import { type ChannelAccess, loadChannelAccess } from '../channels/access.js'
+import { loadAvatarView } from '../channels/avatar.js'
 import type { ChannelRow } from '../db/schema.js'
 import { fail } from '../errors.js'
 import { decodeCursor, encodeCursor } from '../posts/cursor.js'
@@ -129,10 +130,22 @@ export function createPageService(deps: PageDeps) {
     const older = page.next ? `${links.page}?before=${encodeCursor(page.next)}` : null
     const description = channel.description || productionLine(channel) || `Updates from ${channel.title}`
     const meta = baseMeta(channel, links.page, channel.title, description)
+    const avatar = await loadAvatarView(deps.db, channel.id, deps.publicUrl())
+    // The share card shows the channel's avatar, as a shared Telegram or Instagram channel does;
+    // without one, the newest post image (already blurred if it is a spoiler).
+    const avatarImage = avatar
+      ? {
+          url: avatar.url,
+          width: avatar.width,
+          height: avatar.height,
+          alt: channel.title,
+          type: `image/${avatar.variants.find((v) => v.url === avatar.url)?.format ?? 'jpeg'}`,
+        }
+      : null
     const firstImage = page.posts.map(cardImage).find((i) => i !== null) ?? null
     const live: LivePage = { view: 'channel', seq: channel.last_seq, isOlder: key !== null }
-    const body = channelBody(origin(), channel, page.posts, older, live, counts)
-    return render({ ...meta, image: firstImage }, channel, body, { isLive: true })
+    const body = channelBody(origin(), channel, page.posts, older, live, counts, avatar)
+    return render({ ...meta, image: avatarImage ?? firstImage }, channel, body, { isLive: true })
   }
 
   /**

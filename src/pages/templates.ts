@@ -1,3 +1,4 @@
+import type { ChannelAvatarViewT } from '../channels/schemas.js'
 import type { ChannelRow } from '../db/schema.js'
 import { productionOf } from '../production/facts.js'
 import type { Timeline } from '../production/timeline.js'
@@ -31,10 +32,16 @@ export function productionLine(channel: ChannelRow): string {
   return parts.join(' · ')
 }
 
-export function channelHeader(origin: string, channel: ChannelRow): SafeHtml {
+/** `avatar`: shown on the channel page only; the other pages keep the header text-only. */
+export function channelHeader(
+  origin: string,
+  channel: ChannelRow,
+  avatar: ChannelAvatarViewT | null = null,
+): SafeHtml {
   const links = channelLinks(origin, channel)
   const line = productionLine(channel)
   return html`<header class="channel">
+${avatar ? html`<img class="avatar" src="${safeUrl(avatar.url)}" width="${avatar.width}" height="${avatar.height}" alt="${channel.title}">` : ''}
 <h1><a href="${safeUrl(links.page)}">${channel.title}</a></h1>
 ${channel.description ? html`<p>${channel.description}</p>` : ''}
 ${line ? html`<p class="muted">${line}</p>` : ''}
@@ -67,8 +74,9 @@ export function channelBody(
   older: string | null,
   live: LivePage | null = null,
   counts: ReadonlyMap<string, PageCounts> = new Map(),
+  avatar: ChannelAvatarViewT | null = null,
 ) {
-  return html`${main(channel, live)}${channelHeader(origin, channel)}
+  return html`${main(channel, live)}${channelHeader(origin, channel, avatar)}
 <div class="posts" data-posts>${
     posts.length === 0
       ? html`<p class="muted" data-empty>Nothing published yet.</p>`

@@ -131,6 +131,12 @@ describe.each(testDatabases)('channel avatars on %s', (kind) => {
     expect(mine.find((c: { slug: string }) => c.slug === 'the-show').avatar).toEqual(avatar)
     expect((await as.anonymous.get(channelPath(room))).status).toBe(404)
 
+    // The public channel page shows it and shares it as the link preview image, titled by the channel.
+    const page = await (await fetch(`${server.url}/c/the-show`)).text()
+    expect(page).toContain(`<img class="avatar" src="${avatar.url}"`)
+    expect(page).toContain(`<meta property="og:image" content="${avatar.url}">`)
+    expect(page).toContain('<meta property="og:image:alt" content="The Show">')
+
     // channel.updated carries it, so open pages update live; the audit log names the upload.
     expect(await lastEvent(show)).toEqual({
       type: 'channel.updated',
