@@ -22,7 +22,8 @@ export interface ChannelAccess {
 const channelQuery = preparedQuery((db: DbOrTx, slug: string) =>
   db.selectFrom('channel').selectAll().where('slug', '=', slug),
 )
-const viewerColumns = [
+/** The viewer's membership and ban columns of a join on `channel_member as m` and `channel_ban as b`. */
+export const viewerColumns = [
   'm.account_id as m_account_id',
   'm.role as m_role',
   'm.muted as m_muted',
@@ -87,10 +88,13 @@ export function channelOfRow(row: ChannelRow): ChannelRow {
   }
 }
 
-/** The access of `accountId` from the joined columns (absent row: neither member nor banned). */
+/**
+ * The access of `accountId` from the joined columns (absent row, or an anonymous viewer whose join
+ * matched nothing: neither member nor banned).
+ */
 export function accessFromColumns(
   channel: ChannelRow,
-  accountId: string,
+  accountId: string | null,
   row: ViewerColumns | undefined,
 ): ChannelAccess {
   const membership: ChannelMemberRow | null =
@@ -121,7 +125,7 @@ export async function loadChannelAccess(
   const key = slug.toLowerCase()
   if (!accountId) {
     const [channel] = (await channelQuery(db, key)).rows
-    return channel ? { channel, accountId, membership: null, role: null, isBanned: false } : null
+    return channel ? accessFromColumns(channel, null, undefined) : null
   }
   const [row] = (await channelAndViewerQuery(db, accountId, key)).rows
   return row ? accessFromColumns(channelOfRow(row), accountId, row) : null
@@ -132,7 +136,7 @@ export async function loadAccessForChannel(
   channel: ChannelRow,
   accountId: string | null,
 ): Promise<ChannelAccess> {
-  if (!accountId) return { channel, accountId, membership: null, role: null, isBanned: false }
+  if (!accountId) return accessFromColumns(channel, null, undefined)
   const [row] = (await viewerQuery(db, accountId, channel.id)).rows
   return accessFromColumns(channel, accountId, row)
 }
@@ -157,11 +161,20 @@ export async function requireReadableChannel(
   accountId: string | null,
 ): Promise<ChannelAccess> {
   const access = await loadChannelAccess(db, slug, accountId)
-  if (!access || (access.channel.visibility === 'private' && !access.membership && !access.isBanned)) {
+  if (!access) fail('channel-not-found', `No channel "${slug}".`)
+  assertReadable(access, slug)
+  return access
+}
+
+/**
+ * The answers for a viewer who may not read the channel: outsiders of a private channel get
+ * `channel-not-found` (indistinguishable from a missing one), banned accounts `banned`.
+ */
+export function assertReadable(access: ChannelAccess, slug: string): void {
+  if (access.channel.visibility === 'private' && !access.membership && !access.isBanned) {
     fail('channel-not-found', `No channel "${slug}".`)
   }
   if (access.isBanned) fail('banned', `You are banned from "${access.channel.slug}".`)
-  return access
 }
 
 /** Like `requireReadableChannel`, then checks the viewer's role grants `permission`. */

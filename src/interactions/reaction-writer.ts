@@ -1,7 +1,7 @@
 import type { Db, DbOrTx } from '../db/database.js'
 import { preparedQuery } from '../db/prepared.js'
 import type { Logger } from '../logger.js'
-import { upsertReaction } from './store.js'
+import { upsertReaction, upsertReactions } from './store.js'
 
 export interface ReactionRow {
   post_id: string
@@ -85,26 +85,6 @@ type RowValues = [post_id: string, account_id: string, emoji: string, created_at
 const rowValues = (row: ReactionRow): RowValues => [row.post_id, row.account_id, row.emoji, row.created_at]
 
 /**
- * The multi-row upsert: the stored reaction changes only if the emoji differs, and the statement
- * returns the keys it changed.
- */
-function upsert(tx: DbOrTx, rows: readonly ReactionRow[]) {
-  return tx
-    .insertInto('post_reaction')
-    .values(rows)
-    .onConflict((oc) =>
-      oc
-        .columns(['post_id', 'account_id'])
-        .doUpdateSet((eb) => ({
-          emoji: eb.ref('excluded.emoji'),
-          created_at: eb.ref('excluded.created_at'),
-        }))
-        .whereRef('post_reaction.emoji', '<>', 'excluded.emoji'),
-    )
-    .returning(['post_id', 'account_id'])
-}
-
-/**
  * The upsert of `size` rows, compiled once per size (src/db/prepared.ts): building and compiling
  * it on every batch cost more than the write itself. At most MAX_BATCH sizes, a few KB each.
  */
@@ -115,7 +95,7 @@ function preparedUpsert(size: number) {
       const [post_id, account_id, emoji, created_at] = values.slice(i * 4, i * 4 + 4) as RowValues
       return { post_id, account_id, emoji, created_at }
     })
-    return upsert(tx, rows)
+    return upsertReactions(tx, rows)
   })
 }
 const upsertOf = (size: number) => {

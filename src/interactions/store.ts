@@ -13,20 +13,32 @@ import { preparedQuery } from '../db/prepared.js'
  */
 const upsertReactionQuery = preparedQuery(
   (db: DbOrTx, postId: string, accountId: string, emoji: string, at: number) =>
-    db
-      .insertInto('post_reaction')
-      .values({ post_id: postId, account_id: accountId, emoji, created_at: at })
-      .onConflict((oc) =>
-        oc
-          .columns(['post_id', 'account_id'])
-          .doUpdateSet((eb) => ({
-            emoji: eb.ref('excluded.emoji'),
-            created_at: eb.ref('excluded.created_at'),
-          }))
-          .whereRef('post_reaction.emoji', '<>', 'excluded.emoji'),
-      )
-      .returning('post_id'),
+    upsertReactions(db, [{ post_id: postId, account_id: accountId, emoji, created_at: at }]),
 )
+
+/**
+ * The multi-row upsert behind every reaction write (one row here, a batch in reaction-writer.ts):
+ * the stored reaction changes only if the emoji differs, and the statement returns the keys it
+ * changed.
+ */
+export function upsertReactions(
+  db: DbOrTx,
+  rows: readonly { post_id: string; account_id: string; emoji: string; created_at: number }[],
+) {
+  return db
+    .insertInto('post_reaction')
+    .values(rows)
+    .onConflict((oc) =>
+      oc
+        .columns(['post_id', 'account_id'])
+        .doUpdateSet((eb) => ({
+          emoji: eb.ref('excluded.emoji'),
+          created_at: eb.ref('excluded.created_at'),
+        }))
+        .whereRef('post_reaction.emoji', '<>', 'excluded.emoji'),
+    )
+    .returning(['post_id', 'account_id'])
+}
 
 export async function upsertReaction(
   db: DbOrTx,

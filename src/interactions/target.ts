@@ -1,5 +1,12 @@
 import type { ChannelAccess } from '../channels/access.js'
-import { accessFromColumns, assertNotArchived, assertPermission, channelOfRow } from '../channels/access.js'
+import {
+  accessFromColumns,
+  assertNotArchived,
+  assertPermission,
+  assertReadable,
+  channelOfRow,
+  viewerColumns,
+} from '../channels/access.js'
 import { type Permission, roleAllows } from '../channels/roles.js'
 import type { DbOrTx } from '../db/database.js'
 import { preparedQuery } from '../db/prepared.js'
@@ -39,12 +46,7 @@ const targetQuery = preparedQuery((db: DbOrTx, account: string, postId: string, 
     .leftJoin('post as p', (j) => j.onRef('p.channel_id', '=', 'channel.id').on('p.id', '=', postId))
     .selectAll('channel')
     .select([
-      'm.account_id as m_account_id',
-      'm.role as m_role',
-      'm.muted as m_muted',
-      'm.notify_level as m_notify_level',
-      'm.joined_at as m_joined_at',
-      'b.account_id as b_account_id',
+      ...viewerColumns,
       'p.id as p_id',
       'p.kind as p_kind',
       'p.status as p_status',
@@ -73,13 +75,9 @@ export async function requireTarget(
   const row = await loadTarget(db, slug, accountId, postId)
   if (!row) fail('channel-not-found', `No channel "${slug}".`)
   const channel = channelOfRow(row)
-  const access: ChannelAccess = accountId
-    ? accessFromColumns(channel, accountId, row)
-    : { channel, accountId, membership: null, role: null, isBanned: false }
-  if (channel.visibility === 'private' && !access.membership && !access.isBanned) {
-    fail('channel-not-found', `No channel "${slug}".`)
-  }
-  if (access.isBanned) fail('banned', `You are banned from "${channel.slug}".`)
+  // Anonymous: the joins ran on '' and matched nothing, so the columns say "not a member".
+  const access = accessFromColumns(channel, accountId, row)
+  assertReadable(access, slug)
   if (row.p_id === null || !canSeePost(access, { status: row.p_status! })) {
     fail('post-not-found', `No post "${postId}" in "${channel.slug}".`)
   }

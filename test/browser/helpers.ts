@@ -102,12 +102,17 @@ export async function openAs(
   const context = await browser.newContext({ viewport, deviceScaleFactor: 1, serviceWorkers: 'block' })
   if (person) await context.addCookies([{ name: 'backlot_session', value: person.cookie, url: baseUrl }])
   const page = await context.newPage()
+  return { context, page, errors: collectErrors(page) }
+}
+
+/** The page's uncaught errors and console errors from now on (failed loads are the tests' business). */
+export function collectErrors(page: Page): string[] {
   const errors: string[] = []
   page.on('pageerror', (e) => errors.push(String(e)))
   page.on('console', (m) => {
     if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) errors.push(m.text())
   })
-  return { context, page, errors }
+  return errors
 }
 
 export async function screenshot(page: Page, name: string): Promise<string> {

@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, CDPSession, Page, Worker } from 'playwright-core'
 import type { TestDevice } from '../_util/push-service.js'
-import type { Person } from './helpers.js'
+import { collectErrors, type Person } from './helpers.js'
 
 /** Where the page's stand-in subscription is kept (survives navigations, as a real one does). */
 export const FAKE_SUBSCRIPTION_KEY = 'test.pushSubscription'
@@ -35,12 +35,7 @@ export async function openPushTab(
     keys: device.keys,
   })
   const page = await context.newPage()
-  const errors: string[] = []
-  page.on('pageerror', (e) => errors.push(String(e)))
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) errors.push(m.text())
-  })
-  return { context, page, errors }
+  return { context, page, errors: collectErrors(page) }
 }
 
 /**
