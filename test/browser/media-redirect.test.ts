@@ -56,10 +56,21 @@ describe('media by redirect in a browser (sqlite)', () => {
       if (res.url().startsWith(`${s3.endpoint}/`) && res.status() === 200) fromStore.push(res.url())
     })
     await page.goto(server.url + postPath, { waitUntil: 'load' })
+    // The page's images are loading="lazy": the browser fetches one only once it nears the
+    // viewport, and at the load event it may not have started. Bring each into view and wait.
+    const handles = await page.$$('img')
+    expect(handles.length).toBeGreaterThanOrEqual(2)
+    for (const handle of handles) {
+      await handle.scrollIntoViewIfNeeded()
+      await handle.waitForElementState('visible')
+      await page.waitForFunction((img) => {
+        const image = img as HTMLImageElement
+        return image.currentSrc !== '' && image.complete
+      }, handle)
+    }
     const images = await page.$$eval('img', (imgs) =>
       imgs.map((img) => ({ src: img.currentSrc, loaded: img.complete && img.naturalWidth > 0 })),
     )
-    expect(images.length).toBeGreaterThanOrEqual(2)
     for (const image of images) {
       expect(new URL(image.src).pathname, image.src).toMatch(/^\/media\//)
       expect(image.loaded, image.src).toBe(true)
