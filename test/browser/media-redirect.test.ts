@@ -64,7 +64,7 @@ describe('media by redirect in a browser (sqlite)', () => {
       await handle.scrollIntoViewIfNeeded()
       await handle.waitForElementState('visible')
       await page.waitForFunction((img) => {
-        const image = img as HTMLImageElement
+        const image = img as unknown as { currentSrc: string; complete: boolean }
         return image.currentSrc !== '' && image.complete
       }, handle)
     }
