@@ -115,8 +115,13 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     metrics,
     config: config.stream,
     logger: logger.child({ area: 'delivery' }),
+    clock,
+    checkCredentials: accounts.liveCredentials,
   })
   await hub.start()
+  // Logouts and revoked tokens, local or from other nodes (the accounts area's one auth.revoked
+  // subscription), end the streams they opened.
+  accounts.onRevoked((what) => hub.credentialRevoked(what))
   const countsRelay = await startCountsRelay({ db, bus, hub, clock, logger: interactionsLogger })
   // Closes polls whose time passed while the server was down before serving any request.
   await interactions.start()

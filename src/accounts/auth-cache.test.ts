@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import type { AccountRow } from '../db/schema.js'
-import { AUTH_CACHE_TTL_MS, type CachedSession, createAuthCache, revocationMessage } from './auth-cache.js'
+import {
+  AUTH_CACHE_TTL_MS,
+  type CachedSession,
+  createAuthCache,
+  parseRevocation,
+  revocationMessage,
+} from './auth-cache.js'
 
 const account = (id: string): AccountRow => ({
   id,
@@ -65,8 +71,18 @@ describe('auth cache', () => {
     await lookup('s2')
     expect(reads).toEqual(['s1', 's2', 's1', 's1', 's2'])
     expect(await cache.token('t1', async () => null)).toBe(token)
+    // Tokens are cached by the hash of their secret ('t1') and revoked by their id ('tk').
     cache.revoke(revocationMessage({ token: 't1' }))
+    expect(await cache.token('t1', async () => null)).toBe(token)
+    cache.revoke(revocationMessage({ token: 'tk' }))
     expect(await cache.token('t1', async () => null)).toBeNull()
+  })
+
+  it('reads back the revocation a bus message names, and nothing from a malformed one', () => {
+    for (const what of [{ session: 's1' }, { token: 'tk' }, { account: 'acc' }]) {
+      expect(parseRevocation(revocationMessage(what))).toEqual(what)
+    }
+    for (const bad of ['garbage', 's ', 'x 1', '']) expect(parseRevocation(bad)).toBeNull()
   })
 
   it('does not keep what a lookup read while a revocation happened', async () => {

@@ -80,12 +80,17 @@ export function createAuthCache(clock: Clock, ttlMs = AUTH_CACHE_TTL_MS, max = A
     /** Drops what a revocation message names; see `revocationMessage`. */
     revoke(message: string): void {
       revocations++
-      const [kind, key] = splitMessage(message)
-      if (kind === 's') sessions.delete(key)
-      else if (kind === 't') tokens.delete(key)
-      else if (kind === 'a') {
+      const what = parseRevocation(message)
+      if (!what) return
+      if ('session' in what) sessions.delete(what.session)
+      else if ('token' in what) {
+        // Tokens are cached by the hash of their secret but revoked by id (the id is what a stream
+        // opened with the token knows, see src/delivery/stream-credentials.ts). Revocations are
+        // rare and the cache small: a scan is cheaper than a second index kept on every lookup.
+        for (const [k, entry] of tokens) if (entry.value.tokenId === what.token) tokens.delete(k)
+      } else {
         for (const map of [sessions, tokens] as Map<string, Entry<CachedSession | CachedToken>>[]) {
-          for (const [k, entry] of map) if (entry.value.account.id === key) map.delete(k)
+          for (const [k, entry] of map) if (entry.value.account.id === what.account) map.delete(k)
         }
       }
     },
@@ -98,7 +103,16 @@ export function createAuthCache(clock: Clock, ttlMs = AUTH_CACHE_TTL_MS, max = A
 
 export type AuthCache = ReturnType<typeof createAuthCache>
 
-/** What to drop, as a bus message: one session, one token, or every credential of an account. */
+/**
+ * What to drop, as a bus message: one session (by id, the hash of its cookie), one API token (by
+ * its id), or every cached credential of an account.
+ *
+ * `session` and `token` end a credential: live streams opened with it are closed too (the hub
+ * listens through `Authenticator.onRevoked`). `account` only refreshes the cached account row (a
+ * profile change) and ends nothing, so streams stay open. Ending every credential of an account (a
+ * "log out everywhere", a password change — none exist yet) must revoke each session and token, or
+ * add a kind here that the stream index (src/delivery/stream-credentials.ts) honours too.
+ */
 export type Revocation = { session: string } | { token: string } | { account: string }
 
 export function revocationMessage(what: Revocation): string {
@@ -107,7 +121,20 @@ export function revocationMessage(what: Revocation): string {
   return `a ${what.account}`
 }
 
-function splitMessage(message: string): [string, string] {
+/** The revocation a bus message names, or null for a malformed one. */
+export function parseRevocation(message: string): Revocation | null {
   const space = message.indexOf(' ')
-  return space < 0 ? ['', ''] : [message.slice(0, space), message.slice(space + 1)]
+  if (space < 0) return null
+  const key = message.slice(space + 1)
+  if (key === '') return null
+  switch (message.slice(0, space)) {
+    case 's':
+      return { session: key }
+    case 't':
+      return { token: key }
+    case 'a':
+      return { account: key }
+    default:
+      return null
+  }
 }

@@ -79,3 +79,39 @@ export async function findTokenAccount(
 export async function touchToken(db: DbOrTx, tokenId: string, now: number): Promise<void> {
   await db.updateTable('api_token').set({ last_used_at: now }).where('id', '=', tokenId).execute()
 }
+
+/** Ids per query when re-checking many credentials at once: far below every dialect's parameter limit. */
+const CHECK_BATCH = 500
+
+/**
+ * Of `sessionIds`, those that still exist, with their expiry (expired ones included: the caller
+ * compares with its clock). Live streams re-check the sessions they were opened with this way,
+ * many in one query (src/delivery/stream-credentials.ts).
+ */
+export async function readSessionExpiries(db: DbOrTx, sessionIds: string[]): Promise<Map<string, number>> {
+  const found = new Map<string, number>()
+  for (let i = 0; i < sessionIds.length; i += CHECK_BATCH) {
+    const rows = await db
+      .selectFrom('session')
+      .select(['id', 'expires_at'])
+      .where('id', 'in', sessionIds.slice(i, i + CHECK_BATCH))
+      .execute()
+    for (const row of rows) found.set(row.id, row.expires_at)
+  }
+  return found
+}
+
+/** Of `tokenIds`, those not revoked. */
+export async function readLiveTokenIds(db: DbOrTx, tokenIds: string[]): Promise<Set<string>> {
+  const found = new Set<string>()
+  for (let i = 0; i < tokenIds.length; i += CHECK_BATCH) {
+    const rows = await db
+      .selectFrom('api_token')
+      .select('id')
+      .where('id', 'in', tokenIds.slice(i, i + CHECK_BATCH))
+      .where('revoked_at', 'is', null)
+      .execute()
+    for (const row of rows) found.add(row.id)
+  }
+  return found
+}

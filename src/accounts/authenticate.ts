@@ -6,10 +6,18 @@ import {
   type CachedSession,
   type CachedToken,
   createAuthCache,
+  parseRevocation,
   type Revocation,
   revocationMessage,
 } from './auth-cache.js'
-import { findSessionAccount, findTokenAccount, touchSession, touchToken } from './auth-store.js'
+import {
+  findSessionAccount,
+  findTokenAccount,
+  readLiveTokenIds,
+  readSessionExpiries,
+  touchSession,
+  touchToken,
+} from './auth-store.js'
 
 /** Bus topic of revocations: every node drops the named credentials from its cache. */
 export const authRevokedTopic = 'auth.revoked'
@@ -27,6 +35,15 @@ export interface AuthenticatorDeps {
   bus?: Bus
 }
 
+/** Told of every revocation, made here or heard on the bus. Must not throw. */
+export type RevocationListener = (what: Revocation) => void
+
+/** Which of the asked credentials still hold: sessions with their expiry, tokens not revoked. */
+export interface LiveCredentials {
+  sessions: Map<string, number>
+  tokens: Set<string>
+}
+
 /**
  * Turns a session cookie or an API token into its account, for every request. Found credentials
  * are cached for AUTH_CACHE_TTL_MS (auth-cache.ts). The rule that keeps this safe: every write that
@@ -36,7 +53,15 @@ export interface AuthenticatorDeps {
  */
 export function createAuthenticator({ db, clock, sessionTtlMs, bus }: AuthenticatorDeps) {
   const cache = createAuthCache(clock)
+  const listeners = new Set<RevocationListener>()
   let unsubscribe: Unsubscribe | null = null
+
+  /** One path for local revocations and the bus's: the cache first, then whoever listens (streams). */
+  function revoked(message: string): void {
+    cache.revoke(message)
+    const what = parseRevocation(message)
+    if (what) for (const listener of listeners) listener(what)
+  }
 
   async function session(cookie: string): Promise<CachedSession | null> {
     const sessionId = hashSecret(cookie)
@@ -79,12 +104,34 @@ export function createAuthenticator({ db, clock, sessionTtlMs, bus }: Authentica
     /** Call after the write committed: drops the credential here at once, elsewhere via the bus. */
     async revoke(what: Revocation): Promise<void> {
       const message = revocationMessage(what)
-      cache.revoke(message)
+      revoked(message)
       await bus?.publish(authRevokedTopic, message)
     },
 
+    /**
+     * Calls `listener` for every revocation on this node: the ones made here (at once) and the ones
+     * heard on the bus (the node's one subscription to `auth.revoked`; a bus that echoes to its
+     * sender repeats a local one). Returns the function that stops it.
+     */
+    onRevoked(listener: RevocationListener): () => void {
+      listeners.add(listener)
+      return () => listeners.delete(listener)
+    },
+
+    /**
+     * Reads which of the given sessions and tokens still hold, from the database (not the cache: a
+     * session extended on another node, or a revocation this node missed, is only there). Used by
+     * live streams to re-check their credentials in bulk; it neither touches nor extends anything.
+     */
+    async liveCredentials(ids: { sessions: string[]; tokens: string[] }): Promise<LiveCredentials> {
+      return {
+        sessions: ids.sessions.length > 0 ? await readSessionExpiries(db, ids.sessions) : new Map(),
+        tokens: ids.tokens.length > 0 ? await readLiveTokenIds(db, ids.tokens) : new Set(),
+      }
+    },
+
     async start(): Promise<void> {
-      if (bus && !unsubscribe) unsubscribe = await bus.subscribe(authRevokedTopic, cache.revoke)
+      if (bus && !unsubscribe) unsubscribe = await bus.subscribe(authRevokedTopic, revoked)
     },
 
     async close(): Promise<void> {

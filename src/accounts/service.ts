@@ -107,6 +107,10 @@ export function createAccountService(deps: AccountServiceDeps) {
     /** Listens for revocations made on other nodes. */
     start: auth.start,
     close: auth.close,
+    /** Every logout and token revocation on this node or heard from the others (live streams end). */
+    onRevoked: auth.onRevoked,
+    /** Which sessions and tokens still hold, read in bulk (live streams re-check theirs). */
+    liveCredentials: auth.liveCredentials,
 
     /**
      * Self-service registration, refused with `registration-closed` unless REGISTRATION=open.
@@ -211,7 +215,7 @@ export function createAccountService(deps: AccountServiceDeps) {
         fail('insufficient-scope', `Revoking that token needs the scopes it has: ${missing.join(', ')}.`)
       }
       await store.revokeToken(db, row.id, clock.now())
-      await auth.revoke({ token: row.token_hash })
+      await auth.revoke({ token: row.id })
     },
   }
 }

@@ -13,24 +13,29 @@
  * channel-feed.ts (per channel: bus, order, gaps) · subscription.ts + subscribe.ts (per channel
  * per connection: authorise, replay, live) · connection.ts, ws-connection.ts, sse-connection.ts
  * (per socket: queue, buffer limit) · flusher.ts (one write per socket per flush) · ws-route.ts,
- * sse-route.ts (HTTP edge) · store.ts (the few channel reads) · this file (per node: feeds,
- * connections, access changes, heartbeats, shutdown).
+ * sse-route.ts (HTTP edge) · store.ts (the few channel reads) · stream-credentials.ts (streams end
+ * with the session or token that opened them) · this file (per node: feeds, connections, access
+ * changes, heartbeats, shutdown).
  */
 import type { ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
 import type WebSocket from 'ws'
+import type { Revocation } from '../accounts/auth-cache.js'
+import type { LiveCredentials } from '../accounts/authenticate.js'
 import type { Bus, Unsubscribe } from '../bus/bus.js'
 import type { Config } from '../config/config.js'
 import type { Db } from '../db/database.js'
 import { type AccessChange, accessTopic, channelTopic, type EventLog } from '../event-log/event-log.js'
 import type { Logger } from '../logger.js'
 import type { Metrics } from '../metrics.js'
+import type { Clock } from '../util/clock.js'
 import { ChannelFeed } from './channel-feed.js'
 import type { Connection, ConnectionHost } from './connection.js'
 import { createFlusher } from './flusher.js'
 import { type ClientOp, type ControlFrame, closeCodes, type Position, unsubscribedFrame } from './protocol.js'
 import { SseConnection } from './sse-connection.js'
 import { readLastSeq, readLastSeqs, readMemberIds } from './store.js'
+import { type StreamCredential, StreamCredentials } from './stream-credentials.js'
 import { type SubscribeDeps, subscribeChannel } from './subscribe.js'
 import { Subscription } from './subscription.js'
 import { heartbeatFrame, PreparedControl, ssePreamble } from './wire.js'
@@ -46,6 +51,10 @@ export interface HubDeps {
   metrics: Metrics
   config: Config['stream']
   logger: Logger
+  /** The clock sessions expire by (the accounts area's). */
+  clock: Clock
+  /** Which sessions and tokens still hold (accounts' liveCredentials): streams re-check theirs. */
+  checkCredentials: (ids: { sessions: string[]; tokens: string[] }) => Promise<LiveCredentials>
 }
 
 /** A read-only view of the hub for tests and diagnostics. */
@@ -58,6 +67,8 @@ export interface HubStats {
   /** Highest pending byte count any connection reached; never above the configured limit. */
   peakPendingBytes: number
   slowClosed: number
+  /** Sessions and tokens with an open stream on this node (anonymous streams have none). */
+  credentials: number
   perConnection: {
     id: number
     transport: 'ws' | 'sse'
@@ -75,6 +86,7 @@ export function createHub(deps: HubDeps) {
   /** Every connection whose transport is not gone yet (closing ones included). */
   const connections = new Set<Connection>()
   const flusher = createFlusher(metrics)
+  const credentials = new StreamCredentials({ clock: deps.clock, logger, check: deps.checkCredentials })
   let heartbeatTimer: NodeJS.Timeout | undefined
   let accessUnsubscribe: Unsubscribe | undefined
   let isAccepting = true
@@ -88,6 +100,7 @@ export function createHub(deps: HubDeps) {
     markDirty: flusher.markDirty,
     connectionClosed(connection, isSlow) {
       metrics.openStreams.dec({ transport: connection.transport })
+      credentials.remove(connection)
       closedPeak = Math.max(closedPeak, connection.peakPendingBytes)
       if (isSlow) {
         slowClosed++
@@ -97,6 +110,7 @@ export function createHub(deps: HubDeps) {
     },
     connectionFinished(connection) {
       connections.delete(connection)
+      credentials.remove(connection)
     },
   }
 
@@ -190,7 +204,10 @@ export function createHub(deps: HubDeps) {
     for (const connection of connections) {
       if (connection.id % HEARTBEAT_SLICES === slice) connection.heartbeat(heartbeatFrame)
     }
-    if (slice === 0) void catchUpTails()
+    if (slice === 0) {
+      void catchUpTails()
+      void credentials.recheck() // logs its own failures
+    }
   }
 
   /**
@@ -211,9 +228,10 @@ export function createHub(deps: HubDeps) {
     }
   }
 
-  function register(connection: Connection): void {
+  function register(connection: Connection, credential: StreamCredential | null): void {
     connections.add(connection)
     metrics.openStreams.inc({ transport: connection.transport })
+    credentials.add(connection, credential)
   }
 
   return {
@@ -223,22 +241,36 @@ export function createHub(deps: HubDeps) {
       heartbeatTimer.unref()
     },
 
-    /** Takes over an upgraded WebSocket (already authenticated and origin-checked by the route). */
-    acceptWebSocket(ws: WebSocket, socket: Socket, accountId: string | null): void {
+    /**
+     * Takes over an upgraded WebSocket (already authenticated and origin-checked by the route).
+     * `credential` is what authenticated it (null: anonymous); the stream ends with it.
+     */
+    acceptWebSocket(
+      ws: WebSocket,
+      socket: Socket,
+      accountId: string | null,
+      credential: StreamCredential | null,
+    ): void {
       if (!isAccepting) {
         ws.close(closeCodes.restarting.code, closeCodes.restarting.reason)
         return
       }
-      register(new WsConnection(host, ws, socket, accountId, onOp))
+      register(new WsConnection(host, ws, socket, accountId, onOp), credential)
     },
 
     /**
      * Streams one channel as Server-Sent Events on `res` (headers already written, access already
      * checked by the route; it is checked again, with the same rules, as the subscription starts).
      */
-    openSse(res: ServerResponse, accountId: string | null, slug: string, since: Position | undefined): void {
+    openSse(
+      res: ServerResponse,
+      accountId: string | null,
+      credential: StreamCredential | null,
+      slug: string,
+      since: Position | undefined,
+    ): void {
       const connection = new SseConnection(host, res, accountId)
-      register(connection)
+      register(connection, credential)
       if (!isAccepting) {
         connection.close(closeCodes.restarting)
         return
@@ -249,6 +281,14 @@ export function createHub(deps: HubDeps) {
 
     get isAccepting(): boolean {
       return isAccepting
+    },
+
+    /**
+     * A session or token ended (logout, revoked token; made on this node or heard on the bus):
+     * closes the streams on this node that it opened. Returns how many.
+     */
+    credentialRevoked(what: Revocation): number {
+      return credentials.revoked(what)
     },
 
     /** Closes every stream with the "server restarting, reconnect" code (SSE: ends the response). */
@@ -267,6 +307,7 @@ export function createHub(deps: HubDeps) {
         connection.terminate()
       }
       connections.clear()
+      credentials.clear()
       const closing = [...feeds.values()].map((feed) => feed.close())
       feeds.clear()
       await Promise.all(closing)
@@ -318,8 +359,18 @@ export function createHub(deps: HubDeps) {
         channels: feeds.size,
         peakPendingBytes: perConnection.reduce((peak, c) => Math.max(peak, c.peakPendingBytes), closedPeak),
         slowClosed,
+        credentials: credentials.size,
         perConnection,
       }
+    },
+
+    /**
+     * Checks the credentials of this node's streams that are due now, as the heartbeat does once per
+     * interval, and resolves when done (tests: a check that started earlier is waited for first).
+     */
+    async checkCredentials(): Promise<void> {
+      await credentials.recheck()
+      await credentials.recheck()
     },
 
     /** Resolves once no channel feed is filling a gap (tests). */

@@ -175,5 +175,9 @@ export const closeCodes = {
   tooSlow: { code: 4008, reason: 'too slow', reconnect: true },
   badMessage: { code: 4400, reason: 'bad message', reconnect: false },
   unauthenticated: { code: 4401, reason: 'unauthenticated', reconnect: false },
+  /** 4401 with the reason why: the stream's session was logged out or its API token revoked. */
+  credentialsRevoked: { code: 4401, reason: 'credentials revoked', reconnect: false },
+  /** 4401: the stream's session expired (SESSION_TTL_DAYS without a request). */
+  sessionExpired: { code: 4401, reason: 'session expired', reconnect: false },
   forbiddenOrigin: { code: 4403, reason: 'forbidden origin', reconnect: false },
 } as const satisfies Record<string, CloseCode>

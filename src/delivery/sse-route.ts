@@ -4,6 +4,7 @@ import type { AppContext } from '../context.js'
 import { fail } from '../errors.js'
 import type { App } from '../http/app.js'
 import type { Position } from './protocol.js'
+import { streamCredential } from './stream-credentials.js'
 
 const Params = Type.Object({ slug: Type.String({ minLength: 1, maxLength: 100 }) })
 const Query = Type.Object({
@@ -24,7 +25,8 @@ const Headers = Type.Object({
 /**
  * `GET /api/v1/channels/{slug}/events`: one channel as Server-Sent Events, with the same replay,
  * reset, heartbeat and slow-consumer rules as the WebSocket (docs/protocol.md). Access is checked
- * before the stream starts, so refusals are ordinary problem+json responses.
+ * before the stream starts, so refusals are ordinary problem+json responses. The response ends
+ * (after a `stream-error` event) when the session or token that opened it ends.
  */
 export function sseRoute(app: App, ctx: AppContext): void {
   app.get(
@@ -62,7 +64,7 @@ export function sseRoute(app: App, ctx: AppContext): void {
         // Reverse proxies (nginx) must not buffer a stream.
         'x-accel-buffering': 'no',
       })
-      ctx.hub.openSse(reply.raw, accountId, access.channel.slug, since)
+      ctx.hub.openSse(reply.raw, accountId, streamCredential(req.auth), access.channel.slug, since)
     },
   )
 }

@@ -6,11 +6,13 @@ import type { AppContext } from '../context.js'
 import { fail } from '../errors.js'
 import type { App } from '../http/app.js'
 import { isSameOrigin } from '../http/auth.js'
+import { streamCredential } from './stream-credentials.js'
 
 /**
  * `GET /api/v1/stream`: the WebSocket live stream (docs/protocol.md). Authentication is the session
  * cookie or `Authorization: Bearer`; anonymous sockets may follow public and unlisted channels.
- * Refusals happen before the upgrade, as ordinary problem+json responses.
+ * Refusals happen before the upgrade, as ordinary problem+json responses. An authenticated socket
+ * is closed with 4401 when its session or token ends (src/delivery/stream-credentials.ts).
  */
 export function websocketRoute(app: App, ctx: AppContext): void {
   app.route({
@@ -30,7 +32,7 @@ export function websocketRoute(app: App, ctx: AppContext): void {
     },
     wsHandler: (socket, req) => {
       forgetUpgradeRequest(ctx, socket, req.socket)
-      ctx.hub.acceptWebSocket(socket, req.socket, req.auth?.account.id ?? null)
+      ctx.hub.acceptWebSocket(socket, req.socket, req.auth?.account.id ?? null, streamCredential(req.auth))
     },
   })
 }

@@ -165,6 +165,76 @@ describe('ConnectionManager', () => {
     expect(sockets).toHaveLength(2)
   })
 
+  it('stops on 4401 (the session ended) without retrying, and tells who listens', () => {
+    const { manager, sockets, last } = setup()
+    const ended = vi.fn()
+    manager.onUnauthenticated(ended)
+    manager.subscribe('c', { onFrame: () => {} })
+    last().open()
+    last().frame({ type: 'subscribed', channel: 'c', position: { epoch: 'e', seq: 3 } })
+    last().drop(4401)
+    expect(manager.status).toBe('stopped')
+    expect(ended).toHaveBeenCalledTimes(1)
+    vi.advanceTimersByTime(120_000)
+    expect(sockets).toHaveLength(1)
+    // Other terminal codes are not a session ending.
+    const other = setup()
+    const notEnded = vi.fn()
+    other.manager.onUnauthenticated(notEnded)
+    other.manager.subscribe('c', { onFrame: () => {} })
+    other.last().open()
+    other.last().drop(4400)
+    expect(notEnded).not.toHaveBeenCalled()
+  })
+
+  it('restarts once after 4401 with the same positions, and gives up if the new socket is refused too', () => {
+    const { manager, sockets, last } = setup()
+    manager.subscribe('c', { onFrame: () => {} })
+    last().open()
+    last().frame({ type: 'subscribed', channel: 'c', position: { epoch: 'e', seq: 3 } })
+    last().frame(event('c', 4, 'e'))
+    last().drop(4401)
+    manager.restart()
+    expect(manager.status).toBe('reconnecting')
+    vi.advanceTimersByTime(500)
+    expect(sockets).toHaveLength(2)
+    last().open()
+    expect(last().sent).toEqual([{ op: 'subscribe', channel: 'c', since: { epoch: 'e', seq: 4 } }])
+
+    // Refused again before any channel subscribed: no restart loop.
+    last().drop(4401)
+    manager.restart()
+    expect(manager.status).toBe('stopped')
+    vi.advanceTimersByTime(120_000)
+    expect(sockets).toHaveLength(2)
+  })
+
+  it('restarts again after a later 4401 once the restarted socket had subscribed', () => {
+    const { manager, sockets, last } = setup()
+    manager.subscribe('c', { onFrame: () => {} })
+    for (let round = 1; round <= 3; round++) {
+      last().open()
+      last().frame({ type: 'subscribed', channel: 'c', position: { epoch: 'e', seq: round } })
+      last().drop(4401)
+      manager.restart()
+      vi.advanceTimersByTime(500)
+      expect(sockets).toHaveLength(round + 1)
+    }
+  })
+
+  it('does not restart what was not stopped by a 4401, nor with no channel to follow', () => {
+    const { manager, sockets, last } = setup()
+    const off = manager.subscribe('c', { onFrame: () => {} })
+    last().open()
+    manager.restart() // open: nothing to do
+    expect(sockets).toHaveLength(1)
+    off()
+    last().drop(4401)
+    manager.restart()
+    vi.advanceTimersByTime(120_000)
+    expect(sockets).toHaveLength(1)
+  })
+
   it('treats two heartbeats of silence as a dead connection', () => {
     const { manager, sockets, last } = setup()
     manager.subscribe('c', { onFrame: () => {} })

@@ -5,7 +5,9 @@ import type { Position, ServerFrame } from './types.js'
  * channel's last position and, when the socket drops (laptop sleep, network change, server
  * restart), reconnects with exponential backoff and jitter and resubscribes with `since`, so the
  * server replays what was missed. Terminal close codes (4400–4499, 1000) stop it; every other
- * close, and silence longer than two heartbeats, reconnects.
+ * close, and silence longer than two heartbeats, reconnects. 4401 means the session the socket was
+ * opened with ended (logged out, expired): it stops too, and tells `onUnauthenticated` listeners,
+ * which decide whether to `restart` with whatever credentials the browser has now.
  */
 
 export type ConnectionStatus = 'idle' | 'connecting' | 'open' | 'reconnecting' | 'stopped'
@@ -48,6 +50,9 @@ export function backoffDelay(attempt: number, base: number, cap: number, random:
   return Math.round(ceiling / 2 + random() * (ceiling / 2))
 }
 
+/** The socket's credentials ended (logout, revoked token, expired session): docs/protocol.md. */
+export const UNAUTHENTICATED_CLOSE = 4401
+
 /** Codes after which reconnecting unchanged would fail the same way (docs/protocol.md close codes). */
 export function isTerminalClose(code: number): boolean {
   return code === 1000 || code === 1009 || (code >= 4400 && code <= 4499)
@@ -61,6 +66,9 @@ export class ConnectionManager {
   private readonly listeners = new Map<string, Set<ChannelListener>>()
   private readonly positions = new Map<string, Position>()
   private readonly statusListeners = new Set<(s: ConnectionStatus) => void>()
+  private readonly unauthenticatedListeners = new Set<() => void>()
+  /** 4401 closes since the last `subscribed`: a restart that is refused again is not retried. */
+  private unauthenticatedCloses = 0
   private attempt = 0
   private retryTimer: unknown = null
   private silenceTimer: unknown = null
@@ -81,6 +89,24 @@ export class ConnectionManager {
   onStatus(fn: (s: ConnectionStatus) => void): () => void {
     this.statusListeners.add(fn)
     return () => this.statusListeners.delete(fn)
+  }
+
+  /** Called when the server closed the socket because its session or token ended (4401). */
+  onUnauthenticated(fn: () => void): () => void {
+    this.unauthenticatedListeners.add(fn)
+    return () => this.unauthenticatedListeners.delete(fn)
+  }
+
+  /**
+   * After a 4401: connect again (with backoff, resubscribing with every position) using whatever
+   * credentials the browser holds now — none after a logout, so public channels stay live. Only
+   * once per ended session: if the new socket is closed with 4401 before any channel subscribed,
+   * it stays stopped rather than retrying forever.
+   */
+  restart(): void {
+    if (this.status !== 'stopped' || this.socket || this.listeners.size === 0) return
+    if (this.unauthenticatedCloses > 1) return
+    this.scheduleRetry()
   }
 
   position(channel: string): Position | undefined {
@@ -157,8 +183,15 @@ export class ConnectionManager {
       if (this.socket !== socket) return
       this.socket = null
       this.clearSilence()
-      if (isTerminalClose(ev.code)) this.setStatus('stopped')
-      else this.scheduleRetry()
+      if (!isTerminalClose(ev.code)) {
+        this.scheduleRetry()
+        return
+      }
+      this.setStatus('stopped')
+      if (ev.code === UNAUTHENTICATED_CLOSE) {
+        this.unauthenticatedCloses++
+        for (const fn of this.unauthenticatedListeners) fn()
+      }
     }
   }
 
@@ -214,6 +247,7 @@ export class ConnectionManager {
       this.positions.set(frame.channel, { epoch: frame.epoch, seq: frame.seq })
     } else if (frame.type === 'subscribed') {
       this.attempt = 0
+      this.unauthenticatedCloses = 0
       const known = this.positions.get(frame.channel)
       if (!known || known.epoch !== frame.position.epoch || known.seq < frame.position.seq) {
         this.positions.set(frame.channel, frame.position)
