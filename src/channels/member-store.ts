@@ -1,6 +1,7 @@
 import type { Selectable, Updateable } from 'kysely'
 import type { DbOrTx } from '../db/database.js'
 import type { ChannelMemberRow, ChannelMemberTable, JoinRequestTable, Role } from '../db/schema.js'
+import { accountKeyPage, deleteAccountRow, findAccountRow } from './account-rows.js'
 
 /** Membership and join-request rows. Plain queries; the rules live in the services. */
 
@@ -13,12 +14,7 @@ export async function findMember(
   channelId: string,
   accountId: string,
 ): Promise<ChannelMemberRow | undefined> {
-  return db
-    .selectFrom('channel_member')
-    .selectAll()
-    .where('channel_id', '=', channelId)
-    .where('account_id', '=', accountId)
-    .executeTakeFirst()
+  return findAccountRow(db, 'channel_member', channelId, accountId)
 }
 
 export async function insertMember(
@@ -74,12 +70,7 @@ export async function swapRole(
 }
 
 export async function deleteMember(db: DbOrTx, channelId: string, accountId: string): Promise<boolean> {
-  const result = await db
-    .deleteFrom('channel_member')
-    .where('channel_id', '=', channelId)
-    .where('account_id', '=', accountId)
-    .executeTakeFirst()
-  return result.numDeletedRows > 0n
+  return deleteAccountRow(db, 'channel_member', channelId, accountId)
 }
 
 export async function memberAccountIds(db: DbOrTx, channelId: string): Promise<string[]> {
@@ -98,28 +89,14 @@ export async function listMembers(
   after: { joinedAt: number; accountId: string } | null,
   limit: number,
 ): Promise<MemberListRow[]> {
-  let query = db
+  const query = db
     .selectFrom('channel_member')
     .innerJoin('account', 'account.id', 'channel_member.account_id')
     .selectAll('channel_member')
     .select(['account.handle', 'account.display_name'])
     .where('channel_member.channel_id', '=', channelId)
-  if (after !== null) {
-    query = query.where((eb) =>
-      eb.or([
-        eb('channel_member.joined_at', '>', after.joinedAt),
-        eb.and([
-          eb('channel_member.joined_at', '=', after.joinedAt),
-          eb('channel_member.account_id', '>', after.accountId),
-        ]),
-      ]),
-    )
-  }
-  return query
-    .orderBy('channel_member.joined_at', 'asc')
-    .orderBy('channel_member.account_id', 'asc')
-    .limit(limit + 1)
-    .execute()
+  const from = after && { at: after.joinedAt, accountId: after.accountId }
+  return accountKeyPage(query, 'channel_member', 'joined_at', 'asc', from, limit).execute()
 }
 
 export async function findJoinRequest(
@@ -127,12 +104,7 @@ export async function findJoinRequest(
   channelId: string,
   accountId: string,
 ): Promise<JoinRequestRow | undefined> {
-  return db
-    .selectFrom('join_request')
-    .selectAll()
-    .where('channel_id', '=', channelId)
-    .where('account_id', '=', accountId)
-    .executeTakeFirst()
+  return findAccountRow(db, 'join_request', channelId, accountId)
 }
 
 /** Creates the request, or reopens an earlier decided one (one row per account and channel). */
@@ -173,11 +145,7 @@ export async function decideJoinRequest(
 }
 
 export async function deleteJoinRequest(db: DbOrTx, channelId: string, accountId: string): Promise<void> {
-  await db
-    .deleteFrom('join_request')
-    .where('channel_id', '=', channelId)
-    .where('account_id', '=', accountId)
-    .execute()
+  await deleteAccountRow(db, 'join_request', channelId, accountId)
 }
 
 /** Pending requests, oldest first; `limit + 1` rows. */
@@ -187,27 +155,13 @@ export async function listPendingRequests(
   after: { createdAt: number; accountId: string } | null,
   limit: number,
 ): Promise<JoinRequestListRow[]> {
-  let query = db
+  const query = db
     .selectFrom('join_request')
     .innerJoin('account', 'account.id', 'join_request.account_id')
     .selectAll('join_request')
     .select(['account.handle', 'account.display_name'])
     .where('join_request.channel_id', '=', channelId)
     .where('join_request.status', '=', 'pending')
-  if (after !== null) {
-    query = query.where((eb) =>
-      eb.or([
-        eb('join_request.created_at', '>', after.createdAt),
-        eb.and([
-          eb('join_request.created_at', '=', after.createdAt),
-          eb('join_request.account_id', '>', after.accountId),
-        ]),
-      ]),
-    )
-  }
-  return query
-    .orderBy('join_request.created_at', 'asc')
-    .orderBy('join_request.account_id', 'asc')
-    .limit(limit + 1)
-    .execute()
+  const from = after && { at: after.createdAt, accountId: after.accountId }
+  return accountKeyPage(query, 'join_request', 'created_at', 'asc', from, limit).execute()
 }

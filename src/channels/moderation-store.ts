@@ -1,6 +1,7 @@
 import type { Insertable, Selectable } from 'kysely'
 import type { DbOrTx } from '../db/database.js'
 import type { ChannelBanTable, ChannelInviteTable } from '../db/schema.js'
+import { accountKeyPage, deleteAccountRow, findAccountRow } from './account-rows.js'
 
 /** Ban and invite rows. Plain queries; the rules live in bans.ts and invites.ts. */
 
@@ -9,12 +10,7 @@ export type InviteRow = Selectable<ChannelInviteTable>
 export type BanListRow = BanRow & { handle: string; display_name: string; banned_by_handle: string }
 
 export async function findBan(db: DbOrTx, channelId: string, accountId: string): Promise<BanRow | undefined> {
-  return db
-    .selectFrom('channel_ban')
-    .selectAll()
-    .where('channel_id', '=', channelId)
-    .where('account_id', '=', accountId)
-    .executeTakeFirst()
+  return findAccountRow(db, 'channel_ban', channelId, accountId)
 }
 
 export async function insertBan(db: DbOrTx, row: Insertable<ChannelBanTable>): Promise<void> {
@@ -36,12 +32,7 @@ export async function updateBanReason(
 }
 
 export async function deleteBan(db: DbOrTx, channelId: string, accountId: string): Promise<boolean> {
-  const result = await db
-    .deleteFrom('channel_ban')
-    .where('channel_id', '=', channelId)
-    .where('account_id', '=', accountId)
-    .executeTakeFirst()
-  return result.numDeletedRows > 0n
+  return deleteAccountRow(db, 'channel_ban', channelId, accountId)
 }
 
 function banListQuery(db: DbOrTx, channelId: string) {
@@ -69,23 +60,9 @@ export async function listBans(
   before: { createdAt: number; accountId: string } | null,
   limit: number,
 ): Promise<BanListRow[]> {
-  let query = banListQuery(db, channelId)
-  if (before !== null) {
-    query = query.where((eb) =>
-      eb.or([
-        eb('channel_ban.created_at', '<', before.createdAt),
-        eb.and([
-          eb('channel_ban.created_at', '=', before.createdAt),
-          eb('channel_ban.account_id', '<', before.accountId),
-        ]),
-      ]),
-    )
-  }
-  return query
-    .orderBy('channel_ban.created_at', 'desc')
-    .orderBy('channel_ban.account_id', 'desc')
-    .limit(limit + 1)
-    .execute()
+  const from = before && { at: before.createdAt, accountId: before.accountId }
+  const query = banListQuery(db, channelId)
+  return accountKeyPage(query, 'channel_ban', 'created_at', 'desc', from, limit).execute()
 }
 
 export async function insertInvite(db: DbOrTx, row: Insertable<ChannelInviteTable>): Promise<InviteRow> {

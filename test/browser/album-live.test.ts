@@ -1,16 +1,7 @@
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTestServer, type TestServer } from '../_util/server.js'
-import {
-  apiAs,
-  assertWebBuilt,
-  launchBrowser,
-  openAs,
-  type Person,
-  photo,
-  register,
-  screenshot,
-} from './helpers.js'
+import { assertWebBuilt, launchBrowser, openAs, type Person, photo, screenshot, seedShow } from './helpers.js'
 
 /**
  * Issue 5: a creator composes and publishes a 3-photo album with one spoiler image in the studio
@@ -28,14 +19,15 @@ describe('album published live (browser, sqlite)', () => {
     assertWebBuilt()
     server = await startTestServer('sqlite')
     browser = await launchBrowser()
-    creator = await register(server.url, 'showrunner')
-    fan = await register(server.url, 'fanone')
-    await apiAs(server.url, creator, 'POST', '/api/v1/channels', {
+    const show = await seedShow(server.url, {
+      creator: 'showrunner',
+      fans: ['fanone'],
       slug,
       title: 'Set Diary',
       description: 'Weeks 11–14 of filming, straight from the set.',
     })
-    await apiAs(server.url, fan, 'POST', `/api/v1/channels/${slug}/members`, {})
+    creator = show.creator
+    fan = show.fans[0]
   })
   afterAll(async () => {
     await browser?.close()

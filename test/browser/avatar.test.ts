@@ -8,8 +8,8 @@ import {
   openAs,
   type Person,
   photo,
-  register,
   screenshot,
+  seedShow,
 } from './helpers.js'
 
 /** Issue 5: an admin sets the channel avatar in the studio; a fan's open channel page shows it live. */
@@ -26,12 +26,11 @@ describe('channel avatar (browser, sqlite)', () => {
     assertWebBuilt()
     server = await startTestServer('sqlite')
     browser = await launchBrowser()
-    owner = await register(server.url, 'showrunner')
-    admin = await register(server.url, 'designer')
-    fan = await register(server.url, 'fan')
-    await apiAs(server.url, owner, 'POST', '/api/v1/channels', { slug, title })
+    const show = await seedShow(server.url, { creator: 'showrunner', fans: ['designer', 'fan'], slug, title })
+    owner = show.creator
+    admin = show.fans[0]
+    fan = show.fans[1]
     await apiAs(server.url, owner, 'PUT', `/api/v1/channels/${slug}/roles/designer`, { role: 'admin' })
-    await apiAs(server.url, fan, 'POST', `/api/v1/channels/${slug}/members`, {})
   })
   afterAll(async () => {
     await browser?.close()

@@ -92,6 +92,25 @@ export async function apiAs<T = any>(
   return (text ? JSON.parse(text) : null) as T
 }
 
+/**
+ * The show most browser tests start from, made over the API as the web app would: the creator and
+ * the fans register, the creator creates the channel, then each fan joins it. `fans` come back in
+ * the order of the handles given.
+ */
+export async function seedShow<const F extends readonly string[]>(
+  baseUrl: string,
+  show: { creator: string; fans: F; slug: string; title: string; description?: string },
+): Promise<{ creator: Person; fans: { -readonly [K in keyof F]: Person } }> {
+  const creator = await register(baseUrl, show.creator)
+  const fans: Person[] = []
+  for (const handle of show.fans) fans.push(await register(baseUrl, handle))
+  const { slug, title, description } = show
+  await apiAs(baseUrl, creator, 'POST', '/api/v1/channels', { slug, title, description })
+  for (const fan of fans) await apiAs(baseUrl, fan, 'POST', `/api/v1/channels/${slug}/members`, {})
+  // One Person per handle, in order: the tuple type only says so.
+  return { creator, fans: fans as { -readonly [K in keyof F]: Person } }
+}
+
 /** A browser tab logged in as `person` (phone-sized by default), with page errors collected. */
 export async function openAs(
   browser: Browser,

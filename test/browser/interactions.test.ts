@@ -1,7 +1,7 @@
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTestServer, type TestServer } from '../_util/server.js'
-import { apiAs, assertWebBuilt, launchBrowser, openAs, type Person, register, screenshot } from './helpers.js'
+import { apiAs, assertWebBuilt, launchBrowser, openAs, type Person, screenshot, seedShow } from './helpers.js'
 
 /** Issue 5: a fan reacts and votes in the browser; a second fan's open page sees the counts move. */
 describe('reactions and votes seen live by another fan (browser, sqlite)', () => {
@@ -16,16 +16,16 @@ describe('reactions and votes seen live by another fan (browser, sqlite)', () =>
     assertWebBuilt()
     server = await startTestServer('sqlite')
     browser = await launchBrowser()
-    creator = await register(server.url, 'producer')
-    fanA = await register(server.url, 'fana')
-    fanB = await register(server.url, 'fanb')
-    await apiAs(server.url, creator, 'POST', '/api/v1/channels', {
+    const show = await seedShow(server.url, {
+      creator: 'producer',
+      fans: ['fana', 'fanb'],
       slug,
       title: 'Finale Watch',
       description: 'Chapter 8 is being shot.',
     })
-    for (const fan of [fanA, fanB])
-      await apiAs(server.url, fan, 'POST', `/api/v1/channels/${slug}/members`, {})
+    creator = show.creator
+    fanA = show.fans[0]
+    fanB = show.fans[1]
     await apiAs(server.url, creator, 'POST', `/api/v1/channels/${slug}/posts`, {
       text: 'Where should the finale end?',
       poll: { question: 'Finale location?', options: ['Harbour', 'Rooftop', 'Forest'] },

@@ -4,7 +4,7 @@ import { testDatabases } from '../_util/db.js'
 import { type PushService, startPushService, type TestDevice } from '../_util/push-service.js'
 import { startTestServer, type TestServer } from '../_util/server.js'
 import { pushTestEnv, waitForPush } from '../integration/push.fixture.js'
-import { apiAs, assertWebBuilt, launchBrowser, type Person, register, screenshot } from './helpers.js'
+import { apiAs, assertWebBuilt, launchBrowser, type Person, screenshot, seedShow } from './helpers.js'
 import {
   clickNotification,
   FAKE_SUBSCRIPTION_KEY,
@@ -38,14 +38,15 @@ describe.each(testDatabases)('web push in the browser (%s)', (kind) => {
     push = await startPushService()
     server = await startTestServer(kind, { env: pushTestEnv })
     browser = await launchBrowser()
-    creator = await register(server.url, 'showrunner')
-    fan = await register(server.url, 'fanone')
-    await apiAs(server.url, creator, 'POST', '/api/v1/channels', {
+    const show = await seedShow(server.url, {
+      creator: 'showrunner',
+      fans: ['fanone'],
       slug,
       title: 'Set Diary',
       description: 'Weeks 11–14 of filming, straight from the set.',
     })
-    await apiAs(server.url, fan, 'POST', `/api/v1/channels/${slug}/members`, {})
+    creator = show.creator
+    fan = show.fans[0]
     device = push.device('fan-browser', 0)
     ;({ context, page, errors } = await openPushTab(browser, server.url, fan, device))
   })

@@ -1,7 +1,7 @@
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, it } from 'vitest'
 import { startTestServer, type TestServer } from '../_util/server.js'
-import { apiAs, assertWebBuilt, launchBrowser, openAs, type Person, register } from './helpers.js'
+import { apiAs, assertWebBuilt, launchBrowser, openAs, type Person, seedShow } from './helpers.js'
 
 /**
  * Issue 5: the fan page survives a server restart — it shows "Reconnecting…", then resumes from its
@@ -19,10 +19,14 @@ describe('fan page reconnects after a server restart (browser, sqlite)', () => {
     assertWebBuilt()
     first = await startTestServer('sqlite')
     browser = await launchBrowser()
-    creator = await register(first.url, 'gaffer')
-    fan = await register(first.url, 'nightowl')
-    await apiAs(first.url, creator, 'POST', '/api/v1/channels', { slug, title: 'Night Shift' })
-    await apiAs(first.url, fan, 'POST', `/api/v1/channels/${slug}/members`, {})
+    const show = await seedShow(first.url, {
+      creator: 'gaffer',
+      fans: ['nightowl'],
+      slug,
+      title: 'Night Shift',
+    })
+    creator = show.creator
+    fan = show.fans[0]
     await apiAs(first.url, creator, 'POST', `/api/v1/channels/${slug}/posts`, { text: 'Before the restart.' })
   })
   afterAll(async () => {

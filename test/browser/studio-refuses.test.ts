@@ -1,7 +1,7 @@
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTestServer, type TestServer } from '../_util/server.js'
-import { apiAs, assertWebBuilt, launchBrowser, openAs, type Person, register, screenshot } from './helpers.js'
+import { assertWebBuilt, launchBrowser, openAs, type Person, screenshot, seedShow } from './helpers.js'
 
 /** Issue 5: the studio refuses a non-image with the server's own problem detail, and keeps the draft. */
 describe('studio refuses a non-image (browser, sqlite)', () => {
@@ -15,8 +15,7 @@ describe('studio refuses a non-image (browser, sqlite)', () => {
     assertWebBuilt()
     server = await startTestServer('sqlite')
     browser = await launchBrowser()
-    creator = await register(server.url, 'stills')
-    await apiAs(server.url, creator, 'POST', '/api/v1/channels', { slug, title: 'Refusals' })
+    creator = (await seedShow(server.url, { creator: 'stills', fans: [], slug, title: 'Refusals' })).creator
   })
   afterAll(async () => {
     await browser?.close()

@@ -3,48 +3,26 @@ import path from 'node:path'
 import { expect } from 'vitest'
 import type { MediaRow, MediaStatus } from '../../src/db/schema.js'
 import { newId } from '../../src/util/ids.js'
-import { client } from '../_util/client.js'
 import { noisyJpeg, uploadImage } from '../_util/images.js'
-import { seedAccount, seedChannel, seedMember } from '../_util/seed.js'
 import type { TestServer } from '../_util/server.js'
+import { seedSetDiary } from './posts.fixture.js'
 
 /** Uploads are rate limited per account; album tests upload dozens of (tiny) images. */
 export const albumServerEnv = { MEDIA_UPLOAD_LIMIT: '1000' }
 
 /**
- * A public channel "set-diary" (owner, two creators, a fan) and a private "writers-room" (owner and
- * one member), with a client per account and an anonymous one.
+ * "set-diary" with an owner, two creators and a fan, an insider of "writers-room" and an outsider
+ * (see `seedSetDiary`).
  */
 export async function seedAlbumWorld(server: TestServer) {
-  const ctx = server.ctx
-  const owner = await seedAccount(ctx, 'showrunner')
-  const creator = await seedAccount(ctx, 'cocreator')
-  const creator2 = await seedAccount(ctx, 'stills')
-  const fan = await seedAccount(ctx, 'fan')
-  const insider = await seedAccount(ctx, 'insider')
-  const outsider = await seedAccount(ctx, 'outsider')
-  const channel = await seedChannel(ctx, owner.account, { slug: 'set-diary' })
-  await seedMember(ctx, channel, creator.account, 'creator')
-  await seedMember(ctx, channel, creator2.account, 'creator')
-  await seedMember(ctx, channel, fan.account, null)
-  const privateChannel = await seedChannel(ctx, owner.account, {
-    slug: 'writers-room',
-    visibility: 'private',
+  return seedSetDiary(server, {
+    owner: ['showrunner', 'owner'],
+    creator: ['cocreator', 'creator'],
+    creator2: ['stills', 'creator'],
+    fan: ['fan', 'fan'],
+    insider: ['insider', 'insider'],
+    outsider: ['outsider', 'outsider'],
   })
-  await seedMember(ctx, privateChannel, insider.account, null)
-  const as = (token: string) => client(server.url, { token })
-  return {
-    channel,
-    privateChannel,
-    accounts: { owner, creator, creator2, fan, insider, outsider },
-    owner: as(owner.token),
-    creator: as(creator.token),
-    creator2: as(creator2.token),
-    fan: as(fan.token),
-    insider: as(insider.token),
-    outsider: as(outsider.token),
-    anonymous: client(server.url),
-  }
 }
 
 export interface UploadedMedia {
@@ -59,17 +37,18 @@ export interface UploadedMedia {
 
 let sizes = 0
 
-/** Uploads `count` small, distinct JPEGs (each a different size) as the token's account. */
+/** Uploads `count` small, distinct JPEGs (each a different size, from `smallest` up) as the token's account. */
 export async function uploadMany(
   server: TestServer,
   token: string,
   count: number,
   options: { alt?: string; credit?: string; spoiler?: string } = {},
+  smallest = { width: 32, height: 24 },
 ): Promise<UploadedMedia[]> {
   const uploaded: UploadedMedia[] = []
   for (let i = 0; i < count; i++) {
     sizes += 1
-    const bytes = await noisyJpeg(32 + (sizes % 40), 24 + ((sizes * 7) % 30))
+    const bytes = await noisyJpeg(smallest.width + (sizes % 40), smallest.height + ((sizes * 7) % 30))
     const res = await uploadImage(server.url, token, bytes, options)
     expect(res.status, JSON.stringify(res.body)).toBe(201)
     uploaded.push(res.body as UploadedMedia)

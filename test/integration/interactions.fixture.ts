@@ -1,43 +1,19 @@
 import type { ChannelRow } from '../../src/db/schema.js'
 import { hashSecret, newId, newSecret } from '../../src/util/ids.js'
 import { type Client, client } from '../_util/client.js'
-import { seedAccount, seedChannel, seedMember } from '../_util/seed.js'
 import type { TestServer } from '../_util/server.js'
+import { seedSetDiary } from './posts.fixture.js'
 
-/**
- * A public channel "set-diary" with an owner, a creator, a moderator, two fans and an outsider,
- * and a private channel "writers-room" of the owner alone; one client per account.
- */
+/** "set-diary" with an owner, a creator, a moderator, two fans and an outsider (see `seedSetDiary`). */
 export async function seedInteractionWorld(server: TestServer) {
-  const ctx = server.ctx
-  const owner = await seedAccount(ctx, 'showrunner')
-  const creator = await seedAccount(ctx, 'cocreator')
-  const moderator = await seedAccount(ctx, 'mod')
-  const fan = await seedAccount(ctx, 'fan')
-  const fan2 = await seedAccount(ctx, 'fan2')
-  const outsider = await seedAccount(ctx, 'outsider')
-  const channel = await seedChannel(ctx, owner.account, { slug: 'set-diary' })
-  await seedMember(ctx, channel, creator.account, 'creator')
-  await seedMember(ctx, channel, moderator.account, 'moderator')
-  await seedMember(ctx, channel, fan.account, null)
-  await seedMember(ctx, channel, fan2.account, null)
-  const privateChannel = await seedChannel(ctx, owner.account, {
-    slug: 'writers-room',
-    visibility: 'private',
+  return seedSetDiary(server, {
+    owner: ['showrunner', 'owner'],
+    creator: ['cocreator', 'creator'],
+    moderator: ['mod', 'moderator'],
+    fan: ['fan', 'fan'],
+    fan2: ['fan2', 'fan'],
+    outsider: ['outsider', 'outsider'],
   })
-  const as = (token: string) => client(server.url, { token })
-  return {
-    channel,
-    privateChannel,
-    accounts: { owner, creator, moderator, fan, fan2, outsider },
-    owner: as(owner.token),
-    creator: as(creator.token),
-    moderator: as(moderator.token),
-    fan: as(fan.token),
-    fan2: as(fan2.token),
-    outsider: as(outsider.token),
-    anonymous: client(server.url),
-  }
 }
 
 export type InteractionWorld = Awaited<ReturnType<typeof seedInteractionWorld>>

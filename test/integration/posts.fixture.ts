@@ -1,68 +1,66 @@
-import type { ChannelRow } from '../../src/db/schema.js'
-import { hashSecret, newId, newSecret } from '../../src/util/ids.js'
-import { type Client, client } from '../_util/client.js'
-import { seedAccount, seedChannel, seedMember } from '../_util/seed.js'
+import type { ChannelRow, Role } from '../../src/db/schema.js'
+import { client } from '../_util/client.js'
+import { type SeededAccount, seedAccount, seedChannel, seedMember } from '../_util/seed.js'
 import type { TestServer } from '../_util/server.js'
 
 /**
- * A public channel "set-diary" with one account per role, a private channel "writers-room" that
- * only its owner belongs to, and a client for each account plus an anonymous one.
+ * Where an account of a set-diary world stands: its role in "set-diary" ('fan' joins without one),
+ * 'insider' (a member of the private "writers-room" only) or 'outsider' (a member of neither).
  */
-export async function seedPostWorld(server: TestServer) {
+export type Standing = Role | 'fan' | 'insider' | 'outsider'
+
+/**
+ * A public channel "set-diary" and a private channel "writers-room" of its owner, with the given
+ * cast (name → handle and standing): accounts are made in the order given, then join in that
+ * order. One client per name plus an anonymous one, beside `accounts` and the two channels.
+ */
+export async function seedSetDiary<const C extends Record<string, readonly [handle: string, Standing]>>(
+  server: TestServer,
+  cast: C,
+) {
   const ctx = server.ctx
-  const owner = await seedAccount(ctx, 'showrunner')
-  const creator = await seedAccount(ctx, 'cocreator')
-  const creator2 = await seedAccount(ctx, 'stills')
-  const admin = await seedAccount(ctx, 'producer')
-  const moderator = await seedAccount(ctx, 'mod')
-  const fan = await seedAccount(ctx, 'fan')
-  const outsider = await seedAccount(ctx, 'outsider')
-  const channel = await seedChannel(ctx, owner.account, { slug: 'set-diary' })
-  await seedMember(ctx, channel, creator.account, 'creator')
-  await seedMember(ctx, channel, creator2.account, 'creator')
-  await seedMember(ctx, channel, admin.account, 'admin')
-  await seedMember(ctx, channel, moderator.account, 'moderator')
-  await seedMember(ctx, channel, fan.account, null)
-  const privateChannel = await seedChannel(ctx, owner.account, {
+  const people: { name: string; standing: Standing; seeded: SeededAccount }[] = []
+  for (const [name, [handle, standing]] of Object.entries(cast))
+    people.push({ name, standing, seeded: await seedAccount(ctx, handle) })
+  const owner = people.find((a) => a.standing === 'owner')
+  if (!owner) throw new Error('a set-diary cast needs an owner')
+  const channel = await seedChannel(ctx, owner.seeded.account, { slug: 'set-diary' })
+  for (const { standing, seeded: a } of people) {
+    if (standing === 'owner' || standing === 'insider' || standing === 'outsider') continue
+    await seedMember(ctx, channel, a.account, standing === 'fan' ? null : standing)
+  }
+  const privateChannel = await seedChannel(ctx, owner.seeded.account, {
     slug: 'writers-room',
     visibility: 'private',
   })
-  const as = (token: string) => client(server.url, { token })
+  for (const { standing, seeded: a } of people)
+    if (standing === 'insider') await seedMember(ctx, privateChannel, a.account, null)
+  // One entry per name of the cast: the record types only say so.
+  const byName = <T>(value: (a: SeededAccount) => T) =>
+    Object.fromEntries(people.map((p) => [p.name, value(p.seeded)])) as Record<keyof C, T>
   return {
     channel,
     privateChannel,
-    accounts: { owner, creator, creator2, admin, moderator, fan, outsider },
-    owner: as(owner.token),
-    creator: as(creator.token),
-    creator2: as(creator2.token),
-    admin: as(admin.token),
-    moderator: as(moderator.token),
-    fan: as(fan.token),
-    outsider: as(outsider.token),
+    accounts: byName((a) => a),
+    ...byName((a) => client(server.url, { token: a.token })),
     anonymous: client(server.url),
   }
 }
 
-export type PostWorld = Awaited<ReturnType<typeof seedPostWorld>>
-
-/** An API token with only the given scopes, for scope checks. */
-export async function scopedClient(server: TestServer, accountId: string, scopes: string): Promise<Client> {
-  const token = newSecret('blt_')
-  await server.ctx.db
-    .insertInto('api_token')
-    .values({
-      id: newId(),
-      account_id: accountId,
-      name: 'scoped',
-      token_hash: hashSecret(token),
-      scopes,
-      created_at: Date.now(),
-      last_used_at: null,
-      revoked_at: null,
-    })
-    .execute()
-  return client(server.url, { token })
+/** "set-diary" with one account per role, two creators and an outsider (see `seedSetDiary`). */
+export async function seedPostWorld(server: TestServer) {
+  return seedSetDiary(server, {
+    owner: ['showrunner', 'owner'],
+    creator: ['cocreator', 'creator'],
+    creator2: ['stills', 'creator'],
+    admin: ['producer', 'admin'],
+    moderator: ['mod', 'moderator'],
+    fan: ['fan', 'fan'],
+    outsider: ['outsider', 'outsider'],
+  })
 }
+
+export type PostWorld = Awaited<ReturnType<typeof seedPostWorld>>
 
 export async function channelEvents(server: TestServer, channel: ChannelRow) {
   const rows = await server.ctx.db

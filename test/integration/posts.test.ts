@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { testDatabases } from '../_util/db.js'
 import { seedChannel, seedMember } from '../_util/seed.js'
 import { startTestServer, type TestServer } from '../_util/server.js'
-import { channelEvents, type PostWorld, scopedClient, seedPostWorld } from './posts.fixture.js'
+import { scopedClient } from './channels.fixture.js'
+import { channelEvents, type PostWorld, seedPostWorld } from './posts.fixture.js'
 
 const posts = '/api/v1/channels/set-diary/posts'
 

@@ -1,8 +1,8 @@
 import { expect } from 'vitest'
 import { client } from '../_util/client.js'
-import { noisyJpeg, uploadImage } from '../_util/images.js'
 import { seedAccount, seedChannel, seedMember } from '../_util/seed.js'
 import type { TestServer } from '../_util/server.js'
+import { uploadMany } from './albums.fixture.js'
 
 /** Uploads are rate limited per account; press tests upload a few dozen tiny images. */
 export const pressServerEnv = { MEDIA_UPLOAD_LIMIT: '1000' }
@@ -56,8 +56,6 @@ export async function seedPressWorld(server: TestServer) {
 
 export type PressWorld = Awaited<ReturnType<typeof seedPressWorld>>
 
-let sizes = 0
-
 /** Uploads `count` small distinct JPEGs as the token's account; returns their media ids. */
 export async function upload(
   server: TestServer,
@@ -65,15 +63,8 @@ export async function upload(
   count: number,
   options: { alt?: string; credit?: string; spoiler?: string } = {},
 ): Promise<string[]> {
-  const ids: string[] = []
-  for (let i = 0; i < count; i++) {
-    sizes += 1
-    const bytes = await noisyJpeg(48 + (sizes % 40), 32 + ((sizes * 7) % 30))
-    const res = await uploadImage(server.url, token, bytes, options)
-    expect(res.status, JSON.stringify(res.body)).toBe(201)
-    ids.push(res.body.id)
-  }
-  return ids
+  const media = await uploadMany(server, token, count, options, { width: 48, height: 32 })
+  return media.map((m) => m.id)
 }
 
 /** Creates a post through the API and returns its view (asserting 201). */

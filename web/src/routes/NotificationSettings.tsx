@@ -16,6 +16,7 @@ import {
 import { unblockHelp } from '../app/push-help.js'
 import { me } from '../app/session.js'
 import type { Channel, NotifyLevel, Page } from '../app/types.js'
+import { useAction } from '../app/use-action.js'
 import { ErrorBox } from '../components/ErrorBox.js'
 import { Link } from '../components/Link.js'
 
@@ -74,31 +75,22 @@ function Devices() {
   )
   const [devices, setDevices] = useState<PushDevice[] | null>(null)
   const [endpoint, setEndpoint] = useState<string | null>(null)
-  const [error, setError] = useState<unknown>(null)
-  const [busy, setBusy] = useState(false)
 
   const load = async () => {
     const [list, mine] = await Promise.all([listDevices(), unsupported ? null : currentEndpoint()])
     setDevices(list)
     setEndpoint(mine)
   }
+  // Whatever an action did (or failed halfway through), show the permission and devices as they are now.
+  const { error, setError, busy, run } = useAction({
+    after: () => {
+      if ('Notification' in window) setPermission(Notification.permission)
+      return load()
+    },
+  })
   useEffect(() => {
     load().catch(setError)
   }, [])
-
-  const run = async (fn: () => Promise<unknown>) => {
-    setBusy(true)
-    setError(null)
-    try {
-      await fn()
-    } catch (e) {
-      setError(e)
-    } finally {
-      if ('Notification' in window) setPermission(Notification.permission)
-      await load().catch(setError)
-      setBusy(false)
-    }
-  }
 
   const state = deviceState({ unsupported, permission, endpoint, devices: devices ?? [] })
   return (

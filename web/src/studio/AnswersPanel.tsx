@@ -1,7 +1,8 @@
 import { api } from '../app/api.js'
 import { fullTime } from '../app/format.js'
+import { useAction } from '../app/use-action.js'
 import { ErrorBox } from '../components/ErrorBox.js'
-import { useAction, useList } from './use-list.js'
+import { useList } from './use-list.js'
 
 interface Answer {
   id: string

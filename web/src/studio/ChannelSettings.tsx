@@ -1,8 +1,10 @@
 import { useEffect, useState } from 'preact/hooks'
 import { api, channelPath } from '../app/api.js'
-import type { Channel, JoinPolicy, Visibility } from '../app/types.js'
+import type { Channel } from '../app/types.js'
+import { useAction } from '../app/use-action.js'
 import { Avatar } from '../components/Avatar.js'
 import { ErrorBox } from '../components/ErrorBox.js'
+import { ChannelFields, type ChannelFieldValues } from './ChannelFields.js'
 import { BansPanel, InvitesPanel, MembersPanel, RequestsPanel } from './StaffPanels.js'
 import { StudioNav, useChannel } from './StudioNav.js'
 import { newItem, startUpload, type UploadItem } from './uploads.js'
@@ -42,87 +44,30 @@ export function ChannelSettings({ slug }: { slug: string }) {
 }
 
 function SettingsForm({ channel, onSaved }: { channel: Channel; onSaved: (c: Channel) => void }) {
-  const [title, setTitle] = useState(channel.title)
-  const [description, setDescription] = useState(channel.description)
-  const [visibility, setVisibility] = useState<Visibility>(channel.visibility)
-  const [joinPolicy, setJoinPolicy] = useState<JoinPolicy>(channel.joinPolicy)
+  const [fields, setFields] = useState<ChannelFieldValues>({
+    title: channel.title,
+    description: channel.description,
+    visibility: channel.visibility,
+    joinPolicy: channel.joinPolicy,
+  })
   const [reactions, setReactions] = useState(channel.reactionSet.join(' '))
-  const [error, setError] = useState<unknown>(null)
   const [saved, setSaved] = useState(false)
-  const [busy, setBusy] = useState(false)
+  const action = useAction()
 
   const save = async (e: Event) => {
     e.preventDefault()
-    setBusy(true)
-    setError(null)
     setSaved(false)
-    try {
-      const reactionSet = reactions.split(/[\s,]+/).filter(Boolean)
-      const updated = await api.patch<Channel>(channelPath(channel.slug), {
-        title,
-        description,
-        visibility,
-        joinPolicy,
-        reactionSet,
-      })
-      onSaved(updated)
-      setSaved(true)
-    } catch (err) {
-      setError(err)
-    } finally {
-      setBusy(false)
-    }
+    const reactionSet = reactions.split(/[\s,]+/).filter(Boolean)
+    const ok = await action.run(async () =>
+      onSaved(await api.patch<Channel>(channelPath(channel.slug), { ...fields, reactionSet })),
+    )
+    setSaved(ok)
   }
 
   return (
     <form class="card" onSubmit={save} aria-labelledby="settings-title">
       <h2 id="settings-title">Settings</h2>
-      <div class="field">
-        <label for="ch-title">Title</label>
-        <input
-          id="ch-title"
-          type="text"
-          maxLength={100}
-          required
-          value={title}
-          onInput={(e) => setTitle(e.currentTarget.value)}
-        />
-      </div>
-      <div class="field">
-        <label for="ch-description">Description</label>
-        <textarea
-          id="ch-description"
-          maxLength={1000}
-          value={description}
-          onInput={(e) => setDescription(e.currentTarget.value)}
-        />
-      </div>
-      <div class="row">
-        <div class="field spacer">
-          <label for="ch-visibility">Visibility</label>
-          <select
-            id="ch-visibility"
-            value={visibility}
-            onChange={(e) => setVisibility(e.currentTarget.value as Visibility)}
-          >
-            <option value="public">Public — listed, anyone can read</option>
-            <option value="unlisted">Unlisted — anyone with the link</option>
-            <option value="private">Private — members only</option>
-          </select>
-        </div>
-        <div class="field spacer">
-          <label for="ch-join">Who can join</label>
-          <select
-            id="ch-join"
-            value={joinPolicy}
-            onChange={(e) => setJoinPolicy(e.currentTarget.value as JoinPolicy)}
-          >
-            <option value="open">Anyone</option>
-            <option value="invite">Invite link only</option>
-            <option value="request">On request</option>
-          </select>
-        </div>
-      </div>
+      <ChannelFields values={fields} onChange={(patch) => setFields((f) => ({ ...f, ...patch }))} />
       <div class="field">
         <label for="ch-reactions">
           Reactions (up to 12 emoji, separated by spaces; empty turns reactions off)
@@ -135,13 +80,13 @@ function SettingsForm({ channel, onSaved }: { channel: Channel; onSaved: (c: Cha
         />
       </div>
       <p class="small muted">Production facts can’t be set from the app yet.</p>
-      <ErrorBox error={error} />
+      <ErrorBox error={action.error} />
       {saved && (
         <p role="status" class="small" style={{ color: 'var(--ok)' }}>
           Saved.
         </p>
       )}
-      <button type="submit" class="primary" disabled={busy}>
+      <button type="submit" class="primary" disabled={action.busy}>
         Save settings
       </button>
     </form>

@@ -2,8 +2,9 @@ import { useState } from 'preact/hooks'
 import { api, channelPath } from '../app/api.js'
 import { fullTime } from '../app/format.js'
 import type { Role } from '../app/types.js'
+import { useAction } from '../app/use-action.js'
 import { ErrorBox } from '../components/ErrorBox.js'
-import { useAction, useList } from './use-list.js'
+import { useList } from './use-list.js'
 
 interface Member {
   handle: string

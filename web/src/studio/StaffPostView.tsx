@@ -3,12 +3,13 @@ import { api, channelPath } from '../app/api.js'
 import { fullTime } from '../app/format.js'
 import { navigate } from '../app/router.js'
 import type { Poll, Post } from '../app/types.js'
+import { useAction } from '../app/use-action.js'
 import { ErrorBox } from '../components/ErrorBox.js'
 import { PostCard } from '../components/PostCard.js'
 import { type AlbumEdit, AlbumEditor, albumPatch, toAlbumEdit } from './AlbumEditor.js'
 import { AnswersPanel } from './AnswersPanel.js'
 import { StudioNav } from './StudioNav.js'
-import { useAction, useList } from './use-list.js'
+import { useList } from './use-list.js'
 
 interface Revision {
   revision: number

@@ -24,23 +24,3 @@ export function useList<T>(path: string) {
   }, [load])
   return { items, error, hasMore: next !== null, more: () => next && load(next), reload: () => load() }
 }
-
-/** Runs an action, keeping its error for display and telling whether it is in flight. */
-export function useAction() {
-  const [error, setError] = useState<unknown>(null)
-  const [busy, setBusy] = useState(false)
-  const run = async (fn: () => Promise<unknown>) => {
-    setBusy(true)
-    setError(null)
-    try {
-      await fn()
-      return true
-    } catch (e) {
-      setError(e)
-      return false
-    } finally {
-      setBusy(false)
-    }
-  }
-  return { error, busy, run }
-}
