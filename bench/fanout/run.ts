@@ -1,6 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { performance } from 'node:perf_hooks'
+import { openDatabase } from '../../src/db/database.js'
 import { Clients } from '../lib/clients.js'
 import { Probe, serverWriteLatency, serverWrites } from '../lib/probe.js'
 import {
@@ -18,7 +19,10 @@ import {
  * Prints a table and writes bench/results/fanout.json.
  *
  * Usage: npm run bench:fanout [-- S1 S2 …]   (default 1000 10000 19000)
+ * Env: BENCH_DATABASE_URL=postgres://… runs the server on PostgreSQL instead (a fresh schema per
+ *      size, dropped afterwards) and writes bench/results/fanout-postgres.json.
  */
+const pgUrl = process.env.BENCH_DATABASE_URL
 const sizes = process.argv.slice(2).map(Number).filter(Boolean)
 const SUBSCRIBERS = sizes.length ? sizes : [1000, 10_000, 19_000]
 const SINGLE_POSTS = 20
@@ -52,7 +56,11 @@ async function waitDelivered(clients: Clients, seqs: number[], total: number, ti
 
 async function measure(total: number) {
   const probe = new Probe()
-  const server = await startServerProcess(probe.env)
+  const schema = `bench_fanout_${process.pid}_${total}`
+  const server = await startServerProcess({
+    ...probe.env,
+    ...(pgUrl ? { DATABASE_URL: pgUrl, DATABASE_SCHEMA: schema } : {}),
+  })
   const pids = [server.child.pid!]
   try {
     const token = await setupChannel(server.url, 'bench')
@@ -78,7 +86,7 @@ async function measure(total: number) {
       const report = await waitDelivered(clients, [seq], total)
       const last = report.get(seq)!.last
       single.push(last - t0)
-      const written = serverWriteLatency(probe.flushes().get(seq))
+      const written = serverWriteLatency((await probe.flushesOf([seq])).get(seq))
       if (written) {
         singleServer.push(written.commitToLastWriteMs)
         singleClientLag.push(last - written.lastWriteEnd)
@@ -131,7 +139,7 @@ async function measure(total: number) {
     const burstEnd = Math.max(...range(burstFirst, seq).map((s) => burstReport.get(s)?.last ?? 0))
     const cpu = server.cpuSeconds() - cpu0
     await probe.profile(pids, `fanout-${total}-burst`, 'stop')
-    const flushRecords = probe.flushes()
+    const flushRecords = await probe.flushesOf(range(burstFirst, seq))
     const burstWrites = range(burstFirst, seq).map((s) => serverWriteLatency(flushRecords.get(s)))
     const burstSocketWrites = serverWrites(flushRecords, range(burstFirst, seq))
     const burstServerEnd = Math.max(...burstWrites.map((w) => w?.lastWriteEnd ?? 0))
@@ -183,7 +191,13 @@ async function measure(total: number) {
   } finally {
     await server.stop()
     probe.remove()
+    if (pgUrl) await dropSchema(pgUrl, schema)
   }
+}
+
+async function dropSchema(url: string, schema: string): Promise<void> {
+  await using database = await openDatabase({ kind: 'postgres', location: url, schema: 'public' })
+  await database.db.schema.dropSchema(schema).ifExists().cascade().execute()
 }
 
 function range(from: number, to: number): number[] {
@@ -213,11 +227,11 @@ printTable(
     'B/idle conn': r.rssPerIdleConnBytes,
   })),
 )
-const out = path.resolve(import.meta.dirname, '../results/fanout.json')
+const out = path.resolve(import.meta.dirname, `../results/${pgUrl ? 'fanout-postgres' : 'fanout'}.json`)
 fs.mkdirSync(path.dirname(out), { recursive: true })
 fs.writeFileSync(
   out,
-  `${JSON.stringify({ benchmark: 'fanout', date: new Date().toISOString(), machine: machine(), results }, null, 2)}\n`,
+  `${JSON.stringify({ benchmark: 'fanout', date: new Date().toISOString(), machine: machine(), store: pgUrl ? 'postgres' : 'sqlite', results }, null, 2)}\n`,
 )
 console.error(`wrote ${out}`)
 

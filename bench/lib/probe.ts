@@ -51,6 +51,21 @@ export class Probe {
     return bySeq
   }
 
+  /**
+   * flushes(), once every seq in `seqs` has a record from `processes` processes (or after
+   * `timeoutMs`): a process records a write right after it, so a client can see the bytes a
+   * moment before the record is on disk.
+   */
+  async flushesOf(seqs: number[], processes = 1, timeoutMs = 2_000): Promise<Map<number, FlushRecord[]>> {
+    const deadline = Date.now() + timeoutMs
+    for (;;) {
+      const records = this.flushes()
+      if (seqs.every((seq) => (records.get(seq)?.length ?? 0) >= processes) || Date.now() > deadline)
+        return records
+      await new Promise((resolve) => setTimeout(resolve, 20))
+    }
+  }
+
   /** Starts (or stops and saves, as `<label>-<pid>.cpuprofile`) the CPU profile of each process. */
   async profile(pids: number[], label: string, phase: 'start' | 'stop'): Promise<void> {
     if (!this.isProfiling) return

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { createLogger } from '../logger.js'
 import { createMetrics } from '../metrics.js'
 import { Connection, type ConnectionHost } from './connection.js'
-import { createFlusher, type FlushTiming } from './flusher.js'
+import { createFlusher, type FlushTiming, flushDiagnostics } from './flusher.js'
 import { encodeWsText, heartbeatFrame, type Prepared } from './wire.js'
 
 /** A connection whose transport records what it is given; a write may take (fake) time. */
@@ -37,13 +37,8 @@ class FakeTiming implements FlushTiming {
   time = 0
   scheduled: { flush: () => void; waitMs: number }[] = []
   now = () => this.time
-  /** Fake CPU time runs with the clock: a write's cost is CPU time. */
-  cpu = () => this.time
   soon = (flush: () => void) => {
     this.scheduled.push({ flush, waitMs: 0 })
-  }
-  later = (flush: () => void, ms: number) => {
-    this.scheduled.push({ flush, waitMs: ms })
   }
   /** Runs the next scheduled flush (advancing time by its wait); returns the wait. */
   runNext(): number {
@@ -55,10 +50,11 @@ class FakeTiming implements FlushTiming {
   }
 }
 
-function setup(count: number) {
+/** `sliceMs` Infinity: each pass is written in one go (the slicing test sets it). */
+function setup(count: number, sliceMs = Number.POSITIVE_INFINITY) {
   const timing = new FakeTiming()
   const metrics = createMetrics()
-  const flusher = createFlusher(metrics, timing)
+  const flusher = createFlusher(metrics, timing, sliceMs)
   const host: ConnectionHost = {
     bufferBytes: 1 << 20,
     metrics,
@@ -68,7 +64,7 @@ function setup(count: number) {
     connectionFinished() {},
   }
   const connections = Array.from({ length: count }, () => new RecordingConnection(host, timing))
-  return { timing, connections }
+  return { timing, connections, flusher, metrics }
 }
 
 const frame = (text: string): Prepared => {
@@ -102,44 +98,23 @@ describe('flusher', () => {
     expect(d.writes[0]).toBe(e1.ws)
   })
 
-  it('paces flushes after a long one, so frames queued meanwhile share a write; a quiet event goes at once', () => {
-    const { timing, connections } = setup(100)
-    const [a, b] = connections as [RecordingConnection, RecordingConnection]
-    for (const connection of connections) connection.writeCostMs = 1
+  /** Queues `event` on every connection as the hub does for one fanned-out event. */
+  function fanOut(setupResult: ReturnType<typeof setup>, seq: number): Prepared {
+    const event = frame(`{"type":"event","seq":${seq}}`)
+    for (const connection of setupResult.connections) connection.send(event)
+    setupResult.flusher.noteDelivered('c1', seq, 0, setupResult.connections.length)
+    return event
+  }
 
-    const one = frame('one')
-    for (const connection of connections) connection.send(one)
-    expect(timing.runNext()).toBe(0) // nothing came before: at the end of the turn
-    expect(timing.time).toBe(100)
-
-    // Right after a 100 ms flush, the next one waits half as long, and takes in all that comes.
-    const two = frame('two')
-    const three = frame('three')
-    a.send(two)
-    a.send(three)
-    b.send(two)
-    expect(timing.scheduled).toHaveLength(1)
-    expect(timing.runNext()).toBe(50)
-    expect(a.writes).toHaveLength(2)
-    expect(a.writes[1]).toEqual(Buffer.concat([two.ws, three.ws]))
-    expect(b.writes).toHaveLength(2)
-
-    // Long after the last flush, an event is flushed at the end of its turn again.
-    timing.time += 1000
-    a.send(frame('four'))
-    expect(timing.runNext()).toBe(0)
-    expect(a.writes).toHaveLength(3)
-  })
-
-  it('does not pace after a flush of a few connections, however slow', () => {
-    const { timing, connections } = setup(2)
-    const [a, b] = connections as [RecordingConnection, RecordingConnection]
-    a.writeCostMs = 40
-    a.send(frame('one'))
-    b.send(frame('one'))
-    timing.runNext()
-    a.send(frame('two'))
-    expect(timing.runNext()).toBe(0)
+  it('starts the next pass at the end of the turn, even right after a long one', () => {
+    const fixture = setup(100)
+    for (const connection of fixture.connections) connection.writeCostMs = 1
+    for (let seq = 1; seq <= 8; seq++) fanOut(fixture, seq)
+    expect(fixture.timing.runNext()).toBe(0)
+    expect(fixture.timing.time).toBe(100) // a 100 ms pass of a burst
+    fanOut(fixture, 9)
+    expect(fixture.timing.runNext()).toBe(0)
+    expect(fixture.connections[0]!.writes).toHaveLength(2)
   })
 
   it('writes frames queued during a flush in the next one', () => {
@@ -159,5 +134,46 @@ describe('flusher', () => {
     expect(timing.scheduled).toHaveLength(1)
     timing.runNext()
     expect(a.writes[1]).toBe(late.ws)
+  })
+
+  it('writes a long pass in slices; an event fanned out between slices joins the unwritten sockets', () => {
+    const fixture = setup(100, 10)
+    const { timing, connections } = fixture
+    for (const connection of connections) connection.writeCostMs = 1
+    const one = fanOut(fixture, 1)
+    const seen: number[] = []
+    const onFlush = (message: unknown) =>
+      seen.push(...(message as { events: { seq: number }[] }).events.map((e) => e.seq))
+    flushDiagnostics.subscribe(onFlush)
+    try {
+      timing.runNext() // first slice: 10 ms budget, checked every 32 connections
+      expect(connections.filter((c) => c.writes.length === 1)).toHaveLength(32)
+      expect(timing.scheduled).toHaveLength(1) // the rest of the pass, at the end of this turn
+
+      const two = fanOut(fixture, 2) // arrives between slices
+      while (timing.scheduled.length > 0 && connections.some((c) => c.writes.length === 0)) timing.runNext()
+      // The first 32 got event 1 alone and wait for a second pass; the others got both in one write.
+      expect(connections[0]!.writes).toEqual([one.ws])
+      expect(connections[99]!.writes).toEqual([Buffer.concat([one.ws, two.ws])])
+      expect(seen).toEqual([1]) // event 2 is not written everywhere yet
+      while (timing.scheduled.length > 0) timing.runNext()
+      expect(connections[0]!.writes).toEqual([one.ws, two.ws])
+      expect(connections[99]!.writes).toHaveLength(1)
+      expect(seen).toEqual([1, 2])
+    } finally {
+      flushDiagnostics.unsubscribe(onFlush)
+    }
+  })
+
+  it('gives a slice at least as long as the loop spent elsewhere since the last one', () => {
+    const fixture = setup(200, 10)
+    const { timing, connections } = fixture
+    for (const connection of connections) connection.writeCostMs = 1
+    fanOut(fixture, 1)
+    timing.runNext() // 10 ms budget, checked every 32 writes: 32 written
+    expect(connections.filter((c) => c.writes.length === 1)).toHaveLength(32)
+    timing.time += 50 // other callbacks ran for 50 ms
+    timing.runNext() // so this slice may take 50 ms: 64 more
+    expect(connections.filter((c) => c.writes.length === 1)).toHaveLength(96)
   })
 })

@@ -4,10 +4,10 @@ import type { Metrics } from '../metrics.js'
 import type { Connection } from './connection.js'
 
 /**
- * One message per flush that wrote events, for benchmarks and diagnostics (docs/operations.md):
+ * One message per pass that wrote events, for benchmarks and diagnostics (docs/operations.md):
  * `{ events: [{ channelId, seq, at }], sockets, start }` — `start` (performance.timeOrigin +
- * performance.now(), ms) is when the flush began; the message is published right after its last
- * socket.write returned. Nothing is built unless someone subscribed.
+ * performance.now(), ms) is when the pass began; the message is published right after the last
+ * socket.write that carried these events returned. Nothing is built unless someone subscribed.
  */
 export const flushDiagnostics = diagnosticsChannel.channel('backlot:delivery:flush')
 
@@ -19,111 +19,131 @@ interface Delivered {
 }
 
 /**
- * A flush waits until PACING × the previous flush's CPU time after its end (see createFlusher),
- * never more than MAX_PACING_MS. 0.5 keeps flushing to at most two thirds of the process's time
- * while the pause stays shorter than the usual distance between posts made one at a time. CPU
- * time, not wall time: on a busy machine a flush takes longer without costing more, and a wall
- * clock window would then hold back events that come alone.
+ * A pass writes for SLICE_MS (or longer, see writeSlice) before it lets the event loop run
+ * (setImmediate) and goes on where it stopped. At 10,000 subscribers a pass takes ~130 ms; done in
+ * one go, it held up every request, database reply and bus message for that long — and a post's
+ * transaction on PostgreSQL holds the channel's row lock across its round trips, so bursts went
+ * one post per pass (29,000 deliveries/s at 3,000 subscribers). Between slices those go on; events
+ * that arrive meanwhile join the sockets the pass has not reached yet, in the same write.
  */
-const PACING = 0.5
-const MAX_PACING_MS = 250
-/** Flushes of fewer connections are taken as free. */
-const PACED_FROM = 64
+const SLICE_MS = 8
+/** How many connections are written between two looks at the clock. */
+const SLICE_CHECK = 32
 
-/** When flushes run; tests pass a fake one. */
+/** When passes run; tests pass a fake one. */
 export interface FlushTiming {
   /** Monotonic milliseconds. */
   now(): number
-  /** CPU milliseconds this process has used (a flush's cost, whatever else runs on the machine). */
-  cpu(): number
-  /** Runs `flush` at the end of this event-loop turn. */
-  soon(flush: () => void): void
-  /** Runs `flush` in `ms` milliseconds. */
-  later(flush: () => void, ms: number): void
+  /** Runs `work` at the end of this event-loop turn, after pending I/O callbacks. */
+  soon(work: () => void): void
 }
 
 const loopTiming: FlushTiming = {
   now: () => performance.now(),
-  cpu: () => {
-    const { user, system } = process.cpuUsage()
-    return (user + system) / 1000
-  },
-  soon: (flush) => setImmediate(flush),
-  later: (flush, ms) => setTimeout(flush, ms),
+  soon: (work) => setImmediate(work),
+}
+
+interface Pass {
+  connections: Connection[]
+  /** Index of the next connection to write. */
+  next: number
+  writes: number
+  /** Events fanned out before the pass began: every connection that queued them is in it. */
+  events: Delivered[]
+  startedAt: number
+  /** timing.now() when the last slice ended. */
+  lastSliceEnd: number
+  concat: (chunks: Buffer[], bytes: number) => Buffer
 }
 
 /**
- * Coalesces writes: connections that queued frames are flushed together, each with a single
- * write of everything it queued.
+ * Coalesces writes: connections that queued frames are written in passes, each connection with
+ * a single write of everything it queued. A write costs about the same whatever it carries (~12 µs
+ * of kernel time per loopback socket), so sharing writes is what makes bursts cheap.
  *
- * When: at the end of the current event-loop turn (setImmediate runs after the I/O callbacks that
- * produced the frames) — unless the previous flush ended very recently (PACING), in which case
- * the next one waits a little. A write costs about 10 µs of kernel time on loopback whatever it
- * carries, so at 10,000 subscribers a flush takes ~100 ms; flushing after every turn of a burst
- * would spend the whole loop writing one or two events per socket. Pacing leaves the loop time to
- * take in more posts between flushes, and costs nothing to an event that comes alone (its flush
- * starts at once). Measured with bench:fanout at 10,000 subscribers: 2.8 µs of server CPU per
- * delivery in a burst before, 1.1–1.4 µs with pacing and shared bytes (~15 events per write).
+ * When: a pass starts at the end of the current event-loop turn (setImmediate runs after the I/O
+ * callbacks that produced the frames) and is written in slices (SLICE_MS). A connection that
+ * queues again after its write in a pass goes into the next pass, which starts as soon as this
+ * one ends. While a pass runs, the posts that keep coming join it; so the busier the node, the
+ * more events each write carries, with no pause added to an event that comes alone. (An earlier
+ * version paused between passes after bursts instead; with slices the pause only added latency:
+ * bench:fanout at 10,000 subscribers, docs/operations.md.)
  *
  * What: subscribers of a channel queue the same Buffers in the same order, so the joined bytes
- * are built once per distinct list of frames per flush, not once per socket.
+ * are built once per distinct list of frames per pass, not once per socket.
  */
-export function createFlusher(metrics: Metrics, timing: FlushTiming = loopTiming) {
+export function createFlusher(metrics: Metrics, timing: FlushTiming = loopTiming, sliceMs = SLICE_MS) {
   let dirty: Connection[] = []
-  /** A flush is scheduled or running: connections marked dirty meanwhile wait for it (or the next). */
-  let isScheduled = false
-  let isFlushing = false
-  /** timing.now() when the last flush ended, and the CPU time it took. */
-  let lastEnd = Number.NEGATIVE_INFINITY
-  let lastCost = 0
-  /** The events fanned out since the last flush, observed once they are written. */
+  /** A pass is scheduled or running: connections marked dirty meanwhile wait for it (or the next). */
+  let isActive = false
+  /** The events fanned out since the last pass began, observed once they are written. */
   let delivered: Delivered[] = []
 
   function schedule(): void {
-    isScheduled = true
-    const wait = Math.min(MAX_PACING_MS, lastEnd + lastCost * PACING - timing.now())
-    if (wait < 1) timing.soon(flush)
-    else timing.later(flush, wait)
+    isActive = true
+    timing.soon(startPass)
   }
 
-  function flush(): void {
-    isFlushing = true
+  function startPass(): void {
     const connections = dirty
     dirty = []
-    // Small flushes cannot need pacing (64 writes ≈ 0.6 ms): skip the getrusage calls for them.
-    const cpuStart = connections.length >= PACED_FROM ? timing.cpu() : Number.NaN
-    const startedAt = flushDiagnostics.hasSubscribers ? performance.timeOrigin + performance.now() : 0
-    const concat = sharedConcat()
-    let writes = 0
-    for (const connection of connections) if (connection.flush(concat)) writes++
-    if (writes > 0) metrics.socketWrites.inc(writes)
-    if (delivered.length > 0) {
-      const now = Date.now()
-      for (const event of delivered) metrics.publishToWrite.observe(Math.max(0, now - event.at) / 1000)
-      if (flushDiagnostics.hasSubscribers) {
-        flushDiagnostics.publish({
-          events: delivered,
-          sockets: writes,
-          start: startedAt,
-        })
+    const pass: Pass = {
+      connections,
+      next: 0,
+      writes: 0,
+      events: delivered,
+      startedAt: flushDiagnostics.hasSubscribers ? performance.timeOrigin + performance.now() : 0,
+      lastSliceEnd: timing.now(),
+      concat: sharedConcat(),
+    }
+    delivered = []
+    writeSlice(pass)
+  }
+
+  function writeSlice(current: Pass): void {
+    const { connections } = current
+    const sliceStart = timing.now()
+    // At least as long as the loop spent elsewhere since the last slice: the pass keeps half of
+    // the loop however much else comes in, so its last socket waits at most about twice its cost.
+    const sliceEnd = sliceStart + Math.max(sliceMs, sliceStart - current.lastSliceEnd)
+    while (current.next < connections.length) {
+      if (connections[current.next++]!.flush(current.concat)) current.writes++
+      if (current.next % SLICE_CHECK === 0 && current.next < connections.length && timing.now() >= sliceEnd) {
+        break
       }
+    }
+    current.lastSliceEnd = timing.now()
+    if (current.next < connections.length) timing.soon(() => writeSlice(current))
+    else finishPass(current)
+  }
+
+  function finishPass(finished: Pass): void {
+    if (finished.writes > 0) metrics.socketWrites.inc(finished.writes)
+    let written = finished.events
+    // Events fanned out during the pass reached the connections it had not written yet; the ones
+    // it had written queued them again and wait in `dirty`. With nothing waiting, all are written.
+    if (dirty.length === 0 && delivered.length > 0) {
+      written = written.concat(delivered)
       delivered = []
     }
-    lastEnd = timing.now()
-    lastCost = Number.isNaN(cpuStart) ? 0 : timing.cpu() - cpuStart
-    isFlushing = false
-    isScheduled = false
-    // Frames queued while writing (a write that failed and closed a connection, say) go next.
+    if (written.length > 0) {
+      const now = Date.now()
+      for (const event of written) metrics.publishToWrite.observe(Math.max(0, now - event.at) / 1000)
+      if (flushDiagnostics.hasSubscribers) {
+        flushDiagnostics.publish({ events: written, sockets: finished.writes, start: finished.startedAt })
+      }
+    }
+    isActive = false
     if (dirty.length > 0) schedule()
   }
 
   return {
     markDirty(connection: Connection): void {
       dirty.push(connection)
-      if (!isScheduled && !isFlushing) schedule()
+      if (!isActive) schedule()
     },
 
-    /** An event of `channelId` went to `subscribers` local subscribers this turn. */
+    /** An event of `channelId` was queued for `subscribers` local subscribers. */
     noteDelivered(channelId: string, seq: number, at: number, subscribers: number): void {
       if (subscribers === 0) return
       metrics.framesWritten.inc(subscribers)

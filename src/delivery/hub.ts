@@ -4,15 +4,15 @@
  * Publish path: a transaction appends to the channel event log and commits → eventLog.publish puts
  * `"<seq> <at> <frame>"` on the bus → on every node, the channel's ChannelFeed (one per channel with
  * local subscribers) drops duplicates, fills gaps from the database, and hands one PreparedEvent to
- * each Subscription → each Connection queues the same Buffer → at the end of the event-loop turn
- * (later while flushes are long, see flusher.ts) the hub writes every dirty connection with a
- * single write. Nothing on that path encodes per subscriber
- * or touches the database per subscriber.
+ * each Subscription → each Connection queues the same Buffer → from the end of the event-loop turn
+ * on, in slices that let the loop breathe (flusher.ts), the hub writes every dirty connection with
+ * a single write. Nothing on that path encodes per subscriber or touches the database per
+ * subscriber.
  *
  * Files: protocol.ts (ops, frames, close codes) · wire.ts (bytes: WebSocket frames, SSE) ·
  * channel-feed.ts (per channel: bus, order, gaps) · subscription.ts + subscribe.ts (per channel
  * per connection: authorise, replay, live) · connection.ts, ws-connection.ts, sse-connection.ts
- * (per socket: queue, buffer limit) · flusher.ts (one write per socket per flush) · ws-route.ts,
+ * (per socket: queue, buffer limit) · flusher.ts (one write per socket per pass) · ws-route.ts,
  * sse-route.ts (HTTP edge) · store.ts (the few channel reads) · stream-credentials.ts (streams end
  * with the session or token that opened them) · this file (per node: feeds, connections, access
  * changes, heartbeats, shutdown).

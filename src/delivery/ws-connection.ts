@@ -70,7 +70,8 @@ export class WsConnection extends Connection {
    * Two, not one: a phone or a busy machine that stalls for a little over one interval keeps its
    * stream, while a dead peer still goes within two or three intervals. The frame (wire.ts
    * heartbeatFrame) carries the ping after the heartbeat text frame, and the ping waits in the
-   * connection's queue behind a paced flush (flusher.ts), which also eats into the interval.
+   * connection's queue behind a long pass over many sockets (flusher.ts), which also eats into the
+   * interval.
    */
   heartbeat(frame: Prepared): void {
     if (this.isClosed) return

@@ -1,3 +1,4 @@
+import { PostgresAdapter, sql } from 'kysely'
 import type { Bus } from '../bus/bus.js'
 import type { Db, DbOrTx } from '../db/database.js'
 import type { Logger } from '../logger.js'
@@ -71,31 +72,71 @@ export interface EventLogDeps {
   logger?: Logger
 }
 
+interface EventRow {
+  channelId: string
+  id: string
+  type: string
+  postId: string | null
+  data: string
+  at: number
+}
+
+/**
+ * Takes the channel's next sequence and inserts the event; returns the sequence. On PostgreSQL the
+ * UPDATE locks the channel row until the transaction ends, so every round trip after it holds up
+ * the channel's other writers: there the bump and the insert go as one statement (a data-modifying
+ * CTE), leaving only the COMMIT's round trip under the lock. SQLite has one writer and no such CTE.
+ */
+async function appendRow(tx: DbOrTx, row: EventRow): Promise<number> {
+  if (tx.getExecutor().adapter instanceof PostgresAdapter) {
+    const { rows } = await sql<{ seq: number }>`
+      with next as (
+        update channel set last_seq = last_seq + 1 where id = ${row.channelId} returning last_seq
+      )
+      insert into channel_event (channel_id, seq, id, type, post_id, data, created_at)
+      select ${row.channelId}::text, last_seq, ${row.id}::text, ${row.type}::text, ${row.postId}::text,
+        ${row.data}::text, ${row.at}::bigint
+      from next
+      returning seq`.execute(tx)
+    if (rows.length === 0) throw new Error(`no channel ${row.channelId} to append to`)
+    return rows[0]!.seq
+  }
+  const { last_seq: seq } = await tx
+    .updateTable('channel')
+    .set((eb) => ({ last_seq: eb('last_seq', '+', 1) }))
+    .where('id', '=', row.channelId)
+    .returning('last_seq')
+    .executeTakeFirstOrThrow()
+  await tx
+    .insertInto('channel_event')
+    .values({
+      channel_id: row.channelId,
+      seq,
+      id: row.id,
+      type: row.type,
+      post_id: row.postId,
+      data: row.data,
+      created_at: row.at,
+    })
+    .execute()
+  return seq
+}
+
 export function createEventLog({ db, bus, clock, epoch, metrics, logger }: EventLogDeps) {
   const committedListeners = new Set<CommittedListener>()
 
   async function append(tx: DbOrTx, input: AppendInput): Promise<LoggedEvent> {
-    const { last_seq: seq } = await tx
-      .updateTable('channel')
-      .set((eb) => ({ last_seq: eb('last_seq', '+', 1) }))
-      .where('id', '=', input.channelId)
-      .returning('last_seq')
-      .executeTakeFirstOrThrow()
     const id = newId()
     const at = clock.now()
     const data = JSON.stringify(input.data ?? {})
-    await tx
-      .insertInto('channel_event')
-      .values({
-        channel_id: input.channelId,
-        seq,
-        id,
-        type: input.type,
-        post_id: input.postId ?? null,
-        data,
-        created_at: at,
-      })
-      .execute()
+    const seq = await appendRow(tx, {
+      channelId: input.channelId,
+      id,
+      type: input.type,
+      postId: input.postId ?? null,
+      data,
+      at,
+    })
     const frame = encodeEventFrame({ channel: input.channelSlug, epoch, seq, id, type: input.type, at, data })
     return {
       channelId: input.channelId,
