@@ -160,7 +160,7 @@ if (runs('hop')) {
       const probe = new Probe()
       const node = await startNode(bus === 'redis' ? { ...env, REDIS_URL: redisUrl } : env, 1, probe)
       await record(
-        scenario('hop', `1 node (PG, ${bus} bus)`, [node], [100], { single: 100, burst: 100 }, probe),
+        scenario('hop', `1 node (PG, ${bus} bus)`, [node], [100], { single: 300, burst: 100 }, probe),
       )
     })
   }

@@ -14,8 +14,8 @@ import { LiteHttpConnection } from './http-lite.js'
  * follows the channel and counts the `counts` frames it receives. Then text posts are created one at
  * a time (issue 2: the latency of a POST).
  *
- * Prints a table and writes bench/results/interactions.json.
- * Env: BENCH_SECONDS (10), BENCH_CONCURRENCY (32), BENCH_PROFILE=1 (server writes a .cpuprofile to
+ * Prints a table and writes bench/results/interactions.json (interactions-postgres.json on
+ * PostgreSQL). Env: BENCH_SECONDS (10), BENCH_CONCURRENCY (32), BENCH_PROFILE=1 (server writes a .cpuprofile to
  * bench/results/profile/), BENCH_NODE_OPTIONS (more server flags), BENCH_TEXT_POSTS (300),
  * BENCH_LOG_LEVEL (warn; `info` is the production default), DATABASE_URL / DATABASE_SCHEMA (run
  * against PostgreSQL instead).
@@ -263,7 +263,7 @@ try {
     `load average (1 min) when the run started: ${loadBefore} on ${os.availableParallelism()} CPUs`,
   )
   const target = { reactionsPerSec: 5000, p99Ms: 50 }
-  const out = path.join(resultsDir, 'interactions.json')
+  const out = path.join(resultsDir, env.DATABASE_URL ? 'interactions-postgres.json' : 'interactions.json')
   fs.mkdirSync(resultsDir, { recursive: true })
   fs.writeFileSync(
     out,
