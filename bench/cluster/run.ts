@@ -97,7 +97,8 @@ async function record(measured: Promise<Result>): Promise<void> {
 
 /** Writes what was measured so far; a partial run (one group) keeps the other groups' last results. */
 function save(): void {
-  const kept = (previous.results ?? []).filter((r) => !groups.length || !groups.includes(r.scenario))
+  // Scenarios not run this time keep their last results; the ones run now replace theirs.
+  const kept = (previous.results ?? []).filter((r) => !runs(r.scenario))
   fs.mkdirSync(path.dirname(out), { recursive: true })
   fs.writeFileSync(
     out,
@@ -195,6 +196,7 @@ printTable(
     'server p50 ms': r.singleServerP50Ms,
     'server p99 ms': r.singleServerP99Ms,
     'burst deliveries/s': r.burstDeliveriesPerSec,
+    'events/write': r.burstEventsPerWrite,
     'cpu µs/delivery': r.serverCpuMicrosPerDelivery,
   })),
 )
