@@ -46,6 +46,8 @@ export interface RenderedPage {
 export interface PageDeps extends ReadDeps {
   assets: () => PageAssets
   previews: PreviewService
+  /** The event log's epoch: a page resumes the live stream at its position in this history. */
+  streamEpoch: string
 }
 
 const PAGE_SIZE = 20
@@ -143,7 +145,12 @@ export function createPageService(deps: PageDeps) {
         }
       : null
     const firstImage = page.posts.map(cardImage).find((i) => i !== null) ?? null
-    const live: LivePage = { view: 'channel', seq: channel.last_seq, isOlder: key !== null }
+    const live: LivePage = {
+      view: 'channel',
+      epoch: deps.streamEpoch,
+      seq: channel.last_seq,
+      isOlder: key !== null,
+    }
     const body = channelBody(origin(), channel, page.posts, older, live, counts, avatar)
     return render({ ...meta, image: avatarImage ?? firstImage }, channel, body, { isLive: true })
   }
@@ -187,7 +194,7 @@ export function createPageService(deps: PageDeps) {
     // A revealed spoiler is for the reader who asked, never for search engines.
     if (reveal) meta.isIndexable = false
     const [counts] = (await countsOf(channel, [post])).values()
-    const live: LivePage = { view: 'post', seq: channel.last_seq }
+    const live: LivePage = { view: 'post', epoch: deps.streamEpoch, seq: channel.last_seq }
     return render(meta, channel, postBody(origin(), channel, post, reveal, live, counts), { isLive: true })
   }
 
@@ -214,7 +221,7 @@ export function createPageService(deps: PageDeps) {
       oembed: channel.visibility === 'private' ? null : oembedUrl(post.url),
     }
     if (reveal) meta.isIndexable = false
-    const live: LivePage = { view: 'image', seq: channel.last_seq }
+    const live: LivePage = { view: 'image', epoch: deps.streamEpoch, seq: channel.last_seq }
     return render(meta, channel, imageBody(origin(), channel, post, image, reveal, live), { isLive: true })
   }
 
@@ -231,7 +238,7 @@ export function createPageService(deps: PageDeps) {
         alt: cover.isSpoiler ? 'Spoiler (blurred image)' : cover.alt,
         type: 'image/jpeg',
       }
-    const live: LivePage = { view: 'timeline', seq: channel.last_seq }
+    const live: LivePage = { view: 'timeline', epoch: deps.streamEpoch, seq: channel.last_seq }
     return render(meta, channel, timelineBody(origin(), channel, timeline, live), { isLive: true })
   }
 

@@ -56,13 +56,15 @@ ${line ? html`<p class="muted">${line}</p>` : ''}
  */
 export interface LivePage {
   view: 'channel' | 'post' | 'image' | 'timeline'
+  /** The position the page shows (DESIGN rule 2): a restored database is another history. */
+  epoch: string
   seq: number
   isOlder?: boolean
 }
 
 function main(channel: ChannelRow, live: LivePage | null): SafeHtml {
   if (!live) return html`<main>`
-  return html`<main data-island="${live.view}" data-channel="${channel.slug}" data-seq="${live.seq}"${
+  return html`<main data-island="${live.view}" data-channel="${channel.slug}" data-epoch="${live.epoch}" data-seq="${live.seq}"${
     live.isOlder ? html` data-older` : ''
   }>`
 }

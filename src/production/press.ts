@@ -89,7 +89,12 @@ export function createPress(deps: PressDeps) {
       },
       previews,
       digests: createDigestService({ ...readDeps, posts: deps.posts }),
-      pages: createPageService({ ...readDeps, assets: currentAssets, previews }),
+      pages: createPageService({
+        ...readDeps,
+        assets: currentAssets,
+        previews,
+        streamEpoch: postDeps.eventLog.epoch,
+      }),
       syndication: createSyndicationService({ ...readDeps, previews }),
       timeline: (channel: ChannelRow) => buildTimeline(readDeps, channel),
       scheduler,

@@ -94,6 +94,9 @@ describe.each(testDatabases)('public pages for the island (%s)', (kind) => {
       expect(main.getAttribute('data-island'), path).toBe(view)
       expect(main.getAttribute('data-channel')).toBe('the-show')
       expect(Number(main.getAttribute('data-seq'))).toBe(await lastSeq())
+      // The position's history too: after a database restore the island is told to reload
+      // (a foreign epoch gets `reset`, test/integration/delivery-sse.test.ts).
+      expect(main.getAttribute('data-epoch')).toBe(server.ctx.eventLog.epoch)
       const scripts = [...doc.querySelectorAll('script')]
       // No inline script at all; the island only where the web app is built (pages stay static without it).
       expect(scripts.every((s) => s.getAttribute('src'))).toBe(true)

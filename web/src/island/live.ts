@@ -123,7 +123,10 @@ export function startLive(page: IslandPage, hooks: Hooks): void {
     }
   }
 
-  const source = new EventSource(`/api/v1/channels/${slug}/events?since=${page.seq}`)
+  // With the epoch, a page rendered before a database restore gets `reset` (reload) instead of
+  // the events that happen to carry the same numbers in the new history.
+  const epoch = page.epoch ? `&epoch=${encodeURIComponent(page.epoch)}` : ''
+  const source = new EventSource(`/api/v1/channels/${slug}/events?since=${page.seq}${epoch}`)
   const idOf = (e: Event): string => {
     const data = JSON.parse((e as MessageEvent<string>).data) as { data?: { id?: string; postId?: string } }
     return data.data?.id ?? data.data?.postId ?? ''

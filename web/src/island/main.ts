@@ -17,6 +17,7 @@ export interface IslandPage {
   view: string
   slug: string
   /** The channel's event-log position the server rendered: the live stream resumes after it. */
+  epoch: string
   seq: number
   /** Set on an older page of the channel (?before=…): new posts are offered as a link to the first page. */
   isOlder: boolean
@@ -30,6 +31,7 @@ function readPage(): IslandPage | null {
     root,
     view: root.dataset.island ?? '',
     slug,
+    epoch: root.dataset.epoch ?? '',
     seq: Number(root.dataset.seq ?? 0) || 0,
     isOlder: root.dataset.older !== undefined,
   }
