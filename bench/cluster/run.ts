@@ -2,7 +2,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { Redis } from 'ioredis'
-import { openDatabase } from '../../src/db/database.js'
+import { dropPostgresSchema, openDatabase } from '../../src/db/database.js'
 import { migrateToLatest } from '../../src/db/migrator.js'
 import { Probe } from '../lib/probe.js'
 import { printTable, setupChannel } from '../lib/server-process.js'
@@ -44,8 +44,7 @@ async function withCluster<T>(label: string, work: (env: Record<string, string>)
   try {
     return await work({ DATABASE_URL: pgUrl, DATABASE_SCHEMA: schema, REDIS_PREFIX: prefix })
   } finally {
-    await using database = await openDatabase({ ...config, schema: 'public' })
-    await database.db.schema.dropSchema(schema).ifExists().cascade().execute()
+    await dropPostgresSchema(pgUrl, schema)
     const redis = new Redis(redisUrl)
     const keys = await redis.keys(`${prefix}*`)
     if (keys.length) await redis.del(...keys)

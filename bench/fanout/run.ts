@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { performance } from 'node:perf_hooks'
-import { openDatabase } from '../../src/db/database.js'
+import { dropPostgresSchema } from '../../src/db/database.js'
 import { Clients } from '../lib/clients.js'
 import { Probe, serverWriteLatency, serverWrites } from '../lib/probe.js'
 import {
@@ -86,18 +86,12 @@ async function measure(total: number) {
       const report = await waitDelivered(clients, [seq], total)
       const last = report.get(seq)!.last
       single.push(last - t0)
-      const written = serverWriteLatency((await probe.flushesOf([seq])).get(seq))
-      if (written) {
+      const records = (await probe.flushesOf([seq])).get(seq)
+      const written = serverWriteLatency(records)
+      if (written && records) {
         singleServer.push(written.commitToLastWriteMs)
         singleClientLag.push(last - written.lastWriteEnd)
-        singleUntilFlush.push(
-          Math.max(
-            ...probe
-              .flushes()
-              .get(seq)!
-              .map((r) => r.writeStart - r.at),
-          ),
-        )
+        singleUntilFlush.push(Math.max(...records.map((r) => r.writeStart - r.at)))
       }
       await new Promise((r) => setTimeout(r, 100))
     }
@@ -191,13 +185,8 @@ async function measure(total: number) {
   } finally {
     await server.stop()
     probe.remove()
-    if (pgUrl) await dropSchema(pgUrl, schema)
+    if (pgUrl) await dropPostgresSchema(pgUrl, schema)
   }
-}
-
-async function dropSchema(url: string, schema: string): Promise<void> {
-  await using database = await openDatabase({ kind: 'postgres', location: url, schema: 'public' })
-  await database.db.schema.dropSchema(schema).ifExists().cascade().execute()
 }
 
 function range(from: number, to: number): number[] {

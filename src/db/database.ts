@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import SqliteDatabase from 'better-sqlite3'
-import { Kysely, type Transaction } from 'kysely'
+import { Kysely, PostgresAdapter, type Transaction } from 'kysely'
 import pg from 'pg'
 import type { DatabaseConfig } from '../config/config.js'
 import { SchemaScopedPostgresDialect } from './pg-dialect.js'
@@ -89,6 +89,17 @@ async function openPostgres(config: DatabaseConfig): Promise<Db> {
     options: `-c search_path="${schema}"`,
   })
   return new Kysely<Database>({ dialect: new SchemaScopedPostgresDialect({ pool }) })
+}
+
+/** Whether `db` talks to PostgreSQL (for the few statements written per dialect). */
+export function isPostgres(db: DbOrTx): boolean {
+  return db.getExecutor().adapter instanceof PostgresAdapter
+}
+
+/** Drops a PostgreSQL schema and everything in it (benchmarks and tests clean up their own). */
+export async function dropPostgresSchema(location: string, schema: string): Promise<void> {
+  await using database = await openDatabase({ kind: 'postgres', location, schema: 'public' })
+  await database.db.schema.dropSchema(schema).ifExists().cascade().execute()
 }
 
 export function isUniqueViolation(error: unknown): boolean {

@@ -1,5 +1,5 @@
-import { type MigrationResultSet, Migrator, PostgresAdapter, sql } from 'kysely'
-import type { Db } from './database.js'
+import { type MigrationResultSet, Migrator, sql } from 'kysely'
+import { type Db, isPostgres } from './database.js'
 import { migrations } from './migrations/index.js'
 
 /** Applies every pending migration in order; throws with the failing migration's name. */
@@ -25,7 +25,7 @@ export async function migrateToLatest(db: Db): Promise<string[]> {
  * with 'relation "kysely_migration_lock" does not exist'. Pin it to our own schema (search_path).
  */
 async function postgresSchema(db: Db): Promise<string | undefined> {
-  if (!(db.getExecutor().adapter instanceof PostgresAdapter)) return undefined
+  if (!isPostgres(db)) return undefined
   const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db)
   return rows[0]?.schema
 }

@@ -68,7 +68,7 @@ export abstract class Connection {
   }
 
   get pendingBytes(): number {
-    return this.#queuedBytes + this.#reservedBytes + this.transportBuffered()
+    return this.#pendingWith(this.transportBuffered())
   }
 
   /** Queues a prepared frame (the transport's bytes of it). Ordering on the connection is queue order. */
@@ -139,13 +139,17 @@ export abstract class Connection {
 
   /** Checks the limit before `bytes` more are held; past it, closes the connection as too slow. */
   #admit(bytes: number, transportBuffered = this.transportBuffered()): boolean {
-    const pending = this.#queuedBytes + this.#reservedBytes + transportBuffered + bytes
+    const pending = this.#pendingWith(transportBuffered) + bytes
     if (pending > this.host.bufferBytes) {
       this.#closeSlow()
       return false
     }
     if (pending > this.peakPendingBytes) this.peakPendingBytes = pending
     return true
+  }
+
+  #pendingWith(transportBuffered: number): number {
+    return this.#queuedBytes + this.#reservedBytes + transportBuffered
   }
 
   #closeSlow(): void {

@@ -1,6 +1,6 @@
-import { PostgresAdapter, sql } from 'kysely'
+import { sql } from 'kysely'
 import type { Bus } from '../bus/bus.js'
-import type { Db, DbOrTx } from '../db/database.js'
+import { type Db, type DbOrTx, isPostgres } from '../db/database.js'
 import type { Logger } from '../logger.js'
 import type { Metrics } from '../metrics.js'
 import type { Clock } from '../util/clock.js'
@@ -88,7 +88,7 @@ interface EventRow {
  * CTE), leaving only the COMMIT's round trip under the lock. SQLite has one writer and no such CTE.
  */
 async function appendRow(tx: DbOrTx, row: EventRow): Promise<number> {
-  if (tx.getExecutor().adapter instanceof PostgresAdapter) {
+  if (isPostgres(tx)) {
     const { rows } = await sql<{ seq: number }>`
       with next as (
         update channel set last_seq = last_seq + 1 where id = ${row.channelId} returning last_seq

@@ -3,7 +3,7 @@ import fs from 'node:fs'
 import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
-import { openDatabase } from '../../src/db/database.js'
+import { dropPostgresSchema, openDatabase } from '../../src/db/database.js'
 import { migrateToLatest } from '../../src/db/migrator.js'
 import { pgTestUrl } from './db.js'
 
@@ -164,10 +164,7 @@ export async function createClusterDatabase(label: string) {
     env: { DATABASE_URL: pgTestUrl, DATABASE_SCHEMA: schema },
     /** A connection to the same schema, for checks against the log itself. */
     open: () => openDatabase(config),
-    drop: async () => {
-      await using database = await openDatabase({ ...config, schema: 'public' })
-      await database.db.schema.dropSchema(schema).ifExists().cascade().execute()
-    },
+    drop: () => dropPostgresSchema(pgTestUrl, schema),
   }
 }
 
