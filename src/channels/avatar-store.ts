@@ -1,18 +1,14 @@
 import type { Insertable } from 'kysely'
 import type { DbOrTx } from '../db/database.js'
 import type { ChannelAvatarTable } from '../db/schema.js'
+import { type MediaFile, mediaFileColumns } from '../media/store.js'
 
 /** Plain queries over `channel_avatar` (which upload is a channel's avatar); no policy here. */
 
 /** A channel's avatar link with the pixels and files of its media. */
-export interface AvatarRecord {
+export interface AvatarRecord extends MediaFile {
   channel_id: string
   media_id: string
-  width: number
-  height: number
-  blurhash: string | null
-  original_key: string | null
-  variants: string
 }
 
 export async function findAvatarMediaId(db: DbOrTx, channelId: string): Promise<string | undefined> {
@@ -43,15 +39,7 @@ export async function listAvatars(db: DbOrTx, channelIds: readonly string[]): Pr
   return db
     .selectFrom('channel_avatar')
     .innerJoin('media', 'media.id', 'channel_avatar.media_id')
-    .select([
-      'channel_avatar.channel_id',
-      'channel_avatar.media_id',
-      'media.width',
-      'media.height',
-      'media.blurhash',
-      'media.original_key',
-      'media.variants',
-    ])
+    .select(['channel_avatar.channel_id', 'channel_avatar.media_id', ...mediaFileColumns])
     .where('channel_avatar.channel_id', 'in', channelIds)
     .execute()
 }

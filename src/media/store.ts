@@ -34,6 +34,18 @@ function isClaimed(eb: ExpressionBuilder<Database, 'media'>) {
   ])
 }
 
+/** What rendering an image needs from its media row: size, placeholder and files. */
+export type MediaFile = Pick<MediaRow, 'width' | 'height' | 'blurhash' | 'original_key' | 'variants'>
+
+/** The MediaFile columns, for queries that join `media` to what uses the image. */
+export const mediaFileColumns = [
+  'media.width',
+  'media.height',
+  'media.blurhash',
+  'media.original_key',
+  'media.variants',
+] as const
+
 export async function insertMedia(db: DbOrTx, row: MediaRow): Promise<void> {
   await db.insertInto('media').values(row).execute()
 }

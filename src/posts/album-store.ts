@@ -1,6 +1,7 @@
 import type { Insertable } from 'kysely'
 import type { DbOrTx } from '../db/database.js'
 import type { MediaRow, PostMediaRow, PostMediaTable } from '../db/schema.js'
+import { type MediaFile, mediaFileColumns } from '../media/store.js'
 
 /** Plain queries over `post_media` (an album's images) and the `media` rows it claims. */
 
@@ -57,18 +58,13 @@ export async function deleteMediaRows(db: DbOrTx, ids: readonly string[]): Promi
 }
 
 /** An album image: the link's per-post fields with the media's pixels and files. */
-export interface AlbumItemRecord {
+export interface AlbumItemRecord extends MediaFile {
   post_id: string
   position: number
   alt: string
   credit: string | null
   spoiler: number
   media_id: string
-  width: number
-  height: number
-  blurhash: string | null
-  original_key: string | null
-  variants: string
 }
 
 /** The images of a page of albums in one query, ordered by post, then album order. */
@@ -84,11 +80,7 @@ export async function listAlbumItems(db: DbOrTx, postIds: readonly string[]): Pr
       'post_media.credit',
       'post_media.spoiler',
       'post_media.media_id',
-      'media.width',
-      'media.height',
-      'media.blurhash',
-      'media.original_key',
-      'media.variants',
+      ...mediaFileColumns,
     ])
     .where('post_media.post_id', 'in', postIds)
     .orderBy('post_media.post_id')
