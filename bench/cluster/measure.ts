@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks'
 import { Clients, type Target } from '../lib/clients.js'
 import { type Probe, serverWriteLatency, serverWrites } from '../lib/probe.js'
-import { percentile } from '../lib/server-process.js'
+import { percentile, range } from '../lib/server-process.js'
 import type { BenchNode } from './nodes.js'
 
 /**
@@ -48,6 +48,13 @@ export async function measure(options: MeasureOptions) {
     const { probe } = options
     const pids = nodes.flatMap((n) => n.pids())
     const label = `cluster-${options.label ?? 'run'}`
+    // The first post after start compiles its code path on every node: measured on its own, not
+    // counted in the single-post percentiles (as in bench/fanout/run.ts).
+    const first = await publish(publisher, token, 'first')
+    seq++
+    const firstPostMs = (await clients.waitDelivered([seq], total)).get(seq)!.last - first.t0
+    await new Promise((r) => setTimeout(r, options.singleGapMs ?? 100))
+
     const single: number[] = []
     const singleServer: number[] = []
     const singleClientLag: number[] = []
@@ -60,7 +67,7 @@ export async function measure(options: MeasureOptions) {
     for (let i = 0; i < options.singlePosts; i++) {
       const { t0 } = await publish(publisher, token, `single ${i}`)
       seq++
-      const report = await waitDelivered(clients, [seq], total)
+      const report = await clients.waitDelivered([seq], total)
       const last = report.get(seq)!.last
       single.push(last - t0)
       const records = probe?.flushes().get(seq)
@@ -104,7 +111,7 @@ export async function measure(options: MeasureOptions) {
     )
     seq += options.burstPosts
     const burstSeqs = range(burstFirst, seq)
-    const burstReport = await waitDelivered(clients, burstSeqs, total, 180_000)
+    const burstReport = await clients.waitDelivered(burstSeqs, total, 180_000)
     const burstEnd = Math.max(...burstSeqs.map((s) => burstReport.get(s)?.last ?? 0))
     const cpu = nodes.reduce((sum, n) => sum + n.cpuSeconds(), 0) - cpu0
     await probe?.profile(pids, `${label}-burst`, 'stop')
@@ -130,6 +137,7 @@ export async function measure(options: MeasureOptions) {
       closesDuringRun: await clients.closes(),
       singleP50Ms: percentile(single, 50),
       singleP99Ms: percentile(single, 99),
+      firstPostMs,
       singleMaxMs: Math.max(...single),
       /** Server side: commit → the last socket.write of the slowest process returned. */
       singleServerP50Ms: percentile(singleServer, 50),
@@ -173,18 +181,4 @@ async function publish(node: BenchNode, token: string, text: string): Promise<{ 
   if (res.status !== 201) throw new Error(`publish failed: ${res.status} ${await res.text()}`)
   await res.arrayBuffer()
   return { t0 }
-}
-
-async function waitDelivered(clients: Clients, seqs: number[], total: number, timeoutMs = 30_000) {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const report = await clients.report()
-    if (seqs.every((s) => (report.get(s)?.n ?? 0) >= total) || Date.now() > deadline) return report
-    // Arrival times are stamped by the clients; polling less often only spares the CPU.
-    await new Promise((r) => setTimeout(r, 50))
-  }
-}
-
-function range(from: number, to: number): number[] {
-  return Array.from({ length: Math.max(0, to - from + 1) }, (_, i) => from + i)
 }

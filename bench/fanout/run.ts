@@ -7,6 +7,7 @@ import { Probe, serverWriteLatency, serverWrites } from '../lib/probe.js'
 import {
   percentile,
   printTable,
+  range,
   type ServerProcess,
   setupChannel,
   startServerProcess,
@@ -43,17 +44,6 @@ async function publish(server: ServerProcess, token: string, text: string): Prom
   return { t0 }
 }
 
-/** Waits until every subscriber has every seq in `seqs` (or the timeout), returns per-seq last-arrival times. */
-async function waitDelivered(clients: Clients, seqs: number[], total: number, timeoutMs = 30_000) {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const report = await clients.report()
-    const done = seqs.every((s) => (report.get(s)?.n ?? 0) >= total)
-    if (done || Date.now() > deadline) return report
-    await new Promise((r) => setTimeout(r, 50))
-  }
-}
-
 async function measure(total: number) {
   const probe = new Probe()
   const schema = `bench_fanout_${process.pid}_${total}`
@@ -72,27 +62,46 @@ async function measure(total: number) {
     let seq = clients.startSeq
     const startSeq = seq
 
+    // The first post after start compiles its code path (JIT, lazy schemas, first pass over the
+    // sockets): measured on its own, not counted in the single-post percentiles.
+    const first = await publish(server, token, 'first')
+    seq++
+    const firstPostMs = (await clients.waitDelivered([seq], total)).get(seq)!.last - first.t0
+    await new Promise((r) => setTimeout(r, 100))
+
     // Phase 1: one post alone, repeated. Besides the clients' view (request start → last client
     // has it), the server's own: commit → its last socket.write returned (bench/lib/probe.ts).
     const single: number[] = []
     const singleServer: number[] = []
     const singleClientLag: number[] = []
     const singleUntilFlush: number[] = []
+    /** Each single post's figures, in order, to tell a slow tail from a slow median. */
+    const singleSamples: {
+      totalMs: number
+      untilFlushMs?: number
+      serverMs?: number
+      clientLagMs?: number
+    }[] = []
     await probe.profile(pids, `fanout-${total}-single`, 'start')
     const singleCpu0 = { server: server.cpuSeconds(), clients: clients.cpuSeconds() }
     for (let i = 0; i < SINGLE_POSTS; i++) {
       const { t0 } = await publish(server, token, `single ${i}`)
       seq++
-      const report = await waitDelivered(clients, [seq], total)
+      const report = await clients.waitDelivered([seq], total)
       const last = report.get(seq)!.last
       single.push(last - t0)
       const records = (await probe.flushesOf([seq])).get(seq)
       const written = serverWriteLatency(records)
+      const sample: (typeof singleSamples)[number] = { totalMs: round1(last - t0) }
       if (written && records) {
         singleServer.push(written.commitToLastWriteMs)
         singleClientLag.push(last - written.lastWriteEnd)
         singleUntilFlush.push(Math.max(...records.map((r) => r.writeStart - r.at)))
+        sample.untilFlushMs = round1(singleUntilFlush.at(-1)!)
+        sample.serverMs = round1(written.commitToLastWriteMs)
+        sample.clientLagMs = round1(last - written.lastWriteEnd)
       }
+      singleSamples.push(sample)
       await new Promise((r) => setTimeout(r, 100))
     }
     // CPU per single post of the server and of the subscriber processes (see bench/cluster/measure.ts).
@@ -104,15 +113,15 @@ async function measure(total: number) {
 
     // Phase 2: 10 posts per second.
     const steadyStarts = new Map<number, number>()
-    const first = seq + 1
+    const steadyFirst = seq + 1
     for (let i = 0; i < STEADY_SECONDS * 10; i++) {
       const tick = now()
       const { t0 } = await publish(server, token, `steady ${i}`)
       steadyStarts.set(++seq, t0)
       await new Promise((r) => setTimeout(r, Math.max(0, 100 - (now() - tick))))
     }
-    const steadyReport = await waitDelivered(clients, range(first, seq), total)
-    const steady = range(first, seq).map((s) => steadyReport.get(s)!.last - steadyStarts.get(s)!)
+    const steadyReport = await clients.waitDelivered(range(steadyFirst, seq), total)
+    const steady = range(steadyFirst, seq).map((s) => steadyReport.get(s)!.last - steadyStarts.get(s)!)
 
     // Phase 3: a burst, as fast as the API takes posts.
     const burstFirst = seq + 1
@@ -129,7 +138,7 @@ async function measure(total: number) {
       }),
     )
     seq += BURST_POSTS
-    const burstReport = await waitDelivered(clients, range(burstFirst, seq), total, 120_000)
+    const burstReport = await clients.waitDelivered(range(burstFirst, seq), total, 120_000)
     const burstEnd = Math.max(...range(burstFirst, seq).map((s) => burstReport.get(s)?.last ?? 0))
     const cpu = server.cpuSeconds() - cpu0
     await probe.profile(pids, `fanout-${total}-burst`, 'stop')
@@ -162,6 +171,8 @@ async function measure(total: number) {
       singleServerP50Ms: percentile(singleServer, 50),
       singleServerP99Ms: percentile(singleServer, 99),
       singleCpuMsPerPost,
+      singleSamples,
+      firstPostMs,
       /** Commit → the flush that wrote the event began (bus, fan-out to the queues, the loop). */
       singleUntilFlushP50Ms: percentile(singleUntilFlush, 50),
       singleUntilFlushP99Ms: percentile(singleUntilFlush, 99),
@@ -189,8 +200,8 @@ async function measure(total: number) {
   }
 }
 
-function range(from: number, to: number): number[] {
-  return Array.from({ length: Math.max(0, to - from + 1) }, (_, i) => from + i)
+function round1(ms: number): number {
+  return Math.round(ms * 10) / 10
 }
 
 const results = []
@@ -202,6 +213,7 @@ printTable(
   results.map((r) => ({
     subscribers: r.subscribers,
     'all delivered': r.allDelivered ? 'yes' : `NO (${r.missing} missing)`,
+    'first post ms': r.firstPostMs,
     'single p50 ms': r.singleP50Ms,
     'single p99 ms': r.singleP99Ms,
     'server p50 ms': r.singleServerP50Ms,

@@ -61,6 +61,20 @@ export class Clients {
     }
   }
 
+  /**
+   * report(), once every subscriber (`perSeq` of them) has every seq in `seqs`, or at `timeoutMs`
+   * (then some are missing; callers count them). Arrival times are stamped by the clients, so
+   * polling less often only spares the CPU.
+   */
+  async waitDelivered(seqs: number[], perSeq: number, timeoutMs = 30_000) {
+    const deadline = Date.now() + timeoutMs
+    for (;;) {
+      const report = await this.report()
+      if (seqs.every((s) => (report.get(s)?.n ?? 0) >= perSeq) || Date.now() > deadline) return report
+      await new Promise((r) => setTimeout(r, 50))
+    }
+  }
+
   async report(): Promise<Map<number, { n: number; last: number }>> {
     const merged = new Map<number, { n: number; last: number }>()
     const reports = (await Promise.all(

@@ -121,3 +121,8 @@ export function printTable(rows: Record<string, string | number>[]): void {
   console.log(line(cols))
   for (const r of rows) console.log(line(cols.map((c) => fmt(r[c]!))))
 }
+
+/** The integers from `from` to `to`, both included. */
+export function range(from: number, to: number): number[] {
+  return Array.from({ length: Math.max(0, to - from + 1) }, (_, i) => from + i)
+}
