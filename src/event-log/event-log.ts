@@ -1,6 +1,7 @@
 import { sql } from 'kysely'
 import type { Bus } from '../bus/bus.js'
 import { type Db, type DbOrTx, isPostgres } from '../db/database.js'
+import { preparedQuery } from '../db/prepared.js'
 import type { Logger } from '../logger.js'
 import type { Metrics } from '../metrics.js'
 import type { Clock } from '../util/clock.js'
@@ -101,26 +102,42 @@ async function appendRow(tx: DbOrTx, row: EventRow): Promise<number> {
     if (rows.length === 0) throw new Error(`no channel ${row.channelId} to append to`)
     return rows[0]!.seq
   }
-  const { last_seq: seq } = await tx
+  const [bumped] = (await bumpSeq(tx, row.channelId)).rows
+  if (!bumped) throw new Error(`no channel ${row.channelId} to append to`)
+  await insertEvent(tx, row.channelId, bumped.last_seq, row.id, row.type, row.postId, row.data, row.at)
+  return bumped.last_seq
+}
+
+// SQLite's two statements, compiled once (db/prepared.ts): they run for every event.
+const bumpSeq = preparedQuery((db: DbOrTx, channelId: string) =>
+  db
     .updateTable('channel')
     .set((eb) => ({ last_seq: eb('last_seq', '+', 1) }))
-    .where('id', '=', row.channelId)
-    .returning('last_seq')
-    .executeTakeFirstOrThrow()
-  await tx
-    .insertInto('channel_event')
-    .values({
-      channel_id: row.channelId,
+    .where('id', '=', channelId)
+    .returning('last_seq'),
+)
+
+const insertEvent = preparedQuery(
+  (
+    db: DbOrTx,
+    channelId: string,
+    seq: number,
+    id: string,
+    type: string,
+    postId: string | null,
+    data: string,
+    at: number,
+  ) =>
+    db.insertInto('channel_event').values({
+      channel_id: channelId,
       seq,
-      id: row.id,
-      type: row.type,
-      post_id: row.postId,
-      data: row.data,
-      created_at: row.at,
-    })
-    .execute()
-  return seq
-}
+      id,
+      type,
+      post_id: postId,
+      data,
+      created_at: at,
+    }),
+)
 
 export function createEventLog({ db, bus, clock, epoch, metrics, logger }: EventLogDeps) {
   const committedListeners = new Set<CommittedListener>()

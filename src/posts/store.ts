@@ -1,4 +1,5 @@
 import type { DbOrTx } from '../db/database.js'
+import { preparedQuery } from '../db/prepared.js'
 import type { NewPostRow, PostStatus, PostUpdate } from '../db/schema.js'
 import type { FeedKey } from './cursor.js'
 import type { PostRecord } from './views.js'
@@ -12,16 +13,18 @@ function selectPosts(db: DbOrTx) {
     .select(['account.handle as author_handle', 'account.display_name as author_display_name'])
 }
 
+/** Compiled once (db/prepared.ts): every write to a post and every post created reads it back. */
+const findPostQuery = preparedQuery((db: DbOrTx, channelId: string, postId: string) =>
+  selectPosts(db).where('post.channel_id', '=', channelId).where('post.id', '=', postId),
+)
+
 /** A post of this channel; a post id of another channel is not found here. */
 export async function findPost(
   db: DbOrTx,
   channelId: string,
   postId: string,
 ): Promise<PostRecord | undefined> {
-  return selectPosts(db)
-    .where('post.channel_id', '=', channelId)
-    .where('post.id', '=', postId)
-    .executeTakeFirst()
+  return (await findPostQuery(db, channelId, postId)).rows[0]
 }
 
 export async function findPostByIdempotencyKey(

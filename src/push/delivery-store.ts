@@ -1,4 +1,5 @@
 import type { DbOrTx } from '../db/database.js'
+import { preparedQuery } from '../db/prepared.js'
 import type { NotifyLevel, PushDeliveryStatus, PushFanoutReason } from '../db/schema.js'
 import type { Device } from './sender.js'
 
@@ -75,8 +76,48 @@ function owedQuery(db: DbOrTx, a: Audience, range?: IdRange) {
   return joined.where('d.status', '=', 'sent').where('d.revision', '<', a.updateTo)
 }
 
-export async function audienceIds(db: DbOrTx, audience: Audience): Promise<string[]> {
-  const rows = await owedQuery(db, audience).select('s.id').orderBy('s.id').execute()
+/**
+ * The ids a run owes, compiled once per shape (db/prepared.ts): every published post starts a run.
+ * A one-level audience repeats its level, so `in (?, ?)` keeps the same SQL for one or two levels.
+ */
+const owedIdsQuery = preparedQuery(
+  (
+    db: DbOrTx,
+    postId: string,
+    channelId: string,
+    authorId: string,
+    levelA: NotifyLevel,
+    levelB: NotifyLevel,
+    now: number,
+  ) =>
+    owedQuery(db, { postId, channelId, authorId, levels: [levelA, levelB], now })
+      .select('s.id')
+      .orderBy('s.id'),
+)
+
+const owedUpdateIdsQuery = preparedQuery(
+  (
+    db: DbOrTx,
+    postId: string,
+    channelId: string,
+    authorId: string,
+    levelA: NotifyLevel,
+    levelB: NotifyLevel,
+    now: number,
+    updateTo: number,
+  ) =>
+    owedQuery(db, { postId, channelId, authorId, levels: [levelA, levelB], now, updateTo })
+      .select('s.id')
+      .orderBy('s.id'),
+)
+
+export async function audienceIds(db: DbOrTx, a: Audience): Promise<string[]> {
+  const levelA = a.levels[0]!
+  const levelB = a.levels[1] ?? levelA
+  const { rows } =
+    a.updateTo === undefined
+      ? await owedIdsQuery(db, a.postId, a.channelId, a.authorId, levelA, levelB, a.now)
+      : await owedUpdateIdsQuery(db, a.postId, a.channelId, a.authorId, levelA, levelB, a.now, a.updateTo)
   return rows.map((r) => r.id)
 }
 
@@ -211,35 +252,42 @@ export interface FanoutRow {
   done_at: number | null
 }
 
+// The queries every notification run makes, compiled once (db/prepared.ts): each published post
+// starts a run, whether or not anyone has a device.
+const insertFanoutQuery = preparedQuery(
+  (db: DbOrTx, id: string, postId: string, reason: PushFanoutReason, publishedAt: number, now: number) =>
+    db
+      .insertInto('push_fanout')
+      .values({ id, post_id: postId, reason, published_at: publishedAt, created_at: now })
+      .onConflict((oc) => oc.column('id').doNothing()),
+)
+
+const findFanoutQuery = preparedQuery((db: DbOrTx, id: string) =>
+  db
+    .selectFrom('push_fanout')
+    .select(['id', 'post_id', 'reason', 'published_at', 'batches', 'batches_done', 'done_at'])
+    .where('id', '=', id),
+)
+
+const setFanoutBatchesQuery = preparedQuery((db: DbOrTx, id: string, batches: number) =>
+  db.updateTable('push_fanout').set({ batches, batches_done: 0 }).where('id', '=', id),
+)
+
 /** Records a notification run before its job is queued; false when it was already recorded. */
 export async function insertFanout(
   db: DbOrTx,
   row: { id: string; postId: string; reason: PushFanoutReason; publishedAt: number; now: number },
 ): Promise<boolean> {
-  const result = await db
-    .insertInto('push_fanout')
-    .values({
-      id: row.id,
-      post_id: row.postId,
-      reason: row.reason,
-      published_at: row.publishedAt,
-      created_at: row.now,
-    })
-    .onConflict((oc) => oc.column('id').doNothing())
-    .executeTakeFirst()
-  return Number(result.numInsertedOrUpdatedRows ?? 0) > 0
+  const result = await insertFanoutQuery(db, row.id, row.postId, row.reason, row.publishedAt, row.now)
+  return Number(result.numAffectedRows ?? 0) > 0
 }
 
 export async function findFanout(db: DbOrTx, id: string): Promise<FanoutRow | undefined> {
-  return db
-    .selectFrom('push_fanout')
-    .select(['id', 'post_id', 'reason', 'published_at', 'batches', 'batches_done', 'done_at'])
-    .where('id', '=', id)
-    .executeTakeFirst()
+  return (await findFanoutQuery(db, id)).rows[0]
 }
 
 export async function setFanoutBatches(db: DbOrTx, id: string, batches: number): Promise<void> {
-  await db.updateTable('push_fanout').set({ batches, batches_done: 0 }).where('id', '=', id).execute()
+  await setFanoutBatchesQuery(db, id, batches)
 }
 
 /**
@@ -255,17 +303,19 @@ export async function completeBatch(db: DbOrTx, id: string, now: number): Promis
   return finishFanoutIfComplete(db, id, now)
 }
 
-export async function finishFanoutIfComplete(db: DbOrTx, id: string, now: number): Promise<FanoutRow | null> {
-  const finished = await db
+const finishFanoutQuery = preparedQuery((db: DbOrTx, id: string, now: number) =>
+  db
     .updateTable('push_fanout')
     .set({ done_at: now })
     .where('id', '=', id)
     .where('done_at', 'is', null)
     .where('batches', 'is not', null)
     .where((eb) => eb('batches_done', '>=', eb.ref('batches')))
-    .returning(['id', 'post_id', 'reason', 'published_at', 'batches', 'batches_done', 'done_at'])
-    .executeTakeFirst()
-  return finished ?? null
+    .returning(['id', 'post_id', 'reason', 'published_at', 'batches', 'batches_done', 'done_at']),
+)
+
+export async function finishFanoutIfComplete(db: DbOrTx, id: string, now: number): Promise<FanoutRow | null> {
+  return (await finishFanoutQuery(db, id, now)).rows[0] ?? null
 }
 
 /** Runs recorded since `since` that have not finished: queued again at start (the in-process queue forgets). */

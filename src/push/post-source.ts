@@ -1,4 +1,5 @@
 import type { DbOrTx } from '../db/database.js'
+import { preparedQuery } from '../db/prepared.js'
 import type { MediaVariant, PostKind, PostStatus } from '../db/schema.js'
 import { parseVariants } from '../media/store.js'
 
@@ -30,8 +31,12 @@ export interface PushPost {
   question: string | null
 }
 
-export async function loadPushPost(db: DbOrTx, postId: string): Promise<PushPost | null> {
-  const row = await db
+/**
+ * The post's row and its album, compiled once (db/prepared.ts): every published post starts a
+ * notification run that reads them, so they are on the path of every post.
+ */
+const pushPostRow = preparedQuery((db: DbOrTx, postId: string) =>
+  db
     .selectFrom('post as p')
     .innerJoin('channel as c', 'c.id', 'p.channel_id')
     .select([
@@ -51,10 +56,11 @@ export async function loadPushPost(db: DbOrTx, postId: string): Promise<PushPost
       'c.slug',
       'c.title',
     ])
-    .where('p.id', '=', postId)
-    .executeTakeFirst()
-  if (!row) return null
-  const images = await db
+    .where('p.id', '=', postId),
+)
+
+const pushPostImages = preparedQuery((db: DbOrTx, postId: string) =>
+  db
     .selectFrom('post_media as pm')
     .innerJoin('media as m', 'm.id', 'pm.media_id')
     .select([
@@ -65,8 +71,13 @@ export async function loadPushPost(db: DbOrTx, postId: string): Promise<PushPost
       'm.status',
     ])
     .where('pm.post_id', '=', postId)
-    .orderBy('pm.position')
-    .execute()
+    .orderBy('pm.position'),
+)
+
+export async function loadPushPost(db: DbOrTx, postId: string): Promise<PushPost | null> {
+  const [row] = (await pushPostRow(db, postId)).rows
+  if (!row) return null
+  const images = (await pushPostImages(db, postId)).rows
   const clear = images.find((i) => i.post_spoiler === 0 && i.media_spoiler === 0 && i.status === 'ready')
   return {
     id: row.id,
