@@ -16,11 +16,18 @@ import { percentile, printTable, range } from '../lib/server-process.js'
  * - coalesced: 50 events joined once and written to each socket in one write (the most a burst can
  *   gain from coalescing, for 50 events per write — about what bench:fanout's bursts carry).
  *
+ * Each size runs on one server process, and the largest also on two (half the subscribers each,
+ * every phase written by both at once) — the floor for `backlot serve --workers 2`.
+ *
  * Prints a table and writes bench/results/baseline.json.
  * Usage: npm run bench:baseline [-- S1 S2 …]   (default 10000 19000)
  */
 const sizes = process.argv.slice(2).map(Number).filter(Boolean)
 const SUBSCRIBERS = sizes.length ? sizes : [10_000, 19_000]
+const RUNS = [
+  ...SUBSCRIBERS.map((total) => ({ total, processes: 1 })),
+  { total: Math.max(...SUBSCRIBERS), processes: 2 },
+]
 const SINGLE_PASSES = 20
 const SEND_EVENTS = 50
 const COALESCED_BATCHES = 4
@@ -72,9 +79,26 @@ class BaselineServer {
   }
 }
 
-async function measure(total: number) {
-  const server = await BaselineServer.start()
-  const clients = await Clients.start([{ host: '127.0.0.1', port: server.port, count: total }], 'bench')
+/** Every server writes `seqs` to its subscribers at the same time; the slowest pass and the CPU they spent. */
+async function passAll(servers: BaselineServer[], type: 'send' | 'write', seqs: number[]) {
+  const done = await Promise.all(servers.map((server) => server.pass(type, seqs)))
+  return {
+    passMs: Math.max(...done.map((d) => d.passMs)),
+    cpuMs: done.reduce((sum, d) => sum + d.cpuMs, 0),
+  }
+}
+
+async function measure(total: number, processes: number) {
+  const servers = await Promise.all(Array.from({ length: processes }, () => BaselineServer.start()))
+  const cpuSeconds = () => servers.reduce((sum, server) => sum + server.cpuSeconds(), 0)
+  const clients = await Clients.start(
+    servers.map((server, i) => ({
+      host: '127.0.0.1',
+      port: server.port,
+      count: Math.floor(total / processes) + (i < total % processes ? 1 : 0),
+    })),
+    'bench',
+  )
   try {
     await new Promise((r) => setTimeout(r, 500))
     let seq = 0
@@ -85,7 +109,7 @@ async function measure(total: number) {
     const singleCpu: number[] = []
     for (let i = 0; i < SINGLE_PASSES; i++) {
       const t0 = now()
-      const done = await server.pass('write', [++seq])
+      const done = await passAll(servers, 'write', [++seq])
       const report = await clients.waitDelivered([seq], total)
       single.push(report.get(seq)!.last - t0)
       singlePass.push(done.passMs)
@@ -95,18 +119,18 @@ async function measure(total: number) {
 
     // Plain ws: each event sent with ws.send() to every socket, one event after the other.
     const sendFirst = seq + 1
-    const sendCpu0 = server.cpuSeconds()
+    const sendCpu0 = cpuSeconds()
     const tSend = now()
-    for (let i = 0; i < SEND_EVENTS; i++) await server.pass('send', [++seq])
+    for (let i = 0; i < SEND_EVENTS; i++) await passAll(servers, 'send', [++seq])
     const sendReport = await clients.waitDelivered(range(sendFirst, seq), total, 120_000)
-    const send = burstFigures(sendReport, range(sendFirst, seq), tSend, server.cpuSeconds() - sendCpu0, total)
+    const send = burstFigures(sendReport, range(sendFirst, seq), tSend, cpuSeconds() - sendCpu0, total)
 
     // Coalesced: EVENTS_PER_WRITE events joined once, one write per socket per batch.
     const writeFirst = seq + 1
-    const writeCpu0 = server.cpuSeconds()
+    const writeCpu0 = cpuSeconds()
     const tWrite = now()
     for (let i = 0; i < COALESCED_BATCHES; i++) {
-      await server.pass('write', range(seq + 1, seq + EVENTS_PER_WRITE))
+      await passAll(servers, 'write', range(seq + 1, seq + EVENTS_PER_WRITE))
       seq += EVENTS_PER_WRITE
     }
     const writeReport = await clients.waitDelivered(range(writeFirst, seq), total, 120_000)
@@ -114,18 +138,19 @@ async function measure(total: number) {
       writeReport,
       range(writeFirst, seq),
       tWrite,
-      server.cpuSeconds() - writeCpu0,
+      cpuSeconds() - writeCpu0,
       total,
     )
 
     return {
       subscribers: total,
+      processes,
       singleP50Ms: percentile(single, 50),
       singleP99Ms: percentile(single, 99),
-      /** The server's pass alone: the first socket.write to the last one returning. */
+      /** The slowest server's pass alone: its first socket.write to its last one returning. */
       singlePassP50Ms: percentile(singlePass, 50),
       singlePassP99Ms: percentile(singlePass, 99),
-      /** Server CPU per socket write of one event (the pass's CPU / subscribers). */
+      /** Server CPU per socket write of one event (the passes' CPU / subscribers). */
       singleCpuMicrosPerWrite: (percentile(singleCpu, 50) * 1000) / total,
       plainSendDeliveriesPerSec: send.deliveriesPerSec,
       plainSendCpuMicrosPerDelivery: send.cpuMicrosPerDelivery,
@@ -136,7 +161,7 @@ async function measure(total: number) {
     }
   } finally {
     clients.stop()
-    server.stop()
+    for (const server of servers) server.stop()
   }
 }
 
@@ -157,13 +182,14 @@ function burstFigures(
 }
 
 const results = []
-for (const total of SUBSCRIBERS) {
-  console.error(`baseline: ${total} subscribers…`)
-  results.push(await measure(total))
+for (const { total, processes } of RUNS) {
+  console.error(`baseline: ${total} subscribers over ${processes} process(es)…`)
+  results.push(await measure(total, processes))
 }
 printTable(
   results.map((r) => ({
     subscribers: r.subscribers,
+    processes: r.processes,
     'single p50 ms': r.singleP50Ms,
     'single p99 ms': r.singleP99Ms,
     'pass p50 ms': r.singlePassP50Ms,
