@@ -78,46 +78,41 @@ function owedQuery(db: DbOrTx, a: Audience, range?: IdRange) {
 
 /**
  * The ids a run owes, compiled once per shape (db/prepared.ts): every published post starts a run.
- * A one-level audience repeats its level, so `in (?, ?)` keeps the same SQL for one or two levels.
+ * A one-level audience repeats its level, so `in (?, ?)` keeps the same SQL for one or two levels;
+ * an edit run (updateTo) has its own shape.
  */
-const owedIdsQuery = preparedQuery(
-  (
-    db: DbOrTx,
-    postId: string,
-    channelId: string,
-    authorId: string,
-    levelA: NotifyLevel,
-    levelB: NotifyLevel,
-    now: number,
-  ) =>
-    owedQuery(db, { postId, channelId, authorId, levels: [levelA, levelB], now })
-      .select('s.id')
-      .orderBy('s.id'),
-)
+function owedIdsQuery(isUpdate: boolean) {
+  return preparedQuery(
+    (
+      db: DbOrTx,
+      postId: string,
+      channelId: string,
+      authorId: string,
+      levelA: NotifyLevel,
+      levelB: NotifyLevel,
+      now: number,
+      updateTo: number,
+    ) =>
+      owedQuery(db, {
+        postId,
+        channelId,
+        authorId,
+        levels: [levelA, levelB],
+        now,
+        updateTo: isUpdate ? updateTo : undefined,
+      })
+        .select('s.id')
+        .orderBy('s.id'),
+  )
+}
 
-const owedUpdateIdsQuery = preparedQuery(
-  (
-    db: DbOrTx,
-    postId: string,
-    channelId: string,
-    authorId: string,
-    levelA: NotifyLevel,
-    levelB: NotifyLevel,
-    now: number,
-    updateTo: number,
-  ) =>
-    owedQuery(db, { postId, channelId, authorId, levels: [levelA, levelB], now, updateTo })
-      .select('s.id')
-      .orderBy('s.id'),
-)
+const owedIds = { run: owedIdsQuery(false), update: owedIdsQuery(true) }
 
 export async function audienceIds(db: DbOrTx, a: Audience): Promise<string[]> {
   const levelA = a.levels[0]!
   const levelB = a.levels[1] ?? levelA
-  const { rows } =
-    a.updateTo === undefined
-      ? await owedIdsQuery(db, a.postId, a.channelId, a.authorId, levelA, levelB, a.now)
-      : await owedUpdateIdsQuery(db, a.postId, a.channelId, a.authorId, levelA, levelB, a.now, a.updateTo)
+  const query = a.updateTo === undefined ? owedIds.run : owedIds.update
+  const { rows } = await query(db, a.postId, a.channelId, a.authorId, levelA, levelB, a.now, a.updateTo ?? 0)
   return rows.map((r) => r.id)
 }
 
