@@ -309,6 +309,24 @@ const finishFanoutQuery = preparedQuery((db: DbOrTx, id: string, now: number) =>
     .returning(['id', 'post_id', 'reason', 'published_at', 'batches', 'batches_done', 'done_at']),
 )
 
+const finishEmptyFanoutQuery = preparedQuery((db: DbOrTx, id: string, now: number) =>
+  db
+    .updateTable('push_fanout')
+    .set({ batches: 0, batches_done: 0, done_at: now })
+    .where('id', '=', id)
+    .where('done_at', 'is', null)
+    .returning(['id', 'post_id', 'reason', 'published_at', 'batches', 'batches_done', 'done_at']),
+)
+
+/**
+ * Records that a run has nobody to notify and is done, in one statement (setFanoutBatches(0) then
+ * finishFanoutIfComplete would be two): most posts of a channel without devices end here. Returns
+ * the row when this call finished the run, null when it was already done.
+ */
+export async function finishEmptyFanout(db: DbOrTx, id: string, now: number): Promise<FanoutRow | null> {
+  return (await finishEmptyFanoutQuery(db, id, now)).rows[0] ?? null
+}
+
 export async function finishFanoutIfComplete(db: DbOrTx, id: string, now: number): Promise<FanoutRow | null> {
   return (await finishFanoutQuery(db, id, now)).rows[0] ?? null
 }

@@ -10,7 +10,7 @@ import { audienceFor, type BatchJob, observeFinished, runBatch } from './batch.j
 import {
   audienceIds,
   findFanout,
-  finishFanoutIfComplete,
+  finishEmptyFanout,
   insertFanout,
   setFanoutBatches,
   unfinishedFanouts,
@@ -125,12 +125,12 @@ async function runFanout(deps: PushJobDeps, fanoutId: string): Promise<void> {
     const slice = ids.slice(i, i + config.batchSize)
     batches.push({ fanoutId, postId: run.post_id, reason: run.reason, first: slice[0]!, last: slice.at(-1)! })
   }
-  await setFanoutBatches(db, fanoutId, batches.length)
   if (batches.length === 0) {
-    const finished = await finishFanoutIfComplete(db, fanoutId, clock.now())
+    const finished = await finishEmptyFanout(db, fanoutId, clock.now())
     if (finished) observeFinished(deps, finished)
     return
   }
+  await setFanoutBatches(db, fanoutId, batches.length)
   for (const [i, batch] of batches.entries()) {
     await deps.queue.add(BATCH_QUEUE, batch, jobOptions(config, `push:${fanoutId}:${i}:${batch.first}`))
   }

@@ -77,7 +77,8 @@ const pushPostImages = preparedQuery((db: DbOrTx, postId: string) =>
 export async function loadPushPost(db: DbOrTx, postId: string): Promise<PushPost | null> {
   const [row] = (await pushPostRow(db, postId)).rows
   if (!row) return null
-  const images = (await pushPostImages(db, postId)).rows
+  // Only albums have images: other posts skip the query (a round trip on PostgreSQL).
+  const images = row.kind === 'album' ? (await pushPostImages(db, postId)).rows : []
   const clear = images.find((i) => i.post_spoiler === 0 && i.media_spoiler === 0 && i.status === 'ready')
   return {
     id: row.id,

@@ -3,6 +3,7 @@ import type { Client } from '../_util/client.js'
 import { testDatabases } from '../_util/db.js'
 import { type PushService, startPushService } from '../_util/push-service.js'
 import { startTestServer, type TestServer } from '../_util/server.js'
+import { albumServerEnv, uploadMany } from './albums.fixture.js'
 import {
   addFan,
   deliveryStatuses,
@@ -23,15 +24,17 @@ describe.each(testDatabases)('push delivery (%s)', (kind) => {
   let server: TestServer
   let push: PushService
   let owner: Client
+  let ownerToken: string
   let slug: string
   let vapidKey: string
   const fans = {} as Record<'alice' | 'bob' | 'muted' | 'quiet' | 'pins', Fan>
 
   beforeAll(async () => {
     push = await startPushService()
-    server = await startTestServer(kind, { env: pushTestEnv })
+    server = await startTestServer(kind, { env: { ...pushTestEnv, ...albumServerEnv } })
     const show = await seedShow(server)
     owner = show.owner
+    ownerToken = show.ownerToken
     slug = show.channel.slug
     vapidKey = (await owner.get('/api/v1/push/vapid-public-key')).body.publicKey
     fans.alice = await addFan(server, show.channel, 'alice')
@@ -108,6 +111,19 @@ describe.each(testDatabases)('push delivery (%s)', (kind) => {
     expect(JSON.stringify(message!.payload)).not.toContain('twist')
     expect(message!.payload).not.toHaveProperty('image')
     expect(message!.topic).toBe(postId)
+  })
+
+  it('announces an album by its size with its first image that is not a spoiler', async () => {
+    const [hidden, clear] = await uploadMany(server, ownerToken, 2, { alt: 'Set photo' })
+    await publish({
+      text: 'Night shoot on the pier',
+      media: [{ id: hidden!.id, spoiler: true }, { id: clear!.id }],
+    })
+    const [message] = push.messages('alice-phone')
+    expect(message!.payload.body).toBe('New album: 2 photos\nNight shoot on the pier')
+    expect(message!.payload.image).toContain(`/media/${clear!.id}/320.`)
+    expect(message!.payload.icon).toBe(message!.payload.image)
+    expect(JSON.stringify(message!.payload)).not.toContain(hidden!.id)
   })
 
   it('notifies highlights-only members when a post is pinned, and nobody twice', async () => {

@@ -22,7 +22,12 @@ export interface Fan {
 export async function seedShow(server: TestServer, slug = 'set-diary') {
   const owner = await seedAccount(server.ctx, `owner_${slug.replace(/\W/g, '')}`)
   const channel = await seedChannel(server.ctx, owner.account, { slug, title: 'The Show — Set Diary' })
-  return { channel, owner: client(server.url, { token: owner.token }), ownerId: owner.account.id }
+  return {
+    channel,
+    owner: client(server.url, { token: owner.token }),
+    ownerId: owner.account.id,
+    ownerToken: owner.token,
+  }
 }
 
 /** A member of `channel` with the given settings, set through the API as the fan would. */
