@@ -57,7 +57,7 @@ function ConnectionBadge() {
   if (s !== 'reconnecting' && s !== 'stopped') return null
   return (
     <span class="conn" role="status" data-connection={s}>
-      {s === 'reconnecting' ? 'Reconnecting…' : 'Offline — reload to retry'}
+      {s === 'reconnecting' ? 'Reconnecting…' : 'Live updates stopped — reload to retry'}
     </span>
   )
 }
