@@ -32,7 +32,7 @@ export interface HighlightRow {
   display_name: string
 }
 
-const emptyCounts = (): PostCounts => ({ reactions: new Map(), viewers: 0, anonymousViews: 0 })
+export const emptyCounts = (): PostCounts => ({ reactions: new Map(), viewers: 0, anonymousViews: 0 })
 
 const reactionCounts = (db: DbOrTx, channelId: string, postIds: readonly string[]) =>
   db
@@ -139,8 +139,7 @@ export async function readTallies(
   channelId: string,
   polls: ReadonlyMap<string, PollRow>,
 ): Promise<Map<string, PollTally>> {
-  const out = new Map<string, PollTally>()
-  if (polls.size === 0) return out
+  if (polls.size === 0) return new Map()
   const bits = Array.from({ length: limits.optionsMax }, (_, i) =>
     sql<number>`sum((b.choices >> ${sql.lit(i)}) & 1)`.as(`o${i}`),
   )
@@ -154,6 +153,19 @@ export async function readTallies(
     .groupBy('b.post_id')
     .execute()
   const byPost = new Map(rows.map((r) => [r.post_id, r as unknown as Record<string, unknown>]))
+  return talliesOf(polls, byPost)
+}
+
+/** The tallies of polls nobody has voted in yet (just created): no query. */
+export function emptyTallies(polls: ReadonlyMap<string, PollRow>): Map<string, PollTally> {
+  return talliesOf(polls, new Map())
+}
+
+function talliesOf(
+  polls: ReadonlyMap<string, PollRow>,
+  byPost: ReadonlyMap<string, Record<string, unknown>>,
+): Map<string, PollTally> {
+  const out = new Map<string, PollTally>()
   for (const [postId, poll] of polls) {
     const size = (JSON.parse(poll.options) as string[]).length
     const row = byPost.get(postId)

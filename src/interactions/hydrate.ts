@@ -3,7 +3,16 @@ import { reactionSetOf } from '../channels/views.js'
 import type { DbOrTx } from '../db/database.js'
 import type { PostKind } from '../db/schema.js'
 import type { PostViewData } from '../posts/schemas.js'
-import { readHighlights, readPolls, readPostCounts, readTallies, readViewerState } from './counts.js'
+import {
+  emptyCounts,
+  emptyTallies,
+  type HighlightRow,
+  readHighlights,
+  readPolls,
+  readPostCounts,
+  readTallies,
+  readViewerState,
+} from './counts.js'
 import { readPromptQuestions } from './prompt-store.js'
 import { toPollView, toPromptView, toReactionsView, totalViews } from './views.js'
 
@@ -20,6 +29,8 @@ export async function hydrateInteractions(
   posts: readonly { id: string; kind: PostKind }[],
   views: PostViewData[],
   now: number,
+  /** Posts created in this transaction: nothing counts for them yet (PostHooks HydrateContext). */
+  isNew = false,
 ): Promise<void> {
   if (posts.length === 0) return
   const channelId = access.channel.id
@@ -28,13 +39,13 @@ export async function hydrateInteractions(
   const promptIds = posts.filter((p) => p.kind === 'prompt').map((p) => p.id)
   const viewerId = access.membership ? access.accountId : null
   const [counts, polls, questions, highlights, mine] = await Promise.all([
-    readPostCounts(db, channelId, ids),
+    isNew ? new Map(ids.map((id) => [id, emptyCounts()])) : readPostCounts(db, channelId, ids),
     readPolls(db, pollIds),
     readPromptQuestions(db, promptIds),
-    readHighlights(db, channelId, promptIds),
-    viewerId === null ? null : readViewerState(db, viewerId, ids, pollIds, promptIds),
+    isNew ? new Map<string, HighlightRow[]>() : readHighlights(db, channelId, promptIds),
+    viewerId === null || isNew ? null : readViewerState(db, viewerId, ids, pollIds, promptIds),
   ])
-  const tallies = await readTallies(db, channelId, polls)
+  const tallies = isNew ? emptyTallies(polls) : await readTallies(db, channelId, polls)
   const set = reactionSetOf(access.channel)
   posts.forEach((post, i) => {
     const view = views[i]!

@@ -38,7 +38,8 @@ export function createInteractionService(deps: InteractionDeps) {
       await insertPostParts(tx, postId, p)
       if (p.kind === 'poll' && p.poll.closesAt !== null) closer.wakeAt(p.poll.closesAt)
     },
-    hydrate: (db, access, posts, views) => hydrateInteractions(db, access, posts, views, deps.clock.now()),
+    hydrate: (db, access, posts, views, context) =>
+      hydrateInteractions(db, access, posts, views, deps.clock.now(), context?.isNew === true),
   }
 
   return {

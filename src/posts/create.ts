@@ -154,6 +154,7 @@ export async function createPost(
         publicAccess(access),
         [record],
         [toPostView(record, channel.slug)],
+        { isNew: true },
       )
       // An unpublished post has no event: nothing reaches streams, feeds or push before its time.
       if (release.status === 'published') {

@@ -65,7 +65,17 @@ export interface PostHooks {
     access: ChannelAccess,
     posts: readonly PostRecord[],
     views: PostViewData[],
+    context?: HydrateContext,
   ): Promise<void>
+}
+
+export interface HydrateContext {
+  /**
+   * The posts were created in the transaction `db` belongs to: no other transaction can have
+   * written anything that points at them (reactions, votes, views, answers), so an area may skip
+   * reading those back — a round trip each on PostgreSQL, on every post created.
+   */
+  isNew?: boolean
 }
 
 export interface PreparedParts {
@@ -101,8 +111,9 @@ export async function hydrateViews(
   access: ChannelAccess,
   posts: readonly PostRecord[],
   views: PostViewData[],
+  context?: HydrateContext,
 ): Promise<PostViewData[]> {
-  for (const hook of hooks) await hook.hydrate?.(db, access, posts, views)
+  for (const hook of hooks) await hook.hydrate?.(db, access, posts, views, context)
   return views
 }
 

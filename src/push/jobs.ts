@@ -15,7 +15,7 @@ import {
   setFanoutBatches,
   unfinishedFanouts,
 } from './delivery-store.js'
-import { isAnnounceable, loadPushPost } from './post-source.js'
+import { isAnnounceable, loadRunWithPost } from './post-source.js'
 import type { PushSender } from './sender.js'
 
 /**
@@ -116,9 +116,9 @@ export async function recoverRuns(deps: PushJobDeps): Promise<number> {
 /** Splits a run's audience into id ranges of PUSH_BATCH_SIZE devices, one batch job each. */
 async function runFanout(deps: PushJobDeps, fanoutId: string): Promise<void> {
   const { db, clock, config } = deps
-  const run = await findFanout(db, fanoutId)
-  if (!run || run.done_at !== null) return
-  const post = await loadPushPost(db, run.post_id)
+  const loaded = await loadRunWithPost(db, fanoutId)
+  if (!loaded || loaded.run.done_at !== null) return
+  const { run, post } = loaded
   const ids = isAnnounceable(post) ? await audienceIds(db, audienceFor(post, run.reason, clock.now())) : []
   const batches: BatchJob[] = []
   for (let i = 0; i < ids.length; i += config.batchSize) {
