@@ -165,6 +165,50 @@ describe('flusher', () => {
     }
   })
 
+  it('keeps what a pass shares intact when written connections queue again in the same pass', () => {
+    // Connections reuse their queue array after a write; the joined bytes a pass shares must not
+    // follow it. Between slices, written connections queue [e3, e4] where [e1, e2] was.
+    const fixture = setup(64, 10)
+    const { timing, connections } = fixture
+    for (const connection of connections) connection.writeCostMs = 1
+    const e1 = fanOut(fixture, 1)
+    const e2 = fanOut(fixture, 2)
+    timing.runNext() // 32 connections written with [e1, e2]
+    const e3 = frame('{"type":"event","seq":3}')
+    const e4 = frame('{"type":"event","seq":4}')
+    for (const connection of connections.slice(0, 32)) {
+      connection.send(e3)
+      connection.send(e4)
+    }
+    while (timing.scheduled.length > 0) timing.runNext()
+    const first = Buffer.concat([e1.ws, e2.ws])
+    const second = Buffer.concat([e3.ws, e4.ws])
+    for (const connection of connections.slice(0, 32)) expect(connection.writes).toEqual([first, second])
+    for (const connection of connections.slice(32)) expect(connection.writes).toEqual([first])
+    // Everything written went out once, and the shared Buffers still hold what they were built with.
+    expect(connections[0]!.writes[0]).toEqual(first)
+  })
+
+  it('lets a one-frame write drop a queue array a burst grew, and keeps writing correctly', () => {
+    const fixture = setup(1)
+    const { timing, connections } = fixture
+    const [a] = connections as [RecordingConnection]
+    const burst = Array.from({ length: 40 }, (_, i) => frame(`{"type":"event","seq":${i + 1}}`))
+    for (const event of burst) a.send(event)
+    timing.runNext()
+    const quiet = frame('{"type":"event","seq":41}')
+    a.send(quiet)
+    timing.runNext()
+    const after = [frame('{"type":"event","seq":42}'), frame('{"type":"event","seq":43}')]
+    for (const event of after) a.send(event)
+    timing.runNext()
+    expect(a.writes).toEqual([
+      Buffer.concat(burst.map((e) => e.ws)),
+      quiet.ws,
+      Buffer.concat(after.map((e) => e.ws)),
+    ])
+  })
+
   it('gives a slice at least as long as the loop spent elsewhere since the last one', () => {
     const fixture = setup(200, 10)
     const { timing, connections } = fixture

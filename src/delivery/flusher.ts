@@ -1,7 +1,7 @@
 import diagnosticsChannel from 'node:diagnostics_channel'
 import { performance } from 'node:perf_hooks'
 import type { Metrics } from '../metrics.js'
-import type { Connection } from './connection.js'
+import { type Connection, type JoinFrames, joinFrames } from './connection.js'
 
 /**
  * One message per pass that wrote events, for benchmarks and diagnostics (docs/operations.md):
@@ -55,7 +55,7 @@ interface Pass {
   startedAt: number
   /** timing.now() when the last slice ended. */
   lastSliceEnd: number
-  concat: (chunks: Buffer[], bytes: number) => Buffer
+  concat: JoinFrames
 }
 
 /**
@@ -155,33 +155,34 @@ export function createFlusher(metrics: Metrics, timing: FlushTiming = loopTiming
 }
 
 /**
- * A Buffer.concat that returns the same Buffer for lists holding the same Buffers in the same
- * order (keyed by the first one, checked element by element; a few variants per key, as when a
+ * A JoinFrames that returns the same Buffer for lists holding the same Buffers in the same order
+ * (keyed by the first one, checked element by element; a few variants per key, as when a
  * heartbeat slice's sockets have one more frame). Written bytes are never changed, so sockets can
  * share them, even when a write stays partly buffered.
  */
-function sharedConcat(): (chunks: Buffer[], bytes: number) => Buffer {
+function sharedConcat(): JoinFrames {
   const joined = new Map<Buffer, { chunks: Buffer[]; data: Buffer }[]>()
-  return (chunks, bytes) => {
+  return (chunks, count, bytes) => {
     const first = chunks[0]!
     let variants = joined.get(first)
     if (variants) {
-      for (const known of variants) if (sameList(known.chunks, chunks)) return known.data
+      for (const known of variants) if (sameList(known.chunks, chunks, count)) return known.data
     } else {
       variants = []
       joined.set(first, variants)
     }
-    const data = Buffer.concat(chunks, bytes)
+    const data = joinFrames(chunks, count, bytes)
     if (variants.length === MAX_VARIANTS) variants.shift()
-    variants.push({ chunks, data })
+    // A copy: the connection reuses its array once this write is out.
+    variants.push({ chunks: chunks.slice(0, count), data })
     return data
   }
 }
 
 const MAX_VARIANTS = 4
 
-function sameList(a: Buffer[], b: Buffer[]): boolean {
-  if (a.length !== b.length) return false
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
+function sameList(known: readonly Buffer[], chunks: readonly Buffer[], count: number): boolean {
+  if (known.length !== count) return false
+  for (let i = 0; i < count; i++) if (known[i] !== chunks[i]) return false
   return true
 }
