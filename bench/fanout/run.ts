@@ -71,17 +71,8 @@ async function measure(total: number) {
 
     // Phase 1: one post alone, repeated. Besides the clients' view (request start → last client
     // has it), the server's own: commit → its last socket.write returned (bench/lib/probe.ts).
-    const single: number[] = []
-    const singleServer: number[] = []
-    const singleClientLag: number[] = []
-    const singleUntilFlush: number[] = []
     /** Each single post's figures, in order, to tell a slow tail from a slow median. */
-    const singleSamples: {
-      totalMs: number
-      untilFlushMs?: number
-      serverMs?: number
-      clientLagMs?: number
-    }[] = []
+    const singleSamples: SingleSample[] = []
     await probe.profile(pids, `fanout-${total}-single`, 'start')
     const singleCpu0 = { server: server.cpuSeconds(), clients: clients.cpuSeconds() }
     for (let i = 0; i < SINGLE_POSTS; i++) {
@@ -89,21 +80,26 @@ async function measure(total: number) {
       seq++
       const report = await clients.waitDelivered([seq], total)
       const last = report.get(seq)!.last
-      single.push(last - t0)
       const records = (await probe.flushesOf([seq])).get(seq)
       const written = serverWriteLatency(records)
-      const sample: (typeof singleSamples)[number] = { totalMs: round1(last - t0) }
-      if (written && records) {
-        singleServer.push(written.commitToLastWriteMs)
-        singleClientLag.push(last - written.lastWriteEnd)
-        singleUntilFlush.push(Math.max(...records.map((r) => r.writeStart - r.at)))
-        sample.untilFlushMs = round1(singleUntilFlush.at(-1)!)
-        sample.serverMs = round1(written.commitToLastWriteMs)
-        sample.clientLagMs = round1(last - written.lastWriteEnd)
-      }
-      singleSamples.push(sample)
+      singleSamples.push(
+        written && records
+          ? {
+              totalMs: last - t0,
+              untilFlushMs: Math.max(...records.map((r) => r.writeStart - r.at)),
+              serverMs: written.commitToLastWriteMs,
+              clientLagMs: last - written.lastWriteEnd,
+            }
+          : { totalMs: last - t0 },
+      )
       await new Promise((r) => setTimeout(r, 100))
     }
+    const single = singleSamples.map((s) => s.totalMs)
+    const measured = (key: 'untilFlushMs' | 'serverMs' | 'clientLagMs') =>
+      singleSamples.flatMap((s) => (s[key] === undefined ? [] : [s[key]]))
+    const singleServer = measured('serverMs')
+    const singleUntilFlush = measured('untilFlushMs')
+    const singleClientLag = measured('clientLagMs')
     // CPU per single post of the server and of the subscriber processes (see bench/cluster/measure.ts).
     const singleCpuMsPerPost = {
       server: ((server.cpuSeconds() - singleCpu0.server) * 1000) / SINGLE_POSTS,
@@ -171,7 +167,7 @@ async function measure(total: number) {
       singleServerP50Ms: percentile(singleServer, 50),
       singleServerP99Ms: percentile(singleServer, 99),
       singleCpuMsPerPost,
-      singleSamples,
+      singleSamples: singleSamples.map(roundSample),
       firstPostMs,
       /** Commit → the flush that wrote the event began (bus, fan-out to the queues, the loop). */
       singleUntilFlushP50Ms: percentile(singleUntilFlush, 50),
@@ -200,8 +196,26 @@ async function measure(total: number) {
   }
 }
 
-function round1(ms: number): number {
-  return Math.round(ms * 10) / 10
+interface SingleSample {
+  /** Request start → the last client has the post. */
+  totalMs: number
+  /** Commit → the flush that wrote it began. */
+  untilFlushMs?: number
+  /** Commit → the server's last socket.write of it returned. */
+  serverMs?: number
+  /** That last write → the last client has it. */
+  clientLagMs?: number
+}
+
+/** A sample with its times to 0.1 ms, for the JSON (undefined fields are left out). */
+function roundSample(sample: SingleSample): SingleSample {
+  const round = (ms: number | undefined) => (ms === undefined ? undefined : Math.round(ms * 10) / 10)
+  return {
+    totalMs: round(sample.totalMs)!,
+    untilFlushMs: round(sample.untilFlushMs),
+    serverMs: round(sample.serverMs),
+    clientLagMs: round(sample.clientLagMs),
+  }
 }
 
 const results = []
