@@ -16,17 +16,18 @@ import { encodeWsText } from '../../src/delivery/wire.js'
  *
  * It answers with the server's wall time and CPU time for the batch's pass over the sockets.
  */
-const sockets: { ws: import('ws').WebSocket; socket: Socket }[] = []
+/** Subscribed sockets (a second subscribe adds nothing; a close before subscribing removes nothing). */
+const sockets = new Set<{ ws: import('ws').WebSocket; socket: Socket }>()
 const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false })
 const server = http.createServer()
 server.on('upgrade', (request, socket, head) => {
   wss.handleUpgrade(request, socket as Socket, head, (ws) => {
     const entry = { ws, socket: socket as Socket }
     ws.on('message', () => {
-      sockets.push(entry)
+      sockets.add(entry)
       ws.send('{"type":"subscribed","channel":"bench","position":{"epoch":"baseline","seq":0}}')
     })
-    ws.on('close', () => sockets.splice(sockets.indexOf(entry), 1))
+    ws.on('close', () => sockets.delete(entry))
   })
 })
 
