@@ -95,6 +95,39 @@ function fakePushManager(args: {
   }
 }
 
+/**
+ * Hands `payload` to the page's service worker as the browser's push service would (DevTools'
+ * ServiceWorker.deliverPushMessage). The worker is woken first and must be active: a push that has
+ * to start a stopped worker can be dropped by Chromium when the machine is loaded (seen in CI: the
+ * notification never appeared), which a real push service would not cause. A worker stopped while
+ * idle is started again first.
+ */
+export async function deliverPush(context: BrowserContext, page: Page, baseUrl: string, payload: unknown) {
+  let [worker] = context.serviceWorkers()
+  if (!worker) {
+    // Stopped while idle: a message from the page starts it again.
+    const started = context.waitForEvent('serviceworker')
+    await page.evaluate(async () => {
+      const registration = await (globalThis as any).navigator.serviceWorker.ready
+      registration.active.postMessage('wake')
+    })
+    worker = await started
+  }
+  const state = await worker.evaluate(() => (globalThis as any).registration.active?.state)
+  if (state !== 'activated') throw new Error(`the service worker is ${state ?? 'not active'}`)
+  const cdp = await context.newCDPSession(page)
+  try {
+    const registrationId = await serviceWorkerRegistrationId(cdp, `${baseUrl}/`)
+    await cdp.send('ServiceWorker.deliverPushMessage', {
+      origin: baseUrl,
+      registrationId,
+      data: JSON.stringify(payload),
+    })
+  } finally {
+    await cdp.detach()
+  }
+}
+
 /** The service worker registration id DevTools knows the origin's registration by. */
 export async function serviceWorkerRegistrationId(cdp: CDPSession, scopeUrl: string): Promise<string> {
   const found = new Promise<string>((resolve) => {

@@ -5,12 +5,7 @@ import { type PushService, startPushService, type TestDevice } from '../_util/pu
 import { startTestServer, type TestServer } from '../_util/server.js'
 import { pushTestEnv, waitForPush } from '../integration/push.fixture.js'
 import { apiAs, assertWebBuilt, launchBrowser, type Person, screenshot, seedShow } from './helpers.js'
-import {
-  clickNotification,
-  FAKE_SUBSCRIPTION_KEY,
-  openPushTab,
-  serviceWorkerRegistrationId,
-} from './push-helpers.js'
+import { clickNotification, deliverPush, FAKE_SUBSCRIPTION_KEY, openPushTab } from './push-helpers.js'
 
 /**
  * Issues 5 and 8 in a real browser: a fan turns notifications on from the notifications page; a
@@ -100,13 +95,7 @@ describe.each(testDatabases)('web push in the browser (%s)', (kind) => {
     expect(message?.payload).toMatchObject({ title: 'Set Diary', body: text, tag: `post:${postId}` })
 
     // Hand the decrypted payload to the browser as its push service would.
-    const cdp = await context.newCDPSession(page)
-    const registrationId = await serviceWorkerRegistrationId(cdp, `${server.url}/`)
-    await cdp.send('ServiceWorker.deliverPushMessage', {
-      origin: server.url,
-      registrationId,
-      data: JSON.stringify(message!.payload),
-    })
+    await deliverPush(context, page, server.url, message!.payload)
     const shown = () =>
       page.evaluate(async () => {
         const registration = await (globalThis as any).navigator.serviceWorker.ready
@@ -118,7 +107,6 @@ describe.each(testDatabases)('web push in the browser (%s)', (kind) => {
       .toEqual([
         { title: 'Set Diary', body: text, tag: `post:${postId}`, url: `${server.url}/c/${slug}/p/${postId}` },
       ])
-    await cdp.detach()
   })
 
   it('brings the open tab to the post on click instead of opening a second tab', async () => {
@@ -143,19 +131,12 @@ describe.each(testDatabases)('web push in the browser (%s)', (kind) => {
     await page.evaluate(() => {
       ;(globalThis as any).__stillHere = true
     })
-    const cdp = await context.newCDPSession(page)
-    const registrationId = await serviceWorkerRegistrationId(cdp, `${server.url}/`)
-    await cdp.send('ServiceWorker.deliverPushMessage', {
-      origin: server.url,
-      registrationId,
-      data: JSON.stringify(push.messages('fan-browser')[0]!.payload),
-    })
+    await deliverPush(context, page, server.url, push.messages('fan-browser')[0]!.payload)
     await expect.poll(() => shownCount(page)).toBe(1)
     expect(await clickNotification(worker!, `post:${postId}`)).toBe('fulfilled')
     expect(await page.evaluate(() => (globalThis as any).__stillHere)).toBe(true)
     expect(page.url()).toBe(postUrl)
     expect(context.pages()).toHaveLength(1)
-    await cdp.detach()
   })
 
   it('turns notifications off: the server forgets the device and sends it nothing more', async () => {
