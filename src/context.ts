@@ -95,7 +95,7 @@ export async function createContext(config: Config, overrides: ContextOverrides 
   // Production last: its hydrate applies the spoiler auto-lift to what the others added (issue 6).
   const postHooks = [albumHooks, interactions.postHooks, createProductionHooks({ clock })]
   const scheduling = lateSchedulerHandle()
-  const postDeps = { db, clock, eventLog, hooks: postHooks, scheduler: scheduling.handle }
+  const postDeps = { db, clock, eventLog, logger, hooks: postHooks, scheduler: scheduling.handle }
   const posts = createPostService(postDeps)
   const press = createPress({
     postDeps,

@@ -1,11 +1,7 @@
-import { type Db, type DbOrTx, isUniqueViolation } from '../db/database.js'
-import type { MediaRow } from '../db/schema.js'
+import { type DbOrTx, isUniqueViolation } from '../db/database.js'
 import { fail } from '../errors.js'
-import type { Logger } from '../logger.js'
-import { deleteUnreferenced } from '../media/files.js'
-import { keysOf } from '../media/store.js'
+import type { DeletedMediaRow } from '../media/store.js'
 import { mediaFileUrls } from '../media/views.js'
-import type { MediaStore } from '../media-store/media-store.js'
 import { claimMedia } from '../posts/album-claim.js'
 import { deleteMediaRows } from '../posts/album-store.js'
 import {
@@ -30,7 +26,7 @@ import type { ChannelAvatarViewT } from './schemas.js'
 export interface AvatarChange {
   changed: boolean
   /** Media rows deleted by the change (the previous avatar); their files go after commit. */
-  removed: MediaRow[]
+  removed: DeletedMediaRow[]
 }
 
 const unchanged: AvatarChange = { changed: false, removed: [] }
@@ -61,7 +57,7 @@ export async function changeAvatar(
   await lockChannelRow(tx, input.channelId)
   const currentId = (await findAvatarMediaId(tx, input.channelId)) ?? null
   if (input.mediaId === null && currentId === null) return unchanged
-  let removed: MediaRow[] = []
+  let removed: DeletedMediaRow[] = []
   if (currentId !== null) {
     await deleteAvatarLink(tx, input.channelId)
     removed = await deleteMediaRows(tx, [currentId])
@@ -78,23 +74,6 @@ export async function changeAvatar(
     }
   }
   return { changed: true, removed }
-}
-
-/**
- * Deletes the files of avatar media rows already deleted and committed (a rollback must never
- * leave a row pointing at a deleted file). Failures are logged: the files are then orphans no row
- * serves.
- */
-export async function deleteAvatarFiles(
-  deps: { db: Db; mediaStore: MediaStore; logger: Logger },
-  rows: readonly MediaRow[],
-): Promise<void> {
-  if (rows.length === 0) return
-  try {
-    await deleteUnreferenced(deps.db, deps.mediaStore, rows.flatMap(keysOf))
-  } catch (error) {
-    deps.logger.error({ err: error, mediaIds: rows.map((r) => r.id) }, 'deleting avatar files failed')
-  }
 }
 
 /**

@@ -1,16 +1,19 @@
 import type { Updateable } from 'kysely'
 import { type Db, isUniqueViolation } from '../db/database.js'
-import type { ChannelTable, MediaRow } from '../db/schema.js'
+import type { ChannelTable } from '../db/schema.js'
+import { scrubErasedContent } from '../db/scrub.js'
 import { fail } from '../errors.js'
 import type { EventLog } from '../event-log/event-log.js'
 import type { Logger } from '../logger.js'
+import { deleteFilesOfDeletedRows } from '../media/files.js'
+import type { DeletedMediaRow } from '../media/store.js'
 import type { MediaStore } from '../media-store/media-store.js'
-import { deleteMediaRows } from '../posts/album-store.js'
+import { deleteMediaRows, listChannelAlbumMediaIds } from '../posts/album-store.js'
 import type { Clock } from '../util/clock.js'
 import { newId } from '../util/ids.js'
 import { loadChannelAccess, requirePermission } from './access.js'
 import { listAuditEntries, recordAudit } from './audit.js'
-import { changeAvatar, deleteAvatarFiles, loadAvatarViews } from './avatar.js'
+import { changeAvatar, loadAvatarViews } from './avatar.js'
 import { findAvatarMediaId } from './avatar-store.js'
 import { createBanService } from './bans.js'
 import { decodeCursor, toPage } from './cursor.js'
@@ -148,7 +151,7 @@ export function createChannelService(deps: ChannelServiceDeps) {
     if (input.reactionSet) checkReactionSet(input.reactionSet)
     const title = input.title === undefined ? undefined : cleanTitle(input.title)
     let becamePrivate: string | null = null
-    let removedAvatar: MediaRow[] = []
+    let removedAvatar: DeletedMediaRow[] = []
     const view = await eventLog.transact(async (tx, append) => {
       const access = await requirePermission(tx, slug, actorId, 'channel.update')
       const before = access.channel
@@ -190,7 +193,7 @@ export function createChannelService(deps: ChannelServiceDeps) {
       })
       return viewFor(tx, { ...access, channel }, publicUrl())
     })
-    await deleteAvatarFiles(mediaFiles, removedAvatar)
+    await deleteFilesOfDeletedRows(mediaFiles, removedAvatar)
     // Open streams of visitors who are not members must end now that the channel is private.
     if (becamePrivate)
       await eventLog.publishAccessChange({
@@ -227,19 +230,22 @@ export function createChannelService(deps: ChannelServiceDeps) {
   }
 
   /**
-   * Deletes the channel and everything in it (owner only), its avatar included (files after
-   * commit). After commit every member's live subscriptions are ended with reason 'channel-deleted'.
+   * Deletes the channel and everything in it (owner only): its posts, events and album images and
+   * its avatar (media rows in the transaction, files after commit). After commit every member's
+   * live subscriptions are ended with reason 'channel-deleted'.
    */
   async function remove(slug: string, actorId: string): Promise<void> {
-    const { channelId, members, avatar } = await db.transaction().execute(async (tx) => {
+    const { channelId, members, media } = await db.transaction().execute(async (tx) => {
       const access = await requirePermission(tx, slug, actorId, 'channel.delete')
       const members = await memberAccountIds(tx, access.channel.id)
       const avatarId = await findAvatarMediaId(tx, access.channel.id)
-      await deleteChannel(tx, access.channel.id) // the avatar link cascades
-      const avatar = avatarId ? await deleteMediaRows(tx, [avatarId]) : []
-      return { channelId: access.channel.id, members, avatar }
+      const albumMediaIds = await listChannelAlbumMediaIds(tx, access.channel.id)
+      await deleteChannel(tx, access.channel.id) // posts, album and avatar links cascade
+      const media = await deleteMediaRows(tx, avatarId ? [avatarId, ...albumMediaIds] : albumMediaIds)
+      return { channelId: access.channel.id, members, media }
     })
-    await deleteAvatarFiles(mediaFiles, avatar)
+    await deleteFilesOfDeletedRows(mediaFiles, media)
+    await scrubErasedContent(db)
     for (const accountId of members) {
       await eventLog.publishAccessChange({ channelId, accountId, reason: 'channel-deleted' })
     }

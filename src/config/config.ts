@@ -12,6 +12,8 @@ export interface DatabaseConfig {
   /** File path for SQLite, connection string for PostgreSQL. */
   location: string
   schema: string
+  /** SQLite only: `full` (default) makes every commit durable against power loss. */
+  sqliteSynchronous?: 'full' | 'normal'
 }
 
 /** The validated, frozen configuration. Only `src/config/` reads `process.env`. */
@@ -109,7 +111,10 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     publicUrl,
     publicUrlIsDefault: p.publicUrl === undefined,
     dataDir,
-    database: databaseConfig(p.databaseUrl, dataDir, p.databaseSchema),
+    database: {
+      ...databaseConfig(p.databaseUrl, dataDir, p.databaseSchema),
+      sqliteSynchronous: p.sqliteSynchronous,
+    },
     redis: p.redisUrl ? { url: p.redisUrl.href, prefix: p.redisPrefix } : null,
     mediaStore,
     logLevel: p.logLevel,

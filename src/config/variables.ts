@@ -106,6 +106,13 @@ export const variables = {
     defaultText: undefined,
     parse: url('DATABASE_URL', ['sqlite:', 'postgres:', 'postgresql:']),
   },
+  sqliteSynchronous: {
+    name: 'BACKLOT_SQLITE_SYNCHRONOUS',
+    description:
+      "SQLite's `synchronous` setting. `full`: every acknowledged write is on disk before the answer, so a power loss or OS crash loses nothing (one fsync per transaction, measured here ~1.5–2 ms). `normal`: faster, and a killed process still loses nothing, but a power loss or OS crash may lose the last transactions acknowledged before it (the database stays consistent). PostgreSQL ignores it.",
+    defaultText: 'full',
+    parse: oneOf('BACKLOT_SQLITE_SYNCHRONOUS', ['full', 'normal'] as const, 'full'),
+  },
   databaseSchema: {
     name: 'DATABASE_SCHEMA',
     description:

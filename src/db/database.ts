@@ -23,7 +23,10 @@ pg.types.setTypeParser(20, (value) => Number(value))
 
 /** Opens the configured database with the settings Backlot relies on (WAL, foreign keys, schema). */
 export async function openDatabase(config: DatabaseConfig): Promise<DatabaseHandle> {
-  const db = config.kind === 'sqlite' ? openSqlite(config.location) : await openPostgres(config)
+  const db =
+    config.kind === 'sqlite'
+      ? openSqlite(config.location, config.sqliteSynchronous ?? 'full')
+      : await openPostgres(config)
   let closed = false
   const close = async () => {
     if (closed) return
@@ -33,14 +36,18 @@ export async function openDatabase(config: DatabaseConfig): Promise<DatabaseHand
   return { db, dialect: config.kind, close, [Symbol.asyncDispose]: close }
 }
 
-function openSqlite(file: string): Db {
+function openSqlite(file: string, synchronous: 'full' | 'normal'): Db {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true })
   const database = new SqliteDatabase(file)
   database.pragma('journal_mode = WAL')
   database.pragma('foreign_keys = ON')
+  // Deleted content is overwritten with zeros, not left in free pages (db/scrub.ts).
+  database.pragma('secure_delete = ON')
   // Several processes (workers, CLI) may share the file: wait for a lock instead of failing at once.
   database.pragma('busy_timeout = 5000')
-  database.pragma('synchronous = NORMAL')
+  // FULL: the WAL is synced at every commit, so what was acknowledged survives a power loss
+  // (docs/operations.md, "Durability"). NORMAL syncs only at checkpoints.
+  database.pragma(`synchronous = ${synchronous === 'full' ? 'FULL' : 'NORMAL'}`)
   return new Kysely<Database>({
     dialect: new ImmediateSqliteDialect({ database: withStatementCache(database) }),
   })

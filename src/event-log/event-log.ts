@@ -7,6 +7,7 @@ import type { Metrics } from '../metrics.js'
 import type { Clock } from '../util/clock.js'
 import { newId } from '../util/ids.js'
 import { encodeEventFrame } from './frames.js'
+import { supersedeEarlierEvents } from './redaction.js'
 import { readEvents } from './store.js'
 
 /**
@@ -14,7 +15,9 @@ import { readEvents } from './store.js'
  * event in the same transaction as the change; the sequence comes from `channel.last_seq`, bumped
  * by an UPDATE that locks the channel row (PostgreSQL) or runs under SQLite's single writer, so
  * sequences have no gaps and no duplicates under concurrent writers. Events are published to the
- * bus only after the transaction commits.
+ * bus only after the transaction commits. Appending a post's edit or deletion rewrites that post's
+ * earlier events in the same transaction, so a replay carries only what the channel shows now
+ * (redaction.ts).
  */
 export interface AppendInput {
   channelId: string
@@ -146,11 +149,14 @@ export function createEventLog({ db, bus, clock, epoch, metrics, logger }: Event
     const id = newId()
     const at = clock.now()
     const data = JSON.stringify(input.data ?? {})
+    const postId = input.postId ?? null
+    // An edit or a deletion leaves no earlier version of the post replayable (redaction.ts).
+    await supersedeEarlierEvents(tx, { channelId: input.channelId, type: input.type, postId, data })
     const seq = await appendRow(tx, {
       channelId: input.channelId,
       id,
       type: input.type,
-      postId: input.postId ?? null,
+      postId,
       data,
       at,
     })
@@ -163,7 +169,7 @@ export function createEventLog({ db, bus, clock, epoch, metrics, logger }: Event
       type: input.type,
       at,
       frame,
-      postId: input.postId ?? null,
+      postId,
     }
   }
 

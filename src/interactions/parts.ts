@@ -95,3 +95,25 @@ export async function insertPostParts(tx: DbOrTx, postId: string, parts: PostPar
     closed_at: null,
   })
 }
+
+/**
+ * Tables holding what fans and the author put into a post's interactive parts: the poll and its
+ * ballots, the prompt and its answers, reactions and views. Children before parents.
+ */
+const PART_TABLES = [
+  'poll_ballot',
+  'poll',
+  'prompt_answer',
+  'prompt',
+  'post_reaction',
+  'post_view',
+  'post_anonymous_views',
+] as const
+
+/**
+ * Erases a deleted post's interactive parts in its delete transaction: the question, options and
+ * fans' answers are the post's content, and a tombstone needs no counts.
+ */
+export async function erasePostParts(tx: DbOrTx, postId: string): Promise<void> {
+  for (const table of PART_TABLES) await tx.deleteFrom(table).where('post_id', '=', postId).execute()
+}

@@ -2,7 +2,7 @@ import type { PostHooks } from '../posts/hooks.js'
 import type { CreatePostInput } from '../posts/schemas.js'
 import type { InteractionDeps } from './deps.js'
 import { hydrateInteractions } from './hydrate.js'
-import { cleanPostParts, insertPostParts, type PostParts } from './parts.js'
+import { cleanPostParts, erasePostParts, insertPostParts, type PostParts } from './parts.js'
 import { createPollCloser } from './poll-closer.js'
 import { createPollService } from './polls.js'
 import { createPromptService } from './prompts.js'
@@ -37,6 +37,10 @@ export function createInteractionService(deps: InteractionDeps) {
       const p = parts as PostParts
       await insertPostParts(tx, postId, p)
       if (p.kind === 'poll' && p.poll.closesAt !== null) closer.wakeAt(p.poll.closesAt)
+    },
+    async erase(tx, post) {
+      await erasePostParts(tx, post.id)
+      return undefined
     },
     hydrate: (db, access, posts, views, context) =>
       hydrateInteractions(db, access, posts, views, deps.clock.now(), context?.isNew === true),

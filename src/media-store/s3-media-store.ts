@@ -61,7 +61,8 @@ export class S3MediaStore implements MediaStore, SignsUrls {
         Key: this.#objectKey(key),
         Body: bytes,
         ContentType: contentType,
-        CacheControl: 'public, max-age=31536000, immutable',
+        // What a direct read of the bucket may cache; Backlot's own answers set their own (media/redirect.ts).
+        CacheControl: 'public, max-age=60',
       }),
     )
   }

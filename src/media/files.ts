@@ -1,9 +1,10 @@
 import type { Readable } from 'node:stream'
 import type { Db } from '../db/database.js'
 import type { MediaRow, MediaVariant } from '../db/schema.js'
+import type { Logger } from '../logger.js'
 import { contentKey, type MediaExtension, type MediaStore } from '../media-store/media-store.js'
 import type { EncodedFile, EncodedFormat, ProcessedImage } from './processing.js'
-import { isKeyReferenced, parseVariants } from './store.js'
+import { type DeletedMediaRow, isKeyReferenced, keysOf, parseVariants } from './store.js'
 
 /** File names under /media/{id}/: `original.jpg`, `1080.webp`… */
 export const FILE_NAME_PATTERN = '^(original|320|1080|2048)\\.(jpg|webp|png)$'
@@ -65,6 +66,23 @@ export async function deleteUnreferenced(
     deleted += 1
   }
   return deleted
+}
+
+/**
+ * Deletes the files of media rows that were deleted in a transaction that has committed (a rollback
+ * must never leave a row pointing at a deleted file). It never throws: a failure is logged, and the
+ * files are then orphans that no row serves.
+ */
+export async function deleteFilesOfDeletedRows(
+  deps: { db: Db; mediaStore: MediaStore; logger: Logger },
+  rows: readonly DeletedMediaRow[],
+): Promise<void> {
+  if (rows.length === 0) return
+  try {
+    await deleteUnreferenced(deps.db, deps.mediaStore, rows.flatMap(keysOf))
+  } catch (error) {
+    deps.logger.error({ err: error, mediaIds: rows.map((r) => r.id) }, 'deleting media files failed')
+  }
 }
 
 export interface MediaFileRef {

@@ -4,9 +4,18 @@ import type { Clock } from '../util/clock.js'
 import { contentTypeOf } from './files.js'
 import type { LocatedFile } from './locate.js'
 
+/**
+ * How long a browser or shared cache may keep a public media file without asking again. Files are
+ * content-addressed and never change, but a deleted post's files must stop being shown (issue 14):
+ * the node answers 404 at once, and a cache that already holds a file asks again within this
+ * time (cheaply: the ETag answers 304 while the file is still there). The same bound as public
+ * pages (`max-age=60`).
+ */
+export const PUBLIC_MEDIA_MAX_AGE_SECONDS = 60
+
 /** Cache-Control of a media file's bytes: the same whether the node or the store sends them. */
 export function fileCacheControl(isPublic: boolean): string {
-  return isPublic ? 'public, max-age=31536000, immutable' : 'private, no-store'
+  return isPublic ? `public, max-age=${PUBLIC_MEDIA_MAX_AGE_SECONDS}` : 'private, no-store'
 }
 
 export interface MediaRedirect {

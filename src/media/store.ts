@@ -167,7 +167,7 @@ export async function deleteUnattachedMedia(db: DbOrTx, id: string): Promise<boo
 }
 
 /**
- * Is a stored file still used by some media row (as its original or a variant)? Keys are
+ * Is a stored file still used by some media row (as its original, a variant or a rendering)? Keys are
  * content-addressed, so two media items with identical pixels share files. Keys match a strict
  * hex pattern, so they contain no LIKE wildcards.
  */
@@ -178,15 +178,27 @@ export async function isKeyReferenced(db: DbOrTx, key: string): Promise<boolean>
     .where((eb) => eb.or([eb('original_key', '=', key), eb('variants', 'like', `%"${key}"%`)]))
     .limit(1)
     .executeTakeFirst()
-  return row !== undefined
+  if (row) return true
+  const rendering = await db
+    .selectFrom('media_rendering')
+    .select('media_id')
+    .where('key', '=', key)
+    .limit(1)
+    .executeTakeFirst()
+  return rendering !== undefined
 }
 
 export function parseVariants(row: Pick<MediaRow, 'variants'>): MediaVariant[] {
   return JSON.parse(row.variants) as MediaVariant[]
 }
 
-/** Every store key a media row points at. */
-export function keysOf(row: Pick<MediaRow, 'original_key' | 'variants'>): string[] {
-  const keys = parseVariants(row).map((v) => v.key)
+/** A media row deleted with its renderings, whose store keys were read before they cascaded away. */
+export type DeletedMediaRow = MediaRow & { renderingKeys: string[] }
+
+/** Every store key a media row points at: original, variants and, once deleted, its renderings. */
+export function keysOf(
+  row: Pick<MediaRow, 'original_key' | 'variants'> & { renderingKeys?: readonly string[] },
+): string[] {
+  const keys = [...parseVariants(row).map((v) => v.key), ...(row.renderingKeys ?? [])]
   return row.original_key ? [row.original_key, ...keys] : keys
 }

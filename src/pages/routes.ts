@@ -4,7 +4,7 @@ import type { AppContext } from '../context.js'
 import { DomainError } from '../errors.js'
 import type { App } from '../http/app.js'
 import { problemCatalog } from '../http/problems.js'
-import { mediaImageOrigins } from '../media/redirect.js'
+import { fileCacheControl, mediaImageOrigins } from '../media/redirect.js'
 import type { ImageBytes } from '../syndication/service.js'
 import { html } from './html.js'
 import { document } from './layout.js'
@@ -96,7 +96,7 @@ function sendImage(reply: FastifyReply, file: ImageBytes, ifNoneMatch: string | 
     .type('image/jpeg')
     .header('x-content-type-options', 'nosniff')
     .header('etag', file.etag)
-    .header('cache-control', file.isPublic ? 'public, max-age=31536000, immutable' : 'private, no-store')
+    .header('cache-control', fileCacheControl(file.isPublic))
   if (ifNoneMatch === file.etag) {
     file.body.destroy()
     return reply.code(304).send()

@@ -2,6 +2,7 @@ import type { Insertable } from 'kysely'
 import { type DbOrTx, isUniqueViolation } from '../db/database.js'
 import type { MediaRow, PostMediaRow, PostMediaTable } from '../db/schema.js'
 import { fail } from '../errors.js'
+import type { DeletedMediaRow } from '../media/store.js'
 import type { AlbumItemPlan } from './album-input.js'
 import {
   deleteAlbumLinks,
@@ -99,7 +100,7 @@ export async function insertAlbum(
 export interface AlbumEdit {
   changed: boolean
   /** Media rows deleted because the edit left them out; their files go after commit. */
-  removed: MediaRow[]
+  removed: DeletedMediaRow[]
 }
 
 function sameLinks(a: readonly PostMediaRow[], b: readonly NewLink[]): boolean {
@@ -148,7 +149,7 @@ export async function editAlbum(
 }
 
 /** Detaches every image of a deleted album and deletes their media rows; returns them (for their files). */
-export async function eraseAlbum(tx: DbOrTx, postId: string): Promise<MediaRow[]> {
+export async function eraseAlbum(tx: DbOrTx, postId: string): Promise<DeletedMediaRow[]> {
   const links = await listAlbumLinks(tx, postId)
   await deleteAlbumLinks(tx, postId)
   return deleteMediaRows(

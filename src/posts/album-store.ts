@@ -1,7 +1,7 @@
 import type { Insertable } from 'kysely'
 import type { DbOrTx } from '../db/database.js'
 import type { MediaRow, PostMediaRow, PostMediaTable } from '../db/schema.js'
-import { type MediaFile, mediaFileColumns } from '../media/store.js'
+import { type DeletedMediaRow, type MediaFile, mediaFileColumns } from '../media/store.js'
 
 /** Plain queries over `post_media` (an album's images) and the `media` rows it claims. */
 
@@ -40,6 +40,17 @@ export async function listAlbumLinks(db: DbOrTx, postId: string): Promise<PostMe
   return db.selectFrom('post_media').selectAll().where('post_id', '=', postId).orderBy('position').execute()
 }
 
+/** The media ids of every album image in a channel (to delete them with the channel). */
+export async function listChannelAlbumMediaIds(db: DbOrTx, channelId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('post_media')
+    .innerJoin('post', 'post.id', 'post_media.post_id')
+    .select('post_media.media_id')
+    .where('post.channel_id', '=', channelId)
+    .execute()
+  return rows.map((r) => r.media_id)
+}
+
 export async function insertAlbumLinks(db: DbOrTx, rows: Insertable<PostMediaTable>[]): Promise<void> {
   if (rows.length === 0) return
   await db.insertInto('post_media').values(rows).execute()
@@ -50,11 +61,21 @@ export async function deleteAlbumLinks(db: DbOrTx, postId: string): Promise<void
 }
 
 /** Deletes media rows (their album links must be gone); returns the rows as they were. */
-export async function deleteMediaRows(db: DbOrTx, ids: readonly string[]): Promise<MediaRow[]> {
+export async function deleteMediaRows(db: DbOrTx, ids: readonly string[]): Promise<DeletedMediaRow[]> {
   if (ids.length === 0) return []
   const rows = await db.selectFrom('media').selectAll().where('id', 'in', ids).execute()
+  // Renderings (blurred stand-ins) go with their media row by cascade: read their keys first, so
+  // their files are deleted with the others' (keysOf).
+  const renderings = await db
+    .selectFrom('media_rendering')
+    .select(['media_id', 'key'])
+    .where('media_id', 'in', ids)
+    .execute()
   await db.deleteFrom('media').where('id', 'in', ids).execute()
-  return rows
+  return rows.map((row) => ({
+    ...row,
+    renderingKeys: renderings.filter((r) => r.media_id === row.id).map((r) => r.key),
+  }))
 }
 
 /** An album image: the link's per-post fields with the media's pixels and files. */

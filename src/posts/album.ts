@@ -1,9 +1,8 @@
 import type { Db } from '../db/database.js'
-import type { MediaRow } from '../db/schema.js'
 import { fail } from '../errors.js'
 import type { Logger } from '../logger.js'
-import { deleteUnreferenced } from '../media/files.js'
-import { keysOf } from '../media/store.js'
+import { deleteFilesOfDeletedRows } from '../media/files.js'
+import type { DeletedMediaRow } from '../media/store.js'
 import type { MediaStore } from '../media-store/media-store.js'
 import { editAlbum, eraseAlbum, insertAlbum } from './album-claim.js'
 import { type AlbumItemPlan, cleanAlbumInput } from './album-input.js'
@@ -34,19 +33,10 @@ export interface AlbumHooksDeps {
 export function createAlbumHooks(deps: AlbumHooksDeps): PostHooks {
   const logger = deps.logger.child({ area: 'albums' })
 
-  /**
-   * Files are deleted only after the rows are committed gone: a rollback must never leave a row
-   * pointing at a deleted file. A crash in between leaves files no row points at (never served).
-   */
-  function deleteFiles(rows: readonly MediaRow[]): AfterCommit | undefined {
+  /** Files go only after the rows are committed gone (media/files.ts deleteFilesOfDeletedRows). */
+  function deleteFiles(rows: readonly DeletedMediaRow[]): AfterCommit | undefined {
     if (rows.length === 0) return undefined
-    return async () => {
-      try {
-        await deleteUnreferenced(deps.db, deps.mediaStore, rows.flatMap(keysOf))
-      } catch (error) {
-        logger.error({ err: error, mediaIds: rows.map((r) => r.id) }, 'deleting album files failed')
-      }
-    }
+    return () => deleteFilesOfDeletedRows({ ...deps, logger }, rows)
   }
 
   return {

@@ -1,8 +1,10 @@
 import { assertNotArchived, requirePermission, requireReadableChannel } from '../channels/access.js'
 import { recordAudit } from '../channels/audit.js'
 import type { Db } from '../db/database.js'
+import { scrubErasedContent } from '../db/scrub.js'
 import { fail } from '../errors.js'
 import type { EventLog } from '../event-log/event-log.js'
+import type { Logger } from '../logger.js'
 import type { Clock } from '../util/clock.js'
 import { createPost } from './create.js'
 import { decodeCursor, encodeCursor } from './cursor.js'
@@ -17,6 +19,7 @@ import { feedStatuses } from './visibility.js'
 export interface PostServiceDeps {
   db: Db
   clock: Clock
+  logger?: Logger
   eventLog: EventLog
   /** Other areas' parts of posts (polls, prompts, reactions, views…): see hooks.ts. */
   hooks?: readonly PostHooks[]
@@ -78,9 +81,11 @@ export function createPostService(deps: PostServiceDeps) {
   /**
    * Deletes a post as a tombstone: the row stays (status deleted, deleted_at) so ids and event
    * references stay valid, but its text, spoiler label, edit history and other areas' content (an
-   * album's images: rows in the transaction, files right after commit) are erased — deleted
-   * content is not retained anywhere readers or staff can reach. Appends `post.deleted` ({ id });
-   * staff deleting someone else's post also leave an audit entry.
+   * album's images: rows in the transaction, files right after commit; polls, prompts, answers,
+   * reactions, production tags, press previews) are erased, and appending `post.deleted` ({ id })
+   * reduces the post's earlier events to tombstones (event-log/redaction.ts) — deleted content is
+   * not retained anywhere readers or staff can reach, nor in the database's files (db/scrub.ts).
+   * Staff deleting someone else's post also leave an audit entry.
    */
   async function remove(actorId: string, slug: string, postId: string): Promise<void> {
     const access = await requireReadableChannel(db, slug, actorId)
@@ -124,6 +129,8 @@ export function createPostService(deps: PostServiceDeps) {
       return erased
     })
     for (const work of afterCommit) await work()
+    if (!(await scrubErasedContent(db)))
+      deps.logger?.warn({ postId }, 'erased text stays in the WAL until the next checkpoint')
   }
 
   /**

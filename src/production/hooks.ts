@@ -6,7 +6,7 @@ import { decideSpoiler } from '../reads/rules.js'
 import type { Clock } from '../util/clock.js'
 import { productionOf } from './facts.js'
 import type { ProductionTagsInput } from './schemas.js'
-import { saveTags, tagsByPost } from './store.js'
+import { erasePostProduction, saveTags, tagsByPost } from './store.js'
 import { cleanTags, toTagsView } from './tags.js'
 
 /**
@@ -16,6 +16,10 @@ import { cleanTags, toTagsView } from './tags.js'
  */
 export function createProductionHooks({ clock }: { clock: Clock }): PostHooks {
   return {
+    async erase(tx, post) {
+      await erasePostProduction(tx, post.id)
+      return undefined
+    },
     async hydrate(db, access, posts, views) {
       const tags = await tagsByPost(
         db,

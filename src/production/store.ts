@@ -67,3 +67,13 @@ export async function setChannelProduction(
     .returningAll()
     .executeTakeFirstOrThrow()
 }
+
+/**
+ * Erases a deleted post's production part in its delete transaction: its tags (a location is
+ * content) and its press preview links (their labels name what the post was about; a preview of a
+ * deleted post opens nothing anyway).
+ */
+export async function erasePostProduction(tx: DbOrTx, postId: string): Promise<void> {
+  await tx.deleteFrom('post_production').where('post_id', '=', postId).execute()
+  await tx.deleteFrom('press_preview').where('post_id', '=', postId).execute()
+}

@@ -153,7 +153,7 @@ describe.each(testDatabases)('channel avatars on %s', (kind) => {
     for (const v of avatar.variants) {
       expect(await fileStatus(v.url)).toEqual({
         status: 200,
-        cacheControl: 'public, max-age=31536000, immutable',
+        cacheControl: 'public, max-age=60',
       })
     }
     expect((await as.outsider.get(`/api/v1/media/${media.id}`)).status).toBe(200)

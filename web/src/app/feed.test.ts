@@ -41,6 +41,17 @@ describe('feed', () => {
     expect(s.posts.map((p) => p.id)).toEqual(['c', 'a'])
   })
 
+  it('skips the tombstones a replay carries for a post deleted since (issue 14)', () => {
+    let s = addPage(emptyFeed, [post('a', 1)])
+    s = applyEvent(s, ev('post.published', { id: 'gone', redacted: true }), false)
+    s = applyEvent(s, ev('post.pinned', { id: 'gone', redacted: true }), false)
+    s = applyEvent(s, ev('poll.closed', { postId: 'gone', redacted: true }), false)
+    expect(s.posts.map((p) => p.id)).toEqual(['a'])
+    expect(s.pending).toEqual([])
+    s = applyEvent(s, ev('post.deleted', { id: 'gone' }), false)
+    expect(s.posts.map((p) => p.id)).toEqual(['a'])
+  })
+
   it('holds new posts while the reader is scrolled down, then releases them', () => {
     let s = addPage(emptyFeed, [post('a', 1)])
     s = applyEvent(s, ev('post.published', post('b', 2)), true)

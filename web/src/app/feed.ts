@@ -97,6 +97,9 @@ function keepOutsidePage(posts: Post[], page: Post[]): Post[] {
 
 /** Applies one channel event; `holdNew` puts a new post in `pending` instead of at the top. */
 export function applyEvent(state: FeedState, event: ChannelEvent, holdNew: boolean): FeedState {
+  // A replayed event of a post deleted since is a tombstone ({ id, redacted }): nothing to show; the
+  // `post.deleted` that follows it removes the post (docs/protocol.md, "Redacted events").
+  if ((event.data as { redacted?: boolean } | null)?.redacted === true) return state
   switch (event.type) {
     case 'post.published': {
       const post = event.data as Post

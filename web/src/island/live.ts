@@ -127,14 +127,17 @@ export function startLive(page: IslandPage, hooks: Hooks): void {
   // the events that happen to carry the same numbers in the new history.
   const epoch = page.epoch ? `&epoch=${encodeURIComponent(page.epoch)}` : ''
   const source = new EventSource(`/api/v1/channels/${slug}/events?since=${page.seq}${epoch}`)
-  const idOf = (e: Event): string => {
-    const data = JSON.parse((e as MessageEvent<string>).data) as { data?: { id?: string; postId?: string } }
-    return data.data?.id ?? data.data?.postId ?? ''
-  }
-  source.addEventListener('post.published', (e) => onPublished(idOf(e)))
+  type EventData = { data?: { id?: string; postId?: string; redacted?: boolean } }
+  const dataOf = (e: Event) => (JSON.parse((e as MessageEvent<string>).data) as EventData).data ?? {}
+  const idOf = (e: Event): string => dataOf(e).id ?? dataOf(e).postId ?? ''
+  // A replayed event of a post deleted since carries nothing but its id (docs/protocol.md,
+  // "Redacted events"); the `post.deleted` after it removes the post.
+  const isRedacted = (e: Event): boolean => dataOf(e).redacted === true
+  source.addEventListener('post.published', (e) => isRedacted(e) || onPublished(idOf(e)))
   source.addEventListener('post.deleted', (e) => onDeleted(idOf(e)))
   for (const type of REFRESH_TYPES) {
     source.addEventListener(type, (e) => {
+      if (isRedacted(e)) return
       if (page.view === 'timeline') return showPill('Timeline updated — reload', reload)
       const id = idOf(e)
       // An image permalink is not a post card: offer the changed page instead of patching it.
