@@ -25,6 +25,8 @@ const EDIT_CANARY = 'Wk3oldversionYp'
 
 describe.each(testDatabases)('deleted and edited posts leave nothing behind (%s)', (kind) => {
   let server: TestServer
+  /** A second node on the same database: it served the images before they were deleted. */
+  let otherNode: TestServer
   let push: PushService
   let owner: Client
   let fan: Client
@@ -36,6 +38,7 @@ describe.each(testDatabases)('deleted and edited posts leave nothing behind (%s)
   beforeAll(async () => {
     push = await startPushService()
     server = await startTestServer(kind, { env: pushTestEnv })
+    otherNode = await startTestServer(kind, { database: server.database, env: pushTestEnv })
     const ownerSeed = await seedAccount(server.ctx, 'showrunner')
     const fanSeed = await seedAccount(server.ctx, 'fan')
     const channel = await seedChannel(server.ctx, ownerSeed.account, { slug, title: 'Canary set' })
@@ -68,8 +71,12 @@ describe.each(testDatabases)('deleted and edited posts leave nothing behind (%s)
     mediaUrls.push(`/media/${upload.body.id}/blur.jpg`)
     while (push.requests('fan-phone') < 1) await new Promise((r) => setTimeout(r, 20))
     expect((await owner.put(`${posts}/${ids.album}/pin`)).status).toBe(200)
-    // The blurred stand-in exists once something public showed the spoiler image.
-    expect((await anonymous.get(`/media/${upload.body.id}/blur.jpg`)).status).toBe(200)
+    // The blurred stand-in exists once something public showed the spoiler image; both nodes serve
+    // every file.
+    for (const url of mediaUrls) {
+      expect((await anonymous.get(url)).status, url).toBe(200)
+      expect((await fetch(otherNode.url + url)).status, url).toBe(200)
+    }
 
     const text = await owner.post(posts, { text: `first ${CANARY}`, silent: true })
     ids.text = text.body.id
@@ -100,6 +107,7 @@ describe.each(testDatabases)('deleted and edited posts leave nothing behind (%s)
   })
 
   afterAll(async () => {
+    await otherNode?.close()
     await server?.destroy()
     await push?.close()
   })
@@ -197,8 +205,12 @@ describe.each(testDatabases)('deleted and edited posts leave nothing behind (%s)
       expect(JSON.stringify(res.body), surface).not.toContain(CANARY)
     }
 
-    // Every file of the album's image answers 404, the blurred stand-in included.
-    for (const url of mediaUrls) expect((await anonymous.get(url)).status, url).toBe(404)
+    // Every file of the album's image answers 404 at once on both nodes, the blurred stand-in
+    // included.
+    for (const url of mediaUrls) {
+      expect((await anonymous.get(url)).status, url).toBe(404)
+      expect((await fetch(otherNode.url + url)).status, url).toBe(404)
+    }
 
     // Push: the queued notification found the post deleted and sent nothing.
     await waitForPush(server, ids.album!)
@@ -213,6 +225,27 @@ describe.each(testDatabases)('deleted and edited posts leave nothing behind (%s)
     }
     // No file in the data folder either: media files, the SQLite database and its WAL.
     expect(filesContaining(server.database.dataDir, CANARY)).toEqual([])
+  })
+
+  it('deleting a channel deletes its album files at once', async () => {
+    const ownerSeed = await seedAccount(server.ctx, 'closing')
+    await seedChannel(server.ctx, ownerSeed.account, { slug: 'wrapped' })
+    const api = client(server.url, { token: ownerSeed.token })
+    const upload = await uploadImage(server.url, ownerSeed.token, await noisyJpeg(320, 240))
+    const post = await api.post('/api/v1/channels/wrapped/posts', { media: [{ id: upload.body.id }] })
+    expect(post.status).toBe(201)
+    const urls = post.body.media[0].variants.map((v: { url: string }) => new URL(v.url).pathname)
+    const filesBefore = mediaFiles(server.database.dataDir)
+    expect((await api.delete('/api/v1/channels/wrapped')).status).toBe(204)
+    for (const url of urls) expect((await anonymous.get(url)).status, url).toBe(404)
+    const row = await server.ctx.db
+      .selectFrom('media')
+      .select('id')
+      .where('id', '=', upload.body.id)
+      .executeTakeFirst()
+    expect(row).toBeUndefined()
+    expect(mediaFiles(server.database.dataDir).length).toBeLessThan(filesBefore.length)
+    expect(mediaFiles(server.database.dataDir).length).toBe(filesBefore.length - urls.length - 1)
   })
 
   it('keeps the edited post’s earlier text in its staff history only', async () => {
@@ -249,4 +282,14 @@ function filesContaining(dir: string, needle: string): string[] {
     if (fs.readFileSync(file).includes(needle)) found.push(path.relative(dir, file))
   }
   return found
+}
+
+/** The stored media files (content-addressed, so one per distinct file) under the data folder. */
+function mediaFiles(dataDir: string): string[] {
+  const root = path.join(dataDir, 'media')
+  if (!fs.existsSync(root)) return []
+  return fs
+    .readdirSync(root, { withFileTypes: true, recursive: true })
+    .filter((e) => e.isFile() && !e.name.endsWith('.tmp'))
+    .map((e) => path.join(e.parentPath, e.name))
 }
