@@ -10,13 +10,3 @@ export class BackupRefusal extends Error {
 export function refuse(message: string): never {
   throw new BackupRefusal(message)
 }
-
-/** `20250114-093005`: file-name-safe UTC time for backup and set-aside names. */
-export function fileStamp(now: Date): string {
-  return now
-    .toISOString()
-    .replace(/\.\d+Z$/, '')
-    .replaceAll('-', '')
-    .replaceAll(':', '')
-    .replace('T', '-')
-}

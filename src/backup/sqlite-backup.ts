@@ -3,8 +3,9 @@ import path from 'node:path'
 import SqliteDatabase from 'better-sqlite3'
 import { sql } from 'kysely'
 import { openDatabase } from '../db/database.js'
+import { fileStamp } from './file-stamp.js'
 import { metaKeys, writeMeta } from './meta.js'
-import { fileStamp, refuse } from './refusal.js'
+import { refuse } from './refusal.js'
 
 export interface BackupResult {
   file: string

@@ -1,7 +1,7 @@
 import path from 'node:path'
 import { parseArgs } from 'node:util'
+import { fileStamp } from '../backup/file-stamp.js'
 import { pgDumpInstructions } from '../backup/pg-commands.js'
-import { fileStamp } from '../backup/refusal.js'
 import { backupSqliteDatabase, defaultBackupFile } from '../backup/sqlite-backup.js'
 import { loadConfig } from '../config/config.js'
 import { reportRefusal } from './refusal.js'
