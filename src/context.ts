@@ -1,4 +1,5 @@
 import { createAccountService } from './accounts/service.js'
+import { settleStreamEpoch, stampCleanStop } from './backup/restore-guard.js'
 import type { Bus } from './bus/bus.js'
 import { createBus } from './bus/create-bus.js'
 import { createChannelService } from './channels/service.js'
@@ -38,6 +39,11 @@ export interface ContextOverrides {
   queue?: Queue
   /** How push messages leave (tests, benchmarks); default: the guarded HTTP client. */
   pushTransport?: PushTransport
+  /**
+   * False in a `serve --workers` worker: the primary checked the database for a restore before
+   * forking and stamps it when all have stopped (cli/workers.ts), so a worker only reads the epoch.
+   */
+  checkRestore?: boolean
 }
 
 /**
@@ -57,7 +63,11 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     ? null
     : await createConfiguredRateLimiter(config, { clock, logger })
   const rateLimiter = overrides.rateLimiter ?? ownRateLimiter!
-  const epoch = await readStreamEpoch(db)
+  const checkRestore = overrides.checkRestore ?? true
+  // A restored database gets a new epoch here, before anything reads or serves it (backup/restore-guard.ts).
+  const epoch = checkRestore
+    ? await settleStreamEpoch(db, config.database, logger)
+    : await readStreamEpoch(db)
   const eventLog = createEventLog({ db, bus, clock, epoch, metrics, logger })
   const lifecycle = { isDraining: false }
   // In-process on one node; BullMQ over Redis in a cluster (REDIS_URL) behind the same interface.
@@ -140,6 +150,8 @@ export async function createContext(config: Config, overrides: ContextOverrides 
   // Publishes scheduled posts whose time passed while the server was down (late), then keeps time.
   await press.scheduler.start()
 
+  const logStampFailure = (error: unknown) =>
+    logger.error({ err: error }, 'could not stamp the database at stop; the next start changes the epoch')
   const close = async () => {
     await press.scheduler.stop()
     // Jobs still running finish first (they use the database); then nothing sends any more.
@@ -154,6 +166,7 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     await bus.close()
     await ownRateLimiter?.close()
     ownMediaStore?.close?.()
+    if (checkRestore) await stampCleanStop(db, config.database).catch(logStampFailure)
     await database.close()
   }
   const context = {

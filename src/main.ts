@@ -1,7 +1,9 @@
 import { parseArgs } from 'node:util'
+import { runBackup } from './cli/backup.js'
 import { runDemo } from './cli/demo.js'
 import { runMigrate } from './cli/migrate.js'
 import { runPost } from './cli/post.js'
+import { runRestore } from './cli/restore.js'
 import { runServe } from './cli/serve.js'
 import { runUser } from './cli/users.js'
 import { ConfigError, configDocTable } from './config/config.js'
@@ -20,6 +22,10 @@ Commands:
   post --channel SLUG [--text T] [--spoiler LABEL] [--alt A]… [--server URL] [--token TOKEN] FILE…
                                 upload images (progress on stderr) and publish them as one album;
                                 prints the post URL (token/server also from BACKLOT_TOKEN/BACKLOT_URL)
+  backup [--output FILE]        SQLite: copy the live database to FILE (safe while serving; default
+                                backups/backlot-<time>.db beside it); PostgreSQL: print the pg_dump command
+  restore FILE                  SQLite: replace the database with a backup (server stopped; the old one is
+                                kept aside) and change the stream epoch; PostgreSQL: print the pg_restore way
   config-doc                    print the configuration table (docs/config.md)
   problems-doc                  print the problem-type table (docs/problems.md)
 
@@ -39,6 +45,10 @@ async function main(argv: string[]): Promise<number> {
       return runUser(rest)
     case 'post':
       return runPost(rest)
+    case 'backup':
+      return runBackup(rest)
+    case 'restore':
+      return runRestore(rest)
     case 'config-doc':
       console.log(configDocTable())
       return 0

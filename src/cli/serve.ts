@@ -24,7 +24,8 @@ export async function runServe(args: string[]): Promise<number> {
   if (workers > 1 && cluster.isPrimary) return runPrimary(workers)
 
   const config = loadConfig()
-  const server = await startServer(config)
+  // A worker's primary has checked the database for a restore already (workers.ts).
+  const server = await startServer(config, { checkRestore: !cluster.isWorker })
   const log = server.ctx.logger
   // A worker serves the connections the primary hands it (connection-balancer.ts).
   const primary = primaryPort()

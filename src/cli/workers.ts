@@ -1,5 +1,6 @@
 import cluster, { type Worker } from 'node:cluster'
 import os from 'node:os'
+import { settleStreamEpoch, stampCleanStop } from '../backup/restore-guard.js'
 import { relayBus } from '../bus/ipc-bus.js'
 import { loadConfig } from '../config/config.js'
 import { openDatabase } from '../db/database.js'
@@ -28,7 +29,8 @@ export function parseWorkerCount(raw: string | undefined): number {
 
 /**
  * The primary of `backlot serve --workers N` (node:cluster). It serves no request itself:
- * - checks the configuration and runs the migrations once, before any worker starts;
+ * - checks the configuration, runs the migrations and checks for a restored database once, before
+ *   any worker starts (and stamps the database once all have stopped, backup/restore-guard.ts);
  * - listens on the public port itself and hands each connection to the worker with the fewest
  *   open connections (connection-balancer.ts), so 38,000 streams end up 19,000 per worker;
  * - without REDIS_URL, relays the workers' bus (IpcBus) and holds their shared rate limits;
@@ -44,6 +46,8 @@ export async function runPrimary(count: number): Promise<number> {
     await using database = await openDatabase(config.database)
     const applied = await migrateToLatest(database.db)
     if (applied.length) logger.info({ applied }, 'migrations applied')
+    // Once, here, so every worker reads the same epoch (a worker restarted later does not check again).
+    await settleStreamEpoch(database.db, config.database, logger)
   }
   const balancer = await startBalancer(config.host, config.port, logger)
   // Workers listen only on an internal loopback port; links keep pointing at the public address.
@@ -124,5 +128,9 @@ export async function runPrimary(count: number): Promise<number> {
     process.once('SIGINT', () => stop('SIGINT'))
   })
   logger.info('all workers stopped')
+  {
+    await using database = await openDatabase(config.database)
+    await stampCleanStop(database.db, config.database)
+  }
   return 0
 }

@@ -12,12 +12,22 @@ import { type ProblemCode, problemCatalog } from '../http/problems.js'
 export interface Position {
   epoch: string
   seq: number
+  /**
+   * The id of the event at `seq`, when the client has it. On resume it is checked against the
+   * event log: a different event there means the history was replaced without the epoch changing
+   * (a restore no marker could see), and the client gets `reset` (`history-changed`).
+   */
+  id?: string
 }
 
 // ---- client → server ----------------------------------------------------------------------------
 
 const PositionSchema = Type.Object(
-  { epoch: Type.String({ minLength: 1, maxLength: 64 }), seq: Type.Integer({ minimum: 0 }) },
+  {
+    epoch: Type.String({ minLength: 1, maxLength: 64 }),
+    seq: Type.Integer({ minimum: 0 }),
+    id: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+  },
   { additionalProperties: false },
 )
 const ChannelSlug = Type.String({ minLength: 1, maxLength: 100 })
@@ -86,7 +96,7 @@ export const streamLimits = {
 
 // ---- server → client ------------------------------------------------------------------------------
 
-export type ResetReason = 'gap-too-large' | 'epoch-changed' | 'future-position'
+export type ResetReason = 'gap-too-large' | 'epoch-changed' | 'future-position' | 'history-changed'
 export type UnsubscribeReason =
   | 'banned'
   | 'left'
@@ -104,8 +114,10 @@ export interface ControlFrame {
   sseId?: string
 }
 
+/** The SSE `id:` of a position: `<epoch>:<seq>`, with `:<event id>` when the event is known. */
 export function positionId(position: Position): string {
-  return `${position.epoch}:${position.seq}`
+  const base = `${position.epoch}:${position.seq}`
+  return position.id === undefined ? base : `${base}:${position.id}`
 }
 
 /** Live delivery for `channel` starts after `position`: everything up to it was replayed (or reset). */
@@ -150,7 +162,8 @@ export function errorFrame(code: ProblemCode, detail: string, channel?: string):
 export const heartbeatJson = '{"type":"heartbeat"}'
 
 function positionJson(p: Position): string {
-  return `{"epoch":${JSON.stringify(p.epoch)},"seq":${p.seq}}`
+  const id = p.id === undefined ? '' : `,"id":${JSON.stringify(p.id)}`
+  return `{"epoch":${JSON.stringify(p.epoch)},"seq":${p.seq}${id}}`
 }
 
 // ---- close codes ----------------------------------------------------------------------------------

@@ -16,8 +16,9 @@ const Query = Type.Object({
 const Headers = Type.Object({
   'last-event-id': Type.Optional(
     Type.String({
-      maxLength: 100,
-      description: '`<epoch>:<seq>` from the last `id:` received; wins over ?since.',
+      maxLength: 200,
+      description:
+        '`<epoch>:<seq>:<eventId>` (or `<epoch>:<seq>`) from the last `id:` received; wins over ?since.',
     }),
   ),
 })
@@ -36,7 +37,7 @@ export function sseRoute(app: App, ctx: AppContext): void {
         tags: ['live'],
         summary: 'Live events of one channel (Server-Sent Events)',
         description:
-          'Each event: `id: <epoch>:<seq>`, `event: <type>`, `data: {id,type,at,data}`. Control events: ' +
+          'Each event: `id: <epoch>:<seq>:<eventId>`, `event: <type>`, `data: {id,type,at,data}`. Control events: ' +
           '`subscribed`, `reset`, `unsubscribed`, `stream-error`; heartbeats are comments.',
         params: Params,
         querystring: Query,
@@ -76,10 +77,16 @@ function ssePosition(
   currentEpoch: string,
 ): Position | undefined {
   if (typeof header === 'string' && header !== '') {
-    const match = /^([^:\s]{1,64}):(\d{1,15})$/.exec(header)
-    if (!match)
-      fail('invalid-stream-position', 'Last-Event-ID must be "<epoch>:<seq>", as sent in the id: field.')
-    return { epoch: match[1]!, seq: Number(match[2]) }
+    // The event id is optional: ids sent before it was added, and the `subscribed`/`reset` ids, lack it.
+    const match = /^([^:\s]{1,64}):(\d{1,15})(?::([^:\s]{1,64}))?$/.exec(header)
+    if (!match) {
+      fail(
+        'invalid-stream-position',
+        'Last-Event-ID must be "<epoch>:<seq>[:<eventId>]", as sent in the id: field.',
+      )
+    }
+    const [, epoch, seq, id] = match
+    return id === undefined ? { epoch: epoch!, seq: Number(seq) } : { epoch: epoch!, seq: Number(seq), id }
   }
   const { since, epoch } = query
   if (since === undefined) {

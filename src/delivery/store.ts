@@ -12,6 +12,17 @@ export async function readLastSeq(db: DbOrTx, channelId: string): Promise<number
   return row?.last_seq ?? 0
 }
 
+/** The id of the channel's event at `seq`; undefined when there is none (never written, or pruned). */
+export async function readEventIdAt(db: DbOrTx, channelId: string, seq: number): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('channel_event')
+    .select('id')
+    .where('channel_id', '=', channelId)
+    .where('seq', '=', seq)
+    .executeTakeFirst()
+  return row?.id
+}
+
 /** Last committed sequences of several channels, for the heartbeat's lost-tail check. */
 export async function readLastSeqs(db: DbOrTx, channelIds: string[]): Promise<Map<string, number>> {
   const result = new Map<string, number>()

@@ -12,7 +12,7 @@ import {
   streamLimits,
   subscribedFrame,
 } from './protocol.js'
-import { findChannelBySlug, readLastSeq } from './store.js'
+import { findChannelBySlug, readEventIdAt, readLastSeq } from './store.js'
 import { Subscription } from './subscription.js'
 import { PreparedControl, PreparedEvent } from './wire.js'
 
@@ -87,7 +87,8 @@ async function run(deps: SubscribeDeps, sub: Subscription, since: Position | und
   if (plan.reset) {
     connection.send(new PreparedControl(resetFrame(sub.slug, plan.reset, { epoch, seq: plan.lastSeq })))
   }
-  connection.send(new PreparedControl(subscribedFrame(sub.slug, { epoch, seq: plan.lastSeq })))
+  const position = plan.lastId ? { epoch, seq: plan.lastSeq, id: plan.lastId } : { epoch, seq: plan.lastSeq }
+  connection.send(new PreparedControl(subscribedFrame(sub.slug, position)))
   sub.goLive(plan.lastSeq)
 }
 
@@ -97,6 +98,8 @@ interface ReplayPlan {
   reset?: ResetReason
   /** Where live delivery continues: the `subscribed` position. */
   lastSeq: number
+  /** The id of the event at `lastSeq`, when known without a read (a replay's last, or the client's). */
+  lastId?: string
 }
 
 /** What a subscriber starting after `since` must be sent before live events (DESIGN rule 2). */
@@ -110,19 +113,33 @@ async function planReplay(
   const reset = (reason: ResetReason): ReplayPlan => ({ events: [], reset: reason, lastSeq: liveFrom })
   if (!since) return { events: [], lastSeq: liveFrom }
   if (since.epoch !== deps.eventLog.epoch) return reset('epoch-changed')
+  if (await isOtherHistory(deps, feed.channelId, since)) return reset('history-changed')
   if (since.seq > liveFrom) {
     // This node's feed may trail the database (the bus is slower than the commit the client saw
     // elsewhere): only a position past the database's is really in the future.
     const head = await readLastSeq(deps.db, feed.channelId)
     if (since.seq > head) return reset('future-position')
     feed.syncTo(head)
-    return { events: [], lastSeq: since.seq }
+    return { events: [], lastSeq: since.seq, lastId: since.id }
   }
   const missing = liveFrom - since.seq
-  if (missing === 0) return { events: [], lastSeq: liveFrom }
+  if (missing === 0) return { events: [], lastSeq: liveFrom, lastId: since.id }
   if (missing > deps.replayLimit) return reset('gap-too-large')
   const events = await deps.eventLog.read(feed.channelId, since.seq, missing)
   // A hole means history was pruned: say so rather than skip it.
   const isComplete = events.length === missing && events.every((e, i) => e.seq === since.seq + 1 + i)
-  return isComplete ? { events, lastSeq: liveFrom } : reset('gap-too-large')
+  return isComplete ? { events, lastSeq: liveFrom, lastId: events.at(-1)!.id } : reset('gap-too-large')
+}
+
+/**
+ * Whether the client's last event is not the one the log holds at its sequence: the history was
+ * replaced under the same epoch (a data folder restored whole, sidecar and all, which no start-time
+ * marker can see). Only this client is reset — a client's claim never changes the global epoch.
+ * One primary-key read, on resume only, and only when the client sent the id. A missing row proves
+ * nothing (beyond the head is `future-position`; below it the history was pruned).
+ */
+async function isOtherHistory(deps: SubscribeDeps, channelId: string, since: Position): Promise<boolean> {
+  if (since.id === undefined || since.seq === 0) return false
+  const id = await readEventIdAt(deps.db, channelId, since.seq)
+  return id !== undefined && id !== since.id
 }

@@ -80,10 +80,10 @@ describe('prepared frames', () => {
     expect(parseWithWs(event.ws)).toEqual([frame])
   })
 
-  it('encodes an event for SSE with id, event type and the event object as data', () => {
+  it('encodes an event for SSE with id (epoch, seq and event id), event type and the event object as data', () => {
     const sse = new PreparedEvent(7, 5, frame, 'e1').sse.toString()
     expect(sse).toBe(
-      'id: e1:7\nevent: post.published\ndata: {"id":"01J","type":"post.published","at":5,"data":{"text":"hi\\nthere"}}\n\n',
+      'id: e1:7:01J\nevent: post.published\ndata: {"id":"01J","type":"post.published","at":5,"data":{"text":"hi\\nthere"}}\n\n',
     )
   })
 

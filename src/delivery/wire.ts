@@ -62,18 +62,22 @@ export class PreparedEvent implements Prepared {
     return this.#ws
   }
 
-  /** `id: <epoch>:<seq>`, `event: <type>`, `data: <the event object {id,type,at,data}>`. */
+  /**
+   * `id: <epoch>:<seq>:<event id>`, `event: <type>`, `data: <the event object {id,type,at,data}>`.
+   * The event id in `id:` comes back in Last-Event-ID when EventSource reconnects, so the resume can
+   * check it is still the same history (docs/protocol.md, Positions).
+   */
   get sse(): Buffer {
     if (!this.#sse) {
-      // The frame is {"type":"event",…,"event":{…}}; the event object runs from the first
-      // `,"event":` (channel and epoch are JSON-escaped, so they cannot contain it) to the last brace.
+      // The frame is {"type":"event",…,"event":{"id":…,"type":…}}; the event object runs from the
+      // first `,"event":` (channel and epoch are JSON-escaped, so they cannot contain it) to the
+      // last brace, and starts with its id (frames.ts).
       const start = this.frame.indexOf(',"event":') + ',"event":'.length
       const eventJson = this.frame.slice(start, -1)
+      const eventId = /^\{"id":"([^"\\]*)"/.exec(eventJson)?.[1]
       this.type ??= (JSON.parse(eventJson) as { type: string }).type
-      this.#sse = Buffer.from(
-        `id: ${this.epoch}:${this.seq}\nevent: ${this.type}\n${sseData(eventJson)}\n`,
-        'utf8',
-      )
+      const id = eventId ? `${this.epoch}:${this.seq}:${eventId}` : `${this.epoch}:${this.seq}`
+      this.#sse = Buffer.from(`id: ${id}\nevent: ${this.type}\n${sseData(eventJson)}\n`, 'utf8')
     }
     return this.#sse
   }

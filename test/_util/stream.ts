@@ -62,7 +62,7 @@ export class StreamClient {
     this.ws.send(typeof message === 'string' ? message : JSON.stringify(message))
   }
 
-  subscribe(channel: string, since?: { epoch: string; seq: number }): void {
+  subscribe(channel: string, since?: { epoch: string; seq: number; id?: string }): void {
     this.send(since ? { op: 'subscribe', channel, since } : { op: 'subscribe', channel })
   }
 
@@ -112,7 +112,10 @@ export class StreamClient {
   }
 
   /** Subscribes and waits for `subscribed` (or an error/reset-free failure frame) for that channel. */
-  async subscribeAndWait(channel: string, since?: { epoch: string; seq: number }): Promise<Frame> {
+  async subscribeAndWait(
+    channel: string,
+    since?: { epoch: string; seq: number; id?: string },
+  ): Promise<Frame> {
     const from = this.frames.length
     this.subscribe(channel, since)
     return this.waitFor((f) => f.channel === channel && (f.type === 'subscribed' || f.type === 'error'), from)

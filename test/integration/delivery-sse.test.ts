@@ -44,7 +44,7 @@ describe.each(testDatabases)('live delivery over Server-Sent Events on %s', (kin
     await server.destroy()
   })
 
-  it('streams events with id <epoch>:<seq>, the event type and the event as data', async () => {
+  it('streams events with id <epoch>:<seq>:<eventId>, the event type and the event as data', async () => {
     const reader = await openStream('on-set')
     expect(reader.status).toBe(200)
     const subscribed = await reader.waitFor((m) => m.event === 'subscribed')
@@ -57,7 +57,7 @@ describe.each(testDatabases)('live delivery over Server-Sent Events on %s', (kin
 
     const published = await seedPostEvents(server.ctx, channel, 3)
     const received = await waitForEvents(reader, 3)
-    expect(ids(received)).toEqual(published.map((e) => `${epoch}:${e.seq}`))
+    expect(ids(received)).toEqual(published.map((e) => `${epoch}:${e.seq}:${e.id}`))
     expect(JSON.parse(received[0]!.data!)).toEqual({
       id: published[0]!.id,
       type: 'post.published',
@@ -72,12 +72,12 @@ describe.each(testDatabases)('live delivery over Server-Sent Events on %s', (kin
     const byHeader = await openStream('on-set', { 'last-event-id': `${epoch}:${head}` })
     const byQuery = await openStream('on-set', {}, `?since=${head}`)
     for (const reader of [byHeader, byQuery]) {
-      expect(ids(await waitForEvents(reader, 4))).toEqual(missed.map((e) => `${epoch}:${e.seq}`))
+      expect(ids(await waitForEvents(reader, 4))).toEqual(missed.map((e) => `${epoch}:${e.seq}:${e.id}`))
       const subscribed = await reader.waitFor((m) => m.event === 'subscribed')
-      expect(subscribed.id).toBe(`${epoch}:${missed.at(-1)!.seq}`)
+      expect(subscribed.id).toBe(`${epoch}:${missed.at(-1)!.seq}:${missed.at(-1)!.id}`)
     }
     const live = await seedPostEvent(server.ctx, channel)
-    expect(ids(await waitForEvents(byHeader, 5)).at(-1)).toBe(`${epoch}:${live.seq}`)
+    expect(ids(await waitForEvents(byHeader, 5)).at(-1)).toBe(`${epoch}:${live.seq}:${live.id}`)
   })
 
   it('sends reset for a foreign epoch, with an id so EventSource resumes from the current position', async () => {

@@ -79,14 +79,17 @@ describe('ConnectionManager', () => {
     last().frame({ type: 'subscribed', channel: 'night-shoot', position: { epoch: 'e1', seq: 4 } })
     last().frame(event('night-shoot', 5))
     last().frame(event('night-shoot', 6))
-    expect(manager.position('night-shoot')).toEqual({ epoch: 'e1', seq: 6 })
+    expect(manager.position('night-shoot')).toEqual({ epoch: 'e1', seq: 6, id: 'ev6' })
 
     last().drop(1006)
     expect(manager.status).toBe('reconnecting')
     vi.advanceTimersByTime(30_000)
     expect(sockets).toHaveLength(2)
     last().open()
-    expect(last().sent).toEqual([{ op: 'subscribe', channel: 'night-shoot', since: { epoch: 'e1', seq: 6 } }])
+    // The last event's id goes along: the server answers `reset` if another event now holds seq 6.
+    expect(last().sent).toEqual([
+      { op: 'subscribe', channel: 'night-shoot', since: { epoch: 'e1', seq: 6, id: 'ev6' } },
+    ])
     expect(frames.filter((f) => f.type === 'event')).toHaveLength(2)
   })
 
@@ -109,7 +112,7 @@ describe('ConnectionManager', () => {
     last().open()
     last().frame(event('c', 9))
     last().frame({ type: 'subscribed', channel: 'c', position: { epoch: 'e1', seq: 7 } })
-    expect(manager.position('c')).toEqual({ epoch: 'e1', seq: 9 })
+    expect(manager.position('c')).toEqual({ epoch: 'e1', seq: 9, id: 'ev9' })
     last().frame({ type: 'reset', channel: 'c', reason: 'epoch-changed', position: { epoch: 'e2', seq: 3 } })
     expect(manager.position('c')).toEqual({ epoch: 'e2', seq: 3 })
   })
@@ -199,7 +202,7 @@ describe('ConnectionManager', () => {
     vi.advanceTimersByTime(500)
     expect(sockets).toHaveLength(2)
     last().open()
-    expect(last().sent).toEqual([{ op: 'subscribe', channel: 'c', since: { epoch: 'e', seq: 4 } }])
+    expect(last().sent).toEqual([{ op: 'subscribe', channel: 'c', since: { epoch: 'e', seq: 4, id: 'ev4' } }])
 
     // Refused again before any channel subscribed: no restart loop.
     last().drop(4401)

@@ -3,8 +3,9 @@ import type { Position, ServerFrame } from './types.js'
 /**
  * One WebSocket to `/api/v1/stream` shared by every screen (docs/protocol.md). It keeps each
  * channel's last position and, when the socket drops (laptop sleep, network change, server
- * restart), reconnects with exponential backoff and jitter and resubscribes with `since`, so the
- * server replays what was missed. Terminal close codes (4400–4499, 1000) stop it; every other
+ * restart), reconnects with exponential backoff and jitter and resubscribes with `since` (the last
+ * event's epoch, sequence and id), so the server replays what was missed — or says `reset` when the
+ * history changed under that position. Terminal close codes (4400–4499, 1000) stop it; every other
  * close, and silence longer than two heartbeats, reconnects. 4401 means the session the socket was
  * opened with ended (logged out, expired): it stops too, and tells `onUnauthenticated` listeners,
  * which decide whether to `restart` with whatever credentials the browser has now.
@@ -244,7 +245,8 @@ export class ConnectionManager {
       const known = this.positions.get(frame.channel)
       // Exactly-once per stream, but a reload may overlap: never go backwards or repeat.
       if (known && known.epoch === frame.epoch && frame.seq <= known.seq) return
-      this.positions.set(frame.channel, { epoch: frame.epoch, seq: frame.seq })
+      // With the event's id, so a resume can tell a replaced history from ours (docs/protocol.md).
+      this.positions.set(frame.channel, { epoch: frame.epoch, seq: frame.seq, id: frame.event.id })
     } else if (frame.type === 'subscribed') {
       this.attempt = 0
       this.unauthenticatedCloses = 0

@@ -156,6 +156,8 @@ export interface Post {
 export interface Position {
   epoch: string
   seq: number
+  /** The id of the event at `seq`: the server checks it on resume (a replaced history answers `reset`). */
+  id?: string
 }
 
 /** One post's entry of a `counts` frame (src/interactions/views.ts toCountsEntry). */
