@@ -127,7 +127,8 @@ describe.each(testDatabases)('deleted and edited posts leave nothing behind (%s)
 
   async function replayOverSse(lastSeq: number): Promise<string> {
     const reader = await SseReader.open(`${server.url}/api/v1/channels/${slug}/events?since=0`)
-    await reader.waitFor((m) => m.id?.endsWith(`:${lastSeq}`) === true)
+    // SSE ids are `<epoch>:<seq>:<eventId>` (docs/protocol.md).
+    await reader.waitFor((m) => m.id?.split(':')[1] === String(lastSeq))
     const body = reader.body()
     reader.close()
     return body
