@@ -20,7 +20,8 @@ const PositionSchema = Type.Object(
   { epoch: Type.String({ minLength: 1, maxLength: 64 }), seq: Type.Integer({ minimum: 0 }) },
   { additionalProperties: false },
 )
-const ChannelSlug = Type.String({ minLength: 1, maxLength: 100 })
+// No U+0000: PostgreSQL cannot compare text holding it (issue 14 item 7; src/http/text-input.ts).
+const ChannelSlug = Type.String({ minLength: 1, maxLength: 100, pattern: '^[^\\u0000]+$' })
 
 export const SubscribeOp = Type.Object(
   { op: Type.Literal('subscribe'), channel: ChannelSlug, since: Type.Optional(PositionSchema) },
