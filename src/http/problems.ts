@@ -29,6 +29,7 @@ export const problemCatalog = {
   'not-server-admin': { status: 403, title: 'Only server administrators can do this' },
   // accounts
   'handle-taken': { status: 409, title: 'That handle is already taken' },
+  'password-too-common': { status: 422, title: 'The password is on lists of leaked passwords' },
   'account-not-found': { status: 404, title: 'No such account' },
   'token-not-found': { status: 404, title: 'No such API token' },
   // channels
