@@ -66,7 +66,7 @@ export function toProblem(error: FastifyError): Problem {
     const summary = errors.map((e) => `${e.field || part}: ${e.message}`).join('; ')
     return buildProblem('validation', `Invalid ${part}: ${summary}.`, { errors })
   }
-  const mapped = fastifyCodes[error.code]
+  const mapped = Object.hasOwn(fastifyCodes, error.code) ? fastifyCodes[error.code] : undefined
   if (mapped) return buildProblem(mapped.code, mapped.detail(error))
   if (error instanceof SyntaxError || (error.statusCode === 400 && /JSON/i.test(error.message))) {
     return buildProblem('malformed-json', 'The request body is not valid JSON.')
