@@ -20,10 +20,34 @@ export const argon2Profiles: Record<Argon2Profile, Argon2Params> = {
   fast: { memoryCost: 1024, timeCost: 1, parallelism: 1 },
 }
 
+/**
+ * The form a password is hashed and checked in: Unicode NFC (issue 14 item 9). The same "é" typed
+ * on two keyboards may arrive as one code point or as "e" plus a combining accent; both must open
+ * the same account. NFC rather than NFKC: compatibility folding would merge characters a user
+ * chose on purpose (RFC 8265's OpaqueString profile also keeps them apart).
+ */
+export function normalizePassword(password: string): string {
+  return password.normalize('NFC')
+}
+
+export interface PasswordCheck {
+  isValid: boolean
+  /**
+   * True when the stored hash was made from the password as typed, not its NFC form (set before
+   * passwords were normalised): the caller should store a fresh hash while it holds the password.
+   */
+  isUnnormalized: boolean
+}
+
 export interface PasswordHasher {
+  /** Hashes the NFC form of the password. */
   hash(password: string): Promise<string>
-  /** Constant-shape check: a missing or malformed stored hash costs the same as a wrong password. */
-  verify(stored: string | null, password: string): Promise<boolean>
+  /**
+   * Checks the NFC form, then (only when it differs) the password as typed, so hashes made before
+   * normalisation still match. Constant-shape: a missing or malformed stored hash costs the same
+   * as a wrong password.
+   */
+  verify(stored: string | null, password: string): Promise<PasswordCheck>
   /** True when the stored hash was made with other parameters than the current profile. */
   isOutdated(stored: string): boolean
 }
@@ -39,16 +63,20 @@ export function createPasswordHasher(profile: Argon2Profile): PasswordHasher {
   }
 
   return {
-    hash: (password) => hash(password, { type: argon2id, ...params }),
+    hash: (password) => hash(normalizePassword(password), { type: argon2id, ...params }),
     async verify(stored, password) {
       // Awaited on both paths, so the one-off cost of making the dummy falls on whichever login
       // comes first rather than only on unknown handles.
       const dummy = await dummyHash()
+      const normalized = normalizePassword(password)
       if (stored === null) {
-        await safeVerify(dummy, password)
-        return false
+        await safeVerify(dummy, normalized)
+        return { isValid: false, isUnnormalized: false }
       }
-      return safeVerify(stored, password)
+      if (await safeVerify(stored, normalized)) return { isValid: true, isUnnormalized: false }
+      if (normalized === password) return { isValid: false, isUnnormalized: false }
+      const isLegacyMatch = await safeVerify(stored, password)
+      return { isValid: isLegacyMatch, isUnnormalized: isLegacyMatch }
     },
     isOutdated(stored) {
       try {

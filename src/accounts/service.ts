@@ -7,6 +7,7 @@ import type { RateLimiter } from '../kv/rate-limiter.js'
 import type { Clock } from '../util/clock.js'
 import { hashSecret, newId } from '../util/ids.js'
 import { createAuthenticator } from './authenticate.js'
+import { checkPasswordNotCommon } from './common-passwords.js'
 import { createLoginLimiter } from './login-limit.js'
 import { createPasswordHasher } from './passwords.js'
 import { type NewSession, openSession } from './sessions.js'
@@ -57,6 +58,7 @@ export function createAccountService(deps: AccountServiceDeps) {
     const handle = checkHandle(input.handle)
     const displayName = checkDisplayName(input.displayName)
     checkPassword(input.password)
+    await checkPasswordNotCommon(input.password)
     if (await store.findAccountByHandle(db, handle)) fail('handle-taken', `@${handle} is already taken.`)
     return {
       id: newId(),
@@ -139,14 +141,15 @@ export function createAccountService(deps: AccountServiceDeps) {
       const handle = input.handle.toLowerCase()
       await loginLimit.check(handle, input.address)
       const account = await store.findAccountByHandle(db, handle)
-      const isValid = await passwords.verify(account?.password_hash ?? null, input.password)
-      if (!account || !isValid || account.password_hash === null) {
+      const check = await passwords.verify(account?.password_hash ?? null, input.password)
+      if (!account || !check.isValid || account.password_hash === null) {
         await loginLimit.recordFailure(handle, input.address)
         fail('invalid-credentials', 'Wrong handle or password.')
       }
       await loginLimit.recordSuccess(handle)
-      if (passwords.isOutdated(account.password_hash)) {
-        // The cost profile changed since this password was set: upgrade while we hold it in clear.
+      if (passwords.isOutdated(account.password_hash) || check.isUnnormalized) {
+        // The cost profile changed, or the hash predates NFC normalisation, since this password was
+        // set: upgrade while we hold it in clear.
         await store.updatePasswordHash(db, account.id, await passwords.hash(input.password))
       }
       const session = await openSession(db, account.id, clock.now(), config.sessionTtlMs)

@@ -1,5 +1,6 @@
 import { fail } from '../errors.js'
 import type { FieldError } from '../http/problems.js'
+import { normalizePassword } from './passwords.js'
 
 /**
  * Account field rules, applied by the service so the CLI gets them too (the HTTP schemas repeat
@@ -31,8 +32,9 @@ export function checkDisplayName(displayName: string): string {
   return trimmed
 }
 
+/** Length in code points of the NFC form, the form that is hashed. */
 export function checkPassword(password: string): void {
-  const length = [...password].length
+  const length = [...normalizePassword(password)].length
   if (length < PASSWORD_MIN || length > PASSWORD_MAX) {
     invalid('/password', `must be ${PASSWORD_MIN}–${PASSWORD_MAX} characters`)
   }

@@ -32,6 +32,7 @@ export async function runServe(args: string[]): Promise<number> {
   const stopTakingConnections = primary ? acceptHandedConnections(primary, server.app.server) : () => {}
   for (const name of unknownBacklotVariables())
     log.warn({ variable: name }, 'unknown BACKLOT_ variable ignored (typo?)')
+  if (config.push.subjectWarning) log.warn({ variable: 'PUSH_SUBJECT' }, config.push.subjectWarning)
   log.info(
     {
       url: server.url,

@@ -1,6 +1,7 @@
 import path from 'node:path'
 import { s3BrowserEndpoint, s3BrowserOrigin } from '../media-store/s3-endpoint.js'
 import { clientVariableNames } from './client.js'
+import { pushSubject } from './push-subject.js'
 import { ConfigError, variables } from './variables.js'
 
 export { ConfigError }
@@ -46,8 +47,10 @@ export interface PushConfig {
   vapidPublicKey: string | undefined
   /** Secret. */
   vapidPrivateKey: string | undefined
-  /** `mailto:` or `https:` URL sent as the VAPID `sub` claim. */
+  /** `mailto:` or `https:` URL sent as the VAPID `sub` claim (push-subject.ts). */
   subject: string
+  /** Why the subject is only a placeholder (a laptop run without PUSH_SUBJECT), logged at start; else null. */
+  subjectWarning: string | null
   ttlSeconds: number
   batchSize: number
   hostConcurrency: number
@@ -139,13 +142,13 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
       uploadWindowMs: p.mediaUploadWindowSeconds * 1000,
       delivery: mediaDeliveryConfig(p, mediaStore, publicUrl),
     },
-    push: pushConfig(p, publicUrl),
+    push: pushConfig(p, publicUrl, p.publicUrl !== undefined),
     ...overrides,
   }
   return Object.freeze(config)
 }
 
-function pushConfig(p: Parsed, publicUrl: URL): PushConfig {
+function pushConfig(p: Parsed, publicUrl: URL, isPublicUrlSet: boolean): PushConfig {
   if ((p.pushVapidPublicKey === undefined) !== (p.pushVapidPrivateKey === undefined)) {
     const missing = p.pushVapidPublicKey === undefined ? 'PUSH_VAPID_PUBLIC_KEY' : 'PUSH_VAPID_PRIVATE_KEY'
     throw new ConfigError(missing, 'must be set together with its pair, or both left unset')
@@ -154,10 +157,12 @@ function pushConfig(p: Parsed, publicUrl: URL): PushConfig {
     // 0x04 (uncompressed point) encodes to a leading "B".
     throw new ConfigError('PUSH_VAPID_PUBLIC_KEY', 'must be an uncompressed P-256 point (starting with "B")')
   }
+  const { subject, warning } = pushSubject(p.pushSubject, publicUrl, isPublicUrlSet)
   return {
     vapidPublicKey: p.pushVapidPublicKey,
     vapidPrivateKey: p.pushVapidPrivateKey,
-    subject: p.pushSubject?.href ?? `mailto:admin@${publicUrl.hostname}`,
+    subject,
+    subjectWarning: warning,
     ttlSeconds: p.pushTtlSeconds,
     batchSize: p.pushBatchSize,
     hostConcurrency: p.pushHostConcurrency,

@@ -371,7 +371,7 @@ export const variables = {
   pushSubject: {
     name: 'PUSH_SUBJECT',
     description:
-      'Contact the push services (Google, Mozilla, Apple) may use about this server: a `mailto:` or `https:` URL, sent in every VAPID token. Defaults to `mailto:admin@` + the PUBLIC_URL host.',
+      'Contact the push services (Google, Mozilla, Apple) may use about this server: a `mailto:` (with an address) or `https:` URL, sent in every VAPID token. Unset: `mailto:admin@` + the PUBLIC_URL host when that is a domain name; required when PUBLIC_URL is an IP address; with PUBLIC_URL unset or on loopback/localhost (a laptop) the placeholder `mailto:admin@<host>` is used and a warning logged at start.',
     defaultText: undefined,
     parse: url('PUSH_SUBJECT', ['mailto:', 'https:']),
   },

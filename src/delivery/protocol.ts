@@ -30,7 +30,8 @@ const PositionSchema = Type.Object(
   },
   { additionalProperties: false },
 )
-const ChannelSlug = Type.String({ minLength: 1, maxLength: 100 })
+// No U+0000: PostgreSQL cannot compare text holding it (issue 14 item 7; src/http/text-input.ts).
+const ChannelSlug = Type.String({ minLength: 1, maxLength: 100, pattern: '^[^\\u0000]+$' })
 
 export const SubscribeOp = Type.Object(
   { op: Type.Literal('subscribe'), channel: ChannelSlug, since: Type.Optional(PositionSchema) },

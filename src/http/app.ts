@@ -13,9 +13,11 @@ import Fastify, {
 } from 'fastify'
 import type { AppContext } from '../context.js'
 import { registerAuth } from './auth.js'
-import { registerErrorHandler } from './error-handler.js'
+import { answerClientError } from './client-error.js'
+import { answerFrameworkError, registerErrorHandler } from './error-handler.js'
 import { QuietRequestLog } from './request-log.js'
 import { registerRoutes } from './routes.js'
+import { refuseNulCharacters } from './text-input.js'
 
 export type App = FastifyInstance<
   RawServerDefault,
@@ -40,6 +42,9 @@ export async function buildApp(ctx: AppContext): Promise<App> {
     return503OnClosing: true,
     // Idle keep-alive sockets close at shutdown; in-flight requests finish first (graceful drain).
     forceCloseConnections: 'idle',
+    // What the HTTP parser refuses is answered with a problem document too.
+    clientErrorHandler: answerClientError,
+    frameworkErrors: answerFrameworkError,
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   setValidators(app)
@@ -66,6 +71,7 @@ export async function buildApp(ctx: AppContext): Promise<App> {
     },
   })
   registerAuth(app, ctx)
+  app.addHook('preValidation', refuseNulCharacters)
   app.addHook('onResponse', async (req, reply) => {
     ctx.metrics.httpRequests.inc({
       method: req.method,

@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { DomainError } from '../errors.js'
 import { buildProblem, type FieldError, type Problem, type ProblemCode } from './problems.js'
+import { markAnswerExpected } from './request-log.js'
 
 /**
  * The one edge where errors become RFC 9457 problem+json. Expected 4xx are logged at debug; a 500
@@ -9,8 +10,7 @@ import { buildProblem, type FieldError, type Problem, type ProblemCode } from '.
 export function registerErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, req, reply) => {
     const problem = toProblem(error)
-    if (problem.status >= 500) req.log.error({ err: error }, 'request failed')
-    else req.log.debug({ code: problem.code, detail: problem.detail }, 'request refused')
+    logProblem(req, problem, error)
     return sendProblem(reply, { ...problem, instance: req.url.split('?')[0] })
   })
   app.setNotFoundHandler((req, reply) =>
@@ -21,6 +21,19 @@ export function registerErrorHandler(app: FastifyInstance): void {
   )
 }
 
+/**
+ * Errors Fastify meets before routing (`frameworkErrors`): a path whose percent-encoding is not
+ * UTF-8 (FST_ERR_BAD_URL). Fastify's default answers in its own JSON shape; this is a problem too.
+ */
+export function answerFrameworkError(error: FastifyError, req: FastifyRequest, reply: FastifyReply): void {
+  const problem =
+    error.code === 'FST_ERR_BAD_URL'
+      ? buildProblem('bad-request', 'The URL is not valid: a percent-encoded part does not decode as UTF-8.')
+      : toProblem(error)
+  logProblem(req, problem, error)
+  sendProblem(reply, problem)
+}
+
 export function sendProblem(reply: FastifyReply, problem: Problem): FastifyReply {
   if (problem.code === 'rate-limited' || problem.code === 'login-throttled') {
     const retryAfter = problem.retryAfterSeconds
@@ -29,7 +42,23 @@ export function sendProblem(reply: FastifyReply, problem: Problem): FastifyReply
   return reply.code(problem.status).type('application/problem+json').send(problem)
 }
 
-function toProblem(error: FastifyError): Problem {
+/**
+ * Logs an error answer. Only an unexpected failure (`internal`, the 500) is logged at error, with
+ * its stack. Everything the catalog names on purpose is the server working as documented and is
+ * logged at debug: client errors (4xx), the documented 501 (`oembed-format`: oEmbed's answer to a
+ * format it does not offer) and 503 (`unavailable`, shutting down). Issue 14 item 7.
+ */
+export function logProblem(req: FastifyRequest, problem: Problem, error: unknown): void {
+  if (problem.code === 'internal') {
+    req.log.error({ err: error }, 'request failed')
+    return
+  }
+  markAnswerExpected(req)
+  req.log.debug({ code: problem.code, detail: problem.detail }, 'request refused')
+}
+
+/** The problem an error stands for: a domain error's own, a framework refusal mapped, else `internal`. */
+export function toProblem(error: FastifyError): Problem {
   if (error instanceof DomainError) return buildProblem(error.code, error.detail, error.extra)
   if (error.validation) {
     const part = error.validationContext ?? 'body'
@@ -37,7 +66,7 @@ function toProblem(error: FastifyError): Problem {
     const summary = errors.map((e) => `${e.field || part}: ${e.message}`).join('; ')
     return buildProblem('validation', `Invalid ${part}: ${summary}.`, { errors })
   }
-  const mapped = fastifyCodes[error.code]
+  const mapped = Object.hasOwn(fastifyCodes, error.code) ? fastifyCodes[error.code] : undefined
   if (mapped) return buildProblem(mapped.code, mapped.detail(error))
   if (error instanceof SyntaxError || (error.statusCode === 400 && /JSON/i.test(error.message))) {
     return buildProblem('malformed-json', 'The request body is not valid JSON.')

@@ -16,6 +16,8 @@ export const problemCatalog = {
   'bad-request': { status: 400, title: 'The request cannot be understood' },
   'route-not-found': { status: 404, title: 'No such endpoint' },
   'method-not-allowed': { status: 405, title: 'Method not allowed' },
+  'request-timeout': { status: 408, title: 'The request did not arrive in time' },
+  'headers-too-large': { status: 431, title: 'The request headers are too large' },
   // authentication
   unauthenticated: { status: 401, title: 'Authentication required' },
   'invalid-credentials': { status: 401, title: 'Wrong handle or password' },
@@ -27,6 +29,7 @@ export const problemCatalog = {
   'not-server-admin': { status: 403, title: 'Only server administrators can do this' },
   // accounts
   'handle-taken': { status: 409, title: 'That handle is already taken' },
+  'password-too-common': { status: 422, title: 'The password is on lists of leaked passwords' },
   'account-not-found': { status: 404, title: 'No such account' },
   'token-not-found': { status: 404, title: 'No such API token' },
   // channels

@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream'
 import type { FastifyRequest } from 'fastify'
-import { fail } from '../errors.js'
+import { DomainError, fail } from '../errors.js'
 import type { FieldError } from '../http/problems.js'
 import { ALT_MAX, CREDIT_MAX } from './schemas.js'
 
@@ -29,10 +29,10 @@ export async function readUploadForm(req: FastifyRequest, maxBytes: number): Pro
   if (declared > maxBytes + FORM_OVERHEAD_BYTES) tooLarge(maxBytes)
   const fields: Record<string, string> = {}
   let bytes: Buffer | undefined
-  const parts = req.parts({
-    limits: { fileSize: maxBytes, files: 1, fields: 3, parts: 4, fieldSize: 8 * 1024, fieldNameSize: 64 },
-  })
   try {
+    const parts = req.parts({
+      limits: { fileSize: maxBytes, files: 1, fields: 3, parts: 4, fieldSize: 8 * 1024, fieldNameSize: 64 },
+    })
     for await (const part of parts) {
       if (part.type === 'file') {
         if (part.fieldname !== 'file') {
@@ -49,6 +49,7 @@ export async function readUploadForm(req: FastifyRequest, maxBytes: number): Pro
       }
     }
   } catch (error) {
+    if (error instanceof DomainError) throw error
     if (/^FST_(PARTS|FILES|FIELDS)_LIMIT$/.test((error as { code?: string }).code ?? '')) {
       invalid([
         {
@@ -58,7 +59,9 @@ export async function readUploadForm(req: FastifyRequest, maxBytes: number): Pro
         },
       ])
     }
-    throw error
+    // Anything else failing while the form is read is the body's fault, e.g. busboy's "Boundary not
+    // found" or "unexpected end of multipart data": a 400, not a 500 (issue 14 item 7).
+    fail('bad-request', `The multipart body is malformed: ${(error as Error).message}.`)
   }
   if (!bytes) invalid([{ in: 'body', field: '/file', message: 'is required' }])
   return { bytes, ...parseFields(fields) }
@@ -78,6 +81,12 @@ async function readCapped(stream: Readable & { truncated?: boolean }, maxBytes: 
 
 function parseFields(fields: Record<string, string>): Omit<UploadForm, 'bytes'> {
   const errors: FieldError[] = []
+  // As for JSON bodies (http/text-input.ts): PostgreSQL cannot store U+0000.
+  for (const [name, value] of Object.entries(fields)) {
+    if (value.includes('\u0000')) {
+      errors.push({ in: 'body', field: `/${name}`, message: 'must not contain the character U+0000' })
+    }
+  }
   const alt = fields.alt ?? ''
   if ([...alt].length > ALT_MAX) errors.push(tooLong('/alt', ALT_MAX))
   const credit = fields.credit?.trim() || null

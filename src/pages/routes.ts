@@ -1,11 +1,11 @@
 import { Type } from '@sinclair/typebox'
 import type { FastifyError, FastifyReply } from 'fastify'
 import type { AppContext } from '../context.js'
-import { DomainError } from '../errors.js'
 import type { App } from '../http/app.js'
-import { problemCatalog } from '../http/problems.js'
+import { logProblem, toProblem } from '../http/error-handler.js'
 import { fileCacheControl, mediaImageOrigins } from '../media/redirect.js'
 import type { ImageBytes } from '../syndication/service.js'
+import type { PageAsset, PageAssets } from './assets.js'
 import { html } from './html.js'
 import { document } from './layout.js'
 import type { RenderedPage } from './service.js'
@@ -42,11 +42,12 @@ export function pageCsp(origin: string, isFrameable: boolean, mediaOrigins: read
 export function pageRoutes(app: App, ctx: AppContext): void {
   app.register(async (scope) => {
     scope.setErrorHandler((error: FastifyError, req, reply) => {
-      const code = error instanceof DomainError ? error.code : error.validation ? 'validation' : 'internal'
-      const status = problemCatalog[code].status
-      if (status >= 500) req.log.error({ err: error }, 'page failed')
-      const message =
-        status === 404 ? 'There is nothing here, or it is not public.' : problemCatalog[code].title
+      // The same mapping and log levels as the API's edge: a framework refusal (a bad URL, a
+      // body on a GET) is the client's 4xx here too, not a 500.
+      const problem = toProblem(error)
+      logProblem(req, problem, error)
+      const status = problem.status
+      const message = status === 404 ? 'There is nothing here, or it is not public.' : problem.title
       const meta = {
         title: status === 404 ? 'Not found' : 'Error',
         description: message,
@@ -251,13 +252,7 @@ function fileRoutes(app: App, ctx: AppContext): void {
       config: { auth: 'none' },
     },
     async (req, reply) => {
-      const assets = ctx.pageAssets()
-      const asset = {
-        'pages.css': assets.css,
-        'embed.js': assets.embedJs,
-        'embed-host.js': assets.embedHostJs,
-        'island.js': assets.island,
-      }[req.params.file]
+      const asset = pageAssetFiles(ctx.pageAssets()).get(req.params.file)
       if (!asset)
         return sendPage(
           reply,
@@ -273,4 +268,17 @@ function fileRoutes(app: App, ctx: AppContext): void {
         .send(asset.body)
     },
   )
+}
+
+/**
+ * The files under /_pages/ by name. A Map, not an object literal: the name comes from the URL, and
+ * `{…}['__proto__']` or `['constructor']` would find Object.prototype's members (issue 14 item 7).
+ */
+function pageAssetFiles(assets: PageAssets): ReadonlyMap<string, PageAsset | null> {
+  return new Map([
+    ['pages.css', assets.css],
+    ['embed.js', assets.embedJs],
+    ['embed-host.js', assets.embedHostJs],
+    ['island.js', assets.island],
+  ])
 }

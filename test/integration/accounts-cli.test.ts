@@ -62,6 +62,14 @@ describe.each(testDatabases)('backlot user create on %s', (kind) => {
     }
   })
 
+  it('refuses a password from the breach list with one line saying why (issue 14 item 9)', async () => {
+    const failure = await userCreate(['--handle', 'careless', '--password', 'qwertyuiop']).catch((e) => e)
+    expect(failure.code).toBe(1)
+    expect(failure.stderr.trim()).toBe(
+      'backlot: This password appears in lists of passwords leaked from other sites; attackers try these first. Choose another.',
+    )
+  })
+
   it('refuses a taken handle with one line and exit code 1', async () => {
     const failure = await userCreate(['--handle', 'PRODUCER', '--password', PASSWORD]).catch((e) => e)
     expect(failure.code).toBe(1)
