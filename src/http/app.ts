@@ -35,8 +35,7 @@ export async function buildApp(ctx: AppContext): Promise<App> {
     // Failed and slow requests at info, the rest at debug (request-log.ts).
     logController: new QuietRequestLog(),
     bodyLimit: ctx.config.bodyLimitBytes,
-    // Fastify accepts a hop count at run time; its types only list the other forms.
-    trustProxy: ctx.config.trustProxy as boolean,
+    trustProxy: trustProxyOption(ctx.config.trustProxy),
     return503OnClosing: true,
     // Idle keep-alive sockets close at shutdown; in-flight requests finish first (graceful drain).
     forceCloseConnections: 'idle',
@@ -78,6 +77,17 @@ export async function buildApp(ctx: AppContext): Promise<App> {
     app.swagger(),
   )
   return app
+}
+
+/**
+ * TRUST_PROXY as Fastify takes it. A hop count N trusts the N nearest addresses of the chain (the
+ * peer and N - 1 forwarded ones), as documented; Fastify itself now treats a bare number as "trust
+ * nothing", which would silently make every client look like the proxy: one client to the
+ * per-address limits (issue 14).
+ */
+function trustProxyOption(trust: boolean | number): boolean | ((address: string, hop: number) => boolean) {
+  if (typeof trust === 'boolean') return trust
+  return (_address, hop) => hop < trust
 }
 
 /**
