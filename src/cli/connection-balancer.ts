@@ -41,7 +41,13 @@ export interface Balancer {
   close(): Promise<void>
 }
 
-export async function startBalancer(host: string, port: number, logger: Logger): Promise<Balancer> {
+export async function startBalancer(
+  host: string,
+  port: number,
+  logger: Logger,
+  /** Most connections the primary holds at once (connections/capacity.ts); null: no cap. */
+  capacity: number | null,
+): Promise<Balancer> {
   const workers = new Map<IpcPort, WorkerLoad>()
   const waiting: net.Socket[] = []
 
@@ -70,6 +76,18 @@ export async function startBalancer(host: string, port: number, logger: Logger):
   // travels with it to the worker, and Nagle would hold small responses back for a delayed ACK.
   const server = net.createServer({ pauseOnConnect: true, noDelay: true }, handOver)
   server.on('error', (error) => logger.error({ err: error }, 'listener error'))
+  // The primary holds a connection only until a worker takes it, but it holds every one of them:
+  // without a cap a flood (or workers that are all restarting: `waiting`) would run it out of
+  // descriptors and stall every worker behind it. node:net closes connections past the cap as
+  // they are accepted; each worker then applies the per-address cap and its own capacity to the
+  // connections it is handed (connections/connection-guard.ts).
+  if (capacity !== null) server.maxConnections = capacity
+  let lastDropWarning = 0
+  server.on('drop', () => {
+    if (Date.now() - lastDropWarning < 10_000) return
+    lastDropWarning = Date.now()
+    logger.warn({ maxConnections: capacity }, 'connection refused: the primary holds MAX_CONNECTIONS')
+  })
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
     server.listen({ host, port }, () => resolve())

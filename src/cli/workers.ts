@@ -2,6 +2,7 @@ import cluster, { type Worker } from 'node:cluster'
 import os from 'node:os'
 import { relayBus } from '../bus/ipc-bus.js'
 import { loadConfig } from '../config/config.js'
+import { connectionCapacity, readOpenFileLimit } from '../connections/capacity.js'
 import { openDatabase } from '../db/database.js'
 import { migrateToLatest } from '../db/migrator.js'
 import { serveRateLimits } from '../kv/ipc-rate-limiter.js'
@@ -30,7 +31,9 @@ export function parseWorkerCount(raw: string | undefined): number {
  * The primary of `backlot serve --workers N` (node:cluster). It serves no request itself:
  * - checks the configuration and runs the migrations once, before any worker starts;
  * - listens on the public port itself and hands each connection to the worker with the fewest
- *   open connections (connection-balancer.ts), so 38,000 streams end up 19,000 per worker;
+ *   open connections (connection-balancer.ts), so 38,000 streams end up 19,000 per worker; past
+ *   its own descriptor capacity it closes new connections as it accepts them (issue 14), and
+ *   each worker applies the per-address caps and its capacity to what it is handed;
  * - without REDIS_URL, relays the workers' bus (IpcBus) and holds their shared rate limits;
  *   with REDIS_URL the workers use Redis for both, like separate nodes;
  * - restarts a worker that dies (with backoff if it keeps dying);
@@ -45,7 +48,8 @@ export async function runPrimary(count: number): Promise<number> {
     const applied = await migrateToLatest(database.db)
     if (applied.length) logger.info({ applied }, 'migrations applied')
   }
-  const balancer = await startBalancer(config.host, config.port, logger)
+  const capacity = connectionCapacity(config.connections, readOpenFileLimit())
+  const balancer = await startBalancer(config.host, config.port, logger, capacity.connections)
   // Workers listen only on an internal loopback port; links keep pointing at the public address.
   const workerEnv = {
     HOST: '127.0.0.1',

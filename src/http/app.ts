@@ -11,6 +11,8 @@ import Fastify, {
   type RawRequestDefaultExpression,
   type RawServerDefault,
 } from 'fastify'
+import { registerRequestDeadline } from '../connections/request-deadline.js'
+import { connectionTimeoutOptions } from '../connections/timeouts.js'
 import type { AppContext } from '../context.js'
 import { registerAuth } from './auth.js'
 import { registerErrorHandler } from './error-handler.js'
@@ -39,10 +41,14 @@ export async function buildApp(ctx: AppContext): Promise<App> {
     return503OnClosing: true,
     // Idle keep-alive sockets close at shutdown; in-flight requests finish first (graceful drain).
     forceCloseConnections: 'idle',
+    // Headers, body, keep-alive and idle timeouts (issue 14).
+    ...connectionTimeoutOptions(ctx.config.connections),
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   setValidators(app)
   registerErrorHandler(app)
+  // First of the onRequest hooks: the body deadline runs from the headers, not from after auth.
+  registerRequestDeadline(app, ctx.config.connections, ctx.metrics)
   await app.register(fastifyCookie)
   await app.register(fastifyWebsocket, {
     options: { maxPayload: 64 * 1024, perMessageDeflate: false },
