@@ -31,9 +31,9 @@ export function parseWorkerCount(raw: string | undefined): number {
  * The primary of `backlot serve --workers N` (node:cluster). It serves no request itself:
  * - checks the configuration and runs the migrations once, before any worker starts;
  * - listens on the public port itself and hands each connection to the worker with the fewest
- *   open connections (connection-balancer.ts), so 38,000 streams end up 19,000 per worker; past
- *   its own descriptor capacity it closes new connections as it accepts them (issue 14), and
- *   each worker applies the per-address caps and its capacity to what it is handed;
+ *   open connections (connection-balancer.ts), so 38,000 streams end up 19,000 per worker; with
+ *   more waiting than its descriptor capacity it closes the one that waited longest (issue 14),
+ *   and each worker applies the per-address caps and its capacity to what it is handed;
  * - without REDIS_URL, relays the workers' bus (IpcBus) and holds their shared rate limits;
  *   with REDIS_URL the workers use Redis for both, like separate nodes;
  * - restarts a worker that dies (with backoff if it keeps dying);

@@ -57,9 +57,7 @@ export function guardConnections(server: Server, options: ConnectionGuardOptions
   const warn = throttledWarning(options.logger)
 
   function admit(socket: Socket): boolean {
-    const address = socket.remoteAddress
-    if (address === undefined) return false // reset before we saw it
-    const key = perAddress > 0 && !exempt.has(address) ? addressKey(address) : null
+    const key = perAddress > 0 ? counted(socket) : null
     if (key !== null && (perKey.get(key) ?? 0) >= perAddress) {
       refuse('address', { address: key })
       return false
@@ -74,6 +72,13 @@ export function guardConnections(server: Server, options: ConnectionGuardOptions
     metrics.openConnections.inc()
     socket.once('close', () => forget(socket))
     return true
+  }
+
+  /** The address key the socket counts under, or null when exempt (or already reset). */
+  function counted(socket: Socket): string | null {
+    // A getpeername call: read only when there is a per-address cap to apply.
+    const address = socket.remoteAddress
+    return address === undefined || exempt.has(address) ? null : addressKey(address)
   }
 
   function refuse(reason: 'address' | 'capacity', fields: Record<string, unknown>): void {
