@@ -75,6 +75,27 @@ export function createMetrics() {
       buckets: [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 900, 3600],
       registers: [registry],
     }),
+    openConnections: new Gauge({
+      name: 'backlot_open_connections',
+      help: 'Client connections this process holds (HTTP and live streams)',
+      registers: [registry],
+    }),
+    connectionsRefused: new Counter({
+      name: 'backlot_connections_refused_total',
+      help: 'Connections and streams refused: address (MAX_CONNECTIONS_PER_ADDRESS), capacity (MAX_CONNECTIONS with no idle connection to close), streams (MAX_STREAMS_PER_ADDRESS)',
+      labelNames: ['reason'] as const,
+      registers: [registry],
+    }),
+    connectionsEvicted: new Counter({
+      name: 'backlot_connections_evicted_total',
+      help: 'Idle HTTP connections closed to make room for a new one at MAX_CONNECTIONS',
+      registers: [registry],
+    }),
+    requestTimeouts: new Counter({
+      name: 'backlot_request_timeouts_total',
+      help: 'Requests answered 408 because their body did not arrive in time',
+      registers: [registry],
+    }),
     httpRequests: new Counter({
       name: 'backlot_http_requests_total',
       help: 'HTTP requests by route and status class',

@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net'
 import type { Config } from './config/config.js'
+import { installConnectionGuard } from './connections/install.js'
 import { type ContextOverrides, createContext } from './context.js'
 import { type App, buildApp } from './http/app.js'
 
@@ -17,6 +18,7 @@ export async function startServer(config: Config, overrides: ContextOverrides = 
   let app: App
   try {
     app = await buildApp(ctx)
+    installConnectionGuard(app.server, config, ctx)
     await app.listen({ host: config.host, port: config.port })
   } catch (error) {
     await ctx.close()

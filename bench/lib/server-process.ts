@@ -29,11 +29,20 @@ export async function freePort(): Promise<number> {
   })
 }
 
-export async function startServerProcess(env: Record<string, string> = {}): Promise<ServerProcess> {
+export async function startServerProcess(
+  env: Record<string, string> = {},
+  /** Runs the server under `ulimit -n` of this many open files (the shell `exec`s it: same pid). */
+  options: { openFileLimit?: number } = {},
+): Promise<ServerProcess> {
   const root = path.resolve(import.meta.dirname, '../..')
   const port = await freePort()
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'backlot-bench-'))
-  const child = spawn(process.execPath, [path.join(root, 'bin/backlot.js'), 'serve'], {
+  const serve = [process.execPath, path.join(root, 'bin/backlot.js'), 'serve']
+  const [command, ...args] =
+    options.openFileLimit === undefined
+      ? serve
+      : ['/bin/sh', '-c', `ulimit -n ${options.openFileLimit} && exec "$0" "$@"`, ...serve]
+  const child = spawn(command!, args, {
     cwd: root,
     env: {
       PATH: process.env.PATH ?? '',

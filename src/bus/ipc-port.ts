@@ -6,8 +6,11 @@ import cluster from 'node:cluster'
  * mix with node:cluster's own internal messages.
  */
 export interface IpcPort {
-  /** `handle`: a socket to pass to the other process (the connection balancer's hand-over). */
-  send(message: unknown, handle?: unknown): unknown
+  /**
+   * `handle`: a socket to pass to the other process (the connection balancer's hand-over);
+   * `sent` is called once the message has been written to the channel.
+   */
+  send(message: unknown, handle?: unknown, sent?: (error: Error | null) => void): unknown
   on(event: 'message', listener: (message: unknown) => void): unknown
   off(event: 'message', listener: (message: unknown) => void): unknown
 }

@@ -28,8 +28,18 @@ interface WorkerLoad {
   handed: number
   accepted: number
   open: number
+  /** Handles given to node's channel and not yet written to it (node sends one at a time). */
+  inFlight: number
   detach(): void
 }
+
+/**
+ * Handles queued in node's channel per worker. node passes one handle at a time and waits for the
+ * worker's acknowledgement, so a few in the channel keep it busy; the rest wait in `queue`, where
+ * the primary decides what to give up when a flood outruns the workers.
+ */
+const MAX_IN_FLIGHT = 8
+const WARN_INTERVAL_MS = 10_000
 
 export interface Balancer {
   /** The public address, once listening. */
@@ -41,26 +51,69 @@ export interface Balancer {
   close(): Promise<void>
 }
 
-export async function startBalancer(host: string, port: number, logger: Logger): Promise<Balancer> {
+export async function startBalancer(
+  host: string,
+  port: number,
+  logger: Logger,
+  /** Most connections waiting for a worker (connections/capacity.ts); null: no cap. */
+  capacity: number | null,
+): Promise<Balancer> {
   const workers = new Map<IpcPort, WorkerLoad>()
-  const waiting: net.Socket[] = []
+  /** Accepted, not yet given to a worker, oldest first (also while no worker is ready). */
+  const queue: net.Socket[] = []
+  let lastDropWarning = 0
 
   /** Open connections of a worker, counting those handed over but not yet reported. */
   const estimate = (w: WorkerLoad) => w.open + (w.handed - w.accepted)
 
-  function handOver(socket: net.Socket): void {
-    let target: WorkerLoad | undefined
-    for (const w of workers.values()) if (!target || estimate(w) < estimate(target)) target = w
-    if (!target) {
-      waiting.push(socket) // no worker ready yet (start-up, or every worker restarting)
-      return
+  /**
+   * The primary holds every connection until a worker takes it: a flood that outruns the hand-over
+   * (one handle per acknowledgement, per worker) would run it out of descriptors and stall every
+   * worker behind it. Past its capacity it closes the connection that has waited longest rather
+   * than the new one, as the workers close their longest-idle connection (connection-guard.ts),
+   * so a health check or a login arriving during a flood still gets its turn.
+   */
+  function accept(socket: net.Socket): void {
+    queue.push(socket)
+    if (capacity !== null && queue.length > capacity) {
+      queue.shift()?.destroy()
+      if (Date.now() - lastDropWarning >= WARN_INTERVAL_MS) {
+        lastDropWarning = Date.now()
+        logger.warn({ capacity }, 'connection closed: too many waiting for a worker (MAX_CONNECTIONS)')
+      }
     }
+    pump()
+  }
+
+  /** Hands queued connections over, each to the worker with the fewest open connections. */
+  function pump(): void {
+    while (queue.length > 0) {
+      let target: WorkerLoad | undefined
+      for (const w of workers.values()) if (!target || estimate(w) < estimate(target)) target = w
+      // Waiting for the least loaded worker (rather than taking another) keeps open connections even.
+      if (!target || target.inFlight >= MAX_IN_FLIGHT) return
+      handOver(target, queue.shift()!)
+    }
+  }
+
+  function handOver(target: WorkerLoad, socket: net.Socket): void {
     target.handed++
+    target.inFlight++
+    const sent = (error: Error | null) => {
+      target.inFlight--
+      if (error) {
+        // The channel closed (the worker is exiting): the handle was not passed, close it here.
+        target.handed--
+        socket.destroy()
+      }
+      pump()
+    }
     try {
       // The handle is sent, then closed here: the connection now belongs to the worker.
-      target.port.send({ backlot: 'conn' } satisfies ConnEnvelope, socket)
+      target.port.send({ backlot: 'conn' } satisfies ConnEnvelope, socket, sent)
     } catch (error) {
       target.handed--
+      target.inFlight--
       logger.warn({ err: error }, 'handing a connection to a worker failed')
       socket.destroy()
     }
@@ -68,7 +121,7 @@ export async function startBalancer(host: string, port: number, logger: Logger):
 
   // noDelay as node:http sets it on the sockets it accepts itself: the option of the descriptor
   // travels with it to the worker, and Nagle would hold small responses back for a delayed ACK.
-  const server = net.createServer({ pauseOnConnect: true, noDelay: true }, handOver)
+  const server = net.createServer({ pauseOnConnect: true, noDelay: true }, accept)
   server.on('error', (error) => logger.error({ err: error }, 'listener error'))
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
@@ -93,16 +146,17 @@ export async function startBalancer(host: string, port: number, logger: Logger):
         handed: 0,
         accepted: 0,
         open: 0,
+        inFlight: 0,
         detach: () => workerPort.off('message', onMessage),
       })
-      for (const socket of waiting.splice(0)) handOver(socket)
+      pump()
     },
     remove(workerPort) {
       workers.get(workerPort)?.detach()
       workers.delete(workerPort)
     },
     async close() {
-      for (const socket of waiting.splice(0)) socket.destroy()
+      for (const socket of queue.splice(0)) socket.destroy()
       await new Promise<void>((resolve) => server.close(() => resolve()))
     },
   }

@@ -3,6 +3,7 @@ import os from 'node:os'
 import { settleStreamEpoch, stampCleanStop } from '../backup/restore-guard.js'
 import { relayBus } from '../bus/ipc-bus.js'
 import { loadConfig } from '../config/config.js'
+import { connectionCapacity, readOpenFileLimit } from '../connections/capacity.js'
 import { openDatabase } from '../db/database.js'
 import { migrateToLatest } from '../db/migrator.js'
 import { serveRateLimits } from '../kv/ipc-rate-limiter.js'
@@ -32,7 +33,9 @@ export function parseWorkerCount(raw: string | undefined): number {
  * - checks the configuration, runs the migrations and checks for a restored database once, before
  *   any worker starts (and stamps the database once all have stopped, backup/restore-guard.ts);
  * - listens on the public port itself and hands each connection to the worker with the fewest
- *   open connections (connection-balancer.ts), so 38,000 streams end up 19,000 per worker;
+ *   open connections (connection-balancer.ts), so 38,000 streams end up 19,000 per worker; with
+ *   more waiting than its descriptor capacity it closes the one that waited longest (issue 14),
+ *   and each worker applies the per-address caps and its capacity to what it is handed;
  * - without REDIS_URL, relays the workers' bus (IpcBus) and holds their shared rate limits;
  *   with REDIS_URL the workers use Redis for both, like separate nodes;
  * - restarts a worker that dies (with backoff if it keeps dying);
@@ -49,7 +52,8 @@ export async function runPrimary(count: number): Promise<number> {
     // Once, here, so every worker reads the same epoch (a worker restarted later does not check again).
     await settleStreamEpoch(database.db, config.database, logger)
   }
-  const balancer = await startBalancer(config.host, config.port, logger)
+  const capacity = connectionCapacity(config.connections, readOpenFileLimit())
+  const balancer = await startBalancer(config.host, config.port, logger, capacity.connections)
   // Workers listen only on an internal loopback port; links keep pointing at the public address.
   const workerEnv = {
     HOST: '127.0.0.1',

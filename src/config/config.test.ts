@@ -35,9 +35,30 @@ describe('loadConfig', () => {
     ['LOG_LEVEL', 'loud', /LOG_LEVEL: must be one of/],
     ['DATABASE_SCHEMA', 'Robert"; drop', /DATABASE_SCHEMA: must be a lower-case SQL identifier/],
     ['STREAM_BUFFER_BYTES', '10', /STREAM_BUFFER_BYTES: must be between/],
+    [
+      'HTTP_IDLE_TIMEOUT_SECONDS',
+      '10',
+      /HTTP_IDLE_TIMEOUT_SECONDS: must be above MEDIA_PROCESSING_WAIT_SECONDS/,
+    ],
+    ['MAX_CONNECTIONS', 'lots', /MAX_CONNECTIONS: must be a whole number/],
+    ['CONNECTION_LIMIT_EXEMPT', '10.0.0.0/8,proxy', /CONNECTION_LIMIT_EXEMPT: "proxy" is not an IP address/],
   ])('refuses %s=%s with a message naming the variable', (name, value, message) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError)
     expect(() => loadConfig({ [name]: value })).toThrow(message)
+  })
+
+  it('reads the connection limits, exempting loopback unless told otherwise', () => {
+    const defaults = loadConfig({}).connections
+    expect(defaults).toMatchObject({ maxConnections: 'auto', perAddress: 256, streamsPerAddress: 100 })
+    expect(defaults.exempt).toEqual(['127.0.0.0/8', '::1/128'])
+    const set = loadConfig({
+      MAX_CONNECTIONS: '5000',
+      CONNECTION_LIMIT_EXEMPT: '10.1.2.3, 2001:db8::/32',
+      HTTP_REQUEST_TIMEOUT_SECONDS: '5',
+    }).connections
+    expect(set).toMatchObject({ maxConnections: 5000, requestTimeoutMs: 5000 })
+    expect(set.exempt).toEqual(['10.1.2.3/32', '2001:db8::/32'])
+    expect(loadConfig({ CONNECTION_LIMIT_EXEMPT: 'none' }).connections.exempt).toEqual([])
   })
 
   it('uses an https PUBLIC_URL as given', () => {

@@ -38,8 +38,28 @@ export interface Config {
   registration: Parsed['registration']
   stream: { replayLimit: number; bufferBytes: number; heartbeatMs: number }
   loginLimit: { maxAttempts: number; windowMs: number }
+  connections: ConnectionsConfig
   media: MediaConfig
   push: PushConfig
+}
+
+/** Timeouts and caps of client connections (issue 14; docs/operations.md, "Connection limits"). */
+export interface ConnectionsConfig {
+  headersTimeoutMs: number
+  /** Body deadline of every route but the upload route, which has `uploadTimeoutMs`. */
+  requestTimeoutMs: number
+  uploadTimeoutMs: number
+  keepAliveTimeoutMs: number
+  idleTimeoutMs: number
+  /** A number, or `auto`: the open-file limit minus `fdReserve` (connections/capacity.ts). */
+  maxConnections: number | 'auto'
+  fdReserve: number
+  /** 0: no cap. */
+  perAddress: number
+  /** 0: no cap. */
+  streamsPerAddress: number
+  /** `address/prefix` ranges the per-address caps skip. */
+  exempt: string[]
 }
 
 export interface PushConfig {
@@ -132,6 +152,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
       heartbeatMs: p.heartbeatSeconds * 1000,
     },
     loginLimit: { maxAttempts: p.loginMaxAttempts, windowMs: p.loginWindowSeconds * 1000 },
+    connections: connectionsConfig(p),
     media: {
       maxBytes: p.mediaMaxBytes,
       maxPixels: p.mediaMaxPixels,
@@ -169,6 +190,28 @@ function pushConfig(p: Parsed, publicUrl: URL, isPublicUrlSet: boolean): PushCon
     retryAttempts: p.pushRetryAttempts,
     retryDelayMs: p.pushRetryDelayMs,
     allowLoopback: p.pushAllowLoopback === 'true',
+  }
+}
+
+function connectionsConfig(p: Parsed): ConnectionsConfig {
+  // A silent wait longer than the idle timeout would cut every upload whose processing is slow.
+  if (p.idleTimeoutSeconds <= p.mediaProcessingWaitSeconds) {
+    throw new ConfigError(
+      'HTTP_IDLE_TIMEOUT_SECONDS',
+      `must be above MEDIA_PROCESSING_WAIT_SECONDS (${p.mediaProcessingWaitSeconds}), got ${p.idleTimeoutSeconds}`,
+    )
+  }
+  return {
+    headersTimeoutMs: p.headersTimeoutSeconds * 1000,
+    requestTimeoutMs: p.requestTimeoutSeconds * 1000,
+    uploadTimeoutMs: p.uploadTimeoutSeconds * 1000,
+    keepAliveTimeoutMs: p.keepAliveTimeoutSeconds * 1000,
+    idleTimeoutMs: p.idleTimeoutSeconds * 1000,
+    maxConnections: p.maxConnections,
+    fdReserve: p.fdReserve,
+    perAddress: p.maxConnectionsPerAddress,
+    streamsPerAddress: p.maxStreamsPerAddress,
+    exempt: p.connectionLimitExempt,
   }
 }
 

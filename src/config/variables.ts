@@ -1,3 +1,5 @@
+import ipaddr from 'ipaddr.js'
+
 /**
  * Every environment variable Backlot reads, with its default and the reason for it.
  * `docs/config.md` is generated from this table (`backlot config-doc`), so the two cannot drift.
@@ -70,6 +72,25 @@ function base64urlKey(name: string, bytes: number) {
       )
     }
     return raw.replace(/=+$/, '')
+  }
+}
+
+/** Comma-separated addresses or CIDR ranges, normalised to `address/prefix`; `none` for an empty list. */
+function addressRanges(name: string, fallback: string[]) {
+  return (raw: string | undefined): string[] => {
+    if (raw === undefined || raw === '') return fallback
+    if (raw.trim() === 'none') return []
+    return raw.split(',').map((item) => {
+      const text = item.trim()
+      try {
+        const [address, prefix] = text.includes('/')
+          ? ipaddr.parseCIDR(text)
+          : [ipaddr.parse(text), text.includes(':') ? 128 : 32]
+        return `${address.toString()}/${prefix}`
+      } catch {
+        throw new ConfigError(name, `"${text}" is not an IP address or CIDR range (e.g. 10.0.0.0/8, ::1)`)
+      }
+    })
   }
 }
 
@@ -275,6 +296,80 @@ export const variables = {
     description: 'Largest JSON request body accepted. Larger bodies get a 413 problem.',
     defaultText: '1048576',
     parse: integer('BODY_LIMIT_BYTES', 1_048_576, 1024, 64 * 1_048_576),
+  },
+  // ---- connections (issue 14): docs/operations.md, "Connection limits" ----
+  headersTimeoutSeconds: {
+    name: 'HTTP_HEADERS_TIMEOUT_SECONDS',
+    description:
+      'A request’s headers must arrive within this long of its first byte (or of the connection opening), else the connection is closed with 408: a client dribbling headers (slowloris) cannot hold a connection. Headers are a few KB, so 20 s is ample on the slowest mobile link.',
+    defaultText: '20',
+    parse: integer('HTTP_HEADERS_TIMEOUT_SECONDS', 20, 1, 300),
+  },
+  requestTimeoutSeconds: {
+    name: 'HTTP_REQUEST_TIMEOUT_SECONDS',
+    description:
+      'A request body must arrive within this long of its headers, else the server answers 408 `request-timeout` and closes the connection. Bodies other than uploads are at most BODY_LIMIT_BYTES (1 MiB: 30 s is 35 KB/s). Image uploads have their own deadline (HTTP_UPLOAD_TIMEOUT_SECONDS).',
+    defaultText: '30',
+    parse: integer('HTTP_REQUEST_TIMEOUT_SECONDS', 30, 1, 3600),
+  },
+  uploadTimeoutSeconds: {
+    name: 'HTTP_UPLOAD_TIMEOUT_SECONDS',
+    description:
+      'Deadline of an image upload body (`POST /api/v1/media`), instead of HTTP_REQUEST_TIMEOUT_SECONDS: 30 minutes lets MEDIA_MAX_BYTES (30 MiB) through at ~17 KB/s, a weak mobile link on set. An upload that stalls is cut sooner by HTTP_IDLE_TIMEOUT_SECONDS.',
+    defaultText: '1800',
+    parse: integer('HTTP_UPLOAD_TIMEOUT_SECONDS', 1800, 1, 86_400),
+  },
+  keepAliveTimeoutSeconds: {
+    name: 'HTTP_KEEP_ALIVE_TIMEOUT_SECONDS',
+    description:
+      'How long a keep-alive connection may wait for its next request. 72 s: above the 60 s idle timeout of common load balancers and reverse proxies, which must close an idle upstream connection before the server does (else a request sent as the server closes it fails with 502).',
+    defaultText: '72',
+    parse: integer('HTTP_KEEP_ALIVE_TIMEOUT_SECONDS', 72, 1, 3600),
+  },
+  idleTimeoutSeconds: {
+    name: 'HTTP_IDLE_TIMEOUT_SECONDS',
+    description:
+      'A connection on which nothing moves in either direction for this long is closed: one that sends nothing, a stalled upload, a client that stopped reading a response. Must be above MEDIA_PROCESSING_WAIT_SECONDS (an upload waits that long, silent, for its answer). Live streams are exempt: heartbeats and pings check them.',
+    defaultText: '60',
+    parse: integer('HTTP_IDLE_TIMEOUT_SECONDS', 60, 1, 3600),
+  },
+  maxConnections: {
+    name: 'MAX_CONNECTIONS',
+    description:
+      'Most client connections (HTTP and streams) one process holds. `auto`: the open-file limit (`ulimit -n`, read from /proc/self/limits) minus FD_RESERVE, at least half the limit; no cap where the limit cannot be read. At the cap the longest-idle HTTP connection is closed to make room; only when none is idle is a new connection refused.',
+    defaultText: 'auto',
+    parse: (raw: string | undefined): number | 'auto' =>
+      raw === undefined || raw === '' || raw === 'auto'
+        ? 'auto'
+        : integer('MAX_CONNECTIONS', 0, 1, 10_000_000)(raw),
+  },
+  fdReserve: {
+    name: 'FD_RESERVE',
+    description:
+      'File descriptors MAX_CONNECTIONS=auto keeps free of client connections, for the database, media files, outbound requests (push, S3) and Node itself, so a flood of connections never leaves the server unable to open them.',
+    defaultText: '256',
+    parse: integer('FD_RESERVE', 256, 16, 1_000_000),
+  },
+  maxConnectionsPerAddress: {
+    name: 'MAX_CONNECTIONS_PER_ADDRESS',
+    description:
+      'Most open TCP connections from one peer address (IPv6: one /64); more are closed as they are accepted. 0: no cap. Not applied when TRUST_PROXY is set (every peer is then the proxy: limit connections per client there). Raise it for audiences behind one NAT (venues, campuses).',
+    defaultText: '256',
+    parse: integer('MAX_CONNECTIONS_PER_ADDRESS', 256, 0, 1_000_000),
+  },
+  maxStreamsPerAddress: {
+    name: 'MAX_STREAMS_PER_ADDRESS',
+    description:
+      'Most open live streams (WebSocket and SSE together) from one client address (IPv6: one /64; the X-Forwarded-For address when TRUST_PROXY is set). More are refused: WebSockets are closed with 4029, SSE gets 429 `too-many-streams`. 0: no cap.',
+    defaultText: '100',
+    parse: integer('MAX_STREAMS_PER_ADDRESS', 100, 0, 1_000_000),
+  },
+  connectionLimitExempt: {
+    name: 'CONNECTION_LIMIT_EXEMPT',
+    description:
+      'Comma-separated addresses or CIDR ranges that MAX_CONNECTIONS_PER_ADDRESS and MAX_STREAMS_PER_ADDRESS do not apply to, or `none`. Default: loopback, where a reverse proxy on the same machine, health checks and the benchmarks connect from.',
+    defaultText: '127.0.0.0/8,::1',
+    parse: addressRanges('CONNECTION_LIMIT_EXEMPT', ['127.0.0.0/8', '::1/128']),
   },
   replayLimit: {
     name: 'STREAM_REPLAY_LIMIT',

@@ -187,6 +187,8 @@ export const closeCodes = {
   serverError: { code: 4000, reason: 'server error, reconnect', reconnect: true },
   restarting: { code: 4001, reason: 'server restarting, reconnect', reconnect: true },
   tooSlow: { code: 4008, reason: 'too slow', reconnect: true },
+  /** MAX_STREAMS_PER_ADDRESS: sent right after the handshake, so browsers see why (a refused handshake shows as 1006). */
+  tooManyStreams: { code: 4029, reason: 'too many streams from this address', reconnect: true },
   badMessage: { code: 4400, reason: 'bad message', reconnect: false },
   unauthenticated: { code: 4401, reason: 'unauthenticated', reconnect: false },
   /** 4401 with the reason why: the stream's session was logged out or its API token revoked. */

@@ -1,10 +1,14 @@
+import { addressRanges } from '../connections/address.js'
 import type { AppContext } from '../context.js'
 import type { App } from '../http/app.js'
 import { sseRoute } from './sse-route.js'
+import { StreamAddresses } from './stream-addresses.js'
 import { websocketRoute } from './ws-route.js'
 
 /** Live delivery's HTTP edge: the WebSocket stream and the per-channel SSE stream (docs/protocol.md). */
 export function streamRoutes(app: App, ctx: AppContext): void {
-  websocketRoute(app, ctx)
-  sseRoute(app, ctx)
+  const { streamsPerAddress, exempt } = ctx.config.connections
+  const addresses = new StreamAddresses(streamsPerAddress, addressRanges(exempt))
+  websocketRoute(app, ctx, addresses)
+  sseRoute(app, ctx, addresses)
 }

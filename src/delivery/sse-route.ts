@@ -4,6 +4,7 @@ import type { AppContext } from '../context.js'
 import { fail } from '../errors.js'
 import type { App } from '../http/app.js'
 import type { Position } from './protocol.js'
+import type { StreamAddresses } from './stream-addresses.js'
 import { streamCredential } from './stream-credentials.js'
 
 const Params = Type.Object({ slug: Type.String({ minLength: 1, maxLength: 100 }) })
@@ -29,7 +30,7 @@ const Headers = Type.Object({
  * before the stream starts, so refusals are ordinary problem+json responses. The response ends
  * (after a `stream-error` event) when the session or token that opened it ends.
  */
-export function sseRoute(app: App, ctx: AppContext): void {
+export function sseRoute(app: App, ctx: AppContext, addresses: StreamAddresses): void {
   app.get(
     '/api/v1/channels/:slug/events',
     {
@@ -58,6 +59,15 @@ export function sseRoute(app: App, ctx: AppContext): void {
       const since = ssePosition(req.headers['last-event-id'], req.query, ctx.eventLog.epoch)
       const accountId = req.auth?.account.id ?? null
       const access = await requireReadableChannel(ctx.db, req.params.slug, accountId)
+      const release = addresses.acquire(req.ip)
+      if (!release) {
+        ctx.metrics.connectionsRefused.inc({ reason: 'streams' })
+        fail('too-many-streams', 'This address has too many live streams open; close one or retry later.')
+      }
+      reply.raw.once('close', release)
+      // A stream's liveness is its heartbeats and buffer limit; a quiet channel must not hit the
+      // idle timeout (HTTP_IDLE_TIMEOUT_SECONDS) meant for stalled requests.
+      req.raw.socket.setTimeout(0)
       reply.hijack()
       reply.raw.writeHead(200, {
         'content-type': 'text/event-stream; charset=utf-8',

@@ -6,15 +6,18 @@ import type { AppContext } from '../context.js'
 import { fail } from '../errors.js'
 import type { App } from '../http/app.js'
 import { isSameOrigin } from '../http/auth.js'
+import { closeCodes, streamLimits } from './protocol.js'
+import type { StreamAddresses } from './stream-addresses.js'
 import { streamCredential } from './stream-credentials.js'
 
 /**
  * `GET /api/v1/stream`: the WebSocket live stream (docs/protocol.md). Authentication is the session
  * cookie or `Authorization: Bearer`; anonymous sockets may follow public and unlisted channels.
- * Refusals happen before the upgrade, as ordinary problem+json responses. An authenticated socket
- * is closed with 4401 when its session or token ends (src/delivery/stream-credentials.ts).
+ * Refusals happen before the upgrade, as ordinary problem+json responses, except the per-address
+ * stream cap (4029, see refuseTooMany). An authenticated socket is closed with 4401 when its
+ * session or token ends (src/delivery/stream-credentials.ts).
  */
-export function websocketRoute(app: App, ctx: AppContext): void {
+export function websocketRoute(app: App, ctx: AppContext, addresses: StreamAddresses): void {
   app.route({
     method: 'GET',
     url: '/api/v1/stream',
@@ -32,6 +35,12 @@ export function websocketRoute(app: App, ctx: AppContext): void {
     },
     wsHandler: (socket, req) => {
       forgetUpgradeRequest(ctx, socket, req.socket)
+      const release = addresses.acquire(req.ip)
+      if (!release) {
+        refuseTooMany(ctx, socket)
+        return
+      }
+      req.socket.once('close', release)
       ctx.hub.acceptWebSocket(socket, req.socket, req.auth?.account.id ?? null, streamCredential(req.auth))
     },
   })
@@ -55,6 +64,18 @@ function forgetUpgradeRequest(ctx: AppContext, ws: WebSocket, socket: Socket): v
     logger.warn({ err: error }, 'stream socket error')
     ws.terminate()
   })
+}
+
+/**
+ * MAX_STREAMS_PER_ADDRESS reached: closed with 4029 just after the handshake rather than refused
+ * before it, because a browser shows a refused handshake only as 1006 and could not tell it from
+ * a network error. A peer that does not answer the close is cut off, as slow ones are.
+ */
+function refuseTooMany(ctx: AppContext, ws: WebSocket): void {
+  ctx.metrics.connectionsRefused.inc({ reason: 'streams' })
+  const { code, reason } = closeCodes.tooManyStreams
+  ws.close(code, reason)
+  setTimeout(() => ws.terminate(), streamLimits.closeGraceMs).unref()
 }
 
 function refuseUnsafeUpgrade(req: FastifyRequest, ctx: AppContext): void {

@@ -11,6 +11,8 @@ import Fastify, {
   type RawRequestDefaultExpression,
   type RawServerDefault,
 } from 'fastify'
+import { registerRequestDeadline } from '../connections/request-deadline.js'
+import { connectionTimeoutOptions } from '../connections/timeouts.js'
 import type { AppContext } from '../context.js'
 import { registerAuth } from './auth.js'
 import { answerClientError } from './client-error.js'
@@ -37,18 +39,21 @@ export async function buildApp(ctx: AppContext): Promise<App> {
     // Failed and slow requests at info, the rest at debug (request-log.ts).
     logController: new QuietRequestLog(),
     bodyLimit: ctx.config.bodyLimitBytes,
-    // Fastify accepts a hop count at run time; its types only list the other forms.
-    trustProxy: ctx.config.trustProxy as boolean,
+    trustProxy: trustProxyOption(ctx.config.trustProxy),
     return503OnClosing: true,
     // Idle keep-alive sockets close at shutdown; in-flight requests finish first (graceful drain).
     forceCloseConnections: 'idle',
     // What the HTTP parser refuses is answered with a problem document too.
     clientErrorHandler: answerClientError,
     frameworkErrors: answerFrameworkError,
+    // Headers, body, keep-alive and idle timeouts (issue 14).
+    ...connectionTimeoutOptions(ctx.config.connections),
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   setValidators(app)
   registerErrorHandler(app)
+  // First of the onRequest hooks: the body deadline runs from the headers, not from after auth.
+  registerRequestDeadline(app, ctx.config.connections, ctx.metrics)
   await app.register(fastifyCookie)
   await app.register(fastifyWebsocket, {
     options: { maxPayload: 64 * 1024, perMessageDeflate: false },
@@ -84,6 +89,17 @@ export async function buildApp(ctx: AppContext): Promise<App> {
     app.swagger(),
   )
   return app
+}
+
+/**
+ * TRUST_PROXY as Fastify takes it. A hop count N trusts the N nearest addresses of the chain (the
+ * peer and N - 1 forwarded ones), as documented; Fastify itself now treats a bare number as "trust
+ * nothing", which would silently make every client look like the proxy: one client to the
+ * per-address limits (issue 14).
+ */
+function trustProxyOption(trust: boolean | number): boolean | ((address: string, hop: number) => boolean) {
+  if (typeof trust === 'boolean') return trust
+  return (_address, hop) => hop < trust
 }
 
 /**

@@ -12,11 +12,11 @@ export const problemCatalog = {
   validation: { status: 422, title: 'The request has invalid fields' },
   'malformed-json': { status: 400, title: 'The request body is not valid JSON' },
   'body-too-large': { status: 413, title: 'The request body is too large' },
+  'request-timeout': { status: 408, title: 'The request did not arrive in time' },
   'unsupported-media-type': { status: 415, title: 'The request body has an unsupported content type' },
   'bad-request': { status: 400, title: 'The request cannot be understood' },
   'route-not-found': { status: 404, title: 'No such endpoint' },
   'method-not-allowed': { status: 405, title: 'Method not allowed' },
-  'request-timeout': { status: 408, title: 'The request did not arrive in time' },
   'headers-too-large': { status: 431, title: 'The request headers are too large' },
   // authentication
   unauthenticated: { status: 401, title: 'Authentication required' },
@@ -98,6 +98,7 @@ export const problemCatalog = {
   'already-subscribed': { status: 409, title: 'This stream already follows that channel' },
   'too-many-subscriptions': { status: 400, title: 'This stream follows too many channels' },
   'invalid-stream-position': { status: 400, title: 'The stream position is not valid' },
+  'too-many-streams': { status: 429, title: 'Too many live streams from this address' },
   // server
   internal: { status: 500, title: 'Internal server error' },
   unavailable: { status: 503, title: 'The server is shutting down or not ready' },

@@ -29,7 +29,8 @@ export function mediaRoutes(app: App, ctx: AppContext): void {
         },
         // The body schema documents the form; readUploadForm validates it while it streams in.
         validatorCompiler: () => () => true,
-        config: { auth: 'required', scope: 'post' },
+        // A 30 MiB body on a weak link: the upload deadline, not the JSON one (request-deadline.ts).
+        config: { auth: 'required', scope: 'post', bodyDeadline: 'upload' },
       },
       async (req, reply) => {
         const auth = requireAuth(req)

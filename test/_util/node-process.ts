@@ -35,27 +35,34 @@ export interface StartNodeOptions {
   args?: string[]
   /** Port to listen on; 0 (default) lets the node pick one, read back from its log. */
   port?: number
+  /** Runs the node under `ulimit -n` of this many open files (soft and hard). */
+  openFileLimit?: number
 }
 
 export async function startNodeProcess(options: StartNodeOptions = {}): Promise<NodeProcess> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'backlot-node-'))
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'src/main.ts', 'serve', ...(options.args ?? [])],
-    {
-      cwd: root,
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOST: '127.0.0.1',
-        PORT: String(options.port ?? 0),
-        BACKLOT_DATA_DIR: dataDir,
-        BACKLOT_ARGON2: 'fast',
-        LOG_LEVEL: 'info',
-        ...options.env,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+  const nodeArgs = ['--import', 'tsx', 'src/main.ts', 'serve', ...(options.args ?? [])]
+  // `exec` keeps the pid: the shell only lowers the limit for the node it becomes.
+  const [command, args] =
+    options.openFileLimit === undefined
+      ? [process.execPath, nodeArgs]
+      : [
+          '/bin/sh',
+          ['-c', `ulimit -n ${options.openFileLimit} && exec "$0" "$@"`, process.execPath, ...nodeArgs],
+        ]
+  const child = spawn(command, args, {
+    cwd: root,
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOST: '127.0.0.1',
+      PORT: String(options.port ?? 0),
+      BACKLOT_DATA_DIR: dataDir,
+      BACKLOT_ARGON2: 'fast',
+      LOG_LEVEL: 'info',
+      ...options.env,
     },
-  )
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
   const logs: Record<string, any>[] = []
   let stderr = ''
   let buffered = ''

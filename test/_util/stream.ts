@@ -13,6 +13,10 @@ export interface StreamClientOptions {
   token?: string
   cookie?: string
   origin?: string
+  /** Other request headers, e.g. X-Forwarded-For. */
+  headers?: Record<string, string>
+  /** Connect from this local address (any of 127/8 on Linux: "another client"). */
+  localAddress?: string
 }
 
 export class StreamClient {
@@ -37,11 +41,14 @@ export class StreamClient {
 
   /** Opens a socket; rejects with the HTTP status when the upgrade is refused. */
   static open(baseUrl: string, options: StreamClientOptions = {}): Promise<StreamClient> {
-    const headers: Record<string, string> = {}
+    const headers: Record<string, string> = { ...options.headers }
     if (options.token) headers.authorization = `Bearer ${options.token}`
     if (options.cookie) headers.cookie = options.cookie
     if (options.origin) headers.origin = options.origin
-    const ws = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/api/v1/stream`, { headers })
+    const ws = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/api/v1/stream`, {
+      headers,
+      ...(options.localAddress ? { localAddress: options.localAddress } : {}),
+    })
     const client = new StreamClient(ws)
     return new Promise((resolve, reject) => {
       ws.once('open', () => resolve(client))
@@ -198,17 +205,22 @@ export interface SseMessage {
 export class SseReader {
   readonly messages: SseMessage[] = []
   status = 0
+  /** Everything received, as text (a refusal's problem+json). */
+  rawBody = ''
   #buffer = ''
   #ended = false
   #request: http.ClientRequest | undefined
 
-  static open(url: string, headers: Record<string, string> = {}): Promise<SseReader> {
+  static open(url: string, headers: Record<string, string> = {}, localAddress?: string): Promise<SseReader> {
     const reader = new SseReader()
     return new Promise((resolve, reject) => {
-      reader.#request = http.get(url, { headers }, (res) => {
+      reader.#request = http.get(url, { headers, ...(localAddress ? { localAddress } : {}) }, (res) => {
         reader.status = res.statusCode ?? 0
         res.setEncoding('utf8')
-        res.on('data', (chunk: string) => reader.#parse(chunk))
+        res.on('data', (chunk: string) => {
+          reader.rawBody += chunk
+          reader.#parse(chunk)
+        })
         res.on('end', () => {
           reader.#ended = true
         })
