@@ -312,14 +312,14 @@ export const variables = {
   mediaMaxPixels: {
     name: 'MEDIA_MAX_PIXELS',
     description:
-      'Largest image accepted, in decoded pixels (width × height, 100 megapixels). Read from the header before decoding, so decompression bombs are refused cheaply.',
-    defaultText: '100000000',
-    parse: integer('MEDIA_MAX_PIXELS', 100_000_000, 1, 1_000_000_000),
+      'Largest image accepted, in pixels (width × height; 50 megapixels). Read from the header before a pixel is decoded, so a decompression bomb (a 1 KB file declaring 9000×9000) is refused at once with 422 `image-too-large-pixels`; the decoder is held to it too. 50 MP covers phone photos (12–48 MP) and most cameras (24–46 MP); a Canon 5DS (8688×5792 = 50.3 MP) or a 61 MP Sony α7R IV/V (9504×6336 = 60.2 MP) needs 61000000, a 100 MP medium-format camera 102000000. Processing time grows with it (about 20 ms per megapixel on one core); memory barely does.',
+    defaultText: '50000000',
+    parse: integer('MEDIA_MAX_PIXELS', 50_000_000, 1, 1_000_000_000),
   },
   mediaProcessingConcurrency: {
     name: 'MEDIA_PROCESSING_CONCURRENCY',
     description:
-      'Images processed at the same time by this node; more uploads wait their turn. Each needs about 3 bytes of memory per pixel while it runs.',
+      'Images processed at the same time by this node; more uploads wait their turn, one account after another. Each holds its file, its re-encoded original and a 2048-pixel working copy while it runs (about 80 MB for a 49-megapixel photo).',
     defaultText: '2',
     parse: integer('MEDIA_PROCESSING_CONCURRENCY', 2, 1, 64),
   },
