@@ -348,6 +348,26 @@ export const variables = {
     defaultText: '600',
     parse: integer('MEDIA_UPLOAD_WINDOW_SECONDS', 600, 1, 86_400),
   },
+  mediaUploadsPerAccount: {
+    name: 'MEDIA_UPLOADS_PER_ACCOUNT',
+    description:
+      'Uploads one account may have in progress on a node at once (being received, waiting or processing); more get 429 `too-many-uploads`. A node holds at most 8 × MEDIA_PROCESSING_CONCURRENCY uploads in all, so this share keeps one account from taking every slot.',
+    defaultText: '4',
+    parse: integer('MEDIA_UPLOADS_PER_ACCOUNT', 4, 1, 1000),
+  },
+  mediaUploadMinBytesPerSecond: {
+    name: 'MEDIA_UPLOAD_MIN_BYTES_PER_SECOND',
+    description:
+      'Slowest upload accepted: a body that brings fewer bytes than this per second over any MEDIA_UPLOAD_RATE_WINDOW_SECONDS (the first window is the grace period) is cut off with 408 `upload-too-slow` and its slot freed. 8192 is a 64 kbit/s link. 0 turns the check off.',
+    defaultText: '8192',
+    parse: integer('MEDIA_UPLOAD_MIN_BYTES_PER_SECOND', 8192, 0, 100 * 1_048_576),
+  },
+  mediaUploadRateWindowSeconds: {
+    name: 'MEDIA_UPLOAD_RATE_WINDOW_SECONDS',
+    description: 'Window over which MEDIA_UPLOAD_MIN_BYTES_PER_SECOND is measured.',
+    defaultText: '10',
+    parse: integer('MEDIA_UPLOAD_RATE_WINDOW_SECONDS', 10, 1, 300),
+  },
   pushVapidPublicKey: {
     name: 'PUSH_VAPID_PUBLIC_KEY',
     description:

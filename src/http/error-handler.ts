@@ -22,7 +22,11 @@ export function registerErrorHandler(app: FastifyInstance): void {
 }
 
 export function sendProblem(reply: FastifyReply, problem: Problem): FastifyReply {
-  if (problem.code === 'rate-limited' || problem.code === 'login-throttled') {
+  if (
+    problem.code === 'rate-limited' ||
+    problem.code === 'login-throttled' ||
+    problem.code === 'too-many-uploads'
+  ) {
     const retryAfter = problem.retryAfterSeconds
     if (typeof retryAfter === 'number') reply.header('retry-after', String(retryAfter))
   }
