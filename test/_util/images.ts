@@ -138,12 +138,13 @@ export async function truncatedJpeg(): Promise<Buffer> {
 }
 
 /**
- * A JPEG whose scan data stops short but which still ends with an end-of-image marker: the
- * container looks complete, and only the decoder notices ("premature end of data segment").
+ * 981 bytes of JPEG declaring 2000×1500 whose scan data stops short but which ends with an
+ * end-of-image marker: the container looks complete, and only the decoder notices ("premature end
+ * of data segment").
  */
 export async function dataCutJpeg(): Promise<Buffer> {
-  const full = await noisyJpeg(256, 256)
-  return Buffer.concat([full.subarray(0, Math.floor(full.length * 0.5)), Buffer.from([0xff, 0xd9])])
+  const cut = withJpegSize(await noisyJpeg(64, 64), 2000, 1500).subarray(0, 979)
+  return Buffer.concat([cut, Buffer.from([0xff, 0xd9])])
 }
 
 /** A real-looking PNG cut off at 60% of its length (no IEND chunk). */

@@ -210,7 +210,13 @@ describe.each(testDatabases)('media upload on %s', (kind) => {
       'image-too-large-pixels',
     ],
     ['a truncated JPEG', truncatedJpeg, {}, 422, 'image-corrupt'],
-    ['a JPEG whose data stops short before its end marker', dataCutJpeg, {}, 422, 'image-corrupt'],
+    [
+      'a 981-byte JPEG declaring 2000×1500 whose data stops short before its end marker',
+      dataCutJpeg,
+      {},
+      422,
+      'image-corrupt',
+    ],
     [
       'an HTML file named .jpg sent as image/jpeg',
       () => htmlFile,
