@@ -312,7 +312,7 @@ export const variables = {
   mediaMaxPixels: {
     name: 'MEDIA_MAX_PIXELS',
     description:
-      'Largest image accepted, in pixels (width × height; 50 megapixels). Read from the header before a pixel is decoded, so a decompression bomb (a 1 KB file declaring 9000×9000) is refused at once with 422 `image-too-large-pixels`; the decoder is held to it too. 50 MP covers phone photos (12–48 MP) and most cameras (24–46 MP); a Canon 5DS (8688×5792 = 50.3 MP) or a 61 MP Sony α7R IV/V (9504×6336 = 60.2 MP) needs 61000000, a 100 MP medium-format camera 102000000. Processing time grows with it (about 20 ms per megapixel on one core); memory barely does.',
+      'Largest image accepted, in pixels (width × height; 50 megapixels). Read from the header before a pixel is decoded, so a decompression bomb (a 1 KB file declaring 9000×9000) is refused at once with 422 `image-too-large-pixels`; the decoder is held to it too. 50 MP covers phone photos (12–48 MP) and most cameras (24–46 MP); a Canon 5DS (8688×5792 = 50.3 MP) or a 61 MP Sony α7R IV/V (9504×6336 = 60.2 MP) needs 61000000, a 100 MP medium-format camera 102000000. Processing time grows with it (a 49 MP photo takes about 0.9 s of CPU, a 12 MP one 0.45 s); memory barely does, as images are streamed.',
     defaultText: '50000000',
     parse: integer('MEDIA_MAX_PIXELS', 50_000_000, 1, 1_000_000_000),
   },
@@ -358,7 +358,7 @@ export const variables = {
   mediaUploadMinBytesPerSecond: {
     name: 'MEDIA_UPLOAD_MIN_BYTES_PER_SECOND',
     description:
-      'Slowest upload accepted: a body that brings fewer bytes than this per second over any MEDIA_UPLOAD_RATE_WINDOW_SECONDS (the first window is the grace period) is cut off with 408 `upload-too-slow` and its slot freed. 8192 is a 64 kbit/s link. 0 turns the check off.',
+      'Slowest upload accepted: a body that brings fewer bytes than this per second, counted over each MEDIA_UPLOAD_RATE_WINDOW_SECONDS in turn (the first is the grace period), is cut off with 408 `upload-too-slow` and its slot freed. 8192 is a 64 kbit/s link. 0 turns the check off.',
     defaultText: '8192',
     parse: integer('MEDIA_UPLOAD_MIN_BYTES_PER_SECOND', 8192, 0, 100 * 1_048_576),
   },
