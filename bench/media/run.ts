@@ -115,7 +115,12 @@ const batch = async (n: number) => {
 const sample = await batch(1)
 const imageBytes = sample[0]!.length
 
-const server = await startServerProcess({ MEDIA_UPLOAD_LIMIT: '10000', MEDIA_PROCESSING_WAIT_SECONDS: '300' })
+// MEDIA_UPLOADS_PER_ACCOUNT raised: the album phase sends ten uploads from one account at once.
+const server = await startServerProcess({
+  MEDIA_UPLOAD_LIMIT: '10000',
+  MEDIA_PROCESSING_WAIT_SECONDS: '300',
+  MEDIA_UPLOADS_PER_ACCOUNT: '16',
+})
 try {
   const token = await setupChannel(server.url, 'bench-media')
   await upload(server.url, token, sample[0]!) // warm-up: loads libvips, first allocations

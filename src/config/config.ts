@@ -89,6 +89,11 @@ export interface MediaConfig {
   unattachedTtlMs: number
   uploadLimit: number
   uploadWindowMs: number
+  /** Uploads one account may have in progress on a node (received, waiting or processing). */
+  uploadsPerAccount: number
+  /** Slowest accepted upload body, bytes per second over `uploadRateWindowMs`; 0 turns it off. */
+  minUploadBytesPerSecond: number
+  uploadRateWindowMs: number
   /** How `/media/{id}/{file}` answers (S3_MEDIA_DELIVERY). */
   delivery: MediaDelivery
 }
@@ -161,6 +166,9 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
       unattachedTtlMs: p.mediaUnattachedTtlHours * 3_600_000,
       uploadLimit: p.mediaUploadLimit,
       uploadWindowMs: p.mediaUploadWindowSeconds * 1000,
+      uploadsPerAccount: p.mediaUploadsPerAccount,
+      minUploadBytesPerSecond: p.mediaUploadMinBytesPerSecond,
+      uploadRateWindowMs: p.mediaUploadRateWindowSeconds * 1000,
       delivery: mediaDeliveryConfig(p, mediaStore, publicUrl),
     },
     push: pushConfig(p, publicUrl, p.publicUrl !== undefined),

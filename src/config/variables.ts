@@ -414,14 +414,14 @@ export const variables = {
   mediaMaxPixels: {
     name: 'MEDIA_MAX_PIXELS',
     description:
-      'Largest image accepted, in decoded pixels (width × height, 100 megapixels). Read from the header before decoding, so decompression bombs are refused cheaply.',
-    defaultText: '100000000',
-    parse: integer('MEDIA_MAX_PIXELS', 100_000_000, 1, 1_000_000_000),
+      'Largest image accepted, in pixels (width × height; 50 megapixels). Read from the header before a pixel is decoded, so a decompression bomb (a 1 KB file declaring 9000×9000) is refused at once with 422 `image-too-large-pixels`; the decoder is held to it too. 50 MP covers phone photos (12–48 MP) and most cameras (24–46 MP); a Canon 5DS (8688×5792 = 50.3 MP) or a 61 MP Sony α7R IV/V (9504×6336 = 60.2 MP) needs 61000000, a 100 MP medium-format camera 102000000. Processing time grows with it (a 49 MP photo takes about 0.9 s of CPU, a 12 MP one 0.45 s); memory barely does, as images are streamed.',
+    defaultText: '50000000',
+    parse: integer('MEDIA_MAX_PIXELS', 50_000_000, 1, 1_000_000_000),
   },
   mediaProcessingConcurrency: {
     name: 'MEDIA_PROCESSING_CONCURRENCY',
     description:
-      'Images processed at the same time by this node; more uploads wait their turn. Each needs about 3 bytes of memory per pixel while it runs.',
+      'Images processed at the same time by this node; more uploads wait their turn, one account after another. Each holds its file, its re-encoded original and a 2048-pixel working copy while it runs (about 80 MB for a 49-megapixel photo).',
     defaultText: '2',
     parse: integer('MEDIA_PROCESSING_CONCURRENCY', 2, 1, 64),
   },
@@ -449,6 +449,26 @@ export const variables = {
     description: 'Window of the per-account upload limit.',
     defaultText: '600',
     parse: integer('MEDIA_UPLOAD_WINDOW_SECONDS', 600, 1, 86_400),
+  },
+  mediaUploadsPerAccount: {
+    name: 'MEDIA_UPLOADS_PER_ACCOUNT',
+    description:
+      'Uploads one account may have in progress on a node at once (being received, waiting or processing); more get 429 `too-many-uploads`. A node holds at most 8 × MEDIA_PROCESSING_CONCURRENCY uploads in all, so this share keeps one account from taking every slot.',
+    defaultText: '4',
+    parse: integer('MEDIA_UPLOADS_PER_ACCOUNT', 4, 1, 1000),
+  },
+  mediaUploadMinBytesPerSecond: {
+    name: 'MEDIA_UPLOAD_MIN_BYTES_PER_SECOND',
+    description:
+      'Slowest upload accepted: a body that brings fewer bytes than this per second, counted over each MEDIA_UPLOAD_RATE_WINDOW_SECONDS in turn (the first is the grace period), is cut off with 408 `upload-too-slow` and its slot freed. 8192 is a 64 kbit/s link. 0 turns the check off.',
+    defaultText: '8192',
+    parse: integer('MEDIA_UPLOAD_MIN_BYTES_PER_SECOND', 8192, 0, 100 * 1_048_576),
+  },
+  mediaUploadRateWindowSeconds: {
+    name: 'MEDIA_UPLOAD_RATE_WINDOW_SECONDS',
+    description: 'Window over which MEDIA_UPLOAD_MIN_BYTES_PER_SECOND is measured.',
+    defaultText: '10',
+    parse: integer('MEDIA_UPLOAD_RATE_WINDOW_SECONDS', 10, 1, 300),
   },
   pushVapidPublicKey: {
     name: 'PUSH_VAPID_PUBLIC_KEY',

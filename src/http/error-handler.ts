@@ -35,7 +35,11 @@ export function answerFrameworkError(error: FastifyError, req: FastifyRequest, r
 }
 
 export function sendProblem(reply: FastifyReply, problem: Problem): FastifyReply {
-  if (problem.code === 'rate-limited' || problem.code === 'login-throttled') {
+  if (
+    problem.code === 'rate-limited' ||
+    problem.code === 'login-throttled' ||
+    problem.code === 'too-many-uploads'
+  ) {
     const retryAfter = problem.retryAfterSeconds
     if (typeof retryAfter === 'number') reply.header('retry-after', String(retryAfter))
   }

@@ -34,10 +34,19 @@ export function mediaRoutes(app: App, ctx: AppContext): void {
       },
       async (req, reply) => {
         const auth = requireAuth(req)
-        const { media, isReady } = await ctx.media.upload(auth.account.id, () =>
-          readUploadForm(req, ctx.config.media.maxBytes),
-        )
-        return reply.code(isReady ? 201 : 202).send(toMediaView(media, ctx.config.publicUrl))
+        const { maxBytes, minUploadBytesPerSecond, uploadRateWindowMs } = ctx.config.media
+        const limits = { maxBytes, minBytesPerSecond: minUploadBytesPerSecond, windowMs: uploadRateWindowMs }
+        try {
+          const { media, isReady } = await ctx.media.upload(auth.account.id, () =>
+            readUploadForm(req, limits),
+          )
+          return reply.code(isReady ? 201 : 202).send(toMediaView(media, ctx.config.publicUrl))
+        } catch (error) {
+          // Refused before the whole body arrived (too slow, too large, no slot): close the
+          // connection after the answer (RFC 9110 §15.5.9) rather than keep draining the rest.
+          if (!req.raw.complete) reply.header('connection', 'close')
+          throw error
+        }
       },
     )
   })

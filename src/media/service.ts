@@ -7,14 +7,16 @@ import type { Logger } from '../logger.js'
 import type { MediaStore } from '../media-store/media-store.js'
 import type { Clock } from '../util/clock.js'
 import { newId } from '../util/ids.js'
+import { settleWithin } from '../util/settle-within.js'
 import { mediaVisibility } from './access.js'
+import { createFairScheduler } from './fair-scheduler.js'
 import { deleteUnreferenced, type OpenedFile, openFile, type StoredFiles, storeProcessed } from './files.js'
 import { locateFile } from './locate.js'
-import { configureSharp, inspectImage, processImage } from './processing.js'
+import { configureSharp, type ImageHeader, inspectImage, processImage } from './processing.js'
 import { createMediaRedirects, type MediaRedirect } from './redirect.js'
-import { createSemaphore } from './semaphore.js'
 import { canUploadAnywhere, completeMedia, findMedia, insertMedia, updateUnattachedMedia } from './store.js'
 import { type SweepResult, sweepUnattachedMedia } from './sweeper.js'
+import { createUploadSlots } from './upload-slots.js'
 
 export interface MediaServiceDeps {
   db: Db
@@ -48,12 +50,15 @@ export function createMediaService(deps: MediaServiceDeps) {
   const { db, clock, config, mediaStore, rateLimiter } = deps
   const logger = deps.logger.child({ area: 'media' })
   const limits = { maxPixels: config.maxPixels }
-  const slots = createSemaphore(config.concurrency)
+  const processing = createFairScheduler(config.concurrency)
   const background = new Set<Promise<void>>()
   // Uploads held in memory at once (bodies being received + jobs queued or running) are bounded, so
-  // a crowd of uploaders cannot make the server buffer MEDIA_MAX_BYTES each without limit.
-  const maxHeld = Math.max(8, config.concurrency * 8)
-  let receiving = 0
+  // a crowd of uploaders cannot make the server buffer MEDIA_MAX_BYTES each without limit; each
+  // account may hold only its share of them.
+  const slots = createUploadSlots({
+    perAccount: config.uploadsPerAccount,
+    total: Math.max(8, config.concurrency * 8),
+  })
   configureSharp(config.concurrency)
   const redirectTo =
     config.delivery.mode === 'redirect'
@@ -62,10 +67,11 @@ export function createMediaService(deps: MediaServiceDeps) {
 
   /**
    * Checks, before any byte of the upload is read, that the account may upload (owner, admin or
-   * creator somewhere), is within its upload rate (every attempt counts), and that this node is
-   * not already holding its maximum of uploads.
+   * creator somewhere) and is within its upload rate (every attempt counts), then takes one of the
+   * node's upload slots for it (upload-slots.ts: its own share, and the node's total). Returns the
+   * slot's release.
    */
-  async function assertMayUpload(accountId: string): Promise<void> {
+  async function admitUpload(accountId: string): Promise<() => void> {
     if (!(await canUploadAnywhere(db, accountId))) {
       fail('not-allowed', 'Only owners, admins and creators of a channel can upload media.')
     }
@@ -77,36 +83,46 @@ export function createMediaService(deps: MediaServiceDeps) {
         retryAfterSeconds,
       })
     }
-    if (receiving + slots.pending >= maxHeld) {
-      fail('rate-limited', 'The server is busy processing other uploads; try again shortly.', {
-        retryAfterSeconds: 5,
-      })
-    }
+    return slots.acquire(accountId)
   }
 
   /**
-   * Admits an upload (`assertMayUpload`) before reading it with `read` (the HTTP form reader), then
+   * Admits an upload (`admitUpload`) before reading it with `read` (the HTTP form reader), then
    * processes and stores the image. A refused or broken file throws its problem and leaves nothing
-   * behind: no row, no file. Processing runs at most `concurrency` at a time; the caller waits up
-   * to `waitMs` for it, after which a `processing` row is returned and the work completes in the
-   * background (the row becomes `ready`, or `failed` with the problem code).
+   * behind: no row, no file. What the header shows (type, pixel limit, truncation) is refused before
+   * the upload waits for processing. Processing runs at most `concurrency` at a time, the accounts
+   * waiting taking turns (fair-scheduler.ts); the caller waits up to `waitMs` for it, after which a
+   * `processing` row is returned and the work completes in the background (the row becomes `ready`,
+   * or `failed` with the problem code). The upload holds its slot until processing has finished.
    */
   async function upload(ownerId: string, read: () => Promise<UploadInput>): Promise<UploadResult> {
-    await assertMayUpload(ownerId)
-    receiving += 1
+    const release = await admitUpload(ownerId)
+    let job: Promise<StoredFiles>
     let input: UploadInput
+    let header: ImageHeader
     try {
       input = await read()
-    } finally {
-      receiving -= 1
+      header = await inspectImage(input.bytes, limits)
+      job = processing
+        .run(ownerId, () => processImage(input.bytes, limits))
+        .then((image) => storeProcessed(db, mediaStore, image))
+    } catch (error) {
+      release()
+      throw error
     }
-    const header = await inspectImage(input.bytes, limits)
+    job.then(release, release)
+    job.catch(() => {}) // handled below; this only keeps an early rejection from counting as unhandled
+    return finishUpload(ownerId, input, header, job)
+  }
+
+  async function finishUpload(
+    ownerId: string,
+    input: UploadInput,
+    header: ImageHeader,
+    job: Promise<StoredFiles>,
+  ): Promise<UploadResult> {
     const createdAt = clock.now()
     const started = performance.now()
-    const job = slots
-      .run(() => processImage(input.bytes, limits))
-      .then((image) => storeProcessed(db, mediaStore, image))
-    job.catch(() => {}) // handled below; this only keeps an early rejection from counting as unhandled
     const settled = config.waitMs > 0 ? await settleWithin(job, config.waitMs) : undefined
     const base = {
       id: newId(),
@@ -261,27 +277,6 @@ function readyFields(stored: StoredFiles, now: number) {
     blurhash: stored.image.blurhash,
     original_key: stored.originalKey,
     ready_at: now,
-  }
-}
-
-type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown }
-
-/** The promise's outcome if it settles within `ms`, else undefined (the promise keeps running). */
-async function settleWithin<T>(promise: Promise<T>, ms: number): Promise<Settled<T> | undefined> {
-  let timer: NodeJS.Timeout | undefined
-  const timeout = new Promise<undefined>((resolve) => {
-    timer = setTimeout(() => resolve(undefined), ms)
-  })
-  try {
-    return await Promise.race([
-      promise.then(
-        (value) => ({ ok: true as const, value }),
-        (error: unknown) => ({ ok: false as const, error }),
-      ),
-      timeout,
-    ])
-  } finally {
-    clearTimeout(timer)
   }
 }
 

@@ -3,6 +3,7 @@ import type { FastifyRequest } from 'fastify'
 import { DomainError, fail } from '../errors.js'
 import type { FieldError } from '../http/problems.js'
 import { ALT_MAX, CREDIT_MAX } from './schemas.js'
+import { type UploadRate, watchUploadRate } from './upload-rate.js'
 
 export interface UploadForm {
   bytes: Buffer
@@ -15,18 +16,35 @@ export interface UploadForm {
 const FORM_OVERHEAD_BYTES = 64 * 1024
 const TEXT_FIELDS = new Set(['alt', 'credit', 'spoiler'])
 
+export interface UploadFormLimits extends UploadRate {
+  maxBytes: number
+}
+
 /**
  * Reads `multipart/form-data` with one file field `file` and optional `alt`, `credit`, `spoiler`.
  * The file is buffered while it streams in and refused with `media-too-large` as soon as it passes
  * `maxBytes` (busboy stops handing over bytes at the cap and drops the rest), so no more than
- * `maxBytes` is ever held. A declared Content-Length over the cap is refused before reading.
+ * `maxBytes` is ever held. A declared Content-Length over the cap is refused before reading. A body
+ * arriving slower than the minimum rate is given up with `upload-too-slow` (upload-rate.ts); the
+ * caller should then close the connection, as the rest of the body is never read.
  */
-export async function readUploadForm(req: FastifyRequest, maxBytes: number): Promise<UploadForm> {
+export async function readUploadForm(req: FastifyRequest, limits: UploadFormLimits): Promise<UploadForm> {
   if (!req.isMultipart()) {
     fail('unsupported-media-type', 'Send multipart/form-data with one file field "file".')
   }
   const declared = Number(req.headers['content-length'] ?? Number.NaN)
-  if (declared > maxBytes + FORM_OVERHEAD_BYTES) tooLarge(maxBytes)
+  if (declared > limits.maxBytes + FORM_OVERHEAD_BYTES) tooLarge(limits.maxBytes)
+  const watch = watchUploadRate(req.raw.socket, limits)
+  const reading = readParts(req, limits.maxBytes)
+  reading.catch(() => {}) // if the watch wins the race, this settles when the connection closes
+  try {
+    return await Promise.race([reading, watch.tooSlow])
+  } finally {
+    watch.stop()
+  }
+}
+
+async function readParts(req: FastifyRequest, maxBytes: number): Promise<UploadForm> {
   const fields: Record<string, string> = {}
   let bytes: Buffer | undefined
   try {

@@ -137,6 +137,46 @@ export async function truncatedJpeg(): Promise<Buffer> {
   return full.subarray(0, Math.floor(full.length * 0.6))
 }
 
+/**
+ * 981 bytes of JPEG declaring 2000×1500 whose scan data stops short but which ends with an
+ * end-of-image marker: the container looks complete, and only the decoder notices ("premature end
+ * of data segment").
+ */
+export async function dataCutJpeg(): Promise<Buffer> {
+  const cut = withJpegSize(await noisyJpeg(64, 64), 2000, 1500).subarray(0, 979)
+  return Buffer.concat([cut, Buffer.from([0xff, 0xd9])])
+}
+
+/** A real-looking PNG cut off at 60% of its length (no IEND chunk). */
+export async function truncatedPng(): Promise<Buffer> {
+  const full = await sharp(await noisyJpeg(64, 64))
+    .png()
+    .toBuffer()
+  return full.subarray(0, Math.floor(full.length * 0.6))
+}
+
+/** Rewrites the frame size in a JPEG's SOF header, so a small file claims to be `width`×`height`. */
+export function withJpegSize(jpeg: Buffer, width: number, height: number): Buffer {
+  const out = Buffer.from(jpeg)
+  for (let at = 2; at + 9 < out.length; at += 2 + out.readUInt16BE(at + 2)) {
+    const marker = out[at + 1]!
+    if (marker >= 0xc0 && marker <= 0xc2) {
+      out.writeUInt16BE(height, at + 5)
+      out.writeUInt16BE(width, at + 7)
+      return out
+    }
+  }
+  throw new Error('no SOF marker')
+}
+
+/**
+ * The header bomb of issue 14: 981 bytes of JPEG declaring 9000×9000 (81 megapixels), cut off
+ * early in its scan data. Decoding it would fill 243 MB with grey.
+ */
+export async function jpegHeaderBomb(width = 9000, height = 9000): Promise<Buffer> {
+  return withJpegSize(await noisyJpeg(64, 64), width, height).subarray(0, 981)
+}
+
 /** A JPEG of random-ish pixels (so it compresses like a photo). */
 export async function noisyJpeg(width: number, height: number, quality = 90): Promise<Buffer> {
   const pixels = Buffer.alloc(width * height * 3)

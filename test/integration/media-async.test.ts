@@ -3,7 +3,7 @@ import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type Client, client } from '../_util/client.js'
 import { testDatabases } from '../_util/db.js'
-import { noisyJpeg, truncatedJpeg, uploadImage } from '../_util/images.js'
+import { dataCutJpeg, noisyJpeg, truncatedJpeg, truncatedPng, uploadImage } from '../_util/images.js'
 import { type SeededAccount, seedAccount, seedChannel } from '../_util/seed.js'
 import { startTestServer, type TestServer } from '../_util/server.js'
 
@@ -64,7 +64,8 @@ describe.each(testDatabases)('media processed in the background on %s', (kind) =
 
   it('marks a file that fails while decoding as failed with its problem code, storing no file', async () => {
     const before = mediaFiles()
-    const res = await uploadImage(server.url, creator.token, await truncatedJpeg())
+    // Complete as a container (it ends with its end marker): only the decoder finds the data cut short.
+    const res = await uploadImage(server.url, creator.token, await dataCutJpeg())
     expect(res.status).toBe(202)
     const done = await waitWhileProcessing(client(server.url, { token: creator.token }), res.body.id)
     expect(done.body).toMatchObject({
@@ -73,6 +74,22 @@ describe.each(testDatabases)('media processed in the background on %s', (kind) =
       variants: [],
       originalUrl: null,
     })
+    expect(mediaFiles()).toEqual(before)
+  })
+
+  it('refuses a truncated JPEG or PNG at once with image-corrupt, from its structure, before it waits for processing (issue 14)', async () => {
+    const rows = await server.ctx.db.selectFrom('media').select('id').execute()
+    const before = mediaFiles()
+    for (const [bytes, detail] of [
+      [await truncatedJpeg(), /JPEG ends before its end-of-image marker/],
+      [await truncatedPng(), /PNG ends before its IEND chunk/],
+    ] as const) {
+      const res = await uploadImage(server.url, creator.token, bytes)
+      expect(res.status).toBe(422)
+      expect(res.body.code).toBe('image-corrupt')
+      expect(res.body.detail).toMatch(detail)
+    }
+    expect(await server.ctx.db.selectFrom('media').select('id').execute()).toEqual(rows)
     expect(mediaFiles()).toEqual(before)
   })
 

@@ -6,8 +6,10 @@ import type { MediaRow } from '../../src/db/schema.js'
 import { client } from '../_util/client.js'
 import { testDatabases } from '../_util/db.js'
 import {
+  dataCutJpeg,
   exifJpeg,
   htmlFile,
+  jpegHeaderBomb,
   noisyJpeg,
   pngBomb,
   polyglotJpeg,
@@ -209,6 +211,13 @@ describe.each(testDatabases)('media upload on %s', (kind) => {
     ],
     ['a truncated JPEG', truncatedJpeg, {}, 422, 'image-corrupt'],
     [
+      'a 981-byte JPEG declaring 2000×1500 whose data stops short before its end marker',
+      dataCutJpeg,
+      {},
+      422,
+      'image-corrupt',
+    ],
+    [
       'an HTML file named .jpg sent as image/jpeg',
       () => htmlFile,
       { filename: 'photo.jpg', contentType: 'image/jpeg' },
@@ -248,6 +257,26 @@ describe.each(testDatabases)('media upload on %s', (kind) => {
       expect(mediaFiles()).toEqual(filesBefore)
     },
   )
+
+  it('refuses decompression bombs from their header (issue 14): a 981-byte JPEG declaring 9000×9000 and a 90-megapixel PNG of 11 KB, storing nothing', async () => {
+    const { token } = await creator()
+    const rowsBefore = await mediaRows()
+    const filesBefore = mediaFiles()
+    const bombs: [Buffer, number, number][] = [
+      [await jpegHeaderBomb(9000, 9000), 9000, 9000],
+      [pngBomb(10_000, 9_000), 10_000, 9_000],
+    ]
+    for (const [bytes, width, height] of bombs) {
+      const res = await uploadImage(server.url, token, bytes)
+      expect(res.status).toBe(422)
+      // The documented default limit: 50 megapixels.
+      expect(res.body).toMatchObject({ code: 'image-too-large-pixels', width, height, maxPixels: 50_000_000 })
+      expect(res.body.detail).toContain(`${width}×${height}`)
+      expect(res.body.detail).toContain('50,000,000 pixels')
+    }
+    expect(await mediaRows()).toEqual(rowsBefore)
+    expect(mediaFiles()).toEqual(filesBefore)
+  })
 
   it('refuses a 31 MB file with media-too-large, whether or not the size is declared up front', async () => {
     const { token } = await creator()

@@ -37,18 +37,52 @@ export function newItem(file: File): UploadItem {
   }
 }
 
+// Uploads sent at once. The server gives each account a share of its upload slots
+// (MEDIA_UPLOADS_PER_ACCOUNT, 4 by default) and answers 429 beyond it, so an album of 20 photos is
+// sent a few at a time; one slot stays free for the avatar form or a second tab.
+const PARALLEL_UPLOADS = 3
+let sending = 0
+const queued: (() => void)[] = []
+
 /**
- * Sends one file to `POST /api/v1/media` with progress, then, if the server is still processing
- * (202), polls the media object until it is ready or failed. `update` receives partial changes.
+ * Sends one file to `POST /api/v1/media` with progress (once fewer than `PARALLEL_UPLOADS` are on
+ * their way), then, if the server is still processing (202), polls the media object until it is
+ * ready or failed. `update` receives partial changes.
  */
 export function startUpload(
   item: UploadItem,
   update: (key: string, patch: Partial<UploadItem>) => void,
 ): void {
+  const send = () => {
+    sending += 1
+    sendUpload(item, update, () => {
+      sending -= 1
+      queued.shift()?.()
+    })
+  }
+  if (sending < PARALLEL_UPLOADS) {
+    send()
+    return
+  }
+  queued.push(send)
+  update(item.key, {
+    abort: () => {
+      const at = queued.indexOf(send)
+      if (at !== -1) queued.splice(at, 1)
+    },
+  })
+}
+
+function sendUpload(
+  item: UploadItem,
+  update: (key: string, patch: Partial<UploadItem>) => void,
+  sent: () => void,
+): void {
   const form = new FormData()
   form.append('file', item.file, item.file.name)
   const handle = uploadForm<Media>('/api/v1/media', form, (progress) => update(item.key, { progress }))
   update(item.key, { abort: handle.abort })
+  handle.promise.finally(sent).catch(() => {})
   handle.promise.then(
     async (media) => {
       update(item.key, { media, status: media.status === 'ready' ? 'ready' : 'processing', progress: 1 })
