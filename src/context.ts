@@ -7,6 +7,7 @@ import { type DatabaseHandle, openDatabase } from './db/database.js'
 import { migrateToLatest } from './db/migrator.js'
 import { createHub } from './delivery/hub.js'
 import { createEventLog, readStreamEpoch } from './event-log/event-log.js'
+import { createRequestLimits } from './http/request-limits.js'
 import { createCountsMarker, startCountsRelay } from './interactions/live-counts.js'
 import { createInteractionService } from './interactions/service.js'
 import { createConfiguredRateLimiter } from './kv/create-rate-limiter.js'
@@ -57,6 +58,8 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     ? null
     : await createConfiguredRateLimiter(config, { clock, logger })
   const rateLimiter = overrides.rateLimiter ?? ownRateLimiter!
+  // Every route's buckets (issue 14), on the same seam as login throttling.
+  const requestLimits = createRequestLimits({ rateLimiter, config: config.rateLimits })
   const epoch = await readStreamEpoch(db)
   const eventLog = createEventLog({ db, bus, clock, epoch, metrics, logger })
   const lifecycle = { isDraining: false }
@@ -71,7 +74,6 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     db,
     clock,
     eventLog,
-    rateLimiter,
     marker: countsMarker,
     logger: interactionsLogger,
   })
@@ -106,7 +108,7 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     publicUrl: () => context.config.publicUrl,
   })
   scheduling.bind(press.scheduler)
-  const media = createMediaService({ db, clock, config: config.media, mediaStore, rateLimiter, logger })
+  const media = createMediaService({ db, clock, config: config.media, mediaStore, logger })
   const mediaSweeper = startMediaSweeper(() => media.sweepUnattached(), logger)
   const hub = createHub({
     db,
@@ -165,6 +167,7 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     dialect: database.dialect,
     bus,
     rateLimiter,
+    requestLimits,
     eventLog,
     lifecycle,
     accounts,

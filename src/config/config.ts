@@ -1,6 +1,7 @@
 import path from 'node:path'
 import { s3BrowserEndpoint, s3BrowserOrigin } from '../media-store/s3-endpoint.js'
 import { clientVariableNames } from './client.js'
+import { type RateLimitConfig, rateLimitConfig } from './rate-limits.js'
 import { ConfigError, variables } from './variables.js'
 
 export { ConfigError }
@@ -35,6 +36,8 @@ export interface Config {
   registration: Parsed['registration']
   stream: { replayLimit: number; bufferBytes: number; heartbeatMs: number }
   loginLimit: { maxAttempts: number; windowMs: number }
+  /** Per-route rate limits (RATE_LIMIT_*; src/config/rate-limits.ts). */
+  rateLimits: RateLimitConfig
   media: MediaConfig
   push: PushConfig
 }
@@ -62,8 +65,6 @@ export interface MediaConfig {
   /** How long an upload request waits for processing before answering 202; 0 answers at once. */
   waitMs: number
   unattachedTtlMs: number
-  uploadLimit: number
-  uploadWindowMs: number
   /** How `/media/{id}/{file}` answers (S3_MEDIA_DELIVERY). */
   delivery: MediaDelivery
 }
@@ -124,14 +125,16 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
       heartbeatMs: p.heartbeatSeconds * 1000,
     },
     loginLimit: { maxAttempts: p.loginMaxAttempts, windowMs: p.loginWindowSeconds * 1000 },
+    rateLimits: rateLimitConfig(p, {
+      limit: p.mediaUploadLimit,
+      windowMs: p.mediaUploadWindowSeconds * 1000,
+    }),
     media: {
       maxBytes: p.mediaMaxBytes,
       maxPixels: p.mediaMaxPixels,
       concurrency: p.mediaProcessingConcurrency,
       waitMs: p.mediaProcessingWaitSeconds * 1000,
       unattachedTtlMs: p.mediaUnattachedTtlHours * 3_600_000,
-      uploadLimit: p.mediaUploadLimit,
-      uploadWindowMs: p.mediaUploadWindowSeconds * 1000,
       delivery: mediaDeliveryConfig(p, mediaStore, publicUrl),
     },
     push: pushConfig(p, publicUrl),

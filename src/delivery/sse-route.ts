@@ -48,7 +48,7 @@ export function sseRoute(app: App, ctx: AppContext): void {
           },
         },
       },
-      config: { auth: 'optional', scope: 'read' },
+      config: { auth: 'optional', scope: 'read', rateLimit: 'stream-opens' },
     },
     async (req, reply) => {
       if (ctx.lifecycle.isDraining || !ctx.hub.isAccepting) {

@@ -25,14 +25,18 @@ export function websocketRoute(app: App, ctx: AppContext): void {
         'Upgrade to a WebSocket, then send {"op":"subscribe","channel":"<slug>","since":{"epoch":"…","seq":N}}. ' +
         'Frames, resume rules and close codes: docs/protocol.md. A plain GET is answered 426.',
     },
-    config: { auth: 'optional', scope: 'read' },
+    config: { auth: 'optional', scope: 'read', rateLimit: 'stream-opens' },
     preHandler: async (req) => refuseUnsafeUpgrade(req, ctx),
     handler: async () => {
       fail('upgrade-required', 'Open this URL with a WebSocket client (see docs/protocol.md).')
     },
     wsHandler: (socket, req) => {
       forgetUpgradeRequest(ctx, socket, req.socket)
-      ctx.hub.acceptWebSocket(socket, req.socket, req.auth?.account.id ?? null, streamCredential(req.auth))
+      const accountId = req.auth?.account.id ?? null
+      const client = { accountId, address: req.ip }
+      // Each subscribe op counts against `stream-subscribes` (it may replay from the database).
+      const admit = () => ctx.requestLimits.check('stream-subscribes', client)
+      ctx.hub.acceptWebSocket(socket, req.socket, accountId, streamCredential(req.auth), admit)
     },
   })
 }

@@ -14,6 +14,7 @@ import Fastify, {
 import type { AppContext } from '../context.js'
 import { registerAuth } from './auth.js'
 import { registerErrorHandler } from './error-handler.js'
+import { registerRateLimits } from './rate-limit-hooks.js'
 import { QuietRequestLog } from './request-log.js'
 import { registerRoutes } from './routes.js'
 
@@ -65,6 +66,8 @@ export async function buildApp(ctx: AppContext): Promise<App> {
       },
     },
   })
+  // Before authentication: per-address limits apply to requests with bad credentials too.
+  registerRateLimits(app, ctx.requestLimits)
   registerAuth(app, ctx)
   app.addHook('onResponse', async (req, reply) => {
     ctx.metrics.httpRequests.inc({
@@ -74,8 +77,10 @@ export async function buildApp(ctx: AppContext): Promise<App> {
     })
   })
   registerRoutes(app, ctx)
-  app.get('/api/v1/openapi.json', { schema: { hide: true }, config: { auth: 'none' } }, async () =>
-    app.swagger(),
+  app.get(
+    '/api/v1/openapi.json',
+    { schema: { hide: true }, config: { auth: 'none', rateLimit: 'reads' } },
+    async () => app.swagger(),
   )
   return app
 }
