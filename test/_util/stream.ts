@@ -13,6 +13,8 @@ export interface StreamClientOptions {
   token?: string
   cookie?: string
   origin?: string
+  /** Other upgrade request headers (e.g. X-Forwarded-For). */
+  headers?: Record<string, string>
 }
 
 export class StreamClient {
@@ -37,7 +39,7 @@ export class StreamClient {
 
   /** Opens a socket; rejects with the HTTP status when the upgrade is refused. */
   static open(baseUrl: string, options: StreamClientOptions = {}): Promise<StreamClient> {
-    const headers: Record<string, string> = {}
+    const headers: Record<string, string> = { ...options.headers }
     if (options.token) headers.authorization = `Bearer ${options.token}`
     if (options.cookie) headers.cookie = options.cookie
     if (options.origin) headers.origin = options.origin
