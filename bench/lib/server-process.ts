@@ -29,11 +29,14 @@ export async function freePort(): Promise<number> {
   })
 }
 
-export async function startServerProcess(env: Record<string, string> = {}): Promise<ServerProcess> {
+export async function startServerProcess(
+  env: Record<string, string> = {},
+  args: string[] = [],
+): Promise<ServerProcess> {
   const root = path.resolve(import.meta.dirname, '../..')
   const port = await freePort()
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'backlot-bench-'))
-  const child = spawn(process.execPath, [path.join(root, 'bin/backlot.js'), 'serve'], {
+  const child = spawn(process.execPath, [path.join(root, 'bin/backlot.js'), 'serve', ...args], {
     cwd: root,
     env: {
       PATH: process.env.PATH ?? '',
