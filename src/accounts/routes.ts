@@ -81,7 +81,7 @@ export function accountRoutes(app: App, ctx: AppContext): void {
         response: { 204: NoContent },
       },
       // Optional: logging out with an already expired cookie still clears it.
-      config: { auth: 'optional', rateLimit: 'account' },
+      config: { auth: 'optional', rateLimit: 'sign-outs' },
     },
     async (req, reply) => {
       if (req.auth?.via === 'session' && req.auth.sessionId) await ctx.accounts.logout(req.auth.sessionId)
@@ -179,7 +179,7 @@ function tokenRoutes(app: App, ctx: AppContext): void {
         params: TokenParams,
         response: { 204: NoContent },
       },
-      config: { auth: 'required', rateLimit: 'account' },
+      config: { auth: 'required', rateLimit: 'sign-outs' },
     },
     async (req, reply) => {
       const auth = requireAuth(req)

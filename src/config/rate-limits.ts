@@ -42,7 +42,13 @@ export const rateLimitBuckets = {
     keys: 'account+address',
     what: 'account changes',
     default: '30/1h',
-    why: 'Display-name changes, API tokens made or revoked, logouts.',
+    why: 'Display-name changes and API tokens made.',
+  },
+  'sign-outs': {
+    keys: 'account+address',
+    what: 'sign-outs',
+    default: '300/10m',
+    why: 'Logouts and API token revocations: generous, and apart from the other buckets, so that using one up (say, with a leaked token making tokens) never stops anyone from ending a session or revoking a token.',
   },
   'channel-create': {
     keys: 'account+address',

@@ -72,7 +72,8 @@ describe.each(testDatabases)('rate limits on accounts (%s)', (kind) => {
     const second = await seedAccount(server.ctx, 'flatmate')
     const newToken = (address: string, token: string) =>
       clientAt(server, address, token).post('/api/v1/tokens', { name: 'cli', scopes: ['read'] })
-    expect((await newToken('192.0.2.60', first.token)).status).toBe(201)
+    const made = await newToken('192.0.2.60', first.token)
+    expect(made.status).toBe(201)
     expect((await newToken('192.0.2.60', first.token)).status).toBe(201)
     const tokens = await countRows(server, 'api_token')
     const perAccount = await newToken('192.0.2.60', first.token)
@@ -86,6 +87,10 @@ describe.each(testDatabases)('rate limits on accounts (%s)', (kind) => {
     expectRateLimited(perAddress, /^Too many account changes from this address: at most 4 per hour\./)
     expect(await countRows(server, 'api_token')).toBe(tokens + 1)
     expect((await newToken('192.0.2.61', second.token)).status).toBe(201)
+
+    // Revoking (a leaked token, say) is its own bucket: the account's used-up limit does not stop it.
+    const revoked = await clientAt(server, '192.0.2.60', first.token).delete(`/api/v1/tokens/${made.body.id}`)
+    expect(revoked.status).toBe(204)
   })
 
   it('counts requests with bad credentials per address before authenticating them', async () => {
