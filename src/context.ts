@@ -8,6 +8,7 @@ import { type DatabaseHandle, openDatabase } from './db/database.js'
 import { migrateToLatest } from './db/migrator.js'
 import { createHub } from './delivery/hub.js'
 import { createEventLog, readStreamEpoch } from './event-log/event-log.js'
+import { createRequestLimits } from './http/request-limits.js'
 import { createCountsMarker, startCountsRelay } from './interactions/live-counts.js'
 import { createInteractionService } from './interactions/service.js'
 import { createConfiguredRateLimiter } from './kv/create-rate-limiter.js'
@@ -63,6 +64,8 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     ? null
     : await createConfiguredRateLimiter(config, { clock, logger })
   const rateLimiter = overrides.rateLimiter ?? ownRateLimiter!
+  // Every route's buckets (issue 14), on the same seam as login throttling.
+  const requestLimits = createRequestLimits({ rateLimiter, config: config.rateLimits })
   const checkRestore = overrides.checkRestore ?? true
   // A restored database gets a new epoch here, before anything reads or serves it (backup/restore-guard.ts).
   const epoch = checkRestore
@@ -81,7 +84,6 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     db,
     clock,
     eventLog,
-    rateLimiter,
     marker: countsMarker,
     logger: interactionsLogger,
   })
@@ -116,7 +118,7 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     publicUrl: () => context.config.publicUrl,
   })
   scheduling.bind(press.scheduler)
-  const media = createMediaService({ db, clock, config: config.media, mediaStore, rateLimiter, logger })
+  const media = createMediaService({ db, clock, config: config.media, mediaStore, logger })
   const mediaSweeper = startMediaSweeper(() => media.sweepUnattached(), logger)
   const hub = createHub({
     db,
@@ -178,6 +180,7 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     dialect: database.dialect,
     bus,
     rateLimiter,
+    requestLimits,
     eventLog,
     lifecycle,
     accounts,

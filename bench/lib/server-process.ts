@@ -31,13 +31,17 @@ export async function freePort(): Promise<number> {
 
 export async function startServerProcess(
   env: Record<string, string> = {},
-  /** Runs the server under `ulimit -n` of this many open files (the shell `exec`s it: same pid). */
-  options: { openFileLimit?: number } = {},
+  options: {
+    /** Arguments after `serve`, e.g. `--workers 2`. */
+    args?: string[]
+    /** Runs the server under `ulimit -n` of this many open files (the shell `exec`s it: same pid). */
+    openFileLimit?: number
+  } = {},
 ): Promise<ServerProcess> {
   const root = path.resolve(import.meta.dirname, '../..')
   const port = await freePort()
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'backlot-bench-'))
-  const serve = [process.execPath, path.join(root, 'bin/backlot.js'), 'serve']
+  const serve = [process.execPath, path.join(root, 'bin/backlot.js'), 'serve', ...(options.args ?? [])]
   const [command, ...args] =
     options.openFileLimit === undefined
       ? serve
@@ -51,6 +55,9 @@ export async function startServerProcess(
       BACKLOT_DATA_DIR: dataDir,
       LOG_LEVEL: 'warn',
       BACKLOT_ARGON2: 'fast',
+      // Benchmarks drive thousands of accounts from this one machine: rate limits would be measured
+      // instead of the server (production never exempts loopback; the default is empty).
+      RATE_LIMIT_EXEMPT: '127.0.0.0/8,::1',
       ...env,
     },
     stdio: ['ignore', 'inherit', 'inherit'],

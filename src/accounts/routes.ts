@@ -42,7 +42,7 @@ export function accountRoutes(app: App, ctx: AppContext): void {
         body: RegisterBody,
         response: { 201: AccountView },
       },
-      config: { auth: 'none' },
+      config: { auth: 'none', rateLimit: 'registration' },
       onRequest: sameOriginOnly,
     },
     async (req, reply) => {
@@ -62,7 +62,7 @@ export function accountRoutes(app: App, ctx: AppContext): void {
         body: LoginBody,
         response: { 200: AccountView },
       },
-      config: { auth: 'none' },
+      config: { auth: 'none', rateLimit: 'login' },
       onRequest: sameOriginOnly,
     },
     async (req, reply) => {
@@ -81,7 +81,7 @@ export function accountRoutes(app: App, ctx: AppContext): void {
         response: { 204: NoContent },
       },
       // Optional: logging out with an already expired cookie still clears it.
-      config: { auth: 'optional' },
+      config: { auth: 'optional', rateLimit: 'sign-outs' },
     },
     async (req, reply) => {
       if (req.auth?.via === 'session' && req.auth.sessionId) await ctx.accounts.logout(req.auth.sessionId)
@@ -99,7 +99,7 @@ export function accountRoutes(app: App, ctx: AppContext): void {
         security: authenticated,
         response: { 200: MeView },
       },
-      config: { auth: 'required' },
+      config: { auth: 'required', rateLimit: 'reads' },
     },
     async (req) => {
       const auth = requireAuth(req)
@@ -118,7 +118,7 @@ export function accountRoutes(app: App, ctx: AppContext): void {
         response: { 200: MeView },
       },
       // The display name is published on every post and channel page: as much a "post" as a post.
-      config: { auth: 'required', scope: 'post' },
+      config: { auth: 'required', scope: 'post', rateLimit: 'account' },
     },
     async (req) => {
       const auth = requireAuth(req)
@@ -141,7 +141,7 @@ function tokenRoutes(app: App, ctx: AppContext): void {
         body: CreateTokenBody,
         response: { 201: CreatedTokenView },
       },
-      config: { auth: 'required' },
+      config: { auth: 'required', rateLimit: 'account' },
     },
     async (req, reply) => {
       const auth = requireAuth(req)
@@ -160,7 +160,7 @@ function tokenRoutes(app: App, ctx: AppContext): void {
         security: authenticated,
         response: { 200: TokenList },
       },
-      config: { auth: 'required', scope: 'read' },
+      config: { auth: 'required', scope: 'read', rateLimit: 'reads' },
     },
     async (req) => {
       const auth = requireAuth(req)
@@ -179,7 +179,7 @@ function tokenRoutes(app: App, ctx: AppContext): void {
         params: TokenParams,
         response: { 204: NoContent },
       },
-      config: { auth: 'required' },
+      config: { auth: 'required', rateLimit: 'sign-outs' },
     },
     async (req, reply) => {
       const auth = requireAuth(req)

@@ -31,7 +31,7 @@ export function memberRoutes(app: App, ctx: AppContext): void {
         body: JoinBody,
         response: { 201: JoinResult, 202: JoinResult },
       },
-      config: { auth: 'required', scope: 'read' },
+      config: { auth: 'required', scope: 'read', rateLimit: 'membership' },
       // The body is optional: a bare POST joins an open channel.
       preValidation: async (req) => {
         req.body ??= {}
@@ -53,7 +53,7 @@ export function memberRoutes(app: App, ctx: AppContext): void {
         params: ChannelParams,
         response: { 204: NoContent },
       },
-      config: { auth: 'required', scope: 'read' },
+      config: { auth: 'required', scope: 'read', rateLimit: 'membership' },
     },
     async (req, reply) => {
       await ctx.channels.members.leave(req.params.slug, requireAuth(req).account.id)
@@ -72,7 +72,7 @@ export function memberRoutes(app: App, ctx: AppContext): void {
         body: MemberSettingsBody,
         response: { 200: MembershipView },
       },
-      config: { auth: 'required', scope: 'read' },
+      config: { auth: 'required', scope: 'read', rateLimit: 'membership' },
     },
     async (req) =>
       ctx.channels.members.updateSettings(req.params.slug, requireAuth(req).account.id, req.body),
@@ -89,7 +89,7 @@ export function memberRoutes(app: App, ctx: AppContext): void {
         querystring: PageQuery,
         response: { 200: MemberPage },
       },
-      config: { auth: 'required', scope: 'channel:admin' },
+      config: { auth: 'required', scope: 'channel:admin', rateLimit: 'reads' },
     },
     async (req) => ctx.channels.members.list(req.params.slug, requireAuth(req).account.id, req.query),
   )
@@ -104,7 +104,7 @@ export function memberRoutes(app: App, ctx: AppContext): void {
         params: HandleParams,
         response: { 204: NoContent },
       },
-      config: { auth: 'required', scope: 'channel:admin' },
+      config: { auth: 'required', scope: 'channel:admin', rateLimit: 'moderation' },
     },
     async (req, reply) => {
       const { slug, handle } = req.params

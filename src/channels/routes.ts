@@ -27,7 +27,7 @@ export function channelRoutes(app: App, ctx: AppContext): void {
         body: CreateChannelBody,
         response: { 201: ChannelView },
       },
-      config: { auth: 'required', scope: 'channel:admin' },
+      config: { auth: 'required', scope: 'channel:admin', rateLimit: 'channel-create' },
     },
     async (req, reply) => {
       const view = await ctx.channels.create(requireAuth(req).account.id, req.body)
@@ -44,7 +44,7 @@ export function channelRoutes(app: App, ctx: AppContext): void {
         querystring: ChannelListQuery,
         response: { 200: ChannelPage },
       },
-      config: { auth: 'optional', scope: 'read' },
+      config: { auth: 'optional', scope: 'read', rateLimit: 'reads' },
     },
     async (req) => ctx.channels.list(req.auth?.account.id ?? null, req.query),
   )
@@ -58,7 +58,7 @@ export function channelRoutes(app: App, ctx: AppContext): void {
         params: ChannelParams,
         response: { 200: ChannelView },
       },
-      config: { auth: 'optional', scope: 'read' },
+      config: { auth: 'optional', scope: 'read', rateLimit: 'reads' },
     },
     async (req) => ctx.channels.get(req.params.slug, req.auth?.account.id ?? null),
   )
@@ -74,7 +74,7 @@ export function channelRoutes(app: App, ctx: AppContext): void {
         body: UpdateChannelBody,
         response: { 200: ChannelView },
       },
-      config: { auth: 'required', scope: 'channel:admin' },
+      config: { auth: 'required', scope: 'channel:admin', rateLimit: 'channel-settings' },
     },
     async (req) => ctx.channels.update(req.params.slug, requireAuth(req).account.id, req.body),
   )
@@ -89,7 +89,7 @@ export function channelRoutes(app: App, ctx: AppContext): void {
         params: ChannelParams,
         response: { 204: NoContent },
       },
-      config: { auth: 'required', scope: 'channel:admin' },
+      config: { auth: 'required', scope: 'channel:admin', rateLimit: 'channel-settings' },
     },
     async (req, reply) => {
       await ctx.channels.remove(req.params.slug, requireAuth(req).account.id)
@@ -111,7 +111,7 @@ export function channelRoutes(app: App, ctx: AppContext): void {
           params: ChannelParams,
           response: { 200: ChannelView },
         },
-        config: { auth: 'required', scope: 'channel:admin' },
+        config: { auth: 'required', scope: 'channel:admin', rateLimit: 'channel-settings' },
       },
       async (req) => ctx.channels.setArchived(req.params.slug, requireAuth(req).account.id, archived),
     )

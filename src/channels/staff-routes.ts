@@ -43,7 +43,7 @@ export function staffRoutes(app: App, ctx: AppContext): void {
         body: RoleBody,
         response: { 200: MemberView },
       },
-      config: staff,
+      config: { ...staff, rateLimit: 'channel-settings' },
     },
     async (req) => ctx.channels.roles.grant(req.params.slug, actor(req), req.params.handle, req.body.role),
   )
@@ -58,7 +58,7 @@ export function staffRoutes(app: App, ctx: AppContext): void {
         params: HandleParams,
         response: { 200: MemberView },
       },
-      config: staff,
+      config: { ...staff, rateLimit: 'channel-settings' },
     },
     async (req) => ctx.channels.roles.remove(req.params.slug, actor(req), req.params.handle),
   )
@@ -74,7 +74,7 @@ export function staffRoutes(app: App, ctx: AppContext): void {
         body: CreateInviteBody,
         response: { 201: CreatedInviteView },
       },
-      config: staff,
+      config: { ...staff, rateLimit: 'invites' },
       preValidation: async (req) => {
         req.body ??= {}
       },
@@ -97,7 +97,7 @@ export function staffRoutes(app: App, ctx: AppContext): void {
         querystring: PageQuery,
         response: { 200: InvitePage },
       },
-      config: staff,
+      config: { ...staff, rateLimit: 'reads' },
     },
     async (req) => ctx.channels.invites.list(req.params.slug, actor(req), req.query),
   )
@@ -112,7 +112,7 @@ export function staffRoutes(app: App, ctx: AppContext): void {
         params: InviteParams,
         response: { 204: NoContent },
       },
-      config: staff,
+      config: { ...staff, rateLimit: 'channel-settings' },
     },
     async (req, reply) => {
       await ctx.channels.invites.revoke(req.params.slug, actor(req), req.params.id)
@@ -131,7 +131,7 @@ export function staffRoutes(app: App, ctx: AppContext): void {
         querystring: PageQuery,
         response: { 200: JoinRequestPage },
       },
-      config: staff,
+      config: { ...staff, rateLimit: 'reads' },
     },
     async (req) => ctx.channels.requests.list(req.params.slug, actor(req), req.query),
   )
@@ -150,7 +150,7 @@ export function staffRoutes(app: App, ctx: AppContext): void {
           params: HandleParams,
           response: { 200: JoinRequestView },
         },
-        config: staff,
+        config: { ...staff, rateLimit: 'moderation' },
       },
       async (req) => ctx.channels.requests.decide(req.params.slug, actor(req), req.params.handle, decision),
     )
@@ -167,7 +167,7 @@ export function staffRoutes(app: App, ctx: AppContext): void {
         body: BanBody,
         response: { 200: BanView },
       },
-      config: staff,
+      config: { ...staff, rateLimit: 'moderation' },
       preValidation: async (req) => {
         req.body ??= {}
       },
@@ -185,7 +185,7 @@ export function staffRoutes(app: App, ctx: AppContext): void {
         params: HandleParams,
         response: { 204: NoContent },
       },
-      config: staff,
+      config: { ...staff, rateLimit: 'moderation' },
     },
     async (req, reply) => {
       await ctx.channels.bans.unban(req.params.slug, actor(req), req.params.handle)
@@ -204,7 +204,7 @@ export function staffRoutes(app: App, ctx: AppContext): void {
         querystring: PageQuery,
         response: { 200: BanPage },
       },
-      config: staff,
+      config: { ...staff, rateLimit: 'reads' },
     },
     async (req) => ctx.channels.bans.list(req.params.slug, actor(req), req.query),
   )
@@ -220,7 +220,7 @@ export function staffRoutes(app: App, ctx: AppContext): void {
         querystring: PageQuery,
         response: { 200: AuditPage },
       },
-      config: staff,
+      config: { ...staff, rateLimit: 'reads' },
     },
     async (req) => ctx.channels.auditLog(req.params.slug, actor(req), req.query),
   )

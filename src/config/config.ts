@@ -2,6 +2,7 @@ import path from 'node:path'
 import { s3BrowserEndpoint, s3BrowserOrigin } from '../media-store/s3-endpoint.js'
 import { clientVariableNames } from './client.js'
 import { pushSubject } from './push-subject.js'
+import { type RateLimitConfig, rateLimitConfig } from './rate-limits.js'
 import { ConfigError, variables } from './variables.js'
 
 export { ConfigError }
@@ -39,6 +40,8 @@ export interface Config {
   stream: { replayLimit: number; bufferBytes: number; heartbeatMs: number }
   loginLimit: { maxAttempts: number; windowMs: number }
   connections: ConnectionsConfig
+  /** Per-route rate limits (RATE_LIMIT_*; src/config/rate-limits.ts). */
+  rateLimits: RateLimitConfig
   media: MediaConfig
   push: PushConfig
 }
@@ -87,8 +90,6 @@ export interface MediaConfig {
   /** How long an upload request waits for processing before answering 202; 0 answers at once. */
   waitMs: number
   unattachedTtlMs: number
-  uploadLimit: number
-  uploadWindowMs: number
   /** Uploads one account may have in progress on a node (received, waiting or processing). */
   uploadsPerAccount: number
   /** Slowest accepted upload body, bytes per second over `uploadRateWindowMs`; 0 turns it off. */
@@ -158,14 +159,16 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     },
     loginLimit: { maxAttempts: p.loginMaxAttempts, windowMs: p.loginWindowSeconds * 1000 },
     connections: connectionsConfig(p),
+    rateLimits: rateLimitConfig(p, {
+      limit: p.mediaUploadLimit,
+      windowMs: p.mediaUploadWindowSeconds * 1000,
+    }),
     media: {
       maxBytes: p.mediaMaxBytes,
       maxPixels: p.mediaMaxPixels,
       concurrency: p.mediaProcessingConcurrency,
       waitMs: p.mediaProcessingWaitSeconds * 1000,
       unattachedTtlMs: p.mediaUnattachedTtlHours * 3_600_000,
-      uploadLimit: p.mediaUploadLimit,
-      uploadWindowMs: p.mediaUploadWindowSeconds * 1000,
       uploadsPerAccount: p.mediaUploadsPerAccount,
       minUploadBytesPerSecond: p.mediaUploadMinBytesPerSecond,
       uploadRateWindowMs: p.mediaUploadRateWindowSeconds * 1000,

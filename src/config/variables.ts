@@ -1,4 +1,6 @@
 import ipaddr from 'ipaddr.js'
+import { ConfigError } from './config-error.js'
+import { rateLimitVariables } from './rate-limits.js'
 
 /**
  * Every environment variable Backlot reads, with its default and the reason for it.
@@ -12,15 +14,7 @@ export interface VariableSpec<T> {
   parse: (raw: string | undefined) => T
 }
 
-export class ConfigError extends Error {
-  override name = 'ConfigError'
-  constructor(
-    readonly variable: string,
-    message: string,
-  ) {
-    super(`${variable}: ${message}`)
-  }
-}
+export { ConfigError }
 
 function integer(name: string, fallback: number, min: number, max: number) {
   return (raw: string | undefined): number => {
@@ -440,13 +434,14 @@ export const variables = {
   },
   mediaUploadLimit: {
     name: 'MEDIA_UPLOAD_LIMIT',
-    description: 'Uploads one account may make within MEDIA_UPLOAD_WINDOW_SECONDS; more get a 429 problem.',
+    description:
+      'Uploads one account may make within MEDIA_UPLOAD_WINDOW_SECONDS (the `uploads` rate-limit bucket: RATE_LIMIT_ADDRESS_FACTOR times as many per client address); more get a 429 problem.',
     defaultText: '60',
     parse: integer('MEDIA_UPLOAD_LIMIT', 60, 1, 100_000),
   },
   mediaUploadWindowSeconds: {
     name: 'MEDIA_UPLOAD_WINDOW_SECONDS',
-    description: 'Window of the per-account upload limit.',
+    description: 'Window of the upload limit.',
     defaultText: '600',
     parse: integer('MEDIA_UPLOAD_WINDOW_SECONDS', 600, 1, 86_400),
   },
@@ -536,4 +531,6 @@ export const variables = {
     defaultText: 'open',
     parse: oneOf('REGISTRATION', ['open', 'closed'] as const, 'open'),
   },
+  // One RATE_LIMIT_* variable per bucket, from the bucket table in rate-limits.ts (issue 14).
+  ...rateLimitVariables,
 } satisfies Record<string, VariableSpec<unknown>>

@@ -36,7 +36,7 @@ import { type ClientOp, type ControlFrame, closeCodes, type Position, unsubscrib
 import { SseConnection } from './sse-connection.js'
 import { readLastSeq, readLastSeqs, readMemberIds } from './store.js'
 import { type StreamCredential, StreamCredentials } from './stream-credentials.js'
-import { type SubscribeDeps, subscribeChannel } from './subscribe.js'
+import { type AdmitSubscribe, type SubscribeDeps, subscribeChannel } from './subscribe.js'
 import { Subscription } from './subscription.js'
 import { heartbeatFrame, PreparedControl, ssePreamble } from './wire.js'
 import { WsConnection } from './ws-connection.js'
@@ -142,9 +142,9 @@ export function createHub(deps: HubDeps) {
 
   const subscribeDeps: SubscribeDeps = { db, eventLog, replayLimit: config.replayLimit, logger, feedFor }
 
-  function onOp(connection: Connection, op: ClientOp): void {
+  function onOp(connection: Connection, op: ClientOp, admit?: AdmitSubscribe): void {
     if (op.op === 'subscribe') {
-      void subscribeChannel(subscribeDeps, connection, op.channel, op.since) // reports its own errors
+      void subscribeChannel(subscribeDeps, connection, op.channel, op.since, admit) // reports its own errors
       return
     }
     const slug = op.channel.toLowerCase()
@@ -243,19 +243,21 @@ export function createHub(deps: HubDeps) {
 
     /**
      * Takes over an upgraded WebSocket (already authenticated and origin-checked by the route).
-     * `credential` is what authenticated it (null: anonymous); the stream ends with it.
+     * `credential` is what authenticated it (null: anonymous); the stream ends with it. `admit`
+     * counts each subscribe op against the client's rate limit.
      */
     acceptWebSocket(
       ws: WebSocket,
       socket: Socket,
       accountId: string | null,
       credential: StreamCredential | null,
+      admit?: AdmitSubscribe,
     ): void {
       if (!isAccepting) {
         ws.close(closeCodes.restarting.code, closeCodes.restarting.reason)
         return
       }
-      register(new WsConnection(host, ws, socket, accountId, onOp), credential)
+      register(new WsConnection(host, ws, socket, accountId, (c, op) => onOp(c, op, admit)), credential)
     },
 
     /**

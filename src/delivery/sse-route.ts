@@ -50,7 +50,7 @@ export function sseRoute(app: App, ctx: AppContext, addresses: StreamAddresses):
           },
         },
       },
-      config: { auth: 'optional', scope: 'read' },
+      config: { auth: 'optional', scope: 'read', rateLimit: 'stream-opens' },
     },
     async (req, reply) => {
       if (ctx.lifecycle.isDraining || !ctx.hub.isAccepting) {

@@ -1,6 +1,7 @@
 import { canRead, loadAccessForChannel } from '../channels/access.js'
 import type { Db } from '../db/database.js'
 import type { EventLog, LoggedEvent } from '../event-log/event-log.js'
+import { type RateRefusal, refusalDetail } from '../http/request-limits.js'
 import type { Logger } from '../logger.js'
 import type { ChannelFeed } from './channel-feed.js'
 import type { Connection } from './connection.js'
@@ -15,6 +16,9 @@ import {
 import { findChannelBySlug, readEventIdAt, readLastSeq } from './store.js'
 import { Subscription } from './subscription.js'
 import { PreparedControl, PreparedEvent } from './wire.js'
+
+/** Counts a subscribe op against the stream's rate limit (ws-route.ts); the refusal, if over. */
+export type AdmitSubscribe = () => Promise<RateRefusal | null>
 
 export interface SubscribeDeps {
   db: Db
@@ -38,6 +42,7 @@ export async function subscribeChannel(
   connection: Connection,
   channel: string,
   since: Position | undefined,
+  admit?: AdmitSubscribe,
 ): Promise<void> {
   const slug = channel.toLowerCase()
   if (connection.subscriptions.has(slug)) {
@@ -53,14 +58,23 @@ export async function subscribeChannel(
   }
   const subscription = new Subscription(connection, slug)
   try {
-    await run(deps, subscription, since)
+    await run(deps, subscription, since, admit)
   } catch (error) {
     deps.logger.error({ err: error, channel: slug }, 'subscription failed')
     subscription.fail('The subscription failed on the server; subscribe again.', 'internal')
   }
 }
 
-async function run(deps: SubscribeDeps, sub: Subscription, since: Position | undefined): Promise<void> {
+async function run(
+  deps: SubscribeDeps,
+  sub: Subscription,
+  since: Position | undefined,
+  admit: AdmitSubscribe | undefined,
+): Promise<void> {
+  // Counted once the subscription is registered, so ops still apply in the order they were sent.
+  const refusal = admit ? await admit() : null
+  if (sub.isEnded) return
+  if (refusal) return sub.refuse('rate-limited', refusalDetail(refusal))
   const channel = await findChannelBySlug(deps.db, sub.slug)
   if (sub.isEnded) return
   if (!channel) return sub.refuse('channel-not-found', `No channel "${sub.slug}".`)

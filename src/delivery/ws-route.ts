@@ -28,7 +28,7 @@ export function websocketRoute(app: App, ctx: AppContext, addresses: StreamAddre
         'Upgrade to a WebSocket, then send {"op":"subscribe","channel":"<slug>","since":{"epoch":"…","seq":N}}. ' +
         'Frames, resume rules and close codes: docs/protocol.md. A plain GET is answered 426.',
     },
-    config: { auth: 'optional', scope: 'read' },
+    config: { auth: 'optional', scope: 'read', rateLimit: 'stream-opens' },
     preHandler: async (req) => refuseUnsafeUpgrade(req, ctx),
     handler: async () => {
       fail('upgrade-required', 'Open this URL with a WebSocket client (see docs/protocol.md).')
@@ -41,7 +41,11 @@ export function websocketRoute(app: App, ctx: AppContext, addresses: StreamAddre
         return
       }
       req.socket.once('close', release)
-      ctx.hub.acceptWebSocket(socket, req.socket, req.auth?.account.id ?? null, streamCredential(req.auth))
+      const accountId = req.auth?.account.id ?? null
+      const client = { accountId, address: req.ip }
+      // Each subscribe op counts against `stream-subscribes` (it may replay from the database).
+      const admit = () => ctx.requestLimits.check('stream-subscribes', client)
+      ctx.hub.acceptWebSocket(socket, req.socket, accountId, streamCredential(req.auth), admit)
     },
   })
 }

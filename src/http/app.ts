@@ -17,6 +17,7 @@ import type { AppContext } from '../context.js'
 import { registerAuth } from './auth.js'
 import { answerClientError } from './client-error.js'
 import { answerFrameworkError, registerErrorHandler } from './error-handler.js'
+import { registerRateLimits } from './rate-limit-hooks.js'
 import { QuietRequestLog } from './request-log.js'
 import { registerRoutes } from './routes.js'
 import { refuseNulCharacters } from './text-input.js'
@@ -75,6 +76,8 @@ export async function buildApp(ctx: AppContext): Promise<App> {
       },
     },
   })
+  // Before authentication: per-address limits apply to requests with bad credentials too.
+  registerRateLimits(app, ctx.requestLimits)
   registerAuth(app, ctx)
   app.addHook('preValidation', refuseNulCharacters)
   app.addHook('onResponse', async (req, reply) => {
@@ -85,8 +88,10 @@ export async function buildApp(ctx: AppContext): Promise<App> {
     })
   })
   registerRoutes(app, ctx)
-  app.get('/api/v1/openapi.json', { schema: { hide: true }, config: { auth: 'none' } }, async () =>
-    app.swagger(),
+  app.get(
+    '/api/v1/openapi.json',
+    { schema: { hide: true }, config: { auth: 'none', rateLimit: 'reads' } },
+    async () => app.swagger(),
   )
   return app
 }

@@ -1,6 +1,5 @@
 import type { Db } from '../db/database.js'
 import type { EventLog } from '../event-log/event-log.js'
-import type { RateLimiter } from '../kv/rate-limiter.js'
 import type { Logger } from '../logger.js'
 import type { Clock } from '../util/clock.js'
 import type { CountsMarker } from './live-counts.js'
@@ -10,7 +9,6 @@ export interface InteractionDeps {
   db: Db
   clock: Clock
   eventLog: EventLog
-  rateLimiter: RateLimiter
   /** Marks a post's public counts as changed, for the live `counts` frames. */
   marker: CountsMarker
   logger: Logger

@@ -11,9 +11,6 @@ export const limits = {
   answerMax: 500,
   /** Latest closing time a poll may be given, from now. */
   pollMaxOpenMs: 366 * 86_400_000,
-  /** Prompt answers a member may send per window, across all prompts (abuse brake). */
-  answersPerWindow: 10,
-  answerWindowMs: 60_000,
   /** Highlighted answers shown on a post, newest highlight first. */
   highlightsShown: 20,
   /** Reactors listed per emoji in the staff stats (the full list is paginated). */

@@ -61,24 +61,15 @@ function decodeCursor(cursor: string): string {
  * the post with the fan's display name) and hide abusive ones. Highlight and hide are channel
  * events (`answer.highlighted`, `answer.unhighlighted`, `answer.hidden`, `answer.unhidden`).
  */
-export function createPromptService({ db, clock, eventLog, rateLimiter, marker }: InteractionDeps) {
+export function createPromptService({ db, clock, eventLog, marker }: InteractionDeps) {
   /**
-   * Sends the member's answer: one per member per prompt (`answer-exists`), at most
-   * `answersPerWindow` per member per minute across prompts (`rate-limited`).
+   * Sends the member's answer: one per member per prompt (`answer-exists`). How many a member may
+   * send across prompts is the route's `answers` rate-limit bucket.
    */
   async function answer(accountId: string, slug: string, postId: string, input: string) {
     const { post } = await requireActingMember(db, slug, accountId, postId)
     requirePrompt(post)
     const text = checkText(input, '/text', limits.answerMax)
-    const decision = await rateLimiter.hit(
-      `answer:${accountId}`,
-      limits.answersPerWindow,
-      limits.answerWindowMs,
-    )
-    if (!decision.allowed) {
-      const retryAfterSeconds = Math.ceil(decision.retryAfterMs / 1000)
-      fail('rate-limited', `Too many answers; try again in ${retryAfterSeconds} s.`, { retryAfterSeconds })
-    }
     const row = {
       id: newId(),
       post_id: post.id,

@@ -41,7 +41,7 @@ export function interactionRoutes(app: App, ctx: AppContext): void {
         body: ReactionBody,
         response: { 200: ReactionResult },
       },
-      config: fan,
+      config: { ...fan, rateLimit: 'reactions' },
       bodyLimit: SMALL_BODY,
     },
     async (req) =>
@@ -51,7 +51,7 @@ export function interactionRoutes(app: App, ctx: AppContext): void {
     `${post}/reaction`,
     {
       schema: { tags, summary: 'Remove your reaction', params: PostParams, response: { 204: NoContent } },
-      config: fan,
+      config: { ...fan, rateLimit: 'reactions' },
     },
     async (req, reply) => {
       await it.removeReaction(requireAuth(req).account.id, req.params.slug, req.params.id)
@@ -69,7 +69,7 @@ export function interactionRoutes(app: App, ctx: AppContext): void {
         body: VoteBody,
         response: { 200: VoteResult },
       },
-      config: fan,
+      config: { ...fan, rateLimit: 'votes' },
       bodyLimit: SMALL_BODY,
     },
     async (req) => ({
@@ -85,7 +85,7 @@ export function interactionRoutes(app: App, ctx: AppContext): void {
         params: PostParams,
         response: { 200: VoteResult },
       },
-      config: fan,
+      config: { ...fan, rateLimit: 'votes' },
     },
     async (req) => ({
       poll: await it.retractVote(requireAuth(req).account.id, req.params.slug, req.params.id),
@@ -100,7 +100,7 @@ export function interactionRoutes(app: App, ctx: AppContext): void {
         params: PostParams,
         response: { 200: VoteResult },
       },
-      config: { auth: 'required', scope: 'post' },
+      config: { auth: 'required', scope: 'post', rateLimit: 'post-changes' },
     },
     async (req) => ({
       poll: await it.closePoll(requireAuth(req).account.id, req.params.slug, req.params.id),
@@ -117,7 +117,7 @@ export function interactionRoutes(app: App, ctx: AppContext): void {
         body: AnswerBody,
         response: { 201: MyAnswerView },
       },
-      config: fan,
+      config: { ...fan, rateLimit: 'answers' },
       bodyLimit: SMALL_BODY,
     },
     async (req, reply) => {
@@ -140,7 +140,7 @@ export function interactionRoutes(app: App, ctx: AppContext): void {
         querystring: AnswerListQuery,
         response: { 200: AnswerPage },
       },
-      config: fan,
+      config: { ...fan, rateLimit: 'reads' },
     },
     async (req) => it.listAnswers(requireAuth(req).account.id, req.params.slug, req.params.id, req.query),
   )
@@ -151,7 +151,7 @@ export function interactionRoutes(app: App, ctx: AppContext): void {
     `${post}/views`,
     {
       schema: { tags, summary: 'Count a view of the post', params: PostParams, response: { 204: NoContent } },
-      config: { auth: 'optional', scope: 'read' },
+      config: { auth: 'optional', scope: 'read', rateLimit: 'views' },
     },
     async (req, reply) => {
       const visitorKey = `${req.ip}\n${req.headers['user-agent'] ?? ''}`
@@ -168,7 +168,7 @@ export function interactionRoutes(app: App, ctx: AppContext): void {
         params: PostParams,
         response: { 200: StatsView },
       },
-      config: fan,
+      config: { ...fan, rateLimit: 'reads' },
     },
     async (req) => it.stats(requireAuth(req).account.id, req.params.slug, req.params.id),
   )
@@ -182,7 +182,7 @@ export function interactionRoutes(app: App, ctx: AppContext): void {
         querystring: ReactorListQuery,
         response: { 200: ReactorPage },
       },
-      config: fan,
+      config: { ...fan, rateLimit: 'reads' },
     },
     async (req) => it.reactors(requireAuth(req).account.id, req.params.slug, req.params.id, req.query),
   )
@@ -201,7 +201,7 @@ function answerToggle(
       `${post}/answers/:answerId/${what}`,
       {
         schema: { tags, summary, params: AnswerParams, response: { 200: AnswerView } },
-        config: { auth: 'required' as const, scope },
+        config: { auth: 'required' as const, scope, rateLimit: 'moderation' as const },
       },
       async (req: FastifyRequest<{ Params: Static<typeof AnswerParams> }>) => {
         const { slug, id, answerId } = req.params

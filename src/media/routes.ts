@@ -30,7 +30,7 @@ export function mediaRoutes(app: App, ctx: AppContext): void {
         // The body schema documents the form; readUploadForm validates it while it streams in.
         validatorCompiler: () => () => true,
         // A 30 MiB body on a weak link: the upload deadline, not the JSON one (request-deadline.ts).
-        config: { auth: 'required', scope: 'post', bodyDeadline: 'upload' },
+        config: { auth: 'required', scope: 'post', bodyDeadline: 'upload', rateLimit: 'uploads' },
       },
       async (req, reply) => {
         const auth = requireAuth(req)
@@ -60,7 +60,7 @@ export function mediaRoutes(app: App, ctx: AppContext): void {
         params: MediaParams,
         response: { 200: MediaView },
       },
-      config: { auth: 'optional' },
+      config: { auth: 'optional', rateLimit: 'reads' },
     },
     async (req) => {
       const media = await ctx.media.get(req.auth?.account.id ?? null, req.params.id)
@@ -78,7 +78,7 @@ export function mediaRoutes(app: App, ctx: AppContext): void {
         body: MediaPatchBody,
         response: { 200: MediaView },
       },
-      config: { auth: 'required', scope: 'post' },
+      config: { auth: 'required', scope: 'post', rateLimit: 'post-changes' },
     },
     async (req) => {
       const media = await ctx.media.update(requireAuth(req).account.id, req.params.id, req.body)
@@ -94,7 +94,7 @@ export function mediaRoutes(app: App, ctx: AppContext): void {
         summary: 'A media file: its bytes, or with S3_MEDIA_DELIVERY=redirect a 302 to a signed store URL',
         params: MediaFileParams,
       },
-      config: { auth: 'optional' },
+      config: { auth: 'optional', rateLimit: 'media-files' },
     },
     // HEAD is answered by this handler too (Fastify's exposeHeadRoutes), with the same status and headers.
     async (req, reply) => {

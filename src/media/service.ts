@@ -2,7 +2,6 @@ import type { MediaConfig } from '../config/config.js'
 import type { Db } from '../db/database.js'
 import type { MediaRow } from '../db/schema.js'
 import { DomainError, fail } from '../errors.js'
-import type { RateLimiter } from '../kv/rate-limiter.js'
 import type { Logger } from '../logger.js'
 import type { MediaStore } from '../media-store/media-store.js'
 import type { Clock } from '../util/clock.js'
@@ -23,7 +22,6 @@ export interface MediaServiceDeps {
   clock: Clock
   config: MediaConfig
   mediaStore: MediaStore
-  rateLimiter: RateLimiter
   logger: Logger
 }
 
@@ -47,7 +45,7 @@ export interface MediaPatch {
 }
 
 export function createMediaService(deps: MediaServiceDeps) {
-  const { db, clock, config, mediaStore, rateLimiter } = deps
+  const { db, clock, config, mediaStore } = deps
   const logger = deps.logger.child({ area: 'media' })
   const limits = { maxPixels: config.maxPixels }
   const processing = createFairScheduler(config.concurrency)
@@ -67,21 +65,13 @@ export function createMediaService(deps: MediaServiceDeps) {
 
   /**
    * Checks, before any byte of the upload is read, that the account may upload (owner, admin or
-   * creator somewhere) and is within its upload rate (every attempt counts), then takes one of the
-   * node's upload slots for it (upload-slots.ts: its own share, and the node's total). Returns the
-   * slot's release.
+   * creator somewhere), then takes one of the node's upload slots for it (upload-slots.ts: its own
+   * share, and the node's total). Returns the slot's release. The upload rate (every attempt
+   * counts) is the route's `uploads` bucket (src/http/rate-limit-hooks.ts).
    */
   async function admitUpload(accountId: string): Promise<() => void> {
     if (!(await canUploadAnywhere(db, accountId))) {
       fail('not-allowed', 'Only owners, admins and creators of a channel can upload media.')
-    }
-    const key = `media-upload:${accountId}`
-    const decision = await rateLimiter.hit(key, config.uploadLimit, config.uploadWindowMs)
-    if (!decision.allowed) {
-      const retryAfterSeconds = Math.max(1, Math.ceil(decision.retryAfterMs / 1000))
-      fail('rate-limited', `Upload limit reached; try again in ${retryAfterSeconds} s.`, {
-        retryAfterSeconds,
-      })
     }
     return slots.acquire(accountId)
   }

@@ -2,11 +2,17 @@ import { sql } from 'kysely'
 import type { AppContext } from '../context.js'
 import type { App } from '../http/app.js'
 
-/** Health for load balancers (`/healthz`: the process is up; `/readyz`: it can serve) and metrics. */
+/**
+ * Health for load balancers (`/healthz`: the process is up; `/readyz`: it can serve) and metrics.
+ * The only routes without a rate limit (`rateLimit: false`): load balancers and Prometheus poll
+ * them from a few addresses, a refused health check would take a healthy node out of rotation, and
+ * each does fixed, tiny work (no input; at most one `select 1`).
+ */
 export function opsRoutes(app: App, ctx: AppContext): void {
-  app.get('/healthz', { schema: { hide: true }, config: { auth: 'none' } }, async () => ({ status: 'ok' }))
+  const unlimited = { auth: 'none', rateLimit: false } as const
+  app.get('/healthz', { schema: { hide: true }, config: unlimited }, async () => ({ status: 'ok' }))
 
-  app.get('/readyz', { schema: { hide: true }, config: { auth: 'none' } }, async (_req, reply) => {
+  app.get('/readyz', { schema: { hide: true }, config: unlimited }, async (_req, reply) => {
     if (ctx.lifecycle.isDraining) {
       return reply.code(503).type('application/json').send({ status: 'draining' })
     }
@@ -18,7 +24,7 @@ export function opsRoutes(app: App, ctx: AppContext): void {
     return { status: 'ready' }
   })
 
-  app.get('/metrics', { schema: { hide: true }, config: { auth: 'none' } }, async (_req, reply) => {
+  app.get('/metrics', { schema: { hide: true }, config: unlimited }, async (_req, reply) => {
     reply.type(ctx.metrics.registry.contentType)
     return ctx.metrics.registry.metrics()
   })

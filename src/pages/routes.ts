@@ -106,7 +106,7 @@ function sendImage(reply: FastifyReply, file: ImageBytes, ifNoneMatch: string | 
 }
 
 function registerPages(app: App, ctx: AppContext): void {
-  const optional = { auth: 'optional' as const }
+  const optional = { auth: 'optional' as const, rateLimit: 'pages' as const }
   const viewer = (req: { auth: { account: { id: string } } | null }) => req.auth?.account.id ?? null
   const isReveal = (q: { reveal?: string }) => q.reveal === '1'
 
@@ -189,14 +189,17 @@ function registerPages(app: App, ctx: AppContext): void {
   )
   app.get(
     '/embed/p/:id',
-    { schema: { ...hide, params: Type.Object({ id: PostId }) }, config: { auth: 'none' } },
+    {
+      schema: { ...hide, params: Type.Object({ id: PostId }) },
+      config: { auth: 'none', rateLimit: 'pages' },
+    },
     async (req, reply) => sendPage(reply, ctx, await ctx.pages.embedPage(req.params.id)),
   )
   app.get(
     '/preview/:token',
     {
       schema: { ...hide, params: Type.Object({ token: Type.String({ maxLength: 100 }) }) },
-      config: { auth: 'none' },
+      config: { auth: 'none', rateLimit: 'pages' },
     },
     async (req, reply) => {
       const page = await ctx.pages.previewPage(req.params.token)
@@ -220,7 +223,7 @@ function fileRoutes(app: App, ctx: AppContext): void {
           file: Type.String({ maxLength: 20 }),
         }),
       },
-      config: { auth: 'none' },
+      config: { auth: 'none', rateLimit: 'media-files' },
     },
     async (req, reply) => {
       const file = await ctx.syndication.previewFile(req.params.token, req.params.mediaId, req.params.file)
@@ -236,7 +239,7 @@ function fileRoutes(app: App, ctx: AppContext): void {
         summary: 'The blurred rendering of an image (shown for spoilers outside the app)',
         params: Type.Object({ id: PostId }),
       },
-      config: { auth: 'optional' },
+      config: { auth: 'optional', rateLimit: 'media-files' },
     },
     async (req, reply) =>
       sendImage(
@@ -249,7 +252,7 @@ function fileRoutes(app: App, ctx: AppContext): void {
     '/_pages/:file',
     {
       schema: { ...hide, params: Type.Object({ file: Type.String({ maxLength: 40 }) }) },
-      config: { auth: 'none' },
+      config: { auth: 'none', rateLimit: 'pages' },
     },
     async (req, reply) => {
       const asset = pageAssetFiles(ctx.pageAssets()).get(req.params.file)

@@ -37,7 +37,7 @@ export function postRoutes(app: App, ctx: AppContext): void {
         body: CreatePostBody,
         response: { 200: PostView, 201: PostView },
       },
-      config: { auth: 'required', scope: 'post' },
+      config: { auth: 'required', scope: 'post', rateLimit: 'posts' },
       bodyLimit: POST_BODY_LIMIT,
     },
     async (req, reply) => {
@@ -58,7 +58,7 @@ export function postRoutes(app: App, ctx: AppContext): void {
         querystring: ListPostsQuery,
         response: { 200: PostPage },
       },
-      config: { auth: 'optional', scope: 'read' },
+      config: { auth: 'optional', scope: 'read', rateLimit: 'reads' },
     },
     async (req) => ctx.posts.list(req.auth?.account.id ?? null, req.params.slug, req.query),
   )
@@ -67,7 +67,7 @@ export function postRoutes(app: App, ctx: AppContext): void {
     `${base}/:id`,
     {
       schema: { tags, summary: 'Get one post', params: PostParams, response: { 200: PostView } },
-      config: { auth: 'optional', scope: 'read' },
+      config: { auth: 'optional', scope: 'read', rateLimit: 'reads' },
     },
     async (req) => ctx.posts.get(req.auth?.account.id ?? null, req.params.slug, req.params.id),
   )
@@ -82,7 +82,7 @@ export function postRoutes(app: App, ctx: AppContext): void {
         body: EditPostBody,
         response: { 200: PostView },
       },
-      config: { auth: 'required', scope: 'post' },
+      config: { auth: 'required', scope: 'post', rateLimit: 'post-changes' },
       bodyLimit: POST_BODY_LIMIT,
     },
     async (req) => ctx.posts.edit(requireAuth(req).account.id, req.params.slug, req.params.id, req.body),
@@ -97,7 +97,7 @@ export function postRoutes(app: App, ctx: AppContext): void {
         params: PostParams,
         response: { 204: Type.Null({ description: 'Deleted.' }) },
       },
-      config: { auth: 'required', scope: 'post' },
+      config: { auth: 'required', scope: 'post', rateLimit: 'post-changes' },
     },
     async (req, reply) => {
       await ctx.posts.remove(requireAuth(req).account.id, req.params.slug, req.params.id)
@@ -114,7 +114,7 @@ export function postRoutes(app: App, ctx: AppContext): void {
         params: PostParams,
         response: { 200: RevisionList },
       },
-      config: { auth: 'required', scope: 'read' },
+      config: { auth: 'required', scope: 'read', rateLimit: 'reads' },
     },
     async (req) => ({
       items: await ctx.posts.history(requireAuth(req).account.id, req.params.slug, req.params.id),
@@ -123,7 +123,7 @@ export function postRoutes(app: App, ctx: AppContext): void {
 
   const pinRoute = (summary: string) => ({
     schema: { tags, summary, params: PostParams, response: { 200: PostView } },
-    config: { auth: 'required' as const, scope: 'post' as const },
+    config: { auth: 'required' as const, scope: 'post' as const, rateLimit: 'post-changes' as const },
   })
   app.put(`${base}/:id/pin`, pinRoute('Pin a post'), async (req) =>
     ctx.posts.setPinned(requireAuth(req).account.id, req.params.slug, req.params.id, true),

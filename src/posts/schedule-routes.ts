@@ -33,7 +33,7 @@ export function scheduleRoutes(app: App, ctx: AppContext): void {
         params: ChannelParams,
         response: { 200: Type.Object({ items: Type.Array(PostView) }) },
       },
-      config: { auth: 'required', scope: 'read' },
+      config: { auth: 'required', scope: 'read', rateLimit: 'reads' },
     },
     async (req) => ({ items: await ctx.schedule.list(requireAuth(req).account.id, req.params.slug) }),
   )
@@ -47,7 +47,7 @@ export function scheduleRoutes(app: App, ctx: AppContext): void {
         body: ScheduleBody,
         response: { 200: PostView },
       },
-      config: staff,
+      config: { ...staff, rateLimit: 'post-changes' },
     },
     async (req) =>
       ctx.schedule.schedule(requireAuth(req).account.id, req.params.slug, req.params.id, req.body.publishAt),
@@ -61,7 +61,7 @@ export function scheduleRoutes(app: App, ctx: AppContext): void {
         params: PostParams,
         response: { 200: PostView },
       },
-      config: staff,
+      config: { ...staff, rateLimit: 'post-changes' },
     },
     async (req) => ctx.schedule.unschedule(requireAuth(req).account.id, req.params.slug, req.params.id),
   )
@@ -74,7 +74,7 @@ export function scheduleRoutes(app: App, ctx: AppContext): void {
         params: PostParams,
         response: { 200: PostView },
       },
-      config: staff,
+      config: { ...staff, rateLimit: 'post-changes' },
     },
     async (req) => ctx.schedule.publishNow(requireAuth(req).account.id, req.params.slug, req.params.id),
   )
@@ -93,7 +93,7 @@ function previewRoutes(app: App, ctx: AppContext): void {
         body: CreatePreviewBody,
         response: { 201: PreviewView },
       },
-      config: staff,
+      config: { ...staff, rateLimit: 'post-changes' },
     },
     async (req, reply) =>
       reply
@@ -106,7 +106,7 @@ function previewRoutes(app: App, ctx: AppContext): void {
     base,
     {
       schema: { tags, summary: "A post's preview links", params: PostParams, response: { 200: PreviewList } },
-      config: staff,
+      config: { ...staff, rateLimit: 'reads' },
     },
     async (req) => ({
       items: await ctx.previews.list(requireAuth(req).account.id, req.params.slug, req.params.id),
@@ -121,7 +121,7 @@ function previewRoutes(app: App, ctx: AppContext): void {
         params: PreviewParams,
         response: { 204: Type.Null() },
       },
-      config: staff,
+      config: { ...staff, rateLimit: 'post-changes' },
     },
     async (req, reply) => {
       await ctx.previews.revoke(

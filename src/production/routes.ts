@@ -32,7 +32,7 @@ export function productionRoutes(app: App, ctx: AppContext): void {
         params: ChannelParams,
         response: { 200: ProductionResponse },
       },
-      config: read,
+      config: { ...read, rateLimit: 'reads' },
     },
     async (req) => ({ production: await ctx.production.get(req.auth?.account.id ?? null, req.params.slug) }),
   )
@@ -46,7 +46,7 @@ export function productionRoutes(app: App, ctx: AppContext): void {
         body: ProductionBody,
         response: { 200: ProductionResponse },
       },
-      config: admin,
+      config: { ...admin, rateLimit: 'channel-settings' },
     },
     async (req) => ({
       production: await ctx.production.set(requireAuth(req).account.id, req.params.slug, req.body),
@@ -61,7 +61,7 @@ export function productionRoutes(app: App, ctx: AppContext): void {
         params: ChannelParams,
         response: { 200: ProductionResponse },
       },
-      config: admin,
+      config: { ...admin, rateLimit: 'channel-settings' },
     },
     async (req) => ({
       production: await ctx.production.set(requireAuth(req).account.id, req.params.slug, null),
@@ -78,7 +78,7 @@ export function productionRoutes(app: App, ctx: AppContext): void {
         body: ProductionTagsBody,
         response: { 200: PostView },
       },
-      config: post,
+      config: { ...post, rateLimit: 'post-changes' },
     },
     async (req) =>
       ctx.production.setTags(requireAuth(req).account.id, req.params.slug, req.params.id, req.body),
@@ -92,7 +92,7 @@ export function productionRoutes(app: App, ctx: AppContext): void {
         params: PostParams,
         response: { 200: PostView },
       },
-      config: post,
+      config: { ...post, rateLimit: 'post-changes' },
     },
     async (req) => ctx.production.setTags(requireAuth(req).account.id, req.params.slug, req.params.id, null),
   )
@@ -106,7 +106,7 @@ export function productionRoutes(app: App, ctx: AppContext): void {
         params: ChannelParams,
         response: { 200: TimelineView },
       },
-      config: read,
+      config: { ...read, rateLimit: 'reads' },
     },
     async (req) => {
       const { channel } = await ctx.pages.channelFor(req.params.slug, req.auth?.account.id ?? null)
@@ -133,7 +133,7 @@ function digestRoutes(
         body: CreateDigestBody,
         response: { 201: DigestView },
       },
-      config: config.post,
+      config: { ...config.post, rateLimit: 'post-changes' },
     },
     async (req, reply) =>
       reply.code(201).send(await ctx.digests.create(requireAuth(req).account.id, req.params.slug, req.body)),
@@ -147,7 +147,7 @@ function digestRoutes(
         params: ChannelParams,
         response: { 200: DigestList },
       },
-      config: config.read,
+      config: { ...config.read, rateLimit: 'reads' },
     },
     async (req) => ({ items: await ctx.digests.list(req.auth?.account.id ?? null, req.params.slug) }),
   )
@@ -155,7 +155,7 @@ function digestRoutes(
     `${base}/:digestId`,
     {
       schema: { tags, summary: 'One digest', params: DigestParams, response: { 200: DigestView } },
-      config: config.read,
+      config: { ...config.read, rateLimit: 'reads' },
     },
     async (req) => ctx.digests.get(req.auth?.account.id ?? null, req.params.slug, req.params.digestId),
   )
@@ -169,7 +169,7 @@ function digestRoutes(
         body: EditDigestBody,
         response: { 200: DigestView },
       },
-      config: config.post,
+      config: { ...config.post, rateLimit: 'post-changes' },
     },
     async (req) =>
       ctx.digests.edit(requireAuth(req).account.id, req.params.slug, req.params.digestId, req.body),
@@ -178,7 +178,7 @@ function digestRoutes(
     `${base}/:digestId`,
     {
       schema: { tags, summary: 'Delete a digest', params: DigestParams, response: { 204: Type.Null() } },
-      config: config.post,
+      config: { ...config.post, rateLimit: 'post-changes' },
     },
     async (req, reply) => {
       await ctx.digests.remove(requireAuth(req).account.id, req.params.slug, req.params.digestId)
@@ -195,7 +195,7 @@ function digestRoutes(
         body: PostDigestBody,
         response: { 201: PostView },
       },
-      config: config.post,
+      config: { ...config.post, rateLimit: 'posts' },
     },
     async (req, reply) =>
       reply

@@ -26,7 +26,7 @@ export function pushRoutes(app: App, ctx: AppContext): void {
         security: [],
         response: { 200: VapidKeyView },
       },
-      config: { auth: 'none' },
+      config: { auth: 'none', rateLimit: 'reads' },
     },
     async (_req, reply) => {
       // The key changes only when an operator replaces it: let browsers cache it briefly.
@@ -47,7 +47,7 @@ export function pushRoutes(app: App, ctx: AppContext): void {
         body: SubscribeBody,
         response: { 200: SubscriptionView, 201: SubscriptionView },
       },
-      config: { auth: 'required', scope: 'read' },
+      config: { auth: 'required', scope: 'read', rateLimit: 'push-subscriptions' },
     },
     async (req, reply) => {
       const auth = requireAuth(req)
@@ -65,7 +65,7 @@ export function pushRoutes(app: App, ctx: AppContext): void {
         security: authenticated,
         response: { 200: SubscriptionList },
       },
-      config: { auth: 'required', scope: 'read' },
+      config: { auth: 'required', scope: 'read', rateLimit: 'reads' },
     },
     async (req) => {
       const auth = requireAuth(req)
@@ -83,7 +83,7 @@ export function pushRoutes(app: App, ctx: AppContext): void {
         params: SubscriptionParams,
         response: { 204: NoContent },
       },
-      config: { auth: 'required', scope: 'read' },
+      config: { auth: 'required', scope: 'read', rateLimit: 'push-subscriptions' },
     },
     async (req, reply) => {
       const auth = requireAuth(req)

@@ -49,7 +49,7 @@ export function syndicationRoutes(app: App, ctx: AppContext): void {
           summary: `The channel's ${format === 'rss' ? 'RSS 2.0' : format === 'atom' ? 'Atom' : 'JSON Feed 1.1'} feed (public and unlisted channels)`,
           params: Type.Object({ slug: Type.String({ minLength: 1, maxLength: 100 }) }),
         },
-        config: { auth: 'none' },
+        config: { auth: 'none', rateLimit: 'pages' },
       },
       async (req, reply) => sendFeed(req, reply, await ctx.syndication.feed(req.params.slug, format)),
     )
@@ -64,7 +64,7 @@ export function syndicationRoutes(app: App, ctx: AppContext): void {
         querystring: OEmbedQuery,
         response: { 200: OEmbedResponse },
       },
-      config: { auth: 'none' },
+      config: { auth: 'none', rateLimit: 'pages' },
     },
     async (req, reply) => {
       const body = await oembed(ctx.readDeps, req.query, ctx.pageAssets().embedHostJs.path)

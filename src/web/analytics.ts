@@ -92,7 +92,7 @@ export function analyticsRoutes(app: App, ctx: AppContext): void {
         querystring: MemberGrowthQuery,
         response: { 200: MemberGrowthView },
       },
-      config: { auth: 'required', scope: 'read' },
+      config: { auth: 'required', scope: 'read', rateLimit: 'reads' },
     },
     async (req) => {
       const auth = requireAuth(req)

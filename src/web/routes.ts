@@ -27,7 +27,7 @@ export const defaultWebDist = path.resolve(here, '..', '..', 'web', 'dist')
 export function webRoutes(app: App, ctx: AppContext, options: { distDir?: string } = {}): void {
   analyticsRoutes(app, ctx)
   const distDir = options.distDir ?? defaultWebDist
-  const page = { schema: { hide: true }, config: { auth: 'none' as const } }
+  const page = { schema: { hide: true }, config: { auth: 'none' as const, rateLimit: 'pages' as const } }
 
   if (!existsSync(path.join(distDir, 'index.html'))) {
     for (const url of APP_ROUTES) {
@@ -42,25 +42,31 @@ export function webRoutes(app: App, ctx: AppContext, options: { distDir?: string
     return
   }
 
-  app.register(fastifyStatic, {
-    root: distDir,
-    prefix: '/',
-    // Files are listed once at start (a deploy restarts the server); no catch-all route that
-    // would shadow the API's 404s.
-    wildcard: false,
-    index: false,
-    dotfiles: 'ignore',
-    globIgnore: ['.vite/**', 'index.html'],
-    cacheControl: false,
-    setHeaders: (res, filePath) => {
-      res.header('cache-control', cacheControlFor(path.relative(distDir, filePath)))
-      res.header('x-content-type-options', 'nosniff')
-    },
+  // One scope for the files and the shell (which needs reply.sendFile): @fastify/static takes no
+  // route config, so its file routes get the `pages` rate-limit bucket from this scope's hook.
+  app.register(async (files) => {
+    files.addHook('onRoute', (route) => {
+      route.config = { ...route.config, rateLimit: 'pages' }
+    })
+    await files.register(fastifyStatic, {
+      root: distDir,
+      prefix: '/',
+      // Files are listed once at start (a deploy restarts the server); no catch-all route that
+      // would shadow the API's 404s.
+      wildcard: false,
+      index: false,
+      dotfiles: 'ignore',
+      globIgnore: ['.vite/**', 'index.html'],
+      cacheControl: false,
+      setHeaders: (res, filePath) => {
+        res.header('cache-control', cacheControlFor(path.relative(distDir, filePath)))
+        res.header('x-content-type-options', 'nosniff')
+      },
+    })
+    for (const url of APP_ROUTES) {
+      files.get(url, page, async (_req, reply) => sendShell(reply, ctx))
+    }
   })
-
-  for (const url of APP_ROUTES) {
-    app.get(url, page, async (_req, reply) => sendShell(reply, ctx))
-  }
 }
 
 export function cacheControlFor(relative: string): string {

@@ -252,6 +252,8 @@ export interface UploadOptions {
   spoiler?: string
   /** Extra form fields, to test refusal of unknown ones. */
   extra?: Record<string, string>
+  /** Extra request headers (e.g. X-Forwarded-For). */
+  headers?: Record<string, string>
 }
 
 /** POSTs one file to /api/v1/media as multipart/form-data; returns status, headers and parsed JSON. */
@@ -270,7 +272,7 @@ export async function uploadImage(
   form.append('file', blob, options.filename ?? 'photo.jpg')
   const res = await fetch(`${baseUrl}/api/v1/media`, {
     method: 'POST',
-    headers: { authorization: `Bearer ${token}` },
+    headers: { ...options.headers, authorization: `Bearer ${token}` },
     body: form,
   })
   const text = await res.text()

@@ -59,6 +59,8 @@ export async function startNodeProcess(options: StartNodeOptions = {}): Promise<
       BACKLOT_DATA_DIR: dataDir,
       BACKLOT_ARGON2: 'fast',
       LOG_LEVEL: 'info',
+      // Every test client is this machine (see test/_util/server.ts).
+      RATE_LIMIT_EXEMPT: '127.0.0.0/8,::1',
       ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

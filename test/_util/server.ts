@@ -10,6 +10,9 @@ export interface TestServer extends BacklotServer {
   destroy(): Promise<void>
 }
 
+/** Loopback, which production never exempts from rate limits (the default RATE_LIMIT_EXEMPT is empty). */
+const LOOPBACK = '127.0.0.0/8,::1'
+
 /**
  * Starts the real server on a random port with a fresh database and cheap password hashing.
  * `env` adds configuration variables as a user would set them.
@@ -39,6 +42,9 @@ export function testConfig(database: TestDatabase, env: Record<string, string> =
     BACKLOT_DATA_DIR: database.dataDir,
     LOG_LEVEL: process.env.BACKLOT_TEST_LOG_LEVEL ?? 'silent',
     BACKLOT_ARGON2: 'fast',
+    // Every client of a test is this machine: tests that exercise rate limits set RATE_LIMIT_EXEMPT
+    // to '' (and usually TRUST_PROXY with X-Forwarded-For to be several addresses).
+    RATE_LIMIT_EXEMPT: LOOPBACK,
     ...env,
   })
   return { ...config, database: database.config }

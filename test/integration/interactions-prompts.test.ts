@@ -17,7 +17,8 @@ describe.each(testDatabases)('prompts on %s', (kind) => {
   let prompt: { id: string }
   let answers: string
   beforeAll(async () => {
-    server = await startTestServer(kind)
+    // Limits apply to this file's requests (the answers bucket is under test below).
+    server = await startTestServer(kind, { env: { RATE_LIMIT_EXEMPT: '' } })
     w = await seedInteractionWorld(server)
     prompt = await publish(w.creator, {
       text: 'Ask us anything',

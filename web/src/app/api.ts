@@ -1,7 +1,8 @@
 /**
  * The HTTP client: same-origin JSON requests with the session cookie. Cookie writes must carry the
  * `x-backlot-csrf` header (docs/api.md "CSRF protection"). Every failure becomes an `ApiError`
- * holding the server's problem `detail`, which the UI shows as is: never a blank screen.
+ * holding the server's problem `detail`, which the UI shows as is (a 429 as "You’re doing that too
+ * often — try again in 12 s."): never a blank screen.
  */
 
 export interface FieldError {
@@ -15,35 +16,76 @@ export class ApiError extends Error {
   readonly code: string
   readonly detail: string
   readonly errors: FieldError[]
-  constructor(status: number, code: string, detail: string, errors: FieldError[] = []) {
+  /** From a 429's Retry-After: how long the server asks to wait, in seconds. */
+  readonly retryAfterSeconds: number | undefined
+  constructor(
+    status: number,
+    code: string,
+    detail: string,
+    errors: FieldError[] = [],
+    retryAfterSeconds?: number,
+  ) {
     super(detail)
     this.name = 'ApiError'
     this.status = status
     this.code = code
     this.detail = detail
     this.errors = errors
+    this.retryAfterSeconds = retryAfterSeconds
   }
 }
 
-/** Turns any thrown value into the sentence to show the user. */
+/**
+ * Turns any thrown value into the sentence to show the user. A rate limit (429) reads the same
+ * wherever an action fails, with the wait the server asked for.
+ */
 export function errorMessage(error: unknown): string {
+  if (error instanceof ApiError && isRateLimit(error)) return rateLimitMessage(error.retryAfterSeconds)
   if (error instanceof ApiError) return error.detail
   if (error instanceof Error) return error.message
   return String(error)
 }
 
-/** Parses a problem+json body (or anything else) into an ApiError. */
-export function toApiError(status: number, body: unknown, statusText = ''): ApiError {
+/** Failed logins keep the server's own sentence ("Too many failed logins…"). */
+function isRateLimit(error: ApiError): boolean {
+  return error.status === 429 && error.code !== 'login-throttled'
+}
+
+export function rateLimitMessage(seconds: number | undefined): string {
+  if (seconds === undefined) return 'You’re doing that too often — try again in a moment.'
+  const wait =
+    seconds < 120
+      ? `${seconds} s`
+      : seconds < 7200
+        ? `${Math.ceil(seconds / 60)} min`
+        : `${Math.ceil(seconds / 3600)} h`
+  return `You’re doing that too often — try again in ${wait}.`
+}
+
+/** Retry-After in seconds (the server sends seconds, never a date); undefined when absent or odd. */
+function parseRetryAfter(header: string | null | undefined): number | undefined {
+  if (!header || !/^\d{1,9}$/.test(header.trim())) return undefined
+  return Math.max(1, Number(header))
+}
+
+/** Parses a problem+json body (or anything else), and a 429's Retry-After, into an ApiError. */
+export function toApiError(
+  status: number,
+  body: unknown,
+  statusText = '',
+  retryAfter?: string | null,
+): ApiError {
+  const wait = parseRetryAfter(retryAfter)
   if (body && typeof body === 'object') {
     const p = body as { code?: unknown; detail?: unknown; title?: unknown; errors?: unknown }
     const detail =
       typeof p.detail === 'string' ? p.detail : typeof p.title === 'string' ? p.title : `HTTP ${status}`
     const errors = Array.isArray(p.errors) ? (p.errors as FieldError[]) : []
-    return new ApiError(status, typeof p.code === 'string' ? p.code : 'http', detail, errors)
+    return new ApiError(status, typeof p.code === 'string' ? p.code : 'http', detail, errors, wait)
   }
   if (status === 0)
     return new ApiError(0, 'network', 'The server could not be reached. Check your connection.')
-  return new ApiError(status, 'http', `The server answered ${status} ${statusText}`.trim())
+  return new ApiError(status, 'http', `The server answered ${status} ${statusText}`.trim(), [], wait)
 }
 
 const WRITE = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
@@ -77,7 +119,7 @@ export async function request<T>(
       parsed = null
     }
   }
-  if (!res.ok) throw toApiError(res.status, parsed, res.statusText)
+  if (!res.ok) throw toApiError(res.status, parsed, res.statusText, res.headers.get('retry-after'))
   return parsed as T
 }
 
@@ -135,7 +177,7 @@ export function uploadForm<T>(
       if (xhr.status >= 200 && xhr.status < 300) {
         onProgress(1)
         resolve(body as T)
-      } else reject(toApiError(xhr.status, body, xhr.statusText))
+      } else reject(toApiError(xhr.status, body, xhr.statusText, xhr.getResponseHeader('retry-after')))
     }
     xhr.onerror = () => reject(toApiError(0, null))
     xhr.onabort = () => reject(new ApiError(0, 'aborted', 'Upload cancelled.'))

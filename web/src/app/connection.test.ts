@@ -294,4 +294,21 @@ describe('ConnectionManager', () => {
     offA()
     expect(last().sent).toContainEqual({ op: 'unsubscribe', channel: 'a' })
   })
+
+  it('subscribes again after a rate-limited refusal, waiting longer than after an unavailable one', () => {
+    const { manager, last } = setup()
+    manager.subscribe('busy', { onFrame: () => {} })
+    manager.subscribe('limited', { onFrame: () => {} })
+    last().open()
+    const refusal = { type: 'error', status: 0, title: '', detail: '' } as const
+    last().frame({ ...refusal, code: 'unavailable', channel: 'busy' })
+    last().frame({ ...refusal, code: 'rate-limited', channel: 'limited' })
+    const again = (channel: string) =>
+      last().sent.filter((m) => (m as { channel: string }).channel === channel)
+    vi.advanceTimersByTime(1000)
+    expect(again('busy')).toHaveLength(2)
+    expect(again('limited')).toHaveLength(1)
+    vi.advanceTimersByTime(15_000)
+    expect(again('limited')).toHaveLength(2)
+  })
 })

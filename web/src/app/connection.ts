@@ -51,6 +51,11 @@ export function backoffDelay(attempt: number, base: number, cap: number, random:
   return Math.round(ceiling / 2 + random() * (ceiling / 2))
 }
 
+/** Subscribe refusals that pass: retried after a backoff instead of giving the channel up. */
+function isRetriedRefusal(code: string): boolean {
+  return code === 'unavailable' || code === 'rate-limited'
+}
+
 /** The socket's credentials ended (logout, revoked token, expired session): docs/protocol.md. */
 export const UNAUTHENTICATED_CLOSE = 4401
 
@@ -256,14 +261,16 @@ export class ConnectionManager {
       }
     } else if (frame.type === 'reset') {
       this.positions.set(frame.channel, frame.position)
-    } else if (frame.type === 'error' && frame.code === 'unavailable' && frame.channel) {
-      // The server could not read the history for a while: ask again with our position.
+    } else if (frame.type === 'error' && isRetriedRefusal(frame.code) && frame.channel) {
+      // The server could not read the history for a while, or this client subscribed too often
+      // (a rate limit: wait longer): ask again with our position.
       const channel = frame.channel
+      const attempt = frame.code === 'rate-limited' ? 5 : 1
       this.o.setTimer(
         () => {
           if (this.listeners.has(channel) && this.socket?.readyState === OPEN) this.sendSubscribe(channel)
         },
-        backoffDelay(1, this.o.baseDelayMs, this.o.maxDelayMs, this.o.random),
+        backoffDelay(attempt, this.o.baseDelayMs, this.o.maxDelayMs, this.o.random),
       )
     }
     const channel = 'channel' in frame ? frame.channel : undefined
