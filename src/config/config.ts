@@ -140,10 +140,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     publicUrl,
     publicUrlIsDefault: p.publicUrl === undefined,
     dataDir,
-    database: {
-      ...databaseConfig(p.databaseUrl, dataDir, p.databaseSchema),
-      sqliteSynchronous: p.sqliteSynchronous,
-    },
+    database: databaseConfig(p.databaseUrl, dataDir, p.databaseSchema, p.sqliteSynchronous),
     redis: p.redisUrl ? { url: p.redisUrl.href, prefix: p.redisPrefix } : null,
     mediaStore,
     logLevel: p.logLevel,
@@ -275,13 +272,23 @@ function mediaDeliveryConfig(p: Parsed, store: Config['mediaStore'], publicUrl: 
   return { mode: 'redirect', signedUrlSeconds: p.s3SignedUrlSeconds, origin: s3BrowserOrigin(store.s3) }
 }
 
-function databaseConfig(url: URL | undefined, dataDir: string, schema: string): DatabaseConfig {
-  if (!url) return { kind: 'sqlite', location: path.join(dataDir, 'backlot.db'), schema }
+function databaseConfig(
+  url: URL | undefined,
+  dataDir: string,
+  schema: string,
+  sqliteSynchronous: DatabaseConfig['sqliteSynchronous'],
+): DatabaseConfig {
+  if (!url) return { kind: 'sqlite', location: path.join(dataDir, 'backlot.db'), schema, sqliteSynchronous }
   if (url.protocol === 'sqlite:') {
     const file = decodeURIComponent(url.href.slice('sqlite:'.length).replace(/^\/\//, ''))
     if (!file)
       throw new ConfigError('DATABASE_URL', 'sqlite: URL needs a file path, e.g. sqlite:./data/backlot.db')
-    return { kind: 'sqlite', location: file === ':memory:' ? file : path.resolve(file), schema }
+    return {
+      kind: 'sqlite',
+      location: file === ':memory:' ? file : path.resolve(file),
+      schema,
+      sqliteSynchronous,
+    }
   }
   return { kind: 'postgres', location: url.href, schema }
 }
