@@ -13,6 +13,13 @@ import { createPost, fetchText, type PressWorld, pressServerEnv, seedPressWorld 
  * anonymous cache.
  */
 
+/** The real time, or a frozen moment a test holds still (caches measure their TTL with it). */
+const clock = {
+  frozen: null as number | null,
+  now(): number {
+    return this.frozen ?? Date.now()
+  },
+}
 const soon = (ms: number) => new Date(Date.now() + ms).toISOString()
 const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
@@ -38,10 +45,13 @@ describe.each(testDatabases)('conditional requests and cached public pages (%s)'
   const since = (path: string, etags: Record<string, string>) => get(path, { 'if-none-match': etags[path]! })
 
   beforeAll(async () => {
-    server = await startTestServer(kind, { env: pressServerEnv })
+    server = await startTestServer(kind, { env: pressServerEnv, overrides: { clock } })
     w = await seedPressWorld(server)
   })
-  afterAll(() => server?.destroy())
+  afterAll(() => {
+    clock.frozen = null
+    return server?.destroy()
+  })
 
   it('answers If-None-Match and If-Modified-Since with 304 and no body on pages and feeds', async () => {
     const post = await createPost(w.creator, 'the-show', { text: 'Call sheet, day 1' })
@@ -177,5 +187,31 @@ describe.each(testDatabases)('conditional requests and cached public pages (%s)'
     expect(ownerAgain.status).toBe(304)
     expect((await get('/c/writers-room', { 'if-none-match': etag })).status).toBe(404)
     expect((await client(server.url).get('/api/v1/channels/writers-room/posts')).status).toBe(404)
+  })
+  it('shares an anonymous API post list until the next event, and never with a signed-in reader', async () => {
+    const path = '/api/v1/channels/the-show/posts?limit=5'
+    const post = await createPost(w.creator, 'the-show', { text: 'API caption' })
+    clock.frozen = Date.now()
+    try {
+      const texts = (res: { body: { items: { id: string; text: string }[] } }) =>
+        res.body.items.map((i) => i.text)
+      expect(texts(await w.anonymous.get(path))).toContain('API caption')
+      await server.ctx.db
+        .updateTable('post')
+        .set({ text: 'API rewritten' })
+        .where('id', '=', post.id)
+        .execute()
+      // Anonymous readers share the page built before (nothing happened in the channel)…
+      expect(texts(await w.anonymous.get(path))).toContain('API caption')
+      // …a signed-in reader's page is read for them…
+      expect(texts(await w.fan.get(path))).toContain('API rewritten')
+      // …and any event replaces the shared page at once.
+      await createPost(w.creator, 'the-show', { text: 'API next post' })
+      const after = texts(await w.anonymous.get(path))
+      expect(after).toContain('API next post')
+      expect(after).toContain('API rewritten')
+    } finally {
+      clock.frozen = null
+    }
   })
 })
