@@ -10,7 +10,7 @@ import type { ImageBytes } from '../syndication/service.js'
 import { html } from './html.js'
 import { document } from './layout.js'
 import type { RenderedPage, ServedPage } from './service.js'
-import { errorBody } from './templates.js'
+import { errorBody, errorTitle } from './templates.js'
 
 const hide = { hide: true }
 const Slug = Type.String({ minLength: 1, maxLength: 100 })
@@ -49,7 +49,7 @@ export function pageRoutes(app: App, ctx: AppContext): void {
       const message =
         status === 404 ? 'There is nothing here, or it is not public.' : problemCatalog[code].title
       const meta = {
-        title: status === 404 ? 'Not found' : 'Error',
+        title: errorTitle(status),
         description: message,
         canonical: ctx.config.publicUrl.href,
         isIndexable: false,
