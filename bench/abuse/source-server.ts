@@ -15,6 +15,8 @@ export interface SourceServer {
   host: string
   port: number
   child: ChildProcess
+  /** User + system CPU time of the server process so far, in seconds (from /proc). */
+  cpuSeconds(): number
   stop(): Promise<void>
 }
 
@@ -46,11 +48,16 @@ export async function startSourceServer(
     if (i > 600 || child.exitCode !== null) throw new Error(`server in ${root} did not start`)
     await new Promise((r) => setTimeout(r, 50))
   }
+  const pid = child.pid!
   return {
     url,
     host: '127.0.0.1',
     port,
     child,
+    cpuSeconds: () => {
+      const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
+      return (Number(fields[11]) + Number(fields[12])) / 100
+    },
     stop: async () => {
       if (child.exitCode === null) {
         child.kill('SIGTERM')
