@@ -10,7 +10,8 @@ import { findAttachment, findAvatarChannel } from './store.js'
  * - in an album: whoever may read the post — it is not deleted, the viewer can read the channel,
  *   and the post is published or the viewer is staff allowed to read unpublished posts;
  * - a channel's avatar: whoever may see the channel — anyone for a public or unlisted channel
- *   (banned accounts included: they still see a public channel's page), members of a private one.
+ *   (banned accounts included: the avatar is public, as the channel's page is to anyone signed
+ *   out), members of a private one.
  * It is `public` (cacheable by anyone) only for a published post or the avatar of a public or
  * unlisted channel; everyone else gets `hidden`, which callers answer exactly like a missing id.
  */

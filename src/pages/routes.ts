@@ -1,15 +1,16 @@
 import { Type } from '@sinclair/typebox'
-import type { FastifyError, FastifyReply } from 'fastify'
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import type { AppContext } from '../context.js'
 import type { App } from '../http/app.js'
+import { isNotModified } from '../http/conditional.js'
 import { logProblem, toProblem } from '../http/error-handler.js'
 import { fileCacheControl, mediaImageOrigins } from '../media/redirect.js'
 import type { ImageBytes } from '../syndication/service.js'
 import type { PageAsset, PageAssets } from './assets.js'
 import { html } from './html.js'
 import { document } from './layout.js'
-import type { RenderedPage } from './service.js'
-import { errorBody } from './templates.js'
+import type { RenderedPage, ServedPage } from './service.js'
+import { errorBody, errorTitle } from './templates.js'
 
 const hide = { hide: true }
 const Slug = Type.String({ minLength: 1, maxLength: 100 })
@@ -49,7 +50,7 @@ export function pageRoutes(app: App, ctx: AppContext): void {
       const status = problem.status
       const message = status === 404 ? 'There is nothing here, or it is not public.' : problem.title
       const meta = {
-        title: status === 404 ? 'Not found' : 'Error',
+        title: errorTitle(status),
         description: message,
         canonical: ctx.config.publicUrl.href,
         isIndexable: false,
@@ -65,13 +66,25 @@ export function pageRoutes(app: App, ctx: AppContext): void {
         isCacheable: false,
         link: null,
       }
-      return sendPage(reply, ctx, page, status)
+      return sendPage(req, reply, ctx, page, status)
     })
     registerPages(scope as unknown as App, ctx)
   })
 }
 
-function sendPage(reply: FastifyReply, ctx: AppContext, page: RenderedPage, status = 200) {
+/**
+ * Sends a page with its headers. A page with validators (every 200 page: ServedPage) sends its
+ * ETag (and Last-Modified when it has one) and answers a matching If-None-Match/If-Modified-Since
+ * with 304 and no body; the caller has already checked access, so a 304 only ever confirms a copy
+ * to a reader allowed to see it.
+ */
+function sendPage(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  ctx: AppContext,
+  page: RenderedPage | ServedPage,
+  status = 200,
+) {
   reply
     .code(status)
     .type('text/html; charset=utf-8')
@@ -89,6 +102,11 @@ function sendPage(reply: FastifyReply, ctx: AppContext, page: RenderedPage, stat
   if (!page.isFrameable) reply.header('x-frame-options', 'DENY')
   if (!page.isIndexable) reply.header('x-robots-tag', 'noindex, nofollow')
   if (page.link) reply.header('link', page.link)
+  if ('etag' in page && status === 200) {
+    reply.header('etag', page.etag)
+    if (page.lastModified !== null) reply.header('last-modified', new Date(page.lastModified).toUTCString())
+    if (isNotModified(req, page.etag, page.lastModified)) return reply.code(304).send()
+  }
   return reply.send(page.html)
 }
 
@@ -121,7 +139,7 @@ function registerPages(app: App, ctx: AppContext): void {
       config: optional,
     },
     async (req, reply) =>
-      sendPage(reply, ctx, await ctx.pages.channelPage(req.params.slug, viewer(req), req.query.before)),
+      sendPage(req, reply, ctx, await ctx.pages.channelPage(req.params.slug, viewer(req), req.query.before)),
   )
   app.get(
     '/c/:slug/p/:id',
@@ -132,7 +150,7 @@ function registerPages(app: App, ctx: AppContext): void {
     async (req, reply) => {
       const reveal = isReveal(req.query)
       const page = await ctx.pages.postPage(req.params.slug, req.params.id, viewer(req), reveal)
-      return sendPage(reply, ctx, reveal ? { ...page, isCacheable: false } : page)
+      return sendPage(req, reply, ctx, page)
     },
   )
   app.get(
@@ -154,7 +172,7 @@ function registerPages(app: App, ctx: AppContext): void {
         viewer(req),
         reveal,
       )
-      return sendPage(reply, ctx, reveal ? { ...page, isCacheable: false } : page)
+      return sendPage(req, reply, ctx, page)
     },
   )
   app.get(
@@ -173,19 +191,25 @@ function registerPages(app: App, ctx: AppContext): void {
     async (req, reply) => {
       const ids = [...new Set(req.query.ids.split(','))]
       const page = await ctx.pages.fragments(req.params.slug, viewer(req), ids, req.query.view)
-      return sendPage(reply, ctx, page)
+      return sendPage(req, reply, ctx, page)
     },
   )
   app.get(
     '/c/:slug/timeline',
     { schema: { ...hide, params: Type.Object({ slug: Slug }) }, config: optional },
-    async (req, reply) => sendPage(reply, ctx, await ctx.pages.timelinePage(req.params.slug, viewer(req))),
+    async (req, reply) =>
+      sendPage(req, reply, ctx, await ctx.pages.timelinePage(req.params.slug, viewer(req))),
   )
   app.get(
     '/c/:slug/digests/:digestId',
     { schema: { ...hide, params: Type.Object({ slug: Slug, digestId: PostId }) }, config: optional },
     async (req, reply) =>
-      sendPage(reply, ctx, await ctx.pages.digestPage(req.params.slug, req.params.digestId, viewer(req))),
+      sendPage(
+        req,
+        reply,
+        ctx,
+        await ctx.pages.digestPage(req.params.slug, req.params.digestId, viewer(req)),
+      ),
   )
   app.get(
     '/embed/p/:id',
@@ -193,7 +217,7 @@ function registerPages(app: App, ctx: AppContext): void {
       schema: { ...hide, params: Type.Object({ id: PostId }) },
       config: { auth: 'none', rateLimit: 'pages' },
     },
-    async (req, reply) => sendPage(reply, ctx, await ctx.pages.embedPage(req.params.id)),
+    async (req, reply) => sendPage(req, reply, ctx, await ctx.pages.embedPage(req.params.id)),
   )
   app.get(
     '/preview/:token',
@@ -205,7 +229,7 @@ function registerPages(app: App, ctx: AppContext): void {
       const page = await ctx.pages.previewPage(req.params.token)
       if ('redirect' in page)
         return reply.code(303).header('cache-control', 'no-store').redirect(page.redirect, 303)
-      return sendPage(reply, ctx, page)
+      return sendPage(req, reply, ctx, page)
     },
   )
   fileRoutes(app, ctx)
@@ -258,6 +282,7 @@ function fileRoutes(app: App, ctx: AppContext): void {
       const asset = pageAssetFiles(ctx.pageAssets()).get(req.params.file)
       if (!asset)
         return sendPage(
+          req,
           reply,
           ctx,
           { html: html`Not found`.value, isIndexable: false, isCacheable: false, link: null },

@@ -1,201 +1,63 @@
-import { type ChannelAccess, loadChannelAccess } from '../channels/access.js'
-import { loadAvatarView } from '../channels/avatar.js'
-import type { ChannelRow } from '../db/schema.js'
+import { type ChannelAccess, requireReadableChannel } from '../channels/access.js'
 import { fail } from '../errors.js'
-import { decodeCursor, encodeCursor } from '../posts/cursor.js'
-import { digestPosts } from '../production/digest-select.js'
 import { findDigest } from '../production/digest-store.js'
-import { digestUrl, rangeLabel } from '../production/digests.js'
 import type { PreviewService } from '../production/previews.js'
-import { buildTimeline } from '../production/timeline.js'
-import { originOf, presentPosts, type ReadDeps, readChannelPosts } from '../reads/pipeline.js'
-import { postsByIds } from '../reads/store.js'
-import type { PublicPost } from '../reads/types.js'
-import type { PageAssets } from './assets.js'
-import { postCard } from './components.js'
-import { readPageCounts } from './counts.js'
-import { html } from './html.js'
-import { document, linkHeader, type PageMeta } from './layout.js'
-import {
-  cardImage,
-  channelBody,
-  channelLinks,
-  digestBody,
-  embedBody,
-  imageBody,
-  type LivePage,
-  postArticle,
-  postBody,
-  previewBody,
-  productionLine,
-  timelineBody,
-} from './templates.js'
+import { channelVersion } from '../reads/version-cache.js'
+import { createPageCache, type ServedPage, withValidators } from './page-cache.js'
+import { createPageRenderer, type RenderDeps } from './render.js'
+import { channelLinks } from './templates.js'
 
-/** A rendered page and how it may be served. */
-export interface RenderedPage {
-  html: string
-  /** Search engines may index it (public channel, no reveal, no preview). */
-  isIndexable: boolean
-  /** Shared caches may keep it (public or unlisted channel, nothing viewer-specific). */
-  isCacheable: boolean
-  link: string | null
-  /** Only the embed may be framed by other sites. */
-  isFrameable?: boolean
-}
+export type { ServedPage } from './page-cache.js'
+export type { RenderedPage } from './render.js'
 
-export interface PageDeps extends ReadDeps {
-  assets: () => PageAssets
+export interface PageDeps extends RenderDeps {
   previews: PreviewService
-  /** The event log's epoch: a page resumes the live stream at its position in this history. */
-  streamEpoch: string
 }
-
-const PAGE_SIZE = 20
 
 /**
- * Server-rendered public pages (issue 4): channel, post, image permalink, timeline, digest, press
- * preview and embed. Content always comes through the read pipeline (reads/pipeline.ts); this
- * module decides channel access and meta. A private channel is 404 to everyone but its members.
+ * Server-rendered public pages (issue 4): who may see them and how they are served. Each page
+ * first reads the channel with the viewer's access (one indexed row: the shared rule of
+ * channels/access.ts, so a private channel is 404 to outsiders and a banned member gets the same
+ * `403 banned` as from the API), then renders (render.ts) — for an anonymous reader of a public or
+ * unlisted channel from the page cache (page-cache.ts), keyed by the page and versioned by the
+ * channel row it just read.
  */
 export function createPageService(deps: PageDeps) {
-  const origin = () => originOf(deps.publicUrl())
+  const renderer = createPageRenderer(deps)
+  const pages = createPageCache(deps.clock)
 
-  async function channelFor(slug: string, viewerId: string | null): Promise<ChannelAccess> {
-    const access = await loadChannelAccess(deps.db, slug, viewerId)
-    const isPrivate = access?.channel.visibility === 'private'
-    if (!access || (isPrivate && (!access.membership || access.isBanned))) {
-      fail('channel-not-found', `No channel "${slug}".`)
-    }
-    return access
+  /** The channel as `viewerId` may read it; the rule every read of the channel shares. */
+  function channelFor(slug: string, viewerId: string | null): Promise<ChannelAccess> {
+    return requireReadableChannel(deps.db, slug, viewerId)
   }
 
-  function baseMeta(channel: ChannelRow, canonical: string, title: string, description: string): PageMeta {
-    const links = channelLinks(origin(), channel)
-    return {
-      title,
-      description,
-      canonical,
-      isIndexable: channel.visibility === 'public',
-      siteName: channel.title,
-      ogType: 'website',
-      image: null,
-      feeds: channel.visibility === 'private' ? null : { ...links, title: channel.title },
-      oembed: null,
-    }
-  }
-
-  function render(
-    meta: PageMeta,
-    channel: ChannelRow,
-    body: Parameters<typeof document>[2],
-    options: { isLive?: boolean } = {},
-  ): RenderedPage {
-    // The island is an enhancement: without a web build (no island file) the page is complete.
-    const island = options.isLive ? deps.assets().island : null
-    return {
-      html: document(meta, deps.assets(), body, island ? { scripts: [island.path] } : {}),
-      isIndexable: meta.isIndexable,
-      isCacheable: channel.visibility !== 'private',
-      link: linkHeader(meta),
-    }
-  }
-
-  function oembedUrl(url: string): string {
-    return `${origin()}/oembed?format=json&url=${encodeURIComponent(url)}`
-  }
-
-  async function onePost(channel: ChannelRow, postId: string, reveal: boolean): Promise<PublicPost> {
-    const records = await postsByIds(deps.db, channel.id, [postId])
-    const [post] = await presentPosts(deps, channel, records, { reveal })
-    return post ?? fail('post-not-found', `No post "${postId}" in "${channel.slug}".`)
-  }
-
-  const countsOf = (channel: ChannelRow, posts: readonly PublicPost[]) =>
-    readPageCounts(
-      deps.db,
-      channel,
-      posts.map((p) => p.id),
-      deps.clock.now(),
+  async function channelPage(slug: string, viewerId: string | null, before?: string): Promise<ServedPage> {
+    const access = await channelFor(slug, viewerId)
+    return pages.serve(access, `channel|${before ?? ''}`, channelVersion(access.channel), () =>
+      renderer.channelPage(access.channel, before),
     )
-
-  /**
-   * The channel page. The channel row (and with it `last_seq`, rendered for the island) is read
-   * before the posts: an event after that position may already be on the page, never missing from
-   * both — the island drops what it already shows.
-   */
-  async function channelPage(slug: string, viewerId: string | null, before?: string): Promise<RenderedPage> {
-    const { channel } = await channelFor(slug, viewerId)
-    const key = before ? decodeCursor(before) : null
-    const page = await readChannelPosts(deps, channel, { limit: PAGE_SIZE, before: key })
-    const counts = await countsOf(channel, page.posts)
-    const links = channelLinks(origin(), channel)
-    const older = page.next ? `${links.page}?before=${encodeCursor(page.next)}` : null
-    const description = channel.description || productionLine(channel) || `Updates from ${channel.title}`
-    const meta = baseMeta(channel, links.page, channel.title, description)
-    const avatar = await loadAvatarView(deps.db, channel.id, deps.publicUrl())
-    // The share card shows the channel's avatar, as a shared Telegram or Instagram channel does;
-    // without one, the newest post image (already blurred if it is a spoiler).
-    const avatarImage = avatar
-      ? {
-          url: avatar.url,
-          width: avatar.width,
-          height: avatar.height,
-          alt: channel.title,
-          type: `image/${avatar.variants.find((v) => v.url === avatar.url)?.format ?? 'jpeg'}`,
-        }
-      : null
-    const firstImage = page.posts.map(cardImage).find((i) => i !== null) ?? null
-    const live: LivePage = {
-      view: 'channel',
-      epoch: deps.streamEpoch,
-      seq: channel.last_seq,
-      isOlder: key !== null,
-    }
-    const body = channelBody(origin(), channel, page.posts, older, live, counts, avatar)
-    return render({ ...meta, image: avatarImage ?? firstImage }, channel, body, { isLive: true })
   }
 
-  /**
-   * Posts of a channel as HTML fragments for the island (web/src/island/live.ts): new posts behind
-   * the "new posts" pill, and a post again after an edit or a closed poll. The same pipeline and
-   * templates as the pages, so spoiler and embargo rules cannot differ; requested order kept; posts
-   * the viewer may not see (deleted, embargoed, another channel's) are simply absent.
-   */
   async function fragments(
     slug: string,
     viewerId: string | null,
     ids: readonly string[],
     view: 'card' | 'post',
-  ): Promise<RenderedPage> {
-    const { channel } = await channelFor(slug, viewerId)
-    const records = await postsByIds(deps.db, channel.id, ids)
-    const order = new Map(ids.map((id, i) => [id, i]))
-    records.sort((a, b) => order.get(a.id)! - order.get(b.id)!)
-    const posts = await presentPosts(deps, channel, records)
-    const counts = await countsOf(channel, posts)
-    const parts = posts.map((p) =>
-      view === 'card'
-        ? postCard(p, counts.get(p.id))
-        : postArticle(origin(), channel, p, false, counts.get(p.id)),
+  ): Promise<ServedPage> {
+    const access = await channelFor(slug, viewerId)
+    return pages.serve(access, `fragments|${view}|${ids.join(',')}`, channelVersion(access.channel), () =>
+      renderer.fragments(access.channel, ids, view),
     )
-    return { html: html`${parts}`.value, isIndexable: false, isCacheable: false, link: null }
   }
 
+  /** A revealed spoiler is rendered for the reader who asked, never kept. */
   async function postPage(slug: string, postId: string, viewerId: string | null, reveal: boolean) {
-    const { channel } = await channelFor(slug, viewerId)
-    const post = await onePost(channel, postId, reveal)
-    const meta: PageMeta = {
-      ...baseMeta(channel, post.url, `${post.title} — ${channel.title}`, post.summary),
-      ogType: 'article',
-      image: cardImage(post),
-      publishedAt: post.publishedAt,
-      oembed: channel.visibility === 'private' ? null : oembedUrl(post.url),
-    }
-    // A revealed spoiler is for the reader who asked, never for search engines.
-    if (reveal) meta.isIndexable = false
-    const [counts] = (await countsOf(channel, [post])).values()
-    const live: LivePage = { view: 'post', epoch: deps.streamEpoch, seq: channel.last_seq }
-    return render(meta, channel, postBody(origin(), channel, post, reveal, live, counts), { isLive: true })
+    const access = await channelFor(slug, viewerId)
+    if (reveal)
+      return withValidators(await renderer.postPage(access.channel, postId, true), viewerKey(access))
+    return pages.serve(access, `post|${postId}`, channelVersion(access.channel), () =>
+      renderer.postPage(access.channel, postId, false),
+    )
   }
 
   async function imagePage(
@@ -204,103 +66,59 @@ export function createPageService(deps: PageDeps) {
     n: number,
     viewerId: string | null,
     reveal: boolean,
-  ) {
-    const { channel } = await channelFor(slug, viewerId)
-    const post = await onePost(channel, postId, reveal)
-    const image = post.images[n - 1] ?? fail('media-not-found', `Post "${postId}" has no image ${n}.`)
-    const title = `Photo ${n} of ${post.images.length} — ${post.title}`
-    const meta: PageMeta = {
-      ...baseMeta(
-        channel,
-        `${post.url}/${n}`,
-        title,
-        image.isSpoiler ? (post.spoilerNote ?? 'Spoiler') : image.alt,
-      ),
-      ogType: 'article',
-      image: cardImage({ ...post, images: [image] }),
-      oembed: channel.visibility === 'private' ? null : oembedUrl(post.url),
+  ): Promise<ServedPage> {
+    const access = await channelFor(slug, viewerId)
+    if (reveal) {
+      return withValidators(await renderer.imagePage(access.channel, postId, n, true), viewerKey(access))
     }
-    if (reveal) meta.isIndexable = false
-    const live: LivePage = { view: 'image', epoch: deps.streamEpoch, seq: channel.last_seq }
-    return render(meta, channel, imageBody(origin(), channel, post, image, reveal, live), { isLive: true })
+    return pages.serve(access, `image|${postId}|${n}`, channelVersion(access.channel), () =>
+      renderer.imagePage(access.channel, postId, n, false),
+    )
   }
 
-  async function timelinePage(slug: string, viewerId: string | null) {
-    const { channel } = await channelFor(slug, viewerId)
-    const timeline = await buildTimeline(deps, channel)
-    const links = channelLinks(origin(), channel)
-    const description = timeline.lastChapter?.label ?? `Production timeline of ${channel.title}`
-    const meta = baseMeta(channel, links.timeline, `Production timeline — ${channel.title}`, description)
-    const cover = timeline.weeks.find((w) => w.cover)?.cover
-    if (cover)
-      meta.image = {
-        ...cover,
-        alt: cover.isSpoiler ? 'Spoiler (blurred image)' : cover.alt,
-        type: 'image/jpeg',
-      }
-    const live: LivePage = { view: 'timeline', epoch: deps.streamEpoch, seq: channel.last_seq }
-    return render(meta, channel, timelineBody(origin(), channel, timeline, live), { isLive: true })
+  async function timelinePage(slug: string, viewerId: string | null): Promise<ServedPage> {
+    const access = await channelFor(slug, viewerId)
+    return pages.serve(access, 'timeline', channelVersion(access.channel), () =>
+      renderer.timelinePage(access.channel),
+    )
   }
 
-  async function digestPage(slug: string, digestId: string, viewerId: string | null) {
-    const { channel } = await channelFor(slug, viewerId)
+  /** A digest's page also changes with the digest's own row (edited, its posts chosen again). */
+  async function digestPage(slug: string, digestId: string, viewerId: string | null): Promise<ServedPage> {
+    const access = await channelFor(slug, viewerId)
     const digest =
-      (await findDigest(deps.db, channel.id, digestId)) ?? fail('digest-not-found', 'No such digest.')
-    const posts = await digestPosts(deps, channel, digest)
-    const label = rangeLabel(digest)
-    const url = digestUrl(deps.publicUrl(), channel.slug, digest.id)
-    const meta = baseMeta(channel, url, `${digest.title} — ${channel.title}`, digest.intro || label)
-    meta.image = posts.map(cardImage).find((i) => i !== null) ?? null
-    return render(meta, channel, digestBody(origin(), channel, { ...digest, rangeLabel: label }, posts))
+      (await findDigest(deps.db, access.channel.id, digestId)) ?? fail('digest-not-found', 'No such digest.')
+    const version = `${channelVersion(access.channel)}|${digest.updated_at}`
+    return pages.serve(access, `digest|${digest.id}`, version, () =>
+      renderer.digestPage(access.channel, digest),
+    )
   }
 
-  /** A press preview: the embargoed post, banner, noindex, never cached; published → its page. */
-  async function previewPage(token: string): Promise<RenderedPage | { redirect: string }> {
+  /** A press preview: never cached; published → its page. */
+  async function previewPage(token: string): Promise<ServedPage | { redirect: string }> {
     const opened =
       (await deps.previews.open(token)) ??
       fail('preview-not-found', 'This preview link is invalid, expired or revoked.')
-    const { channel, post: record } = opened
-    if (record.status === 'published')
-      return { redirect: `${channelLinks(origin(), channel).page}/p/${record.id}` }
-    const mediaUrl = (mediaId: string, file: string) => `${origin()}/preview/${token}/${mediaId}/${file}`
-    const [post] = await presentPosts(deps, channel, [record], { isPressPreview: true, mediaUrl })
-    const meta: PageMeta = {
-      ...baseMeta(channel, post!.url, `EMBARGOED: ${post!.title}`, 'Press preview — embargoed'),
-      isIndexable: false,
-      feeds: null,
+    if (opened.post.status === 'published') {
+      const origin = deps.publicUrl().href.replace(/\/$/, '')
+      return { redirect: `${channelLinks(origin, opened.channel).page}/p/${opened.post.id}` }
     }
-    return {
-      ...render(meta, channel, previewBody(origin(), channel, post!, record.status)),
-      isCacheable: false,
-    }
+    return withValidators(await renderer.previewPage(token, opened), `preview:${opened.preview.id}`)
   }
 
-  /** The embeddable view of a post (by id alone, as oEmbed hands it out). */
-  async function embedPage(postId: string): Promise<RenderedPage> {
-    const row = await deps.db
+  /** The embeddable view of a post (by id alone, as oEmbed hands it out): anonymous by design. */
+  async function embedPage(postId: string): Promise<ServedPage> {
+    const channel = await deps.db
       .selectFrom('post')
       .innerJoin('channel', 'channel.id', 'post.channel_id')
       .selectAll('channel')
       .where('post.id', '=', postId)
       .executeTakeFirst()
-    if (!row || row.visibility === 'private') fail('post-not-found', `No post "${postId}".`)
-    const post = await onePost(row, postId, false)
-    const meta: PageMeta = {
-      ...baseMeta(row, post.url, post.title, post.summary),
-      isIndexable: false,
-      image: cardImage(post),
-    }
-    return {
-      html: document(meta, deps.assets(), embedBody(origin(), row, post), {
-        bodyClass: 'embed',
-        bodyData: post.id,
-        scripts: [deps.assets().embedJs.path],
-      }),
-      isIndexable: false,
-      isCacheable: true,
-      link: null,
-      isFrameable: true,
-    }
+    if (!channel || channel.visibility === 'private') fail('post-not-found', `No post "${postId}".`)
+    const access: ChannelAccess = { channel, accountId: null, membership: null, role: null, isBanned: false }
+    return pages.serve(access, `embed|${postId}`, channelVersion(channel), () =>
+      renderer.embedPage(channel, postId),
+    )
   }
 
   return {
@@ -314,6 +132,10 @@ export function createPageService(deps: PageDeps) {
     fragments,
     channelFor,
   }
+}
+
+function viewerKey(access: ChannelAccess): string {
+  return access.accountId ?? 'anonymous'
 }
 
 export type PageService = ReturnType<typeof createPageService>

@@ -204,8 +204,13 @@ ${tagList(post)}
 </article></main>`
 }
 
+/** The heading of an error page: 404, 403 (a ban, for one) or anything else. */
+export function errorTitle(status: number): string {
+  return status === 404 ? 'Not found' : status === 403 ? 'Not available to you' : 'Something went wrong'
+}
+
 export function errorBody(status: number, message: string) {
-  return html`<main><h1>${status === 404 ? 'Not found' : 'Something went wrong'}</h1><p>${message}</p></main>`
+  return html`<main><h1>${errorTitle(status)}</h1><p>${message}</p></main>`
 }
 
 /** The card image of a post: its first image (blurred if a spoiler), with its dimensions and alt. */

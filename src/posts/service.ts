@@ -1,10 +1,16 @@
-import { assertNotArchived, requirePermission, requireReadableChannel } from '../channels/access.js'
+import {
+  assertNotArchived,
+  type ChannelAccess,
+  requirePermission,
+  requireReadableChannel,
+} from '../channels/access.js'
 import { recordAudit } from '../channels/audit.js'
 import type { Db } from '../db/database.js'
 import { scrubErasedContent } from '../db/scrub.js'
 import { fail } from '../errors.js'
 import type { EventLog } from '../event-log/event-log.js'
 import type { Logger } from '../logger.js'
+import { channelVersion, VersionCache } from '../reads/version-cache.js'
 import type { Clock } from '../util/clock.js'
 import { createPost } from './create.js'
 import { decodeCursor, encodeCursor } from './cursor.js'
@@ -32,6 +38,15 @@ export interface FeedPage {
   nextCursor: string | null
 }
 
+/**
+ * How long anonymous readers may share a built page of posts when nothing happened in the channel
+ * (issue 14 item 6): long enough that a reader in a loop costs one channel read and a cache hit,
+ * short enough that reactions and votes, which change without an event, are at most this old.
+ * Any event (publish, edit, delete, pin, release, poll close) makes a new version at once.
+ */
+export const ANONYMOUS_PAGE_TTL_MS = 5_000
+const ANONYMOUS_PAGES_MAX = 200
+
 export interface FeedOptions {
   limit: number
   cursor?: string
@@ -46,6 +61,11 @@ export interface FeedOptions {
 export function createPostService(deps: PostServiceDeps) {
   const { db, clock, eventLog } = deps
   const hooks = deps.hooks ?? []
+  const anonymousPages = new VersionCache<FeedPage>({
+    clock,
+    ttlMs: ANONYMOUS_PAGE_TTL_MS,
+    max: ANONYMOUS_PAGES_MAX,
+  })
 
   /** One post, if the viewer may read the channel and the post (see visibility.ts). */
   async function get(viewerId: string | null, slug: string, postId: string): Promise<PostViewData> {
@@ -58,9 +78,18 @@ export function createPostService(deps: PostServiceDeps) {
   /**
    * A page of the channel's feed, newest first by (publishedAt, id). Keyset paging: walking the
    * cursors sees every post that existed when paging began exactly once, even as new posts arrive.
+   * Anonymous readers of a public or unlisted channel share one build per page (see
+   * ANONYMOUS_PAGE_TTL_MS); a signed-in reader's page, which carries their own reactions and votes,
+   * is always read for them.
    */
   async function list(viewerId: string | null, slug: string, options: FeedOptions): Promise<FeedPage> {
     const access = await requireReadableChannel(db, slug, viewerId)
+    if (viewerId !== null || access.channel.visibility === 'private') return listFor(access, options)
+    const key = `${access.channel.id}|${options.limit}|${options.cursor ?? ''}|${options.pinned === true}`
+    return anonymousPages.get(key, channelVersion(access.channel), () => listFor(access, options))
+  }
+
+  async function listFor(access: ChannelAccess, options: FeedOptions): Promise<FeedPage> {
     const rows = await listFeed(db, {
       channelId: access.channel.id,
       statuses: feedStatuses(access),

@@ -1,4 +1,3 @@
-import type { ChannelRow } from '../db/schema.js'
 import type { Logger } from '../logger.js'
 import type { MediaStore } from '../media-store/media-store.js'
 import { pageAssets } from '../pages/assets.js'
@@ -20,7 +19,7 @@ import { createSyndicationService } from '../syndication/service.js'
 import { createDigestService } from './digests.js'
 import { createPreviewService } from './previews.js'
 import { createProductionService } from './service.js'
-import { buildTimeline } from './timeline.js'
+import { createTimelineReader } from './timeline.js'
 
 export interface PressDeps {
   /** The same deps the post service was built with (hooks included). */
@@ -62,6 +61,7 @@ export function createPress(deps: PressDeps) {
     return assets
   }
   const previews = createPreviewService({ db, clock, publicUrl: deps.publicUrl })
+  const timeline = createTimelineReader(readDeps)
   const scheduler = createScheduler({
     db,
     clock,
@@ -94,9 +94,10 @@ export function createPress(deps: PressDeps) {
         assets: currentAssets,
         previews,
         streamEpoch: postDeps.eventLog.epoch,
+        timeline,
       }),
       syndication: createSyndicationService({ ...readDeps, previews }),
-      timeline: (channel: ChannelRow) => buildTimeline(readDeps, channel),
+      timeline,
       scheduler,
     },
   }

@@ -1,18 +1,23 @@
 import type { ChannelRow } from '../db/schema.js'
 import type { ReadDeps } from '../reads/pipeline.js'
 import { presentPosts } from '../reads/pipeline.js'
-import { publishedPosts } from '../reads/store.js'
+import { postsByIds } from '../reads/store.js'
 import type { PublicPost } from '../reads/types.js'
-import { calendarWeekOf, chapterName, filmingWeekOf, productionOf, weekStartsOn } from './facts.js'
+import { channelVersion, VersionCache } from '../reads/version-cache.js'
+import { chapterName, productionOf, weekStartsOn } from './facts.js'
 import type { ProductionViewData } from './schemas.js'
-import { tagsByPost } from './store.js'
-import { toTagsView } from './tags.js'
+import { newestPerWeek, type WeekGroupRow, weekGroups } from './timeline-store.js'
 
 /**
  * The production timeline (issue 6 item 2): published posts grouped by filming week, with the
  * chapters each week concerned, the last chapter reached and a cover image per week. A post tagged
  * with a week range counts in every week of it; an untagged post falls into its publication week
  * (counted from the start of filming, or the calendar week when the channel has no start date).
+ *
+ * Its work is bounded by the weeks shown, not by the posts (issue 14 item 6): counts and chapters
+ * come from one aggregate query, each week's newest posts from one windowed query, and only those
+ * (at most POSTS_PER_WEEK a week) go through the read pipeline. Every published post counts, however
+ * many there are.
  */
 export interface TimelineWeek {
   /** Filming week number; null for a calendar week (no start of filming). */
@@ -32,64 +37,67 @@ export interface Timeline {
   weeks: TimelineWeek[]
 }
 
-/** Posts read for a timeline; older ones are left out (documented limit). */
-export const TIMELINE_POSTS_MAX = 5000
-const POSTS_PER_WEEK = 6
+export const POSTS_PER_WEEK = 6
 
 interface Group {
   week: number | null
   startsOn: string | null
   chapters: Set<number>
+  postCount: number
+  /** Newest first, at most POSTS_PER_WEEK once complete. */
   postIds: string[]
 }
 
+const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10)
+
 export async function buildTimeline(deps: ReadDeps, channel: ChannelRow): Promise<Timeline> {
   const production = productionOf(channel)
-  const rows = await publishedPosts(deps.db, channel.id, { limit: TIMELINE_POSTS_MAX })
-  const tags = await tagsByPost(
-    deps.db,
-    rows.map((r) => r.id),
-  )
+  const hasStart = production?.filmingStartsOn != null
   const groups = new Map<string, Group>()
   const group = (week: number | null, startsOn: string | null) => {
     const key = week === null ? `d${startsOn}` : `w${week}`
     let g = groups.get(key)
     if (!g) {
-      g = { week, startsOn, chapters: new Set(), postIds: [] }
+      g = { week, startsOn, chapters: new Set(), postCount: 0, postIds: [] }
       groups.set(key, g)
     }
     return g
   }
+  /** The group of a tagged week, or of an untagged post's bucket. */
+  const groupOf = (week: number | null, bucket: number | null) =>
+    week !== null
+      ? group(week, weekStartsOn(production, week))
+      : hasStart
+        ? group(bucket!, weekStartsOn(production, bucket!))
+        : group(null, isoDay(bucket!))
+
+  const rows = await weekGroups(deps.db, channel.id, production)
   let lastChapter = 0
+  let maxWeek = 0
   for (const row of rows) {
-    const tagView = toTagsView(tags.get(row.id))
-    const chapters = tagView?.chapters ?? []
+    const chapters = row.chapters === null ? [] : (JSON.parse(row.chapters) as number[])
     for (const n of chapters) lastChapter = Math.max(lastChapter, n)
-    const weekNumbers = tagView?.weeks
-      ? range(tagView.weeks.from, tagView.weeks.to)
-      : [filmingWeekOf(production, row.published_at!)]
-    for (const week of weekNumbers) {
-      const g =
-        week === null
-          ? group(null, calendarWeekOf(row.published_at!))
-          : group(week, weekStartsOn(production, week))
-      g.postIds.push(row.id)
+    for (const g of weeksOf(row).map((week) => groupOf(week, row.bucket))) {
+      g.postCount += row.posts
       for (const n of chapters) g.chapters.add(n)
     }
+    if (row.week_from !== null) maxWeek = Math.max(maxWeek, row.week_to ?? row.week_from)
+  }
+  // Rows come newest first: each group keeps its first POSTS_PER_WEEK (a filming week may get
+  // some from its tagged posts and some from its untagged ones).
+  for (const row of await newestPerWeek(deps.db, channel.id, production, maxWeek, POSTS_PER_WEEK)) {
+    const g = groupOf(row.week, row.bucket)
+    if (g.postIds.length < POSTS_PER_WEEK) g.postIds.push(row.id)
   }
   const numbered = [...groups.values()].filter((g) => g.week !== null)
   // Empty filming weeks are shown too ("nothing posted in week 3"), but not the months after
   // filming ended that only hold the odd untagged post.
-  const maxWeek = Math.max(0, ...numbered.map((g) => g.week!))
-  const fillTo = Math.min(maxWeek, production?.filmingWeeks ?? maxWeek)
+  const lastWeek = Math.max(0, ...numbered.map((g) => g.week!))
+  const fillTo = Math.min(lastWeek, production?.filmingWeeks ?? lastWeek)
   for (let week = 1; week <= fillTo; week++) group(week, weekStartsOn(production, week))
   const ordered = [...groups.values()].sort(compareGroups)
-  const shownIds = new Set(ordered.flatMap((g) => g.postIds.slice(0, POSTS_PER_WEEK)))
-  const shown = await presentPosts(
-    deps,
-    channel,
-    rows.filter((r) => shownIds.has(r.id)),
-  )
+  const shownIds = [...new Set(ordered.flatMap((g) => g.postIds))]
+  const shown = await presentPosts(deps, channel, await postsByIds(deps.db, channel.id, shownIds))
   const byId = new Map(shown.map((p) => [p.id, p]))
   return {
     production,
@@ -98,8 +106,11 @@ export async function buildTimeline(deps: ReadDeps, channel: ChannelRow): Promis
   }
 }
 
-function range(from: number, to: number): number[] {
-  return Array.from({ length: to - from + 1 }, (_, i) => from + i)
+/** The tagged weeks a group row covers; one null (its bucket decides) for untagged posts. */
+function weeksOf(row: WeekGroupRow): (number | null)[] {
+  if (row.week_from === null) return [null]
+  const to = row.week_to ?? row.week_from
+  return Array.from({ length: to - row.week_from + 1 }, (_, i) => row.week_from! + i)
 }
 
 function compareGroups(a: Group, b: Group): number {
@@ -114,10 +125,7 @@ function toWeek(
   g: Group,
   byId: Map<string, PublicPost>,
 ): TimelineWeek {
-  const posts = g.postIds
-    .slice(0, POSTS_PER_WEEK)
-    .map((id) => byId.get(id))
-    .filter((p): p is PublicPost => p !== undefined)
+  const posts = g.postIds.map((id) => byId.get(id)).filter((p): p is PublicPost => p !== undefined)
   // The cover: the first image of the week's earliest post that has one (blurred if a spoiler).
   const image = [...posts].reverse().find((p) => p.images.length > 0)?.images[0]
   return {
@@ -127,7 +135,7 @@ function toWeek(
     chapters: [...g.chapters]
       .sort((a, b) => a - b)
       .map((n) => ({ number: n, name: chapterName(production, n, true) })),
-    postCount: g.postIds.length,
+    postCount: g.postCount,
     posts,
     cover: image
       ? {
@@ -147,4 +155,14 @@ function lastChapterOf(production: ProductionViewData | null, n: number): Timeli
   const name = chapterName(production, n)
   const isLast = n === of
   return { number: n, of, name, isLast, label: `${name} of ${of}${isLast ? ' — the last chapter' : ''}` }
+}
+
+/**
+ * Timelines kept per channel and version (reads/version-cache.ts), shared by the page and the API:
+ * a timeline holds only what the public read rules let through, the same for every reader the
+ * caller has let in, so one build serves them all until the next event (or 60 s).
+ */
+export function createTimelineReader(deps: ReadDeps): (channel: ChannelRow) => Promise<Timeline> {
+  const cache = new VersionCache<Timeline>({ clock: deps.clock })
+  return (channel) => cache.get(channel.id, channelVersion(channel), () => buildTimeline(deps, channel))
 }

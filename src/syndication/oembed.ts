@@ -1,10 +1,14 @@
 import { type Static, Type } from '@sinclair/typebox'
 import { loadChannelAccess } from '../channels/access.js'
+import type { ChannelRow } from '../db/schema.js'
 import { fail } from '../errors.js'
+import { strongEtag } from '../http/conditional.js'
 import { escapeHtml as x } from '../pages/html.js'
 import { cardImage, channelLinks } from '../pages/templates.js'
 import { originOf, presentPosts, type ReadDeps } from '../reads/pipeline.js'
 import { postsByIds } from '../reads/store.js'
+import type { PublicPost } from '../reads/types.js'
+import { channelVersion, VersionCache } from '../reads/version-cache.js'
 
 export const OEmbedQuery = Type.Object({
   url: Type.String({ minLength: 1, maxLength: 2000 }),
@@ -35,12 +39,30 @@ export type OEmbedResponseData = Static<typeof OEmbedResponse>
 const DEFAULT_WIDTH = 550
 const POST_PATH = /^\/c\/([a-z0-9][a-z0-9-]{0,99})\/p\/([0-9A-HJKMNP-TV-Z]{26})(?:\/\d{1,2})?\/?$/
 
+/** Loads the public view of one post of a channel (the pipeline's; the service may cache it). */
+export type OEmbedPostLoader = (channel: ChannelRow, postId: string) => Promise<PublicPost | undefined>
+
+/** The pipeline's view of the post, or undefined when it is not public (absent, embargoed, deleted). */
+export async function loadPublicPost(
+  deps: ReadDeps,
+  channel: ChannelRow,
+  postId: string,
+): Promise<PublicPost | undefined> {
+  const [post] = await presentPosts(deps, channel, await postsByIds(deps.db, channel.id, [postId]))
+  return post
+}
+
 /**
  * oEmbed (https://oembed.com) for post pages: type "rich", an iframe of /embed/p/{id} plus a small
  * script that sizes it. Only URLs of this server's own post pages, of posts that are public now
  * (published, in a public or unlisted channel); anything else is 404 as the spec asks.
  */
-export async function oembed(deps: ReadDeps, query: OEmbedQueryInput, embedHostJs: string) {
+export async function oembed(
+  deps: ReadDeps,
+  query: OEmbedQueryInput,
+  embedHostJs: string,
+  loadPost: OEmbedPostLoader = (channel, postId) => loadPublicPost(deps, channel, postId),
+) {
   if (query.format !== undefined && query.format !== 'json') {
     fail('oembed-format', 'Only format=json is offered.')
   }
@@ -58,10 +80,18 @@ export async function oembed(deps: ReadDeps, query: OEmbedQueryInput, embedHostJ
   const [, slug, postId] = match
   const access = await loadChannelAccess(deps.db, slug!, null)
   if (!access || access.channel.visibility === 'private') fail('oembed-not-found', 'No such post.')
-  const records = await postsByIds(deps.db, access.channel.id, [postId!])
-  const [post] = await presentPosts(deps, access.channel, records)
+  const post = await loadPost(access.channel, postId!)
   if (!post) fail('oembed-not-found', 'No such post.')
+  return toOEmbed(origin, access.channel, post, query, embedHostJs)
+}
 
+function toOEmbed(
+  origin: string,
+  channel: ChannelRow,
+  post: PublicPost,
+  query: OEmbedQueryInput,
+  embedHostJs: string,
+): OEmbedResponseData {
   // Never wider than maxwidth (the spec's rule), never wider than the embed is designed for.
   const width = Math.min(query.maxwidth ?? DEFAULT_WIDTH, DEFAULT_WIDTH)
   const first = post.images[0]
@@ -76,12 +106,12 @@ export async function oembed(deps: ReadDeps, query: OEmbedQueryInput, embedHostJ
     `sandbox="allow-scripts allow-same-origin allow-popups allow-popups-to-escape-sandbox"></iframe>` +
     `<script async src="${x(origin + embedHostJs)}"></script>`
   const thumb = cardImage(post)
-  const response: OEmbedResponseData = {
+  return {
     version: '1.0',
     type: 'rich',
     title: post.title,
-    author_name: access.channel.title,
-    author_url: channelLinks(origin, access.channel).page,
+    author_name: channel.title,
+    author_url: channelLinks(origin, channel).page,
     provider_name: 'Backlot',
     provider_url: origin,
     cache_age: 3600,
@@ -94,5 +124,25 @@ export async function oembed(deps: ReadDeps, query: OEmbedQueryInput, embedHostJ
       thumbnail_height: thumb.height,
     }),
   }
-  return response
+}
+
+/** Posts whose public view oEmbed keeps per node (each a few KB). */
+const OEMBED_CACHE_MAX = 500
+
+/**
+ * oEmbed answers with their ETag. The post's public view is kept per channel version
+ * (reads/version-cache.ts), so a consumer polling the endpoint costs the channel read and a cache
+ * hit; a post that is not public is never kept (its 404 is worked out on each request, with two
+ * indexed reads).
+ */
+export function createOEmbedService(deps: ReadDeps) {
+  const posts = new VersionCache<PublicPost>({ clock: deps.clock, max: OEMBED_CACHE_MAX })
+  const loadPost: OEmbedPostLoader = (channel, postId) =>
+    posts.get(`${channel.id}|${postId}`, channelVersion(channel), async () => {
+      return (await loadPublicPost(deps, channel, postId)) ?? fail('oembed-not-found', 'No such post.')
+    })
+  return async (query: OEmbedQueryInput, embedHostJs: string) => {
+    const body = await oembed(deps, query, embedHostJs, loadPost)
+    return { body, etag: strongEtag('public', JSON.stringify(body)) }
+  }
 }

@@ -2,28 +2,11 @@ import { Type } from '@sinclair/typebox'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { AppContext } from '../context.js'
 import type { App } from '../http/app.js'
-import { OEmbedQuery, OEmbedResponse, oembed } from './oembed.js'
+import { isNotModified } from '../http/conditional.js'
+import { OEmbedQuery, OEmbedResponse } from './oembed.js'
 import type { FeedFormat, RenderedFeed } from './service.js'
 
 const tags = ['syndication']
-
-/**
- * Conditional GET (RFC 9110 §13): If-None-Match wins over If-Modified-Since; either matching
- * answers 304 with no body. Last-Modified has second precision, so it is compared in seconds.
- */
-export function isNotModified(req: FastifyRequest, etag: string, lastModified: number): boolean {
-  const inm = req.headers['if-none-match']
-  if (inm !== undefined) {
-    return inm.split(',').some((tag) => {
-      const t = tag.trim()
-      return t === '*' || t === etag || t === `W/${etag}`
-    })
-  }
-  const ims = req.headers['if-modified-since']
-  if (ims === undefined) return false
-  const since = Date.parse(ims)
-  return !Number.isNaN(since) && Math.floor(lastModified / 1000) <= Math.floor(since / 1000)
-}
 
 function sendFeed(req: FastifyRequest, reply: FastifyReply, feed: RenderedFeed) {
   reply
@@ -62,17 +45,18 @@ export function syndicationRoutes(app: App, ctx: AppContext): void {
         tags,
         summary: 'oEmbed for post pages (JSON, type rich)',
         querystring: OEmbedQuery,
-        response: { 200: OEmbedResponse },
+        response: { 200: OEmbedResponse, 304: Type.Null({ description: 'Not modified (If-None-Match)' }) },
       },
       config: { auth: 'none', rateLimit: 'pages' },
     },
     async (req, reply) => {
-      const body = await oembed(ctx.readDeps, req.query, ctx.pageAssets().embedHostJs.path)
-      return reply
+      const { body, etag } = await ctx.syndication.oembed(req.query, ctx.pageAssets().embedHostJs.path)
+      reply
+        .header('etag', etag)
         .header('cache-control', 'public, max-age=300')
         .header('access-control-allow-origin', '*')
-        .type('application/json; charset=utf-8')
-        .send(body)
+      if (isNotModified(req, etag, null)) return reply.code(304).send(null)
+      return reply.type('application/json; charset=utf-8').send(body)
     },
   )
 }

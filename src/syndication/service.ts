@@ -13,8 +13,9 @@ import type { PreviewService } from '../production/previews.js'
 import { BLUR_NAME, ensureBlurs } from '../reads/blur.js'
 import { originOf, presentPosts, type ReadDeps, readChannelPosts } from '../reads/pipeline.js'
 import { postsByIds } from '../reads/store.js'
-import { FeedCache } from './feed-cache.js'
+import { channelVersion, VersionCache } from '../reads/version-cache.js'
 import { digestItem, type FeedModel, feedModel, postItem } from './feed-model.js'
+import { createOEmbedService } from './oembed.js'
 import { toAtom, toJsonFeed, toRss } from './serializers.js'
 
 export type FeedFormat = 'rss' | 'atom' | 'json'
@@ -56,7 +57,7 @@ interface CachedFeed {
  */
 export function feedVersion(channel: ChannelRow, digests: readonly DigestRow[]): string {
   const digestHash = createHash('sha256').update(JSON.stringify(digests)).digest('base64url')
-  return `${channel.last_seq}|${channel.updated_at}|${channel.visibility}|${digestHash}`
+  return `${channelVersion(channel)}|${digestHash}`
 }
 
 function renderFeed(model: FeedModel, format: FeedFormat, isIndexable: boolean): RenderedFeed {
@@ -78,7 +79,7 @@ export function createSyndicationService(deps: ReadDeps & { previews: PreviewSer
     return access.channel
   }
 
-  const cache = new FeedCache<CachedFeed>({ clock: deps.clock })
+  const cache = new VersionCache<CachedFeed>({ clock: deps.clock })
 
   /** Builds the feed model: the latest posts and digests (each digest's selection included). */
   async function buildModel(channel: ChannelRow, digests: DigestRow[]): Promise<FeedModel> {
@@ -120,7 +121,7 @@ export function createSyndicationService(deps: ReadDeps & { previews: PreviewSer
 
   /**
    * A channel's feed (public and unlisted channels): latest posts and digests, newest first. The
-   * model is cached per channel (feed-cache.ts: valid while the channel's event-log position, the
+   * model is cached per channel (reads/version-cache.ts: valid while the channel's event-log position, the
    * channel row and its digests are unchanged, for at most 60 s); each format's body and ETag are
    * made once per model. Access is checked on every request, before the cache.
    */
@@ -178,7 +179,7 @@ export function createSyndicationService(deps: ReadDeps & { previews: PreviewSer
     return { body: file.body, size: file.size, etag: file.etag, isPublic: false }
   }
 
-  return { feed, blurFile, previewFile }
+  return { feed, blurFile, previewFile, oembed: createOEmbedService(deps) }
 }
 
 export type SyndicationService = ReturnType<typeof createSyndicationService>

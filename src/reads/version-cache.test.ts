@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { FeedCache } from './feed-cache.js'
+import { channelVersion, VersionCache } from './version-cache.js'
 
 function setup(options: { ttlMs?: number; max?: number } = {}) {
   const clock = { t: 1_000_000, now: () => clock.t }
-  const cache = new FeedCache<string>({ clock, ...options })
+  const cache = new VersionCache<string>({ clock, ...options })
   let builds = 0
   const build = (value: string) => async () => {
     builds += 1
@@ -12,7 +12,7 @@ function setup(options: { ttlMs?: number; max?: number } = {}) {
   return { clock, cache, build, builds: () => builds }
 }
 
-describe('FeedCache', () => {
+describe('VersionCache', () => {
   it('reuses a build while the version is the same and younger than the TTL', async () => {
     const { clock, cache, build, builds } = setup({ ttlMs: 60_000 })
     expect(await cache.get('c1', 'v1', build('a'))).toBe('a')
@@ -50,5 +50,29 @@ describe('FeedCache', () => {
     expect(await cache.get('c1', 'v', build('y'))).toBe('1')
     expect(await cache.get('c2', 'v', build('2 again'))).toBe('2 again')
     expect(builds()).toBe(4)
+  })
+
+  it('hands the build the value it replaces', async () => {
+    const { clock, cache } = setup({ ttlMs: 10 })
+    await cache.get('c1', 'v1', async () => 'first')
+    const seen: (string | undefined)[] = []
+    const build = async (previous: Promise<string> | undefined) => {
+      seen.push(await previous)
+      return 'next'
+    }
+    await cache.get('c1', 'v2', build) // another version
+    clock.t += 10
+    await cache.get('c1', 'v2', build) // expired
+    await cache.get('c2', 'v1', build) // nothing before
+    expect(seen).toEqual(['first', 'next', undefined])
+  })
+
+  it('derives a channel version that moves with the event log, the row and the visibility', () => {
+    const channel = { last_seq: 7, updated_at: 1000, visibility: 'public' as const }
+    const base = channelVersion(channel)
+    expect(channelVersion({ ...channel })).toBe(base)
+    expect(channelVersion({ ...channel, last_seq: 8 })).not.toBe(base)
+    expect(channelVersion({ ...channel, updated_at: 1001 })).not.toBe(base)
+    expect(channelVersion({ ...channel, visibility: 'unlisted' })).not.toBe(base)
   })
 })
