@@ -27,6 +27,8 @@ const READERS = Number(process.env.BENCH_READERS ?? 8)
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 3)
 const PROBE_EVERY_MS = 20
 const WARMUP_MS = 500
+/** Issue 14: `/healthz` p99 under this while eight anonymous readers load one page. */
+export const READS_HEALTHZ_P99_TARGET_MS = 50
 const thisRoot = path.resolve(import.meta.dirname, '../..')
 
 export interface ReadsRow {
@@ -126,7 +128,7 @@ function toRow(code: string, page: string, runs: Awaited<ReturnType<typeof measu
     healthzP99Ms: round(p99),
     healthzMaxMs: round(Math.max(...runs.flatMap((r) => r.latencies))),
     errors: runs.reduce((n, r) => n + r.errors, 0),
-    target: page === 'idle' ? '' : p99 < 50 ? 'ok' : 'OVER',
+    target: page === 'idle' ? '' : p99 < READS_HEALTHZ_P99_TARGET_MS ? 'ok' : 'OVER',
     load1m: Number(os.loadavg()[0]!.toFixed(1)),
   }
 }

@@ -1,6 +1,8 @@
 import fs from 'node:fs'
 import path from 'node:path'
+import { printTable } from '../lib/server-process.js'
 import { runImagesScenario } from './images.js'
+import { READS_HEALTHZ_P99_TARGET_MS, runReadsScenario } from './reads.js'
 
 /**
  * npm run bench:abuse — what one or a few hostile accounts or visitors can make the server do
@@ -14,7 +16,19 @@ interface Scenario {
   run(): Promise<{ targetsMet: boolean } & Record<string, unknown>>
 }
 
-const scenarios: Scenario[] = [{ name: 'images', run: runImagesScenario }]
+/** Eight anonymous readers of each public page in turn; /healthz must stay under its p99 target. */
+async function runReads() {
+  const rows = await runReadsScenario()
+  printTable(rows)
+  const pages = rows.filter((r) => r.page !== 'idle')
+  const targetsMet = pages.every((r) => r.healthzP99Ms < READS_HEALTHZ_P99_TARGET_MS && r.errors === 0)
+  return { targetsMet, healthzP99TargetMs: READS_HEALTHZ_P99_TARGET_MS, rows }
+}
+
+const scenarios: Scenario[] = [
+  { name: 'images', run: runImagesScenario },
+  { name: 'reads', run: runReads },
+]
 
 const chosen = process.argv.slice(2)
 const unknown = chosen.filter((name) => !scenarios.some((s) => s.name === name))
