@@ -69,6 +69,9 @@ export async function runPrimary(count: number): Promise<number> {
 
   function fork(): void {
     const worker = cluster.fork(workerEnv)
+    // A message sent to a worker that is exiting fails asynchronously (EPIPE) as an 'error' event on
+    // the worker; without a listener it would crash the primary (seen when stopping after load).
+    worker.on('error', (error) => logger.warn({ err: error, worker: worker.id }, 'worker channel error'))
     const detach: (() => void)[] = [() => balancer.remove(worker)]
     if (relay) detach.push(relay.attach(worker))
     if (sharedLimits) detach.push(serveRateLimits(worker, sharedLimits))
