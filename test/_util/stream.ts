@@ -201,6 +201,12 @@ export interface SseMessage {
   comment?: string
 }
 
+/** The sequence number of an SSE message's id (`<epoch>:<seq>[:<eventId>]`, docs/protocol.md). */
+export function sseSeq(message: SseMessage): number | undefined {
+  const seq = message.id?.split(':')[1]
+  return seq === undefined ? undefined : Number(seq)
+}
+
 /** An open SSE response, parsed into messages as they arrive. */
 export class SseReader {
   readonly messages: SseMessage[] = []

@@ -6,7 +6,13 @@ import { createTestDatabase, type TestDatabase, testDatabases } from '../_util/d
 import { seedPostEvent } from '../_util/events.js'
 import { type SeededAccount, seedAccount, seedChannel, seedMember } from '../_util/seed.js'
 import { startTestServer, type TestServer } from '../_util/server.js'
-import { type SseMessage, SseReader, StreamClient, type StreamClientOptions } from '../_util/stream.js'
+import {
+  type SseMessage,
+  SseReader,
+  StreamClient,
+  type StreamClientOptions,
+  sseSeq,
+} from '../_util/stream.js'
 import { PASSWORD, sessionCookie } from './accounts-helpers.js'
 
 /**
@@ -99,7 +105,7 @@ describe.each(testDatabases)('live streams end with their credential on %s', (ki
     for (const socket of socketsLeft) {
       await socket.waitFor((f) => f.type === 'event' && f.channel === channel.slug && f.seq === event.seq)
     }
-    for (const reader of readersLeft) await reader.waitFor((m) => m.id?.endsWith(`:${event.seq}`) === true)
+    for (const reader of readersLeft) await reader.waitFor((m) => sseSeq(m) === event.seq)
   }
 
   async function settle(...nodes: TestServer[]): Promise<void> {

@@ -8,7 +8,7 @@ import { noisyJpeg, uploadImage } from '../_util/images.js'
 import { type PushService, startPushService } from '../_util/push-service.js'
 import { seedAccount, seedChannel, seedMember } from '../_util/seed.js'
 import { startTestServer, type TestServer } from '../_util/server.js'
-import { SseReader, StreamClient } from '../_util/stream.js'
+import { SseReader, StreamClient, sseSeq } from '../_util/stream.js'
 import { pushTestEnv, register, waitForPush } from './push.fixture.js'
 
 /**
@@ -128,8 +128,7 @@ describe.each(testDatabases)('deleted and edited posts leave nothing behind (%s)
 
   async function replayOverSse(lastSeq: number): Promise<string> {
     const reader = await SseReader.open(`${server.url}/api/v1/channels/${slug}/events?since=0`)
-    // SSE ids are `<epoch>:<seq>:<eventId>` (docs/protocol.md).
-    await reader.waitFor((m) => m.id?.split(':')[1] === String(lastSeq))
+    await reader.waitFor((m) => sseSeq(m) === lastSeq)
     const body = reader.body()
     reader.close()
     return body
