@@ -31,6 +31,9 @@ const resultsDir = path.resolve(import.meta.dirname, '../results')
 const env: Record<string, string> = {}
 if (process.env.DATABASE_URL) env.DATABASE_URL = process.env.DATABASE_URL
 if (process.env.DATABASE_SCHEMA) env.DATABASE_SCHEMA = process.env.DATABASE_SCHEMA
+// Durability against speed (docs/operations.md, "Durability"): set to `normal` to measure what FULL costs.
+if (process.env.BACKLOT_SQLITE_SYNCHRONOUS)
+  env.BACKLOT_SQLITE_SYNCHRONOUS = process.env.BACKLOT_SQLITE_SYNCHRONOUS
 // The server logs at warn unless told (its JSON lines go to this process's stdout).
 if (process.env.BENCH_LOG_LEVEL) env.LOG_LEVEL = process.env.BENCH_LOG_LEVEL
 if (process.env.BENCH_PROFILE) {
