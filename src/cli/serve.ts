@@ -1,6 +1,6 @@
 import cluster from 'node:cluster'
 import { parseArgs } from 'node:util'
-import { primaryPort } from '../bus/ipc-port.js'
+import { primaryPort } from '../ipc/ipc-port.js'
 import { loadConfig, unknownBacklotVariables } from '../config/config.js'
 import { startServer } from '../server.js'
 import { acceptHandedConnections } from './connection-balancer.js'

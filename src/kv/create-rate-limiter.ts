@@ -1,4 +1,4 @@
-import { primaryPort } from '../bus/ipc-port.js'
+import { primaryPort } from '../ipc/ipc-port.js'
 import type { Config } from '../config/config.js'
 import type { Logger } from '../logger.js'
 import type { Clock } from '../util/clock.js'

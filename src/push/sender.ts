@@ -1,4 +1,4 @@
-import { createSemaphore, type Semaphore } from '../media/semaphore.js'
+import { createSemaphore, type Semaphore } from '../util/semaphore.js'
 import type { Clock } from '../util/clock.js'
 import type { EncryptPool } from './encrypt-pool.js'
 import { type PushTransport, TransportError } from './transport.js'
