@@ -4,6 +4,7 @@ import {
   requirePermission,
   requireReadableChannel,
 } from '../channels/access.js'
+import { dateToMs } from '../channels/production-facts.js'
 import { roleAllows } from '../channels/roles.js'
 import type { DigestRow } from '../db/schema.js'
 import { fail } from '../errors.js'
@@ -11,6 +12,7 @@ import type { PostService } from '../posts/service.js'
 import { originOf, type ReadDeps } from '../reads/pipeline.js'
 import type { PublicPost } from '../reads/types.js'
 import { newId } from '../util/ids.js'
+import { cleanLine, cleanText, invalidField } from '../util/text-fields.js'
 import type { CreateDigestInput, DigestViewData, EditDigestInput, PostDigestInput } from './digest-schemas.js'
 import { digestPosts } from './digest-select.js'
 import {
@@ -21,8 +23,7 @@ import {
   listDigests,
   updateDigest,
 } from './digest-store.js'
-import { dateToMs, weeksLabel } from './facts.js'
-import { cleanLine, cleanText, invalidField } from './text.js'
+import { weeksLabel } from './weeks.js'
 
 export interface DigestServiceDeps extends ReadDeps {
   posts: Pick<PostService, 'create'>

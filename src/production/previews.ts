@@ -9,7 +9,7 @@ import type { PostRecord } from '../posts/views.js'
 import { originOf } from '../reads/pipeline.js'
 import type { Clock } from '../util/clock.js'
 import { hashSecret, newId, newSecret } from '../util/ids.js'
-import { cleanLine } from './text.js'
+import { cleanLine } from '../util/text-fields.js'
 
 const HOUR_MS = 3_600_000
 

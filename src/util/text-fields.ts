@@ -1,3 +1,8 @@
+/**
+ * Checks of short user-written text fields (labels, titles, intros) with the same 422 as schema
+ * validation. In util/ because areas at several layers use them: channels' production facts,
+ * posts' scheduling and production's tags, digests and previews.
+ */
 import { fail } from '../errors.js'
 
 // C0 and C1 controls (tab and newlines included: these are one-line labels) and lone surrogates.
