@@ -1,6 +1,6 @@
 import type { ChannelRow } from '../db/schema.js'
-import { cleanLine, invalidField } from '../util/text-fields.js'
 import type { ProductionInput, ProductionViewData } from './production-schemas.js'
+import { cleanLine, invalidField } from './text-fields.js'
 
 /**
  * Production facts of a channel (issue 6 item 1), kept as JSON in `channel.production`. The

@@ -1,7 +1,7 @@
 import type { ProductionViewData } from '../channels/production-schemas.js'
 import { WEEKS_MAX } from '../channels/production-schemas.js'
+import { cleanLine, invalidField } from '../channels/text-fields.js'
 import type { PostProductionRow } from '../db/schema.js'
-import { cleanLine, invalidField } from '../util/text-fields.js'
 import type { ProductionTagsInput, ProductionTagsViewData } from './schemas.js'
 
 /** Production tags of a post after validation, ready to store (chapters ascending). */

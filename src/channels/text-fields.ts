@@ -1,7 +1,8 @@
 /**
  * Checks of short user-written text fields (labels, titles, intros) with the same 422 as schema
- * validation. In util/ because areas at several layers use them: channels' production facts,
- * posts' scheduling and production's tags, digests and previews.
+ * validation. Channels' production facts are their lowest user; posts' scheduling and production's
+ * tags, digests and previews, above it, use them from here. Not in util/: they fail with a problem
+ * code (errors.ts), which the kernel's lowest folder does not import.
  */
 import { fail } from '../errors.js'
 
