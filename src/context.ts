@@ -20,6 +20,8 @@ import { createMediaStore } from './media-store/create-media-store.js'
 import type { MediaStore } from './media-store/media-store.js'
 import { createMetrics } from './metrics.js'
 import { createAlbumHooks } from './posts/album.js'
+import { listChannelAlbumMediaIds } from './posts/album-store.js'
+import { mediaVisibility } from './posts/media-visibility.js'
 import { createPostService } from './posts/service.js'
 import { createProductionHooks } from './production/hooks.js'
 import { createPress, lateSchedulerHandle } from './production/press.js'
@@ -97,6 +99,8 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     mediaStore,
     logger,
     publicUrl: () => context.config.publicUrl,
+    // Posts sit above channels: deleting a channel asks posts which album images go with it.
+    listContentMediaIds: listChannelAlbumMediaIds,
   })
   const albumHooks = createAlbumHooks({
     db,
@@ -118,7 +122,8 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     publicUrl: () => context.config.publicUrl,
   })
   scheduling.bind(press.scheduler)
-  const media = createMediaService({ db, clock, config: config.media, mediaStore, logger })
+  // Who sees a media file depends on its post or channel, both above media: posts decides.
+  const media = createMediaService({ db, clock, config: config.media, mediaStore, logger, mediaVisibility })
   const mediaSweeper = startMediaSweeper(() => media.sweepUnattached(), logger)
   const hub = createHub({
     db,

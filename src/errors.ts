@@ -19,3 +19,16 @@ export class DomainError extends Error {
 export function fail(code: ProblemCode, detail: string, extra?: Record<string, unknown>): never {
   throw new DomainError(code, detail, extra)
 }
+
+/**
+ * One bad field of a request, carried in a `validation` failure's `errors` (services add it to
+ * `fail`'s extra) and rendered as is in the problem. Declared here, not in http/, because services
+ * build it.
+ */
+export interface FieldError {
+  /** Where the bad value is: body, query, params or headers. */
+  in: string
+  /** JSON pointer of the field within that part, e.g. /title. */
+  field: string
+  message: string
+}

@@ -1,12 +1,12 @@
 import pino, { type DestinationStream, type Logger } from 'pino'
-import { redactUrl } from './http/redact-url.js'
+import { redactUrl } from './util/redact-url.js'
 
 /**
  * Root logger: JSON lines on stdout (tests pass their own `destination` to read the lines back).
  * Areas take a child logger (`logger.child({ area })`).
  *
  * Secrets stay out of every line (issue 14 item 8): a logged request is only its method, redacted
- * URL (`http/redact-url.ts`) and client address — never its headers, so Authorization and Cookie
+ * URL (`util/redact-url.ts`) and client address — never its headers, so Authorization and Cookie
  * cannot appear — and fields named password or token are removed wherever they are logged.
  */
 export function createLogger(level: string, destination?: DestinationStream): Logger {

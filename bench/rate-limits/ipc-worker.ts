@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks'
-import type { IpcPort } from '../../src/bus/ipc-port.js'
+import type { IpcPort } from '../../src/ipc/ipc-port.js'
 import { IpcRateLimiter } from '../../src/kv/ipc-rate-limiter.js'
 import { createLogger } from '../../src/logger.js'
 

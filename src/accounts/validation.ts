@@ -1,5 +1,4 @@
-import { fail } from '../errors.js'
-import type { FieldError } from '../http/problems.js'
+import { type FieldError, fail } from '../errors.js'
 import { normalizePassword } from './passwords.js'
 
 /**

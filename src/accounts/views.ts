@@ -1,6 +1,5 @@
 import type { Static } from '@sinclair/typebox'
-import type { AccountRow } from '../db/schema.js'
-import type { Auth } from '../http/auth.js'
+import type { AccountRow, TokenScope } from '../db/schema.js'
 import type { AccountView, MeView, TokenView } from './schemas.js'
 import type { ApiTokenRow } from './store.js'
 import { allScopes, parseScopes, sortScopes } from './tokens.js'
@@ -15,8 +14,17 @@ export function toAccountView(account: AccountRow): Static<typeof AccountView> {
   }
 }
 
+/**
+ * How a request was authenticated: the fields of the HTTP edge's `Auth` (src/http/auth.ts) that the
+ * account view shows. Declared here so that accounts does not import the HTTP layer above it.
+ */
+export interface AuthMethod {
+  via: 'session' | 'token'
+  scopes: ReadonlySet<TokenScope> | 'all'
+}
+
 /** The caller's own account, with private fields and how the request was authenticated. */
-export function toMeView(account: AccountRow, auth: Pick<Auth, 'via' | 'scopes'>): Static<typeof MeView> {
+export function toMeView(account: AccountRow, auth: AuthMethod): Static<typeof MeView> {
   return {
     ...toAccountView(account),
     email: account.email,

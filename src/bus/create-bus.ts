@@ -1,8 +1,8 @@
 import type { Config } from '../config/config.js'
+import { primaryPort } from '../ipc/ipc-port.js'
 import type { Logger } from '../logger.js'
 import type { Bus } from './bus.js'
 import { IpcBus } from './ipc-bus.js'
-import { primaryPort } from './ipc-port.js'
 import { MemoryBus } from './memory-bus.js'
 import { RedisBus } from './redis-bus.js'
 

@@ -1,5 +1,5 @@
+import { type IpcPort, isTagged, trySend } from '../ipc/ipc-port.js'
 import type { Bus, Unsubscribe } from './bus.js'
-import { type IpcPort, isTagged, trySend } from './ipc-port.js'
 
 interface BusEnvelope {
   backlot: 'bus'

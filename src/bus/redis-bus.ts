@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis'
-import { closeRedis, connectRedis, openRedis, type RedisSettings } from '../kv/redis-connection.js'
 import type { Logger } from '../logger.js'
+import { closeRedis, connectRedis, openRedis, type RedisSettings } from '../redis/redis-connection.js'
 import type { Bus, Unsubscribe } from './bus.js'
 
 type Handler = (message: string) => void

@@ -1,6 +1,6 @@
 import type { Insertable } from 'kysely'
 import type { DbOrTx } from '../db/database.js'
-import type { ChannelAvatarTable } from '../db/schema.js'
+import type { ChannelAvatarTable, ChannelRow } from '../db/schema.js'
 import { type MediaFile, mediaFileColumns } from '../media/store.js'
 
 /** Plain queries over `channel_avatar` (which upload is a channel's avatar); no policy here. */
@@ -18,6 +18,16 @@ export async function findAvatarMediaId(db: DbOrTx, channelId: string): Promise<
     .where('channel_id', '=', channelId)
     .executeTakeFirst()
   return row?.media_id
+}
+
+/** The channel whose avatar the media item is, if any. `media_id` is unique in channel_avatar. */
+export async function findAvatarChannel(db: DbOrTx, mediaId: string): Promise<ChannelRow | undefined> {
+  return db
+    .selectFrom('channel_avatar')
+    .innerJoin('channel', 'channel.id', 'channel_avatar.channel_id')
+    .selectAll('channel')
+    .where('channel_avatar.media_id', '=', mediaId)
+    .executeTakeFirst()
 }
 
 /**

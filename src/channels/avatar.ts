@@ -1,9 +1,8 @@
 import { type DbOrTx, isUniqueViolation } from '../db/database.js'
 import { fail } from '../errors.js'
-import type { DeletedMediaRow } from '../media/store.js'
+import { claimMedia } from '../media/claims.js'
+import { type DeletedMediaRow, deleteMediaRows } from '../media/store.js'
 import { mediaFileUrls } from '../media/views.js'
-import { claimMedia } from '../posts/album-claim.js'
-import { deleteMediaRows } from '../posts/album-store.js'
 import {
   type AvatarRecord,
   deleteAvatarLink,
@@ -16,7 +15,7 @@ import type { ChannelAvatarViewT } from './schemas.js'
 
 /**
  * Channel avatars (issue 5). An avatar is an upload of the staff member who sets it, claimed the
- * way an album claims its images (album-claim.ts `claimMedia`: same ownership, readiness and
+ * way an album claims its images (media/claims.ts `claimMedia`: same ownership, readiness and
  * "not used elsewhere" checks under the media row's lock), and linked in `channel_avatar`. The
  * link is what keeps the unattached-media sweep away from it and what the media access rules read.
  * A replaced or removed avatar's media row is deleted in the same transaction and its files right

@@ -1,6 +1,6 @@
 import { type Static, type TSchema, Type } from '@sinclair/typebox'
 import { MediaVariantView } from '../media/schemas.js'
-import { ProductionView } from '../production/schemas.js'
+import { ProductionView } from './production-schemas.js'
 
 /** Request and response schemas of the channel routes; they are also the OpenAPI document. */
 

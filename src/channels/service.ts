@@ -1,14 +1,13 @@
 import type { Updateable } from 'kysely'
-import { type Db, isUniqueViolation } from '../db/database.js'
+import { type Db, type DbOrTx, isUniqueViolation } from '../db/database.js'
 import type { ChannelTable } from '../db/schema.js'
 import { scrubErasedContent } from '../db/scrub.js'
 import { fail } from '../errors.js'
 import type { EventLog } from '../event-log/event-log.js'
 import type { Logger } from '../logger.js'
 import { deleteFilesOfDeletedRows } from '../media/files.js'
-import type { DeletedMediaRow } from '../media/store.js'
+import { type DeletedMediaRow, deleteMediaRows } from '../media/store.js'
 import type { MediaStore } from '../media-store/media-store.js'
-import { deleteMediaRows, listChannelAlbumMediaIds } from '../posts/album-store.js'
 import type { Clock } from '../util/clock.js'
 import { newId } from '../util/ids.js'
 import { loadChannelAccess, requirePermission } from './access.js'
@@ -35,6 +34,13 @@ import {
 } from './store.js'
 import { toAuditEntryView, toChannelListItem } from './views.js'
 
+/**
+ * The ids of the media a channel's content holds (its posts' album images), read inside the
+ * deletion's transaction so they are deleted with the channel. Posts sit above channels, so the
+ * posts area supplies it (src/context.ts wires posts/album-store.ts `listChannelAlbumMediaIds`).
+ */
+export type ChannelContentMedia = (tx: DbOrTx, channelId: string) => Promise<string[]>
+
 export interface ChannelServiceDeps {
   db: Db
   clock: Clock
@@ -44,6 +50,7 @@ export interface ChannelServiceDeps {
   logger: Logger
   /** Read at each use (avatar URLs): with PORT=0 the public URL is known only once the server listens. */
   publicUrl: () => URL
+  listContentMediaIds: ChannelContentMedia
 }
 
 export interface PageRequest {
@@ -239,7 +246,7 @@ export function createChannelService(deps: ChannelServiceDeps) {
       const access = await requirePermission(tx, slug, actorId, 'channel.delete')
       const members = await memberAccountIds(tx, access.channel.id)
       const avatarId = await findAvatarMediaId(tx, access.channel.id)
-      const albumMediaIds = await listChannelAlbumMediaIds(tx, access.channel.id)
+      const albumMediaIds = await deps.listContentMediaIds(tx, access.channel.id)
       await deleteChannel(tx, access.channel.id) // posts, album and avatar links cascade
       const media = await deleteMediaRows(tx, avatarId ? [avatarId, ...albumMediaIds] : albumMediaIds)
       return { channelId: access.channel.id, members, media }

@@ -1,8 +1,8 @@
 import type { ChannelMemberRow, ChannelRow } from '../db/schema.js'
-import { productionOf } from '../production/facts.js'
 import type { AuditEntryRow } from './audit.js'
 import type { JoinRequestListRow, JoinRequestRow, MemberListRow } from './member-store.js'
 import type { BanListRow, InviteRow } from './moderation-store.js'
+import { productionOf } from './production-facts.js'
 import type {
   AuditEntryViewT,
   BanViewT,

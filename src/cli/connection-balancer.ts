@@ -1,6 +1,6 @@
 import type { Server as HttpServer } from 'node:http'
 import net from 'node:net'
-import { type IpcPort, isTagged, trySend } from '../bus/ipc-port.js'
+import { type IpcPort, isTagged, trySend } from '../ipc/ipc-port.js'
 import type { Logger } from '../logger.js'
 
 /**

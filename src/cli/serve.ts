@@ -1,7 +1,7 @@
 import cluster from 'node:cluster'
 import { parseArgs } from 'node:util'
-import { primaryPort } from '../bus/ipc-port.js'
 import { loadConfig, unknownBacklotVariables } from '../config/config.js'
+import { primaryPort } from '../ipc/ipc-port.js'
 import { startServer } from '../server.js'
 import { acceptHandedConnections } from './connection-balancer.js'
 import { runDemo } from './demo.js'

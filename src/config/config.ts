@@ -1,8 +1,8 @@
 import path from 'node:path'
-import { s3BrowserEndpoint, s3BrowserOrigin } from '../media-store/s3-endpoint.js'
 import { clientVariableNames } from './client.js'
 import { pushSubject } from './push-subject.js'
 import { type RateLimitConfig, rateLimitConfig } from './rate-limits.js'
+import { s3BrowserEndpoint, s3BrowserOrigin } from './s3-endpoint.js'
 import { ConfigError, variables } from './variables.js'
 
 export { ConfigError }

@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { DomainError } from '../errors.js'
-import { buildProblem, type FieldError, type Problem, type ProblemCode } from './problems.js'
+import { DomainError, type FieldError } from '../errors.js'
+import { buildProblem, type Problem, type ProblemCode } from './problems.js'
 import { markAnswerExpected } from './request-log.js'
 
 /**

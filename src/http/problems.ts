@@ -1,3 +1,5 @@
+import type { FieldError } from '../errors.js'
+
 /**
  * The one catalog of RFC 9457 problem types. `type` URIs are stable: clients may switch on them.
  * docs/problems.md is generated from this table (`backlot problems-doc`).
@@ -111,14 +113,6 @@ export type ProblemCode = keyof typeof problemCatalog
 /** Stable URI of a problem type; the fragment is the anchor in docs/problems.md. */
 export function problemType(code: ProblemCode): string {
   return `https://backlot.dev/problems#${code}`
-}
-
-export interface FieldError {
-  /** Where the bad value is: body, query, params or headers. */
-  in: string
-  /** JSON pointer of the field within that part, e.g. /title. */
-  field: string
-  message: string
 }
 
 export interface Problem {

@@ -1,5 +1,5 @@
-import { primaryPort } from '../bus/ipc-port.js'
 import type { Config } from '../config/config.js'
+import { primaryPort } from '../ipc/ipc-port.js'
 import type { Logger } from '../logger.js'
 import type { Clock } from '../util/clock.js'
 import { IpcRateLimiter } from './ipc-rate-limiter.js'

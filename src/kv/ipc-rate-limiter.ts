@@ -1,4 +1,4 @@
-import { type IpcPort, isTagged, trySend } from '../bus/ipc-port.js'
+import { type IpcPort, isTagged, trySend } from '../ipc/ipc-port.js'
 import type { Logger } from '../logger.js'
 import type { RateDecision, RateLimiter } from './rate-limiter.js'
 

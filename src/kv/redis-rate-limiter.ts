@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis'
 import type { Logger } from '../logger.js'
+import { closeRedis, connectRedis, openRedis, type RedisSettings } from '../redis/redis-connection.js'
 import type { RateDecision, RateLimiter } from './rate-limiter.js'
-import { closeRedis, connectRedis, openRedis, type RedisSettings } from './redis-connection.js'
 
 /**
  * One fixed-window counter, atomically: INCR, start the window on the first hit (PEXPIRE), return

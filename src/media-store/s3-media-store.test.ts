@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { s3TestCredentials, startS3Server } from '../../test/_util/s3-server.js'
+import { s3BrowserOrigin } from '../config/s3-endpoint.js'
 import { testMediaStoreContract } from './media-store.contract.js'
 import { canSignUrls, contentKey } from './media-store.js'
-import { s3BrowserOrigin } from './s3-endpoint.js'
 import { S3MediaStore, type S3MediaStoreConfig } from './s3-media-store.js'
 
 let server: Awaited<ReturnType<typeof startS3Server>>

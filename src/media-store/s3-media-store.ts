@@ -9,6 +9,7 @@ import {
 } from '@aws-sdk/client-s3'
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner'
 import type { S3Config } from '../config/config.js'
+import { s3BrowserEndpoint } from '../config/s3-endpoint.js'
 import {
   assertContentMatchesKey,
   assertMediaKey,
@@ -16,7 +17,6 @@ import {
   type SignedUrlOptions,
   type SignsUrls,
 } from './media-store.js'
-import { s3BrowserEndpoint } from './s3-endpoint.js'
 
 /**
  * S3_* settings: `endpoint` unset means AWS by region; credentials both or neither (neither uses the
@@ -36,7 +36,7 @@ export class S3MediaStore implements MediaStore, SignsUrls {
   readonly #client: S3Client
   /**
    * Signs URLs for browsers and never sends a request. Its endpoint is given explicitly (see
-   * s3-endpoint.ts) because the host is part of the signature: a URL signed for the nodes' internal
+   * config/s3-endpoint.ts) because the host is part of the signature: a URL signed for the nodes' internal
    * endpoint would not verify at the public one, and the pages' img-src must name its origin.
    */
   readonly #signer: S3Client

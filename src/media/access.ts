@@ -1,8 +1,5 @@
-import { canRead, loadAccessForChannel } from '../channels/access.js'
 import type { DbOrTx } from '../db/database.js'
 import type { MediaRow } from '../db/schema.js'
-import { canSeePost } from '../posts/visibility.js'
-import { findAttachment, findAvatarChannel } from './store.js'
 
 /**
  * Who may see a media item (its API object and its files):
@@ -17,27 +14,14 @@ import { findAttachment, findAvatarChannel } from './store.js'
  */
 export type MediaVisibility = 'public' | 'private' | 'hidden'
 
-export async function mediaVisibility(
+/**
+ * Decides a viewer's `MediaVisibility` of one media item. The answer depends on the post or the
+ * channel that claimed the item, and both areas sit above media, so media takes the rule as a
+ * dependency: it is implemented where posts and channels are known (src/posts/media-visibility.ts)
+ * and wired in src/context.ts.
+ */
+export type MediaVisibilityRule = (
   db: DbOrTx,
   media: Pick<MediaRow, 'id' | 'owner_id'>,
   viewerId: string | null,
-): Promise<MediaVisibility> {
-  const attachment = await findAttachment(db, media.id)
-  if (!attachment) return avatarVisibility(db, media, viewerId)
-  const { post, channel } = attachment
-  if (post.status === 'deleted' || post.deleted_at !== null) return 'hidden'
-  const access = await loadAccessForChannel(db, channel, viewerId)
-  if (!canRead(access) || !canSeePost(access, post)) return 'hidden'
-  return post.status === 'published' && channel.visibility !== 'private' ? 'public' : 'private'
-}
-
-async function avatarVisibility(
-  db: DbOrTx,
-  media: Pick<MediaRow, 'id' | 'owner_id'>,
-  viewerId: string | null,
-): Promise<MediaVisibility> {
-  const channel = await findAvatarChannel(db, media.id)
-  if (!channel) return viewerId !== null && viewerId === media.owner_id ? 'private' : 'hidden'
-  if (channel.visibility !== 'private') return 'public'
-  return canRead(await loadAccessForChannel(db, channel, viewerId)) ? 'private' : 'hidden'
-}
+) => Promise<MediaVisibility>

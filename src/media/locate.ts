@@ -1,6 +1,6 @@
 import type { DbOrTx } from '../db/database.js'
 import { fail } from '../errors.js'
-import { mediaVisibility } from './access.js'
+import type { MediaVisibilityRule } from './access.js'
 import { findFile, type MediaFileRef } from './files.js'
 import { findMedia } from './store.js'
 
@@ -16,7 +16,7 @@ export interface LocatedFile extends MediaFileRef {
  * unknown id or file name.
  */
 export async function locateFile(
-  db: DbOrTx,
+  { db, mediaVisibility }: { db: DbOrTx; mediaVisibility: MediaVisibilityRule },
   viewerId: string | null,
   id: string,
   fileName: string,

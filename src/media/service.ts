@@ -7,7 +7,7 @@ import type { MediaStore } from '../media-store/media-store.js'
 import type { Clock } from '../util/clock.js'
 import { newId } from '../util/ids.js'
 import { settleWithin } from '../util/settle-within.js'
-import { mediaVisibility } from './access.js'
+import type { MediaVisibilityRule } from './access.js'
 import { createFairScheduler } from './fair-scheduler.js'
 import { deleteUnreferenced, type OpenedFile, openFile, type StoredFiles, storeProcessed } from './files.js'
 import { locateFile } from './locate.js'
@@ -23,6 +23,8 @@ export interface MediaServiceDeps {
   config: MediaConfig
   mediaStore: MediaStore
   logger: Logger
+  /** Who may see a media item: decided above media, where its post or channel is known (access.ts). */
+  mediaVisibility: MediaVisibilityRule
 }
 
 export interface UploadInput {
@@ -45,7 +47,7 @@ export interface MediaPatch {
 }
 
 export function createMediaService(deps: MediaServiceDeps) {
-  const { db, clock, config, mediaStore } = deps
+  const { db, clock, config, mediaStore, mediaVisibility } = deps
   const logger = deps.logger.child({ area: 'media' })
   const limits = { maxPixels: config.maxPixels }
   const processing = createFairScheduler(config.concurrency)
@@ -221,7 +223,7 @@ export function createMediaService(deps: MediaServiceDeps) {
     id: string,
     fileName: string,
   ): Promise<OpenedFile & { isPublic: boolean }> {
-    const located = await locateFile(db, viewerId, id, fileName)
+    const located = await locateFile(deps, viewerId, id, fileName)
     const file = await openFile(mediaStore, located)
     if (!file) {
       logger.error({ mediaId: id, key: located.key }, 'media file missing from the store')
@@ -237,7 +239,7 @@ export function createMediaService(deps: MediaServiceDeps) {
    */
   async function serve(viewerId: string | null, id: string, fileName: string): Promise<ServedFile> {
     if (!redirectTo) return { kind: 'file', file: await open(viewerId, id, fileName) }
-    return { kind: 'redirect', redirect: await redirectTo(await locateFile(db, viewerId, id, fileName)) }
+    return { kind: 'redirect', redirect: await redirectTo(await locateFile(deps, viewerId, id, fileName)) }
   }
 
   function sweepUnattached(): Promise<SweepResult> {

@@ -1,17 +1,8 @@
 import type { ExpressionBuilder, Updateable } from 'kysely'
 import type { DbOrTx } from '../db/database.js'
-import type {
-  ChannelRow,
-  Database,
-  MediaRow,
-  MediaTable,
-  MediaVariant,
-  PostMediaRow,
-  PostRow,
-  Role,
-} from '../db/schema.js'
+import type { Database, MediaRow, MediaTable, MediaVariant, Role } from '../db/schema.js'
 
-/** Plain queries over `media` and what claims it; the rules live in service.ts. */
+/** Plain queries over `media` and what claims it; the rules live in service.ts and claims.ts. */
 
 /**
  * Is the media row claimed: an image of an album (`post_media`) or a channel's avatar
@@ -93,43 +84,6 @@ export async function updateUnattachedMedia(
   return result.numUpdatedRows > 0n
 }
 
-export interface MediaAttachment {
-  link: PostMediaRow
-  post: Pick<PostRow, 'id' | 'status' | 'deleted_at' | 'author_id'>
-  channel: ChannelRow
-}
-
-/** The post (and its channel) a media item is attached to, if any. `media_id` is unique in post_media. */
-export async function findAttachment(db: DbOrTx, mediaId: string): Promise<MediaAttachment | undefined> {
-  const link = await db
-    .selectFrom('post_media')
-    .selectAll()
-    .where('media_id', '=', mediaId)
-    .executeTakeFirst()
-  if (!link) return undefined
-  const post = await db
-    .selectFrom('post')
-    .select(['id', 'status', 'deleted_at', 'author_id', 'channel_id'])
-    .where('id', '=', link.post_id)
-    .executeTakeFirstOrThrow()
-  const channel = await db
-    .selectFrom('channel')
-    .selectAll()
-    .where('id', '=', post.channel_id)
-    .executeTakeFirstOrThrow()
-  return { link, post, channel }
-}
-
-/** The channel whose avatar the media item is, if any. `media_id` is unique in channel_avatar. */
-export async function findAvatarChannel(db: DbOrTx, mediaId: string): Promise<ChannelRow | undefined> {
-  return db
-    .selectFrom('channel_avatar')
-    .innerJoin('channel', 'channel.id', 'channel_avatar.channel_id')
-    .selectAll('channel')
-    .where('channel_avatar.media_id', '=', mediaId)
-    .executeTakeFirst()
-}
-
 const uploaderRoles: Role[] = ['owner', 'admin', 'creator']
 
 /** Is the account owner, admin or creator in at least one channel (who may upload)? */
@@ -167,6 +121,36 @@ export async function deleteUnattachedMedia(db: DbOrTx, id: string): Promise<boo
 }
 
 /**
+ * Takes the row locks of these media items for the rest of the transaction (PostgreSQL) with a
+ * no-op write, then reads them. Two albums claiming the same upload at once thus run one after the
+ * other, and the second sees the first's link; a concurrent unattached-media sweep cannot delete a
+ * row between our check and our link. Ids are locked in sorted order so that two claims of
+ * overlapping sets cannot deadlock. SQLite has a single writer, which gives the same guarantee.
+ */
+export async function lockMediaRows(db: DbOrTx, ids: readonly string[]): Promise<MediaRow[]> {
+  if (ids.length === 0) return []
+  const sorted = [...ids].sort()
+  await db
+    .updateTable('media')
+    .set((eb) => ({ status: eb.ref('status') }))
+    .where('id', 'in', sorted)
+    .execute()
+  return db.selectFrom('media').selectAll().where('id', 'in', sorted).execute()
+}
+
+/** Which of these media ids are claimed already: in some album, or a channel's avatar. */
+export async function findLinkedMediaIds(db: DbOrTx, ids: readonly string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set()
+  const rows = await db
+    .selectFrom('post_media')
+    .select('media_id')
+    .where('media_id', 'in', ids)
+    .union(db.selectFrom('channel_avatar').select('media_id').where('media_id', 'in', ids))
+    .execute()
+  return new Set(rows.map((r) => r.media_id))
+}
+
+/**
  * Is a stored file still used by some media row (as its original, a variant or a rendering)? Keys are
  * content-addressed, so two media items with identical pixels share files. Keys match a strict
  * hex pattern, so they contain no LIKE wildcards.
@@ -194,6 +178,24 @@ export function parseVariants(row: Pick<MediaRow, 'variants'>): MediaVariant[] {
 
 /** A media row deleted with its renderings, whose store keys were read before they cascaded away. */
 export type DeletedMediaRow = MediaRow & { renderingKeys: string[] }
+
+/** Deletes media rows (their album links must be gone); returns the rows as they were. */
+export async function deleteMediaRows(db: DbOrTx, ids: readonly string[]): Promise<DeletedMediaRow[]> {
+  if (ids.length === 0) return []
+  const rows = await db.selectFrom('media').selectAll().where('id', 'in', ids).execute()
+  // Renderings (blurred stand-ins) go with their media row by cascade: read their keys first, so
+  // their files are deleted with the others' (keysOf).
+  const renderings = await db
+    .selectFrom('media_rendering')
+    .select(['media_id', 'key'])
+    .where('media_id', 'in', ids)
+    .execute()
+  await db.deleteFrom('media').where('id', 'in', ids).execute()
+  return rows.map((row) => ({
+    ...row,
+    renderingKeys: renderings.filter((r) => r.media_id === row.id).map((r) => r.key),
+  }))
+}
 
 /** Every store key a media row points at: original, variants and, once deleted, its renderings. */
 export function keysOf(

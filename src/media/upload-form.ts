@@ -1,7 +1,6 @@
 import type { Readable } from 'node:stream'
 import type { FastifyRequest } from 'fastify'
-import { DomainError, fail } from '../errors.js'
-import type { FieldError } from '../http/problems.js'
+import { DomainError, type FieldError, fail } from '../errors.js'
 import { ALT_MAX, CREDIT_MAX } from './schemas.js'
 import { type UploadRate, watchUploadRate } from './upload-rate.js'
 

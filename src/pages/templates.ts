@@ -1,6 +1,6 @@
+import { productionOf } from '../channels/production-facts.js'
 import type { ChannelAvatarViewT } from '../channels/schemas.js'
 import type { ChannelRow } from '../db/schema.js'
-import { productionOf } from '../production/facts.js'
 import type { Timeline } from '../production/timeline.js'
 import type { PublicImage, PublicPost } from '../reads/types.js'
 import { album, body, countsLine, figure, postCard, tagList, when } from './components.js'

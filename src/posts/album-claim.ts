@@ -1,53 +1,11 @@
 import type { Insertable } from 'kysely'
 import { type DbOrTx, isUniqueViolation } from '../db/database.js'
-import type { MediaRow, PostMediaRow, PostMediaTable } from '../db/schema.js'
+import type { PostMediaRow, PostMediaTable } from '../db/schema.js'
 import { fail } from '../errors.js'
-import type { DeletedMediaRow } from '../media/store.js'
+import { claimMedia } from '../media/claims.js'
+import { type DeletedMediaRow, deleteMediaRows } from '../media/store.js'
 import type { AlbumItemPlan } from './album-input.js'
-import {
-  deleteAlbumLinks,
-  deleteMediaRows,
-  findLinkedMediaIds,
-  insertAlbumLinks,
-  listAlbumLinks,
-  lockMediaRows,
-} from './album-store.js'
-
-/**
- * Claims uploads for an album (or a channel avatar) inside the caller's transaction. In request
- * order, each id must be an upload of `ownerId` (anything else — unknown, or someone else's — is
- * `media-not-found`, the same answer, so ids of other accounts' uploads cannot be probed), `ready`,
- * and in no album and no channel avatar yet. The first bad id throws, which rolls the whole
- * transaction back: nothing is written.
- */
-export async function claimMedia(
-  tx: DbOrTx,
-  ownerId: string,
-  plans: readonly Pick<AlbumItemPlan, 'mediaId'>[],
-): Promise<Map<string, MediaRow>> {
-  const ids = plans.map((p) => p.mediaId)
-  const rows = new Map((await lockMediaRows(tx, ids)).map((r) => [r.id, r]))
-  const linked = await findLinkedMediaIds(tx, ids)
-  for (const id of ids) {
-    const row = rows.get(id)
-    if (!row || row.owner_id !== ownerId) fail('media-not-found', `No media ${id}.`, { mediaId: id })
-    if (row.status === 'processing') {
-      fail('media-not-ready', `Media ${id} is still being processed; post it once it is ready.`, {
-        mediaId: id,
-      })
-    }
-    if (row.status !== 'ready') {
-      fail('media-not-ready', `Media ${id} could not be processed (${row.error ?? 'failed'}).`, {
-        mediaId: id,
-      })
-    }
-    if (linked.has(id)) {
-      const detail = `Media ${id} is already in a post or a channel avatar; upload the image again to reuse it.`
-      fail('media-already-used', detail, { mediaId: id })
-    }
-  }
-  return rows
-}
+import { deleteAlbumLinks, insertAlbumLinks, listAlbumLinks } from './album-store.js'
 
 type NewLink = Insertable<PostMediaTable> & { spoiler: number }
 

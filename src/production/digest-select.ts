@@ -1,10 +1,10 @@
+import { productionOf } from '../channels/production-facts.js'
 import type { ChannelRow, DigestRow } from '../db/schema.js'
 import type { ReadDeps } from '../reads/pipeline.js'
 import { presentPosts } from '../reads/pipeline.js'
 import { postsByIds } from '../reads/store.js'
 import type { PublicPost } from '../reads/types.js'
 import { topReactedPostIds } from './digest-store.js'
-import { productionOf } from './facts.js'
 
 /**
  * The posts a digest shows, through the public read pipeline (so an embargoed post is absent until

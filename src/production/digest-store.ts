@@ -1,7 +1,7 @@
 import { sql, type Updateable } from 'kysely'
+import type { ProductionViewData } from '../channels/production-schemas.js'
 import type { DbOrTx } from '../db/database.js'
 import type { DigestRow, DigestTable } from '../db/schema.js'
-import type { ProductionViewData } from './schemas.js'
 import { untaggedWeekSql } from './week-sql.js'
 
 export async function insertDigest(db: DbOrTx, row: DigestRow): Promise<void> {

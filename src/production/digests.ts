@@ -4,7 +4,9 @@ import {
   requirePermission,
   requireReadableChannel,
 } from '../channels/access.js'
+import { dateToMs } from '../channels/production-facts.js'
 import { roleAllows } from '../channels/roles.js'
+import { cleanLine, cleanText, invalidField } from '../channels/text-fields.js'
 import type { DigestRow } from '../db/schema.js'
 import { fail } from '../errors.js'
 import type { PostService } from '../posts/service.js'
@@ -21,8 +23,7 @@ import {
   listDigests,
   updateDigest,
 } from './digest-store.js'
-import { dateToMs, weeksLabel } from './facts.js'
-import { cleanLine, cleanText, invalidField } from './text.js'
+import { weeksLabel } from './weeks.js'
 
 export interface DigestServiceDeps extends ReadDeps {
   posts: Pick<PostService, 'create'>

@@ -1,5 +1,6 @@
 import { type Static, Type } from '@sinclair/typebox'
 import { assertNotArchived, requirePermission } from '../channels/access.js'
+import { cleanLine } from '../channels/text-fields.js'
 import type { Db } from '../db/database.js'
 import type { ChannelRow, PressPreviewRow } from '../db/schema.js'
 import { fail } from '../errors.js'
@@ -9,7 +10,6 @@ import type { PostRecord } from '../posts/views.js'
 import { originOf } from '../reads/pipeline.js'
 import type { Clock } from '../util/clock.js'
 import { hashSecret, newId, newSecret } from '../util/ids.js'
-import { cleanLine } from './text.js'
 
 const HOUR_MS = 3_600_000
 

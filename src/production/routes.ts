@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox'
+import { ProductionBody } from '../channels/production-schemas.js'
 import type { AppContext } from '../context.js'
 import type { App } from '../http/app.js'
 import { requireAuth } from '../http/auth.js'
@@ -11,7 +12,7 @@ import {
   EditDigestBody,
   PostDigestBody,
 } from './digest-schemas.js'
-import { ProductionBody, ProductionResponse, ProductionTagsBody, TimelineView } from './schemas.js'
+import { ProductionResponse, ProductionTagsBody, TimelineView } from './schemas.js'
 import { toTimelineView } from './timeline-view.js'
 
 const tags = ['production']

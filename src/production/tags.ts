@@ -1,7 +1,8 @@
+import type { ProductionViewData } from '../channels/production-schemas.js'
+import { WEEKS_MAX } from '../channels/production-schemas.js'
+import { cleanLine, invalidField } from '../channels/text-fields.js'
 import type { PostProductionRow } from '../db/schema.js'
-import type { ProductionTagsInput, ProductionTagsViewData, ProductionViewData } from './schemas.js'
-import { WEEKS_MAX } from './schemas.js'
-import { cleanLine, invalidField } from './text.js'
+import type { ProductionTagsInput, ProductionTagsViewData } from './schemas.js'
 
 /** Production tags of a post after validation, ready to store (chapters ascending). */
 export interface CleanTags {

@@ -1,6 +1,6 @@
 import { sql } from 'kysely'
+import type { ProductionViewData } from '../channels/production-schemas.js'
 import type { DbOrTx } from '../db/database.js'
-import type { ProductionViewData } from './schemas.js'
 import { bucketSql } from './week-sql.js'
 
 /**

@@ -1,14 +1,15 @@
 import type { KyselyPlugin } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestDatabase, type TestDatabase, testDatabases } from '../../test/_util/db.js'
+import { dateToMs, productionOf } from '../channels/production-facts.js'
 import { type DatabaseHandle, openDatabase } from '../db/database.js'
 import { migrateToLatest } from '../db/migrator.js'
 import type { ChannelRow, PostProductionRow } from '../db/schema.js'
 import type { MediaStore } from '../media-store/media-store.js'
 import type { ReadDeps } from '../reads/pipeline.js'
 import { digestPosts } from './digest-select.js'
-import { calendarWeekOf, dateToMs, filmingWeekOf, productionOf, WEEK_MS } from './facts.js'
 import { buildTimeline, POSTS_PER_WEEK } from './timeline.js'
+import { calendarWeekOf, filmingWeekOf, WEEK_MS } from './weeks.js'
 
 /**
  * Issue 14 item 6: the timeline and automatic digests do work in proportion to the weeks and posts

@@ -1,12 +1,13 @@
+import { chapterName, productionOf } from '../channels/production-facts.js'
+import type { ProductionViewData } from '../channels/production-schemas.js'
 import type { ChannelRow } from '../db/schema.js'
 import type { ReadDeps } from '../reads/pipeline.js'
 import { presentPosts } from '../reads/pipeline.js'
 import { postsByIds } from '../reads/store.js'
 import type { PublicPost } from '../reads/types.js'
 import { channelVersion, VersionCache } from '../reads/version-cache.js'
-import { chapterName, productionOf, weekStartsOn } from './facts.js'
-import type { ProductionViewData } from './schemas.js'
 import { newestPerWeek, type WeekGroupRow, weekGroups } from './timeline-store.js'
+import { weekStartsOn } from './weeks.js'
 
 /**
  * The production timeline (issue 6 item 2): published posts grouped by filming week, with the

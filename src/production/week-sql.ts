@@ -1,6 +1,7 @@
 import { type RawBuilder, sql } from 'kysely'
-import { dateToMs, WEEK_MS } from './facts.js'
-import type { ProductionViewData } from './schemas.js'
+import { dateToMs } from '../channels/production-facts.js'
+import type { ProductionViewData } from '../channels/production-schemas.js'
+import { WEEK_MS } from './weeks.js'
 
 const DAY_MS = 86_400_000
 

@@ -1,5 +1,5 @@
-import { createSemaphore, type Semaphore } from '../media/semaphore.js'
 import type { Clock } from '../util/clock.js'
+import { createSemaphore, type Semaphore } from '../util/semaphore.js'
 import type { EncryptPool } from './encrypt-pool.js'
 import { type PushTransport, TransportError } from './transport.js'
 import type { VapidSigner } from './vapid.js'

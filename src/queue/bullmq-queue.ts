@@ -1,7 +1,7 @@
 import { Queue as BullQueue, type ConnectionOptions, type Job, Worker } from 'bullmq'
 import type { RedisConfig } from '../config/config.js'
-import { connectionName, reconnectDelayMs } from '../kv/redis-connection.js'
 import type { Logger } from '../logger.js'
+import { connectionName, reconnectDelayMs } from '../redis/redis-connection.js'
 import { newId } from '../util/ids.js'
 import {
   type AddResult,

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events'
-import type { IpcPort } from '../../src/bus/ipc-port.js'
+import type { IpcPort } from '../../src/ipc/ipc-port.js'
 
 /**
  * Both ends of one IPC channel, in process: like node's, messages are serialised and arrive

@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis'
-import type { RedisSettings } from '../../src/kv/redis-connection.js'
+import type { RedisSettings } from '../../src/redis/redis-connection.js'
 
 /**
  * Tests that need Redis say so in their describe name ("[redis]") and use the server at

@@ -1,3 +1,9 @@
+/**
+ * Checks of short user-written text fields (labels, titles, intros) with the same 422 as schema
+ * validation. Channels' production facts are their lowest user; posts' scheduling and production's
+ * tags, digests and previews, above it, use them from here. Not in util/: they fail with a problem
+ * code (errors.ts), which the kernel's lowest folder does not import.
+ */
 import { fail } from '../errors.js'
 
 // C0 and C1 controls (tab and newlines included: these are one-line labels) and lone surrogates.

@@ -1,3 +1,8 @@
+/**
+ * Kernel: the worker ↔ primary channel of `serve --workers`, shared by the bus (ipc-bus.ts), the
+ * rate limiter (kv/ipc-rate-limiter.ts) and the connection balancer (cli/). It has its own folder so
+ * that neither seam has to import the other to use it.
+ */
 import cluster from 'node:cluster'
 
 /**

@@ -2,6 +2,7 @@
  * Secrets that travel in URLs, kept out of every log line (issue 14 item 8). The request
  * serializer (src/logger.ts) passes each logged URL through `redactUrl`, so the debug lines of
  * every request, the info lines of slow and failed ones and the error lines of 500s are all covered.
+ * It sits in util/ because the logger (kernel) needs it; HTTP code may import it from here.
  *
  * What is a secret: the token segment of a press preview link (`/preview/{token}/…`), and the value
  * of any query parameter whose name says it carries one (`?invite=` of invite links, `token`,

@@ -1,11 +1,13 @@
 import type { ChannelRow } from '../db/schema.js'
-import type { ProductionInput, ProductionViewData } from './schemas.js'
-import { cleanLine, invalidField } from './text.js'
+import type { ProductionInput, ProductionViewData } from './production-schemas.js'
+import { cleanLine, invalidField } from './text-fields.js'
 
 /**
  * Production facts of a channel (issue 6 item 1), kept as JSON in `channel.production`. The
  * stored shape is the view without chapter numbers (chapter n is item n − 1), so the numbers can
- * never disagree with the order.
+ * never disagree with the order. They are part of the channel row, so parsing and presenting them
+ * is channels' knowledge (the channel view shows them); the production area above uses them for
+ * tags, the timeline and digests (its filming-week arithmetic is production/weeks.ts).
  */
 interface StoredProduction {
   kind: ProductionViewData['kind']
@@ -17,9 +19,6 @@ interface StoredProduction {
   filmingWeeks: number | null
   autoLiftSpoilers: boolean
 }
-
-const DAY_MS = 86_400_000
-export const WEEK_MS = 7 * DAY_MS
 
 /** The channel's production facts, or null when it describes none. */
 export function productionOf(channel: Pick<ChannelRow, 'production'>): ProductionViewData | null {
@@ -84,31 +83,4 @@ export function chaptersPhrase(production: ProductionViewData | null, chapters: 
   if (chapters.length === 1) return `${label} ${chapters[0]}`
   const head = chapters.slice(0, -1).join(', ')
   return `${label}s ${head} and ${chapters.at(-1)}`
-}
-
-/** "Week 11", "Weeks 11–14". */
-export function weeksLabel(weeks: { from: number; to: number }): string {
-  return weeks.from === weeks.to ? `Week ${weeks.from}` : `Weeks ${weeks.from}–${weeks.to}`
-}
-
-/** The filming week (1-based) a moment falls into, or null without a start of filming. */
-export function filmingWeekOf(production: ProductionViewData | null, at: number): number | null {
-  const start = production?.filmingStartsOn ? dateToMs(production.filmingStartsOn) : null
-  if (start === null) return null
-  return Math.max(1, Math.floor((at - start) / WEEK_MS) + 1)
-}
-
-/** First day (YYYY-MM-DD) of a filming week, or null without a start of filming. */
-export function weekStartsOn(production: ProductionViewData | null, week: number): string | null {
-  const start = production?.filmingStartsOn ? dateToMs(production.filmingStartsOn) : null
-  if (start === null) return null
-  return new Date(start + (week - 1) * WEEK_MS).toISOString().slice(0, 10)
-}
-
-/** Monday (UTC) of the calendar week holding `at`: the group of an untagged post without a filming start. */
-export function calendarWeekOf(at: number): string {
-  const day = new Date(at)
-  const midnight = Date.UTC(day.getUTCFullYear(), day.getUTCMonth(), day.getUTCDate())
-  const sinceMonday = (day.getUTCDay() + 6) % 7
-  return new Date(midnight - sinceMonday * DAY_MS).toISOString().slice(0, 10)
 }

@@ -1,6 +1,6 @@
 /**
- * Bounds how many tasks run at once; the rest wait in FIFO order. Used so that a burst of uploads
- * is processed a few at a time instead of all decoding full-size images together.
+ * Bounds how many tasks run at once; the rest wait in FIFO order. A generic primitive (push sending
+ * bounds its requests per host with it), hence util/ rather than the area that first needed it.
  */
 export interface Semaphore {
   run<T>(task: () => Promise<T>): Promise<T>

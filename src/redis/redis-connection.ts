@@ -1,3 +1,8 @@
+/**
+ * Kernel: how every Redis-backed seam (RedisBus, the Redis rate limiter, BullMQ's queue) opens,
+ * names and closes its connections. It has its own folder so that the seams share it without
+ * importing one another.
+ */
 import os from 'node:os'
 import { Redis, type RedisOptions } from 'ioredis'
 import type { RedisConfig } from '../config/config.js'

@@ -1,11 +1,12 @@
 /**
  * Where browsers fetch signed S3 URLs from (S3_MEDIA_DELIVERY=redirect). Pure functions of the
  * config, without the AWS SDK, because pages need the origin for their Content-Security-Policy
- * (img-src) and config validation needs it at start-up. `s3-media-store.test.ts` checks them
- * against the URLs the SDK actually signs.
+ * (img-src) and config validation needs it at start-up. It is derived configuration, so it lives
+ * here and the S3 store imports it (the kernel's config imports no other folder).
+ * `media-store/s3-media-store.test.ts` checks it against the URLs the SDK actually signs.
  */
 import { isIP } from 'node:net'
-import type { S3Config } from '../config/config.js'
+import type { S3Config } from './config.js'
 
 /**
  * The endpoint signed URLs are made for: S3_PUBLIC_ENDPOINT, else S3_ENDPOINT, else AWS's regional
