@@ -92,8 +92,8 @@ export interface Queue extends AsyncDisposable {
    * interval; in process: a timer). The first run is due at once when no node has scheduled the
    * name yet; a node that starts later joins the schedule rather than running it again.
    *
-   * Runs of one name never overlap on a node (a run still going when the next is due delays it).
-   * A run that throws is logged at error and not retried: the next interval is its retry. Like
+   * Runs of one name never overlap on a node: a run still going when the next is due delays that
+   * one (BullMQ) or skips it (in process). A run that throws is logged at error and not retried: the next interval is its retry. Like
    * every job, a run may repeat when a node dies during it, so handlers must be idempotent. `close()`
    * waits for a running run and starts no more on this node; the schedule itself stays (in Redis)
    * for the other nodes. Registering a name twice on one node throws.
