@@ -1,4 +1,5 @@
 import { createAccountService } from './accounts/service.js'
+import { SESSION_EXPIRY_INTERVAL_MS } from './accounts/sessions.js'
 import { settleStreamEpoch, stampCleanStop } from './backup/restore-guard.js'
 import type { Bus } from './bus/bus.js'
 import { createBus } from './bus/create-bus.js'
@@ -15,7 +16,7 @@ import { createConfiguredRateLimiter } from './kv/create-rate-limiter.js'
 import type { RateLimiter } from './kv/rate-limiter.js'
 import { createLogger, type Logger } from './logger.js'
 import { createMediaService } from './media/service.js'
-import { startMediaSweeper } from './media/sweeper.js'
+import { SWEEP_INTERVAL_MS } from './media/sweeper.js'
 import { createMediaStore } from './media-store/create-media-store.js'
 import type { MediaStore } from './media-store/media-store.js'
 import { createMetrics } from './metrics.js'
@@ -25,6 +26,7 @@ import { mediaVisibility } from './posts/media-visibility.js'
 import { createPostService } from './posts/service.js'
 import { createProductionHooks } from './production/hooks.js'
 import { createPress, lateSchedulerHandle } from './production/press.js'
+import { PRUNE_INTERVAL_MS } from './push/prune.js'
 import { createPushService } from './push/service.js'
 import type { PushTransport } from './push/transport.js'
 import { createQueue } from './queue/create-queue.js'
@@ -47,6 +49,8 @@ export interface ContextOverrides {
    * forking and stamps it when all have stopped (cli/workers.ts), so a worker only reads the epoch.
    */
   checkRestore?: boolean
+  /** Milliseconds between runs of periodic jobs, by job name (tests); default: each job's own. */
+  periodicIntervals?: Record<string, number>
 }
 
 /**
@@ -78,7 +82,7 @@ export async function createContext(config: Config, overrides: ContextOverrides 
   // In-process on one node; BullMQ over Redis in a cluster (REDIS_URL) behind the same interface.
   const queue = overrides.queue ?? (await createQueue(config, logger))
 
-  const accounts = createAccountService({ db, clock, config, rateLimiter, bus })
+  const accounts = createAccountService({ db, clock, config, rateLimiter, bus, logger })
   await accounts.start()
   const interactionsLogger = logger.child({ area: 'interactions' })
   const countsMarker = createCountsMarker(bus, interactionsLogger)
@@ -124,7 +128,6 @@ export async function createContext(config: Config, overrides: ContextOverrides 
   scheduling.bind(press.scheduler)
   // Who sees a media file depends on its post or channel, both above media: posts decides.
   const media = createMediaService({ db, clock, config: config.media, mediaStore, logger, mediaVisibility })
-  const mediaSweeper = startMediaSweeper(() => media.sweepUnattached(), logger)
   const hub = createHub({
     db,
     bus,
@@ -156,15 +159,22 @@ export async function createContext(config: Config, overrides: ContextOverrides 
   await push.start()
   // Publishes scheduled posts whose time passed while the server was down (late), then keeps time.
   await press.scheduler.start()
+  // Periodic work, each once per interval for the whole cluster (Queue.repeat; docs/operations.md).
+  const periodic: [name: string, everyMs: number, run: () => Promise<unknown>][] = [
+    ['media-sweep', SWEEP_INTERVAL_MS, () => media.sweepUnattached()],
+    ['push-prune', PRUNE_INTERVAL_MS, () => push.prune()],
+    ['session-expiry', SESSION_EXPIRY_INTERVAL_MS, () => accounts.expireSessions()],
+  ]
+  for (const [name, everyMs, run] of periodic)
+    await queue.repeat(name, { everyMs: overrides.periodicIntervals?.[name] ?? everyMs }, run)
 
   const logStampFailure = (error: unknown) =>
     logger.error({ err: error }, 'could not stamp the database at stop; the next start changes the epoch')
   const close = async () => {
     await press.scheduler.stop()
-    // Jobs still running finish first (they use the database); then nothing sends any more.
+    // Jobs still running (periodic ones too) finish first (they use the database); then nothing sends any more.
     await queue.close()
     await push.close()
-    await mediaSweeper.stop()
     await media.close()
     await interactions.close()
     await countsRelay.close()

@@ -4,13 +4,14 @@ import { type Db, type DbOrTx, isUniqueViolation } from '../db/database.js'
 import type { AccountRow, TokenScope } from '../db/schema.js'
 import { fail } from '../errors.js'
 import type { RateLimiter } from '../kv/rate-limiter.js'
+import type { Logger } from '../logger.js'
 import type { Clock } from '../util/clock.js'
 import { hashSecret, newId } from '../util/ids.js'
 import { createAuthenticator } from './authenticate.js'
 import { checkPasswordNotCommon } from './common-passwords.js'
 import { createLoginLimiter } from './login-limit.js'
 import { createPasswordHasher } from './passwords.js'
-import { type NewSession, openSession } from './sessions.js'
+import { expireSessions, type NewSession, openSession } from './sessions.js'
 import * as store from './store.js'
 import { formatScopes, missingScopes, newApiToken, parseScopes } from './tokens.js'
 import { checkDisplayName, checkHandle, checkPassword } from './validation.js'
@@ -22,6 +23,7 @@ export interface AccountServiceDeps {
   rateLimiter: RateLimiter
   /** Tells the other nodes about logouts and revoked tokens (their auth caches); absent in the CLI. */
   bus?: Bus
+  logger?: Logger
 }
 
 export interface CreateAccountInput {
@@ -113,6 +115,13 @@ export function createAccountService(deps: AccountServiceDeps) {
     onRevoked: auth.onRevoked,
     /** Which sessions and tokens still hold, read in bulk (live streams re-check theirs). */
     liveCredentials: auth.liveCredentials,
+
+    /** Deletes every expired session (sessions.ts); periodic. */
+    async expireSessions(): Promise<number> {
+      const deleted = await expireSessions(db, clock.now())
+      if (deleted > 0) deps.logger?.info({ sessions: deleted }, 'accounts: deleted expired sessions')
+      return deleted
+    },
 
     /**
      * Self-service registration, refused with `registration-closed` unless REGISTRATION=open.

@@ -39,6 +39,17 @@ export async function deleteExpiredSessions(db: DbOrTx, accountId: string, now: 
   await db.deleteFrom('session').where('account_id', '=', accountId).where('expires_at', '<=', now).execute()
 }
 
+/** Deletes up to `limit` expired sessions of any account; how many it deleted. */
+export async function deleteExpiredSessionBatch(db: DbOrTx, now: number, limit: number): Promise<number> {
+  const result = await db
+    .deleteFrom('session')
+    .where('id', 'in', (eb) =>
+      eb.selectFrom('session').select('id').where('expires_at', '<=', now).limit(limit),
+    )
+    .executeTakeFirst()
+  return Number(result.numDeletedRows)
+}
+
 export async function insertToken(db: DbOrTx, row: Insertable<ApiTokenTable>): Promise<void> {
   await db.insertInto('api_token').values(row).execute()
 }

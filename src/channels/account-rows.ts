@@ -54,7 +54,7 @@ export interface AccountKey {
 /**
  * One keyset page of `query`, ordered by (time, account id) in `direction`: the rows strictly past
  * `from` (later ones ascending, earlier ones descending), `limit + 1` of them so that the caller
- * can tell another page exists (cursor.ts `toPage`). The comparison and the ORDER BY both follow
+ * can tell another page exists (util/pagination.ts `toPage`). The comparison and the ORDER BY both follow
  * `direction`, so they cannot disagree and skip or repeat rows between pages.
  */
 export function accountKeyPage<T extends AccountRowTable, DB, TB extends keyof DB, O>(

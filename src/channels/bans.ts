@@ -1,6 +1,7 @@
+import { mapPage, toPage } from '../util/pagination.js'
 import { requirePermission } from './access.js'
 import { recordAudit } from './audit.js'
-import { decodeCursor, toPage } from './cursor.js'
+import { banCursor } from './cursor.js'
 import { deleteJoinRequest, deleteMember, findMember } from './member-store.js'
 import { deleteBan, findBan, findBanView, insertBan, listBans, updateBanReason } from './moderation-store.js'
 import { assertOutranks, requireAccount } from './rules.js'
@@ -78,14 +79,11 @@ export function createBanService({ db, clock, eventLog }: ChannelServiceDeps) {
   async function list(slug: string, actorId: string, page: PageRequest) {
     const access = await requirePermission(db, slug, actorId, 'members.ban')
     const limit = page.limit ?? 20
-    const before = page.cursor ? decodeCursor(page.cursor, 'ns') : null
-    const rows = await listBans(
-      db,
-      access.channel.id,
-      before ? { createdAt: before[0] as number, accountId: before[1] as string } : null,
-      limit,
+    const rows = await listBans(db, access.channel.id, banCursor.decodeOptional(page.cursor), limit)
+    const bans = toPage(rows, limit, (r) =>
+      banCursor.encode({ createdAt: r.created_at, accountId: r.account_id }),
     )
-    return toPage(rows, limit, (r) => [r.created_at, r.account_id], toBanView)
+    return mapPage(bans, toBanView)
   }
 
   return { ban, unban, list }

@@ -1,8 +1,9 @@
 import { fail } from '../errors.js'
 import { hashSecret, newId, newSecret } from '../util/ids.js'
+import { mapPage, toPage } from '../util/pagination.js'
 import { assertNotArchived, requirePermission } from './access.js'
 import { recordAudit } from './audit.js'
-import { decodeCursor, toPage } from './cursor.js'
+import { inviteCursor } from './cursor.js'
 import { findInvite, insertInvite, listInvites, revokeInvite } from './moderation-store.js'
 import type { CreateInviteInput } from './schemas.js'
 import type { ChannelServiceDeps, PageRequest } from './service.js'
@@ -45,9 +46,12 @@ export function createInviteService({ db, clock }: ChannelServiceDeps) {
   async function list(slug: string, actorId: string, page: PageRequest) {
     const access = await requirePermission(db, slug, actorId, 'invites.manage')
     const limit = page.limit ?? 20
-    const before = page.cursor ? (decodeCursor(page.cursor, 's')[0] as string) : null
+    const before = inviteCursor.decodeOptional(page.cursor)?.id ?? null
     const rows = await listInvites(db, access.channel.id, before, limit)
-    return toPage(rows, limit, (r) => [r.id], toInviteView)
+    return mapPage(
+      toPage(rows, limit, (r) => inviteCursor.encode({ id: r.id })),
+      toInviteView,
+    )
   }
 
   /** Revokes an invite; revoking a revoked one changes nothing. */

@@ -1,7 +1,8 @@
 import { fail } from '../errors.js'
+import { mapPage, toPage } from '../util/pagination.js'
 import { assertNotArchived, requirePermission } from './access.js'
 import { recordAudit } from './audit.js'
-import { decodeCursor, toPage } from './cursor.js'
+import { joinRequestCursor } from './cursor.js'
 import { decideJoinRequest, findMember, insertMember, listPendingRequests } from './member-store.js'
 import { requireAccount } from './rules.js'
 import type { JoinRequestViewT } from './schemas.js'
@@ -14,14 +15,12 @@ export function createJoinRequestService({ db, clock }: ChannelServiceDeps) {
   async function list(slug: string, actorId: string, page: PageRequest) {
     const access = await requirePermission(db, slug, actorId, 'requests.manage')
     const limit = page.limit ?? 20
-    const after = page.cursor ? decodeCursor(page.cursor, 'ns') : null
-    const rows = await listPendingRequests(
-      db,
-      access.channel.id,
-      after ? { createdAt: after[0] as number, accountId: after[1] as string } : null,
-      limit,
+    const after = joinRequestCursor.decodeOptional(page.cursor)
+    const rows = await listPendingRequests(db, access.channel.id, after, limit)
+    const requests = toPage(rows, limit, (r) =>
+      joinRequestCursor.encode({ createdAt: r.created_at, accountId: r.account_id }),
     )
-    return toPage(rows, limit, (r) => [r.created_at, r.account_id], toJoinRequestView)
+    return mapPage(requests, toJoinRequestView)
   }
 
   /**

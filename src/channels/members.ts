@@ -3,9 +3,10 @@ import { type DbOrTx, isUniqueViolation } from '../db/database.js'
 import type { ChannelMemberTable } from '../db/schema.js'
 import { fail } from '../errors.js'
 import { hashSecret } from '../util/ids.js'
+import { mapPage, toPage } from '../util/pagination.js'
 import { type ChannelAccess, loadChannelAccess, requirePermission } from './access.js'
 import { recordAudit } from './audit.js'
-import { decodeCursor, toPage } from './cursor.js'
+import { memberCursor } from './cursor.js'
 import {
   deleteJoinRequest,
   deleteMember,
@@ -109,14 +110,11 @@ export function createMembershipService({ db, clock, eventLog, publicUrl }: Chan
   async function list(slug: string, actorId: string, page: PageRequest) {
     const access = await requirePermission(db, slug, actorId, 'members.list')
     const limit = page.limit ?? 20
-    const after = page.cursor ? decodeCursor(page.cursor, 'ns') : null
-    const rows = await listMembers(
-      db,
-      access.channel.id,
-      after ? { joinedAt: after[0] as number, accountId: after[1] as string } : null,
-      limit,
+    const rows = await listMembers(db, access.channel.id, memberCursor.decodeOptional(page.cursor), limit)
+    const members = toPage(rows, limit, (r) =>
+      memberCursor.encode({ joinedAt: r.joined_at, accountId: r.account_id }),
     )
-    return toPage(rows, limit, (r) => [r.joined_at, r.account_id], toMemberView)
+    return mapPage(members, toMemberView)
   }
 
   /**

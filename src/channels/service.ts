@@ -10,12 +10,13 @@ import { type DeletedMediaRow, deleteMediaRows } from '../media/store.js'
 import type { MediaStore } from '../media-store/media-store.js'
 import type { Clock } from '../util/clock.js'
 import { newId } from '../util/ids.js'
+import { mapPage, toPage } from '../util/pagination.js'
 import { loadChannelAccess, requirePermission } from './access.js'
 import { listAuditEntries, recordAudit } from './audit.js'
 import { changeAvatar, loadAvatarViews } from './avatar.js'
 import { findAvatarMediaId } from './avatar-store.js'
 import { createBanService } from './bans.js'
-import { decodeCursor, toPage } from './cursor.js'
+import { auditCursor, myChannelCursor, publicChannelCursor } from './cursor.js'
 import { createInviteService } from './invites.js'
 import { createJoinRequestService } from './join-requests.js'
 import { insertMember, memberAccountIds } from './member-store.js'
@@ -128,18 +129,17 @@ export function createChannelService(deps: ChannelServiceDeps) {
     const limit = query.limit ?? 20
     if (query.member === 'me') {
       if (!viewerId) fail('unauthenticated', 'Log in to list your channels.')
-      const after = query.cursor ? decodeCursor(query.cursor, 'ns') : null
-      const rows = await listMemberChannels(
-        db,
-        viewerId,
-        after ? { joinedAt: after[0] as number, channelId: after[1] as string } : null,
-        limit,
+      const after = myChannelCursor.decodeOptional(query.cursor)
+      const rows = await listMemberChannels(db, viewerId, after, limit)
+      const mine = toPage(rows, limit, (r) =>
+        myChannelCursor.encode({ joinedAt: r.my_joined_at, channelId: r.id }),
       )
-      return toPage(rows, limit, (r) => [r.my_joined_at, r.id], await listItemsOf(rows))
+      return mapPage(mine, await listItemsOf(mine.items))
     }
-    const before = query.cursor ? (decodeCursor(query.cursor, 's')[0] as string) : null
+    const before = publicChannelCursor.decodeOptional(query.cursor)?.id ?? null
     const rows = await listPublicChannels(db, before, limit)
-    return toPage(rows, limit, (r) => [r.id], await listItemsOf(rows))
+    const page = toPage(rows, limit, (r) => publicChannelCursor.encode({ id: r.id }))
+    return mapPage(page, await listItemsOf(page.items))
   }
 
   /** The presenter of a page of list rows, with their avatars looked up in one query. */
@@ -262,9 +262,12 @@ export function createChannelService(deps: ChannelServiceDeps) {
   async function auditLog(slug: string, actorId: string, page: PageRequest) {
     const access = await requirePermission(db, slug, actorId, 'audit.read')
     const limit = page.limit ?? 20
-    const before = page.cursor ? (decodeCursor(page.cursor, 's')[0] as string) : null
+    const before = auditCursor.decodeOptional(page.cursor)?.id ?? null
     const rows = await listAuditEntries(db, access.channel.id, before, limit)
-    return toPage(rows, limit, (r) => [r.id], toAuditEntryView)
+    return mapPage(
+      toPage(rows, limit, (r) => auditCursor.encode({ id: r.id })),
+      toAuditEntryView,
+    )
   }
 
   return {

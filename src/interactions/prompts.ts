@@ -3,6 +3,7 @@ import { roleAllows } from '../channels/roles.js'
 import { isUniqueViolation } from '../db/database.js'
 import { fail } from '../errors.js'
 import { newId } from '../util/ids.js'
+import { cursorCodec, mapPage, toPage } from '../util/pagination.js'
 import type { InteractionDeps } from './deps.js'
 import { limits } from './limits.js'
 import { type AnswerRecord, findAnswer, insertAnswer, listAnswers, updateAnswerIf } from './prompt-store.js'
@@ -42,19 +43,8 @@ function assertStaff({ access }: Target): void {
   if (access.role === null) fail('not-allowed', 'Only channel staff read the answers to a prompt.')
 }
 
-function encodeCursor(id: string): string {
-  return Buffer.from(id, 'utf8').toString('base64url')
-}
-
-function decodeCursor(cursor: string): string {
-  const id = Buffer.from(cursor, 'base64url').toString('utf8')
-  if (!/^[0-9A-Z]{26}$/.test(id)) {
-    fail('validation', 'Invalid query: cursor is not one this server handed out.', {
-      errors: [{ in: 'querystring', field: '/cursor', message: 'is not a valid cursor' }],
-    })
-  }
-  return id
-}
+/** Answers are listed newest first by id (ULIDs grow with time). */
+const answerCursor = cursorCodec({ id: 'id' })
 
 /**
  * Prompts: members send one short answer each; staff read them, highlight some (shown publicly on
@@ -103,15 +93,13 @@ export function createPromptService({ db, clock, eventLog, marker }: Interaction
     const rows = await listAnswers(db, {
       channelId: target.access.channel.id,
       postId: target.post.id,
-      beforeId: page.cursor === undefined ? null : decodeCursor(page.cursor),
+      beforeId: answerCursor.decodeOptional(page.cursor)?.id ?? null,
       limit: page.limit + 1,
     })
-    const items = rows.slice(0, page.limit)
-    const last = items.at(-1)
-    return {
-      items: items.map(toAnswerView),
-      nextCursor: rows.length > page.limit && last ? encodeCursor(last.id) : null,
-    }
+    return mapPage(
+      toPage(rows, page.limit, (last) => answerCursor.encode({ id: last.id })),
+      toAnswerView,
+    )
   }
 
   async function loadForModeration(actorId: string, slug: string, postId: string, answerId: string) {

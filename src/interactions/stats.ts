@@ -1,5 +1,6 @@
 import { reactionSetOf } from '../channels/views.js'
 import { fail } from '../errors.js'
+import { cursorCodec, mapPage, toPage } from '../util/pagination.js'
 import { readPolls, readPostCounts, readTallies } from './counts.js'
 import type { InteractionDeps } from './deps.js'
 import { limits } from './limits.js'
@@ -14,19 +15,8 @@ function assertStaff({ access }: Target): void {
   if (access.role === null) fail('not-allowed', "Only channel staff see a post's statistics.")
 }
 
-function encodeCursor(at: number, accountId: string): string {
-  return Buffer.from(`${at}:${accountId}`, 'utf8').toString('base64url')
-}
-
-function decodeCursor(cursor: string): { at: number; accountId: string } {
-  const match = /^(\d{1,15}):([0-9A-Z]{26})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'))
-  if (!match) {
-    fail('validation', 'Invalid query: cursor is not one this server handed out.', {
-      errors: [{ in: 'querystring', field: '/cursor', message: 'is not a valid cursor' }],
-    })
-  }
-  return { at: Number(match[1]), accountId: match[2]! }
-}
+/** Reactors are listed newest first by (reacted at, account id). */
+const reactorCursor = cursorCodec({ at: 'int', accountId: 'id' })
 
 /** Per-post statistics for staff: views, reactions with who reacted, vote totals, answer counts. */
 export function createStatsService({ db, clock }: InteractionDeps) {
@@ -84,20 +74,18 @@ export function createStatsService({ db, clock }: InteractionDeps) {
       channelId: target.access.channel.id,
       postId: target.post.id,
       emoji: page.emoji,
-      before: page.cursor === undefined ? null : decodeCursor(page.cursor),
+      before: reactorCursor.decodeOptional(page.cursor),
       limit: page.limit + 1,
     })
-    const items = rows.slice(0, page.limit)
-    const last = items.at(-1)
-    return {
-      items: items.map((r) => ({
-        handle: r.handle,
-        displayName: r.display_name,
-        emoji: r.emoji,
-        reactedAt: new Date(r.created_at).toISOString(),
-      })),
-      nextCursor: rows.length > page.limit && last ? encodeCursor(last.created_at, last.account_id) : null,
-    }
+    const reactors = toPage(rows, page.limit, (last) =>
+      reactorCursor.encode({ at: last.created_at, accountId: last.account_id }),
+    )
+    return mapPage(reactors, (r) => ({
+      handle: r.handle,
+      displayName: r.display_name,
+      emoji: r.emoji,
+      reactedAt: new Date(r.created_at).toISOString(),
+    }))
   }
 
   return { stats, reactors }

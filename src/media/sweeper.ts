@@ -50,39 +50,8 @@ export async function sweepUnattachedMedia(deps: SweepDeps): Promise<SweepResult
   return result
 }
 
-/** Sweep interval: often enough that expired uploads go within a quarter of an hour of their TTL. */
+/**
+ * How often the sweep runs (once per cluster: a repeated job on the Queue, wired in context.ts):
+ * often enough that expired uploads go within a quarter of an hour of their TTL.
+ */
 export const SWEEP_INTERVAL_MS = 15 * 60_000
-
-export interface MediaSweeper {
-  /** Stops the timer and waits for a running sweep to finish. */
-  stop(): Promise<void>
-}
-
-/** Runs `sweep` now and then every `intervalMs` on an unref'd timer; failures are logged, never thrown. */
-export function startMediaSweeper(
-  sweep: () => Promise<unknown>,
-  logger: Logger,
-  intervalMs = SWEEP_INTERVAL_MS,
-): MediaSweeper {
-  let running: Promise<void> | undefined
-  let stopped = false
-  const tick = () => {
-    if (running || stopped) return
-    running = sweep()
-      .then(() => undefined)
-      .catch((error: unknown) => logger.error({ err: error }, 'media sweep failed'))
-      .finally(() => {
-        running = undefined
-      })
-  }
-  const timer = setInterval(tick, intervalMs)
-  timer.unref()
-  tick()
-  return {
-    async stop() {
-      stopped = true
-      clearInterval(timer)
-      await running
-    },
-  }
-}

@@ -1,7 +1,7 @@
 import { loadAvatarView } from '../channels/avatar.js'
 import type { ChannelRow, DigestRow } from '../db/schema.js'
 import { fail } from '../errors.js'
-import { decodeCursor, encodeCursor } from '../posts/cursor.js'
+import { feedCursor } from '../posts/cursor.js'
 import { digestPosts } from '../production/digest-select.js'
 import { digestUrl, rangeLabel } from '../production/digests.js'
 import type { OpenedPreview } from '../production/previews.js'
@@ -117,11 +117,11 @@ export function createPageRenderer(deps: RenderDeps) {
    * both — the island drops what it already shows.
    */
   async function channelPage(channel: ChannelRow, before?: string): Promise<RenderedPage> {
-    const key = before ? decodeCursor(before) : null
+    const key = before ? feedCursor.decode(before) : null
     const page = await readChannelPosts(deps, channel, { limit: PAGE_SIZE, before: key })
     const counts = await countsOf(channel, page.posts)
     const links = channelLinks(origin(), channel)
-    const older = page.next ? `${links.page}?before=${encodeCursor(page.next)}` : null
+    const older = page.nextCursor ? `${links.page}?before=${page.nextCursor}` : null
     const description = channel.description || productionLine(channel) || `Updates from ${channel.title}`
     const meta = baseMeta(channel, links.page, channel.title, description)
     const avatar = await loadAvatarView(deps.db, channel.id, deps.publicUrl())

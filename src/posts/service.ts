@@ -12,8 +12,9 @@ import type { EventLog } from '../event-log/event-log.js'
 import type { Logger } from '../logger.js'
 import { channelVersion, VersionCache } from '../reads/version-cache.js'
 import type { Clock } from '../util/clock.js'
+import { type Page, toPage } from '../util/pagination.js'
 import { createPost } from './create.js'
-import { decodeCursor, encodeCursor } from './cursor.js'
+import { feedCursor } from './cursor.js'
 import { assertMayModify, lockVisiblePost, requireVisiblePost } from './guards.js'
 import { editPost, postHistory } from './history.js'
 import { eraseParts, hydrateViews, type PostHooks } from './hooks.js'
@@ -33,10 +34,7 @@ export interface PostServiceDeps {
   scheduler?: { scheduled(postId: string, publishAt: number): Promise<void> }
 }
 
-export interface FeedPage {
-  items: PostViewData[]
-  nextCursor: string | null
-}
+export type FeedPage = Page<PostViewData>
 
 /**
  * How long anonymous readers may share a built page of posts when nothing happened in the channel
@@ -94,17 +92,14 @@ export function createPostService(deps: PostServiceDeps) {
       channelId: access.channel.id,
       statuses: feedStatuses(access),
       pinnedOnly: options.pinned === true,
-      before: options.cursor === undefined ? null : decodeCursor(options.cursor),
+      before: feedCursor.decodeOptional(options.cursor),
       limit: options.limit + 1,
     })
-    const items = rows.slice(0, options.limit)
-    const last = items.at(-1)
-    const nextCursor =
-      rows.length > options.limit && last
-        ? encodeCursor({ publishedAt: last.published_at!, id: last.id })
-        : null
-    const views = items.map((p) => toPostView(p, access.channel.slug))
-    return { items: await hydrateViews(hooks, db, access, items, views), nextCursor }
+    const page = toPage(rows, options.limit, (last) =>
+      feedCursor.encode({ publishedAt: last.published_at!, id: last.id }),
+    )
+    const views = page.items.map((p) => toPostView(p, access.channel.slug))
+    return { items: await hydrateViews(hooks, db, access, page.items, views), nextCursor: page.nextCursor }
   }
 
   /**

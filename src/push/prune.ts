@@ -52,29 +52,5 @@ export async function prunePushRecords(deps: PruneDeps): Promise<number> {
   return pruned
 }
 
-const PRUNE_INTERVAL_MS = 3_600_000
-
-/** Prunes now and then hourly on an unref'd timer; failures are logged. `stop()` waits for a round. */
-export function startPushPruner(deps: PruneDeps): { stop(): Promise<void> } {
-  let running: Promise<void> | undefined
-  let stopped = false
-  const tick = () => {
-    if (running || stopped) return
-    running = prunePushRecords(deps)
-      .then(() => undefined)
-      .catch((error: unknown) => deps.logger.error({ err: error }, 'push: pruning failed'))
-      .finally(() => {
-        running = undefined
-      })
-  }
-  const timer = setInterval(tick, PRUNE_INTERVAL_MS)
-  timer.unref()
-  tick()
-  return {
-    async stop() {
-      stopped = true
-      clearInterval(timer)
-      await running
-    },
-  }
-}
+/** How often pruning runs (once per cluster: a repeated job on the Queue, wired in context.ts). */
+export const PRUNE_INTERVAL_MS = 3_600_000

@@ -11,7 +11,7 @@ import { newId } from '../util/ids.js'
 import { createEncryptPool, defaultEncryptThreads } from './encrypt-pool.js'
 import { checkEndpoint, checkSubscriptionKeys, type ResolveHost } from './endpoint.js'
 import { type PushJobDeps, processPushJobs, pushListener, recoverRuns } from './jobs.js'
-import { startPushPruner } from './prune.js'
+import { prunePushRecords } from './prune.js'
 import { createPushSender } from './sender.js'
 import {
   deleteOwnSubscription,
@@ -72,7 +72,6 @@ export async function createPushService(deps: PushServiceDeps) {
   })
   const jobs: PushJobDeps = { ...deps, sender }
   let stopListening: (() => void) | null = null
-  let pruner: { stop(): Promise<void> } | null = null
 
   /**
    * Registers a device for the account. Idempotent per endpoint: the same endpoint again updates its
@@ -156,12 +155,12 @@ export async function createPushService(deps: PushServiceDeps) {
       stopListening = deps.eventLog.onCommitted(pushListener(jobs))
       const recovered = await recoverRuns(jobs)
       if (recovered > 0) deps.logger.info({ runs: recovered }, 'push runs re-queued after restart')
-      pruner = startPushPruner({ db, clock, logger: deps.logger, ttlSeconds: config.ttlSeconds })
     },
+    /** Forgets the delivery records of posts whose notifications are over (prune.ts); periodic. */
+    prune: () => prunePushRecords({ db, clock, logger: deps.logger, ttlSeconds: config.ttlSeconds }),
     /** Call after the queue has closed (no job is sending any more). */
     async close(): Promise<void> {
       stopListening?.()
-      await pruner?.stop()
       http?.close()
       await encryption.close()
     },

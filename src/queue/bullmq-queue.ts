@@ -13,7 +13,10 @@ import {
   type ProcessOptions,
   type Queue,
   QueueClosedError,
+  type RepeatHandler,
+  type RepeatOptions,
   RetryLaterError,
+  runRepeated,
 } from './queue.js'
 
 /** What is stored in Redis per job: the caller's data and the job's own backoff (see `#strategy`). */
@@ -27,6 +30,8 @@ const encodeName = (name: string) => name.replace(/%/g, '%25').replace(/:/g, '%3
 const decodeName = (name: string) => name.replace(/%3A/g, ':').replace(/%25/g, '%')
 const encodeId = (id: string) => `j${encodeName(id)}`
 const decodeId = (id: string) => decodeName(id.slice(1))
+/** A job scheduler's jobs have the id `repeat:<scheduler id>:<due time in ms>`, one per interval. */
+const dueAtOf = (job: Job) => Number(job.id!.slice(job.id!.lastIndexOf(':') + 1))
 
 /**
  * The Queue seam over BullMQ and Redis, for clusters (`REDIS_URL`; DESIGN "Queue = in-process |
@@ -41,6 +46,10 @@ const decodeId = (id: string) => decodeName(id.slice(1))
  *   be used again.
  * - Backoff and `RetryLaterError`: each job carries its backoff, and one custom BullMQ strategy
  *   returns `RetryLaterError.delayMs` when the handler threw one, else the job's own backoff.
+ * - Repeated jobs: a BullMQ job scheduler per name, upserted by every node. The schedule lives in
+ *   Redis: the scheduler makes one job per interval with an id of its due time, so however many
+ *   nodes register it, each interval runs once, on one node. Upserting an existing schedule keeps
+ *   its next due time, so a node's start does not add a run.
  */
 export class BullMqQueue implements Queue {
   readonly #queues = new Map<string, BullQueue>()
@@ -92,27 +101,44 @@ export class BullMqQueue implements Queue {
   }
 
   process<T>(name: string, handler: JobHandler<T>, options: ProcessOptions = {}): void {
+    this.#startWorker(name, options.concurrency ?? 1, async (job) => {
+      await handler(job.data.d as T, {
+        id: decodeId(job.id!),
+        name,
+        attempt: job.attemptsMade + 1,
+        attempts: job.opts.attempts ?? 1,
+      })
+    })
+  }
+
+  async repeat(name: string, options: RepeatOptions, handler: RepeatHandler): Promise<void> {
     if (this.#closed) throw new QueueClosedError()
     if (this.#workers.has(name)) throw new Error(`queue "${name}" already has a handler`)
-    const worker = new Worker(
+    const template: Envelope = { d: null, b: defaultBackoff }
+    await this.#queue(name).upsertJobScheduler(
       encodeName(name),
-      async (job: Job<Envelope>) => {
-        await handler(job.data.d as T, {
-          id: decodeId(job.id!),
-          name,
-          attempt: job.attemptsMade + 1,
-          attempts: job.opts.attempts ?? 1,
-        })
-      },
+      { every: options.everyMs },
       {
-        connection: this.#connection,
-        prefix: this.#prefix,
-        concurrency: Math.max(1, options.concurrency ?? 1),
-        settings: {
-          backoffStrategy: (attemptsMade, _type, error, job) => this.#strategy(attemptsMade, error, job),
-        },
+        name: encodeName(name),
+        data: template,
+        opts: { attempts: 1, removeOnComplete: true, removeOnFail: true },
       },
     )
+    // One at a time on this node; a run due while another runs waits in Redis (or goes to another node).
+    this.#startWorker(name, 1, (job) => runRepeated(handler, { name, dueAt: dueAtOf(job) }, this.logger))
+  }
+
+  #startWorker(name: string, concurrency: number, run: (job: Job<Envelope>) => Promise<void>): void {
+    if (this.#closed) throw new QueueClosedError()
+    if (this.#workers.has(name)) throw new Error(`queue "${name}" already has a handler`)
+    const worker = new Worker(encodeName(name), run, {
+      connection: this.#connection,
+      prefix: this.#prefix,
+      concurrency: Math.max(1, concurrency),
+      settings: {
+        backoffStrategy: (attemptsMade, _type, error, job) => this.#strategy(attemptsMade, error, job),
+      },
+    })
     worker.on('failed', (job, error) => {
       const isFinal = job !== undefined && job.attemptsMade >= (job.opts.attempts ?? 1)
       if (isFinal) this.logger.warn({ err: error, queue: name, jobId: job.id }, 'job failed for good')

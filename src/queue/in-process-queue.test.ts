@@ -1,4 +1,4 @@
 import { InProcessQueue } from './in-process-queue.js'
 import { testQueueContract } from './queue.contract.js'
 
-testQueueContract('InProcessQueue', async () => new InProcessQueue())
+testQueueContract('InProcessQueue', async (logger) => new InProcessQueue({ logger }))

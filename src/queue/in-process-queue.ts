@@ -9,7 +9,10 @@ import {
   type ProcessOptions,
   type Queue,
   QueueClosedError,
+  type RepeatHandler,
+  type RepeatOptions,
   RetryLaterError,
+  runRepeated,
 } from './queue.js'
 
 interface Job {
@@ -38,6 +41,8 @@ export class InProcessQueue implements Queue {
   /** Jobs by id from `add` until they finish for good: the deduplication set. */
   readonly #pending = new Map<string, Job>()
   readonly #timers = new Set<NodeJS.Timeout>()
+  /** The timers of repeated jobs (`repeat`). */
+  readonly #repeats = new Set<NodeJS.Timeout>()
   readonly #running = new Set<Promise<void>>()
   readonly #logger: Logger | undefined
   #closed = false
@@ -74,9 +79,30 @@ export class InProcessQueue implements Queue {
     this.#pump(lane)
   }
 
+  /**
+   * One node is the whole deployment here, so the schedule is a timer: a run now, then one every
+   * `everyMs`. Each run is a job with the one id `repeat:<name>`, so a tick while the last run is
+   * still queued or running is dropped (runs never overlap) and `close()` waits for a running one.
+   */
+  async repeat(name: string, options: RepeatOptions, handler: RepeatHandler): Promise<void> {
+    if (this.#closed) throw new QueueClosedError()
+    this.process<{ dueAt: number }>(name, ({ dueAt }) => runRepeated(handler, { name, dueAt }, this.#logger))
+    const tick = () => {
+      this.add(name, { dueAt: Date.now() }, { jobId: `repeat:${name}` }).catch((error: unknown) => {
+        this.#logger?.error({ err: error, job: name }, 'periodic job not queued')
+      })
+    }
+    // Unref'd: a pending sweep must not keep a stopping process alive.
+    const timer = setInterval(tick, options.everyMs).unref()
+    this.#repeats.add(timer)
+    tick()
+  }
+
   close(): Promise<void> {
     this.#closing ??= (async () => {
       this.#closed = true
+      for (const timer of this.#repeats) clearInterval(timer)
+      this.#repeats.clear()
       for (const timer of this.#timers) clearTimeout(timer)
       this.#timers.clear()
       for (const lane of this.#lanes.values()) lane.waiting.length = 0

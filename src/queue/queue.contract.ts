@@ -1,19 +1,23 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { type JobInfo, type Queue, QueueClosedError, RetryLaterError } from './queue.js'
+import { captureLog } from '../../test/_util/log-capture.js'
+import type { Logger } from '../logger.js'
+import { type JobInfo, type Queue, QueueClosedError, type RepeatRun, RetryLaterError } from './queue.js'
 
 /**
  * The behaviour every Queue implementation must show (queue.ts). Each implementation's test file
- * calls this with a factory for a fresh, empty queue; queue names are unique per test so a shared
- * backend (Redis) cannot leak jobs between tests.
+ * calls this with a factory for a fresh, empty queue logging to `logger`; queue names are unique per
+ * test so a shared backend (Redis) cannot leak jobs between tests.
  */
-export function testQueueContract(label: string, makeQueue: () => Promise<Queue>): void {
+export function testQueueContract(label: string, makeQueue: (logger: Logger) => Promise<Queue>): void {
   describe(`Queue contract: ${label}`, () => {
     let queue: Queue
+    let log: ReturnType<typeof captureLog>
     let n = 0
     const name = () => `contract-${process.pid}-${Date.now()}-${++n}`
 
     beforeEach(async () => {
-      queue = await makeQueue()
+      log = captureLog('debug')
+      queue = await makeQueue(log.logger)
     })
     afterEach(async () => {
       await queue.close()
@@ -168,6 +172,85 @@ export function testQueueContract(label: string, makeQueue: () => Promise<Queue>
       await sleep(100)
       expect(started).toBe(1)
       await expect(queue.add(q, {})).rejects.toBeInstanceOf(QueueClosedError)
+    })
+
+    describe('repeated jobs', () => {
+      it('runs a repeated job at once, then again every interval, each run told when it was due', async () => {
+        const q = name()
+        const runs: RepeatRun[] = []
+        await queue.repeat(q, { everyMs: 50 }, async (run) => {
+          runs.push(run)
+        })
+        await waitFor(() => runs.length === 3)
+        expect(runs.map((r) => r.name)).toEqual([q, q, q])
+        const dueTimes = runs.map((r) => r.dueAt)
+        expect(dueTimes[0]! < dueTimes[1]! && dueTimes[1]! < dueTimes[2]!).toBe(true)
+        await waitFor(() => log.lines().filter((l) => l.msg === 'periodic job ran').length >= 3)
+        expect(log.lines().find((l) => l.msg === 'periodic job ran')).toMatchObject({
+          job: q,
+          dueAt: dueTimes[0],
+        })
+      })
+
+      it('logs a failed run at error and keeps the schedule', async () => {
+        const q = name()
+        let runs = 0
+        await queue.repeat(q, { everyMs: 50 }, async () => {
+          runs++
+          if (runs === 1) throw new Error('the database is away')
+        })
+        await waitFor(() => runs === 3)
+        const failures = log
+          .lines()
+          .filter((l) => l.msg === 'periodic job failed; it runs again next interval')
+        expect(failures).toHaveLength(1)
+        expect(failures[0]).toMatchObject({ level: 50, job: q, err: { message: 'the database is away' } })
+      })
+
+      it('never runs two rounds of one job at once on a node, even when a round outlasts the interval', async () => {
+        const q = name()
+        let running = 0
+        let most = 0
+        let done = 0
+        await queue.repeat(q, { everyMs: 20 }, async () => {
+          running++
+          most = Math.max(most, running)
+          await sleep(70)
+          running--
+          done++
+        })
+        await waitFor(() => done === 3)
+        expect(most).toBe(1)
+      })
+
+      it('close() waits for a running round and starts no more', async () => {
+        const q = name()
+        let started = 0
+        let finished = 0
+        await queue.repeat(q, { everyMs: 50 }, async () => {
+          started++
+          await sleep(100)
+          finished++
+        })
+        await waitFor(() => started === 1)
+        await queue.close()
+        expect(finished).toBe(1)
+        await sleep(150)
+        expect(started).toBe(1)
+      })
+
+      it('refuses a second handler for a repeated job, and a repeated job on a closed queue', async () => {
+        const q = name()
+        await queue.repeat(q, { everyMs: 60_000 }, async () => {})
+        await expect(queue.repeat(q, { everyMs: 60_000 }, async () => {})).rejects.toThrow(
+          /already has a handler/,
+        )
+        expect(() => queue.process(q, async () => {})).toThrow(/already has a handler/)
+        await queue.close()
+        await expect(queue.repeat(name(), { everyMs: 60_000 }, async () => {})).rejects.toBeInstanceOf(
+          QueueClosedError,
+        )
+      })
     })
   })
 }

@@ -1,3 +1,5 @@
+import type { Logger } from '../logger.js'
+
 /**
  * The Queue seam (DESIGN "Queue = in-process | BullMQ", STYLE rules 6 and 10): background jobs by
  * queue name, with retries, delays and id-based deduplication. One node runs the in-process
@@ -21,6 +23,7 @@
  * - **Graceful close.** `close()` stops starting jobs and resolves once running handlers have
  *   finished. Jobs not started stay queued in BullMQ; the in-process queue is not durable and drops
  *   them (callers that must not lose work keep a record to recover from, as push does).
+ * - **Repeated jobs** (`repeat`): one run per interval for the whole deployment, not per node.
  * No ordering is promised between jobs.
  */
 export interface Backoff {
@@ -63,11 +66,39 @@ export interface AddResult {
   added: boolean
 }
 
+export interface RepeatOptions {
+  /** Milliseconds from one run's due time to the next's. */
+  everyMs: number
+}
+
+/** What a repeated job's handler learns about the run. */
+export interface RepeatRun {
+  name: string
+  /** When this run was due (ms since the epoch): one value per interval, on whichever node runs it. */
+  dueAt: number
+}
+
+export type RepeatHandler = (run: RepeatRun) => Promise<unknown>
+
 export interface Queue extends AsyncDisposable {
   /** Enqueues a job for the handler of `name` (which may be registered later). */
   add<T>(name: string, data: T, options?: JobOptions): Promise<AddResult>
   /** Registers the one handler of `name` on this node and starts taking its jobs. */
   process<T>(name: string, handler: JobHandler<T>, options?: ProcessOptions): void
+  /**
+   * Periodic work (media sweeps, push pruning, session expiry): runs `handler` once every
+   * `everyMs` for the whole deployment. Every node registers the same repeated jobs at start; each
+   * interval's run happens on one of them (BullMQ: one job scheduler per name, one job per
+   * interval; in process: a timer). The first run is due at once when no node has scheduled the
+   * name yet; a node that starts later joins the schedule rather than running it again.
+   *
+   * Runs of one name never overlap on a node: a run still going when the next is due delays that
+   * one (BullMQ) or skips it (in process). A run that throws is logged at error and not retried: the next interval is its retry. Like
+   * every job, a run may repeat when a node dies during it, so handlers must be idempotent. `close()`
+   * waits for a running run and starts no more on this node; the schedule itself stays (in Redis)
+   * for the other nodes. Registering a name twice on one node throws.
+   */
+  repeat(name: string, options: RepeatOptions, handler: RepeatHandler): Promise<void>
   /** Stops taking jobs and waits for running handlers to finish. Idempotent. */
   close(): Promise<void>
 }
@@ -87,6 +118,27 @@ export class QueueClosedError extends Error {
   override name = 'QueueClosedError'
   constructor() {
     super('the queue is closed')
+  }
+}
+
+/**
+ * Runs one due run of a repeated job for either implementation: a failure is logged with the job's
+ * name, never thrown, so the schedule goes on and the queue does not retry it.
+ */
+export async function runRepeated(
+  handler: RepeatHandler,
+  run: RepeatRun,
+  logger: Pick<Logger, 'error' | 'debug'> | undefined,
+): Promise<void> {
+  const startedAt = Date.now()
+  try {
+    await handler(run)
+    logger?.debug({ job: run.name, dueAt: run.dueAt, ms: Date.now() - startedAt }, 'periodic job ran')
+  } catch (error) {
+    logger?.error(
+      { err: error, job: run.name, dueAt: run.dueAt },
+      'periodic job failed; it runs again next interval',
+    )
   }
 }
 

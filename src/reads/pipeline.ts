@@ -2,10 +2,12 @@ import { productionOf } from '../channels/production-facts.js'
 import type { Db } from '../db/database.js'
 import type { ChannelRow } from '../db/schema.js'
 import type { MediaStore } from '../media-store/media-store.js'
+import { feedCursor } from '../posts/cursor.js'
 import type { PostRecord } from '../posts/views.js'
 import { tagsByPost } from '../production/store.js'
 import { toTagsView } from '../production/tags.js'
 import type { Clock } from '../util/clock.js'
+import { toPage } from '../util/pagination.js'
 import { ensureBlurs } from './blur.js'
 import { type MediaUrl, presentPost } from './present.js'
 import { decideSpoiler, isPubliclyVisible } from './rules.js'
@@ -107,8 +109,8 @@ export async function presentPosts(
 
 export interface ChannelPage {
   posts: PublicPost[]
-  /** Keyset of the next (older) page, or null on the last page. */
-  next: { publishedAt: number; id: string } | null
+  /** Cursor of the next (older) page, or null on the last page. */
+  nextCursor: string | null
 }
 
 /** A page of a channel's published posts, newest first. */
@@ -118,8 +120,8 @@ export async function readChannelPosts(
   options: { limit: number; before?: { publishedAt: number; id: string } | null },
 ): Promise<ChannelPage> {
   const rows = await publishedPosts(deps.db, channel.id, { limit: options.limit + 1, before: options.before })
-  const page = rows.slice(0, options.limit)
-  const last = page.at(-1)
-  const next = rows.length > options.limit && last ? { publishedAt: last.published_at!, id: last.id } : null
-  return { posts: await presentPosts(deps, channel, page), next }
+  const page = toPage(rows, options.limit, (last) =>
+    feedCursor.encode({ publishedAt: last.published_at!, id: last.id }),
+  )
+  return { posts: await presentPosts(deps, channel, page.items), nextCursor: page.nextCursor }
 }
