@@ -8,7 +8,8 @@ import { cardImage, channelLinks } from '../pages/templates.js'
 import { originOf, presentPosts, type ReadDeps } from '../reads/pipeline.js'
 import { postsByIds } from '../reads/store.js'
 import type { PublicPost } from '../reads/types.js'
-import { channelVersion, VersionCache } from '../reads/version-cache.js'
+import { channelVersion } from '../reads/version-cache.js'
+import { VersionCache } from '../util/version-cache.js'
 
 export const OEmbedQuery = Type.Object({
   url: Type.String({ minLength: 1, maxLength: 2000 }),
