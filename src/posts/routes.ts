@@ -2,15 +2,13 @@ import { Type } from '@sinclair/typebox'
 import type { AppContext } from '../context.js'
 import type { App } from '../http/app.js'
 import { requireAuth } from '../http/auth.js'
+import { CreatePostBody, PostPage, PostView } from '../http/post-schemas.js'
 import {
   ChannelParams,
-  CreatePostBody,
   EditPostBody,
   IdempotencyHeaders,
   ListPostsQuery,
-  PostPage,
   PostParams,
-  PostView,
   RevisionList,
 } from './schemas.js'
 

@@ -2,8 +2,9 @@ import { Type } from '@sinclair/typebox'
 import type { AppContext } from '../context.js'
 import type { App } from '../http/app.js'
 import { requireAuth } from '../http/auth.js'
+import { PostView } from '../http/post-schemas.js'
 import { CreatePreviewBody, PreviewList, PreviewParams, PreviewView } from '../production/previews.js'
-import { ChannelParams, PostParams, PostView } from './schemas.js'
+import { ChannelParams, PostParams } from './schemas.js'
 
 const tags = ['scheduling']
 const staff = { auth: 'required' as const, scope: 'post' as const }

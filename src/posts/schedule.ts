@@ -2,13 +2,12 @@ import { assertNotArchived, type ChannelAccess, requirePermission } from '../cha
 import type { DbOrTx } from '../db/database.js'
 import type { PostStatus } from '../db/schema.js'
 import { fail } from '../errors.js'
-import type { ReleaseInput } from '../production/schemas.js'
-import { invalidField } from '../production/text.js'
 import { assertMayModify, requireVisiblePost } from './guards.js'
 import { hydrateViews, publicAccess } from './hooks.js'
-import type { PostViewData } from './schemas.js'
+import type { PostViewData, ReleaseInput } from './schemas.js'
 import type { PostServiceDeps } from './service.js'
 import { findPost } from './store.js'
+import { invalidField } from './text.js'
 import { type PostRecord, toPostView } from './views.js'
 
 /**

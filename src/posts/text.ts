@@ -9,10 +9,15 @@ const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/
 // A surrogate half without its partner is not text; PostgreSQL's UTF-8 cannot hold it.
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
 
-function invalid(field: string, message: string): never {
-  fail('validation', `Invalid body: /${field}: ${message}.`, {
-    errors: [{ in: 'body', field: `/${field}`, message }],
+/** A 422 naming the field by its JSON pointer (`/publishAt`), in the shape of schema validation errors. */
+export function invalidField(field: string, message: string): never {
+  fail('validation', `Invalid body: ${field}: ${message}.`, {
+    errors: [{ in: 'body', field, message }],
   })
+}
+
+function invalid(field: string, message: string): never {
+  invalidField(`/${field}`, message)
 }
 
 function checkCharacters(value: string, field: string): void {

@@ -2,7 +2,8 @@ import { Type } from '@sinclair/typebox'
 import type { AppContext } from '../context.js'
 import type { App } from '../http/app.js'
 import { requireAuth } from '../http/auth.js'
-import { ChannelParams, PostParams, PostView } from '../posts/schemas.js'
+import { PostView } from '../http/post-schemas.js'
+import { ChannelParams, PostParams } from '../posts/schemas.js'
 import {
   CreateDigestBody,
   DigestList,
