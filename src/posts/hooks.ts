@@ -1,6 +1,6 @@
 import type { ChannelAccess } from '../channels/access.js'
 import type { DbOrTx } from '../db/database.js'
-import type { PostKind } from '../db/schema.js'
+import type { ChannelRow, PostKind } from '../db/schema.js'
 import { fail } from '../errors.js'
 import type { CreatePostInput, EditPostInput, PostViewData } from './schemas.js'
 import type { PostRecord } from './views.js'
@@ -43,6 +43,13 @@ export interface PostHooks {
    */
   insert?(tx: DbOrTx, postId: string, parts: unknown, context: WriteContext): Promise<void>
   /**
+   * Checks and writes the area's fields of ANY new post (e.g. production tags), inside the
+   * transaction that creates it, after the kind's parts — every hook runs it, unlike `insert`,
+   * which only the area that `prepare`d the post's kind runs. May refuse (throw a problem), which
+   * rolls the whole post back.
+   */
+  insertFields?(tx: DbOrTx, post: NewPost, input: CreatePostInput, context: WriteContext): Promise<void>
+  /**
    * Checks the area's part of an edit request (e.g. an album's `media` list) before the transaction.
    * Returns a plan handed to `edit`, or null when the request has none of the area's parts.
    */
@@ -67,6 +74,12 @@ export interface PostHooks {
     views: PostViewData[],
     context?: HydrateContext,
   ): Promise<void>
+}
+
+/** The post being created, as `insertFields` sees it. */
+export interface NewPost {
+  id: string
+  channel: ChannelRow
 }
 
 export interface HydrateContext {
@@ -102,6 +115,17 @@ export function preparePost(
     found = { ...prepared, hook }
   }
   return found
+}
+
+/** Runs every area's `insertFields` step for a post being created, in the hooks' order. */
+export async function insertAreaFields(
+  hooks: readonly PostHooks[],
+  tx: DbOrTx,
+  post: NewPost,
+  input: CreatePostInput,
+  context: WriteContext,
+): Promise<void> {
+  for (const hook of hooks) await hook.insertFields?.(tx, post, input, context)
 }
 
 /** Runs every area's hydrate step over a page of views; returns the same views. */

@@ -10,12 +10,14 @@ import { erasePostProduction, saveTags, tagsByPost } from './store.js'
 import { cleanTags, toTagsView } from './tags.js'
 
 /**
- * The production area's part of the post view (PostHooks.hydrate): `production` tags,
- * `publishAt` / `publishedLate`, and the spoiler auto-lift — decided by reads/rules.ts, the same
- * rule pages, feeds and embeds apply, so the app and the public surfaces agree.
+ * The production area's part of posts (PostHooks): a new post's tags (`insertFields`, validated
+ * against the channel's facts), and in the post view `production` tags, `publishAt` /
+ * `publishedLate`, and the spoiler auto-lift — decided by reads/rules.ts, the same rule pages,
+ * feeds and embeds apply, so the app and the public surfaces agree.
  */
 export function createProductionHooks({ clock }: { clock: Clock }): PostHooks {
   return {
+    insertFields: (tx, post, input) => saveNewPostTags(tx, post.channel, post.id, input.production),
     async erase(tx, post) {
       await erasePostProduction(tx, post.id)
       return undefined
@@ -53,7 +55,7 @@ export function createProductionHooks({ clock }: { clock: Clock }): PostHooks {
 }
 
 /** Validates and stores the tags of a post being created (inside its transaction). */
-export async function saveNewPostTags(
+async function saveNewPostTags(
   tx: DbOrTx,
   channel: ChannelRow,
   postId: string,
