@@ -134,7 +134,14 @@ export async function createContext(config: Config, overrides: ContextOverrides 
   // Logouts and revoked tokens, local or from other nodes (the accounts area's one auth.revoked
   // subscription), end the streams they opened.
   accounts.onRevoked((what) => hub.credentialRevoked(what))
-  const countsRelay = await startCountsRelay({ db, bus, hub, clock, logger: interactionsLogger })
+  const countsRelay = await startCountsRelay({
+    db,
+    bus,
+    hasSubscribers: (channelId) => hub.hasSubscribers(channelId),
+    broadcastCounts: (channelId, json) => hub.broadcastEphemeral(channelId, { type: 'counts', json }),
+    clock,
+    logger: interactionsLogger,
+  })
   // Closes polls whose time passed while the server was down before serving any request.
   await interactions.start()
   const push = await createPushService({
