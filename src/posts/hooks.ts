@@ -2,6 +2,7 @@ import type { ChannelAccess } from '../channels/access.js'
 import type { DbOrTx } from '../db/database.js'
 import type { ChannelRow, PostKind } from '../db/schema.js'
 import { fail } from '../errors.js'
+import type { AlbumImageRow } from './album-public.js'
 import type { CreatePostInput, EditPostInput, PostViewData } from './schemas.js'
 import type { PostRecord } from './views.js'
 
@@ -74,6 +75,23 @@ export interface PostHooks {
     views: PostViewData[],
     context?: HydrateContext,
   ): Promise<void>
+  /**
+   * Adds the area's facts to a page of posts a public surface reads (pages, feeds, oEmbed, embeds,
+   * timeline, digests, previews: reads/pipeline.ts), in a fixed number of queries per page.
+   * Raw facts, not views: the read rules judge them (embargo, spoilers) and the surfaces present
+   * them. `parts[i]` belongs to `posts[i]`.
+   */
+  hydratePublic?(db: DbOrTx, posts: readonly PostRecord[], parts: PublicPostParts[]): Promise<void>
+}
+
+/**
+ * What the areas know about a post beyond its row, for the public surfaces (filled by
+ * `hydratePublic`). Posts' own album is declared here; other areas add their fields by module
+ * augmentation (interactions/post-parts.ts, production/post-parts.ts), as for the post view.
+ */
+export interface PublicPostParts {
+  /** The album's images, in album order, with their media rows (album-public.ts). */
+  images?: AlbumImageRow[]
 }
 
 /** The post being created, as `insertFields` sees it. */
@@ -139,6 +157,18 @@ export async function hydrateViews(
 ): Promise<PostViewData[]> {
   for (const hook of hooks) await hook.hydrate?.(db, access, posts, views, context)
   return views
+}
+
+/** Every area's public facts about a page of posts (`hydratePublic`); `result[i]` is `posts[i]`'s. */
+export async function hydratePublicParts(
+  hooks: readonly PostHooks[],
+  db: DbOrTx,
+  posts: readonly PostRecord[],
+): Promise<PublicPostParts[]> {
+  const parts = posts.map((): PublicPostParts => ({}))
+  // Each area writes only its own fields, so their queries may run at once.
+  await Promise.all(hooks.map((hook) => hook.hydratePublic?.(db, posts, parts)))
+  return parts
 }
 
 /** The area parts of an edit request, each with the hook that planned it. */

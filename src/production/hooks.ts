@@ -13,7 +13,8 @@ import { cleanTags, toTagsView } from './tags.js'
  * The production area's part of posts (PostHooks): a new post's tags (`insertFields`, validated
  * against the channel's facts), and in the post view `production` tags, `publishAt` /
  * `publishedLate`, and the spoiler auto-lift — decided by reads/rules.ts, the same rule pages,
- * feeds and embeds apply, so the app and the public surfaces agree.
+ * feeds and embeds apply, so the app and the public surfaces agree; for the public surfaces, the
+ * tags (`hydratePublic`).
  */
 export function createProductionHooks({ clock }: { clock: Clock }): PostHooks {
   return {
@@ -49,6 +50,15 @@ export function createProductionHooks({ clock }: { clock: Clock }): PostHooks {
         view.spoilerLabel = null
         for (const m of media) m.spoiler = false
         Object.assign(view, { spoilerLiftedAt: new Date(decision.liftedAt).toISOString() })
+      })
+    },
+    async hydratePublic(db, posts, parts) {
+      const tags = await tagsByPost(
+        db,
+        posts.map((p) => p.id),
+      )
+      posts.forEach((post, i) => {
+        parts[i]!.tags = toTagsView(tags.get(post.id))
       })
     },
   }

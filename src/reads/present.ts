@@ -1,12 +1,13 @@
 import type { ChannelRow, MediaRenderingRow, MediaVariant } from '../db/schema.js'
+import type { QuestionRow } from '../interactions/public-parts.js'
 import { extensionOf } from '../media/files.js'
+import type { AlbumImageRow } from '../posts/album-public.js'
 import { findLinks } from '../posts/links.js'
 import type { PostRecord } from '../posts/views.js'
 import { chapterName, weeksLabel } from '../production/facts.js'
-import type { ProductionTagsViewData, ProductionViewData } from '../production/schemas.js'
+import type { ProductionViewData } from '../production/schemas.js'
 import type { SpoilerDecision } from './rules.js'
-import type { AlbumImageRow, QuestionRow } from './store.js'
-import type { ImageFile, PublicImage, PublicPost } from './types.js'
+import type { ImageFile, PostTags, PublicImage, PublicPost } from './types.js'
 
 /** Builds the URL of a media file; pages use /media/…, press previews their own token-scoped path. */
 export type MediaUrl = (mediaId: string, fileName: string) => string
@@ -16,7 +17,7 @@ export interface PresentInput {
   production: ProductionViewData | null
   origin: string
   post: PostRecord
-  tags: ProductionTagsViewData | null
+  tags: PostTags | null
   images: AlbumImageRow[]
   blurs: Map<string, MediaRenderingRow>
   question: QuestionRow | undefined
@@ -83,10 +84,7 @@ function presentImage(input: PresentInput, row: AlbumImageRow, index: number): P
   }
 }
 
-export function tagLabels(
-  production: ProductionViewData | null,
-  tags: ProductionTagsViewData | null,
-): string[] {
+export function tagLabels(production: ProductionViewData | null, tags: PostTags | null): string[] {
   if (!tags) return []
   const labels: string[] = []
   if (tags.weeks) labels.push(weeksLabel(tags.weeks))
