@@ -45,7 +45,7 @@ export function createInteractionService(deps: InteractionDeps) {
     },
     hydrate: (db, access, posts, views, context) =>
       hydrateInteractions(db, access, posts, views, deps.clock.now(), context?.isNew === true),
-    hydratePublic: hydratePublicInteractions,
+    hydratePublic: (db, _channel, posts, parts) => hydratePublicInteractions(db, posts, parts),
   }
 
   return {

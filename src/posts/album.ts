@@ -78,6 +78,6 @@ export function createAlbumHooks(deps: AlbumHooksDeps): PostHooks {
         views[i]!.media = (byPost.get(post.id) ?? []).map((item) => toAlbumItemView(item, publicUrl))
       })
     },
-    hydratePublic: hydrateAlbumImages,
+    hydratePublic: (db, _channel, posts, parts) => hydrateAlbumImages(db, posts, parts),
   }
 }

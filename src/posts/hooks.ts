@@ -77,11 +77,17 @@ export interface PostHooks {
   ): Promise<void>
   /**
    * Adds the area's facts to a page of posts a public surface reads (pages, feeds, oEmbed, embeds,
-   * timeline, digests, previews: reads/pipeline.ts), in a fixed number of queries per page.
+   * timeline, digests, previews: reads/pipeline.ts), all of `channel`, in a fixed number of
+   * queries per page.
    * Raw facts, not views: the read rules judge them (embargo, spoilers) and the surfaces present
    * them. `parts[i]` belongs to `posts[i]`.
    */
-  hydratePublic?(db: DbOrTx, posts: readonly PostRecord[], parts: PublicPostParts[]): Promise<void>
+  hydratePublic?(
+    db: DbOrTx,
+    channel: ChannelRow,
+    posts: readonly PostRecord[],
+    parts: PublicPostParts[],
+  ): Promise<void>
 }
 
 /**
@@ -163,11 +169,12 @@ export async function hydrateViews(
 export async function hydratePublicParts(
   hooks: readonly PostHooks[],
   db: DbOrTx,
+  channel: ChannelRow,
   posts: readonly PostRecord[],
 ): Promise<PublicPostParts[]> {
   const parts = posts.map((): PublicPostParts => ({}))
   // Each area writes only its own fields, so their queries may run at once.
-  await Promise.all(hooks.map((hook) => hook.hydratePublic?.(db, posts, parts)))
+  await Promise.all(hooks.map((hook) => hook.hydratePublic?.(db, channel, posts, parts)))
   return parts
 }
 

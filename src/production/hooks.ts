@@ -7,14 +7,14 @@ import type { Clock } from '../util/clock.js'
 import { productionOf } from './facts.js'
 import type { ProductionTagsInput } from './schemas.js'
 import { erasePostProduction, saveTags, tagsByPost } from './store.js'
-import { cleanTags, toTagsView } from './tags.js'
+import { cleanTags, tagLabels, toTagsView } from './tags.js'
 
 /**
  * The production area's part of posts (PostHooks): a new post's tags (`insertFields`, validated
  * against the channel's facts), and in the post view `production` tags, `publishAt` /
  * `publishedLate`, and the spoiler auto-lift — decided by reads/rules.ts, the same rule pages,
  * feeds and embeds apply, so the app and the public surfaces agree; for the public surfaces, the
- * tags (`hydratePublic`).
+ * tags and their labels (`hydratePublic`).
  */
 export function createProductionHooks({ clock }: { clock: Clock }): PostHooks {
   return {
@@ -52,13 +52,15 @@ export function createProductionHooks({ clock }: { clock: Clock }): PostHooks {
         Object.assign(view, { spoilerLiftedAt: new Date(decision.liftedAt).toISOString() })
       })
     },
-    async hydratePublic(db, posts, parts) {
+    async hydratePublic(db, channel, posts, parts) {
       const tags = await tagsByPost(
         db,
         posts.map((p) => p.id),
       )
+      const production = productionOf(channel)
       posts.forEach((post, i) => {
-        parts[i]!.tags = toTagsView(tags.get(post.id))
+        const tagView = toTagsView(tags.get(post.id))
+        Object.assign(parts[i]!, { tags: tagView, tagLabels: tagLabels(production, tagView) })
       })
     },
   }

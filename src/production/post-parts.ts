@@ -19,5 +19,7 @@ declare module '../posts/hooks.js' {
   interface PublicPostParts {
     /** The post's production tags; null when it has none. */
     tags?: ProductionTagsViewData | null
+    /** Their human labels (tags.ts `tagLabels`), with the channel's chapter names. */
+    tagLabels?: string[]
   }
 }

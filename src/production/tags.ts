@@ -1,4 +1,5 @@
 import type { PostProductionRow } from '../db/schema.js'
+import { chapterName, weeksLabel } from './facts.js'
 import type { ProductionTagsInput, ProductionTagsViewData, ProductionViewData } from './schemas.js'
 import { WEEKS_MAX } from './schemas.js'
 import { cleanLine, invalidField } from './text.js'
@@ -57,4 +58,18 @@ export function toTagsView(row: PostProductionRow | undefined): ProductionTagsVi
     location: row.location,
     unit: row.unit,
   }
+}
+
+/** Human labels of a post's tags: "Weeks 11–14", "Chapter 8 — Finale", "Location: …", "Unit: …". */
+export function tagLabels(
+  production: ProductionViewData | null,
+  tags: ProductionTagsViewData | null,
+): string[] {
+  if (!tags) return []
+  const labels: string[] = []
+  if (tags.weeks) labels.push(weeksLabel(tags.weeks))
+  for (const n of tags.chapters) labels.push(chapterName(production, n, true))
+  if (tags.location) labels.push(`Location: ${tags.location}`)
+  if (tags.unit) labels.push(`Unit: ${tags.unit}`)
+  return labels
 }

@@ -86,7 +86,7 @@ export async function presentPosts(
       (isPubliclyVisible(channel, p) || (options.isPressPreview === true && p.status !== 'deleted')),
   )
   if (posts.length === 0) return []
-  const parts = await hydratePublicParts(deps.hooks ?? [], deps.db, posts)
+  const parts = await hydratePublicParts(deps.hooks ?? [], deps.db, channel, posts)
   const production = productionOf(channel)
   const now = deps.clock.now()
   const decisions = posts.map((post, i) => {
@@ -120,6 +120,7 @@ export async function presentPosts(
       origin,
       post: d.post,
       tags: d.tags,
+      tagLabels: d.part.tagLabels ?? [],
       images: d.album,
       blurs,
       question: d.part.question,

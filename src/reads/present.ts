@@ -4,7 +4,6 @@ import { extensionOf } from '../media/files.js'
 import type { AlbumImageRow } from '../posts/album-public.js'
 import { findLinks } from '../posts/links.js'
 import type { PostRecord } from '../posts/views.js'
-import { chapterName, weeksLabel } from '../production/facts.js'
 import type { ProductionViewData } from '../production/schemas.js'
 import type { SpoilerDecision } from './rules.js'
 import type { ImageFile, PostTags, PublicImage, PublicPost } from './types.js'
@@ -18,6 +17,7 @@ export interface PresentInput {
   origin: string
   post: PostRecord
   tags: PostTags | null
+  tagLabels: string[]
   images: AlbumImageRow[]
   blurs: Map<string, MediaRenderingRow>
   question: QuestionRow | undefined
@@ -84,16 +84,6 @@ function presentImage(input: PresentInput, row: AlbumImageRow, index: number): P
   }
 }
 
-export function tagLabels(production: ProductionViewData | null, tags: PostTags | null): string[] {
-  if (!tags) return []
-  const labels: string[] = []
-  if (tags.weeks) labels.push(weeksLabel(tags.weeks))
-  for (const n of tags.chapters) labels.push(chapterName(production, n, true))
-  if (tags.location) labels.push(`Location: ${tags.location}`)
-  if (tags.unit) labels.push(`Unit: ${tags.unit}`)
-  return labels
-}
-
 function clip(text: string, max: number): string {
   const chars = [...text.replace(/\s+/g, ' ').trim()]
   return chars.length <= max ? chars.join('') : `${chars.slice(0, max - 1).join('')}…`
@@ -142,7 +132,7 @@ export function presentPost(input: PresentInput): PublicPost {
     spoilerNote: spoiler.note,
     revealedText: hidden && input.reveal ? post.text : null,
     tags: input.tags,
-    tagLabels: tagLabels(input.production, input.tags),
+    tagLabels: input.tagLabels,
     images,
     question: hidden ? null : question,
     reactions: input.reactions,
