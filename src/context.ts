@@ -20,17 +20,29 @@ import { SWEEP_INTERVAL_MS } from './media/sweeper.js'
 import { createMediaStore } from './media-store/create-media-store.js'
 import type { MediaStore } from './media-store/media-store.js'
 import { createMetrics } from './metrics.js'
+import { createPageAssets } from './pages/assets.js'
+import { createPageService } from './pages/service.js'
 import { createAlbumHooks } from './posts/album.js'
 import { listChannelAlbumMediaIds } from './posts/album-store.js'
 import { mediaVisibility } from './posts/media-visibility.js'
+import { publishDue } from './posts/schedule.js'
+import { createScheduleService } from './posts/schedule-service.js'
 import { createPostService } from './posts/service.js'
+import { createDigestService } from './production/digests.js'
 import { createProductionHooks } from './production/hooks.js'
-import { createPress, lateSchedulerHandle } from './production/press.js'
+import { createPreviewService } from './production/previews.js'
+import { createProductionService } from './production/service.js'
+import { createTimelineReader } from './production/timeline.js'
 import { PRUNE_INTERVAL_MS } from './push/prune.js'
 import { createPushService } from './push/service.js'
 import type { PushTransport } from './push/transport.js'
 import { createQueue } from './queue/create-queue.js'
 import type { Queue } from './queue/queue.js'
+import { createImageFileService } from './reads/image-files.js'
+import type { ReadDeps } from './reads/pipeline.js'
+import { createReadService } from './reads/service.js'
+import { createScheduler } from './scheduler/scheduler.js'
+import { createSyndicationService } from './syndication/service.js'
 import { type Clock, systemClock } from './util/clock.js'
 
 /** Seams and test hooks a caller may supply instead of the ones built from config (STYLE rule 2). */
@@ -79,6 +91,8 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     : await readStreamEpoch(db)
   const eventLog = createEventLog({ db, bus, clock, epoch, metrics, logger })
   const lifecycle = { isDraining: false }
+  // Read at each use: with PORT=0 the public URL is known only once the server listens.
+  const publicUrl = () => context.config.publicUrl
   // In-process on one node; BullMQ over Redis in a cluster (REDIS_URL) behind the same interface.
   const queue = overrides.queue ?? (await createQueue(config, logger))
 
@@ -102,30 +116,39 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     eventLog,
     mediaStore,
     logger,
-    publicUrl: () => context.config.publicUrl,
+    publicUrl,
     // Posts sit above channels: deleting a channel asks posts which album images go with it.
     listContentMediaIds: listChannelAlbumMediaIds,
   })
-  const albumHooks = createAlbumHooks({
-    db,
-    mediaStore,
-    publicUrl: () => context.config.publicUrl,
-    logger,
-  })
+  const albumHooks = createAlbumHooks({ db, mediaStore, publicUrl, logger })
   // Production last: its hydrate applies the spoiler auto-lift to what the others added (issue 6).
   const postHooks = [albumHooks, interactions.postHooks, createProductionHooks({ clock })]
-  const scheduling = lateSchedulerHandle()
-  const postDeps = { db, clock, eventLog, logger, hooks: postHooks, scheduler: scheduling.handle }
-  const posts = createPostService(postDeps)
-  const press = createPress({
-    postDeps,
-    posts,
-    mediaStore,
+  const postDeps = { db, clock, eventLog, logger, hooks: postHooks }
+  // The scheduler publishes through posts' publishDue, which needs only the post deps; posts tell
+  // it about newly scheduled posts through the small SchedulerHandle interface (posts/schedule.ts)
+  // handed to them here. Built in that order, neither needs the other to exist first.
+  const scheduler = createScheduler({
+    db,
+    clock,
     queue,
-    logger,
-    publicUrl: () => context.config.publicUrl,
+    logger: logger.child({ area: 'scheduler' }),
+    publish: (postId, publishAt) => publishDue(postDeps, postId, publishAt),
   })
-  scheduling.bind(press.scheduler)
+  const posts = createPostService({ ...postDeps, scheduler })
+  const schedule = createScheduleService({ ...postDeps, scheduler })
+  // Every read of posts — the API's, pages, feeds, oEmbed, embeds, timeline, digests, previews —
+  // goes through the one read pipeline with these deps (reads/pipeline.ts).
+  const readDeps: ReadDeps = { db, clock, mediaStore, publicUrl, hooks: postHooks }
+  const reads = createReadService(readDeps)
+  const production = createProductionService({ db, clock, eventLog, hooks: postHooks, publicUrl })
+  const previews = createPreviewService({ db, clock, publicUrl })
+  const timeline = createTimelineReader(readDeps)
+  const digests = createDigestService({ ...readDeps, posts })
+  const pageAssets = createPageAssets(publicUrl)
+  const streamEpoch = eventLog.epoch
+  const pages = createPageService({ ...readDeps, assets: pageAssets, previews, streamEpoch, timeline })
+  const syndication = createSyndicationService(readDeps)
+  const imageFiles = createImageFileService({ ...readDeps, openPreview: previews.open })
   // Who sees a media file depends on its post or channel, both above media: posts decides.
   const media = createMediaService({ db, clock, config: config.media, mediaStore, logger, mediaVisibility })
   const hub = createHub({
@@ -142,7 +165,14 @@ export async function createContext(config: Config, overrides: ContextOverrides 
   // Logouts and revoked tokens, local or from other nodes (the accounts area's one auth.revoked
   // subscription), end the streams they opened.
   accounts.onRevoked((what) => hub.credentialRevoked(what))
-  const countsRelay = await startCountsRelay({ db, bus, hub, clock, logger: interactionsLogger })
+  const countsRelay = await startCountsRelay({
+    db,
+    bus,
+    hasSubscribers: (channelId) => hub.hasSubscribers(channelId),
+    broadcastCounts: (channelId, json) => hub.broadcastEphemeral(channelId, { type: 'counts', json }),
+    clock,
+    logger: interactionsLogger,
+  })
   // Closes polls whose time passed while the server was down before serving any request.
   await interactions.start()
   const push = await createPushService({
@@ -153,12 +183,12 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     eventLog,
     metrics,
     logger: logger.child({ area: 'push' }),
-    publicUrl: () => context.config.publicUrl,
+    publicUrl,
     transport: overrides.pushTransport,
   })
   await push.start()
   // Publishes scheduled posts whose time passed while the server was down (late), then keeps time.
-  await press.scheduler.start()
+  await scheduler.start()
   // Periodic work, each once per interval for the whole cluster (Queue.repeat; docs/operations.md).
   const periodic: [name: string, everyMs: number, run: () => Promise<unknown>][] = [
     ['media-sweep', SWEEP_INTERVAL_MS, () => media.sweepUnattached()],
@@ -171,7 +201,7 @@ export async function createContext(config: Config, overrides: ContextOverrides 
   const logStampFailure = (error: unknown) =>
     logger.error({ err: error }, 'could not stamp the database at stop; the next start changes the epoch')
   const close = async () => {
-    await press.scheduler.stop()
+    await scheduler.stop()
     // Jobs still running (periodic ones too) finish first (they use the database); then nothing sends any more.
     await queue.close()
     await push.close()
@@ -208,7 +238,18 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     close,
     queue,
     push,
-    ...press.services,
+    readDeps,
+    reads,
+    production,
+    schedule,
+    scheduler,
+    previews,
+    timeline,
+    digests,
+    pageAssets,
+    pages,
+    syndication,
+    imageFiles,
     [Symbol.asyncDispose]: close,
   }
   return context

@@ -1,6 +1,6 @@
 import { loadConfig } from '../config/config.js'
 import { createContext } from '../context.js'
-import { demoReport, seedDemo } from '../production/demo.js'
+import { demoReport, seedDemo } from './demo-seed.js'
 
 /** `backlot demo`: seeds the demo production channel (idempotent) and prints where to look. */
 export async function runDemo(): Promise<number> {

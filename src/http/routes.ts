@@ -8,6 +8,7 @@ import { opsRoutes } from '../ops/routes.js'
 import { pageRoutes } from '../pages/routes.js'
 import { postRoutes } from '../posts/routes.js'
 import { scheduleRoutes } from '../posts/schedule-routes.js'
+import { previewRoutes } from '../production/preview-routes.js'
 import { productionRoutes } from '../production/routes.js'
 import { pushRoutes } from '../push/routes.js'
 import { syndicationRoutes } from '../syndication/routes.js'
@@ -26,6 +27,7 @@ export function registerRoutes(app: App, ctx: AppContext): void {
   pushRoutes(app, ctx)
   productionRoutes(app, ctx)
   scheduleRoutes(app, ctx)
+  previewRoutes(app, ctx)
   syndicationRoutes(app, ctx)
   pageRoutes(app, ctx)
   // Last: the web app's index.html answers only app paths (/, /app/…, /join/…).

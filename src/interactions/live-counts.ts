@@ -2,7 +2,6 @@ import { performance } from 'node:perf_hooks'
 import type { Bus, Unsubscribe } from '../bus/bus.js'
 import { reactionSetOf } from '../channels/views.js'
 import type { Db } from '../db/database.js'
-import type { Hub } from '../delivery/hub.js'
 import { type AccessChange, accessTopic } from '../event-log/event-log.js'
 import type { Logger } from '../logger.js'
 import type { Clock } from '../util/clock.js'
@@ -23,7 +22,7 @@ import { toCountsEntry } from './views.js'
  *    sends at most ONE `counts` frame per channel per second: the first change after a quiet second
  *    goes out at once, later ones wait for the second to end. The frame is built from one batch of
  *    queries for all dirty posts (the database is the source, so numbers are exact, not deltas) and
- *    encoded once for every local subscriber (hub.broadcastEphemeral).
+ *    encoded once for every local subscriber (`broadcastCounts`).
  *
  * So each subscriber gets at most one counts frame per post per second, and once activity stops
  * the last frame carries the database's numbers ("eventually exact"). The bus may drop a marker
@@ -79,10 +78,21 @@ interface ChannelState {
   isFlushing: boolean
 }
 
+/** Whether this node has live subscribers of a channel: only then are its counts worth sending. */
+export type HasLiveSubscribers = (channelId: string) => boolean
+
+/**
+ * Sends a `counts` frame (its JSON, encoded once) to this node's live subscribers of a channel.
+ * Given by the composition root (the delivery hub's ephemeral broadcast): delivery is a surface
+ * above interactions.
+ */
+export type BroadcastCounts = (channelId: string, json: string) => void
+
 export interface CountsRelayDeps {
   db: Db
   bus: Bus
-  hub: Pick<Hub, 'hasSubscribers' | 'broadcastEphemeral'>
+  hasSubscribers: HasLiveSubscribers
+  broadcastCounts: BroadcastCounts
   clock: Clock
   logger: Logger
   intervalMs?: number
@@ -90,7 +100,7 @@ export interface CountsRelayDeps {
 
 /** Starts this node's relay: bus markers in, at most one `counts` frame per channel per second out. */
 export async function startCountsRelay(deps: CountsRelayDeps) {
-  const { db, bus, hub, clock, logger } = deps
+  const { db, bus, hasSubscribers, broadcastCounts, clock, logger } = deps
   const intervalMs = deps.intervalMs ?? liveCounts.countsIntervalMs
   const channels = new Map<string, ChannelState>()
   let isClosed = false
@@ -106,7 +116,7 @@ export async function startCountsRelay(deps: CountsRelayDeps) {
   }
 
   function markDirty(channelId: string, postIds: readonly string[]): void {
-    if (isClosed || postIds.length === 0 || !hub.hasSubscribers(channelId)) return
+    if (isClosed || postIds.length === 0 || !hasSubscribers(channelId)) return
     const state = stateOf(channelId)
     for (const id of postIds) state.dirty.add(id)
     schedule(channelId, state)
@@ -152,7 +162,7 @@ export async function startCountsRelay(deps: CountsRelayDeps) {
 
   /** One batch of queries for all the posts, one frame, encoded once for every local subscriber. */
   async function send(channelId: string, postIds: string[]): Promise<boolean> {
-    if (!hub.hasSubscribers(channelId)) return false
+    if (!hasSubscribers(channelId)) return false
     const channel = await db.selectFrom('channel').selectAll().where('id', '=', channelId).executeTakeFirst()
     if (!channel) return false
     const posts = await db
@@ -189,7 +199,7 @@ export async function startCountsRelay(deps: CountsRelayDeps) {
       )
     })
     const json = JSON.stringify({ type: 'counts', channel: channel.slug, at: now, posts: entries })
-    hub.broadcastEphemeral(channelId, { type: 'counts', json })
+    broadcastCounts(channelId, json)
     return true
   }
 
@@ -205,11 +215,7 @@ export async function startCountsRelay(deps: CountsRelayDeps) {
     } catch {
       return
     }
-    if (
-      change.accountId === null ||
-      change.reason === 'channel-deleted' ||
-      !hub.hasSubscribers(change.channelId)
-    )
+    if (change.accountId === null || change.reason === 'channel-deleted' || !hasSubscribers(change.channelId))
       return
     const posts = await postsTouchedBy(db, change.channelId, change.accountId, 200)
     markDirty(change.channelId, posts)

@@ -16,7 +16,7 @@ export const AnswerParams = Type.Object({
   answerId: Type.String({ minLength: 1, maxLength: 100 }),
 })
 
-// ---- post creation (used by src/posts/schemas.ts) ------------------------------------------------
+// ---- post creation (assembled into the create body by src/http/post-schemas.ts) ------------------
 
 export const CreatePollBody = Type.Object(
   {
@@ -53,6 +53,12 @@ export const CreatePromptBody = Type.Object(
   { additionalProperties: false },
 )
 export type CreatePromptInput = Static<typeof CreatePromptBody>
+
+/** What the interactions area adds to a post's create request (parts.ts: a poll or a prompt post). */
+export const InteractionCreateFields = {
+  poll: Type.Optional(CreatePollBody),
+  prompt: Type.Optional(CreatePromptBody),
+}
 
 // ---- request bodies -------------------------------------------------------------------------------
 
@@ -138,7 +144,7 @@ export const PromptView = Type.Object({
 })
 export type PromptViewData = Static<typeof PromptView>
 
-/** The optional fields the interactions area adds to `PostView` (src/posts/schemas.ts). */
+/** The optional fields the interactions area adds to the post view (hydrate.ts; http/post-schemas.ts). */
 export const PostInteractionFields = {
   reactions: Type.Optional(ReactionsView),
   poll: Type.Optional(PollView),

@@ -6,6 +6,7 @@ import { cleanPostParts, erasePostParts, insertPostParts, type PostParts } from 
 import { createPollCloser } from './poll-closer.js'
 import { createPollService } from './polls.js'
 import { createPromptService } from './prompts.js'
+import { hydratePublicInteractions } from './public-parts.js'
 import { createReactionService } from './reactions.js'
 import { createStatsService } from './stats.js'
 import { createViewService } from './viewers.js'
@@ -30,7 +31,7 @@ export function createInteractionService(deps: InteractionDeps) {
     close: (postId) => polls.close(postId),
   })
 
-  /** What the posts area calls to create poll and prompt posts and to hydrate post views. */
+  /** What the posts area calls to create poll and prompt posts and to hydrate post views and public reads. */
   const postHooks: PostHooks = {
     prepare: (input: CreatePostInput, now: number) => cleanPostParts(input, now),
     async insert(tx, postId, parts) {
@@ -44,6 +45,7 @@ export function createInteractionService(deps: InteractionDeps) {
     },
     hydrate: (db, access, posts, views, context) =>
       hydrateInteractions(db, access, posts, views, deps.clock.now(), context?.isNew === true),
+    hydratePublic: (db, _channel, posts, parts) => hydratePublicInteractions(db, posts, parts),
   }
 
   return {

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import { existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { originOf } from '../reads/pipeline.js'
 
 /**
  * The public pages' own small static files: one stylesheet and three scripts. Served from
@@ -101,3 +102,20 @@ export function pageAssets(origin: string, islandFile = defaultIslandFile) {
   }
 }
 export type PageAssets = ReturnType<typeof pageAssets>
+
+/**
+ * The assets for the current public URL, made again only when its origin changes: with PORT=0
+ * the public URL is known only once the server listens, after the context is built.
+ */
+export function createPageAssets(publicUrl: () => URL): () => PageAssets {
+  let assets: PageAssets | null = null
+  let assetsOrigin = ''
+  return () => {
+    const origin = originOf(publicUrl())
+    if (!assets || assetsOrigin !== origin) {
+      assets = pageAssets(new URL(origin).origin)
+      assetsOrigin = origin
+    }
+    return assets
+  }
+}

@@ -1,7 +1,7 @@
 import type { ChannelAccess } from '../channels/access.js'
 import { strongEtag } from '../http/conditional.js'
-import { VersionCache } from '../reads/version-cache.js'
 import type { Clock } from '../util/clock.js'
+import { VersionCache } from '../util/version-cache.js'
 import type { RenderedPage } from './render.js'
 
 /** A rendered page with its validators (RFC 9110 §8.8). */

@@ -6,8 +6,7 @@ import { digestPosts } from '../production/digest-select.js'
 import { digestUrl, rangeLabel } from '../production/digests.js'
 import type { OpenedPreview } from '../production/previews.js'
 import type { Timeline } from '../production/timeline.js'
-import { originOf, presentPosts, type ReadDeps, readChannelPosts } from '../reads/pipeline.js'
-import { postsByIds } from '../reads/store.js'
+import { originOf, presentPosts, type ReadDeps, readChannelPosts, readPosts } from '../reads/pipeline.js'
 import type { PublicPost } from '../reads/types.js'
 import type { PageAssets } from './assets.js'
 import { postCard } from './components.js'
@@ -98,8 +97,7 @@ export function createPageRenderer(deps: RenderDeps) {
   }
 
   async function onePost(channel: ChannelRow, postId: string, reveal: boolean): Promise<PublicPost> {
-    const records = await postsByIds(deps.db, channel.id, [postId])
-    const [post] = await presentPosts(deps, channel, records, { reveal })
+    const [post] = await readPosts(deps, channel, [postId], { reveal })
     return post ?? fail('post-not-found', `No post "${postId}" in "${channel.slug}".`)
   }
 
@@ -158,10 +156,7 @@ export function createPageRenderer(deps: RenderDeps) {
     ids: readonly string[],
     view: 'card' | 'post',
   ): Promise<RenderedPage> {
-    const records = await postsByIds(deps.db, channel.id, ids)
-    const order = new Map(ids.map((id, i) => [id, i]))
-    records.sort((a, b) => order.get(a.id)! - order.get(b.id)!)
-    const posts = await presentPosts(deps, channel, records)
+    const posts = await readPosts(deps, channel, ids)
     const counts = await countsOf(channel, posts)
     const parts = posts.map((p) =>
       view === 'card'

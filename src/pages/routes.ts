@@ -5,7 +5,7 @@ import type { App } from '../http/app.js'
 import { isNotModified } from '../http/conditional.js'
 import { logProblem, toProblem } from '../http/error-handler.js'
 import { fileCacheControl, mediaImageOrigins } from '../media/redirect.js'
-import type { ImageBytes } from '../syndication/service.js'
+import type { ImageBytes } from '../reads/image-files.js'
 import type { PageAsset, PageAssets } from './assets.js'
 import { html } from './html.js'
 import { document } from './layout.js'
@@ -250,7 +250,7 @@ function fileRoutes(app: App, ctx: AppContext): void {
       config: { auth: 'none', rateLimit: 'media-files' },
     },
     async (req, reply) => {
-      const file = await ctx.syndication.previewFile(req.params.token, req.params.mediaId, req.params.file)
+      const file = await ctx.imageFiles.previewFile(req.params.token, req.params.mediaId, req.params.file)
       reply.header('x-robots-tag', 'noindex').header('referrer-policy', 'no-referrer')
       return sendImage(reply, file, req.headers['if-none-match'])
     },
@@ -268,7 +268,7 @@ function fileRoutes(app: App, ctx: AppContext): void {
     async (req, reply) =>
       sendImage(
         reply,
-        await ctx.syndication.blurFile(req.auth?.account.id ?? null, req.params.id),
+        await ctx.imageFiles.blurFile(req.auth?.account.id ?? null, req.params.id),
         req.headers['if-none-match'],
       ),
   )

@@ -6,6 +6,7 @@ import type { DeletedMediaRow } from '../media/store.js'
 import type { MediaStore } from '../media-store/media-store.js'
 import { editAlbum, eraseAlbum, insertAlbum } from './album-claim.js'
 import { type AlbumItemPlan, cleanAlbumInput } from './album-input.js'
+import { hydrateAlbumImages } from './album-public.js'
 import { type AlbumItemRecord, listAlbumItems, listAlbumLinks } from './album-store.js'
 import { toAlbumItemSnapshot, toAlbumItemView } from './album-views.js'
 import type { AfterCommit, PostHooks } from './hooks.js'
@@ -25,7 +26,8 @@ export interface AlbumHooksDeps {
  * - create: the uploads are claimed inside the transaction (album-claim.ts); any bad id fails the
  *   whole post with nothing written. The files are already durable: an upload answers only once
  *   processing has stored them (DESIGN rule 4).
- * - read: every view of a page of posts gets its `media` from one query (hydrate).
+ * - read: every view of a page of posts gets its `media` from one query (hydrate); the public
+ *   surfaces get the images with their media rows (hydratePublic, album-public.ts).
  * - edit: the full new list replaces the old; images left out are deleted, as on deletion.
  * - delete: the album's media rows go in the delete's transaction and their files right after
  *   commit, so a deleted post's images are served to nobody, its owner included.
@@ -76,5 +78,6 @@ export function createAlbumHooks(deps: AlbumHooksDeps): PostHooks {
         views[i]!.media = (byPost.get(post.id) ?? []).map((item) => toAlbumItemView(item, publicUrl))
       })
     },
+    hydratePublic: (db, _channel, posts, parts) => hydrateAlbumImages(db, posts, parts),
   }
 }

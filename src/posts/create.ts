@@ -3,9 +3,8 @@ import { assertNotArchived, type ChannelAccess, requirePermission } from '../cha
 import { isUniqueViolation } from '../db/database.js'
 import type { PostKind } from '../db/schema.js'
 import { DomainError, fail } from '../errors.js'
-import { saveNewPostTags } from '../production/hooks.js'
 import { newId } from '../util/ids.js'
-import { hydrateViews, preparePost, publicAccess } from './hooks.js'
+import { hydrateViews, insertAreaFields, preparePost, publicAccess } from './hooks.js'
 import { planRelease } from './schedule.js'
 import type { CreatePostInput, PostViewData } from './schemas.js'
 import type { PostServiceDeps } from './service.js'
@@ -144,8 +143,9 @@ export async function createPost(
         created_at: now,
         updated_at: now,
       })
-      if (prepared) await prepared.hook.insert?.(tx, id, prepared.parts, { actorId, now })
-      await saveNewPostTags(tx, channel, id, input.production)
+      const context = { actorId, now }
+      if (prepared) await prepared.hook.insert?.(tx, id, prepared.parts, context)
+      await insertAreaFields(hooks, tx, { id, channel }, input, context)
       const record = (await findPost(tx, channel.id, id))!
       // Event data is the same for every subscriber: the public view, with zero counts.
       const [post] = await hydrateViews(

@@ -1,7 +1,8 @@
 import type { ChannelAccess } from '../channels/access.js'
 import type { DbOrTx } from '../db/database.js'
-import type { PostKind } from '../db/schema.js'
+import type { ChannelRow, PostKind } from '../db/schema.js'
 import { fail } from '../errors.js'
+import type { AlbumImageRow } from './album-public.js'
 import type { CreatePostInput, EditPostInput, PostViewData } from './schemas.js'
 import type { PostRecord } from './views.js'
 
@@ -43,6 +44,13 @@ export interface PostHooks {
    */
   insert?(tx: DbOrTx, postId: string, parts: unknown, context: WriteContext): Promise<void>
   /**
+   * Checks and writes the area's fields of ANY new post (e.g. production tags), inside the
+   * transaction that creates it, after the kind's parts — every hook runs it, unlike `insert`,
+   * which only the area that `prepare`d the post's kind runs. May refuse (throw a problem), which
+   * rolls the whole post back.
+   */
+  insertFields?(tx: DbOrTx, post: NewPost, input: CreatePostInput, context: WriteContext): Promise<void>
+  /**
    * Checks the area's part of an edit request (e.g. an album's `media` list) before the transaction.
    * Returns a plan handed to `edit`, or null when the request has none of the area's parts.
    */
@@ -67,6 +75,35 @@ export interface PostHooks {
     views: PostViewData[],
     context?: HydrateContext,
   ): Promise<void>
+  /**
+   * Adds the area's facts to a page of posts a public surface reads (pages, feeds, oEmbed, embeds,
+   * timeline, digests, previews: reads/pipeline.ts), all of `channel`, in a fixed number of
+   * queries per page.
+   * Raw facts, not views: the read rules judge them (embargo, spoilers) and the surfaces present
+   * them. `parts[i]` belongs to `posts[i]`.
+   */
+  hydratePublic?(
+    db: DbOrTx,
+    channel: ChannelRow,
+    posts: readonly PostRecord[],
+    parts: PublicPostParts[],
+  ): Promise<void>
+}
+
+/**
+ * What the areas know about a post beyond its row, for the public surfaces (filled by
+ * `hydratePublic`). Posts' own album is declared here; other areas add their fields by module
+ * augmentation (interactions/post-parts.ts, production/post-parts.ts), as for the post view.
+ */
+export interface PublicPostParts {
+  /** The album's images, in album order, with their media rows (album-public.ts). */
+  images?: AlbumImageRow[]
+}
+
+/** The post being created, as `insertFields` sees it. */
+export interface NewPost {
+  id: string
+  channel: ChannelRow
 }
 
 export interface HydrateContext {
@@ -104,6 +141,17 @@ export function preparePost(
   return found
 }
 
+/** Runs every area's `insertFields` step for a post being created, in the hooks' order. */
+export async function insertAreaFields(
+  hooks: readonly PostHooks[],
+  tx: DbOrTx,
+  post: NewPost,
+  input: CreatePostInput,
+  context: WriteContext,
+): Promise<void> {
+  for (const hook of hooks) await hook.insertFields?.(tx, post, input, context)
+}
+
 /** Runs every area's hydrate step over a page of views; returns the same views. */
 export async function hydrateViews(
   hooks: readonly PostHooks[],
@@ -115,6 +163,19 @@ export async function hydrateViews(
 ): Promise<PostViewData[]> {
   for (const hook of hooks) await hook.hydrate?.(db, access, posts, views, context)
   return views
+}
+
+/** Every area's public facts about a page of posts (`hydratePublic`); `result[i]` is `posts[i]`'s. */
+export async function hydratePublicParts(
+  hooks: readonly PostHooks[],
+  db: DbOrTx,
+  channel: ChannelRow,
+  posts: readonly PostRecord[],
+): Promise<PublicPostParts[]> {
+  const parts = posts.map((): PublicPostParts => ({}))
+  // Each area writes only its own fields, so their queries may run at once.
+  await Promise.all(hooks.map((hook) => hook.hydratePublic?.(db, channel, posts, parts)))
+  return parts
 }
 
 /** The area parts of an edit request, each with the hook that planned it. */

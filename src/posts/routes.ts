@@ -2,15 +2,13 @@ import { Type } from '@sinclair/typebox'
 import type { AppContext } from '../context.js'
 import type { App } from '../http/app.js'
 import { requireAuth } from '../http/auth.js'
+import { CreatePostBody, PostPage, PostView } from '../http/post-schemas.js'
 import {
   ChannelParams,
-  CreatePostBody,
   EditPostBody,
   IdempotencyHeaders,
   ListPostsQuery,
-  PostPage,
   PostParams,
-  PostView,
   RevisionList,
 } from './schemas.js'
 
@@ -60,7 +58,7 @@ export function postRoutes(app: App, ctx: AppContext): void {
       },
       config: { auth: 'optional', scope: 'read', rateLimit: 'reads' },
     },
-    async (req) => ctx.posts.list(req.auth?.account.id ?? null, req.params.slug, req.query),
+    async (req) => ctx.reads.feed(req.auth?.account.id ?? null, req.params.slug, req.query),
   )
 
   app.get(
@@ -69,7 +67,7 @@ export function postRoutes(app: App, ctx: AppContext): void {
       schema: { tags, summary: 'Get one post', params: PostParams, response: { 200: PostView } },
       config: { auth: 'optional', scope: 'read', rateLimit: 'reads' },
     },
-    async (req) => ctx.posts.get(req.auth?.account.id ?? null, req.params.slug, req.params.id),
+    async (req) => ctx.reads.post(req.auth?.account.id ?? null, req.params.slug, req.params.id),
   )
 
   app.patch(

@@ -2,8 +2,8 @@ import { Type } from '@sinclair/typebox'
 import type { AppContext } from '../context.js'
 import type { App } from '../http/app.js'
 import { requireAuth } from '../http/auth.js'
-import { CreatePreviewBody, PreviewList, PreviewParams, PreviewView } from '../production/previews.js'
-import { ChannelParams, PostParams, PostView } from './schemas.js'
+import { PostView } from '../http/post-schemas.js'
+import { ChannelParams, PostParams } from './schemas.js'
 
 const tags = ['scheduling']
 const staff = { auth: 'required' as const, scope: 'post' as const }
@@ -19,8 +19,9 @@ const ScheduleBody = Type.Object(
 )
 
 /**
- * Drafts, scheduled (embargoed) posts and press preview links (issue 6 item 3). Creating a draft
- * or a scheduled post is `POST …/posts` with `status` / `publishAt`; these routes manage them.
+ * Drafts and scheduled (embargoed) posts (issue 6 item 3; their press preview links:
+ * production/preview-routes.ts). Creating a draft or a scheduled post is `POST …/posts` with
+ * `status` / `publishAt`; these routes manage them.
  */
 export function scheduleRoutes(app: App, ctx: AppContext): void {
   const base = '/api/v1/channels/:slug'
@@ -77,60 +78,5 @@ export function scheduleRoutes(app: App, ctx: AppContext): void {
       config: { ...staff, rateLimit: 'post-changes' },
     },
     async (req) => ctx.schedule.publishNow(requireAuth(req).account.id, req.params.slug, req.params.id),
-  )
-  previewRoutes(app, ctx)
-}
-
-function previewRoutes(app: App, ctx: AppContext): void {
-  const base = '/api/v1/channels/:slug/posts/:id/previews'
-  app.post(
-    base,
-    {
-      schema: {
-        tags,
-        summary: 'Make a press preview link for an unpublished post (the URL is shown once)',
-        params: PostParams,
-        body: CreatePreviewBody,
-        response: { 201: PreviewView },
-      },
-      config: { ...staff, rateLimit: 'post-changes' },
-    },
-    async (req, reply) =>
-      reply
-        .code(201)
-        .send(
-          await ctx.previews.create(requireAuth(req).account.id, req.params.slug, req.params.id, req.body),
-        ),
-  )
-  app.get(
-    base,
-    {
-      schema: { tags, summary: "A post's preview links", params: PostParams, response: { 200: PreviewList } },
-      config: { ...staff, rateLimit: 'reads' },
-    },
-    async (req) => ({
-      items: await ctx.previews.list(requireAuth(req).account.id, req.params.slug, req.params.id),
-    }),
-  )
-  app.delete(
-    `${base}/:previewId`,
-    {
-      schema: {
-        tags,
-        summary: 'Revoke a preview link',
-        params: PreviewParams,
-        response: { 204: Type.Null() },
-      },
-      config: { ...staff, rateLimit: 'post-changes' },
-    },
-    async (req, reply) => {
-      await ctx.previews.revoke(
-        requireAuth(req).account.id,
-        req.params.slug,
-        req.params.id,
-        req.params.previewId,
-      )
-      return reply.code(204).send(null)
-    },
   )
 }

@@ -1,7 +1,14 @@
 import { type Static, Type } from '@sinclair/typebox'
-import { CreatePollBody, CreatePromptBody, PostInteractionFields } from '../interactions/schemas.js'
 import { ALT_MAX, CREDIT_MAX, MediaVariantView } from '../media/schemas.js'
-import { PostProductionViewFields, PostReleaseFields, ProductionTagsBody } from '../production/schemas.js'
+
+/**
+ * The posts area's own schemas. A post's create body and view are posts' fields plus what other
+ * areas add (interactions: poll, prompt, reactions…; production: tags, release state…): each area
+ * exports its fields, and the HTTP surface assembles the full TypeBox schemas in one place
+ * (http/post-schemas.ts), so the OpenAPI document and validation see one object while posts never
+ * imports the areas above it. The types posts works with extend through the interfaces at the end
+ * of this file (`CreatePostParts`, `PostViewParts`).
+ */
 
 /** Limits of a text post (Telegram's 4,096-character message, counted in code points after trimming). */
 export const TEXT_MAX = 4096
@@ -55,21 +62,34 @@ const AlbumInput = Type.Array(AlbumItemInput, {
   description: `An album: 1–${ALBUM_MAX} images, in this order. Makes the post an album (text optional).`,
 })
 
-export const CreatePostBody = Type.Object(
-  {
-    text: Type.Optional(Text),
-    spoiler: Type.Optional(Type.Boolean({ description: 'Hide behind a tap until the reader opts in.' })),
-    spoilerLabel: Type.Optional(Nullable(SpoilerLabel)),
-    silent: Type.Optional(Type.Boolean({ description: 'Publish without push notifications.' })),
-    poll: Type.Optional(CreatePollBody),
-    prompt: Type.Optional(CreatePromptBody),
-    media: Type.Optional(AlbumInput),
-    ...PostReleaseFields,
-    production: Type.Optional(ProductionTagsBody),
-  },
-  { additionalProperties: false },
-)
-export type CreatePostInput = Static<typeof CreatePostBody>
+/** Posts' own fields of a create request (the HTTP surface adds the other areas'). */
+export const PostCreateFields = {
+  text: Type.Optional(Text),
+  spoiler: Type.Optional(Type.Boolean({ description: 'Hide behind a tap until the reader opts in.' })),
+  spoilerLabel: Type.Optional(Nullable(SpoilerLabel)),
+  silent: Type.Optional(Type.Boolean({ description: 'Publish without push notifications.' })),
+}
+
+/** The album of a create request (album.ts). */
+export const AlbumCreateFields = { media: Type.Optional(AlbumInput) }
+
+/** Fields a create request may carry to make a draft or a scheduled post (schedule.ts). */
+export const PostReleaseFields = {
+  status: Type.Optional(
+    Type.Union([Type.Literal('published'), Type.Literal('draft'), Type.Literal('scheduled')], {
+      description: 'Default: published, or scheduled when publishAt is given.',
+    }),
+  ),
+  publishAt: Type.Optional(
+    Type.String({ format: 'date-time', description: 'Embargo: publish at this moment (scheduled posts).' }),
+  ),
+}
+const ReleaseBody = Type.Object(PostReleaseFields)
+export type ReleaseInput = Static<typeof ReleaseBody>
+
+const PostCreateBody = Type.Object({ ...PostCreateFields, ...AlbumCreateFields, ...PostReleaseFields })
+/** A validated create request: posts' fields and every other area's (CreatePostParts). */
+export type CreatePostInput = Static<typeof PostCreateBody> & CreatePostParts
 
 export const EditPostBody = Type.Object(
   {
@@ -127,7 +147,8 @@ export const AlbumItemView = Type.Object({
 })
 export type AlbumItemViewData = Static<typeof AlbumItemView>
 
-export const PostView = Type.Object({
+/** Posts' own fields of the post view, common to every kind. */
+export const PostCoreViewFields = {
   id: Type.String(),
   channel: Type.String({ description: 'Channel slug.' }),
   author: AuthorView,
@@ -153,16 +174,16 @@ export const PostView = Type.Object({
   spoilerLabel: Type.Union([Type.String(), Type.Null()]),
   silent: Type.Boolean(),
   revision: Type.Integer({ description: 'Number of edits so far.' }),
-  media: Type.Optional(Type.Array(AlbumItemView, { description: "An album's images, in order." })),
-  ...PostInteractionFields,
-  ...PostProductionViewFields,
-})
-export type PostViewData = Static<typeof PostView>
+}
 
-export const PostPage = Type.Object({
-  items: Type.Array(PostView),
-  nextCursor: Type.Union([Type.String(), Type.Null()]),
-})
+/** What the album hook adds to the view (album.ts). */
+export const AlbumViewFields = {
+  media: Type.Optional(Type.Array(AlbumItemView, { description: "An album's images, in order." })),
+}
+
+const PostOwnView = Type.Object({ ...PostCoreViewFields, ...AlbumViewFields })
+/** A post view: posts' fields and what every area's hook added (PostViewParts). */
+export type PostViewData = Static<typeof PostOwnView> & PostViewParts
 
 export const AlbumItemSnapshot = Type.Object({
   id: Type.String(),
@@ -194,3 +215,15 @@ export const RevisionView = Type.Object({
 
 export const RevisionList = Type.Object({ items: Type.Array(RevisionView) })
 export type RevisionViewData = Static<typeof RevisionView>
+
+/**
+ * The extension point of posts' types. An area that adds fields to a create request or to the post
+ * view (through its PostHooks) declares them here by module augmentation — e.g. interactions'
+ * post-parts.ts: `declare module '../posts/schemas.js' { interface PostViewParts { poll?: … } }` —
+ * so posts' code sees them typed without importing the area. The TypeBox schemas of the same
+ * fields are assembled in http/post-schemas.ts, which checks at compile time that both agree.
+ */
+// biome-ignore lint/suspicious/noEmptyInterface: filled by other areas through declaration merging
+export interface CreatePostParts {}
+// biome-ignore lint/suspicious/noEmptyInterface: filled by other areas through declaration merging
+export interface PostViewParts {}

@@ -1,27 +1,18 @@
-import {
-  assertNotArchived,
-  type ChannelAccess,
-  requirePermission,
-  requireReadableChannel,
-} from '../channels/access.js'
+import { assertNotArchived, requirePermission, requireReadableChannel } from '../channels/access.js'
 import { recordAudit } from '../channels/audit.js'
 import type { Db } from '../db/database.js'
 import { scrubErasedContent } from '../db/scrub.js'
 import { fail } from '../errors.js'
 import type { EventLog } from '../event-log/event-log.js'
 import type { Logger } from '../logger.js'
-import { channelVersion, VersionCache } from '../reads/version-cache.js'
 import type { Clock } from '../util/clock.js'
-import { type Page, toPage } from '../util/pagination.js'
 import { createPost } from './create.js'
-import { feedCursor } from './cursor.js'
-import { assertMayModify, lockVisiblePost, requireVisiblePost } from './guards.js'
+import { assertMayModify, lockVisiblePost } from './guards.js'
 import { editPost, postHistory } from './history.js'
-import { eraseParts, hydrateViews, type PostHooks } from './hooks.js'
+import { eraseParts, type PostHooks } from './hooks.js'
 import type { PostViewData } from './schemas.js'
-import { deleteRevisions, findPost, listFeed, updatePost } from './store.js'
+import { deleteRevisions, findPost, updatePost } from './store.js'
 import { toPostView } from './views.js'
-import { feedStatuses } from './visibility.js'
 
 export interface PostServiceDeps {
   db: Db
@@ -34,73 +25,15 @@ export interface PostServiceDeps {
   scheduler?: { scheduled(postId: string, publishAt: number): Promise<void> }
 }
 
-export type FeedPage = Page<PostViewData>
-
 /**
- * How long anonymous readers may share a built page of posts when nothing happened in the channel
- * (issue 14 item 6): long enough that a reader in a loop costs one channel read and a cache hit,
- * short enough that reactions and votes, which change without an event, are at most this old.
- * Any event (publish, edit, delete, pin, release, poll close) makes a new version at once.
- */
-export const ANONYMOUS_PAGE_TTL_MS = 5_000
-const ANONYMOUS_PAGES_MAX = 200
-
-export interface FeedOptions {
-  limit: number
-  cursor?: string
-  pinned?: boolean
-}
-
-/**
- * Posts in channels. Every method takes the acting account (null for an anonymous reader), checks
- * channel access and role itself, and treats a post id as meaningful only inside the channel named
- * by the slug. Every visible change appends its channel event in the same transaction.
+ * Writing posts in channels (reading them is the read pipeline's: reads/service.ts). Every method
+ * takes the acting account, checks channel access and role itself, and treats a post id as
+ * meaningful only inside the channel named by the slug. Every visible change appends its channel
+ * event in the same transaction.
  */
 export function createPostService(deps: PostServiceDeps) {
   const { db, clock, eventLog } = deps
   const hooks = deps.hooks ?? []
-  const anonymousPages = new VersionCache<FeedPage>({
-    clock,
-    ttlMs: ANONYMOUS_PAGE_TTL_MS,
-    max: ANONYMOUS_PAGES_MAX,
-  })
-
-  /** One post, if the viewer may read the channel and the post (see visibility.ts). */
-  async function get(viewerId: string | null, slug: string, postId: string): Promise<PostViewData> {
-    const access = await requireReadableChannel(db, slug, viewerId)
-    const post = await requireVisiblePost(db, access, postId)
-    const [view] = await hydrateViews(hooks, db, access, [post], [toPostView(post, access.channel.slug)])
-    return view!
-  }
-
-  /**
-   * A page of the channel's feed, newest first by (publishedAt, id). Keyset paging: walking the
-   * cursors sees every post that existed when paging began exactly once, even as new posts arrive.
-   * Anonymous readers of a public or unlisted channel share one build per page (see
-   * ANONYMOUS_PAGE_TTL_MS); a signed-in reader's page, which carries their own reactions and votes,
-   * is always read for them.
-   */
-  async function list(viewerId: string | null, slug: string, options: FeedOptions): Promise<FeedPage> {
-    const access = await requireReadableChannel(db, slug, viewerId)
-    if (viewerId !== null || access.channel.visibility === 'private') return listFor(access, options)
-    const key = `${access.channel.id}|${options.limit}|${options.cursor ?? ''}|${options.pinned === true}`
-    return anonymousPages.get(key, channelVersion(access.channel), () => listFor(access, options))
-  }
-
-  async function listFor(access: ChannelAccess, options: FeedOptions): Promise<FeedPage> {
-    const rows = await listFeed(db, {
-      channelId: access.channel.id,
-      statuses: feedStatuses(access),
-      pinnedOnly: options.pinned === true,
-      before: feedCursor.decodeOptional(options.cursor),
-      limit: options.limit + 1,
-    })
-    const page = toPage(rows, options.limit, (last) =>
-      feedCursor.encode({ publishedAt: last.published_at!, id: last.id }),
-    )
-    const views = page.items.map((p) => toPostView(p, access.channel.slug))
-    return { items: await hydrateViews(hooks, db, access, page.items, views), nextCursor: page.nextCursor }
-  }
 
   /**
    * Deletes a post as a tombstone: the row stays (status deleted, deleted_at) so ids and event
@@ -190,8 +123,6 @@ export function createPostService(deps: PostServiceDeps) {
 
   return {
     create: createPost.bind(null, deps),
-    get,
-    list,
     edit: editPost.bind(null, deps),
     history: postHistory.bind(null, deps),
     remove,

@@ -1,11 +1,13 @@
 import type { DbOrTx } from '../db/database.js'
 import { preparedQuery } from '../db/prepared.js'
-import type { NewPostRow, PostStatus, PostUpdate } from '../db/schema.js'
-import type { FeedKey } from './cursor.js'
+import type { NewPostRow, PostUpdate } from '../db/schema.js'
 import type { PostRecord } from './views.js'
 
-/** Post rows joined with their author's public names: the one query every read starts from. */
-function selectPosts(db: DbOrTx) {
+/**
+ * Post rows joined with their author's public names: the one query every read starts from — the
+ * posts area's own reads here, and the read pipeline's skeletons (reads/store.ts).
+ */
+export function selectPosts(db: DbOrTx) {
   return db
     .selectFrom('post')
     .innerJoin('account', 'account.id', 'post.author_id')
@@ -38,36 +40,6 @@ export async function findPostByIdempotencyKey(
     .where('post.author_id', '=', authorId)
     .where('post.idempotency_key', '=', key)
     .executeTakeFirst()
-}
-
-export interface FeedQuery {
-  channelId: string
-  statuses: readonly PostStatus[]
-  pinnedOnly: boolean
-  /** Keyset position: only posts strictly older than this (published_at, id). */
-  before: FeedKey | null
-  limit: number
-}
-
-/** Newest first by (published_at, id), using the post_feed index. */
-export async function listFeed(db: DbOrTx, q: FeedQuery): Promise<PostRecord[]> {
-  if (q.statuses.length === 0) return []
-  let query = selectPosts(db)
-    .where('post.channel_id', '=', q.channelId)
-    .where('post.status', 'in', q.statuses)
-    // The keyset is (published_at, id); unpublished drafts will need their own order (created_at).
-    .where('post.published_at', 'is not', null)
-  if (q.pinnedOnly) query = query.where('post.pinned_at', 'is not', null)
-  const before = q.before
-  if (before) {
-    query = query.where((eb) =>
-      eb.or([
-        eb('post.published_at', '<', before.publishedAt),
-        eb.and([eb('post.published_at', '=', before.publishedAt), eb('post.id', '<', before.id)]),
-      ]),
-    )
-  }
-  return query.orderBy('post.published_at', 'desc').orderBy('post.id', 'desc').limit(q.limit).execute()
 }
 
 export async function insertPost(db: DbOrTx, row: NewPostRow): Promise<void> {

@@ -1,5 +1,5 @@
+import { invalidField } from '../channels/text-fields.js'
 import type { PostKind } from '../db/schema.js'
-import { fail } from '../errors.js'
 import { SPOILER_LABEL_MAX, TEXT_MAX } from './schemas.js'
 
 // C0 controls other than tab, newline and carriage return, DEL and C1 controls: invisible, and NUL
@@ -10,9 +10,7 @@ const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
 
 function invalid(field: string, message: string): never {
-  fail('validation', `Invalid body: /${field}: ${message}.`, {
-    errors: [{ in: 'body', field: `/${field}`, message }],
-  })
+  invalidField(`/${field}`, message)
 }
 
 function checkCharacters(value: string, field: string): void {

@@ -1,8 +1,6 @@
 import { productionOf } from '../channels/production-facts.js'
 import type { ChannelRow, DigestRow } from '../db/schema.js'
-import type { ReadDeps } from '../reads/pipeline.js'
-import { presentPosts } from '../reads/pipeline.js'
-import { postsByIds } from '../reads/store.js'
+import { type ReadDeps, readPosts } from '../reads/pipeline.js'
 import type { PublicPost } from '../reads/types.js'
 import { topReactedPostIds } from './digest-store.js'
 
@@ -22,12 +20,9 @@ export async function digestPosts(
     digest.post_ids !== null
       ? (JSON.parse(digest.post_ids) as string[])
       : await topReactedPostIds(deps.db, channel.id, productionOf(channel), digest)
-  const records = await postsByIds(deps.db, channel.id, ids)
-  if (digest.post_ids !== null) {
-    const order = new Map(ids.map((id, i) => [id, i]))
-    records.sort((a, b) => order.get(a.id)! - order.get(b.id)!)
-  } else {
-    records.sort((a, b) => a.published_at! - b.published_at! || a.id.localeCompare(b.id))
-  }
-  return presentPosts(deps, channel, records)
+  const posts = await readPosts(deps, channel, ids)
+  // Only published posts pass the rules: publishedAt is their publication time.
+  if (digest.post_ids === null)
+    posts.sort((a, b) => a.publishedAt - b.publishedAt || a.id.localeCompare(b.id))
+  return posts
 }

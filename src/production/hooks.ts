@@ -7,15 +7,18 @@ import { decideSpoiler } from '../reads/rules.js'
 import type { Clock } from '../util/clock.js'
 import type { ProductionTagsInput } from './schemas.js'
 import { erasePostProduction, saveTags, tagsByPost } from './store.js'
-import { cleanTags, toTagsView } from './tags.js'
+import { cleanTags, tagLabels, toTagsView } from './tags.js'
 
 /**
- * The production area's part of the post view (PostHooks.hydrate): `production` tags,
- * `publishAt` / `publishedLate`, and the spoiler auto-lift — decided by reads/rules.ts, the same
- * rule pages, feeds and embeds apply, so the app and the public surfaces agree.
+ * The production area's part of posts (PostHooks): a new post's tags (`insertFields`, validated
+ * against the channel's facts), and in the post view `production` tags, `publishAt` /
+ * `publishedLate`, and the spoiler auto-lift — decided by reads/rules.ts, the same rule pages,
+ * feeds and embeds apply, so the app and the public surfaces agree; for the public surfaces, the
+ * tags and their labels (`hydratePublic`).
  */
 export function createProductionHooks({ clock }: { clock: Clock }): PostHooks {
   return {
+    insertFields: (tx, post, input) => saveNewPostTags(tx, post.channel, post.id, input.production),
     async erase(tx, post) {
       await erasePostProduction(tx, post.id)
       return undefined
@@ -49,11 +52,22 @@ export function createProductionHooks({ clock }: { clock: Clock }): PostHooks {
         Object.assign(view, { spoilerLiftedAt: new Date(decision.liftedAt).toISOString() })
       })
     },
+    async hydratePublic(db, channel, posts, parts) {
+      const tags = await tagsByPost(
+        db,
+        posts.map((p) => p.id),
+      )
+      const production = productionOf(channel)
+      posts.forEach((post, i) => {
+        const tagView = toTagsView(tags.get(post.id))
+        Object.assign(parts[i]!, { tags: tagView, tagLabels: tagLabels(production, tagView) })
+      })
+    },
   }
 }
 
 /** Validates and stores the tags of a post being created (inside its transaction). */
-export async function saveNewPostTags(
+async function saveNewPostTags(
   tx: DbOrTx,
   channel: ChannelRow,
   postId: string,

@@ -1,9 +1,11 @@
 import { Type } from '@sinclair/typebox'
+import type { ChannelAccess } from '../channels/access.js'
 import { ProductionBody } from '../channels/production-schemas.js'
-import type { AppContext } from '../context.js'
+import type { ChannelRow } from '../db/schema.js'
 import type { App } from '../http/app.js'
 import { requireAuth } from '../http/auth.js'
-import { ChannelParams, PostParams, PostView } from '../posts/schemas.js'
+import { PostView } from '../http/post-schemas.js'
+import { ChannelParams, PostParams } from '../posts/schemas.js'
 import {
   CreateDigestBody,
   DigestList,
@@ -12,13 +14,25 @@ import {
   EditDigestBody,
   PostDigestBody,
 } from './digest-schemas.js'
+import type { DigestService } from './digests.js'
 import { ProductionResponse, ProductionTagsBody, TimelineView } from './schemas.js'
+import type { ProductionService } from './service.js'
+import type { Timeline } from './timeline.js'
 import { toTimelineView } from './timeline-view.js'
 
 const tags = ['production']
 
+/** What the production routes call: services built by the composition root (context.ts). */
+export interface ProductionRouteDeps {
+  production: ProductionService
+  digests: DigestService
+  timeline: (channel: ChannelRow) => Promise<Timeline>
+  /** The channel as the viewer may read it: the rule every read of a channel shares. */
+  pages: { channelFor(slug: string, viewerId: string | null): Promise<ChannelAccess> }
+}
+
 /** Production facts, post tags, the timeline and digests under /api/v1/channels/{slug}/…. */
-export function productionRoutes(app: App, ctx: AppContext): void {
+export function productionRoutes(app: App, ctx: ProductionRouteDeps): void {
   const base = '/api/v1/channels/:slug'
   const read = { auth: 'optional' as const, scope: 'read' as const }
   const admin = { auth: 'required' as const, scope: 'channel:admin' as const }
@@ -120,7 +134,7 @@ export function productionRoutes(app: App, ctx: AppContext): void {
 
 function digestRoutes(
   app: App,
-  ctx: AppContext,
+  ctx: ProductionRouteDeps,
   config: { read: { auth: 'optional'; scope: 'read' }; post: { auth: 'required'; scope: 'post' } },
 ) {
   const base = '/api/v1/channels/:slug/digests'

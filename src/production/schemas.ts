@@ -49,19 +49,8 @@ export const ProductionTagsView = Type.Object({
 })
 export type ProductionTagsViewData = Static<typeof ProductionTagsView>
 
-/** Fields a create request may carry to make a draft or a scheduled post (posts/schedule.ts). */
-export const PostReleaseFields = {
-  status: Type.Optional(
-    Type.Union([Type.Literal('published'), Type.Literal('draft'), Type.Literal('scheduled')], {
-      description: 'Default: published, or scheduled when publishAt is given.',
-    }),
-  ),
-  publishAt: Type.Optional(
-    Type.String({ format: 'date-time', description: 'Embargo: publish at this moment (scheduled posts).' }),
-  ),
-}
-const ReleaseBody = Type.Object(PostReleaseFields)
-export type ReleaseInput = Static<typeof ReleaseBody>
+/** What the production area adds to a post's create request (production/hooks.ts `insertFields`). */
+export const ProductionCreateFields = { production: Type.Optional(ProductionTagsBody) }
 
 /** What the production area adds to the post view (production/hooks.ts). */
 export const PostProductionViewFields = {

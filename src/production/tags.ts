@@ -1,8 +1,10 @@
+import { chapterName } from '../channels/production-facts.js'
 import type { ProductionViewData } from '../channels/production-schemas.js'
 import { WEEKS_MAX } from '../channels/production-schemas.js'
 import { cleanLine, invalidField } from '../channels/text-fields.js'
 import type { PostProductionRow } from '../db/schema.js'
 import type { ProductionTagsInput, ProductionTagsViewData } from './schemas.js'
+import { weeksLabel } from './weeks.js'
 
 /** Production tags of a post after validation, ready to store (chapters ascending). */
 export interface CleanTags {
@@ -58,4 +60,18 @@ export function toTagsView(row: PostProductionRow | undefined): ProductionTagsVi
     location: row.location,
     unit: row.unit,
   }
+}
+
+/** Human labels of a post's tags: "Weeks 11–14", "Chapter 8 — Finale", "Location: …", "Unit: …". */
+export function tagLabels(
+  production: ProductionViewData | null,
+  tags: ProductionTagsViewData | null,
+): string[] {
+  if (!tags) return []
+  const labels: string[] = []
+  if (tags.weeks) labels.push(weeksLabel(tags.weeks))
+  for (const n of tags.chapters) labels.push(chapterName(production, n, true))
+  if (tags.location) labels.push(`Location: ${tags.location}`)
+  if (tags.unit) labels.push(`Unit: ${tags.unit}`)
+  return labels
 }

@@ -16,7 +16,7 @@ import { calendarWeekOf, filmingWeekOf, WEEK_MS } from './weeks.js'
  * they show, not to the channel's posts. 3,000 posts are seeded straight into the database; the
  * reads go through a Kysely plugin that counts statements and returned rows. Before this, the
  * timeline loaded every post (up to 5,000 rows, then their tags) and a digest up to 5,000
- * candidates. The same data checks the SQL week rules against facts.ts (the rules of record).
+ * candidates. The same data checks the SQL week rules against weeks.ts (the rules of record).
  */
 
 const POSTS = 3000

@@ -1,11 +1,10 @@
 import { chapterName, productionOf } from '../channels/production-facts.js'
 import type { ProductionViewData } from '../channels/production-schemas.js'
 import type { ChannelRow } from '../db/schema.js'
-import type { ReadDeps } from '../reads/pipeline.js'
-import { presentPosts } from '../reads/pipeline.js'
-import { postsByIds } from '../reads/store.js'
+import { type ReadDeps, readPosts } from '../reads/pipeline.js'
 import type { PublicPost } from '../reads/types.js'
-import { channelVersion, VersionCache } from '../reads/version-cache.js'
+import { channelVersion } from '../reads/version-cache.js'
+import { VersionCache } from '../util/version-cache.js'
 import { newestPerWeek, type WeekGroupRow, weekGroups } from './timeline-store.js'
 import { weekStartsOn } from './weeks.js'
 
@@ -98,7 +97,7 @@ export async function buildTimeline(deps: ReadDeps, channel: ChannelRow): Promis
   for (let week = 1; week <= fillTo; week++) group(week, weekStartsOn(production, week))
   const ordered = [...groups.values()].sort(compareGroups)
   const shownIds = [...new Set(ordered.flatMap((g) => g.postIds))]
-  const shown = await presentPosts(deps, channel, await postsByIds(deps.db, channel.id, shownIds))
+  const shown = await readPosts(deps, channel, shownIds)
   const byId = new Map(shown.map((p) => [p.id, p]))
   return {
     production,
@@ -159,7 +158,7 @@ function lastChapterOf(production: ProductionViewData | null, n: number): Timeli
 }
 
 /**
- * Timelines kept per channel and version (reads/version-cache.ts), shared by the page and the API:
+ * Timelines kept per channel and version (util/version-cache.ts), shared by the page and the API:
  * a timeline holds only what the public read rules let through, the same for every reader the
  * caller has let in, so one build serves them all until the next event (or 60 s).
  */

@@ -7,7 +7,7 @@ const DAY_MS = 86_400_000
 
 /**
  * In SQL, the week an untagged published post (`post` in the query) falls into — the same rule as
- * `filmingWeekOf` / `calendarWeekOf` in facts.ts, so the timeline and digests can group and filter
+ * `filmingWeekOf` / `calendarWeekOf` in weeks.ts, so the timeline and digests can group and filter
  * in the database instead of loading every post:
  * - with a start of filming, its filming week: 1-based, posts before the start in week 1;
  * - without one, the Monday (UTC, epoch milliseconds) of its calendar week.

@@ -1,31 +1,36 @@
+import type { ChannelAccess } from '../channels/access.js'
 import { productionOf } from '../channels/production-facts.js'
 import type { Db } from '../db/database.js'
 import type { ChannelRow } from '../db/schema.js'
 import type { MediaStore } from '../media-store/media-store.js'
-import { feedCursor } from '../posts/cursor.js'
-import type { PostRecord } from '../posts/views.js'
-import { tagsByPost } from '../production/store.js'
-import { toTagsView } from '../production/tags.js'
+import { type FeedKey, feedCursor } from '../posts/cursor.js'
+import { hydratePublicParts, hydrateViews, type PostHooks } from '../posts/hooks.js'
+import type { PostViewData } from '../posts/schemas.js'
+import { type PostRecord, toPostView } from '../posts/views.js'
 import type { Clock } from '../util/clock.js'
 import { toPage } from '../util/pagination.js'
 import { ensureBlurs } from './blur.js'
 import { type MediaUrl, presentPost } from './present.js'
 import { decideSpoiler, isPubliclyVisible } from './rules.js'
-import { imagesByPost, publishedPosts, questionsByPost, reactionTotals } from './store.js'
+import { type FeedQuery, listFeed, postsByIds } from './store.js'
 import type { PublicPost } from './types.js'
 
 /**
- * The read pipeline of every surface outside the app (STYLE rule 17): skeleton (post ids from the
- * store) → hydrate (tags, album images, questions, reaction totals: one query each per page) →
- * rules (embargo, spoilers: rules.ts) → present (PublicPost). Pages, feeds, oEmbed, embeds,
- * timeline, digests and press previews all read through here, so no surface can disagree with
- * another about what is embargoed or hidden.
+ * The one read pipeline (STYLE rule 17): skeleton (post rows from the store: ids, keyset cursor;
+ * store.ts) → hydrate (every area's post hooks: albums, interactions, production tags; one query
+ * each per page) → rules (embargo, spoilers, visibility: rules.ts, with bans and channel access
+ * checked before the skeleton) → present. Two presenters share it: the API's post view for a
+ * viewer (`presentViews`, through service.ts) and the public surfaces' PublicPost
+ * (`presentPosts`) — pages, feeds, oEmbed, embeds, timeline, digests and press previews — so no
+ * surface can disagree with another about what is embargoed or hidden.
  */
 export interface ReadDeps {
   db: Db
   clock: Clock
   mediaStore: MediaStore
   publicUrl: () => URL
+  /** Every area's post hooks, in the post service's order (context.ts). */
+  hooks?: readonly PostHooks[]
 }
 
 export interface ReadOptions {
@@ -44,7 +49,32 @@ export function originOf(publicUrl: URL): string {
   return publicUrl.href.replace(/\/$/, '')
 }
 
-/** Runs hydrate → rules → present over posts of one channel, keeping their order. */
+/** A page of a skeleton: at most `limit` rows, and the cursor of the next (older) page, if any. */
+export interface SkeletonPage {
+  records: PostRecord[]
+  nextCursor: string | null
+}
+
+/** Reads one more row than the page holds, to know whether an older page exists. */
+export async function readSkeletonPage(db: Db, query: FeedQuery): Promise<SkeletonPage> {
+  const rows = await listFeed(db, { ...query, limit: query.limit + 1 })
+  const page = toPage(rows, query.limit, (last) =>
+    feedCursor.encode({ publishedAt: last.published_at!, id: last.id }),
+  )
+  return { records: page.items, nextCursor: page.nextCursor }
+}
+
+/** Hydrate → present for the API: the post views as `access` sees them, in the records' order. */
+export async function presentViews(
+  deps: ReadDeps,
+  access: ChannelAccess,
+  records: readonly PostRecord[],
+): Promise<PostViewData[]> {
+  const views = records.map((p) => toPostView(p, access.channel.slug))
+  return hydrateViews(deps.hooks ?? [], deps.db, access, records, views)
+}
+
+/** Rules (embargo) → hydrate → rules (spoilers) → present over posts of one channel, keeping their order. */
 export async function presentPosts(
   deps: ReadDeps,
   channel: ChannelRow,
@@ -57,29 +87,24 @@ export async function presentPosts(
       (isPubliclyVisible(channel, p) || (options.isPressPreview === true && p.status !== 'deleted')),
   )
   if (posts.length === 0) return []
-  const ids = posts.map((p) => p.id)
-  const [tags, images, questions, reactions] = await Promise.all([
-    tagsByPost(deps.db, ids),
-    imagesByPost(deps.db, ids),
-    questionsByPost(deps.db, ids),
-    reactionTotals(deps.db, ids),
-  ])
+  const parts = await hydratePublicParts(deps.hooks ?? [], deps.db, channel, posts)
   const production = productionOf(channel)
   const now = deps.clock.now()
-  const decisions = posts.map((post) => {
-    const tagView = toTagsView(tags.get(post.id))
-    const album = images.get(post.id) ?? []
+  const decisions = posts.map((post, i) => {
+    const part = parts[i]!
+    const tags = part.tags ?? null
+    const album = part.images ?? []
     const spoiler = decideSpoiler(
       {
         isSpoiler: post.spoiler === 1,
         label: post.spoiler_label,
         imageSpoilers: album.map((i) => i.spoiler === 1 || i.media_spoiler === 1),
-        chapters: tagView?.chapters ?? [],
+        chapters: tags?.chapters ?? [],
       },
       production,
       now,
     )
-    return { post, tagView, album, spoiler }
+    return { post, part, tags, album, spoiler }
   })
   const hidden = decisions.flatMap((d) =>
     d.album
@@ -95,11 +120,12 @@ export async function presentPosts(
       production,
       origin,
       post: d.post,
-      tags: d.tagView,
+      tags: d.tags,
+      tagLabels: d.part.tagLabels ?? [],
       images: d.album,
       blurs,
-      question: questions.get(d.post.id),
-      reactions: reactions.get(d.post.id) ?? 0,
+      question: d.part.question,
+      reactions: d.part.reactions ?? 0,
       spoiler: d.spoiler,
       mediaUrl,
       reveal: options.reveal === true,
@@ -109,7 +135,7 @@ export async function presentPosts(
 
 export interface ChannelPage {
   posts: PublicPost[]
-  /** Cursor of the next (older) page, or null on the last page. */
+  /** Cursor of the next (older) page (the page's `?before=`), or null on the last page. */
   nextCursor: string | null
 }
 
@@ -117,11 +143,30 @@ export interface ChannelPage {
 export async function readChannelPosts(
   deps: ReadDeps,
   channel: ChannelRow,
-  options: { limit: number; before?: { publishedAt: number; id: string } | null },
+  options: { limit: number; before?: FeedKey | null },
 ): Promise<ChannelPage> {
-  const rows = await publishedPosts(deps.db, channel.id, { limit: options.limit + 1, before: options.before })
-  const page = toPage(rows, options.limit, (last) =>
-    feedCursor.encode({ publishedAt: last.published_at!, id: last.id }),
-  )
-  return { posts: await presentPosts(deps, channel, page.items), nextCursor: page.nextCursor }
+  const page = await readSkeletonPage(deps.db, {
+    channelId: channel.id,
+    statuses: ['published'],
+    pinnedOnly: false,
+    before: options.before ?? null,
+    limit: options.limit,
+  })
+  return { posts: await presentPosts(deps, channel, page.records), nextCursor: page.nextCursor }
+}
+
+/**
+ * Posts of a channel by id, in the order of `ids`; ids of posts the rules hide (embargoed,
+ * deleted, another channel's, unknown) are simply absent.
+ */
+export async function readPosts(
+  deps: ReadDeps,
+  channel: ChannelRow,
+  ids: readonly string[],
+  options: ReadOptions = {},
+): Promise<PublicPost[]> {
+  const records = await postsByIds(deps.db, channel.id, ids)
+  const order = new Map(ids.map((id, i) => [id, i]))
+  records.sort((a, b) => order.get(a.id)! - order.get(b.id)!)
+  return presentPosts(deps, channel, records, options)
 }

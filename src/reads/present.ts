@@ -1,14 +1,12 @@
-import { chapterName } from '../channels/production-facts.js'
 import type { ProductionViewData } from '../channels/production-schemas.js'
 import type { ChannelRow, MediaRenderingRow, MediaVariant } from '../db/schema.js'
+import type { QuestionRow } from '../interactions/public-parts.js'
 import { extensionOf } from '../media/files.js'
+import type { AlbumImageRow } from '../posts/album-public.js'
 import { findLinks } from '../posts/links.js'
 import type { PostRecord } from '../posts/views.js'
-import type { ProductionTagsViewData } from '../production/schemas.js'
-import { weeksLabel } from '../production/weeks.js'
 import type { SpoilerDecision } from './rules.js'
-import type { AlbumImageRow, QuestionRow } from './store.js'
-import type { ImageFile, PublicImage, PublicPost } from './types.js'
+import type { ImageFile, PostTags, PublicImage, PublicPost } from './types.js'
 
 /** Builds the URL of a media file; pages use /media/…, press previews their own token-scoped path. */
 export type MediaUrl = (mediaId: string, fileName: string) => string
@@ -18,7 +16,8 @@ export interface PresentInput {
   production: ProductionViewData | null
   origin: string
   post: PostRecord
-  tags: ProductionTagsViewData | null
+  tags: PostTags | null
+  tagLabels: string[]
   images: AlbumImageRow[]
   blurs: Map<string, MediaRenderingRow>
   question: QuestionRow | undefined
@@ -85,19 +84,6 @@ function presentImage(input: PresentInput, row: AlbumImageRow, index: number): P
   }
 }
 
-export function tagLabels(
-  production: ProductionViewData | null,
-  tags: ProductionTagsViewData | null,
-): string[] {
-  if (!tags) return []
-  const labels: string[] = []
-  if (tags.weeks) labels.push(weeksLabel(tags.weeks))
-  for (const n of tags.chapters) labels.push(chapterName(production, n, true))
-  if (tags.location) labels.push(`Location: ${tags.location}`)
-  if (tags.unit) labels.push(`Unit: ${tags.unit}`)
-  return labels
-}
-
 function clip(text: string, max: number): string {
   const chars = [...text.replace(/\s+/g, ' ').trim()]
   return chars.length <= max ? chars.join('') : `${chars.slice(0, max - 1).join('')}…`
@@ -146,7 +132,7 @@ export function presentPost(input: PresentInput): PublicPost {
     spoilerNote: spoiler.note,
     revealedText: hidden && input.reveal ? post.text : null,
     tags: input.tags,
-    tagLabels: tagLabels(input.production, input.tags),
+    tagLabels: input.tagLabels,
     images,
     question: hidden ? null : question,
     reactions: input.reactions,

@@ -1,6 +1,9 @@
 import type { PostKind } from '../db/schema.js'
+import type { PublicPostParts } from '../posts/hooks.js'
 import type { LinkSpan } from '../posts/links.js'
-import type { ProductionTagsViewData } from '../production/schemas.js'
+
+/** A post's production tags, as the production area's hook hands them over (PublicPostParts). */
+export type PostTags = NonNullable<PublicPostParts['tags']>
 
 /** One image file as a public surface may reference it. */
 export interface ImageFile {
@@ -50,7 +53,7 @@ export interface PublicPost {
   spoilerNote: string | null
   /** The hidden text, only for an explicit reveal. */
   revealedText: string | null
-  tags: ProductionTagsViewData | null
+  tags: PostTags | null
   /** Human labels of the tags: "Weeks 11–14", "Chapter 8 — Finale", "Location: …", "Unit: …". */
   tagLabels: string[]
   images: PublicImage[]

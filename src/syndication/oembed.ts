@@ -5,10 +5,10 @@ import { fail } from '../errors.js'
 import { strongEtag } from '../http/conditional.js'
 import { escapeHtml as x } from '../pages/html.js'
 import { cardImage, channelLinks } from '../pages/templates.js'
-import { originOf, presentPosts, type ReadDeps } from '../reads/pipeline.js'
-import { postsByIds } from '../reads/store.js'
+import { originOf, type ReadDeps, readPosts } from '../reads/pipeline.js'
 import type { PublicPost } from '../reads/types.js'
-import { channelVersion, VersionCache } from '../reads/version-cache.js'
+import { channelVersion } from '../reads/version-cache.js'
+import { VersionCache } from '../util/version-cache.js'
 
 export const OEmbedQuery = Type.Object({
   url: Type.String({ minLength: 1, maxLength: 2000 }),
@@ -48,7 +48,7 @@ export async function loadPublicPost(
   channel: ChannelRow,
   postId: string,
 ): Promise<PublicPost | undefined> {
-  const [post] = await presentPosts(deps, channel, await postsByIds(deps.db, channel.id, [postId]))
+  const [post] = await readPosts(deps, channel, [postId])
   return post
 }
 
@@ -131,7 +131,7 @@ const OEMBED_CACHE_MAX = 500
 
 /**
  * oEmbed answers with their ETag. The post's public view is kept per channel version
- * (reads/version-cache.ts), so a consumer polling the endpoint costs the channel read and a cache
+ * (util/version-cache.ts), so a consumer polling the endpoint costs the channel read and a cache
  * hit; a post that is not public is never kept (its 404 is worked out on each request, with two
  * indexed reads).
  */

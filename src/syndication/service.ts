@@ -1,19 +1,13 @@
 import { createHash } from 'node:crypto'
-import type { Readable } from 'node:stream'
 import { loadChannelAccess } from '../channels/access.js'
 import type { ChannelRow, DigestRow } from '../db/schema.js'
 import { fail } from '../errors.js'
-import { findFile, openFile } from '../media/files.js'
-import { findMedia } from '../media/store.js'
-import { mediaVisibility } from '../posts/media-visibility.js'
 import { digestPosts } from '../production/digest-select.js'
 import { listDigests } from '../production/digest-store.js'
 import { digestUrl, rangeLabel } from '../production/digests.js'
-import type { PreviewService } from '../production/previews.js'
-import { BLUR_NAME, ensureBlurs } from '../reads/blur.js'
-import { originOf, presentPosts, type ReadDeps, readChannelPosts } from '../reads/pipeline.js'
-import { postsByIds } from '../reads/store.js'
-import { channelVersion, VersionCache } from '../reads/version-cache.js'
+import { originOf, type ReadDeps, readChannelPosts } from '../reads/pipeline.js'
+import { channelVersion } from '../reads/version-cache.js'
+import { VersionCache } from '../util/version-cache.js'
 import { digestItem, type FeedModel, feedModel, postItem } from './feed-model.js'
 import { createOEmbedService } from './oembed.js'
 import { toAtom, toJsonFeed, toRss } from './serializers.js'
@@ -33,13 +27,6 @@ export interface RenderedFeed {
   etag: string
   lastModified: number
   isIndexable: boolean
-}
-
-export interface ImageBytes {
-  body: Readable
-  size: number
-  etag: string
-  isPublic: boolean
 }
 
 const FEED_POSTS = 50
@@ -66,11 +53,8 @@ function renderFeed(model: FeedModel, format: FeedFormat, isIndexable: boolean):
   return { body, contentType: feedContentTypes[format], etag, lastModified: model.updated, isIndexable }
 }
 
-/**
- * Feeds, and the image files public surfaces need beyond /media/…: the blurred renderings of
- * spoiler images (`/media/{id}/blur.jpg`) and the images of a post behind a press preview link.
- */
-export function createSyndicationService(deps: ReadDeps & { previews: PreviewService }) {
+/** Feeds (RSS, Atom, JSON Feed) and oEmbed. */
+export function createSyndicationService(deps: ReadDeps) {
   const origin = () => originOf(deps.publicUrl())
 
   async function feedChannel(slug: string): Promise<ChannelRow> {
@@ -121,7 +105,7 @@ export function createSyndicationService(deps: ReadDeps & { previews: PreviewSer
 
   /**
    * A channel's feed (public and unlisted channels): latest posts and digests, newest first. The
-   * model is cached per channel (reads/version-cache.ts: valid while the channel's event-log position, the
+   * model is cached per channel (util/version-cache.ts: valid while the channel's event-log position, the
    * channel row and its digests are unchanged, for at most 60 s); each format's body and ETag are
    * made once per model. Access is checked on every request, before the cache.
    */
@@ -136,50 +120,7 @@ export function createSyndicationService(deps: ReadDeps & { previews: PreviewSer
     return cached.rendered[format]
   }
 
-  async function streamBlur(media: { id: string; status: string; variants: string }): Promise<ImageBytes> {
-    const blurs = await ensureBlurs(
-      deps.db,
-      deps.mediaStore,
-      [{ mediaId: media.id, status: media.status, variants: media.variants }],
-      deps.clock.now(),
-    )
-    const blur = blurs.get(media.id) ?? fail('media-not-found', `No media ${media.id}.`)
-    const opened =
-      (await deps.mediaStore.stream(blur.key)) ?? fail('media-not-found', `No media ${media.id}.`)
-    return { ...opened, etag: `"${blur.key.slice(6, 70)}"`, isPublic: false }
-  }
-
-  /**
-   * The blurred rendering of a media item, for whoever may see the media (the same rule as its
-   * other files: nothing while its post is embargoed). Made on first request if missing.
-   */
-  async function blurFile(viewerId: string | null, mediaId: string): Promise<ImageBytes> {
-    const media = (await findMedia(deps.db, mediaId)) ?? fail('media-not-found', `No media ${mediaId}.`)
-    if (media.status !== 'ready') fail('media-not-found', `No media ${mediaId}.`)
-    const visibility = await mediaVisibility(deps.db, media, viewerId)
-    if (visibility === 'hidden') fail('media-not-found', `No media ${mediaId}.`)
-    return { ...(await streamBlur(media)), isPublic: visibility === 'public' }
-  }
-
-  /**
-   * An image of the post behind a press preview link: only the blurred rendering of a spoiler
-   * image, the requested variant of any other. Another post's media, an expired link: 404.
-   */
-  async function previewFile(token: string, mediaId: string, fileName: string): Promise<ImageBytes> {
-    const opened =
-      (await deps.previews.open(token)) ?? fail('preview-not-found', 'This preview link is invalid.')
-    const records = await postsByIds(deps.db, opened.channel.id, [opened.post.id])
-    const [post] = await presentPosts(deps, opened.channel, records, { isPressPreview: true })
-    const image = post?.images.find((i) => i.mediaId === mediaId) ?? fail('media-not-found', 'No such image.')
-    const media = (await findMedia(deps.db, mediaId)) ?? fail('media-not-found', 'No such image.')
-    if (fileName === `${BLUR_NAME}.jpg`) return streamBlur(media)
-    if (image.isSpoiler) fail('media-not-found', 'No such image.')
-    const ref = findFile(media, fileName) ?? fail('media-not-found', 'No such image.')
-    const file = (await openFile(deps.mediaStore, ref)) ?? fail('media-not-found', 'No such image.')
-    return { body: file.body, size: file.size, etag: file.etag, isPublic: false }
-  }
-
-  return { feed, blurFile, previewFile, oembed: createOEmbedService(deps) }
+  return { feed, oembed: createOEmbedService(deps) }
 }
 
 export type SyndicationService = ReturnType<typeof createSyndicationService>

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { DEMO_SLUG, seedDemo } from '../../src/production/demo.js'
+import { DEMO_SLUG, seedDemo } from '../../src/cli/demo-seed.js'
 import { client } from '../_util/client.js'
 import { testDatabases } from '../_util/db.js'
 import { startTestServer, type TestServer } from '../_util/server.js'
