@@ -10,11 +10,11 @@
 
 // Lowest first. A unit is a folder of src/ or a single file at its root.
 const kernel = [
+  'errors.ts',
   'util',
   'config',
   'logger.ts',
   'metrics.ts',
-  'errors.ts',
   'media-store',
   'db',
   'ipc',
@@ -38,7 +38,7 @@ const domain = [
 ]
 const surfaces = ['connections', 'http', 'delivery', 'web', 'ops', 'pages', 'syndication']
 // The CLI starts the server (serve) and builds a context (demo): it sits on the composition root.
-const root = ['routes.ts', 'context.ts', 'server.ts', 'cli', 'main.ts']
+const root = ['context.ts', 'routes.ts', 'server.ts', 'cli', 'main.ts']
 
 const units = [...kernel, ...domain, ...surfaces, ...root]
 const anyOf = (list) => {

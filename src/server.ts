@@ -3,6 +3,7 @@ import type { Config } from './config/config.js'
 import { installConnectionGuard } from './connections/install.js'
 import { type ContextOverrides, createContext } from './context.js'
 import { type App, buildApp } from './http/app.js'
+import { registerRoutes } from './routes.js'
 
 export interface BacklotServer extends AsyncDisposable {
   app: App
@@ -17,7 +18,7 @@ export async function startServer(config: Config, overrides: ContextOverrides = 
   const ctx = await createContext(config, overrides)
   let app: App
   try {
-    app = await buildApp(ctx)
+    app = await buildApp(ctx, (routes) => registerRoutes(routes, ctx))
     installConnectionGuard(app.server, config, ctx)
     await app.listen({ host: config.host, port: config.port })
   } catch (error) {

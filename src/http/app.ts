@@ -19,7 +19,6 @@ import { answerClientError } from './client-error.js'
 import { answerFrameworkError, registerErrorHandler } from './error-handler.js'
 import { registerRateLimits } from './rate-limit-hooks.js'
 import { QuietRequestLog } from './request-log.js'
-import { registerRoutes } from './routes.js'
 import { refuseNulCharacters } from './text-input.js'
 
 export type App = FastifyInstance<
@@ -31,10 +30,11 @@ export type App = FastifyInstance<
 >
 
 /**
- * Builds the HTTP application: validation, problem+json errors, authentication, OpenAPI and every
- * area's routes. Listening and shutdown are the server's business (`server.ts`).
+ * Builds the HTTP application: validation, problem+json errors, authentication, OpenAPI, and the
+ * routes `mountRoutes` adds (the composition root's route table, src/routes.ts). Listening and
+ * shutdown are the server's business (`server.ts`).
  */
-export async function buildApp(ctx: AppContext): Promise<App> {
+export async function buildApp(ctx: AppContext, mountRoutes: (app: App) => void): Promise<App> {
   const app = Fastify({
     loggerInstance: ctx.logger as FastifyBaseLogger,
     // Failed and slow requests at info, the rest at debug (request-log.ts).
@@ -87,7 +87,7 @@ export async function buildApp(ctx: AppContext): Promise<App> {
       status: `${Math.floor(reply.statusCode / 100)}xx`,
     })
   })
-  registerRoutes(app, ctx)
+  mountRoutes(app)
   app.get(
     '/api/v1/openapi.json',
     { schema: { hide: true }, config: { auth: 'none', rateLimit: 'reads' } },

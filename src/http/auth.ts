@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import type { AppContext } from '../context.js'
+import type { AccountService } from '../accounts/service.js'
 import type { AccountRow, TokenScope } from '../db/schema.js'
 import { DomainError, fail } from '../errors.js'
 
@@ -24,6 +24,16 @@ export interface RouteAuthConfig {
   scope?: TokenScope
 }
 
+/**
+ * What authentication needs from the application: the accounts service's lookups and the public
+ * origin (for the CSRF check). A narrow view of the AppContext, so this edge module does not
+ * depend on the composition root.
+ */
+export interface AuthDeps {
+  accounts: Pick<AccountService, 'authenticateToken' | 'authenticateSession'>
+  config: { publicUrl: URL }
+}
+
 declare module 'fastify' {
   interface FastifyRequest {
     auth: Auth | null
@@ -31,7 +41,7 @@ declare module 'fastify' {
   interface FastifyContextConfig extends RouteAuthConfig {}
 }
 
-export function registerAuth(app: FastifyInstance, ctx: AppContext): void {
+export function registerAuth(app: FastifyInstance, ctx: AuthDeps): void {
   app.decorateRequest('auth', null)
   app.addHook('onRequest', async (req, reply) => {
     const config = req.routeOptions.config as RouteAuthConfig
@@ -52,7 +62,7 @@ export function registerAuth(app: FastifyInstance, ctx: AppContext): void {
  * The credential of the request: a Bearer token, else the session cookie. Lookups are cached for a
  * few seconds and revocations drop them at once (src/accounts/authenticate.ts).
  */
-export async function resolveAuth(req: FastifyRequest, ctx: AppContext): Promise<Auth | null> {
+export async function resolveAuth(req: FastifyRequest, ctx: AuthDeps): Promise<Auth | null> {
   const header = req.headers.authorization
   if (header !== undefined) {
     const match = /^Bearer\s+(\S+)$/i.exec(header)
@@ -79,7 +89,7 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
  * Cookie-authenticated writes: the Origin (or, without it, the Referer) must be this server's own
  * PUBLIC_URL origin, and the custom header must be present.
  */
-export function checkCsrf(req: FastifyRequest, ctx: AppContext): void {
+export function checkCsrf(req: FastifyRequest, ctx: AuthDeps): void {
   if (SAFE_METHODS.has(req.method)) return
   if (!isSameOrigin(req, ctx.config.publicUrl)) {
     fail('csrf-rejected', `Requests with a session cookie must come from ${ctx.config.publicUrl.origin}.`)

@@ -1,0 +1,38 @@
+import { accountRoutes } from './accounts/routes.js'
+import { channelRoutes } from './channels/routes.js'
+import type { AppContext } from './context.js'
+import { streamRoutes } from './delivery/routes.js'
+import type { App } from './http/app.js'
+import { interactionRoutes } from './interactions/routes.js'
+import { mediaRoutes } from './media/routes.js'
+import { opsRoutes } from './ops/routes.js'
+import { pageRoutes } from './pages/routes.js'
+import { postRoutes } from './posts/routes.js'
+import { scheduleRoutes } from './posts/schedule-routes.js'
+import { previewRoutes } from './production/preview-routes.js'
+import { productionRoutes } from './production/routes.js'
+import { pushRoutes } from './push/routes.js'
+import { syndicationRoutes } from './syndication/routes.js'
+import { webRoutes } from './web/routes.js'
+
+/**
+ * Every area's routes, mounted in one place so the whole API can be read from here. Part of the
+ * composition root (docs/architecture.md): it is the one module that knows every route file.
+ */
+export function registerRoutes(app: App, ctx: AppContext): void {
+  opsRoutes(app, ctx)
+  accountRoutes(app, ctx)
+  channelRoutes(app, ctx)
+  postRoutes(app, ctx)
+  interactionRoutes(app, ctx)
+  mediaRoutes(app, ctx)
+  streamRoutes(app, ctx)
+  pushRoutes(app, ctx)
+  productionRoutes(app, ctx)
+  scheduleRoutes(app, ctx)
+  previewRoutes(app, ctx)
+  syndicationRoutes(app, ctx)
+  pageRoutes(app, ctx)
+  // Last: the web app's index.html answers only app paths (/, /app/…, /join/…).
+  webRoutes(app, ctx)
+}
