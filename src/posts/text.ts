@@ -11,7 +11,7 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 
 function invalid(field: string, message: string): never {
   fail('validation', `Invalid body: /${field}: ${message}.`, {
-    errors: [{ in: 'body', field: `/${field}`, message }],
+    errors: [{ field: `/${field}`, message }],
   })
 }
 
