@@ -28,11 +28,11 @@ describe('common passwords (issue 14 item 9)', () => {
     const error = await checkPasswordNotCommon('password1234').catch((e: unknown) => e)
     expect(error).toBeInstanceOf(DomainError)
     expect(error).toMatchObject({
-      code: 'password-too-common',
+      reason: 'password-too-common',
       detail:
         'This password appears in lists of passwords leaked from other sites; attackers try these first. Choose another.',
       extra: {
-        errors: [{ in: 'body', field: '/password', message: 'appears in lists of leaked passwords' }],
+        errors: [{ field: '/password', message: 'appears in lists of leaked passwords' }],
       },
     })
   })

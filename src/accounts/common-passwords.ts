@@ -39,6 +39,6 @@ export async function checkPasswordNotCommon(password: string): Promise<void> {
   fail(
     'password-too-common',
     'This password appears in lists of passwords leaked from other sites; attackers try these first. Choose another.',
-    { errors: [{ in: 'body', field: '/password', message: 'appears in lists of leaked passwords' }] },
+    { errors: [{ field: '/password', message: 'appears in lists of leaked passwords' }] },
   )
 }

@@ -1,9 +1,9 @@
 import { Type } from '@sinclair/typebox'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { AppContext } from '../context.js'
-import { fail } from '../errors.js'
 import type { App } from '../http/app.js'
 import { isSameOrigin, requireAuth, SESSION_COOKIE } from '../http/auth.js'
+import { refuseRequest } from '../http/problem-error.js'
 import {
   AccountView,
   CreatedTokenView,
@@ -28,7 +28,7 @@ export function accountRoutes(app: App, ctx: AppContext): void {
   // foreign Origin here stops a cross-site page from logging a visitor into another account.
   const sameOriginOnly = async (req: FastifyRequest) => {
     if (!isSameOrigin(req, ctx.config.publicUrl)) {
-      fail('csrf-rejected', `Log in from ${ctx.config.publicUrl.origin}.`)
+      refuseRequest('csrf-rejected', `Log in from ${ctx.config.publicUrl.origin}.`)
     }
   }
 

@@ -40,6 +40,6 @@ export function checkPassword(password: string): void {
 }
 
 function invalid(field: string, message: string): never {
-  const errors: FieldError[] = [{ in: 'body', field, message }]
+  const errors: FieldError[] = [{ field, message }]
   fail('validation', `Invalid body: ${field.slice(1)} ${message}.`, { errors })
 }

@@ -47,7 +47,7 @@ export async function changeAvatar(
     if (claimed.get(input.mediaId)?.spoiler === 1) {
       const message = 'a spoiler image cannot be an avatar'
       fail('validation', `Invalid body: /avatarMediaId: ${message}; upload it without the spoiler flag.`, {
-        errors: [{ in: 'body', field: '/avatarMediaId', message }],
+        errors: [{ field: '/avatarMediaId', message }],
       })
     }
   }

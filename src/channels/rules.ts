@@ -57,7 +57,7 @@ export function normaliseSlug(slug: string): string {
   const lower = slug.toLowerCase()
   if (RESERVED_SLUGS.has(lower)) {
     fail('validation', `The channel address "${lower}" is reserved.`, {
-      errors: [{ in: 'body', field: '/slug', message: 'is reserved' }],
+      errors: [{ field: '/slug', message: 'is reserved' }],
     })
   }
   return lower
@@ -68,7 +68,7 @@ export function cleanTitle(title: string): string {
   const trimmed = title.trim()
   if (!trimmed) {
     fail('validation', 'The title cannot be blank.', {
-      errors: [{ in: 'body', field: '/title', message: 'cannot be blank' }],
+      errors: [{ field: '/title', message: 'cannot be blank' }],
     })
   }
   return trimmed
@@ -90,7 +90,7 @@ export function checkReactionSet(set: readonly string[]): void {
   const bad = set.findIndex((e) => !isSingleEmoji(e))
   if (bad !== -1) {
     fail('validation', `reactionSet[${bad}] is not a single emoji.`, {
-      errors: [{ in: 'body', field: `/reactionSet/${bad}`, message: 'must be a single emoji' }],
+      errors: [{ field: `/reactionSet/${bad}`, message: 'must be a single emoji' }],
     })
   }
 }

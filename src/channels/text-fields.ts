@@ -14,7 +14,7 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 /** A 422 naming the field, in the same shape as schema validation errors. */
 export function invalidField(field: string, message: string): never {
   fail('validation', `Invalid body: ${field}: ${message}.`, {
-    errors: [{ in: 'body', field, message }],
+    errors: [{ field, message }],
   })
 }
 

@@ -3,6 +3,7 @@ import { requireReadableChannel } from '../channels/access.js'
 import type { AppContext } from '../context.js'
 import { fail } from '../errors.js'
 import type { App } from '../http/app.js'
+import { refuseRequest } from '../http/problem-error.js'
 import type { Position } from './protocol.js'
 import type { StreamAddresses } from './stream-addresses.js'
 import { streamCredential } from './stream-credentials.js'
@@ -62,7 +63,10 @@ export function sseRoute(app: App, ctx: AppContext, addresses: StreamAddresses):
       const release = addresses.acquire(req.ip)
       if (!release) {
         ctx.metrics.connectionsRefused.inc({ reason: 'streams' })
-        fail('too-many-streams', 'This address has too many live streams open; close one or retry later.')
+        refuseRequest(
+          'too-many-streams',
+          'This address has too many live streams open; close one or retry later.',
+        )
       }
       reply.raw.once('close', release)
       // A stream's liveness is its heartbeats and buffer limit; a quiet channel must not hit the
@@ -90,7 +94,7 @@ function ssePosition(
     // The event id is optional: ids sent before it was added, and the `subscribed`/`reset` ids, lack it.
     const match = /^([^:\s]{1,64}):(\d{1,15})(?::([^:\s]{1,64}))?$/.exec(header)
     if (!match) {
-      fail(
+      refuseRequest(
         'invalid-stream-position',
         'Last-Event-ID must be "<epoch>:<seq>[:<eventId>]", as sent in the id: field.',
       )
@@ -100,7 +104,7 @@ function ssePosition(
   }
   const { since, epoch } = query
   if (since === undefined) {
-    if (epoch !== undefined) fail('invalid-stream-position', '?epoch needs ?since.')
+    if (epoch !== undefined) refuseRequest('invalid-stream-position', '?epoch needs ?since.')
     return undefined
   }
   return { epoch: epoch ?? currentEpoch, seq: since }

@@ -6,6 +6,7 @@ import type { AppContext } from '../context.js'
 import { fail } from '../errors.js'
 import type { App } from '../http/app.js'
 import { isSameOrigin } from '../http/auth.js'
+import { refuseRequest } from '../http/problem-error.js'
 import { closeCodes, streamLimits } from './protocol.js'
 import type { StreamAddresses } from './stream-addresses.js'
 import { streamCredential } from './stream-credentials.js'
@@ -31,7 +32,7 @@ export function websocketRoute(app: App, ctx: AppContext, addresses: StreamAddre
     config: { auth: 'optional', scope: 'read', rateLimit: 'stream-opens' },
     preHandler: async (req) => refuseUnsafeUpgrade(req, ctx),
     handler: async () => {
-      fail('upgrade-required', 'Open this URL with a WebSocket client (see docs/protocol.md).')
+      refuseRequest('upgrade-required', 'Open this URL with a WebSocket client (see docs/protocol.md).')
     },
     wsHandler: (socket, req) => {
       forgetUpgradeRequest(ctx, socket, req.socket)
@@ -92,7 +93,7 @@ function refuseUnsafeUpgrade(req: FastifyRequest, ctx: AppContext): void {
   // connect without cookies (anonymous, public channels). Bearer tokens are not sent by browsers
   // on their own, so they need no such check.
   if (req.auth?.via === 'session' && !isSameOrigin(req, ctx.config.publicUrl)) {
-    fail(
+    refuseRequest(
       'csrf-rejected',
       `Streams opened with a session cookie must come from ${ctx.config.publicUrl.origin}.`,
     )

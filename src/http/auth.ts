@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { AccountService } from '../accounts/service.js'
 import type { AccountRow, TokenScope } from '../db/schema.js'
 import { DomainError, fail } from '../errors.js'
+import { refuseRequest } from './problem-error.js'
 
 export const SESSION_COOKIE = 'backlot_session'
 /** Cookie-authenticated writes must carry this header: a cross-site form cannot set it (CSRF defence). */
@@ -92,10 +93,13 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
 export function checkCsrf(req: FastifyRequest, ctx: AuthDeps): void {
   if (SAFE_METHODS.has(req.method)) return
   if (!isSameOrigin(req, ctx.config.publicUrl)) {
-    fail('csrf-rejected', `Requests with a session cookie must come from ${ctx.config.publicUrl.origin}.`)
+    refuseRequest(
+      'csrf-rejected',
+      `Requests with a session cookie must come from ${ctx.config.publicUrl.origin}.`,
+    )
   }
   if (req.headers[CSRF_HEADER] === undefined) {
-    fail('csrf-rejected', `Requests with a session cookie must send the ${CSRF_HEADER} header.`)
+    refuseRequest('csrf-rejected', `Requests with a session cookie must send the ${CSRF_HEADER} header.`)
   }
 }
 

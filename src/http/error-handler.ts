@@ -1,6 +1,8 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { DomainError, type FieldError } from '../errors.js'
-import { buildProblem, type Problem, type ProblemCode } from './problems.js'
+import { DomainError } from '../errors.js'
+import { domainProblem } from './domain-problem.js'
+import { ProblemError } from './problem-error.js'
+import { buildProblem, type Problem, type ProblemCode, type ProblemFieldError } from './problems.js'
 import { markAnswerExpected } from './request-log.js'
 
 /**
@@ -9,7 +11,7 @@ import { markAnswerExpected } from './request-log.js'
  */
 export function registerErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, req, reply) => {
-    const problem = toProblem(error)
+    const problem = toProblem(error, req)
     logProblem(req, problem, error)
     return sendProblem(reply, { ...problem, instance: req.url.split('?')[0] })
   })
@@ -29,20 +31,15 @@ export function answerFrameworkError(error: FastifyError, req: FastifyRequest, r
   const problem =
     error.code === 'FST_ERR_BAD_URL'
       ? buildProblem('bad-request', 'The URL is not valid: a percent-encoded part does not decode as UTF-8.')
-      : toProblem(error)
+      : toProblem(error, req)
   logProblem(req, problem, error)
   sendProblem(reply, problem)
 }
 
 export function sendProblem(reply: FastifyReply, problem: Problem): FastifyReply {
-  if (
-    problem.code === 'rate-limited' ||
-    problem.code === 'login-throttled' ||
-    problem.code === 'too-many-uploads'
-  ) {
-    const retryAfter = problem.retryAfterSeconds
-    if (typeof retryAfter === 'number') reply.header('retry-after', String(retryAfter))
-  }
+  const retryAfter = problem.retryAfterSeconds
+  if (problem.status === 429 && typeof retryAfter === 'number')
+    reply.header('retry-after', String(retryAfter))
   return reply.code(problem.status).type('application/problem+json').send(problem)
 }
 
@@ -61,12 +58,16 @@ export function logProblem(req: FastifyRequest, problem: Problem, error: unknown
   req.log.debug({ code: problem.code, detail: problem.detail }, 'request refused')
 }
 
-/** The problem an error stands for: a domain error's own, a framework refusal mapped, else `internal`. */
-export function toProblem(error: FastifyError): Problem {
-  if (error instanceof DomainError) return buildProblem(error.code, error.detail, error.extra)
+/**
+ * The problem an error stands for: the edge's own as it is, a domain error's (its fields placed in
+ * the parts of `req` that hold them), a framework refusal mapped, else `internal`.
+ */
+export function toProblem(error: FastifyError, req?: FastifyRequest): Problem {
+  if (error instanceof ProblemError) return error.problem
+  if (error instanceof DomainError) return domainProblem(error, req)
   if (error.validation) {
     const part = error.validationContext ?? 'body'
-    const errors: FieldError[] = error.validation.map((v) => fieldError(part, v))
+    const errors: ProblemFieldError[] = error.validation.map((v) => fieldError(part, v))
     const summary = errors.map((e) => `${e.field || part}: ${e.message}`).join('; ')
     return buildProblem('validation', `Invalid ${part}: ${summary}.`, { errors })
   }
@@ -108,7 +109,7 @@ interface AjvError {
   params: Record<string, unknown>
 }
 
-function fieldError(part: string, v: AjvError): FieldError {
+function fieldError(part: string, v: AjvError): ProblemFieldError {
   if (v.keyword === 'additionalProperties') {
     const name = String(v.params.additionalProperty)
     return { in: part, field: `${v.instancePath}/${name}`, message: `unknown field "${name}"` }

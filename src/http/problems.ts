@@ -1,12 +1,34 @@
-import type { FieldError } from '../errors.js'
+import type { ErrorKind, ErrorReason, errorReasons } from '../errors.js'
 
 /**
  * The one catalog of RFC 9457 problem types. `type` URIs are stable: clients may switch on them.
- * docs/problems.md is generated from this table (`backlot problems-doc`).
+ * docs/problems.md is generated from this table (`backlot problems-doc`). It holds a problem for
+ * every reason the domain refuses with (src/errors.ts), with a status that fits the reason's kind,
+ * and the problems only an HTTP edge or a live stream can answer with.
  */
 export interface ProblemSpec {
   status: number
   title: string
+}
+
+/** The statuses a problem may have for each kind of domain error. */
+export const kindStatuses = {
+  invalid: [400, 422],
+  unauthenticated: [401],
+  forbidden: [403],
+  'not-found': [404],
+  conflict: [409],
+  'too-large': [413],
+  'too-many': [429],
+  'too-slow': [408],
+  unsupported: [415, 501],
+  unavailable: [503],
+  internal: [500],
+} as const satisfies Record<ErrorKind, readonly number[]>
+
+/** A catalog entry per domain reason, with a status its kind allows (checked by the compiler). */
+type DomainProblems = {
+  [R in ErrorReason]: { status: (typeof kindStatuses)[(typeof errorReasons)[R]][number]; title: string }
 }
 
 export const problemCatalog = {
@@ -106,9 +128,20 @@ export const problemCatalog = {
   // server
   internal: { status: 500, title: 'Internal server error' },
   unavailable: { status: 503, title: 'The server is shutting down or not ready' },
-} as const satisfies Record<string, ProblemSpec>
+} as const satisfies DomainProblems & Record<string, ProblemSpec>
 
 export type ProblemCode = keyof typeof problemCatalog
+
+/** Problems no domain code refuses with: the edge's own (a bad route, malformed JSON, csrf…) and the stream's. */
+export type EdgeProblemCode = Exclude<ProblemCode, ErrorReason>
+
+/** One bad field in a problem: the part of the request that holds it, its JSON pointer there, what is wrong. */
+export interface ProblemFieldError {
+  /** body, querystring, params or headers (the names Fastify's validation uses). */
+  in: string
+  field: string
+  message: string
+}
 
 /** Stable URI of a problem type; the fragment is the anchor in docs/problems.md. */
 export function problemType(code: ProblemCode): string {
@@ -122,7 +155,7 @@ export interface Problem {
   detail: string
   code: ProblemCode
   instance?: string
-  errors?: FieldError[]
+  errors?: ProblemFieldError[]
   [extra: string]: unknown
 }
 

@@ -52,7 +52,7 @@ describe('request limits', () => {
     const error = await limits.enforce('reactions', { account: 'fan' }).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(DomainError)
     expect(error).toMatchObject({
-      code: 'rate-limited',
+      reason: 'rate-limited',
       detail: 'Too many reactions: at most 1 per minute. Try again in 12 s.',
       extra: { bucket: 'reactions', per: 'account', limit: 1, windowSeconds: 60, retryAfterSeconds: 12 },
     })

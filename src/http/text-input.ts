@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify'
-import { fail } from '../errors.js'
+import { ProblemError } from './problem-error.js'
+import { buildProblem } from './problems.js'
 
 /**
  * Refuses U+0000 anywhere in a request's path parameters, query or JSON body (422 `validation`).
@@ -15,9 +16,13 @@ export async function refuseNulCharacters(req: FastifyRequest): Promise<void> {
   ] as const) {
     const field = findNul(value)
     if (field !== null) {
-      fail('validation', `Invalid ${part}: ${field || part} must not contain the character U+0000.`, {
-        errors: [{ in: part, field, message: 'must not contain the character U+0000' }],
-      })
+      // The part is known here for certain, so the problem is built at once (not guessed from the field).
+      const detail = `Invalid ${part}: ${field || part} must not contain the character U+0000.`
+      throw new ProblemError(
+        buildProblem('validation', detail, {
+          errors: [{ in: part, field, message: 'must not contain the character U+0000' }],
+        }),
+      )
     }
   }
 }

@@ -24,7 +24,7 @@ export interface CleanPoll {
 }
 
 function invalid(field: string, message: string): never {
-  fail('validation', `Invalid body: ${field}: ${message}.`, { errors: [{ in: 'body', field, message }] })
+  fail('validation', `Invalid body: ${field}: ${message}.`, { errors: [{ field, message }] })
 }
 
 /**

@@ -23,12 +23,12 @@ function checkBallot(poll: PollRow, options: readonly number[]): number {
   const unknown = options.find((o) => o >= size)
   if (unknown !== undefined) {
     fail('invalid-option', `Option ${unknown} does not exist; this poll has options 0 to ${size - 1}.`, {
-      errors: [{ in: 'body', field: '/options', message: `option ${unknown} does not exist` }],
+      errors: [{ field: '/options', message: `option ${unknown} does not exist` }],
     })
   }
   if (poll.multiple === 0 && options.length !== 1) {
     fail('invalid-option', 'This poll takes exactly one option.', {
-      errors: [{ in: 'body', field: '/options', message: 'must name exactly one option' }],
+      errors: [{ field: '/options', message: 'must name exactly one option' }],
     })
   }
   return optionsToChoices(options)

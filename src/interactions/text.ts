@@ -13,7 +13,7 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 export function checkText(value: string, field: string, max: number): string {
   const text = value.trim()
   const refuse = (message: string): never =>
-    fail('validation', `Invalid body: ${field}: ${message}.`, { errors: [{ in: 'body', field, message }] })
+    fail('validation', `Invalid body: ${field}: ${message}.`, { errors: [{ field, message }] })
   if (text === '') refuse('must not be empty')
   if ([...text].length > max) refuse(`must be at most ${max} characters`)
   if (CONTROL.test(text)) refuse('must not contain control characters')

@@ -30,7 +30,7 @@ describe('processImage', () => {
           expect(outcome.status).toBe('rejected')
           const error = (outcome as PromiseRejectedResult).reason
           expect(error).toBeInstanceOf(DomainError)
-          expect((error as DomainError).code).toBe('image-corrupt')
+          expect((error as DomainError).reason).toBe('image-corrupt')
         } else {
           expect(outcome.status).toBe('fulfilled')
           expect((outcome as PromiseFulfilledResult<{ width: number }>).value.width).toBe(400)

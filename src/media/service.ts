@@ -176,7 +176,7 @@ export function createMediaService(deps: MediaServiceDeps) {
   }
 
   async function failInBackground(id: string, error: unknown): Promise<void> {
-    const code = error instanceof DomainError ? error.code : 'internal'
+    const code = error instanceof DomainError ? error.reason : 'internal'
     if (code === 'internal') logger.error({ err: error, mediaId: id }, 'media processing failed')
     await db.updateTable('media').set({ status: 'failed', error: code }).where('id', '=', id).execute()
   }

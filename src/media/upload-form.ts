@@ -54,13 +54,11 @@ async function readParts(req: FastifyRequest, maxBytes: number): Promise<UploadF
       if (part.type === 'file') {
         if (part.fieldname !== 'file') {
           part.file.resume()
-          invalid([
-            { in: 'body', field: `/${part.fieldname}`, message: 'unknown field; the image goes in "file"' },
-          ])
+          invalid([{ field: `/${part.fieldname}`, message: 'unknown field; the image goes in "file"' }])
         }
         bytes = await readCapped(part.file, maxBytes)
       } else if (!TEXT_FIELDS.has(part.fieldname)) {
-        invalid([{ in: 'body', field: `/${part.fieldname}`, message: `unknown field "${part.fieldname}"` }])
+        invalid([{ field: `/${part.fieldname}`, message: `unknown field "${part.fieldname}"` }])
       } else {
         fields[part.fieldname] = String(part.value)
       }
@@ -70,7 +68,6 @@ async function readParts(req: FastifyRequest, maxBytes: number): Promise<UploadF
     if (/^FST_(PARTS|FILES|FIELDS)_LIMIT$/.test((error as { code?: string }).code ?? '')) {
       invalid([
         {
-          in: 'body',
           field: '',
           message: 'send one file ("file") and at most "alt", "credit" and "spoiler"',
         },
@@ -80,7 +77,7 @@ async function readParts(req: FastifyRequest, maxBytes: number): Promise<UploadF
     // found" or "unexpected end of multipart data": a 400, not a 500 (issue 14 item 7).
     fail('bad-request', `The multipart body is malformed: ${(error as Error).message}.`)
   }
-  if (!bytes) invalid([{ in: 'body', field: '/file', message: 'is required' }])
+  if (!bytes) invalid([{ field: '/file', message: 'is required' }])
   return { bytes, ...parseFields(fields) }
 }
 
@@ -101,7 +98,7 @@ function parseFields(fields: Record<string, string>): Omit<UploadForm, 'bytes'> 
   // As for JSON bodies (http/text-input.ts): PostgreSQL cannot store U+0000.
   for (const [name, value] of Object.entries(fields)) {
     if (value.includes('\u0000')) {
-      errors.push({ in: 'body', field: `/${name}`, message: 'must not contain the character U+0000' })
+      errors.push({ field: `/${name}`, message: 'must not contain the character U+0000' })
     }
   }
   const alt = fields.alt ?? ''
@@ -110,14 +107,14 @@ function parseFields(fields: Record<string, string>): Omit<UploadForm, 'bytes'> 
   if (credit && [...credit].length > CREDIT_MAX) errors.push(tooLong('/credit', CREDIT_MAX))
   const spoiler = fields.spoiler ?? 'false'
   if (spoiler !== 'true' && spoiler !== 'false') {
-    errors.push({ in: 'body', field: '/spoiler', message: 'must be "true" or "false"' })
+    errors.push({ field: '/spoiler', message: 'must be "true" or "false"' })
   }
   if (errors.length > 0) invalid(errors)
   return { alt, credit, spoiler: spoiler === 'true' }
 }
 
 function tooLong(field: string, max: number): FieldError {
-  return { in: 'body', field, message: `must NOT have more than ${max} characters` }
+  return { field, message: `must NOT have more than ${max} characters` }
 }
 
 function invalid(errors: FieldError[]): never {

@@ -25,7 +25,7 @@ export function cleanAlbumInput(items: readonly AlbumItemInputData[]): AlbumItem
     if (first !== undefined) {
       const message = `repeats the image at /media/${first}`
       fail('validation', `Invalid body: /media/${i}/id: ${message}.`, {
-        errors: [{ in: 'body', field: `/media/${i}/id`, message }],
+        errors: [{ field: `/media/${i}/id`, message }],
       })
     }
     seen.set(item.id, i)

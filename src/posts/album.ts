@@ -54,7 +54,7 @@ export function createAlbumHooks(deps: AlbumHooksDeps): PostHooks {
       if (post.kind !== 'album') {
         const message = 'only an album post has images'
         fail('validation', `Invalid body: /media: ${message}.`, {
-          errors: [{ in: 'body', field: '/media', message }],
+          errors: [{ field: '/media', message }],
         })
       }
       const result = await editAlbum(tx, post.id, plan as AlbumItemPlan[], context.actorId)

@@ -45,7 +45,7 @@ export function cleanCreateInput(input: CreatePostInput, kind: PostKind = 'text'
 }
 
 function isRetryLoss(error: unknown): boolean {
-  return isUniqueViolation(error) || (error instanceof DomainError && error.code === 'media-already-used')
+  return isUniqueViolation(error) || (error instanceof DomainError && error.reason === 'media-already-used')
 }
 
 /**

@@ -133,7 +133,7 @@ export function preparePost(
     if (!prepared) continue
     if (found) {
       fail('validation', `Invalid body: a post cannot be both ${found.kind} and ${prepared.kind}.`, {
-        errors: [{ in: 'body', field: '', message: `cannot be both ${found.kind} and ${prepared.kind}` }],
+        errors: [{ field: '', message: `cannot be both ${found.kind} and ${prepared.kind}` }],
       })
     }
     found = { ...prepared, hook }

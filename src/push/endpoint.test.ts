@@ -16,7 +16,7 @@ async function codeOf(promise: Promise<unknown>): Promise<string | null> {
     await promise
     return null
   } catch (error) {
-    if (error instanceof DomainError) return error.code
+    if (error instanceof DomainError) return error.reason
     throw error
   }
 }

@@ -73,13 +73,13 @@ export function checkSubscriptionKeys(keys: { p256dh: string; auth: string }): {
   const p256dh = decode(keys.p256dh)
   if (p256dh?.length !== 65 || p256dh[0] !== 4 || !isCurvePoint(p256dh)) {
     fail('push-key-invalid', 'keys.p256dh must be a 65-byte uncompressed P-256 public key in base64url.', {
-      errors: [{ in: 'body', field: '/keys/p256dh', message: 'must be a 65-byte P-256 point (base64url)' }],
+      errors: [{ field: '/keys/p256dh', message: 'must be a 65-byte P-256 point (base64url)' }],
     })
   }
   const auth = decode(keys.auth)
   if (auth?.length !== 16) {
     fail('push-key-invalid', 'keys.auth must be a 16-byte secret in base64url.', {
-      errors: [{ in: 'body', field: '/keys/auth', message: 'must be 16 bytes (base64url)' }],
+      errors: [{ field: '/keys/auth', message: 'must be 16 bytes (base64url)' }],
     })
   }
   return { p256dh: p256dh.toString('base64url'), auth: auth.toString('base64url') }

@@ -87,7 +87,7 @@ export async function createPushService(deps: PushServiceDeps) {
     const checkedKeys = checkSubscriptionKeys(input.keys)
     if (input.expirationTime != null && input.expirationTime <= now) {
       fail('validation', 'Invalid body: expirationTime is in the past.', {
-        errors: [{ in: 'body', field: '/expirationTime', message: 'is in the past' }],
+        errors: [{ field: '/expirationTime', message: 'is in the past' }],
       })
     }
     await checkEndpoint(input.endpoint, { allowLoopback: config.allowLoopback, resolve: deps.resolveHost })

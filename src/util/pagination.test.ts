@@ -41,11 +41,13 @@ describe('cursorCodec', () => {
     ]
     for (const cursor of foreign) {
       const error = refusal(() => feed.decode(cursor))
-      expect({ cursor, code: error.code, detail: error.detail, extra: error.extra }).toEqual({
+      const { reason, kind, detail, extra } = error
+      expect({ cursor, reason, kind, detail, extra }).toEqual({
         cursor,
-        code: 'validation',
+        reason: 'validation',
+        kind: 'invalid',
         detail: 'Invalid query: cursor is not one this server handed out.',
-        extra: { errors: [{ in: 'querystring', field: '/cursor', message: 'is not a valid cursor' }] },
+        extra: { errors: [{ field: '/cursor', message: 'is not a valid cursor' }] },
       })
     }
   })

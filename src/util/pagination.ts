@@ -61,7 +61,7 @@ export function cursorCodec<const S extends KeyShape>(shape: S): CursorCodec<Key
  */
 export function invalidCursor(): never {
   fail('validation', 'Invalid query: cursor is not one this server handed out.', {
-    errors: [{ in: 'querystring', field: '/cursor', message: 'is not a valid cursor' }],
+    errors: [{ field: '/cursor', message: 'is not a valid cursor' }],
   })
 }
 
