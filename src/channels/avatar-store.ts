@@ -1,7 +1,7 @@
 import type { Insertable } from 'kysely'
 import type { DbOrTx } from '../db/database.js'
 import type { ChannelAvatarTable, ChannelRow } from '../db/schema.js'
-import { type MediaFile, mediaFileColumns } from '../media/store.js'
+import { type MediaFile, mediaFileColumns } from '../media/index.js'
 
 /** Plain queries over `channel_avatar` (which upload is a channel's avatar); no policy here. */
 

@@ -1,8 +1,6 @@
 import { type DbOrTx, isUniqueViolation } from '../db/database.js'
 import { fail } from '../errors.js'
-import { claimMedia } from '../media/claims.js'
-import { type DeletedMediaRow, deleteMediaRows } from '../media/store.js'
-import { mediaFileUrls } from '../media/views.js'
+import { claimMedia, type DeletedMediaRow, deleteMediaRows, mediaFileUrls } from '../media/index.js'
 import {
   type AvatarRecord,
   deleteAvatarLink,

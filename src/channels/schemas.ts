@@ -1,5 +1,5 @@
 import { type Static, type TSchema, Type } from '@sinclair/typebox'
-import { MediaVariantView } from '../media/schemas.js'
+import { MediaVariantView } from '../media/index.js'
 import { ProductionView } from './production-schemas.js'
 
 /** Request and response schemas of the channel routes; they are also the OpenAPI document. */

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto'
 import sharp from 'sharp'
-import { insertMember } from '../channels/member-store.js'
+import { insertMember } from '../channels/index.js'
 import type { AppContext } from '../context.js'
 import type { AccountRow } from '../db/schema.js'
 import { escapeHtml } from '../pages/html.js'
-import { originOf } from '../reads/pipeline.js'
+import { originOf } from '../reads/index.js'
 
 export const DEMO_SLUG = 'on-set'
 const DAY_MS = 86_400_000

@@ -3,7 +3,7 @@ import fs from 'node:fs/promises'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { readClientEnv } from '../config/client.js'
-import { ALBUM_MAX } from '../posts/schemas.js'
+import { ALBUM_MAX } from '../posts/index.js'
 import { createProgressBar } from './progress.js'
 import { type ApiAnswer, requestJson, uploadFile } from './upload.js'
 

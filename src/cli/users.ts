@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { parseArgs } from 'node:util'
-import { createAccountService } from '../accounts/service.js'
+import { createAccountService } from '../accounts/index.js'
 import { loadConfig } from '../config/config.js'
 import { openDatabase } from '../db/database.js'
 import { migrateToLatest } from '../db/migrator.js'

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox'
-import { requireReadableChannel } from '../channels/access.js'
+import { requireReadableChannel } from '../channels/index.js'
 import type { AppContext } from '../context.js'
 import { fail } from '../errors.js'
 import type { App } from '../http/app.js'

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { LiveCredentials } from '../accounts/authenticate.js'
+import type { LiveCredentials } from '../accounts/index.js'
 import type { Auth } from '../http/auth.js'
 import { createLogger } from '../logger.js'
 import type { CloseCode } from './protocol.js'

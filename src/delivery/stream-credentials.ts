@@ -1,5 +1,4 @@
-import type { Revocation } from '../accounts/auth-cache.js'
-import type { LiveCredentials } from '../accounts/authenticate.js'
+import type { LiveCredentials, Revocation } from '../accounts/index.js'
 import type { Auth } from '../http/auth.js'
 import type { Logger } from '../logger.js'
 import type { Clock } from '../util/clock.js'

@@ -1,4 +1,4 @@
-import { canRead, loadAccessForChannel } from '../channels/access.js'
+import { canRead, loadAccessForChannel } from '../channels/index.js'
 import type { Db } from '../db/database.js'
 import type { EventLog, LoggedEvent } from '../event-log/event-log.js'
 import { type RateRefusal, refusalDetail } from '../http/request-limits.js'

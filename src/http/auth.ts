@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import type { AccountService } from '../accounts/service.js'
+import type { AccountService } from '../accounts/index.js'
 import type { AccountRow, TokenScope } from '../db/schema.js'
 import { DomainError, fail } from '../errors.js'
 import { refuseRequest } from './problem-error.js'

@@ -1,5 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox'
-import { InteractionCreateFields, PostInteractionFields } from '../interactions/schemas.js'
+import { InteractionCreateFields, PostInteractionFields } from '../interactions/index.js'
 import {
   AlbumCreateFields,
   AlbumViewFields,
@@ -8,8 +8,8 @@ import {
   PostCreateFields,
   PostReleaseFields,
   type PostViewData,
-} from '../posts/schemas.js'
-import { PostProductionViewFields, ProductionCreateFields } from '../production/schemas.js'
+} from '../posts/index.js'
+import { PostProductionViewFields, ProductionCreateFields } from '../production/index.js'
 
 /**
  * The API's schemas of a post, assembled from what each area contributes: posts (text, spoiler,

@@ -1,8 +1,7 @@
-import type { ChannelAccess } from '../channels/access.js'
-import { reactionSetOf } from '../channels/views.js'
+import { type ChannelAccess, reactionSetOf } from '../channels/index.js'
 import type { DbOrTx } from '../db/database.js'
 import type { PostKind } from '../db/schema.js'
-import type { PostViewData } from '../posts/schemas.js'
+import type { PostViewData } from '../posts/index.js'
 import {
   emptyCounts,
   emptyTallies,

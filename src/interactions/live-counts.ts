@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks'
 import type { Bus, Unsubscribe } from '../bus/bus.js'
-import { reactionSetOf } from '../channels/views.js'
+import { reactionSetOf } from '../channels/index.js'
 import type { Db } from '../db/database.js'
 import { type AccessChange, accessTopic } from '../event-log/event-log.js'
 import type { Logger } from '../logger.js'

@@ -1,4 +1,4 @@
-import type { ChannelAccess } from '../channels/access.js'
+import type { ChannelAccess } from '../channels/index.js'
 import type { DbOrTx } from '../db/database.js'
 import type { PollRow } from '../db/schema.js'
 import { fail } from '../errors.js'

@@ -1,5 +1,4 @@
-import { recordAudit } from '../channels/audit.js'
-import { roleAllows } from '../channels/roles.js'
+import { recordAudit, roleAllows } from '../channels/index.js'
 import { isUniqueViolation } from '../db/database.js'
 import { fail } from '../errors.js'
 import { newId } from '../util/ids.js'

@@ -1,7 +1,6 @@
 import { sql } from 'kysely'
 import type { DbOrTx } from '../db/database.js'
-import type { PublicPostParts } from '../posts/hooks.js'
-import type { PostRecord } from '../posts/views.js'
+import type { PostRecord, PublicPostParts } from '../posts/index.js'
 
 /**
  * The interactions area's facts for the public surfaces (PostHooks.hydratePublic; presented by

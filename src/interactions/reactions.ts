@@ -1,4 +1,4 @@
-import { reactionSetOf } from '../channels/views.js'
+import { reactionSetOf } from '../channels/index.js'
 import { fail } from '../errors.js'
 import type { InteractionDeps } from './deps.js'
 import { createReactionWriter } from './reaction-writer.js'

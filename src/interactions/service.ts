@@ -1,5 +1,4 @@
-import type { PostHooks } from '../posts/hooks.js'
-import type { CreatePostInput } from '../posts/schemas.js'
+import type { CreatePostInput, PostHooks } from '../posts/index.js'
 import type { InteractionDeps } from './deps.js'
 import { hydrateInteractions } from './hydrate.js'
 import { cleanPostParts, erasePostParts, insertPostParts, type PostParts } from './parts.js'

@@ -1,4 +1,4 @@
-import { reactionSetOf } from '../channels/views.js'
+import { reactionSetOf } from '../channels/index.js'
 import { fail } from '../errors.js'
 import { cursorCodec, mapPage, toPage } from '../util/pagination.js'
 import { readPolls, readPostCounts, readTallies } from './counts.js'

@@ -1,18 +1,19 @@
-import type { ChannelAccess } from '../channels/access.js'
 import {
   accessFromColumns,
   assertNotArchived,
   assertPermission,
   assertReadable,
+  type ChannelAccess,
   channelOfRow,
+  type Permission,
+  roleAllows,
   viewerColumns,
-} from '../channels/access.js'
-import { type Permission, roleAllows } from '../channels/roles.js'
+} from '../channels/index.js'
 import type { DbOrTx } from '../db/database.js'
 import { preparedQuery } from '../db/prepared.js'
 import type { PostKind, PostStatus } from '../db/schema.js'
 import { fail } from '../errors.js'
-import { canSeePost } from '../posts/visibility.js'
+import { canSeePost } from '../posts/index.js'
 
 /** The few post fields the interaction rules need. */
 export interface TargetPost {

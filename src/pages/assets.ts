@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import { existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { originOf } from '../reads/pipeline.js'
+import { originOf } from '../reads/index.js'
 
 /**
  * The public pages' own small static files: one stylesheet and three scripts. Served from

@@ -1,4 +1,4 @@
-import type { PublicImage, PublicPost } from '../reads/types.js'
+import type { PublicImage, PublicPost } from '../reads/index.js'
 import type { PageCounts } from './counts.js'
 import { html, type SafeHtml, safeUrl, textWithLinks } from './html.js'
 

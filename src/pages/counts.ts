@@ -1,8 +1,13 @@
-import { reactionSetOf } from '../channels/views.js'
+import { reactionSetOf } from '../channels/index.js'
 import type { DbOrTx } from '../db/database.js'
 import type { ChannelRow } from '../db/schema.js'
-import { readPolls, readPostCounts, readTallies } from '../interactions/counts.js'
-import { areResultsVisible, toReactionsView } from '../interactions/views.js'
+import {
+  areResultsVisible,
+  readPolls,
+  readPostCounts,
+  readTallies,
+  toReactionsView,
+} from '../interactions/index.js'
 
 /** The public numbers a page shows beside a post, and that `counts` frames later replace. */
 export interface PageCounts {

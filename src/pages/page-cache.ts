@@ -1,4 +1,4 @@
-import type { ChannelAccess } from '../channels/access.js'
+import type { ChannelAccess } from '../channels/index.js'
 import { strongEtag } from '../http/conditional.js'
 import type { Clock } from '../util/clock.js'
 import { VersionCache } from '../util/version-cache.js'

@@ -1,13 +1,16 @@
-import { loadAvatarView } from '../channels/avatar.js'
+import { loadAvatarView } from '../channels/index.js'
 import type { ChannelRow, DigestRow } from '../db/schema.js'
 import { fail } from '../errors.js'
-import { feedCursor } from '../posts/cursor.js'
-import { digestPosts } from '../production/digest-select.js'
-import { digestUrl, rangeLabel } from '../production/digests.js'
-import type { OpenedPreview } from '../production/previews.js'
-import type { Timeline } from '../production/timeline.js'
-import { originOf, presentPosts, type ReadDeps, readChannelPosts, readPosts } from '../reads/pipeline.js'
-import type { PublicPost } from '../reads/types.js'
+import { feedCursor } from '../posts/index.js'
+import { digestPosts, digestUrl, type OpenedPreview, rangeLabel, type Timeline } from '../production/index.js'
+import {
+  originOf,
+  type PublicPost,
+  presentPosts,
+  type ReadDeps,
+  readChannelPosts,
+  readPosts,
+} from '../reads/index.js'
 import type { PageAssets } from './assets.js'
 import { postCard } from './components.js'
 import { readPageCounts } from './counts.js'

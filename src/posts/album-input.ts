@@ -1,5 +1,5 @@
 import { fail } from '../errors.js'
-import { ALT_MAX, CREDIT_MAX } from '../media/schemas.js'
+import { ALT_MAX, CREDIT_MAX } from '../media/index.js'
 import type { AlbumItemInputData } from './schemas.js'
 import { cleanFieldText } from './text.js'
 

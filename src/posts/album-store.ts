@@ -1,7 +1,7 @@
 import type { Insertable } from 'kysely'
 import type { DbOrTx } from '../db/database.js'
 import type { ChannelRow, PostMediaRow, PostMediaTable, PostRow } from '../db/schema.js'
-import { type MediaFile, mediaFileColumns } from '../media/store.js'
+import { type MediaFile, mediaFileColumns } from '../media/index.js'
 
 /**
  * Plain queries over `post_media` (an album's images). Locking, checking and deleting the `media`

@@ -1,5 +1,5 @@
 import type { PostMediaRow } from '../db/schema.js'
-import { mediaFileUrls } from '../media/views.js'
+import { mediaFileUrls } from '../media/index.js'
 import type { AlbumItemRecord } from './album-store.js'
 import type { AlbumItemSnapshotData, AlbumItemViewData } from './schemas.js'
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { assertNotArchived, type ChannelAccess, requirePermission } from '../channels/access.js'
+import { assertNotArchived, type ChannelAccess, requirePermission } from '../channels/index.js'
 import { isUniqueViolation } from '../db/database.js'
 import type { PostKind } from '../db/schema.js'
 import { DomainError, fail } from '../errors.js'

@@ -1,7 +1,4 @@
-import type { ChannelAccess } from '../channels/access.js'
-import { assertPermission } from '../channels/access.js'
-import type { Permission } from '../channels/roles.js'
-import { roleAllows } from '../channels/roles.js'
+import { assertPermission, type ChannelAccess, type Permission, roleAllows } from '../channels/index.js'
 import type { DbOrTx } from '../db/database.js'
 import { fail } from '../errors.js'
 import { findPost, lockPost } from './store.js'

@@ -1,4 +1,4 @@
-import { assertNotArchived, requirePermission, requireReadableChannel } from '../channels/access.js'
+import { assertNotArchived, requirePermission, requireReadableChannel } from '../channels/index.js'
 import type { DbOrTx } from '../db/database.js'
 import type { PostUpdate } from '../db/schema.js'
 import { newId } from '../util/ids.js'

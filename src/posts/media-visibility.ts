@@ -1,8 +1,7 @@
-import { canRead, loadAccessForChannel } from '../channels/access.js'
-import { findAvatarChannel } from '../channels/avatar-store.js'
+import { canRead, findAvatarChannel, loadAccessForChannel } from '../channels/index.js'
 import type { DbOrTx } from '../db/database.js'
 import type { MediaRow } from '../db/schema.js'
-import type { MediaVisibility, MediaVisibilityRule } from '../media/access.js'
+import type { MediaVisibility, MediaVisibilityRule } from '../media/index.js'
 import { findAttachment } from './album-store.js'
 import { canSeePost } from './visibility.js'
 

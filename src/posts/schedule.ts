@@ -1,5 +1,4 @@
-import { assertNotArchived, type ChannelAccess, requirePermission } from '../channels/access.js'
-import { invalidField } from '../channels/text-fields.js'
+import { assertNotArchived, type ChannelAccess, invalidField, requirePermission } from '../channels/index.js'
 import type { DbOrTx } from '../db/database.js'
 import type { PostStatus } from '../db/schema.js'
 import { fail } from '../errors.js'

@@ -1,5 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox'
-import { ALT_MAX, CREDIT_MAX, MediaVariantView } from '../media/schemas.js'
+import { ALT_MAX, CREDIT_MAX, MediaVariantView } from '../media/index.js'
 
 /**
  * The posts area's own schemas. A post's create body and view are posts' fields plus what other

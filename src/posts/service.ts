@@ -1,5 +1,9 @@
-import { assertNotArchived, requirePermission, requireReadableChannel } from '../channels/access.js'
-import { recordAudit } from '../channels/audit.js'
+import {
+  assertNotArchived,
+  recordAudit,
+  requirePermission,
+  requireReadableChannel,
+} from '../channels/index.js'
 import type { Db } from '../db/database.js'
 import { scrubErasedContent } from '../db/scrub.js'
 import { fail } from '../errors.js'

@@ -1,4 +1,4 @@
-import { invalidField } from '../channels/text-fields.js'
+import { invalidField } from '../channels/index.js'
 import type { PostKind } from '../db/schema.js'
 import { SPOILER_LABEL_MAX, TEXT_MAX } from './schemas.js'
 

@@ -1,5 +1,4 @@
-import type { ChannelAccess } from '../channels/access.js'
-import { roleAllows } from '../channels/roles.js'
+import { type ChannelAccess, roleAllows } from '../channels/index.js'
 import type { PostStatus } from '../db/schema.js'
 
 /**

@@ -1,7 +1,6 @@
-import { productionOf } from '../channels/production-facts.js'
+import { productionOf } from '../channels/index.js'
 import type { ChannelRow, DigestRow } from '../db/schema.js'
-import { type ReadDeps, readPosts } from '../reads/pipeline.js'
-import type { PublicPost } from '../reads/types.js'
+import { type PublicPost, type ReadDeps, readPosts } from '../reads/index.js'
 import { topReactedPostIds } from './digest-store.js'
 
 /**

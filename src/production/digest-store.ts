@@ -1,5 +1,5 @@
 import { sql, type Updateable } from 'kysely'
-import type { ProductionViewData } from '../channels/production-schemas.js'
+import type { ProductionViewData } from '../channels/index.js'
 import type { DbOrTx } from '../db/database.js'
 import type { DigestRow, DigestTable } from '../db/schema.js'
 import { untaggedWeekSql } from './week-sql.js'

@@ -1,17 +1,18 @@
 import {
   assertNotArchived,
   type ChannelAccess,
+  cleanLine,
+  cleanText,
+  dateToMs,
+  invalidField,
   requirePermission,
   requireReadableChannel,
-} from '../channels/access.js'
-import { dateToMs } from '../channels/production-facts.js'
-import { roleAllows } from '../channels/roles.js'
-import { cleanLine, cleanText, invalidField } from '../channels/text-fields.js'
+  roleAllows,
+} from '../channels/index.js'
 import type { DigestRow } from '../db/schema.js'
 import { fail } from '../errors.js'
-import type { PostService } from '../posts/service.js'
-import { originOf, type ReadDeps } from '../reads/pipeline.js'
-import type { PublicPost } from '../reads/types.js'
+import type { PostService } from '../posts/index.js'
+import { originOf, type PublicPost, type ReadDeps } from '../reads/index.js'
 import { newId } from '../util/ids.js'
 import type { CreateDigestInput, DigestViewData, EditDigestInput, PostDigestInput } from './digest-schemas.js'
 import { digestPosts } from './digest-select.js'

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox'
 import type { App } from '../http/app.js'
 import { requireAuth } from '../http/auth.js'
-import { PostParams } from '../posts/schemas.js'
+import { PostParams } from '../posts/index.js'
 import {
   CreatePreviewBody,
   PreviewList,

@@ -1,11 +1,10 @@
 import { Type } from '@sinclair/typebox'
-import type { ChannelAccess } from '../channels/access.js'
-import { ProductionBody } from '../channels/production-schemas.js'
+import { type ChannelAccess, ProductionBody } from '../channels/index.js'
 import type { ChannelRow } from '../db/schema.js'
 import type { App } from '../http/app.js'
 import { requireAuth } from '../http/auth.js'
 import { PostView } from '../http/post-schemas.js'
-import { ChannelParams, PostParams } from '../posts/schemas.js'
+import { ChannelParams, PostParams } from '../posts/index.js'
 import {
   CreateDigestBody,
   DigestList,

@@ -1,5 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox'
-import { CHAPTERS_MAX, DateOnly, ProductionView, WEEKS_MAX } from '../channels/production-schemas.js'
+import { CHAPTERS_MAX, DateOnly, ProductionView, WEEKS_MAX } from '../channels/index.js'
 
 /**
  * TypeBox schemas of production tags (posts; see tags.ts), the timeline and the production route.

@@ -1,16 +1,27 @@
-import { assertNotArchived, requirePermission, requireReadableChannel } from '../channels/access.js'
-import { recordAudit } from '../channels/audit.js'
-import { cleanProduction, productionOf } from '../channels/production-facts.js'
-import type { ProductionInput, ProductionViewData } from '../channels/production-schemas.js'
-import { loadPublicChannelView } from '../channels/rules.js'
+import {
+  assertNotArchived,
+  cleanProduction,
+  loadPublicChannelView,
+  type ProductionInput,
+  type ProductionViewData,
+  productionOf,
+  recordAudit,
+  requirePermission,
+  requireReadableChannel,
+} from '../channels/index.js'
 import type { Db } from '../db/database.js'
 import { fail } from '../errors.js'
 import type { EventLog } from '../event-log/event-log.js'
-import { assertMayModify, lockVisiblePost } from '../posts/guards.js'
-import { hydrateViews, type PostHooks, publicAccess } from '../posts/hooks.js'
-import type { PostViewData } from '../posts/schemas.js'
-import { findPost } from '../posts/store.js'
-import { toPostView } from '../posts/views.js'
+import {
+  assertMayModify,
+  findPost,
+  hydrateViews,
+  lockVisiblePost,
+  type PostHooks,
+  type PostViewData,
+  publicAccess,
+  toPostView,
+} from '../posts/index.js'
 import type { Clock } from '../util/clock.js'
 import type { ProductionTagsInput } from './schemas.js'
 import { saveTags, setChannelProduction, tagExtent } from './store.js'

@@ -1,7 +1,10 @@
-import { chapterName } from '../channels/production-facts.js'
-import type { ProductionViewData } from '../channels/production-schemas.js'
-import { WEEKS_MAX } from '../channels/production-schemas.js'
-import { cleanLine, invalidField } from '../channels/text-fields.js'
+import {
+  chapterName,
+  cleanLine,
+  invalidField,
+  type ProductionViewData,
+  WEEKS_MAX,
+} from '../channels/index.js'
 import type { PostProductionRow } from '../db/schema.js'
 import type { ProductionTagsInput, ProductionTagsViewData } from './schemas.js'
 import { weeksLabel } from './weeks.js'

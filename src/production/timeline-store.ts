@@ -1,5 +1,5 @@
 import { sql } from 'kysely'
-import type { ProductionViewData } from '../channels/production-schemas.js'
+import type { ProductionViewData } from '../channels/index.js'
 import type { DbOrTx } from '../db/database.js'
 import { bucketSql } from './week-sql.js'
 

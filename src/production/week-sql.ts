@@ -1,6 +1,5 @@
 import { type RawBuilder, sql } from 'kysely'
-import { dateToMs } from '../channels/production-facts.js'
-import type { ProductionViewData } from '../channels/production-schemas.js'
+import { dateToMs, type ProductionViewData } from '../channels/index.js'
 import { WEEK_MS } from './weeks.js'
 
 const DAY_MS = 86_400_000

@@ -1,5 +1,4 @@
-import { dateToMs } from '../channels/production-facts.js'
-import type { ProductionViewData } from '../channels/production-schemas.js'
+import { dateToMs, type ProductionViewData } from '../channels/index.js'
 
 /** Filming weeks and calendar weeks: how the timeline and digests group posts in time. */
 

@@ -1,6 +1,5 @@
 import type { PushFanoutReason } from '../db/schema.js'
-import { extensionOf } from '../media/files.js'
-import { mediaFileUrl } from '../media/views.js'
+import { extensionOf, mediaFileUrl } from '../media/index.js'
 import { MAX_PLAINTEXT_BYTES } from './ece.js'
 import type { PushPost } from './post-source.js'
 

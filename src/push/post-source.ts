@@ -1,7 +1,7 @@
 import type { DbOrTx } from '../db/database.js'
 import { preparedQuery } from '../db/prepared.js'
 import type { MediaVariant, PostKind, PostStatus } from '../db/schema.js'
-import { parseVariants } from '../media/store.js'
+import { parseVariants } from '../media/index.js'
 import type { FanoutRow } from './delivery-store.js'
 
 /**

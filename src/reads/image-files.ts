@@ -1,10 +1,8 @@
 import type { Readable } from 'node:stream'
 import type { ChannelRow } from '../db/schema.js'
 import { fail } from '../errors.js'
-import { findFile, openFile } from '../media/files.js'
-import { findMedia } from '../media/store.js'
-import { mediaVisibility } from '../posts/media-visibility.js'
-import type { PostRecord } from '../posts/views.js'
+import { findFile, findMedia, openFile } from '../media/index.js'
+import { mediaVisibility, type PostRecord } from '../posts/index.js'
 import { BLUR_NAME, ensureBlurs } from './blur.js'
 import { type ReadDeps, readPosts } from './pipeline.js'
 

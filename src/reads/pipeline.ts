@@ -1,12 +1,17 @@
-import type { ChannelAccess } from '../channels/access.js'
-import { productionOf } from '../channels/production-facts.js'
+import { type ChannelAccess, productionOf } from '../channels/index.js'
 import type { Db } from '../db/database.js'
 import type { ChannelRow } from '../db/schema.js'
 import type { MediaStore } from '../media-store/media-store.js'
-import { type FeedKey, feedCursor } from '../posts/cursor.js'
-import { hydratePublicParts, hydrateViews, type PostHooks } from '../posts/hooks.js'
-import type { PostViewData } from '../posts/schemas.js'
-import { type PostRecord, toPostView } from '../posts/views.js'
+import {
+  type FeedKey,
+  feedCursor,
+  hydratePublicParts,
+  hydrateViews,
+  type PostHooks,
+  type PostRecord,
+  type PostViewData,
+  toPostView,
+} from '../posts/index.js'
 import type { Clock } from '../util/clock.js'
 import { toPage } from '../util/pagination.js'
 import { ensureBlurs } from './blur.js'

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { ProductionViewData } from '../channels/production-schemas.js'
+import type { ProductionViewData } from '../channels/index.js'
 import { decideSpoiler, LIFT_AFTER_AIR_DATE_MS, spoilerLiftsAt } from './rules.js'
 
 const production = (autoLiftSpoilers: boolean): ProductionViewData => ({

@@ -1,9 +1,6 @@
-import type { ChannelAccess } from '../channels/access.js'
-import { chaptersPhrase, dateToMs } from '../channels/production-facts.js'
-import type { ProductionViewData } from '../channels/production-schemas.js'
+import { type ChannelAccess, chaptersPhrase, dateToMs, type ProductionViewData } from '../channels/index.js'
 import type { ChannelRow, PostStatus } from '../db/schema.js'
-import { publicAccess } from '../posts/hooks.js'
-import { canSeePost } from '../posts/visibility.js'
+import { canSeePost, publicAccess } from '../posts/index.js'
 
 /**
  * The rules every read outside the app applies — public pages, feeds, oEmbed, embeds, timeline,

@@ -1,8 +1,6 @@
 import type { DbOrTx } from '../db/database.js'
 import type { PostStatus } from '../db/schema.js'
-import type { FeedKey } from '../posts/cursor.js'
-import { selectPosts } from '../posts/store.js'
-import type { PostRecord } from '../posts/views.js'
+import { type FeedKey, type PostRecord, selectPosts } from '../posts/index.js'
 
 /**
  * The skeletons of the read pipeline (pipeline.ts): which posts, in which order — one query over

@@ -1,6 +1,5 @@
 import type { PostKind } from '../db/schema.js'
-import type { PublicPostParts } from '../posts/hooks.js'
-import type { LinkSpan } from '../posts/links.js'
+import type { LinkSpan, PublicPostParts } from '../posts/index.js'
 
 /** A post's production tags, as the production area's hook hands them over (PublicPostParts). */
 export type PostTags = NonNullable<PublicPostParts['tags']>

@@ -1,6 +1,6 @@
 import type { Db } from '../db/database.js'
 import type { Logger } from '../logger.js'
-import { duePosts, upcomingPosts } from '../posts/schedule.js'
+import { duePosts, upcomingPosts } from '../posts/index.js'
 import type { Queue } from '../queue/queue.js'
 import type { Clock } from '../util/clock.js'
 

@@ -1,13 +1,11 @@
 import { type Static, Type } from '@sinclair/typebox'
-import { loadChannelAccess } from '../channels/access.js'
+import { loadChannelAccess } from '../channels/index.js'
 import type { ChannelRow } from '../db/schema.js'
 import { fail } from '../errors.js'
 import { strongEtag } from '../http/conditional.js'
 import { escapeHtml as x } from '../pages/html.js'
 import { cardImage, channelLinks } from '../pages/templates.js'
-import { originOf, type ReadDeps, readPosts } from '../reads/pipeline.js'
-import type { PublicPost } from '../reads/types.js'
-import { channelVersion } from '../reads/version-cache.js'
+import { channelVersion, originOf, type PublicPost, type ReadDeps, readPosts } from '../reads/index.js'
 import { VersionCache } from '../util/version-cache.js'
 
 export const OEmbedQuery = Type.Object({

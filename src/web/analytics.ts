@@ -1,6 +1,6 @@
 import { type Static, Type } from '@sinclair/typebox'
 import { sql } from 'kysely'
-import { requireReadableChannel } from '../channels/access.js'
+import { requireReadableChannel } from '../channels/index.js'
 import type { AppContext } from '../context.js'
 import type { DbOrTx } from '../db/database.js'
 import { fail } from '../errors.js'

@@ -5,7 +5,7 @@ import fastifyStatic from '@fastify/static'
 import type { FastifyReply } from 'fastify'
 import type { AppContext } from '../context.js'
 import type { App } from '../http/app.js'
-import { mediaImageOrigins } from '../media/redirect.js'
+import { mediaImageOrigins } from '../media/index.js'
 import { analyticsRoutes } from './analytics.js'
 
 /**

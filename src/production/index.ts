@@ -1,0 +1,7 @@
+/** The production area's public face: what other folders may import from it (docs/architecture.md). */
+export { digestPosts } from './digest-select.js'
+export { findDigest, listDigests } from './digest-store.js'
+export { digestUrl, rangeLabel } from './digests.js'
+export type { OpenedPreview, PreviewService } from './previews.js'
+export { PostProductionViewFields, ProductionCreateFields } from './schemas.js'
+export type { Timeline } from './timeline.js'

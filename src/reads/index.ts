@@ -1,0 +1,7 @@
+/** The reads area's public face: what other folders may import from it (docs/architecture.md). */
+export type { ImageBytes } from './image-files.js'
+export type { ReadDeps } from './pipeline.js'
+export { originOf, presentPosts, readChannelPosts, readPosts } from './pipeline.js'
+export { decideSpoiler } from './rules.js'
+export type { ImageFile, PublicImage, PublicPost } from './types.js'
+export { channelVersion } from './version-cache.js'
