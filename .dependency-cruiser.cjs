@@ -36,7 +36,7 @@ const domain = [
   'push',
   'scheduler',
 ]
-const surfaces = ['connections', 'http', 'delivery', 'web', 'ops', 'pages', 'syndication']
+const surfaces = ['http', 'delivery', 'web', 'ops', 'pages', 'syndication']
 // The CLI starts the server (serve) and builds a context (demo): it sits on the composition root.
 const root = ['context.ts', 'routes.ts', 'server.ts', 'cli', 'main.ts']
 

@@ -1,8 +1,8 @@
 import type { AddressInfo } from 'node:net'
 import type { Config } from './config/config.js'
-import { installConnectionGuard } from './connections/install.js'
 import { type ContextOverrides, createContext } from './context.js'
 import { type App, buildApp } from './http/app.js'
+import { installConnectionGuard } from './http/connections/install.js'
 import { registerRoutes } from './routes.js'
 
 export interface BacklotServer extends AsyncDisposable {

@@ -55,7 +55,7 @@ export async function startBalancer(
   host: string,
   port: number,
   logger: Logger,
-  /** Most connections waiting for a worker (connections/capacity.ts); null: no cap. */
+  /** Most connections waiting for a worker (http/connections/capacity.ts); null: no cap. */
   capacity: number | null,
 ): Promise<Balancer> {
   const workers = new Map<IpcPort, WorkerLoad>()

@@ -54,7 +54,7 @@ export interface ConnectionsConfig {
   uploadTimeoutMs: number
   keepAliveTimeoutMs: number
   idleTimeoutMs: number
-  /** A number, or `auto`: the open-file limit minus `fdReserve` (connections/capacity.ts). */
+  /** A number, or `auto`: the open-file limit minus `fdReserve` (http/connections/capacity.ts). */
   maxConnections: number | 'auto'
   fdReserve: number
   /** 0: no cap. */

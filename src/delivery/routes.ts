@@ -1,6 +1,6 @@
-import { addressRanges } from '../connections/address.js'
 import type { AppContext } from '../context.js'
 import type { App } from '../http/app.js'
+import { addressRanges } from '../http/connections/address.js'
 import { sseRoute } from './sse-route.js'
 import { StreamAddresses } from './stream-addresses.js'
 import { websocketRoute } from './ws-route.js'

@@ -1,4 +1,4 @@
-import { type AddressRanges, addressKey } from '../connections/address.js'
+import { type AddressRanges, addressKey } from '../http/connections/address.js'
 
 /**
  * Open live streams per client address, WebSocket and SSE together (MAX_STREAMS_PER_ADDRESS,

@@ -11,11 +11,11 @@ import Fastify, {
   type RawRequestDefaultExpression,
   type RawServerDefault,
 } from 'fastify'
-import { registerRequestDeadline } from '../connections/request-deadline.js'
-import { connectionTimeoutOptions } from '../connections/timeouts.js'
 import type { AppContext } from '../context.js'
 import { registerAuth } from './auth.js'
 import { answerClientError } from './client-error.js'
+import { registerRequestDeadline } from './connections/request-deadline.js'
+import { connectionTimeoutOptions } from './connections/timeouts.js'
 import { answerFrameworkError, registerErrorHandler } from './error-handler.js'
 import { registerRateLimits } from './rate-limit-hooks.js'
 import { QuietRequestLog } from './request-log.js'

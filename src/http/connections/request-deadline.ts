@@ -1,8 +1,8 @@
 import type { IncomingMessage } from 'node:http'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import type { ConnectionsConfig } from '../config/config.js'
-import { buildProblem } from '../http/problems.js'
-import type { Metrics } from '../metrics.js'
+import type { ConnectionsConfig } from '../../config/config.js'
+import type { Metrics } from '../../metrics.js'
+import { buildProblem } from '../problems.js'
 
 declare module 'fastify' {
   interface FastifyContextConfig {

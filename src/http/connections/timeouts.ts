@@ -1,5 +1,5 @@
 import type { ServerOptions } from 'node:http'
-import type { ConnectionsConfig } from '../config/config.js'
+import type { ConnectionsConfig } from '../../config/config.js'
 
 /**
  * The connection timeouts as Fastify options (issue 14; docs/operations.md, "Connection limits").

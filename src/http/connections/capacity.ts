@@ -1,5 +1,5 @@
 import fs from 'node:fs'
-import type { ConnectionsConfig } from '../config/config.js'
+import type { ConnectionsConfig } from '../../config/config.js'
 
 /**
  * The process's soft limit of open files (`ulimit -n`, systemd LimitNOFILE), or null where it

@@ -1,9 +1,9 @@
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
-import { RawConnection } from '../../test/_util/sockets.js'
-import { createLogger } from '../logger.js'
-import { createMetrics } from '../metrics.js'
+import { RawConnection } from '../../../test/_util/sockets.js'
+import { createLogger } from '../../logger.js'
+import { createMetrics } from '../../metrics.js'
 import { addressRanges } from './address.js'
 import { type ConnectionGuard, guardConnections } from './connection-guard.js'
 

@@ -1,7 +1,7 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
-import type { Logger } from '../logger.js'
-import type { Metrics } from '../metrics.js'
+import type { Logger } from '../../logger.js'
+import type { Metrics } from '../../metrics.js'
 import { type AddressRanges, addressKey } from './address.js'
 
 export interface ConnectionGuardOptions {
