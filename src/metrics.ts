@@ -1,13 +1,39 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client'
 
 /**
- * All Prometheus metrics, declared in one place. One registry per server instance (not the global
- * one) so tests can run several servers in one process.
+ * All Prometheus metrics, declared in one place (each one's name and help text: createMetrics).
+ * One registry per server instance (not the global one) so tests can run several servers in one
+ * process.
  */
-export function createMetrics() {
+export interface Metrics {
+  /** What /metrics serves: these metrics and the process's defaults. */
+  registry: Registry
+  // Live streams (delivery/, event-log/)
+  openStreams: Gauge<'transport'>
+  subscriptions: Gauge
+  eventsPublished: Counter<'type'>
+  framesWritten: Counter
+  socketWrites: Counter
+  slowClosed: Counter
+  publishToWrite: Histogram
+  // Web Push (push/)
+  pushQueued: Counter
+  pushSent: Counter
+  pushFailed: Counter<'reason'>
+  pushSubscriptionsRemoved: Counter<'reason'>
+  pushPublishToLast: Histogram
+  // Connections and requests (http/)
+  openConnections: Gauge
+  connectionsRefused: Counter<'reason'>
+  connectionsEvicted: Counter
+  requestTimeouts: Counter
+  httpRequests: Counter<'method' | 'route' | 'status'>
+}
+
+export function createMetrics(): Metrics {
   const registry = new Registry()
   collectDefaultMetrics({ register: registry })
-  const metrics = {
+  const metrics: Metrics = {
     registry,
     openStreams: new Gauge({
       name: 'backlot_open_streams',
@@ -105,5 +131,3 @@ export function createMetrics() {
   }
   return metrics
 }
-
-export type Metrics = ReturnType<typeof createMetrics>

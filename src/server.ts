@@ -1,13 +1,13 @@
 import type { AddressInfo } from 'node:net'
 import type { Config } from './config/config.js'
-import { type ContextOverrides, createContext } from './context.js'
+import { type AppContext, type ContextOverrides, createContext } from './context.js'
 import { type App, buildApp } from './http/app.js'
 import { installConnectionGuard } from './http/connections/install.js'
 import { registerRoutes } from './routes.js'
 
 export interface BacklotServer extends AsyncDisposable {
   app: App
-  ctx: Awaited<ReturnType<typeof createContext>>
+  ctx: AppContext
   /** Base URL actually listened on (with the real port when PORT=0). */
   url: string
   close(): Promise<void>

@@ -24,6 +24,18 @@ export interface CachedToken {
   lastUsedAt: number | null
 }
 
+/** Credentials found recently, by the hash of their secret; only found ones are kept. */
+export interface AuthCache {
+  /** The cached session of `sessionId` (the cookie's hash), or `read()`'s answer, kept when found. */
+  session(sessionId: string, read: () => Promise<CachedSession | null>): Promise<CachedSession | null>
+  /** The cached token of `tokenHash`, or `read()`'s answer, kept when found. */
+  token(tokenHash: string, read: () => Promise<CachedToken | null>): Promise<CachedToken | null>
+  /** Drops what a revocation message names (`revocationMessage`); a malformed one drops nothing. */
+  revoke(message: string): void
+  /** Sessions and tokens held. */
+  readonly size: number
+}
+
 interface Entry<T> {
   value: T
   cachedAt: number
@@ -38,7 +50,7 @@ interface Entry<T> {
  * A lookup that raced with a revocation must not put the revoked credential back: `load` records
  * the revocation count before it reads, and its result is kept only if nothing was revoked since.
  */
-export function createAuthCache(clock: Clock, ttlMs = AUTH_CACHE_TTL_MS, max = AUTH_CACHE_MAX) {
+export function createAuthCache(clock: Clock, ttlMs = AUTH_CACHE_TTL_MS, max = AUTH_CACHE_MAX): AuthCache {
   const sessions = new Map<string, Entry<CachedSession>>()
   const tokens = new Map<string, Entry<CachedToken>>()
   let revocations = 0
@@ -72,12 +84,9 @@ export function createAuthCache(clock: Clock, ttlMs = AUTH_CACHE_TTL_MS, max = A
   }
 
   return {
-    /** The cached session, or `read()`'s answer (kept when found). */
-    session: (sessionId: string, read: () => Promise<CachedSession | null>) =>
-      load(sessions, sessionId, read),
-    token: (tokenHash: string, read: () => Promise<CachedToken | null>) => load(tokens, tokenHash, read),
+    session: (sessionId, read) => load(sessions, sessionId, read),
+    token: (tokenHash, read) => load(tokens, tokenHash, read),
 
-    /** Drops what a revocation message names; see `revocationMessage`. */
     revoke(message: string): void {
       revocations++
       const what = parseRevocation(message)
@@ -100,8 +109,6 @@ export function createAuthCache(clock: Clock, ttlMs = AUTH_CACHE_TTL_MS, max = A
     },
   }
 }
-
-export type AuthCache = ReturnType<typeof createAuthCache>
 
 /**
  * What to drop, as a bus message: one session (by id, the hash of its cookie), one API token (by

@@ -51,7 +51,24 @@ export interface LiveCredentials {
  * on this node at once and on the others through the bus; a node that misses the message drops it
  * when the TTL runs out. Expiry is checked on every request against the cached expiry.
  */
-export function createAuthenticator({ db, clock, sessionTtlMs, bus }: AuthenticatorDeps) {
+export interface Authenticator {
+  /** The live session of a cookie value, or null (unknown, expired, logged out); slides its expiry. */
+  session(cookie: string): Promise<CachedSession | null>
+  /** The live API token of a presented secret, or null (unknown or revoked); notes its last use. */
+  token(secret: string): Promise<CachedToken | null>
+  /** Call after the write committed: drops the credential here at once, elsewhere via the bus. */
+  revoke(what: Revocation): Promise<void>
+  /** Calls `listener` for every revocation made here or heard on the bus; returns its removal. */
+  onRevoked(listener: RevocationListener): () => void
+  /** Which of the given sessions and tokens still hold, read from the database (never the cache). */
+  liveCredentials(ids: { sessions: string[]; tokens: string[] }): Promise<LiveCredentials>
+  /** Subscribes to the bus's revocations (once; without a bus, nothing). */
+  start(): Promise<void>
+  /** Leaves the bus. */
+  close(): Promise<void>
+}
+
+export function createAuthenticator({ db, clock, sessionTtlMs, bus }: AuthenticatorDeps): Authenticator {
   const cache = createAuthCache(clock)
   const listeners = new Set<RevocationListener>()
   let unsubscribe: Unsubscribe | null = null
@@ -101,28 +118,21 @@ export function createAuthenticator({ db, clock, sessionTtlMs, bus }: Authentica
     session,
     token,
 
-    /** Call after the write committed: drops the credential here at once, elsewhere via the bus. */
     async revoke(what: Revocation): Promise<void> {
       const message = revocationMessage(what)
       revoked(message)
       await bus?.publish(authRevokedTopic, message)
     },
 
-    /**
-     * Calls `listener` for every revocation on this node: the ones made here (at once) and the ones
-     * heard on the bus (the node's one subscription to `auth.revoked`; a bus that echoes to its
-     * sender repeats a local one). Returns the function that stops it.
-     */
+    // Local revocations at once; the bus's through the node's one `auth.revoked` subscription (a
+    // bus that echoes to its sender repeats a local one).
     onRevoked(listener: RevocationListener): () => void {
       listeners.add(listener)
       return () => listeners.delete(listener)
     },
 
-    /**
-     * Reads which of the given sessions and tokens still hold, from the database (not the cache: a
-     * session extended on another node, or a revocation this node missed, is only there). Used by
-     * live streams to re-check their credentials in bulk; it neither touches nor extends anything.
-     */
+    // Not the cache: a session extended on another node, or a revocation this node missed, is only
+    // in the database. Live streams re-check in bulk with it; it neither touches nor extends anything.
     async liveCredentials(ids: { sessions: string[]; tokens: string[] }): Promise<LiveCredentials> {
       return {
         sessions: ids.sessions.length > 0 ? await readSessionExpiries(db, ids.sessions) : new Map(),
@@ -140,5 +150,3 @@ export function createAuthenticator({ db, clock, sessionTtlMs, bus }: Authentica
     },
   }
 }
-
-export type Authenticator = ReturnType<typeof createAuthenticator>

@@ -7,7 +7,8 @@ import type { RateLimiter } from '../kv/rate-limiter.js'
 import type { Logger } from '../logger.js'
 import type { Clock } from '../util/clock.js'
 import { hashSecret, newId } from '../util/ids.js'
-import { createAuthenticator } from './authenticate.js'
+import type { CachedSession, CachedToken } from './auth-cache.js'
+import { createAuthenticator, type LiveCredentials, type RevocationListener } from './authenticate.js'
 import { checkPasswordNotCommon } from './common-passwords.js'
 import { createLoginLimiter } from './login-limit.js'
 import { createPasswordHasher } from './passwords.js'
@@ -49,7 +50,63 @@ export interface CreateTokenInput {
   scopes: TokenScope[]
 }
 
-export function createAccountService(deps: AccountServiceDeps) {
+/**
+ * Accounts, sessions and API tokens. Handles are stored lower-case and unique regardless of case;
+ * passwords are hashed (argon2id) before any transaction opens; every write that ends a credential
+ * or changes its account revokes it after commit (authenticate.ts), here and on the other nodes.
+ */
+export interface AccountService {
+  /** Creates an account (also `backlot user create`): `validation` or `handle-taken`, writing nothing. */
+  createAccount(input: CreateAccountInput): Promise<AccountRow>
+  /** The account, or `account-not-found`. */
+  getAccount(accountId: string): Promise<AccountRow>
+  /** The session of a cookie value, or null (unknown, expired or logged out). Cached: authenticate.ts. */
+  authenticateSession(cookie: string): Promise<CachedSession | null>
+  /** The live API token of a presented secret, or null (unknown or revoked). Cached likewise. */
+  authenticateToken(secret: string): Promise<CachedToken | null>
+  /** Listens for revocations made on other nodes. */
+  start(): Promise<void>
+  /** Stops listening. */
+  close(): Promise<void>
+  /** Every logout and token revocation on this node or heard from the others (live streams end). */
+  onRevoked(listener: RevocationListener): () => void
+  /** Which sessions and tokens still hold, read in bulk (live streams re-check theirs). */
+  liveCredentials(ids: { sessions: string[]; tokens: string[] }): Promise<LiveCredentials>
+  /** Deletes every expired session (sessions.ts); periodic. Returns how many. */
+  expireSessions(): Promise<number>
+  /**
+   * Sign-up (`registration-closed` unless REGISTRATION=open): the account and its first session, in
+   * one transaction.
+   */
+  register(input: Omit<CreateAccountInput, 'isAdmin'>): Promise<{ account: AccountRow; session: NewSession }>
+  /**
+   * Opens a session: `login-throttled` over the attempt limits, else `invalid-credentials` alike
+   * for an unknown handle and a wrong password.
+   */
+  login(input: LoginInput): Promise<{ account: AccountRow; session: NewSession }>
+  /** Ends a session; its cookie stops working at once, on every node. Idempotent. */
+  logout(sessionId: string): Promise<void>
+  /** Changes the profile fields given (`validation` for a bad name); absent fields stay as they are. */
+  updateProfile(accountId: string, input: { displayName?: string }): Promise<AccountRow>
+  /**
+   * Mints an API token with no scope `held` lacks (`insufficient-scope`); the clear token is
+   * returned once, only its hash stored.
+   */
+  createToken(
+    accountId: string,
+    held: HeldScopes,
+    input: CreateTokenInput,
+  ): Promise<{ row: store.ApiTokenRow; token: string }>
+  /** The account's live (not revoked) tokens, newest first. */
+  listTokens(accountId: string): Promise<store.ApiTokenRow[]>
+  /**
+   * Revokes one of the account's tokens: `token-not-found` for another's, an unknown or a revoked
+   * one; `insufficient-scope` for one holding more than `held`.
+   */
+  revokeToken(accountId: string, held: HeldScopes, tokenId: string): Promise<void>
+}
+
+export function createAccountService(deps: AccountServiceDeps): AccountService {
   const { db, clock, config } = deps
   const passwords = createPasswordHasher(config.argon2Profile)
   const loginLimit = createLoginLimiter(deps.rateLimiter, config.loginLimit)
@@ -83,11 +140,6 @@ export function createAccountService(deps: AccountServiceDeps) {
     }
   }
 
-  /**
-   * Creates an account (API registration and `backlot user create`). Handles are stored lower-case
-   * and unique regardless of case; throws `validation` for a bad handle, name or password and
-   * `handle-taken` when the handle exists, in which case nothing is written.
-   */
   async function createAccount(input: CreateAccountInput): Promise<AccountRow> {
     const row = await newAccountRow(input)
     await insertNewAccount(db, row)
@@ -104,29 +156,19 @@ export function createAccountService(deps: AccountServiceDeps) {
     createAccount,
     getAccount,
 
-    /** The session of a cookie value, or null (unknown, expired or logged out). Cached: authenticate.ts. */
     authenticateSession: auth.session,
-    /** The live API token of a presented secret, or null (unknown or revoked). Cached likewise. */
     authenticateToken: auth.token,
-    /** Listens for revocations made on other nodes. */
     start: auth.start,
     close: auth.close,
-    /** Every logout and token revocation on this node or heard from the others (live streams end). */
     onRevoked: auth.onRevoked,
-    /** Which sessions and tokens still hold, read in bulk (live streams re-check theirs). */
     liveCredentials: auth.liveCredentials,
 
-    /** Deletes every expired session (sessions.ts); periodic. */
     async expireSessions(): Promise<number> {
       const deleted = await expireSessions(db, clock.now())
       if (deleted > 0) deps.logger?.info({ sessions: deleted }, 'accounts: deleted expired sessions')
       return deleted
     },
 
-    /**
-     * Self-service registration, refused with `registration-closed` unless REGISTRATION=open.
-     * Creates the account and its first session in one transaction (the caller is logged in).
-     */
     async register(
       input: Omit<CreateAccountInput, 'isAdmin'>,
     ): Promise<{ account: AccountRow; session: NewSession }> {
@@ -141,11 +183,8 @@ export function createAccountService(deps: AccountServiceDeps) {
       })
     },
 
-    /**
-     * Checks a handle and password and opens a session. Over the attempt limit (per handle or per
-     * address) it throws `login-throttled` without looking at the password. An unknown handle costs
-     * the same argon2 work as a wrong password and gives the same `invalid-credentials` answer.
-     */
+    // Over the attempt limit (per handle or per address) the password is not even looked at. An
+    // unknown handle costs the same argon2 work as a wrong password.
     async login(input: LoginInput): Promise<{ account: AccountRow; session: NewSession }> {
       const handle = input.handle.toLowerCase()
       await loginLimit.check(handle, input.address)
@@ -165,13 +204,11 @@ export function createAccountService(deps: AccountServiceDeps) {
       return { account, session }
     },
 
-    /** Ends a session; the cookie token stops working at once. Idempotent. */
     async logout(sessionId: string): Promise<void> {
       await store.deleteSession(db, sessionId)
       await auth.revoke({ session: sessionId })
     },
 
-    /** Changes the profile fields given; absent fields stay as they are. */
     async updateProfile(accountId: string, input: { displayName?: string }): Promise<AccountRow> {
       if (input.displayName !== undefined) {
         await store.updateDisplayName(db, accountId, checkDisplayName(input.displayName))
@@ -181,10 +218,6 @@ export function createAccountService(deps: AccountServiceDeps) {
       return getAccount(accountId)
     },
 
-    /**
-     * Mints an API token. The clear token is returned once and only its hash is stored. A token can
-     * only mint tokens with scopes it holds itself (`insufficient-scope` otherwise).
-     */
     async createToken(
       accountId: string,
       held: HeldScopes,
@@ -209,16 +242,11 @@ export function createAccountService(deps: AccountServiceDeps) {
       return { row, token }
     },
 
-    /** The account's live (not revoked) tokens, newest first. */
     async listTokens(accountId: string): Promise<store.ApiTokenRow[]> {
       return store.listLiveTokens(db, accountId)
     },
 
-    /**
-     * Revokes one of the account's tokens; it is refused from then on. Another account's token, an
-     * unknown id or an already revoked token are all `token-not-found`. A token can revoke itself or
-     * a token with no more scopes than it holds.
-     */
+    // A token can revoke itself, or a token with no more scopes than it holds.
     async revokeToken(accountId: string, held: HeldScopes, tokenId: string): Promise<void> {
       const row = await store.findLiveToken(db, accountId, tokenId)
       if (!row) fail('token-not-found', 'You have no API token with that id.')
@@ -231,5 +259,3 @@ export function createAccountService(deps: AccountServiceDeps) {
     },
   }
 }
-
-export type AccountService = ReturnType<typeof createAccountService>

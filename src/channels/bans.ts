@@ -1,4 +1,4 @@
-import { mapPage, toPage } from '../util/pagination.js'
+import { mapPage, type Page, toPage } from '../util/pagination.js'
 import { requirePermission } from './access.js'
 import { recordAudit } from './audit.js'
 import { banCursor } from './cursor.js'
@@ -14,8 +14,19 @@ import { toBanView } from './views.js'
  * rejoining and from reading the channel, and ends its live subscriptions after commit. Staff may
  * ban only accounts ranked below them; the owner is never banned.
  */
-export function createBanService({ db, clock, eventLog }: ChannelServiceDeps) {
-  /** Bans @handle (member or not). Banning again only updates the reason, if one is given. */
+export interface BanService {
+  /**
+   * Bans @handle, member or not (members.ban; only accounts ranked below the actor); banning again
+   * only updates the reason.
+   */
+  ban(slug: string, actorId: string, handle: string, reason?: string): Promise<BanViewT>
+  /** Lifts the ban on @handle (members.ban); lifting a ban that does not exist changes nothing. */
+  unban(slug: string, actorId: string, handle: string): Promise<void>
+  /** Bans newest first (members.ban). */
+  list(slug: string, actorId: string, page: PageRequest): Promise<Page<BanViewT>>
+}
+
+export function createBanService({ db, clock, eventLog }: ChannelServiceDeps): BanService {
   async function ban(slug: string, actorId: string, handle: string, reason?: string): Promise<BanViewT> {
     const result = await db.transaction().execute(async (tx) => {
       const access = await requirePermission(tx, slug, actorId, 'members.ban')
@@ -58,7 +69,6 @@ export function createBanService({ db, clock, eventLog }: ChannelServiceDeps) {
     return toBanView(result.view!)
   }
 
-  /** Lifts the ban on @handle; lifting a ban that does not exist changes nothing. */
   async function unban(slug: string, actorId: string, handle: string): Promise<void> {
     await db.transaction().execute(async (tx) => {
       const access = await requirePermission(tx, slug, actorId, 'members.ban')
@@ -75,7 +85,6 @@ export function createBanService({ db, clock, eventLog }: ChannelServiceDeps) {
     })
   }
 
-  /** Bans newest first. */
   async function list(slug: string, actorId: string, page: PageRequest) {
     const access = await requirePermission(db, slug, actorId, 'members.ban')
     const limit = page.limit ?? 20

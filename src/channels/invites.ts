@@ -1,21 +1,42 @@
 import { fail } from '../errors.js'
 import { hashSecret, newId, newSecret } from '../util/ids.js'
-import { mapPage, toPage } from '../util/pagination.js'
+import { mapPage, type Page, toPage } from '../util/pagination.js'
 import { assertNotArchived, requirePermission } from './access.js'
 import { recordAudit } from './audit.js'
 import { inviteCursor } from './cursor.js'
 import { findInvite, insertInvite, listInvites, revokeInvite } from './moderation-store.js'
-import type { CreateInviteInput } from './schemas.js'
+import type { CreateInviteInput, InviteViewT } from './schemas.js'
 import type { ChannelServiceDeps, PageRequest } from './service.js'
 import { toInviteView } from './views.js'
+
+/** A new invite with its clear token, shown this once. */
+export interface CreatedInvite {
+  channelSlug: string
+  token: string
+  invite: InviteViewT
+}
 
 /**
  * Invite links (admin+). The token is returned once at creation and stored only as its hash; a
  * join with it takes one use atomically (see `consumeInvite`).
  */
-export function createInviteService({ db, clock }: ChannelServiceDeps) {
-  /** Creates an invite; refused on an archived channel, which takes no new members. */
-  async function create(slug: string, actorId: string, input: CreateInviteInput) {
+export interface InviteService {
+  /**
+   * Creates an invite (invites.manage; audited); `channel-archived` on an archived channel, which
+   * takes no new members.
+   */
+  create(slug: string, actorId: string, input: CreateInviteInput): Promise<CreatedInvite>
+  /** Invites newest first, without tokens (invites.manage). */
+  list(slug: string, actorId: string, page: PageRequest): Promise<Page<InviteViewT>>
+  /**
+   * Revokes an invite (invites.manage; `invite-not-found`; audited); revoking a revoked one changes
+   * nothing.
+   */
+  revoke(slug: string, actorId: string, inviteId: string): Promise<void>
+}
+
+export function createInviteService({ db, clock }: ChannelServiceDeps): InviteService {
+  async function create(slug: string, actorId: string, input: CreateInviteInput): Promise<CreatedInvite> {
     return db.transaction().execute(async (tx) => {
       const access = await requirePermission(tx, slug, actorId, 'invites.manage')
       assertNotArchived(access)
@@ -42,7 +63,6 @@ export function createInviteService({ db, clock }: ChannelServiceDeps) {
     })
   }
 
-  /** Invites newest first, without tokens. */
   async function list(slug: string, actorId: string, page: PageRequest) {
     const access = await requirePermission(db, slug, actorId, 'invites.manage')
     const limit = page.limit ?? 20
@@ -54,7 +74,6 @@ export function createInviteService({ db, clock }: ChannelServiceDeps) {
     )
   }
 
-  /** Revokes an invite; revoking a revoked one changes nothing. */
   async function revoke(slug: string, actorId: string, inviteId: string): Promise<void> {
     await db.transaction().execute(async (tx) => {
       const access = await requirePermission(tx, slug, actorId, 'invites.manage')

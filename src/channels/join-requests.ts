@@ -1,5 +1,5 @@
 import { fail } from '../errors.js'
-import { mapPage, toPage } from '../util/pagination.js'
+import { mapPage, type Page, toPage } from '../util/pagination.js'
 import { assertNotArchived, requirePermission } from './access.js'
 import { recordAudit } from './audit.js'
 import { joinRequestCursor } from './cursor.js'
@@ -10,8 +10,22 @@ import type { ChannelServiceDeps, PageRequest } from './service.js'
 import { toJoinRequestView } from './views.js'
 
 /** Pending join requests of request-policy channels, decided by admins. */
-export function createJoinRequestService({ db, clock }: ChannelServiceDeps) {
-  /** Pending requests, oldest first (admin+). */
+export interface JoinRequestService {
+  /** Pending requests, oldest first (requests.manage: admin+). */
+  list(slug: string, actorId: string, page: PageRequest): Promise<Page<JoinRequestViewT>>
+  /**
+   * Approves (adds a fan; `channel-archived` on an archived channel) or rejects @handle's pending
+   * request (`join-request-not-found`); audited.
+   */
+  decide(
+    slug: string,
+    actorId: string,
+    handle: string,
+    decision: 'approved' | 'rejected',
+  ): Promise<JoinRequestViewT>
+}
+
+export function createJoinRequestService({ db, clock }: ChannelServiceDeps): JoinRequestService {
   async function list(slug: string, actorId: string, page: PageRequest) {
     const access = await requirePermission(db, slug, actorId, 'requests.manage')
     const limit = page.limit ?? 20

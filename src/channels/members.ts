@@ -3,7 +3,7 @@ import { type DbOrTx, isUniqueViolation } from '../db/database.js'
 import type { ChannelMemberTable } from '../db/schema.js'
 import { fail } from '../errors.js'
 import { hashSecret } from '../util/ids.js'
-import { mapPage, toPage } from '../util/pagination.js'
+import { mapPage, type Page, toPage } from '../util/pagination.js'
 import { type ChannelAccess, loadChannelAccess, requirePermission } from './access.js'
 import { recordAudit } from './audit.js'
 import { memberCursor } from './cursor.js'
@@ -19,12 +19,44 @@ import {
 } from './member-store.js'
 import { consumeInvite } from './moderation-store.js'
 import { assertOutranks, requireAccount, viewOf } from './rules.js'
-import type { JoinInput, MemberSettingsInput } from './schemas.js'
+import type { ChannelViewT, JoinInput, MemberSettingsInput, MembershipViewT, MemberViewT } from './schemas.js'
 import type { ChannelServiceDeps, PageRequest } from './service.js'
 import { toMembershipView, toMemberView } from './views.js'
 
+/** What a join did: joined at once, or filed a request (request-policy channels). */
+export type JoinOutcome =
+  | { status: 'joined'; channel: ChannelViewT }
+  | { status: 'requested'; channel: ChannelViewT }
+
 /** Joining, leaving, per-member settings, the member list and removal by staff. */
-export function createMembershipService({ db, clock, eventLog, publicUrl }: ChannelServiceDeps) {
+export interface MembershipService {
+  /**
+   * Joins under the channel's policy (`banned`, `already-member`, `channel-archived`,
+   * `invite-required`, `invite-invalid`), or files a join request.
+   */
+  join(slug: string, accountId: string, input: JoinInput): Promise<JoinOutcome>
+  /**
+   * Leaves the channel (`owner-cannot-leave`, `not-a-member`); ends the caller's live subscriptions
+   * after commit.
+   */
+  leave(slug: string, accountId: string): Promise<void>
+  /** Mutes or unmutes the channel and sets the caller's notification level (`not-a-member`). */
+  updateSettings(slug: string, accountId: string, input: MemberSettingsInput): Promise<MembershipViewT>
+  /** Members in join order (members.list: moderator+). */
+  list(slug: string, actorId: string, page: PageRequest): Promise<Page<MemberViewT>>
+  /**
+   * Removes a member ranked below the actor (members.remove; `member-not-found`); audited, ends
+   * their subscriptions.
+   */
+  remove(slug: string, actorId: string, handle: string): Promise<void>
+}
+
+export function createMembershipService({
+  db,
+  clock,
+  eventLog,
+  publicUrl,
+}: ChannelServiceDeps): MembershipService {
   /**
    * Joins `accountId` to the channel, or files a join request (`status: 'requested'`).
    * - open public/unlisted channel: joins; an invite, if sent, is neither needed nor used up;
@@ -34,7 +66,7 @@ export function createMembershipService({ db, clock, eventLog, publicUrl }: Chan
    *   the channel is 404 like a missing one, so probing slugs reveals nothing.
    * Using an invite takes one use atomically, in the same transaction as the membership.
    */
-  async function join(slug: string, accountId: string, input: JoinInput) {
+  async function join(slug: string, accountId: string, input: JoinInput): Promise<JoinOutcome> {
     try {
       return await db.transaction().execute(async (tx) => {
         const access = await loadChannelAccess(tx, slug, accountId)
@@ -84,7 +116,6 @@ export function createMembershipService({ db, clock, eventLog, publicUrl }: Chan
     }
   }
 
-  /** Leaves the channel; the owner must transfer ownership first. Ends live subscriptions after commit. */
   async function leave(slug: string, accountId: string): Promise<void> {
     const channelId = await db.transaction().execute(async (tx) => {
       const access = await requireOwnMembership(tx, slug, accountId)
@@ -95,7 +126,6 @@ export function createMembershipService({ db, clock, eventLog, publicUrl }: Chan
     await eventLog.publishAccessChange({ channelId, accountId, reason: 'left' })
   }
 
-  /** Mutes or unmutes the channel and sets the notification level for the caller. */
   async function updateSettings(slug: string, accountId: string, input: MemberSettingsInput) {
     const access = await requireOwnMembership(db, slug, accountId)
     const patch: Updateable<ChannelMemberTable> = {}
@@ -106,7 +136,6 @@ export function createMembershipService({ db, clock, eventLog, publicUrl }: Chan
     return toMembershipView(member)
   }
 
-  /** Members in join order (moderator+). */
   async function list(slug: string, actorId: string, page: PageRequest) {
     const access = await requirePermission(db, slug, actorId, 'members.list')
     const limit = page.limit ?? 20

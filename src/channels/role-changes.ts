@@ -19,8 +19,21 @@ import { toMemberView } from './views.js'
  * - banned accounts get no role. Granting a staff role to a non-member adds them as a member (a
  *   guest creator invited by handle); ownership goes only to an existing member.
  */
-export function createRoleService({ db, clock }: ChannelServiceDeps) {
-  /** Grants `role` to @handle; returns the target's membership. Granting the role they have is a no-op. */
+export interface RoleService {
+  /**
+   * Grants `role` to @handle under the rules above (`not-allowed`, `role-conflict`); 'owner'
+   * transfers ownership. Audited.
+   */
+  grant(slug: string, actorId: string, handle: string, role: Role): Promise<MemberViewT>
+  /**
+   * Takes @handle's role away, back to fan (`member-not-found`); the owner's is only transferred.
+   * Audited.
+   */
+  remove(slug: string, actorId: string, handle: string): Promise<MemberViewT>
+}
+
+export function createRoleService({ db, clock }: ChannelServiceDeps): RoleService {
+  /** Returns the target's membership. Granting the role they have is a no-op. */
   async function grant(slug: string, actorId: string, handle: string, role: Role): Promise<MemberViewT> {
     return db.transaction().execute(async (tx) => {
       const { access, target, member } = await loadChange(tx, slug, actorId, handle)
@@ -57,7 +70,6 @@ export function createRoleService({ db, clock }: ChannelServiceDeps) {
     })
   }
 
-  /** Takes @handle's role away (back to fan). The owner's role cannot be removed, only transferred. */
   async function remove(slug: string, actorId: string, handle: string): Promise<MemberViewT> {
     return db.transaction().execute(async (tx) => {
       const { access, target, member } = await loadChange(tx, slug, actorId, handle)

@@ -74,7 +74,18 @@ interface Pass {
  * What: subscribers of a channel queue the same Buffers in the same order, so the joined bytes
  * are built once per distinct list of frames per pass, not once per socket.
  */
-export function createFlusher(metrics: Metrics, timing: FlushTiming = loopTiming, sliceMs = SLICE_MS) {
+export interface Flusher {
+  /** The connection queued frames: it is written in the next pass, once for everything it queued. */
+  markDirty(connection: Connection): void
+  /** An event of `channelId` was queued for `subscribers` local subscribers (metrics, flush diagnostics). */
+  noteDelivered(channelId: string, seq: number, at: number, subscribers: number): void
+}
+
+export function createFlusher(
+  metrics: Metrics,
+  timing: FlushTiming = loopTiming,
+  sliceMs = SLICE_MS,
+): Flusher {
   let dirty: Connection[] = []
   /** A pass is scheduled or running: connections marked dirty meanwhile wait for it (or the next). */
   let isActive = false
@@ -145,7 +156,6 @@ export function createFlusher(metrics: Metrics, timing: FlushTiming = loopTiming
       if (!isActive) schedule()
     },
 
-    /** An event of `channelId` was queued for `subscribers` local subscribers. */
     noteDelivered(channelId: string, seq: number, at: number, subscribers: number): void {
       if (subscribers === 0) return
       metrics.framesWritten.inc(subscribers)

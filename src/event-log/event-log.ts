@@ -142,7 +142,39 @@ const insertEvent = preparedQuery(
     }),
 )
 
-export function createEventLog({ db, bus, clock, epoch, metrics, logger }: EventLogDeps) {
+export interface EventLog {
+  /**
+   * The history this log's positions belong to: (epoch, seq); a restore changes it
+   * (backup/restore-guard.ts).
+   */
+  readonly epoch: string
+  /**
+   * Appends an event in `tx` with the channel's next sequence (an edit or deletion redacts the
+   * post's earlier events); publish it after commit.
+   */
+  append(tx: DbOrTx, input: AppendInput): Promise<LoggedEvent>
+  /**
+   * Publishes committed events, in order, to the bus, then to the committed listeners. Never call
+   * with events of an uncommitted transaction.
+   */
+  publish(events: LoggedEvent[]): Promise<void>
+  /**
+   * Runs `work` in a transaction with an `append` bound to it, then publishes what it appended once
+   * committed (DESIGN rule 3).
+   */
+  transact<T>(work: (tx: DbOrTx, append: Append) => Promise<T>): Promise<T>
+  /**
+   * Tells every node that an account (or everyone) lost access to a channel: their streams of it
+   * end. Call after commit.
+   */
+  publishAccessChange(change: AccessChange): Promise<void>
+  /** Adds a CommittedListener; returns its removal. */
+  onCommitted(listener: CommittedListener): () => void
+  /** Events of a channel after `afterSeq`, oldest first, at most `limit`. */
+  read(channelId: string, afterSeq: number, limit: number): Promise<LoggedEvent[]>
+}
+
+export function createEventLog({ db, bus, clock, epoch, metrics, logger }: EventLogDeps): EventLog {
   const committedListeners = new Set<CommittedListener>()
 
   async function append(tx: DbOrTx, input: AppendInput): Promise<LoggedEvent> {
@@ -173,7 +205,6 @@ export function createEventLog({ db, bus, clock, epoch, metrics, logger }: Event
     }
   }
 
-  /** Publishes committed events, in order. Never call with events of an uncommitted transaction. */
   async function publish(events: LoggedEvent[]): Promise<void> {
     for (const event of events) {
       metrics.eventsPublished.inc({ type: event.type })
@@ -189,10 +220,6 @@ export function createEventLog({ db, bus, clock, epoch, metrics, logger }: Event
     }
   }
 
-  /**
-   * Runs `work` in a transaction with an `append` bound to it, then publishes what it appended once
-   * the transaction has committed (DESIGN rule 3).
-   */
   async function transact<T>(work: (tx: DbOrTx, append: Append) => Promise<T>): Promise<T> {
     const events: LoggedEvent[] = []
     const result = await db.transaction().execute((tx) =>
@@ -216,18 +243,13 @@ export function createEventLog({ db, bus, clock, epoch, metrics, logger }: Event
     publish,
     transact,
     publishAccessChange,
-    /** Adds a CommittedListener; returns its removal. */
     onCommitted(listener: CommittedListener): () => void {
       committedListeners.add(listener)
       return () => committedListeners.delete(listener)
     },
-    /** Events of a channel after `afterSeq`, oldest first, at most `limit`. */
-    read: (channelId: string, afterSeq: number, limit: number) =>
-      readEvents(db, channelId, afterSeq, limit, epoch),
+    read: (channelId, afterSeq, limit) => readEvents(db, channelId, afterSeq, limit, epoch),
   }
 }
-
-export type EventLog = ReturnType<typeof createEventLog>
 
 export async function readStreamEpoch(db: Db): Promise<string> {
   const row = await db

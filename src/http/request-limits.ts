@@ -19,12 +19,33 @@ export interface RateRefusal {
  * cluster mode), so a limit holds across every worker and node. Fixed windows: each hit counts,
  * refused ones too, and a refusal says when the window ends.
  */
-export function createRequestLimits(deps: { rateLimiter: RateLimiter; config: RateLimitConfig }) {
+export interface RequestLimits {
+  /** Whether the address is exempt from every limit (RATE_LIMIT_EXEMPT). */
+  isExempt(ip: string): boolean
+  /** Counts one hit; returns the refusal when it is over the bucket's limit for `who`. */
+  hit(bucket: RateLimitBucket, who: Counted): Promise<RateRefusal | null>
+  /** Whether the bucket also counts per account (else only per address). */
+  countsAccounts(bucket: RateLimitBucket): boolean
+  /** Counts one hit and throws `rate-limited` (with its bucket, limit and wait) when refused. */
+  enforce(bucket: RateLimitBucket, who: Counted): Promise<void>
+  /**
+   * Counts one hit for a client and, when signed in, its account (streams: one per subscribe op);
+   * exempt addresses never count.
+   */
+  check(
+    bucket: RateLimitBucket,
+    client: { accountId: string | null; address: string },
+  ): Promise<RateRefusal | null>
+}
+
+export function createRequestLimits(deps: {
+  rateLimiter: RateLimiter
+  config: RateLimitConfig
+}): RequestLimits {
   const { rateLimiter, config } = deps
   const isExempt = addressMatcher(config.exempt)
   const countsAccounts = (bucket: RateLimitBucket) => rateLimitBuckets[bucket].keys === 'account+address'
 
-  /** Counts one hit; returns the refusal when it is over the bucket's limit for `who`. */
   async function hit(bucket: RateLimitBucket, who: Counted): Promise<RateRefusal | null> {
     const rule = config.buckets[bucket]
     const isAccount = 'account' in who
@@ -45,19 +66,13 @@ export function createRequestLimits(deps: { rateLimiter: RateLimiter; config: Ra
     isExempt,
     hit,
 
-    /** Whether the bucket also counts per account (else only per address). */
     countsAccounts,
 
-    /** Counts one hit and throws the 429 `rate-limited` problem (with Retry-After) when refused. */
     async enforce(bucket: RateLimitBucket, who: Counted): Promise<void> {
       const refusal = await hit(bucket, who)
       if (refusal) throw refusalError(refusal)
     },
 
-    /**
-     * Counts one hit for a client and, when signed in, its account (streams: one check per
-     * subscribe op). Exempt addresses are never counted.
-     */
     async check(
       bucket: RateLimitBucket,
       client: { accountId: string | null; address: string },
@@ -69,8 +84,6 @@ export function createRequestLimits(deps: { rateLimiter: RateLimiter; config: Ra
     },
   }
 }
-
-export type RequestLimits = ReturnType<typeof createRequestLimits>
 
 function refusalError(refusal: RateRefusal): DomainError {
   return new DomainError('rate-limited', refusalDetail(refusal), {

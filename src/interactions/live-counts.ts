@@ -98,8 +98,16 @@ export interface CountsRelayDeps {
   intervalMs?: number
 }
 
+/** This node's relay of live counts, from the bus's markers to its streams. */
+export interface CountsRelay {
+  /** Channels with a pending or recent frame on this node (tests, diagnostics). */
+  readonly activeChannels: number
+  /** Stops relaying: leaves the bus and waits for frames being built. */
+  close(): Promise<void>
+}
+
 /** Starts this node's relay: bus markers in, at most one `counts` frame per channel per second out. */
-export async function startCountsRelay(deps: CountsRelayDeps) {
+export async function startCountsRelay(deps: CountsRelayDeps): Promise<CountsRelay> {
   const { db, bus, hasSubscribers, broadcastCounts, clock, logger } = deps
   const intervalMs = deps.intervalMs ?? liveCounts.countsIntervalMs
   const channels = new Map<string, ChannelState>()
@@ -237,7 +245,6 @@ export async function startCountsRelay(deps: CountsRelayDeps) {
   ]
 
   return {
-    /** Channels with a pending or recent frame on this node (tests, diagnostics). */
     get activeChannels(): number {
       return channels.size
     },
@@ -252,5 +259,3 @@ export async function startCountsRelay(deps: CountsRelayDeps) {
     },
   }
 }
-
-export type CountsRelay = Awaited<ReturnType<typeof startCountsRelay>>

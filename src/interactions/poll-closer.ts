@@ -20,7 +20,18 @@ export interface PollCloserDeps {
 
 const BATCH = 100
 
-export function createPollCloser(deps: PollCloserDeps) {
+export interface PollCloser {
+  /** Closes what came due while the server was down, then keeps watching. */
+  start(): Promise<void>
+  /** A poll on this node closes at `closesAt`: wake up then if that is sooner than planned. */
+  wakeAt(closesAt: number): void
+  /** Closes every poll due now; a failing poll is logged and retried next sweep. Returns how many closed. */
+  sweep(): Promise<number>
+  /** Stops the timer and waits for a running sweep. */
+  stop(): Promise<void>
+}
+
+export function createPollCloser(deps: PollCloserDeps): PollCloser {
   const { db, clock, logger, close } = deps
   const maxSleepMs = deps.maxSleepMs ?? 5_000
   let timer: NodeJS.Timeout | undefined
@@ -29,7 +40,6 @@ export function createPollCloser(deps: PollCloserDeps) {
   let running: Promise<void> | undefined
   let isStopped = false
 
-  /** Closes every poll due now. Resolves when done; a failing poll is logged and retried next sweep. */
   async function sweep(): Promise<number> {
     let closed = 0
     for (;;) {
@@ -74,13 +84,11 @@ export function createPollCloser(deps: PollCloserDeps) {
   }
 
   return {
-    /** Closes what came due while the server was down, then keeps watching. */
     async start(): Promise<void> {
       await sweep()
       const next = await nextPollDeadline(db)
       schedule(next === null ? maxSleepMs : next - clock.now())
     },
-    /** A poll on this node closes at `closesAt`: wake up then if that is sooner than planned. */
     wakeAt(closesAt: number): void {
       if (running || isStopped) return
       const delay = closesAt - clock.now() + 1
@@ -94,5 +102,3 @@ export function createPollCloser(deps: PollCloserDeps) {
     },
   }
 }
-
-export type PollCloser = ReturnType<typeof createPollCloser>

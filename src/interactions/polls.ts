@@ -39,7 +39,24 @@ function requirePoll(post: TargetPost): void {
 }
 
 /** Votes, ballot changes and closing. Votes are anonymous: nobody, staff included, sees who chose what. */
-export function createPollService({ db, clock, eventLog, marker }: InteractionDeps) {
+export interface PollService {
+  /**
+   * Casts or changes the member's one ballot (`not-a-poll`, `poll-closed`, `invalid-option`; a
+   * quiz's is final: `vote-locked`).
+   */
+  vote(accountId: string, slug: string, postId: string, options: number[]): Promise<PollViewData>
+  /**
+   * Withdraws the member's ballot (`poll-closed`; not in a quiz: `vote-locked`); withdrawing none
+   * changes nothing.
+   */
+  retract(accountId: string, slug: string, postId: string): Promise<PollViewData>
+  /** Closes a poll, appending `poll.closed` exactly once whoever calls; true when this call closed it. */
+  close(postId: string): Promise<boolean>
+  /** Staff close a poll early: its author (creator) or anyone with post.edit-any. */
+  closeByStaff(actorId: string, slug: string, postId: string): Promise<PollViewData>
+}
+
+export function createPollService({ db, clock, eventLog, marker }: InteractionDeps): PollService {
   async function viewFor(
     tx: DbOrTx,
     access: ChannelAccess,
@@ -55,7 +72,12 @@ export function createPollService({ db, clock, eventLog, marker }: InteractionDe
    * written, so a ballot either lands before the poll closes or is refused (`poll-closed`). A quiz
    * ballot is final: another choice is `vote-locked`, the same one again changes nothing.
    */
-  async function vote(accountId: string, slug: string, postId: string, options: number[]) {
+  async function vote(
+    accountId: string,
+    slug: string,
+    postId: string,
+    options: number[],
+  ): Promise<PollViewData> {
     const { access, post } = await requireActingMember(db, slug, accountId, postId)
     requirePoll(post)
     const { poll, choices, changed } = await db.transaction().execute(async (tx) => {
@@ -74,8 +96,7 @@ export function createPollService({ db, clock, eventLog, marker }: InteractionDe
     return viewFor(db, access, poll, choices)
   }
 
-  /** Withdraws the member's ballot (not in a quiz, not after close). Withdrawing none changes nothing. */
-  async function retract(accountId: string, slug: string, postId: string) {
+  async function retract(accountId: string, slug: string, postId: string): Promise<PollViewData> {
     const { access, post } = await requireActingMember(db, slug, accountId, postId)
     requirePoll(post)
     const { poll, changed } = await db.transaction().execute(async (tx) => {
@@ -118,7 +139,6 @@ export function createPollService({ db, clock, eventLog, marker }: InteractionDe
     })
   }
 
-  /** Staff close a poll early: the post's author (creator) or anyone with post.edit-any. */
   async function closeByStaff(actorId: string, slug: string, postId: string): Promise<PollViewData> {
     const { access, post } = await requireTarget(db, slug, actorId, postId)
     assertMayModify(access, post, 'post.edit-own', 'post.edit-any')
@@ -131,5 +151,3 @@ export function createPollService({ db, clock, eventLog, marker }: InteractionDe
 
   return { vote, retract, close, closeByStaff }
 }
-
-export type PollService = ReturnType<typeof createPollService>

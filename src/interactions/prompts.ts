@@ -2,11 +2,11 @@ import { recordAudit, roleAllows } from '../channels/index.js'
 import { isUniqueViolation } from '../db/database.js'
 import { fail } from '../errors.js'
 import { newId } from '../util/ids.js'
-import { cursorCodec, mapPage, toPage } from '../util/pagination.js'
+import { cursorCodec, mapPage, type Page, toPage } from '../util/pagination.js'
 import type { InteractionDeps } from './deps.js'
 import { limits } from './limits.js'
 import { type AnswerRecord, findAnswer, insertAnswer, listAnswers, updateAnswerIf } from './prompt-store.js'
-import type { AnswerViewData } from './schemas.js'
+import type { AnswerViewData, MyAnswerViewData } from './schemas.js'
 import {
   assertMayModify,
   requireActingMember,
@@ -50,12 +50,51 @@ const answerCursor = cursorCodec({ id: 'id' })
  * the post with the fan's display name) and hide abusive ones. Highlight and hide are channel
  * events (`answer.highlighted`, `answer.unhighlighted`, `answer.hidden`, `answer.unhidden`).
  */
-export function createPromptService({ db, clock, eventLog, marker }: InteractionDeps) {
+export interface PromptService {
+  /** Sends the member's one answer to a prompt (`not-a-prompt`, `validation`, `answer-exists`). */
+  answer(accountId: string, slug: string, postId: string, input: string): Promise<MyAnswerViewData>
+  /** A prompt's answers, newest first, hidden ones flagged (staff only: `not-allowed`). */
+  list(
+    actorId: string,
+    slug: string,
+    postId: string,
+    page: { limit: number; cursor?: string },
+  ): Promise<Page<AnswerViewData>>
+  /**
+   * Highlights or un-highlights a current member's visible answer (`answer-not-found`,
+   * `answer-hidden`); appends its event unless already so.
+   */
+  setHighlighted(
+    actorId: string,
+    slug: string,
+    postId: string,
+    answerId: string,
+    on: boolean,
+  ): Promise<AnswerViewData>
+  /**
+   * Hides or unhides an answer (answers.moderate or the prompt's author; `answer-not-found`),
+   * taking back a highlight; audited, appends its event.
+   */
+  setHidden(
+    actorId: string,
+    slug: string,
+    postId: string,
+    answerId: string,
+    on: boolean,
+  ): Promise<AnswerViewData>
+}
+
+export function createPromptService({ db, clock, eventLog, marker }: InteractionDeps): PromptService {
   /**
    * Sends the member's answer: one per member per prompt (`answer-exists`). How many a member may
    * send across prompts is the route's `answers` rate-limit bucket.
    */
-  async function answer(accountId: string, slug: string, postId: string, input: string) {
+  async function answer(
+    accountId: string,
+    slug: string,
+    postId: string,
+    input: string,
+  ): Promise<MyAnswerViewData> {
     const { post } = await requireActingMember(db, slug, accountId, postId)
     requirePrompt(post)
     const text = checkText(input, '/text', limits.answerMax)
@@ -79,13 +118,12 @@ export function createPromptService({ db, clock, eventLog, marker }: Interaction
     return toMyAnswerView(row)
   }
 
-  /** A prompt's answers, newest first, hidden ones included and flagged (staff only). */
   async function list(
     actorId: string,
     slug: string,
     postId: string,
     page: { limit: number; cursor?: string },
-  ) {
+  ): Promise<Page<AnswerViewData>> {
     const target = await requireTarget(db, slug, actorId, postId)
     assertStaff(target)
     requirePrompt(target.post)
@@ -119,7 +157,7 @@ export function createPromptService({ db, clock, eventLog, marker }: Interaction
     postId: string,
     answerId: string,
     on: boolean,
-  ) {
+  ): Promise<AnswerViewData> {
     const { target, found } = await loadForModeration(actorId, slug, postId, answerId)
     assertMayModify(target.access, target.post, 'post.edit-own', 'post.edit-any')
     if (!found || (on && found.member_id === null)) fail('answer-not-found', `No answer "${answerId}" here.`)
@@ -158,7 +196,13 @@ export function createPromptService({ db, clock, eventLog, marker }: Interaction
    * Hides (or unhides) an answer: moderators, admins, the owner, and the prompt's author. Hiding
    * also takes back a highlight. Audited, and logged as an event carrying only ids.
    */
-  async function setHidden(actorId: string, slug: string, postId: string, answerId: string, on: boolean) {
+  async function setHidden(
+    actorId: string,
+    slug: string,
+    postId: string,
+    answerId: string,
+    on: boolean,
+  ): Promise<AnswerViewData> {
     const { target, found } = await loadForModeration(actorId, slug, postId, answerId)
     if (!roleAllows(target.access.role, 'answers.moderate')) {
       assertMayModify(target.access, target.post, 'post.edit-own', 'answers.moderate')

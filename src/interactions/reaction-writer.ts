@@ -32,7 +32,12 @@ const MAX_BATCH = 250
  * - If the batch fails (one row's post was deleted for good, say), each row is retried alone so
  *   one bad row cannot fail the others.
  */
-export function createReactionWriter(db: Db, logger: Logger) {
+export interface ReactionWriter {
+  /** Sets the member's reaction; resolves with whether it changed, once committed. */
+  set(row: ReactionRow): Promise<boolean>
+}
+
+export function createReactionWriter(db: Db, logger: Logger): ReactionWriter {
   const queue: Pending[] = []
   let isScheduled = false
 
@@ -69,7 +74,6 @@ export function createReactionWriter(db: Db, logger: Logger) {
   }
 
   return {
-    /** Sets the member's reaction; resolves with whether it changed, once committed. */
     set(row: ReactionRow): Promise<boolean> {
       return new Promise((resolve, reject) => {
         queue.push({ row, resolve, reject })
@@ -130,5 +134,3 @@ async function writeRounds(tx: DbOrTx, rows: ReactionRow[]): Promise<boolean[]> 
   }
   return changed
 }
-
-export type ReactionWriter = ReturnType<typeof createReactionWriter>

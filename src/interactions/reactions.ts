@@ -23,7 +23,22 @@ export function matchReaction(set: readonly string[], emoji: string, slug: strin
 }
 
 /** One reaction per member per post, from the channel's set; counts go out live, coalesced. */
-export function createReactionService({ db, clock, marker, logger }: InteractionDeps) {
+export interface ReactionService {
+  /**
+   * Sets or changes the member's reaction (`not-a-member`, `reactions-off`,
+   * `reaction-not-allowed`); concurrent requests leave one.
+   */
+  set(
+    accountId: string,
+    slug: string,
+    postId: string,
+    emoji: string,
+  ): Promise<{ emoji: string; changed: boolean }>
+  /** Removes the member's reaction (`not-a-member`); removing none changes nothing. */
+  remove(accountId: string, slug: string, postId: string): Promise<void>
+}
+
+export function createReactionService({ db, clock, marker, logger }: InteractionDeps): ReactionService {
   const writer = createReactionWriter(db, logger)
 
   /**
@@ -44,7 +59,6 @@ export function createReactionService({ db, clock, marker, logger }: Interaction
     return { emoji: reaction, changed }
   }
 
-  /** Removes the member's reaction; removing none changes nothing. */
   async function remove(accountId: string, slug: string, postId: string): Promise<void> {
     const { access, post } = await requireActingMember(db, slug, accountId, postId)
     if (await deleteReaction(db, post.id, accountId)) marker.mark(access.channel.id, post.id)

@@ -189,12 +189,15 @@ export const MyAnswerView = Type.Object({
   highlighted: Type.Boolean(),
 })
 
+export type MyAnswerViewData = Static<typeof MyAnswerView>
+
 export const Reactor = Type.Object({
   handle: Type.String(),
   displayName: Type.String(),
   emoji: Type.String(),
   reactedAt: Iso,
 })
+export type ReactorData = Static<typeof Reactor>
 export const ReactorPage = Type.Object({
   items: Type.Array(Reactor),
   nextCursor: Type.Union([Type.String(), Type.Null()]),

@@ -1,11 +1,11 @@
 import { reactionSetOf } from '../channels/index.js'
 import { fail } from '../errors.js'
-import { cursorCodec, mapPage, toPage } from '../util/pagination.js'
+import { cursorCodec, mapPage, type Page, toPage } from '../util/pagination.js'
 import { readPolls, readPostCounts, readTallies } from './counts.js'
 import type { InteractionDeps } from './deps.js'
 import { limits } from './limits.js'
 import { answerStats } from './prompt-store.js'
-import type { StatsViewData } from './schemas.js'
+import type { ReactorData, StatsViewData } from './schemas.js'
 import { listReactors } from './store.js'
 import { requireTarget, type Target } from './target.js'
 import { isPollClosed } from './views.js'
@@ -19,7 +19,22 @@ function assertStaff({ access }: Target): void {
 const reactorCursor = cursorCodec({ at: 'int', accountId: 'id' })
 
 /** Per-post statistics for staff: views, reactions with who reacted, vote totals, answer counts. */
-export function createStatsService({ db, clock }: InteractionDeps) {
+export interface StatsService {
+  /**
+   * A post's views, reactions (with the latest reactors), vote totals and answer counts (staff
+   * only: `not-allowed`).
+   */
+  stats(actorId: string, slug: string, postId: string): Promise<StatsViewData>
+  /** Everyone who reacted (current members), newest first, optionally one emoji only (staff only). */
+  reactors(
+    actorId: string,
+    slug: string,
+    postId: string,
+    page: { limit: number; cursor?: string; emoji?: string },
+  ): Promise<Page<ReactorData>>
+}
+
+export function createStatsService({ db, clock }: InteractionDeps): StatsService {
   async function stats(actorId: string, slug: string, postId: string): Promise<StatsViewData> {
     const target = await requireTarget(db, slug, actorId, postId)
     assertStaff(target)
@@ -61,13 +76,12 @@ export function createStatsService({ db, clock }: InteractionDeps) {
     }
   }
 
-  /** Everyone who reacted (current members), newest first, optionally one emoji only. */
   async function reactors(
     actorId: string,
     slug: string,
     postId: string,
     page: { limit: number; cursor?: string; emoji?: string },
-  ) {
+  ): Promise<Page<ReactorData>> {
     const target = await requireTarget(db, slug, actorId, postId)
     assertStaff(target)
     const rows = await listReactors(db, {

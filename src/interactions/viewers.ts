@@ -13,7 +13,19 @@ const ANONYMOUS_FLUSH_MS = 2_000
  * an approximate counter on public and unlisted channels, once per visitor per post per day
  * (AnonymousViewFilter); private channels have only member views.
  */
-export function createViewService({ db, clock, logger, marker }: InteractionDeps) {
+export interface ViewService {
+  /**
+   * Counts a view of a published post by `viewerId` (null: anonymous); `visitorKey` tells
+   * non-members apart for the day and is never stored.
+   */
+  record(viewerId: string | null, visitorKey: string, slug: string, postId: string): Promise<void>
+  /** Writes pending anonymous views now (tests, shutdown). */
+  flushAnonymous(): Promise<void>
+  /** Stops the flush timer and writes what is pending. */
+  close(): Promise<void>
+}
+
+export function createViewService({ db, clock, logger, marker }: InteractionDeps): ViewService {
   const filter = new AnonymousViewFilter()
   /** Per post: anonymous views not yet written, with the channel to mark. */
   let pending = new Map<string, { channelId: string; views: number }>()
@@ -44,7 +56,12 @@ export function createViewService({ db, clock, logger, marker }: InteractionDeps
    * Counts a view of a published post by `viewerId` (null: anonymous). `visitorKey` identifies a
    * non-member's client for the day (the route passes address + user agent); it is never stored.
    */
-  async function record(viewerId: string | null, visitorKey: string, slug: string, postId: string) {
+  async function record(
+    viewerId: string | null,
+    visitorKey: string,
+    slug: string,
+    postId: string,
+  ): Promise<void> {
     const { access, post } = await requireTarget(db, slug, viewerId, postId)
     if (post.status !== 'published') return
     const channelId = access.channel.id
@@ -62,7 +79,6 @@ export function createViewService({ db, clock, logger, marker }: InteractionDeps
 
   return {
     record,
-    /** Writes pending anonymous views now (tests, shutdown). */
     async flushAnonymous(): Promise<void> {
       await flushing
       await flush()

@@ -1,7 +1,7 @@
 import type { PollRow } from '../db/schema.js'
 import type { HighlightRow, PollTally, PostCounts } from './counts.js'
 import { limits } from './limits.js'
-import type { PollViewData, PromptViewData, ReactionsViewData } from './schemas.js'
+import type { MyAnswerViewData, PollViewData, PromptViewData, ReactionsViewData } from './schemas.js'
 
 /** Presenters: rows and counts → the camelCase parts of the post view and of `counts` frames. */
 
@@ -101,7 +101,7 @@ export function toPromptView(
 }
 
 /** The author's own answer. Whether staff hid it is not said: a hidden answer looks unhighlighted. */
-export function toMyAnswerView(a: MyAnswerRow) {
+export function toMyAnswerView(a: MyAnswerRow): MyAnswerViewData {
   return {
     id: a.id,
     text: a.text,

@@ -4,12 +4,12 @@ import { createLogger } from '../logger.js'
 import { systemClock } from '../util/clock.js'
 import { IpcRateLimiter, serveRateLimits } from './ipc-rate-limiter.js'
 import { testRateLimiterContract } from './rate-limiter.contract.js'
-import { createRateLimiter } from './rate-limiter.js'
+import { createRateLimiter, type RateLimiter } from './rate-limiter.js'
 
 const logger = createLogger('silent')
 
 /** A worker's limiter on a fresh IPC channel to a primary that serves `shared`. */
-function workerLimiter(shared: ReturnType<typeof createRateLimiter>) {
+function workerLimiter(shared: RateLimiter) {
   const channel = ipcChannel()
   const stop = serveRateLimits(channel.primary, shared)
   const limiter = new IpcRateLimiter(channel.worker, logger)

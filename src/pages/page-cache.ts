@@ -39,7 +39,20 @@ export function withValidators(page: RenderedPage, viewer: string): ServedPage {
  * it to anyone else. Access is checked before the cache on every request, so a ban, a removal or a
  * channel turning private applies to the very next request.
  */
-export function createPageCache(clock: Clock) {
+export interface PageCache {
+  /**
+   * The page for `access`'s reader: from the cache for anonymous readers of a public or unlisted
+   * channel, else rendered for them.
+   */
+  serve(
+    access: ChannelAccess,
+    key: string,
+    version: string,
+    render: () => Promise<RenderedPage>,
+  ): Promise<ServedPage>
+}
+
+export function createPageCache(clock: Clock): PageCache {
   const cache = new VersionCache<ServedPage>({ clock, max: PAGE_CACHE_MAX })
 
   /**
@@ -75,5 +88,3 @@ export function createPageCache(clock: Clock) {
 
   return { serve }
 }
-
-export type PageCache = ReturnType<typeof createPageCache>

@@ -21,11 +21,51 @@ export interface PageDeps extends RenderDeps {
  * unlisted channel from the page cache (page-cache.ts), keyed by the page and versioned by the
  * channel row it just read.
  */
-export function createPageService(deps: PageDeps) {
+export interface PageService {
+  /** `/c/{slug}`: the channel's page of posts before `before`. */
+  channelPage(slug: string, viewerId: string | null, before?: string): Promise<ServedPage>
+  /** `/c/{slug}/p/{id}`; a revealed spoiler is rendered for the reader who asked, never kept. */
+  postPage(slug: string, postId: string, viewerId: string | null, reveal: boolean): Promise<ServedPage>
+  /** `/c/{slug}/p/{id}/{n}`, the permalink of a post's image; a reveal is never kept either. */
+  imagePage(
+    slug: string,
+    postId: string,
+    n: number,
+    viewerId: string | null,
+    reveal: boolean,
+  ): Promise<ServedPage>
+  /** `/c/{slug}/timeline`. */
+  timelinePage(slug: string, viewerId: string | null): Promise<ServedPage>
+  /** `/c/{slug}/digests/{id}` (`digest-not-found`), versioned by the digest's own row too. */
+  digestPage(slug: string, digestId: string, viewerId: string | null): Promise<ServedPage>
+  /**
+   * `/preview/{token}` (`preview-not-found`), never cached; once published, a redirect to the
+   * post's page.
+   */
+  previewPage(token: string): Promise<ServedPage | { redirect: string }>
+  /**
+   * `/embed/p/{id}`, by post id alone and anonymous by design; a private channel's post is
+   * `post-not-found`.
+   */
+  embedPage(postId: string): Promise<ServedPage>
+  /** The island's HTML fragments of posts of a channel. */
+  fragments(
+    slug: string,
+    viewerId: string | null,
+    ids: readonly string[],
+    view: 'card' | 'post',
+  ): Promise<ServedPage>
+  /**
+   * The channel as `viewerId` may read it (`channel-not-found`, `banned`): the rule every read of
+   * the channel shares.
+   */
+  channelFor(slug: string, viewerId: string | null): Promise<ChannelAccess>
+}
+
+export function createPageService(deps: PageDeps): PageService {
   const renderer = createPageRenderer(deps)
   const pages = createPageCache(deps.clock)
 
-  /** The channel as `viewerId` may read it; the rule every read of the channel shares. */
   function channelFor(slug: string, viewerId: string | null): Promise<ChannelAccess> {
     return requireReadableChannel(deps.db, slug, viewerId)
   }
@@ -49,8 +89,12 @@ export function createPageService(deps: PageDeps) {
     )
   }
 
-  /** A revealed spoiler is rendered for the reader who asked, never kept. */
-  async function postPage(slug: string, postId: string, viewerId: string | null, reveal: boolean) {
+  async function postPage(
+    slug: string,
+    postId: string,
+    viewerId: string | null,
+    reveal: boolean,
+  ): Promise<ServedPage> {
     const access = await channelFor(slug, viewerId)
     if (reveal)
       return withValidators(await renderer.postPage(access.channel, postId, true), viewerKey(access))
@@ -82,7 +126,7 @@ export function createPageService(deps: PageDeps) {
     )
   }
 
-  /** A digest's page also changes with the digest's own row (edited, its posts chosen again). */
+  // A digest's page also changes with the digest's own row (edited, its posts chosen again).
   async function digestPage(slug: string, digestId: string, viewerId: string | null): Promise<ServedPage> {
     const access = await channelFor(slug, viewerId)
     const digest =
@@ -93,7 +137,6 @@ export function createPageService(deps: PageDeps) {
     )
   }
 
-  /** A press preview: never cached; published → its page. */
   async function previewPage(token: string): Promise<ServedPage | { redirect: string }> {
     const opened =
       (await deps.previews.open(token)) ??
@@ -105,7 +148,6 @@ export function createPageService(deps: PageDeps) {
     return withValidators(await renderer.previewPage(token, opened), `preview:${opened.preview.id}`)
   }
 
-  /** The embeddable view of a post (by id alone, as oEmbed hands it out): anonymous by design. */
   async function embedPage(postId: string): Promise<ServedPage> {
     const channel = await deps.db
       .selectFrom('post')
@@ -136,5 +178,3 @@ export function createPageService(deps: PageDeps) {
 function viewerKey(access: ChannelAccess): string {
   return access.accountId ?? 'anonymous'
 }
-
-export type PageService = ReturnType<typeof createPageService>

@@ -10,11 +10,11 @@ import { fail } from '../errors.js'
 import type { EventLog } from '../event-log/event-log.js'
 import type { Logger } from '../logger.js'
 import type { Clock } from '../util/clock.js'
-import { createPost } from './create.js'
+import { type CreateResult, createPost } from './create.js'
 import { assertMayModify, lockVisiblePost } from './guards.js'
 import { editPost, postHistory } from './history.js'
 import { eraseParts, type PostHooks } from './hooks.js'
-import type { PostViewData } from './schemas.js'
+import type { CreatePostInput, EditPostInput, PostViewData, RevisionViewData } from './schemas.js'
 import { deleteRevisions, findPost, updatePost } from './store.js'
 import { toPostView } from './views.js'
 
@@ -35,7 +35,37 @@ export interface PostServiceDeps {
  * meaningful only inside the channel named by the slug. Every visible change appends its channel
  * event in the same transaction.
  */
-export function createPostService(deps: PostServiceDeps) {
+export interface PostService {
+  /**
+   * Publishes a post now (post.create; `channel-archived`) with `post.published` in one
+   * transaction; idempotent per Idempotency-Key (`idempotency-key-reused` for another body).
+   */
+  create(
+    actorId: string,
+    slug: string,
+    input: CreatePostInput,
+    idempotencyKey?: string,
+  ): Promise<CreateResult>
+  /**
+   * Edits a post (its author, or post.edit-any) keeping the old state as history; appends
+   * `post.edited`; a no-op edit records nothing.
+   */
+  edit(actorId: string, slug: string, postId: string, input: EditPostInput): Promise<PostViewData>
+  /** A post's earlier versions, newest first (post.read-history). */
+  history(actorId: string, slug: string, postId: string): Promise<RevisionViewData[]>
+  /**
+   * Deletes a post as a tombstone (its author, or post.delete-any), erasing its content everywhere;
+   * appends `post.deleted` if it was published.
+   */
+  remove(actorId: string, slug: string, postId: string): Promise<void>
+  /**
+   * Pins or unpins a published post (post.pin; `post-not-published`); appends
+   * `post.pinned`/`post.unpinned` unless already so.
+   */
+  setPinned(actorId: string, slug: string, postId: string, pinned: boolean): Promise<PostViewData>
+}
+
+export function createPostService(deps: PostServiceDeps): PostService {
   const { db, clock, eventLog } = deps
   const hooks = deps.hooks ?? []
 
@@ -133,5 +163,3 @@ export function createPostService(deps: PostServiceDeps) {
     setPinned,
   }
 }
-
-export type PostService = ReturnType<typeof createPostService>

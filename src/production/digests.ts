@@ -9,9 +9,9 @@ import {
   requireReadableChannel,
   roleAllows,
 } from '../channels/index.js'
-import type { DigestRow } from '../db/schema.js'
+import type { ChannelRow, DigestRow } from '../db/schema.js'
 import { fail } from '../errors.js'
-import type { PostService } from '../posts/index.js'
+import type { PostService, PostViewData } from '../posts/index.js'
 import { originOf, type PublicPost, type ReadDeps } from '../reads/index.js'
 import { newId } from '../util/ids.js'
 import type { CreateDigestInput, DigestViewData, EditDigestInput, PostDigestInput } from './digest-schemas.js'
@@ -50,7 +50,33 @@ export function rangeLabel(digest: DigestRow): string {
  * optionally a channel post linking to the page. Staff with post.create manage them; anyone who can
  * read the channel reads them. Their posts always come through the public read pipeline.
  */
-export function createDigestService(deps: DigestServiceDeps) {
+export interface DigestService {
+  /**
+   * Creates a digest (post.create; `channel-archived`): a week range, a date range or a list of the
+   * channel's posts (`validation`).
+   */
+  create(actorId: string, slug: string, input: CreateDigestInput): Promise<DigestViewData>
+  /** A digest of a channel the viewer can read (`digest-not-found`). */
+  get(viewerId: string | null, slug: string, id: string): Promise<DigestViewData>
+  /** The channel's latest 50 digests, for anyone who can read it. */
+  list(viewerId: string | null, slug: string): Promise<DigestViewData[]>
+  /**
+   * Changes a digest's title, intro, chosen posts or size (post.create; `digest-not-found`,
+   * `validation`).
+   */
+  edit(actorId: string, slug: string, id: string, input: EditDigestInput): Promise<DigestViewData>
+  /** Deletes a digest (post.create; `digest-not-found`). */
+  remove(actorId: string, slug: string, id: string): Promise<void>
+  /**
+   * Posts the digest's link as a text post, published now; once while that post exists
+   * (`digest-already-posted`).
+   */
+  postToChannel(actorId: string, slug: string, id: string, input: PostDigestInput): Promise<PostViewData>
+  /** The digest's posts through the public read pipeline (digest-select.ts). */
+  posts(deps: ReadDeps, channel: ChannelRow, digest: DigestRow): Promise<PublicPost[]>
+}
+
+export function createDigestService(deps: DigestServiceDeps): DigestService {
   const { db, clock } = deps
 
   function toView(access: ChannelAccess, digest: DigestRow, posts: PublicPost[]): DigestViewData {
@@ -104,7 +130,6 @@ export function createDigestService(deps: DigestServiceDeps) {
     return (await findDigest(db, access.channel.id, id)) ?? fail('digest-not-found', `No digest "${id}".`)
   }
 
-  /** Creates a digest (post.create). A week range, a date range or a list of posts is required. */
   async function create(actorId: string, slug: string, input: CreateDigestInput): Promise<DigestViewData> {
     const access = await requirePermission(db, slug, actorId, 'post.create')
     assertNotArchived(access)
@@ -151,7 +176,12 @@ export function createDigestService(deps: DigestServiceDeps) {
     return Promise.all(rows.map((d) => view(access, d)))
   }
 
-  async function edit(actorId: string, slug: string, id: string, input: EditDigestInput) {
+  async function edit(
+    actorId: string,
+    slug: string,
+    id: string,
+    input: EditDigestInput,
+  ): Promise<DigestViewData> {
     const access = await requirePermission(db, slug, actorId, 'post.create')
     assertNotArchived(access)
     const digest = await require(access, id)
@@ -177,7 +207,12 @@ export function createDigestService(deps: DigestServiceDeps) {
    * Posts the digest to the channel: a text post (caption + the page's link), published now with
    * its event and notifications. Once per digest while that post exists (409 digest-already-posted).
    */
-  async function postToChannel(actorId: string, slug: string, id: string, input: PostDigestInput) {
+  async function postToChannel(
+    actorId: string,
+    slug: string,
+    id: string,
+    input: PostDigestInput,
+  ): Promise<PostViewData> {
     const access = await requirePermission(db, slug, actorId, 'post.create')
     const digest = await require(access, id)
     if (digest.linked_post_id !== null) {
@@ -201,5 +236,3 @@ export function createDigestService(deps: DigestServiceDeps) {
 
   return { create, get, list, edit, remove, postToChannel, posts: digestPosts }
 }
-
-export type DigestService = ReturnType<typeof createDigestService>

@@ -60,7 +60,21 @@ export interface OpenedPreview {
  * "EMBARGOED UNTIL …" banner and noindex, until it expires or is revoked. Only the SHA-256 of the
  * secret is stored. Made and revoked by whoever may edit the post.
  */
-export function createPreviewService(deps: { db: Db; clock: Clock; publicUrl: () => URL }) {
+export interface PreviewService {
+  /**
+   * Makes a link to an unpublished post (whoever may edit it; `post-already-published`,
+   * `channel-archived`); the URL is in this answer only.
+   */
+  create(actorId: string, slug: string, postId: string, input: CreatePreviewInput): Promise<PreviewViewData>
+  /** The post's preview links, newest first, without their secrets (whoever may edit it). */
+  list(actorId: string, slug: string, postId: string): Promise<PreviewViewData[]>
+  /** Revokes a link at once (`preview-not-found`); revoking twice changes nothing. */
+  revoke(actorId: string, slug: string, postId: string, previewId: string): Promise<void>
+  /** The post behind a secret, or null for an unknown, expired or revoked link or a deleted post. */
+  open(token: string): Promise<OpenedPreview | null>
+}
+
+export function createPreviewService(deps: { db: Db; clock: Clock; publicUrl: () => URL }): PreviewService {
   const { db, clock } = deps
 
   async function editablePost(actorId: string, slug: string, postId: string) {
@@ -70,7 +84,12 @@ export function createPreviewService(deps: { db: Db; clock: Clock; publicUrl: ()
     return { access, post }
   }
 
-  async function create(actorId: string, slug: string, postId: string, input: CreatePreviewInput) {
+  async function create(
+    actorId: string,
+    slug: string,
+    postId: string,
+    input: CreatePreviewInput,
+  ): Promise<PreviewViewData> {
     const { access, post } = await editablePost(actorId, slug, postId)
     assertNotArchived(access)
     if (post.status === 'published')
@@ -92,7 +111,7 @@ export function createPreviewService(deps: { db: Db; clock: Clock; publicUrl: ()
     return toView(row, `${originOf(deps.publicUrl())}/preview/${token}`)
   }
 
-  async function list(actorId: string, slug: string, postId: string) {
+  async function list(actorId: string, slug: string, postId: string): Promise<PreviewViewData[]> {
     const { post } = await editablePost(actorId, slug, postId)
     const rows = await db
       .selectFrom('press_preview')
@@ -103,7 +122,6 @@ export function createPreviewService(deps: { db: Db; clock: Clock; publicUrl: ()
     return rows.map((r) => toView(r))
   }
 
-  /** Revokes a link at once; revoking twice changes nothing. */
   async function revoke(actorId: string, slug: string, postId: string, previewId: string): Promise<void> {
     const { post } = await editablePost(actorId, slug, postId)
     const row = await db
@@ -122,7 +140,6 @@ export function createPreviewService(deps: { db: Db; clock: Clock; publicUrl: ()
     }
   }
 
-  /** The post behind a secret, or null for an unknown, expired or revoked link or a deleted post. */
   async function open(token: string): Promise<OpenedPreview | null> {
     if (!/^prv_[A-Za-z0-9_-]{43}$/.test(token)) return null
     const preview = await db
@@ -143,5 +160,3 @@ export function createPreviewService(deps: { db: Db; clock: Clock; publicUrl: ()
 
   return { create, list, revoke, open }
 }
-
-export type PreviewService = ReturnType<typeof createPreviewService>

@@ -43,10 +43,29 @@ export interface ProductionServiceDeps {
  * published post append `post.edited` — on an unpublished one nothing, so no event ever names an
  * embargoed post.
  */
-export function createProductionService(deps: ProductionServiceDeps) {
+export interface ProductionService {
+  /** The channel's production facts for anyone who can read it; null when it describes none. */
+  get(viewerId: string | null, slug: string): Promise<ProductionViewData | null>
+  /**
+   * Replaces the facts (channel.update; `channel-archived`; `production-in-use` when tags would
+   * lose their chapter or week); appends `channel.updated`, audited.
+   */
+  set(actorId: string, slug: string, input: ProductionInput | null): Promise<ProductionViewData | null>
+  /**
+   * Replaces a post's production tags (its author, or post.edit-any; `validation` against the
+   * facts); appends `post.edited` if published.
+   */
+  setTags(
+    actorId: string,
+    slug: string,
+    postId: string,
+    input: ProductionTagsInput | null,
+  ): Promise<PostViewData>
+}
+
+export function createProductionService(deps: ProductionServiceDeps): ProductionService {
   const { db, clock, eventLog } = deps
 
-  /** The channel's facts for anyone who can read it; null when it describes none. */
   async function get(viewerId: string | null, slug: string): Promise<ProductionViewData | null> {
     const access = await requireReadableChannel(db, slug, viewerId)
     return productionOf(access.channel)
@@ -56,7 +75,11 @@ export function createProductionService(deps: ProductionServiceDeps) {
    * Replaces the facts (channel.update: owner, admins). Refuses to drop chapters or filming weeks
    * that posts are tagged with (409 production-in-use): tags must stay valid.
    */
-  async function set(actorId: string, slug: string, input: ProductionInput | null) {
+  async function set(
+    actorId: string,
+    slug: string,
+    input: ProductionInput | null,
+  ): Promise<ProductionViewData | null> {
     const production = input === null ? null : cleanProduction(input)
     return eventLog.transact(async (tx, append) => {
       const access = await requirePermission(tx, slug, actorId, 'channel.update')
@@ -135,5 +158,3 @@ export function createProductionService(deps: ProductionServiceDeps) {
 
   return { get, set, setTags }
 }
-
-export type ProductionService = ReturnType<typeof createProductionService>

@@ -56,7 +56,23 @@ export interface SenderDeps {
 /** A message encrypted for one device (RFC 8291), or why it could not be. */
 export type EncryptedBody = Buffer | Error
 
-export function createPushSender({ transport, vapid, hostConcurrency, clock, encryption }: SenderDeps) {
+export interface PushSender {
+  /**
+   * `message` encrypted for each device, in order, each with a fresh key pair and salt (RFC 8291);
+   * rejects only once closing.
+   */
+  encrypt(devices: readonly Device[], message: PushMessage): Promise<EncryptedBody[]>
+  /** Sends `body` (from encrypt) to `device`; never throws for push service or network errors. */
+  send(device: Device, message: PushMessage, body: EncryptedBody): Promise<SendOutcome>
+}
+
+export function createPushSender({
+  transport,
+  vapid,
+  hostConcurrency,
+  clock,
+  encryption,
+}: SenderDeps): PushSender {
   const hosts = new Map<string, Semaphore>()
 
   function limiterFor(origin: string): Semaphore {
@@ -94,15 +110,10 @@ export function createPushSender({ transport, vapid, hostConcurrency, clock, enc
   }
 
   return {
-    /**
-     * `message` encrypted for each device, in order — a fresh key pair and salt for every one
-     * (RFC 8291), on a worker thread when there is a spare core. Rejects only once the service
-     * is closing.
-     */
+    // On a worker thread when there is a spare core (encrypt-pool.ts).
     encrypt(devices: readonly Device[], message: PushMessage): Promise<EncryptedBody[]> {
       return encryption.encrypt(message.payload, devices)
     },
-    /** Sends `body` (from encrypt) to `device`; never throws for push service or network errors. */
     async send(device: Device, message: PushMessage, body: EncryptedBody): Promise<SendOutcome> {
       if (body instanceof Error) {
         // Keys are checked at registration; a row that still fails cannot be sent to, ever.
@@ -118,8 +129,6 @@ export function createPushSender({ transport, vapid, hostConcurrency, clock, enc
     },
   }
 }
-
-export type PushSender = ReturnType<typeof createPushSender>
 
 /** What a push service's answer means for this device (RFC 8030 §5, §8.3; RFC 8292 §4). */
 export function classifyResponse(

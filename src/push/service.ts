@@ -55,7 +55,36 @@ export const MAX_DEVICES_PER_ACCOUNT = 20
  * jobs (jobs.ts). `start()` registers the job handlers and the event-log listener; `close()` runs
  * after the queue has drained.
  */
-export async function createPushService(deps: PushServiceDeps) {
+export interface PushService {
+  /** The application server key browsers subscribe with (base64url). */
+  readonly vapidPublicKey: string
+  /**
+   * Registers a device (`validation`, refused endpoints store nothing); the same endpoint again
+   * updates it, another account's moves here.
+   */
+  subscribe(
+    accountId: string,
+    input: SubscribeInput,
+  ): Promise<{ subscription: PushSubscriptionRow; created: boolean }>
+  /** The account's own devices, newest first. */
+  list(accountId: string): Promise<PushSubscriptionRow[]>
+  /**
+   * Removes one of the account's devices; another account's id is `push-subscription-not-found`, as
+   * an unknown one.
+   */
+  remove(accountId: string, id: string): Promise<void>
+  /** Takes push jobs on this node, listens for published posts, and re-queues unfinished runs. */
+  start(): Promise<void>
+  /**
+   * Forgets the delivery records of posts whose notifications are over (prune.ts); periodic.
+   * Returns how many.
+   */
+  prune(): Promise<number>
+  /** Call after the queue has closed (no job is sending any more). */
+  close(): Promise<void>
+}
+
+export async function createPushService(deps: PushServiceDeps): Promise<PushService> {
   const { db, clock, config } = deps
   const keys = await loadVapidKeys(db, config)
   const vapid = createVapidSigner(keys, config.subject, clock)
@@ -137,28 +166,22 @@ export async function createPushService(deps: PushServiceDeps) {
   }
 
   return {
-    /** The application server key browsers subscribe with (base64url). */
     vapidPublicKey: keys.publicKey,
     subscribe,
-    /** The account's own devices, newest first. */
-    list: (accountId: string) => listSubscriptions(db, accountId),
-    /** Removes one of the account's devices; another account's id is answered as not found. */
+    list: (accountId) => listSubscriptions(db, accountId),
     async remove(accountId: string, id: string): Promise<void> {
       if (!(await deleteOwnSubscription(db, accountId, id))) {
         fail('push-subscription-not-found', 'You have no push subscription with that id.')
       }
       deps.metrics.pushSubscriptionsRemoved.inc({ reason: 'user' })
     },
-    /** Takes push jobs on this node, listens for published posts, and re-queues unfinished runs. */
     async start(): Promise<void> {
       processPushJobs(jobs)
       stopListening = deps.eventLog.onCommitted(pushListener(jobs))
       const recovered = await recoverRuns(jobs)
       if (recovered > 0) deps.logger.info({ runs: recovered }, 'push runs re-queued after restart')
     },
-    /** Forgets the delivery records of posts whose notifications are over (prune.ts); periodic. */
     prune: () => prunePushRecords({ db, clock, logger: deps.logger, ttlSeconds: config.ttlSeconds }),
-    /** Call after the queue has closed (no job is sending any more). */
     async close(): Promise<void> {
       stopListening?.()
       http?.close()
@@ -166,5 +189,3 @@ export async function createPushService(deps: PushServiceDeps) {
     },
   }
 }
-
-export type PushService = Awaited<ReturnType<typeof createPushService>>

@@ -44,11 +44,17 @@ const RENEW_BEFORE_S = 3600
  * Authorization headers per push service origin, signed once and reused until close to expiry:
  * signing per message would cost as much as encrypting it.
  */
-export function createVapidSigner(keys: VapidKeys, subject: string, clock: Clock) {
+export interface VapidSigner {
+  /** The application server key (base64url). */
+  readonly publicKey: string
+  /** `vapid t=<JWT>, k=<public key>` for a message to `endpoint` (audience = its origin). */
+  authorization(endpoint: URL): string
+}
+
+export function createVapidSigner(keys: VapidKeys, subject: string, clock: Clock): VapidSigner {
   const cache = new Map<string, { header: string; expiresAt: number }>()
   return {
     publicKey: keys.publicKey,
-    /** `vapid t=<JWT>, k=<public key>` for a message to `endpoint` (audience = its origin). */
     authorization(endpoint: URL): string {
       const audience = endpoint.origin
       const nowS = Math.floor(clock.now() / 1000)
@@ -70,5 +76,3 @@ export function createVapidSigner(keys: VapidKeys, subject: string, clock: Clock
     },
   }
 }
-
-export type VapidSigner = ReturnType<typeof createVapidSigner>

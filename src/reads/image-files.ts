@@ -24,7 +24,20 @@ export type OpenPreview = (token: string) => Promise<{ channel: ChannelRow; post
  * (`/media/{id}/blur.jpg`) and the images of a post behind a press preview link. Served by the
  * pages' routes; they live here, beside the rules and the blurred renderings they apply.
  */
-export function createImageFileService(deps: ReadDeps & { openPreview: OpenPreview }) {
+export interface ImageFileService {
+  /**
+   * The blurred rendering of a media item (made on first request), for whoever may see the media;
+   * else `media-not-found`.
+   */
+  blurFile(viewerId: string | null, mediaId: string): Promise<ImageBytes>
+  /**
+   * An image of the post behind a press preview link (`preview-not-found`): a spoiler only blurred;
+   * anything else `media-not-found`.
+   */
+  previewFile(token: string, mediaId: string, fileName: string): Promise<ImageBytes>
+}
+
+export function createImageFileService(deps: ReadDeps & { openPreview: OpenPreview }): ImageFileService {
   async function streamBlur(media: { id: string; status: string; variants: string }): Promise<ImageBytes> {
     const blurs = await ensureBlurs(
       deps.db,
@@ -69,5 +82,3 @@ export function createImageFileService(deps: ReadDeps & { openPreview: OpenPrevi
 
   return { blurFile, previewFile }
 }
-
-export type ImageFileService = ReturnType<typeof createImageFileService>

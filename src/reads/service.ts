@@ -29,7 +29,20 @@ const ANONYMOUS_PAGES_MAX = 200
  * channel's feed, as the viewer (null: anonymous) sees them. Access to the channel (private
  * channels, bans) is checked first; which posts a viewer may read is posts' visibility rule.
  */
-export function createReadService(deps: ReadDeps) {
+export interface ReadService {
+  /**
+   * One post, if the viewer may read the channel (`channel-not-found`, `banned`) and the post
+   * (`post-not-found`).
+   */
+  post(viewerId: string | null, slug: string, postId: string): Promise<PostViewData>
+  /**
+   * A page of the channel's feed, newest first by (publishedAt, id), keyset-paged; anonymous
+   * readers share one build per page.
+   */
+  feed(viewerId: string | null, slug: string, options: FeedOptions): Promise<FeedPage>
+}
+
+export function createReadService(deps: ReadDeps): ReadService {
   const { db, clock } = deps
   const anonymousPages = new VersionCache<FeedPage>({
     clock,
@@ -37,7 +50,7 @@ export function createReadService(deps: ReadDeps) {
     max: ANONYMOUS_PAGES_MAX,
   })
 
-  /** One post, if the viewer may read the channel and the post (see posts/visibility.ts). */
+  // Which posts a viewer may see: posts/visibility.ts.
   async function post(viewerId: string | null, slug: string, postId: string): Promise<PostViewData> {
     const access = await requireReadableChannel(db, slug, viewerId)
     const record = await requireVisiblePost(db, access, postId)
@@ -73,5 +86,3 @@ export function createReadService(deps: ReadDeps) {
 
   return { post, feed }
 }
-
-export type ReadService = ReturnType<typeof createReadService>

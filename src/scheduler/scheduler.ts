@@ -39,7 +39,21 @@ interface PublishJob {
 const JOB = 'post.publish'
 const BATCH = 100
 
-export function createScheduler(deps: SchedulerDeps) {
+export interface Scheduler {
+  /** Registers the job handler and publishes what came due while the server was down. */
+  start(): Promise<void>
+  /** A post was (re)scheduled: queue its job now if it is due before the next sweep looks. */
+  scheduled(postId: string, publishAt: number): Promise<void>
+  /**
+   * Publishes everything overdue, then queues jobs for what is due within the horizon; returns how
+   * many it published.
+   */
+  sweep(): Promise<number>
+  /** Stops sweeping and waits for a running sweep. */
+  stop(): Promise<void>
+}
+
+export function createScheduler(deps: SchedulerDeps): Scheduler {
   const { db, clock, queue, logger, publish } = deps
   const sweepEveryMs = deps.sweepEveryMs ?? 30_000
   const horizonMs = 2 * sweepEveryMs
@@ -65,7 +79,6 @@ export function createScheduler(deps: SchedulerDeps) {
     }
   }
 
-  /** Publishes everything overdue, then queues jobs for what is due within the horizon. */
   async function sweep(): Promise<number> {
     let published = 0
     for (;;) {
@@ -101,13 +114,11 @@ export function createScheduler(deps: SchedulerDeps) {
   }
 
   return {
-    /** Registers the job handler and publishes what came due while the server was down. */
     async start(): Promise<void> {
       queue.process<PublishJob>(JOB, runJob, { concurrency: 4 })
       await sweep()
       schedule()
     },
-    /** A post was (re)scheduled: queue its job now if it is due before the next sweep looks. */
     async scheduled(postId: string, publishAt: number): Promise<void> {
       if (publishAt - clock.now() <= horizonMs) await enqueue(postId, publishAt)
     },
@@ -119,5 +130,3 @@ export function createScheduler(deps: SchedulerDeps) {
     },
   }
 }
-
-export type Scheduler = ReturnType<typeof createScheduler>

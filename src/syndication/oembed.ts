@@ -127,19 +127,25 @@ function toOEmbed(
 /** Posts whose public view oEmbed keeps per node (each a few KB). */
 const OEMBED_CACHE_MAX = 500
 
+/** The oEmbed answer for a URL (see `oembed`) with its strong ETag. */
+export type OEmbedService = (
+  query: OEmbedQueryInput,
+  embedHostJs: string,
+) => Promise<{ body: OEmbedResponseData; etag: string }>
+
 /**
  * oEmbed answers with their ETag. The post's public view is kept per channel version
  * (util/version-cache.ts), so a consumer polling the endpoint costs the channel read and a cache
  * hit; a post that is not public is never kept (its 404 is worked out on each request, with two
  * indexed reads).
  */
-export function createOEmbedService(deps: ReadDeps) {
+export function createOEmbedService(deps: ReadDeps): OEmbedService {
   const posts = new VersionCache<PublicPost>({ clock: deps.clock, max: OEMBED_CACHE_MAX })
   const loadPost: OEmbedPostLoader = (channel, postId) =>
     posts.get(`${channel.id}|${postId}`, channelVersion(channel), async () => {
       return (await loadPublicPost(deps, channel, postId)) ?? fail('oembed-not-found', 'No such post.')
     })
-  return async (query: OEmbedQueryInput, embedHostJs: string) => {
+  return async (query, embedHostJs) => {
     const body = await oembed(deps, query, embedHostJs, loadPost)
     return { body, etag: strongEtag('public', JSON.stringify(body)) }
   }

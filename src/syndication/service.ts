@@ -6,7 +6,7 @@ import { digestPosts, digestUrl, listDigests, rangeLabel } from '../production/i
 import { channelVersion, originOf, type ReadDeps, readChannelPosts } from '../reads/index.js'
 import { VersionCache } from '../util/version-cache.js'
 import { digestItem, type FeedModel, feedModel, postItem } from './feed-model.js'
-import { createOEmbedService } from './oembed.js'
+import { createOEmbedService, type OEmbedService } from './oembed.js'
 import { toAtom, toJsonFeed, toRss } from './serializers.js'
 
 export type FeedFormat = 'rss' | 'atom' | 'json'
@@ -51,7 +51,20 @@ function renderFeed(model: FeedModel, format: FeedFormat, isIndexable: boolean):
 }
 
 /** Feeds (RSS, Atom, JSON Feed) and oEmbed. */
-export function createSyndicationService(deps: ReadDeps) {
+export interface SyndicationService {
+  /**
+   * A public or unlisted channel's feed (`channel-not-found` otherwise): latest posts and digests,
+   * newest first, cached per channel version.
+   */
+  feed(slug: string, format: FeedFormat): Promise<RenderedFeed>
+  /**
+   * The oEmbed answer for a post page of this server, with its ETag (`oembed-format`,
+   * `oembed-not-found`).
+   */
+  oembed: OEmbedService
+}
+
+export function createSyndicationService(deps: ReadDeps): SyndicationService {
   const origin = () => originOf(deps.publicUrl())
 
   async function feedChannel(slug: string): Promise<ChannelRow> {
@@ -119,5 +132,3 @@ export function createSyndicationService(deps: ReadDeps) {
 
   return { feed, oembed: createOEmbedService(deps) }
 }
-
-export type SyndicationService = ReturnType<typeof createSyndicationService>
