@@ -112,7 +112,7 @@ export function accountRoutes(app: App, ctx: AppContext): void {
     {
       schema: {
         tags,
-        summary: 'Change your display name',
+        summary: 'Change your display name or language',
         security: authenticated,
         body: UpdateMeBody,
         response: { 200: MeView },

@@ -3,6 +3,7 @@ import type { Config } from '../config/config.js'
 import { type Db, type DbOrTx, isUniqueViolation } from '../db/database.js'
 import type { AccountRow, TokenScope } from '../db/schema.js'
 import { fail } from '../errors.js'
+import type { Language } from '../i18n/index.js'
 import type { RateLimiter } from '../kv/rate-limiter.js'
 import type { Logger } from '../logger.js'
 import type { Clock } from '../util/clock.js'
@@ -33,6 +34,11 @@ export interface CreateAccountInput {
   password: string
   isAdmin?: boolean
   email?: string | null
+}
+
+export interface ProfileChanges {
+  displayName?: string
+  language?: Language | null
 }
 
 export interface LoginInput {
@@ -86,8 +92,11 @@ export interface AccountService {
   login(input: LoginInput): Promise<{ account: AccountRow; session: NewSession }>
   /** Ends a session; its cookie stops working at once, on every node. Idempotent. */
   logout(sessionId: string): Promise<void>
-  /** Changes the profile fields given (`validation` for a bad name); absent fields stay as they are. */
-  updateProfile(accountId: string, input: { displayName?: string }): Promise<AccountRow>
+  /**
+   * Changes the profile fields given (`validation` for a bad name); absent fields stay as they are.
+   * `language` null means "follow the browser".
+   */
+  updateProfile(accountId: string, input: ProfileChanges): Promise<AccountRow>
   /**
    * Mints an API token with no scope `held` lacks (`insufficient-scope`); the clear token is
    * returned once, only its hash stored.
@@ -127,6 +136,7 @@ export function createAccountService(deps: AccountServiceDeps): AccountService {
       email: input.email?.trim() || null,
       is_admin: input.isAdmin ? 1 : 0,
       created_at: clock.now(),
+      language: null,
     }
   }
 
@@ -209,9 +219,13 @@ export function createAccountService(deps: AccountServiceDeps): AccountService {
       await auth.revoke({ session: sessionId })
     },
 
-    async updateProfile(accountId: string, input: { displayName?: string }): Promise<AccountRow> {
-      if (input.displayName !== undefined) {
-        await store.updateDisplayName(db, accountId, checkDisplayName(input.displayName))
+    async updateProfile(accountId: string, input: ProfileChanges): Promise<AccountRow> {
+      const changes = {
+        ...(input.displayName !== undefined && { display_name: checkDisplayName(input.displayName) }),
+        ...(input.language !== undefined && { language: input.language }),
+      }
+      if (Object.keys(changes).length > 0) {
+        await store.updateProfile(db, accountId, changes)
         // Cached credentials carry the account row: the next request reads the new one.
         await auth.revoke({ account: accountId })
       }

@@ -19,8 +19,12 @@ export async function findAccountById(db: DbOrTx, id: string): Promise<AccountRo
   return db.selectFrom('account').selectAll().where('id', '=', id).executeTakeFirst()
 }
 
-export async function updateDisplayName(db: DbOrTx, id: string, displayName: string): Promise<void> {
-  await db.updateTable('account').set({ display_name: displayName }).where('id', '=', id).execute()
+export async function updateProfile(
+  db: DbOrTx,
+  id: string,
+  changes: { display_name?: string; language?: string | null },
+): Promise<void> {
+  await db.updateTable('account').set(changes).where('id', '=', id).execute()
 }
 
 export async function updatePasswordHash(db: DbOrTx, id: string, passwordHash: string): Promise<void> {

@@ -1,5 +1,6 @@
 import type { Static } from '@sinclair/typebox'
 import type { AccountRow, TokenScope } from '../db/schema.js'
+import { isLanguage } from '../i18n/index.js'
 import type { AccountView, MeView, TokenView } from './schemas.js'
 import type { ApiTokenRow } from './store.js'
 import { allScopes, parseScopes, sortScopes } from './tokens.js'
@@ -28,6 +29,7 @@ export function toMeView(account: AccountRow, auth: AuthMethod): Static<typeof M
   return {
     ...toAccountView(account),
     email: account.email,
+    language: isLanguage(account.language) ? account.language : null,
     auth: {
       via: auth.via,
       scopes: auth.scopes === 'all' ? [...allScopes] : sortScopes(auth.scopes),

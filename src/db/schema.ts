@@ -52,6 +52,8 @@ export interface AccountTable {
   email: string | null
   is_admin: Generated<number>
   created_at: number
+  /** The language chosen in the person's settings (src/i18n), null to follow the browser. */
+  language: Generated<string | null>
 }
 
 export interface SessionTable {
