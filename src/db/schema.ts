@@ -331,6 +331,8 @@ export interface PushSubscriptionTable {
   expires_at: number | null
   created_at: number
   updated_at: number
+  /** The browser's language when it subscribed (Accept-Language), for notifications (src/i18n). */
+  language: string | null
 }
 
 export type PushFanoutReason = 'published' | 'pinned' | 'edited'

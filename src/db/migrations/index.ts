@@ -6,7 +6,7 @@ import * as m0004 from './0004-push.js'
 import * as m0005 from './0005-production.js'
 import * as m0006 from './0006-channel-avatar.js'
 import * as m0007 from './0007-event-redaction.js'
-import * as m0010 from './0010-account-language.js'
+import * as m0010 from './0010-languages.js'
 
 /** Ordered registry of migrations. Add new ones at the end; never edit a migration that has shipped. */
 export const migrations: Record<string, Migration> = {
@@ -17,5 +17,5 @@ export const migrations: Record<string, Migration> = {
   '0005-production': m0005,
   '0006-channel-avatar': m0006,
   '0007-event-redaction': m0007,
-  '0010-account-language': m0010,
+  '0010-languages': m0010,
 }
