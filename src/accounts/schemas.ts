@@ -91,3 +91,29 @@ export const CreatedTokenView = Type.Object({
 })
 
 export const TokenList = Type.Object({ tokens: Type.Array(TokenView) })
+
+export const SessionView = Type.Object({
+  id: Type.String(),
+  device: Type.Union([Type.String(), Type.Null()], {
+    description: 'Browser and system from the user agent at login ("Chrome on Android")',
+  }),
+  network: Type.Union([Type.String(), Type.Null()], {
+    description: 'The login address’s network (IPv4 /24, IPv6 /48), never the address itself',
+  }),
+  createdAt: Time,
+  lastSeenAt: Time,
+  expiresAt: Time,
+  current: Type.Boolean({ description: 'The session making this request' }),
+})
+
+export const SessionList = Type.Object({ items: Type.Array(SessionView) })
+
+export const SessionParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) })
+
+export const ChangePasswordBody = Type.Object(
+  {
+    currentPassword: Type.String({ minLength: 1, maxLength: PASSWORD_MAX }),
+    newPassword: Password,
+  },
+  { additionalProperties: false },
+)

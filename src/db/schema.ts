@@ -63,6 +63,12 @@ export interface SessionTable {
   created_at: number
   last_seen_at: number
   expires_at: number
+  /** Names the session in the API (the id above never leaves the server). */
+  public_id: string
+  /** "Chrome on Android", from the user agent at login; null when it said nothing usable. */
+  device: string | null
+  /** The login address's network ("203.0.113.0/24", "2001:db8:1::/48"), never the address. */
+  network: string | null
 }
 
 export type TokenScope = 'read' | 'post' | 'channel:admin'
