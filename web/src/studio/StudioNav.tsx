@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks'
+import { useEffect, useRef, useState } from 'preact/hooks'
 import { api, channelPath } from '../app/api.js'
 import type { Channel, Role } from '../app/types.js'
 import { Link } from '../components/Link.js'
@@ -41,6 +41,12 @@ export function StudioNav({
 }) {
   const known = role !== undefined ? role : knownRoles.get(slug)
   const all = known === undefined
+  const nav = useRef<HTMLElement>(null)
+  // On a phone the tabs scroll sideways: bring the current one into view.
+  useEffect(() => {
+    const here = nav.current?.querySelector<HTMLElement>('[aria-current="page"]')
+    if (nav.current && here) nav.current.scrollLeft = here.offsetLeft - nav.current.offsetLeft - 8
+  }, [current])
   const base = `/app/studio/${encodeURIComponent(slug)}`
   const items: [StudioPage, string, string, boolean][] = [
     ['compose', base, 'New post', all || canPost(known)],
@@ -51,7 +57,7 @@ export function StudioNav({
     ['analytics', `${base}/analytics`, 'Analytics', true],
   ]
   return (
-    <nav class="tabs studio-nav" aria-label="Studio">
+    <nav class="tabs studio-nav" aria-label="Studio" ref={nav}>
       <Link class="button" href={`/app/c/${encodeURIComponent(slug)}`}>
         ← Channel
       </Link>

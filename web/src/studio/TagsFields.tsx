@@ -39,7 +39,7 @@ export function TagsFields({
               />
             </div>
             <div class="field week-field">
-              <label for={`${idPrefix}-week-to`}>to week (optional)</label>
+              <label for={`${idPrefix}-week-to`}>Until week</label>
               <input
                 id={`${idPrefix}-week-to`}
                 type="number"
@@ -51,7 +51,9 @@ export function TagsFields({
               />
             </div>
           </div>
-          {maxWeek && <p class="hint small">Filming runs {maxWeek} weeks.</p>}
+          <p class="hint small">
+            Leave “Until week” empty for a single week.{maxWeek ? ` Filming runs ${maxWeek} weeks.` : ''}
+          </p>
           {production.chapters.length > 0 ? (
             <fieldset class="chapter-picks">
               <legend class="small">{production.chapterLabel}s</legend>
