@@ -41,7 +41,7 @@ describe.each(testDatabases)('studio production, digests and audit log (browser,
     await page.goto(`${server.url}/app/studio/${slug}/settings`)
     const form = page.locator('form.production-editor')
     await form.getByLabel('Kind').selectOption('series')
-    await form.getByLabel('Title').fill('Harbour Lights')
+    await form.getByLabel('Production name').fill('Harbour Lights')
     await form.getByLabel('Season').fill('2')
     await form.getByLabel('Parts are called').fill('Episode')
     for (const [title, date] of [

@@ -122,7 +122,7 @@ export function ProductionEditor({
           </select>
         </div>
         <div class="field spacer">
-          <label for="prod-title">Title</label>
+          <label for="prod-title">Production name</label>
           <input
             id="prod-title"
             type="text"
