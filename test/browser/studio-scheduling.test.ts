@@ -149,4 +149,29 @@ describe.each(testDatabases)('studio scheduling and previews (browser, %s)', (ki
     expect(errors).toEqual([])
     await context.close()
   })
+  it('lists drafts for the team, letting a creator publish only their own', async () => {
+    const posts = `/api/v1/channels/${slug}/posts`
+    const mine = await apiAs(server.url, creator, 'POST', posts, { text: 'Costume fitting', status: 'draft' })
+    const theirs = await apiAs(server.url, owner, 'POST', posts, {
+      text: 'Press day plan',
+      publishAt: new Date(Date.now() + 86_400_000).toISOString(),
+    })
+    const { page, context, errors } = await openStudio(browser, server.url, creator)
+    await page.goto(`${server.url}/app/studio/${slug}/schedule`)
+    // Scheduled posts come first, by time; then drafts.
+    await page.locator(`[data-post="${mine.id}"]`).waitFor()
+    expect(
+      await page.locator('.schedule-item').evaluateAll((els) => els.map((e) => e.getAttribute('data-post'))),
+    ).toEqual([theirs.id, mine.id])
+    const other = page.locator(`[data-post="${theirs.id}"]`)
+    expect(await other.textContent()).toContain('Only its author or an admin can change it.')
+    expect(await other.getByRole('button').count()).toBe(0)
+
+    await page.locator(`[data-post="${mine.id}"]`).getByRole('button', { name: 'Publish now' }).click()
+    await page.locator(`[data-post="${mine.id}"]`).waitFor({ state: 'detached' })
+    expect((await apiAs(server.url, creator, 'GET', `${posts}/${mine.id}`)).status).toBe('published')
+    expect((await apiAs(server.url, owner, 'GET', `${posts}/${theirs.id}`)).status).toBe('scheduled')
+    expect(errors).toEqual([])
+    await context.close()
+  })
 })

@@ -60,12 +60,17 @@ export function Schedule({ slug }: { slug: string }) {
     )
   const production = (channel.production ?? null) as Production | null
   const postPath = (p: StudioPost) => channelPath(slug, `/posts/${encodeURIComponent(p.id)}`)
-  const publishNow = (p: StudioPost) =>
-    action
+  const publishNow = (p: StudioPost) => {
+    // The composer's alt-text warning, as a dialog: the list has no room for the alt text fields.
+    const missing = (p.media ?? []).filter((m) => m.alt.trim() === '').length
+    const warning = `${missing} photo${missing === 1 ? ' has' : 's have'} no alt text, so people using screen readers won’t know what ${missing === 1 ? 'it shows' : 'they show'}. Publish anyway?`
+    if (missing > 0 && !window.confirm(warning)) return
+    void action
       .run(() => api.post(`${postPath(p)}/publish`))
       .then((ok) => {
         if (ok) void load()
       })
+  }
   const remove = (p: StudioPost) => {
     if (!window.confirm(`Delete “${postTitle(p)}”? This cannot be undone.`)) return
     void action
@@ -107,7 +112,7 @@ export function Schedule({ slug }: { slug: string }) {
                   <Link class="button" href={`${base}/schedule/${encodeURIComponent(p.id)}`}>
                     Edit
                   </Link>
-                  <button type="button" disabled={action.busy} onClick={() => void publishNow(p)}>
+                  <button type="button" disabled={action.busy} onClick={() => publishNow(p)}>
                     Publish now
                   </button>
                   <span class="spacer" />
