@@ -146,6 +146,14 @@ describe.each(testDatabases)('studio scheduling and previews (browser, %s)', (ki
     const published = await apiAs(server.url, creator, 'GET', `/api/v1/channels/${slug}/posts/${id}`)
     expect(published.status).toBe('published')
     expect((await schedule()).items).toEqual([])
+
+    // A tag can still be corrected once published, from the post's staff view.
+    await page.getByLabel('Filming week').fill('12')
+    await page.getByLabel('Until week').fill('')
+    await page.getByRole('button', { name: 'Save tags' }).click()
+    await page.getByText('Tags saved.').waitFor()
+    const retagged = await apiAs(server.url, creator, 'GET', `/api/v1/channels/${slug}/posts/${id}`)
+    expect(retagged.production).toMatchObject({ weeks: { from: 12, to: 12 }, chapters: [8] })
     expect(errors).toEqual([])
     await context.close()
   })
