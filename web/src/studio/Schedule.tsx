@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks'
 import { api, channelPath } from '../app/api.js'
+import { plural } from '../app/format.js'
 import { me } from '../app/session.js'
 import { useAction } from '../app/use-action.js'
 import { ErrorBox } from '../components/ErrorBox.js'
@@ -17,6 +18,18 @@ export function postTitle(post: StudioPost): string {
   if (post.kind === 'poll') return post.poll?.question || 'Poll'
   if (post.kind === 'prompt') return post.prompt?.question || 'Question to fans'
   return post.media?.length ? `Album of ${post.media.length}` : 'Untitled post'
+}
+
+const KINDS: Record<StudioPost['kind'], string> = {
+  text: 'Text',
+  album: 'Album',
+  poll: 'Poll',
+  prompt: 'Question to fans',
+}
+
+/** "Album · 3 photos", "Poll"… */
+function kindLabel(post: StudioPost): string {
+  return post.kind === 'album' ? `Album · ${plural(post.media?.length ?? 0, 'photo')}` : KINDS[post.kind]
 }
 
 /** "Scheduled for Mon 7 Dec, 16:00 · 2026-12-07 15:00 UTC", or "Draft". */
@@ -103,8 +116,7 @@ export function Schedule({ slug }: { slug: string }) {
               <p class={`status-pill ${p.status}`}>{statusLine(p)}</p>
               <h2 class="schedule-title">{postTitle(p)}</h2>
               <p class="small muted">
-                {p.kind === 'album' ? `Album · ${p.media?.length ?? 0} photos` : p.kind} · by @
-                {p.author.handle}
+                {kindLabel(p)} · by @{p.author.handle}
                 {tags && ` · ${tags}`}
               </p>
               {editable ? (
