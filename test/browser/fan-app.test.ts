@@ -34,7 +34,8 @@ describe.each(testDatabases)('the fan app (%s)', (kind) => {
       creator: 'showrunner',
       fans: ['fanone'],
       slug,
-      title: 'The Night Shoot',
+      // Long enough to take two lines on a phone, as real titles do.
+      title: 'The Night Shoot — Season 2 Set Diary',
       description: 'Season 2 from the set: stills, polls and the odd spoiler.',
     })
     creator = show.creator
@@ -428,7 +429,7 @@ describe.each(testDatabases)('the fan app (%s)', (kind) => {
     const pill = again.getByRole('button', { name: /1 new post/ })
     await pill.waitFor()
     const title = again.getByRole('heading', { level: 1 })
-    for (const y of [600, 300, 100, 45]) {
+    for (const y of [600, 300, 100, 60, 45]) {
       await again.evaluate((top) => (globalThis as any).scrollTo(0, top), y)
       expect(overlaps((await pill.boundingBox())!, (await title.boundingBox())!), `scrolled to ${y}`).toBe(
         false,
