@@ -4,7 +4,7 @@ import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { testDatabases } from '../_util/db.js'
 import { startTestServer, type TestServer } from '../_util/server.js'
-import { overlaps, seasonFacts, swipe, uploadPhoto } from './fan-helpers.js'
+import { overlaps, pinch, seasonFacts, swipe, uploadPhoto } from './fan-helpers.js'
 import { apiAs, assertWebBuilt, launchBrowser, openAs, type Person, seedShow } from './helpers.js'
 
 const shots = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'docs', 'screenshots')
@@ -284,7 +284,7 @@ describe.each(testDatabases)('the fan app (%s)', (kind) => {
     await context.close()
   })
 
-  it('swipes between photos by touch and zooms with a double tap on a phone', async () => {
+  it('swipes between photos by touch and zooms with a double tap or a pinch on a phone', async () => {
     const context = await browser.newContext({
       viewport: PHONE,
       deviceScaleFactor: 1,
@@ -321,6 +321,10 @@ describe.each(testDatabases)('the fan app (%s)', (kind) => {
     expect(await scale()).toMatch(/^matrix\(2\.5, 0, 0, 2\.5,/)
     await viewer.getByRole('button', { name: 'Fit' }).tap()
     expect(await scale()).toBe('matrix(1, 0, 0, 1, 0, 0)')
+    // Pinch: fingers 100 px apart spread to 200 px, the photo twice as large.
+    await pinch(page, middle, 100, 200)
+    expect(await scale()).toMatch(/^matrix\(2, 0, 0, 2,/)
+    await viewer.getByRole('button', { name: 'Fit' }).tap()
     if (kind === 'sqlite') {
       await viewer
         .locator('.viewer-slide')

@@ -78,3 +78,26 @@ export async function swipe(page: Page, from: { x: number; y: number }, dx: numb
   await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] })
   await cdp.detach()
 }
+
+/** A two-finger pinch around `center`, the fingers `from` px apart moving to `to` px apart. */
+export async function pinch(
+  page: Page,
+  center: { x: number; y: number },
+  from: number,
+  to: number,
+): Promise<void> {
+  const cdp = await page.context().newCDPSession(page)
+  const points = (gap: number) => [
+    { x: center.x - gap / 2, y: center.y, id: 1 },
+    { x: center.x + gap / 2, y: center.y, id: 2 },
+  ]
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: points(from) })
+  for (let i = 1; i <= 5; i++) {
+    await cdp.send('Input.dispatchTouchEvent', {
+      type: 'touchMove',
+      touchPoints: points(from + ((to - from) * i) / 5),
+    })
+  }
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] })
+  await cdp.detach()
+}
