@@ -37,7 +37,7 @@ figcaption{font-size:.8rem;color:var(--muted)}
 .banner{background:#b4232c;color:#fff;padding:.8rem 1rem;font-weight:700;text-align:center;letter-spacing:.04em}
 .week{border-left:3px solid var(--accent);padding:.2rem 0 .8rem 1rem;margin:0 0 1rem}
 .week h2{margin:0;font-size:1.1rem}
-.week img.cover{max-width:14rem;border-radius:8px;display:block;margin:.4rem 0}
+.week img.cover{width:100%;max-width:14rem;height:auto;border-radius:8px;display:block;margin:.4rem 0}
 .week.empty{border-left-color:var(--line)}
 .week.empty h2{font-weight:600}
 .last-chapter{font-weight:700}

@@ -35,6 +35,7 @@ describe('web app serving', () => {
       'assets/index-abc123.js': 'console.log(1)',
       'sw.js': 'self',
       'manifest.webmanifest': '{}',
+      'favicon.ico': 'ico',
       '.vite/manifest.json': '{"secret":true}',
     })
     for (const url of [
@@ -54,6 +55,10 @@ describe('web app serving', () => {
     expect(asset.statusCode).toBe(200)
     expect(asset.headers['cache-control']).toBe('public, max-age=31536000, immutable')
     expect((await app.inject({ url: '/sw.js' })).headers['cache-control']).toBe('no-cache')
+    // Browsers ask for /favicon.ico whatever the page links: the app's icon, cached like the others.
+    const favicon = await app.inject({ url: '/favicon.ico' })
+    expect(favicon.statusCode).toBe(200)
+    expect(favicon.headers['cache-control']).toBe('public, max-age=86400')
     // Not the app's: public pages, API, media, feeds, build metadata.
     for (const url of [
       '/c/night-shoot',

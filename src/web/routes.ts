@@ -72,7 +72,7 @@ export function webRoutes(app: App, ctx: AppContext, options: { distDir?: string
 export function cacheControlFor(relative: string): string {
   const file = relative.split(path.sep).join('/')
   if (file.startsWith('assets/')) return 'public, max-age=31536000, immutable'
-  if (file.startsWith('icons/')) return 'public, max-age=86400'
+  if (file.startsWith('icons/') || file === 'favicon.ico') return 'public, max-age=86400'
   return 'no-cache' // sw.js, manifest.webmanifest
 }
 

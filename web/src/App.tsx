@@ -8,6 +8,8 @@ import { AuthPage } from './routes/AuthPage.js'
 import { ChannelPage } from './routes/ChannelPage.js'
 import { Home } from './routes/Home.js'
 import { JoinPage } from './routes/JoinPage.js'
+import { PostPage } from './routes/PostPage.js'
+import { TimelinePage } from './routes/TimelinePage.js'
 
 // The studio, analytics and notification settings are separate chunks: fans download them on first use only.
 const Composer = lazyPage(() => import('./studio/Composer.js').then((m) => m.Composer))
@@ -33,6 +35,8 @@ const routes: [string, (p: Params) => preact.JSX.Element][] = [
   ['/app/new', () => <NewChannel />],
   ['/app/settings/notifications', () => <NotificationSettings />],
   ['/app/c/:slug', (p) => <ChannelPage key={p.slug} slug={p.slug!} />],
+  ['/app/c/:slug/timeline', (p) => <TimelinePage key={p.slug} slug={p.slug!} />],
+  ['/app/c/:slug/p/:id', (p) => <PostPage key={`${p.slug}/${p.id}`} slug={p.slug!} id={p.id!} />],
   ['/join/:slug', (p) => <JoinPage slug={p.slug!} />],
   ['/app/studio/:slug', (p) => <Composer key={p.slug} slug={p.slug!} />],
   ['/app/studio/:slug/settings', (p) => <ChannelSettings slug={p.slug!} />],

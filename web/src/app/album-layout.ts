@@ -1,14 +1,35 @@
 import type { Media, MediaVariant } from './types.js'
 
 /**
- * Album geometry, computed from the width and height the API sends with every image, so the
- * carousel takes its final size before a single byte of an image arrives (no layout shift).
- * Like Instagram, the frame follows the first image but stays between 4:5 (portrait) and
- * 1.91:1 (landscape); each image is fitted inside the frame without cropping.
+ * Album geometry, computed from the width and height the API sends with every image, so the grid
+ * takes its final size before a single byte of an image arrives (no layout shift).
+ *
+ * An album is a grid of rows. Every image in a row gets the row's height and a width in proportion
+ * to its aspect ratio, so photos keep their shape: a landscape still is wide, a portrait one narrow.
+ * A row's own aspect ratio is the sum of its images' ratios. Ratios are clamped (a panorama or a
+ * very tall phone shot is cropped a little at the edges rather than making a sliver), and a row of
+ * one image stays between 4:5 and 1.91:1 like a single photo in any feed. The full image is always
+ * in the viewer.
  */
 
 export const MIN_FRAME_RATIO = 4 / 5
 export const MAX_FRAME_RATIO = 1.91
+/** A cell in a row of several: from a tall portrait (1:2) to a wide landscape (2:1). */
+const MIN_CELL_RATIO = 0.5
+const MAX_CELL_RATIO = 2
+
+export interface AlbumCell {
+  /** Index of the image in the album. */
+  index: number
+  /** Share of the row's width, in percent (the row's cells add up to 100). */
+  widthPct: number
+}
+
+export interface AlbumRow {
+  /** width / height of the whole row. */
+  ratio: number
+  cells: AlbumCell[]
+}
 
 /** width / height of one image; a broken 0 size counts as square rather than dividing by zero. */
 export function aspectRatio(item: { width: number; height: number }): number {
@@ -16,20 +37,56 @@ export function aspectRatio(item: { width: number; height: number }): number {
   return item.width / item.height
 }
 
-/** The aspect ratio (width / height) of the carousel frame of an album. */
-export function frameRatio(items: readonly { width: number; height: number }[]): number {
-  const first = items[0]
-  if (!first) return 1
-  return Math.min(MAX_FRAME_RATIO, Math.max(MIN_FRAME_RATIO, aspectRatio(first)))
+/**
+ * How many images go in each row: one row of up to two; three as one wide image over two; then
+ * rows of two or three, the smaller rows first (4 → 2+2, 5 → 2+3, 7 → 2+2+3, 10 → 2+2+3+3).
+ */
+export function rowSizes(count: number): number[] {
+  if (count <= 0) return []
+  if (count <= 2) return [count]
+  if (count === 3) return [1, 2]
+  const rows = Math.ceil(count / 3)
+  const sizes: number[] = []
+  let left = count
+  for (let r = rows; r > 0; r--) {
+    const size = Math.floor(left / r)
+    sizes.push(size)
+    left -= size
+  }
+  return sizes
+}
+
+/** The rows of an album's grid, in order. */
+export function albumRows(items: readonly { width: number; height: number }[]): AlbumRow[] {
+  const rows: AlbumRow[] = []
+  let at = 0
+  for (const size of rowSizes(items.length)) {
+    const slice = items.slice(at, at + size)
+    const ratios =
+      size === 1
+        ? [clamp(aspectRatio(slice[0]!), MIN_FRAME_RATIO, MAX_FRAME_RATIO)]
+        : slice.map((m) => clamp(aspectRatio(m), MIN_CELL_RATIO, MAX_CELL_RATIO))
+    const total = ratios.reduce((a, b) => a + b, 0)
+    rows.push({
+      ratio: round(total),
+      cells: ratios.map((r, i) => ({ index: at + i, widthPct: round((r / total) * 100) })),
+    })
+    at += size
+  }
+  return rows
 }
 
 /**
- * Where an image of ratio `ratio` sits inside a frame of ratio `frame`: its width and height as
- * percentages of the frame's (one of them is always 100), letterboxed or pillarboxed.
+ * The `sizes` attribute of a cell that takes `widthPct` of a column at most `columnPx` wide
+ * (the full viewport width below it), so the browser picks the smallest variant that is sharp.
  */
-export function fitInFrame(ratio: number, frame: number): { widthPct: number; heightPct: number } {
-  if (ratio >= frame) return { widthPct: 100, heightPct: round((frame / ratio) * 100) }
-  return { widthPct: round((ratio / frame) * 100), heightPct: 100 }
+export function cellSizes(widthPct: number, columnPx: number): string {
+  const pct = Math.round(widthPct)
+  return `(max-width: ${columnPx}px) ${pct}vw, ${Math.round((columnPx * widthPct) / 100)}px`
+}
+
+function clamp(n: number, min: number, max: number): number {
+  return Math.min(max, Math.max(min, n))
 }
 
 function round(n: number): number {
@@ -54,8 +111,7 @@ export function pickVariant(media: Pick<Media, 'variants' | 'originalUrl'>, minW
   return fit?.url ?? media.originalUrl ?? null
 }
 
-/** Index of the slide nearest to a horizontal scroll offset (for the dots and the buttons). */
-export function slideAt(scrollLeft: number, slideWidth: number, count: number): number {
-  if (slideWidth <= 0 || count === 0) return 0
-  return Math.min(count - 1, Math.max(0, Math.round(scrollLeft / slideWidth)))
+/** The creator's alt text, else "Photo n of m": every image has one. */
+export function altOf(m: Pick<Media, 'alt'>, i: number, count: number): string {
+  return m.alt.trim() || `Photo ${i + 1} of ${count}`
 }

@@ -17,8 +17,14 @@ export function fullTime(iso: string | null): string {
   return iso ? new Date(iso).toLocaleString() : ''
 }
 
+const pluralRules = new Intl.PluralRules('en')
+
+/**
+ * "1 member", "2 members": the form is chosen by Intl.PluralRules (as the later i18n catalogs will,
+ * where languages have more than two forms), never by comparing with 1 by hand.
+ */
 export function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n.toLocaleString()} ${n === 1 ? one : many}`
+  return `${n.toLocaleString()} ${pluralRules.select(n) === 'one' ? one : many}`
 }
 
 /** Splits post text at its server-recognised links (UTF-16 offsets) into text and link parts. */

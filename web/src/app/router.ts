@@ -54,5 +54,5 @@ export function onLinkClick(e: MouseEvent): void {
   if (!a || e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return
   if (a.target || a.origin !== window.location.origin) return
   e.preventDefault()
-  navigate(a.pathname + a.search)
+  navigate(a.pathname + a.search + a.hash) // the hash: a week on the timeline (#week-11)
 }

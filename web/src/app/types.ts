@@ -151,6 +151,15 @@ export interface Post {
   poll?: Poll
   prompt?: Prompt
   views?: number
+  /** Production tags (docs/api.md "Production facts and tags"); null or absent: untagged. */
+  production?: PostProduction | null
+}
+
+export interface PostProduction {
+  weeks: { from: number; to: number } | null
+  chapters: number[]
+  location: string | null
+  unit: string | null
 }
 
 export interface Position {

@@ -35,26 +35,29 @@ describe('Album', () => {
     await act(() => render(h(Album, { media: items, spoilerLabel: 'Chapter 8' }), root))
   }
 
-  it('sizes the frame from the first image before anything loads, and gives every image alt text', async () => {
+  it("lays the grid out from the images' sizes before anything loads, and gives every image alt text", async () => {
     await mount([media('a', false), media('b', false, 800, 1200)])
-    const frame = root.querySelector<HTMLElement>('.album')!
-    expect(frame.style.aspectRatio).toMatch(/^1\.5( \/ 1)?$/)
-    const boxes = [...root.querySelectorAll<HTMLElement>('.slide-box')]
-    expect(boxes[1]!.style.width).toBe('44.444%')
+    const row = root.querySelector<HTMLElement>('.album-row')!
+    // 3:2 next to 2:3: one row as wide as both ratios together, each cell its share.
+    expect(Number.parseFloat(row.style.aspectRatio)).toBeCloseTo(2.167, 3)
+    const cells = [...root.querySelectorAll<HTMLElement>('.album-cell')]
+    expect(cells.map((c) => Number.parseFloat(c.style.flex))).toEqual([69.231, 30.769])
     expect([...root.querySelectorAll('img')].map((i) => i.getAttribute('alt'))).toEqual([
       'alt of a',
       'alt of b',
     ])
   })
 
-  it('renders no image for a hidden spoiler, reveals it on tap and remembers it on this device', async () => {
-    await mount([media('open', false), media('secret', true)])
-    const hidden = root.querySelector('[data-spoiler="hidden"]')!
-    expect(hidden.textContent).toContain('Spoiler: Chapter 8')
+  it('renders no image for hidden spoilers, reveals all of them with one tap and remembers it', async () => {
+    await mount([media('open', false), media('secret', true), media('other', true)])
+    const hidden = root.querySelectorAll<HTMLButtonElement>('[data-spoiler="hidden"]')
+    expect(hidden).toHaveLength(2)
+    expect(hidden[0]!.textContent).toContain('Spoiler: Chapter 8')
     expect(root.querySelectorAll('img')).toHaveLength(1)
-    await act(() => (hidden.querySelector('button') as HTMLButtonElement).click())
-    expect(root.querySelectorAll('img')).toHaveLength(2)
+    await act(() => hidden[1]!.click())
+    expect(root.querySelectorAll('img')).toHaveLength(3)
     expect(root.querySelector('[data-spoiler="hidden"]')).toBeNull()
     expect(localStorage.getItem('backlot.revealed')).toContain('media:secret')
+    expect(localStorage.getItem('backlot.revealed')).toContain('media:other')
   })
 })

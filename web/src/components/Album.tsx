@@ -1,22 +1,24 @@
 import { useEffect, useRef, useState } from 'preact/hooks'
-import { aspectRatio, fitInFrame, frameRatio, pickVariant, slideAt, srcSet } from '../app/album-layout.js'
+import { albumRows, altOf, cellSizes, pickVariant, srcSet } from '../app/album-layout.js'
+import { plural } from '../app/format.js'
 import { spoilers } from '../app/spoilers.js'
 import type { Media } from '../app/types.js'
 import { Blurhash } from './Blurhash.js'
-import { Lightbox } from './Lightbox.js'
+import { MediaViewer } from './MediaViewer.js'
+import './album.css'
 
-const SIZES = '(max-width: 640px) 100vw, 616px'
+/** The widest a post's album is drawn (the feed column less the card's padding), for `sizes`. */
+const COLUMN_PX = 600
 
 /**
- * An album as a swipeable carousel: native scroll snapping (touch swipe, trackpad, and the
- * keyboard through the buttons), sized from the API's width/height before any image loads, each
- * image over its blurhash. Spoiler images show only their blurred blurhash and label until tapped.
+ * An album as a grid laid out by the images' aspect ratios (app/album-layout.ts), sized from the
+ * API's width/height before any image loads, each image over its blurhash until it arrives, with a
+ * `srcset` of the variants. A tap opens the full-screen viewer. Spoiler images show only their
+ * blurred blurhash and label; one tap on any of them reveals all of the album's spoilers (here and
+ * in the viewer), remembered on this device.
  */
 export function Album(props: { media: Media[]; spoilerLabel?: string | null; remember?: boolean }) {
   const { media } = props
-  const track = useRef<HTMLDivElement>(null)
-  const [index, setIndex] = useState(0)
-  const [fullScreen, setFullScreen] = useState<number | null>(null)
   const remember = props.remember ?? true
   const [revealed, setRevealed] = useState<ReadonlySet<string>>(
     () =>
@@ -24,163 +26,113 @@ export function Album(props: { media: Media[]; spoilerLabel?: string | null; rem
         media.filter((m) => !m.spoiler || (remember && spoilers.isRevealed('media', m.id))).map((m) => m.id),
       ),
   )
-  const reveal = (id: string) => {
-    if (remember) spoilers.reveal('media', id)
-    setRevealed((r) => new Set([...r, id]))
+  const [open, setOpen] = useState<number | null>(null)
+  const hidden = media.filter((m) => !revealed.has(m.id))
+  const revealAll = () => {
+    if (remember) for (const m of hidden) spoilers.reveal('media', m.id)
+    setRevealed(new Set(media.map((m) => m.id)))
   }
-  const ratio = frameRatio(media)
   const count = media.length
-  const current = media[index]
-
-  // While a button-driven smooth scroll runs, scroll events report the slides it passes: keep the
-  // counter on the target until the track arrives.
-  const target = useRef<number | null>(null)
-  const go = (i: number) => {
-    const el = track.current
-    if (!el) return
-    const next = Math.max(0, Math.min(count - 1, i))
-    const smooth = !matchMedia('(prefers-reduced-motion: reduce)').matches
-    target.current = smooth ? next : null
-    el.scrollTo({ left: next * el.clientWidth, behavior: smooth ? 'smooth' : 'auto' })
-    setIndex(next)
-  }
-  const onScroll = (el: HTMLDivElement) => {
-    const at = slideAt(el.scrollLeft, el.clientWidth, count)
-    if (target.current !== null) {
-      if (at === target.current && el.scrollLeft % el.clientWidth < 1) target.current = null
-      return
-    }
-    setIndex(at)
-  }
+  const credits = [...new Set(media.map((m) => m.credit?.trim()).filter((c): c is string => !!c))]
+  const label = props.spoilerLabel ? `Spoiler: ${props.spoilerLabel}` : 'Spoiler'
 
   return (
     <div class="album-wrap">
-      <section
-        class="album"
-        style={{ aspectRatio: String(ratio) }}
-        aria-roledescription="carousel"
-        aria-label={`Album, ${count} photos`}
-      >
-        <div class="album-track" ref={track} onScroll={(e) => onScroll(e.currentTarget as HTMLDivElement)}>
-          {media.map((m, i) => (
-            <Slide
-              key={m.id}
-              media={m}
-              i={i}
-              count={count}
-              frame={ratio}
-              label={props.spoilerLabel ?? null}
-              revealed={!m.spoiler || revealed.has(m.id)}
-              onReveal={() => reveal(m.id)}
-              onOpen={() => setFullScreen(i)}
-            />
-          ))}
-        </div>
-        {count > 1 && (
-          <>
-            <span class="album-count" aria-hidden="true">
-              {index + 1}/{count}
-            </span>
-            {index > 0 && (
-              <button
-                type="button"
-                class="album-nav prev icon-button"
-                aria-label="Previous photo"
-                onClick={() => go(index - 1)}
-              >
-                ‹
-              </button>
-            )}
-            {index < count - 1 && (
-              <button
-                type="button"
-                class="album-nav next icon-button"
-                aria-label="Next photo"
-                onClick={() => go(index + 1)}
-              >
-                ›
-              </button>
-            )}
-          </>
-        )}
-      </section>
-      {count > 1 && (
-        <div class="dots" aria-hidden="true">
-          {media.map((m, i) => (
-            <span key={m.id} class={i === index ? 'on' : ''} />
-          ))}
-        </div>
-      )}
-      {current?.credit && <p class="credit">Photo: {current.credit}</p>}
-      {fullScreen !== null && (
-        <Lightbox
+      <figure class="album-grid" aria-label={`Album, ${plural(count, 'photo')}`}>
+        {albumRows(media).map((row) => (
+          <div class="album-row" key={row.cells[0]?.index} style={{ aspectRatio: String(row.ratio) }}>
+            {row.cells.map(({ index, widthPct }) => {
+              const m = media[index]!
+              return (
+                <Cell
+                  key={m.id}
+                  media={m}
+                  i={index}
+                  count={count}
+                  widthPct={widthPct}
+                  hidden={!revealed.has(m.id)}
+                  spoilerLabel={label}
+                  hiddenCount={hidden.length}
+                  onOpen={() => setOpen(index)}
+                  onReveal={revealAll}
+                />
+              )
+            })}
+          </div>
+        ))}
+      </figure>
+      {credits.length > 0 && <p class="credit">Photo: {credits.join(', ')}</p>}
+      {open !== null && (
+        <MediaViewer
           media={media}
-          start={fullScreen}
-          isHidden={(m) => m.spoiler && !revealed.has(m.id)}
-          onClose={() => setFullScreen(null)}
+          start={open}
+          isHidden={(m) => !revealed.has(m.id)}
+          spoilerLabel={label}
+          onRevealAll={revealAll}
+          onClose={() => setOpen(null)}
         />
       )}
     </div>
   )
 }
 
-interface SlideProps {
+interface CellProps {
   media: Media
   i: number
   count: number
-  frame: number
-  label: string | null
-  revealed: boolean
-  onReveal: () => void
+  widthPct: number
+  hidden: boolean
+  spoilerLabel: string
+  hiddenCount: number
   onOpen: () => void
+  onReveal: () => void
 }
 
-function Slide(props: SlideProps) {
-  const { media: m, i, count, revealed } = props
+function Cell(props: CellProps) {
+  const { media: m, i, count, hidden } = props
   const [loaded, setLoaded] = useState(false)
-  const box = fitInFrame(aspectRatio(m), props.frame)
-  const alt = m.alt.trim() || `Photo ${i + 1} of ${count}`
   const img = useRef<HTMLImageElement>(null)
+  const alt = altOf(m, i, count)
   useEffect(() => {
     // A cached image may finish before the handler is attached.
     if (img.current?.complete && img.current.naturalWidth > 0) setLoaded(true)
-  }, [revealed])
+  }, [hidden])
+  const style = { flex: `${props.widthPct} 1 0` }
+  if (hidden) {
+    return (
+      <button
+        type="button"
+        class="album-cell"
+        style={style}
+        data-spoiler="hidden"
+        onClick={props.onReveal}
+        aria-label={`${props.spoilerLabel}. Show the album’s ${plural(props.hiddenCount, 'spoiler image')}`}
+      >
+        <Blurhash hash={m.blurhash} />
+        <span class="cell-spoiler" aria-hidden="true">
+          <span class="label">{props.spoilerLabel}</span>
+          <span class="small">Tap to show</span>
+        </span>
+      </button>
+    )
+  }
   return (
-    <div class="slide">
-      <div class="slide-box" style={{ width: `${box.widthPct}%`, height: `${box.heightPct}%` }}>
-        {revealed ? (
-          <>
-            <Blurhash hash={m.blurhash} />
-            <img
-              ref={img}
-              class={loaded ? 'loaded' : ''}
-              src={pickVariant(m, 1080) ?? ''}
-              srcset={srcSet(m.variants) || undefined}
-              sizes={SIZES}
-              width={m.width}
-              height={m.height}
-              alt={alt}
-              loading={i === 0 ? 'eager' : 'lazy'}
-              decoding="async"
-              onLoad={() => setLoaded(true)}
-            />
-            <button
-              type="button"
-              class="slide-open"
-              aria-label={`Open photo ${i + 1} full screen`}
-              onClick={props.onOpen}
-            />
-          </>
-        ) : (
-          <div class="slide-spoiler" data-spoiler="hidden">
-            <Blurhash hash={m.blurhash} />
-            <p class="label">{props.label ? `Spoiler: ${props.label}` : 'Spoiler'}</p>
-            <button type="button" onClick={props.onReveal}>
-              Show spoiler image
-            </button>
-          </div>
-        )}
-      </div>
-    </div>
+    <button type="button" class="album-cell" style={style} onClick={props.onOpen} data-photo={i}>
+      <Blurhash hash={m.blurhash} />
+      <img
+        ref={img}
+        class={loaded ? 'loaded' : ''}
+        src={pickVariant(m, 640) ?? ''}
+        srcset={srcSet(m.variants) || undefined}
+        sizes={cellSizes(props.widthPct, COLUMN_PX)}
+        width={m.width}
+        height={m.height}
+        alt={alt}
+        loading={i < 3 ? 'eager' : 'lazy'}
+        decoding="async"
+        onLoad={() => setLoaded(true)}
+      />
+      <span class="visually-hidden">(open full screen)</span>
+    </button>
   )
 }

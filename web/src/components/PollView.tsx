@@ -63,7 +63,7 @@ export function PollView(props: { post: Post; canVote: boolean; onChange: (p: Po
                     class="bar-fill"
                     style={{ width: `${o.votes === null ? 0 : ((o.votes ?? 0) / max) * 100}%` }}
                   />
-                  <span>
+                  <span class="bar-label">
                     {o.text}
                     {chosen && ' ✓ your vote'}
                     {correct && ' (correct)'}
@@ -82,7 +82,7 @@ export function PollView(props: { post: Post; canVote: boolean; onChange: (p: Po
                 disabled={busy}
                 onClick={() => toggle(i)}
               >
-                <span>{o.text}</span>
+                <span class="bar-label">{o.text}</span>
               </button>
             </li>
           )

@@ -1,14 +1,17 @@
 import { useEffect, useRef } from 'preact/hooks'
 import { api, channelPath } from '../app/api.js'
 import { fullTime, plural, relativeTime } from '../app/format.js'
-import type { Post } from '../app/types.js'
+import type { Post, Visibility } from '../app/types.js'
 import { Album } from './Album.js'
 import { Link } from './Link.js'
 import { PollView } from './PollView.js'
 import { PostText } from './PostText.js'
+import { ProductionTags } from './ProductionTags.js'
 import { PromptView } from './PromptView.js'
 import { Reactions } from './Reactions.js'
+import { ShareButton } from './ShareButton.js'
 import { SpoilerCover } from './SpoilerCover.js'
+import './post.css'
 
 export interface PostCardProps {
   post: Post
@@ -19,6 +22,10 @@ export interface PostCardProps {
   onChange?: (p: Post) => void
   /** Preview in the composer: nothing is sent, reveals are not remembered. */
   preview?: boolean
+  /** The channel's name for a chapter ("Episode"), for the production tags. */
+  chapterLabel?: string
+  /** The channel's visibility: a private channel's posts have no public page to share. */
+  visibility?: Visibility
 }
 
 const counted = new Set<string>()
@@ -75,7 +82,8 @@ export function PostCard(props: PostCardProps) {
           {props.preview ? 'now (preview)' : relativeTime(post.publishedAt)}
         </time>
         {post.editedAt && <span title={fullTime(post.editedAt)}>· edited</span>}
-        {post.silent && <span>· silent</span>}
+        {/* Whether a post notified anyone is the team's business, not the fans'. */}
+        {post.silent && props.isStaff && <span>· silent</span>}
         {props.isStaff && !props.preview && (
           <Link
             class="small"
@@ -92,10 +100,14 @@ export function PostCard(props: PostCardProps) {
       ) : (
         body
       )}
+      <ProductionTags post={post} chapterLabel={props.chapterLabel} />
       <div class="post-footer row">
         <Reactions post={post} canReact={interact} onChange={onChange} />
         <span class="spacer" />
         {post.views !== undefined && <span class="muted small">{plural(post.views, 'view')}</span>}
+        {!props.preview && post.status === 'published' && (
+          <ShareButton post={post} visibility={props.visibility} />
+        )}
       </div>
     </article>
   )

@@ -3,6 +3,7 @@ import { api, channelPath } from '../app/api.js'
 import { plural } from '../app/format.js'
 import { navigate } from '../app/router.js'
 import { me } from '../app/session.js'
+import { timelineHref } from '../app/tags.js'
 import type { Channel, NotifyLevel, Viewer } from '../app/types.js'
 import { Avatar } from '../components/Avatar.js'
 import { ErrorBox } from '../components/ErrorBox.js'
@@ -56,6 +57,9 @@ export function ChannelHeader(props: {
           {channel.description}
         </p>
       )}
+      <p class="small" style={{ margin: '8px 0 0' }}>
+        <Link href={timelineHref(channel.slug)}>Timeline</Link>
+      </p>
       {role && (
         <nav class="row" aria-label="Studio">
           {CAN_POST.has(role) && (

@@ -1,19 +1,33 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks'
 import { ApiError, api, channelPath, query } from '../app/api.js'
 import { plural } from '../app/format.js'
+import { route } from '../app/router.js'
 import { me } from '../app/session.js'
+import { filterLabel, matchesTag, tagFilterOf } from '../app/tags.js'
 import type { Channel, Page, Post, ServerFrame } from '../app/types.js'
-import { markRead } from '../app/unread.js'
+import { lastRead, markRead } from '../app/unread.js'
 import { mergeChannel, useChannelFeed } from '../app/use-feed.js'
 import { ErrorBox } from '../components/ErrorBox.js'
+import { Link } from '../components/Link.js'
 import { PostCard } from '../components/PostCard.js'
 import { ChannelHeader } from './ChannelHeader.js'
+import './channel.css'
 
 const STAFF = new Set(['owner', 'admin', 'creator', 'moderator'])
 
-/** The fan view of one channel: header, pinned post, then the live feed with infinite scroll. */
+/** While a tag filter is on, older pages load by themselves until this many posts match. */
+const FILTER_FILL = 10
+
+/**
+ * The fan view of one channel: header, pinned post, then the live feed with infinite scroll.
+ * `?week=11`, `?chapter=8`, `?location=…` or `?unit=…` (a post's production tag) shows only the
+ * posts with that tag. A reader coming back finds a "Jump to first unread" button.
+ */
 export function ChannelPage({ slug }: { slug: string }) {
   const [channel, setChannel] = useState<Channel | null>(null)
+  // What was read before this visit (the page marks the newest post read as soon as it shows it).
+  const [readBefore] = useState(() => lastRead(slug))
+  const filter = tagFilterOf(route.value.search)
   const [error, setError] = useState<unknown>(null)
   const [pinned, setPinned] = useState<Post | null>(null)
   const account = me.value
@@ -60,6 +74,11 @@ export function ChannelPage({ slug }: { slug: string }) {
   }, [slug, newest?.publishedAt])
 
   const sentinel = useInfiniteScroll(feed.loadMore, feed.hasMore)
+  const posts = filter ? feed.feed.posts.filter((p) => matchesTag(p, filter)) : feed.feed.posts
+  const loaded = feed.feed.posts.length
+  useEffect(() => {
+    if (filter && feed.hasMore && !feed.isLoading && posts.length < FILTER_FILL) feed.loadMore()
+  }, [filter?.kind, filter?.value, loaded, feed.hasMore, feed.isLoading])
 
   if (error) {
     const isMissing = error instanceof ApiError && error.status === 404
@@ -83,6 +102,21 @@ export function ChannelPage({ slug }: { slug: string }) {
   const pinnedNow = pinned ? (feed.feed.posts.find((p) => p.id === pinned.id) ?? pinned) : null
   const isPinnedStill = pinnedNow && pinnedNow.pinned !== false
   const pending = feed.feed.pending.length
+  const unread =
+    readBefore === undefined ? [] : posts.filter((p) => p.publishedAt && p.publishedAt > readBefore)
+  const firstUnread = filter ? undefined : unread[unread.length - 1]
+  const chapterLabel = channel.production?.chapterLabel
+  const card = (p: Post) => (
+    <PostCard
+      key={p.id}
+      post={p}
+      canInteract={isMember}
+      isStaff={isStaff}
+      onChange={update}
+      chapterLabel={chapterLabel}
+      visibility={channel.visibility}
+    />
+  )
   const update = (p: Post) => {
     feed.update(p)
     if (pinned && p.id === pinned.id) setPinned(p)
@@ -96,23 +130,48 @@ export function ChannelPage({ slug }: { slug: string }) {
           ↑ {plural(pending, 'new post')}
         </button>
       )}
+      {firstUnread && (
+        <button type="button" class="jump-unread" onClick={() => jumpTo(firstUnread.id)}>
+          ↓ Jump to first unread ({unread.length >= loaded && feed.hasMore ? `${loaded}+` : unread.length}{' '}
+          new)
+        </button>
+      )}
+      {filter && (
+        <p class="notice filter-banner" role="status">
+          Posts tagged <strong>{filterLabel(filter, chapterLabel)}</strong> ·{' '}
+          <Link href={`/app/c/${encodeURIComponent(slug)}`}>Show all posts</Link>
+        </p>
+      )}
       {channel.viewer?.isBanned ? (
         <p class="notice">You are banned from this channel, so its posts are hidden.</p>
       ) : (
         <>
-          {isPinnedStill && pinnedNow && (
-            <section aria-label="Pinned post">
-              <PostCard post={pinnedNow} canInteract={isMember} isStaff={isStaff} onChange={update} />
-            </section>
+          {isPinnedStill && pinnedNow && !filter && (
+            <section aria-label="Pinned post">{card(pinnedNow)}</section>
           )}
           <ErrorBox error={feed.error} />
           <section aria-label="Posts" class="stack" aria-busy={feed.isLoading}>
-            {feed.feed.posts.length === 0 && !feed.isLoading && <p class="muted">No posts yet.</p>}
-            {feed.feed.posts
-              .filter((p) => !(isPinnedStill && p.id === pinnedNow?.id))
-              .map((p) => (
-                <PostCard key={p.id} post={p} canInteract={isMember} isStaff={isStaff} onChange={update} />
-              ))}
+            {posts.length === 0 && !feed.isLoading && (
+              <p class="muted">
+                {filter
+                  ? feed.hasMore
+                    ? 'Looking for older posts…'
+                    : 'No posts with this tag.'
+                  : 'No posts yet.'}
+              </p>
+            )}
+            {posts
+              .filter((p) => filter || !(isPinnedStill && p.id === pinnedNow?.id))
+              .flatMap((p) =>
+                p === firstUnread
+                  ? [
+                      <p key="unread" id="first-unread" class="unread-divider" tabIndex={-1}>
+                        Unread since your last visit
+                      </p>,
+                      card(p),
+                    ]
+                  : [card(p)],
+              )}
           </section>
           {feed.hasMore && (
             <div ref={sentinel} class="row" style={{ justifyContent: 'center' }}>
@@ -125,6 +184,15 @@ export function ChannelPage({ slug }: { slug: string }) {
       )}
     </main>
   )
+}
+
+/** Brings the first unread post into view, below its divider, and moves focus there. */
+function jumpTo(postId: string) {
+  const divider = document.getElementById('first-unread')
+  const post = document.querySelector(`article[data-post-id="${CSS.escape(postId)}"]`)
+  divider?.scrollIntoView({ block: 'start' })
+  divider?.focus({ preventScroll: true })
+  if (!divider) post?.scrollIntoView({ block: 'start' })
 }
 
 function useInfiniteScroll(loadMore: () => void, hasMore: boolean) {

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks'
 import { api, channelPath, query } from '../app/api.js'
+import { plural } from '../app/format.js'
 import { me } from '../app/session.js'
 import { stream } from '../app/stream.js'
 import type { Channel, Page, Post } from '../app/types.js'
@@ -19,7 +20,7 @@ function ChannelRow({ channel, unread }: { channel: Channel; unread?: number }) 
           <strong>{channel.title}</strong>
         </Link>
         <div class="small muted">
-          {channel.memberCount.toLocaleString()} members
+          {plural(channel.memberCount, 'member')}
           {channel.membership?.muted ? ' · muted' : ''}
         </div>
       </div>

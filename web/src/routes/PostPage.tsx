@@ -1,0 +1,65 @@
+import { useEffect, useState } from 'preact/hooks'
+import { ApiError, api, channelPath } from '../app/api.js'
+import type { Channel, Post } from '../app/types.js'
+import { ErrorBox } from '../components/ErrorBox.js'
+import { Link } from '../components/Link.js'
+import { PostCard } from '../components/PostCard.js'
+
+const STAFF = new Set(['owner', 'admin', 'creator', 'moderator'])
+
+/** One post in the app (`/app/c/{slug}/p/{id}`): where the timeline's posts and private shares lead. */
+export function PostPage({ slug, id }: { slug: string; id: string }) {
+  const [channel, setChannel] = useState<Channel | null>(null)
+  const [post, setPost] = useState<Post | null>(null)
+  const [error, setError] = useState<unknown>(null)
+  useEffect(() => {
+    Promise.all([
+      api.get<Channel>(channelPath(slug)),
+      api.get<Post>(channelPath(slug, `/posts/${encodeURIComponent(id)}`)),
+    ]).then(([c, p]) => {
+      setChannel(c)
+      setPost(p)
+      document.title = `${c.title} · Backlot`
+    }, setError)
+  }, [slug, id])
+
+  const back = (
+    <p class="small">
+      <Link href={`/app/c/${encodeURIComponent(slug)}`}>← {channel?.title ?? 'Channel'}</Link>
+    </p>
+  )
+  if (error) {
+    return (
+      <main id="main" class="stack">
+        {back}
+        <h1>
+          {error instanceof ApiError && error.status === 404
+            ? 'Post not found'
+            : 'This post could not be loaded'}
+        </h1>
+        <ErrorBox error={error} />
+      </main>
+    )
+  }
+  if (!channel || !post) {
+    return (
+      <main id="main" aria-busy="true">
+        <p class="muted">Loading…</p>
+      </main>
+    )
+  }
+  return (
+    <main id="main" class="stack">
+      {back}
+      <h1 class="visually-hidden">Post in {channel.title}</h1>
+      <PostCard
+        post={post}
+        canInteract={!!channel.viewer?.isMember}
+        isStaff={STAFF.has(channel.viewer?.role ?? '')}
+        onChange={setPost}
+        chapterLabel={channel.production?.chapterLabel}
+        visibility={channel.visibility}
+      />
+    </main>
+  )
+}
