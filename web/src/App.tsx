@@ -1,4 +1,5 @@
 import { useEffect } from 'preact/hooks'
+import { t } from './app/i18n.js'
 import { match, route } from './app/router.js'
 import { logOut, me } from './app/session.js'
 import { connectionStatus } from './app/stream.js'
@@ -21,6 +22,7 @@ const Digests = lazyPage(() => import('./studio/Digests.js').then((m) => m.Diges
 const AuditLog = lazyPage(() => import('./studio/AuditLog.js').then((m) => m.AuditLog))
 const NewChannel = lazyPage(() => import('./studio/NewChannel.js').then((m) => m.NewChannel))
 const Analytics = lazyPage(() => import('./analytics/Analytics.js').then((m) => m.Analytics))
+const AccountSettings = lazyPage(() => import('./routes/AccountSettings.js').then((m) => m.AccountSettings))
 const NotificationSettings = lazyPage(() =>
   import('./routes/NotificationSettings.js').then((m) => m.NotificationSettings),
 )
@@ -34,6 +36,7 @@ const routes: [string, (p: Params) => preact.JSX.Element][] = [
   ['/app/signup', () => <AuthPage mode="signup" />],
   ['/app/new', () => <NewChannel />],
   ['/app/settings/notifications', () => <NotificationSettings />],
+  ['/app/settings/account', () => <AccountSettings />],
   ['/app/c/:slug', (p) => <ChannelPage key={p.slug} slug={p.slug!} />],
   ['/app/c/:slug/timeline', (p) => <TimelinePage key={p.slug} slug={p.slug!} />],
   ['/app/c/:slug/p/:id', (p) => <PostPage key={`${p.slug}/${p.id}`} slug={p.slug!} id={p.id!} />],
@@ -102,7 +105,9 @@ export function App() {
           )}
           {account && (
             <>
-              <span class="small muted">@{account.handle}</span>
+              <Link class="small muted" href="/app/settings/account">
+                <span class="visually-hidden">{t('nav.account')}: </span>@{account.handle}
+              </Link>
               <Link class="button icon-button" href="/app/settings/notifications" aria-label="Notifications">
                 <svg width="20" height="20" viewBox="0 0 24 24" aria-hidden="true" fill="currentColor">
                   <path d="M12 22a2.5 2.5 0 0 0 2.5-2.5h-5A2.5 2.5 0 0 0 12 22Zm7-6V11a7 7 0 0 0-5.5-6.84V3.5a1.5 1.5 0 0 0-3 0v.66A7 7 0 0 0 5 11v5l-2 2v1h18v-1l-2-2Z" />

@@ -1,9 +1,15 @@
 import { render } from 'preact'
 import { App } from './App.js'
-import { loadMe } from './app/session.js'
+import { browserLanguage, setLanguage } from './app/i18n.js'
+import { loadMe, me } from './app/session.js'
 import './styles.css'
 
-void loadMe()
+// The person's language setting once known, the browser's until then (and for visitors).
+void setLanguage(browserLanguage())
+void loadMe().then(() => {
+  const chosen = me.value?.language
+  if (chosen) void setLanguage(chosen)
+})
 render(<App />, document.getElementById('app')!)
 
 // The service worker caches the app shell only (never /api): installable, and it opens offline.

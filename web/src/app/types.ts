@@ -15,6 +15,8 @@ export interface Account {
   displayName: string
   isAdmin: boolean
   createdAt: string
+  /** Only on `/me`: the chosen language, null to follow the browser. */
+  language?: 'en' | 'es' | null
 }
 
 export interface JoinRequestState {

@@ -1,0 +1,190 @@
+import { useEffect, useState } from 'preact/hooks'
+import { api } from '../app/api.js'
+import {
+  browserLanguage,
+  isLanguage,
+  LANGUAGE_NAMES,
+  LANGUAGES,
+  type Language,
+  locale,
+  setLanguage,
+  t,
+} from '../app/i18n.js'
+import { me } from '../app/session.js'
+import type { Account } from '../app/types.js'
+import { useAction } from '../app/use-action.js'
+import { ErrorBox } from '../components/ErrorBox.js'
+import { Link } from '../components/Link.js'
+
+/** One of the person's sessions, as GET /api/v1/sessions lists it. */
+interface Session {
+  id: string
+  device: string | null
+  network: string | null
+  createdAt: string
+  lastSeenAt: string
+  current: boolean
+}
+
+/** The person's own account: language, where they are logged in, and their password. */
+export function AccountSettings() {
+  const account = me.value
+  if (account === undefined)
+    return (
+      <main id="main" aria-busy="true">
+        <p class="muted">{t('common.loading')}</p>
+      </main>
+    )
+  if (account === null)
+    return (
+      <main id="main">
+        <h1>{t('account.title')}</h1>
+        <p>
+          <Link href={`/app/login?next=${encodeURIComponent('/app/settings/account')}`}>{t('common.logIn')}</Link>
+        </p>
+      </main>
+    )
+  return (
+    <main id="main" class="stack">
+      <h1>{t('account.title')}</h1>
+      <LanguagePicker account={account} />
+      <Sessions />
+      <PasswordForm />
+    </main>
+  )
+}
+
+function LanguagePicker({ account }: { account: Account }) {
+  const { error, busy, run } = useAction()
+  const choose = (value: string) =>
+    run(async () => {
+      const chosen: Language | null = isLanguage(value) ? value : null
+      me.value = await api.patch<Account>('/api/v1/me', { language: chosen })
+      await setLanguage(chosen ?? browserLanguage())
+    })
+  return (
+    <section class="card" aria-labelledby="language-title">
+      <h2 id="language-title">{t('account.language.title')}</h2>
+      <label for="language">{t('account.language.label')}</label>
+      <select
+        id="language"
+        value={account.language ?? ''}
+        disabled={busy}
+        onChange={(e) => choose((e.target as HTMLSelectElement).value)}
+      >
+        <option value="">{t('account.language.browser')}</option>
+        {LANGUAGES.map((l) => (
+          <option key={l} value={l} lang={l}>
+            {LANGUAGE_NAMES[l]}
+          </option>
+        ))}
+      </select>
+      <p class="small muted">{t('account.language.help')}</p>
+      <ErrorBox error={error} />
+    </section>
+  )
+}
+
+function Sessions() {
+  const [sessions, setSessions] = useState<Session[] | null>(null)
+  const load = async () => setSessions((await api.get<{ items: Session[] }>('/api/v1/sessions')).items)
+  const { error, setError, busy, run } = useAction({ after: load })
+  useEffect(() => {
+    load().catch(setError)
+  }, [])
+  const others = sessions?.filter((s) => !s.current) ?? []
+  const when = (iso: string) => new Date(iso).toLocaleString(locale(), { dateStyle: 'medium', timeStyle: 'short' })
+  return (
+    <section class="card" aria-labelledby="sessions-title">
+      <h2 id="sessions-title">{t('account.sessions.title')}</h2>
+      {sessions === null ? (
+        <p class="muted">{t('common.loading')}</p>
+      ) : (
+        <ul class="sessions" data-sessions>
+          {sessions.map((s) => {
+            const device = s.device ?? t('account.sessions.unknownDevice')
+            return (
+              <li key={s.id} class="row" data-session={s.id}>
+                <div>
+                  <strong>{device}</strong>
+                  {s.current && <span class="badge">{t('account.sessions.thisDevice')}</span>}
+                  <div class="small muted">
+                    {t('account.sessions.lastActive', { when: when(s.lastSeenAt) })} ·{' '}
+                    {t('account.sessions.since', { when: when(s.createdAt) })}
+                    {s.network && <> · {t('account.sessions.network', { network: s.network })}</>}
+                  </div>
+                </div>
+                {!s.current && (
+                  <button
+                    type="button"
+                    disabled={busy}
+                    aria-label={t('account.sessions.endOne', { device })}
+                    onClick={() => run(() => api.delete(`/api/v1/sessions/${encodeURIComponent(s.id)}`))}
+                  >
+                    {t('account.sessions.end')}
+                  </button>
+                )}
+              </li>
+            )
+          })}
+        </ul>
+      )}
+      {others.length > 0 && (
+        <button type="button" disabled={busy} onClick={() => run(() => api.delete('/api/v1/sessions/others'))}>
+          {t('account.sessions.endOthers', { count: others.length })}
+        </button>
+      )}
+      <ErrorBox error={error} />
+    </section>
+  )
+}
+
+function PasswordForm() {
+  const [done, setDone] = useState(false)
+  const { error, busy, run } = useAction()
+  const submit = (event: Event) => {
+    event.preventDefault()
+    const form = event.currentTarget as HTMLFormElement
+    const data = new FormData(form)
+    setDone(false)
+    void run(async () => {
+      await api.put('/api/v1/me/password', {
+        currentPassword: String(data.get('currentPassword') ?? ''),
+        newPassword: String(data.get('newPassword') ?? ''),
+      })
+      form.reset()
+      setDone(true)
+    })
+  }
+  return (
+    <section class="card" aria-labelledby="password-title">
+      <h2 id="password-title">{t('account.password.title')}</h2>
+      <form class="stack" onSubmit={submit}>
+        <label for="current-password">{t('account.password.current')}</label>
+        <input id="current-password" name="currentPassword" type="password" autocomplete="current-password" required />
+        <label for="new-password">{t('account.password.new')}</label>
+        <input
+          id="new-password"
+          name="newPassword"
+          type="password"
+          autocomplete="new-password"
+          minLength={10}
+          required
+          aria-describedby="new-password-help"
+        />
+        <p id="new-password-help" class="small muted">
+          {t('account.password.help')}
+        </p>
+        <button type="submit" class="primary" disabled={busy}>
+          {t('account.password.submit')}
+        </button>
+      </form>
+      {done && (
+        <p role="status" class="notice">
+          {t('account.password.changed')}
+        </p>
+      )}
+      <ErrorBox error={error} />
+    </section>
+  )
+}
