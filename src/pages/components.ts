@@ -1,4 +1,4 @@
-import type { PublicImage, PublicPost } from '../reads/index.js'
+import { blurredImageText, type PublicImage, type PublicPost } from '../reads/index.js'
 import type { PageCounts } from './counts.js'
 import { html, type SafeHtml, safeUrl, textWithLinks } from './html.js'
 
@@ -14,7 +14,10 @@ export function tagList(post: PublicPost): SafeHtml {
   return html`<ul class="tags">${post.tagLabels.map((t) => html`<li>${t}</li>`)}</ul>`
 }
 
-/** One image: the display file (blurred for a spoiler), alt text, credit; linked to its permalink. */
+/**
+ * One image: the display file (blurred for a spoiler, with its label), alt text, credit and usage
+ * rights; linked to its permalink.
+ */
 export function figure(
   post: PublicPost,
   image: PublicImage,
@@ -23,12 +26,17 @@ export function figure(
   const file = options.reveal && image.revealed ? image.revealed : image.display
   const isHidden = image.isSpoiler && !(options.reveal && image.revealed)
   // The alt text of a spoiler image may describe the spoiler itself: hidden with the pixels.
-  const alt = isHidden ? 'Spoiler (blurred image)' : image.alt
+  const alt = isHidden ? blurredImageText(image) : image.alt
   const img = html`<img src="${safeUrl(file.url)}" width="${file.width}" height="${file.height}" alt="${alt}" loading="lazy">`
   const caption = [
-    isHidden ? (post.spoilerNote ?? 'Spoiler') : null,
+    isHidden
+      ? image.spoilerLabel
+        ? `Spoiler: ${image.spoilerLabel}`
+        : (post.spoilerNote ?? 'Spoiler')
+      : null,
     options.showAlt && !isHidden && image.alt ? image.alt : null,
     image.credit ? `© ${image.credit}` : null,
+    image.rights,
   ]
     .filter(Boolean)
     .join(' · ')

@@ -6,6 +6,7 @@ import * as m0004 from './0004-push.js'
 import * as m0005 from './0005-production.js'
 import * as m0006 from './0006-channel-avatar.js'
 import * as m0007 from './0007-event-redaction.js'
+import * as m0009 from './0009-media-rights.js'
 
 /** Ordered registry of migrations. Add new ones at the end; never edit a migration that has shipped. */
 export const migrations: Record<string, Migration> = {
@@ -16,4 +17,6 @@ export const migrations: Record<string, Migration> = {
   '0005-production': m0005,
   '0006-channel-avatar': m0006,
   '0007-event-redaction': m0007,
+  // 0008 belongs to another branch (issue 16); Kysely orders by name, so it slots in before 0009.
+  '0009-media-rights': m0009,
 }
