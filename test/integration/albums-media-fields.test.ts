@@ -144,6 +144,10 @@ describe.each(testDatabases)('image usage rights and spoiler labels on %s', (kin
     expect(page).toContain('<figcaption>Spoiler: Finale set</figcaption>')
     expect(page).toContain('alt="Spoiler: Finale set (blurred image)"')
     expect(page).not.toContain(SECRET_ALT)
+    // The embed behind oEmbed shows the same caption.
+    const embed = (await fetchText(`${server.url}/embed/p/${post.id}`)).text
+    expect(embed).toContain(`© Jo Stills · ${RIGHTS}`)
+    expect(embed).toContain('Spoiler: Finale set')
 
     const feed = JSON.parse((await fetchText(`${server.url}/c/the-show/feed.json`)).text)
     const item = feed.items.find((i: { url: string }) => i.url.endsWith(post.id))
