@@ -27,11 +27,8 @@ export async function runPost(args: string[]): Promise<number> {
     const media = await uploadAll(options, sizes)
     const post = await publish(options, media)
     for (const warning of post.warnings) console.error(`backlot: warning: ${warning}`)
-    if (options.release.status === 'draft')
-      console.error('backlot: saved as a draft: nobody sees it until it is published')
-    if (options.release.status === 'scheduled') {
-      console.error(`backlot: scheduled: nobody sees it before ${options.release.publishAt}`)
-    }
+    const note = unpublishedNote(options.release)
+    if (note) console.error(`backlot: ${note}`)
     console.log(`${options.serverUrl}/c/${encodeURIComponent(options.slug)}/p/${post.id}`)
     return 0
   } catch (error) {
@@ -39,6 +36,13 @@ export async function runPost(args: string[]): Promise<number> {
     console.error(`backlot: ${error.message}`)
     return 1
   }
+}
+
+/** For a post not published yet, a line saying so: its URL answers 404 to everyone else until then. */
+function unpublishedNote(release: PostOptions['release']): string | null {
+  if (release.status === 'draft') return 'saved as a draft: nobody sees it until it is published'
+  if (release.status === 'scheduled') return `scheduled: nobody sees it before ${release.publishAt}`
+  return null
 }
 
 /**
