@@ -12,6 +12,7 @@
 const kernel = [
   'errors.ts',
   'util',
+  'i18n',
   'config',
   'logger.ts',
   'metrics.ts',

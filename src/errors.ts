@@ -51,6 +51,7 @@ export const errorReasons = {
   'password-too-common': 'invalid',
   'account-not-found': 'not-found',
   'token-not-found': 'not-found',
+  'session-not-found': 'not-found',
   // channels
   'channel-not-found': 'not-found',
   'slug-taken': 'conflict',

@@ -1,4 +1,5 @@
 import { accountRoutes } from './accounts/routes.js'
+import { sessionRoutes } from './accounts/session-routes.js'
 import { channelRoutes } from './channels/routes.js'
 import type { AppContext } from './context.js'
 import { streamRoutes } from './delivery/routes.js'
@@ -22,6 +23,7 @@ import { webRoutes } from './web/routes.js'
 export function registerRoutes(app: App, ctx: AppContext): void {
   opsRoutes(app, ctx)
   accountRoutes(app, ctx)
+  sessionRoutes(app, ctx)
   channelRoutes(app, ctx)
   postRoutes(app, ctx)
   interactionRoutes(app, ctx)

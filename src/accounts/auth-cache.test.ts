@@ -16,6 +16,7 @@ const account = (id: string): AccountRow => ({
   email: null,
   is_admin: 0,
   created_at: 0,
+  language: null,
 })
 const session = (id: string, accountId = 'acc'): CachedSession => ({
   account: account(accountId),

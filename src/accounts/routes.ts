@@ -46,7 +46,10 @@ export function accountRoutes(app: App, ctx: AppContext): void {
       onRequest: sameOriginOnly,
     },
     async (req, reply) => {
-      const { account, session } = await ctx.accounts.register(req.body)
+      const { account, session } = await ctx.accounts.register(req.body, {
+        userAgent: req.headers['user-agent'],
+        address: req.ip,
+      })
       setSessionCookie(reply, ctx, session)
       return reply.code(201).send(toAccountView(account))
     },
@@ -66,7 +69,11 @@ export function accountRoutes(app: App, ctx: AppContext): void {
       onRequest: sameOriginOnly,
     },
     async (req, reply) => {
-      const { account, session } = await ctx.accounts.login({ ...req.body, address: req.ip })
+      const { account, session } = await ctx.accounts.login({
+        ...req.body,
+        address: req.ip,
+        userAgent: req.headers['user-agent'],
+      })
       setSessionCookie(reply, ctx, session)
       return toAccountView(account)
     },
@@ -112,7 +119,7 @@ export function accountRoutes(app: App, ctx: AppContext): void {
     {
       schema: {
         tags,
-        summary: 'Change your display name',
+        summary: 'Change your display name or language',
         security: authenticated,
         body: UpdateMeBody,
         response: { 200: MeView },

@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox'
+import { LANGUAGES } from '../i18n/index.js'
 import { DISPLAY_NAME_MAX, HANDLE_PATTERN, PASSWORD_MAX, PASSWORD_MIN } from './validation.js'
 
 const Handle = Type.String({
@@ -30,8 +31,13 @@ export const LoginBody = Type.Object(
   { additionalProperties: false },
 )
 
+/** The languages with a catalog (src/i18n/languages.ts); null follows the browser's Accept-Language. */
+export const LanguageSetting = Type.Union([...LANGUAGES.map((l) => Type.Literal(l)), Type.Null()], {
+  description: 'The language of the app, pages, notifications and error titles; null follows the browser',
+})
+
 export const UpdateMeBody = Type.Object(
-  { displayName: Type.Optional(DisplayName) },
+  { displayName: Type.Optional(DisplayName), language: Type.Optional(LanguageSetting) },
   { additionalProperties: false },
 )
 
@@ -64,6 +70,7 @@ export const AccountView = Type.Object({
 export const MeView = Type.Object({
   ...AccountView.properties,
   email: Type.Union([Type.String(), Type.Null()]),
+  language: LanguageSetting,
   auth: Type.Object({
     via: Type.Union([Type.Literal('session'), Type.Literal('token')]),
     scopes: Type.Array(Scope),
@@ -84,3 +91,29 @@ export const CreatedTokenView = Type.Object({
 })
 
 export const TokenList = Type.Object({ tokens: Type.Array(TokenView) })
+
+export const SessionView = Type.Object({
+  id: Type.String(),
+  device: Type.Union([Type.String(), Type.Null()], {
+    description: 'Browser and system from the user agent at login ("Chrome on Android")',
+  }),
+  network: Type.Union([Type.String(), Type.Null()], {
+    description: 'The login address’s network (IPv4 /24, IPv6 /48), never the address itself',
+  }),
+  createdAt: Time,
+  lastSeenAt: Time,
+  expiresAt: Time,
+  current: Type.Boolean({ description: 'The session making this request' }),
+})
+
+export const SessionList = Type.Object({ items: Type.Array(SessionView) })
+
+export const SessionParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) })
+
+export const ChangePasswordBody = Type.Object(
+  {
+    currentPassword: Type.String({ minLength: 1, maxLength: PASSWORD_MAX }),
+    newPassword: Password,
+  },
+  { additionalProperties: false },
+)

@@ -3,6 +3,7 @@ import type { Config } from '../config/config.js'
 import { type Db, type DbOrTx, isUniqueViolation } from '../db/database.js'
 import type { AccountRow, TokenScope } from '../db/schema.js'
 import { fail } from '../errors.js'
+import type { Language } from '../i18n/index.js'
 import type { RateLimiter } from '../kv/rate-limiter.js'
 import type { Logger } from '../logger.js'
 import type { Clock } from '../util/clock.js'
@@ -10,9 +11,11 @@ import { hashSecret, newId } from '../util/ids.js'
 import type { CachedSession, CachedToken } from './auth-cache.js'
 import { createAuthenticator, type LiveCredentials, type RevocationListener } from './authenticate.js'
 import { checkPasswordNotCommon } from './common-passwords.js'
+import type { LoginClient } from './devices.js'
 import { createLoginLimiter } from './login-limit.js'
 import { createPasswordHasher } from './passwords.js'
 import { expireSessions, type NewSession, openSession } from './sessions.js'
+import type { SessionListRow } from './store.js'
 import * as store from './store.js'
 import { formatScopes, missingScopes, newApiToken, parseScopes } from './tokens.js'
 import { checkDisplayName, checkHandle, checkPassword } from './validation.js'
@@ -35,10 +38,26 @@ export interface CreateAccountInput {
   email?: string | null
 }
 
+export interface ProfileChanges {
+  displayName?: string
+  language?: Language | null
+}
+
 export interface LoginInput {
   handle: string
   password: string
-  /** Client address, for the per-address attempt limit. */
+  /** Client address, for the per-address attempt limit (and the session's network). */
+  address: string
+  /** For the session's device label. */
+  userAgent?: string | undefined
+}
+
+export interface PasswordChange {
+  currentPassword: string
+  newPassword: string
+  /** The session making the change, which stays; null (an API token) ends every session. */
+  keepSession: string | null
+  /** Client address, for the attempt limit on wrong current passwords. */
   address: string
 }
 
@@ -78,7 +97,10 @@ export interface AccountService {
    * Sign-up (`registration-closed` unless REGISTRATION=open): the account and its first session, in
    * one transaction.
    */
-  register(input: Omit<CreateAccountInput, 'isAdmin'>): Promise<{ account: AccountRow; session: NewSession }>
+  register(
+    input: Omit<CreateAccountInput, 'isAdmin'>,
+    client?: LoginClient,
+  ): Promise<{ account: AccountRow; session: NewSession }>
   /**
    * Opens a session: `login-throttled` over the attempt limits, else `invalid-credentials` alike
    * for an unknown handle and a wrong password.
@@ -86,8 +108,23 @@ export interface AccountService {
   login(input: LoginInput): Promise<{ account: AccountRow; session: NewSession }>
   /** Ends a session; its cookie stops working at once, on every node. Idempotent. */
   logout(sessionId: string): Promise<void>
-  /** Changes the profile fields given (`validation` for a bad name); absent fields stay as they are. */
-  updateProfile(accountId: string, input: { displayName?: string }): Promise<AccountRow>
+  /** The account's sessions that have not expired, most recently used first. */
+  listSessions(accountId: string): Promise<SessionListRow[]>
+  /**
+   * Ends the account's sessions named by public id (`session-not-found` when one is not the
+   * account's), or all but one; their cookies and live streams stop at once on every node.
+   */
+  endSessions(accountId: string, which: { publicId: string } | { allBut: string | null }): Promise<number>
+  /**
+   * Changes the password after checking the current one (`invalid-credentials`, counted like a
+   * failed login) and the new one's rules; ends every other session. API tokens stay.
+   */
+  changePassword(accountId: string, change: PasswordChange): Promise<void>
+  /**
+   * Changes the profile fields given (`validation` for a bad name); absent fields stay as they are.
+   * `language` null means "follow the browser".
+   */
+  updateProfile(accountId: string, input: ProfileChanges): Promise<AccountRow>
   /**
    * Mints an API token with no scope `held` lacks (`insufficient-scope`); the clear token is
    * returned once, only its hash stored.
@@ -127,6 +164,7 @@ export function createAccountService(deps: AccountServiceDeps): AccountService {
       email: input.email?.trim() || null,
       is_admin: input.isAdmin ? 1 : 0,
       created_at: clock.now(),
+      language: null,
     }
   }
 
@@ -171,6 +209,7 @@ export function createAccountService(deps: AccountServiceDeps): AccountService {
 
     async register(
       input: Omit<CreateAccountInput, 'isAdmin'>,
+      client: LoginClient = {},
     ): Promise<{ account: AccountRow; session: NewSession }> {
       if (config.registration !== 'open') {
         fail('registration-closed', 'This server does not accept new accounts; ask its operator for one.')
@@ -179,7 +218,8 @@ export function createAccountService(deps: AccountServiceDeps): AccountService {
       // Account and first session together: a failure leaves neither behind.
       return db.transaction().execute(async (tx) => {
         await insertNewAccount(tx, account)
-        return { account, session: await openSession(tx, account.id, clock.now(), config.sessionTtlMs) }
+        const session = await openSession(tx, account.id, clock.now(), config.sessionTtlMs, client)
+        return { account, session }
       })
     },
 
@@ -200,7 +240,7 @@ export function createAccountService(deps: AccountServiceDeps): AccountService {
         // set: upgrade while we hold it in clear.
         await store.updatePasswordHash(db, account.id, await passwords.hash(input.password))
       }
-      const session = await openSession(db, account.id, clock.now(), config.sessionTtlMs)
+      const session = await openSession(db, account.id, clock.now(), config.sessionTtlMs, input)
       return { account, session }
     },
 
@@ -209,9 +249,49 @@ export function createAccountService(deps: AccountServiceDeps): AccountService {
       await auth.revoke({ session: sessionId })
     },
 
-    async updateProfile(accountId: string, input: { displayName?: string }): Promise<AccountRow> {
-      if (input.displayName !== undefined) {
-        await store.updateDisplayName(db, accountId, checkDisplayName(input.displayName))
+    async listSessions(accountId: string): Promise<SessionListRow[]> {
+      return store.listSessions(db, accountId, clock.now())
+    },
+
+    async endSessions(accountId, which): Promise<number> {
+      const ended = await store.deleteSessions(
+        db,
+        accountId,
+        'publicId' in which ? { publicIds: [which.publicId] } : which,
+      )
+      if ('publicId' in which && ended.length === 0)
+        fail('session-not-found', `You have no session "${which.publicId}".`)
+      for (const session of ended) await auth.revoke({ session })
+      return ended.length
+    },
+
+    async changePassword(accountId: string, change: PasswordChange): Promise<void> {
+      const account = await getAccount(accountId)
+      await loginLimit.check(account.handle, change.address)
+      const check = await passwords.verify(account.password_hash, change.currentPassword)
+      if (!check.isValid) {
+        await loginLimit.recordFailure(account.handle, change.address)
+        fail('invalid-credentials', 'The current password is wrong.', {
+          errors: [{ field: '/currentPassword', message: 'is wrong' }],
+        })
+      }
+      checkPassword(change.newPassword)
+      await checkPasswordNotCommon(change.newPassword)
+      const hash = await passwords.hash(change.newPassword)
+      const ended = await db.transaction().execute(async (tx) => {
+        await store.updatePasswordHash(tx, accountId, hash)
+        return store.deleteSessions(tx, accountId, { allBut: change.keepSession })
+      })
+      for (const session of ended) await auth.revoke({ session })
+    },
+
+    async updateProfile(accountId: string, input: ProfileChanges): Promise<AccountRow> {
+      const changes = {
+        ...(input.displayName !== undefined && { display_name: checkDisplayName(input.displayName) }),
+        ...(input.language !== undefined && { language: input.language }),
+      }
+      if (Object.keys(changes).length > 0) {
+        await store.updateProfile(db, accountId, changes)
         // Cached credentials carry the account row: the next request reads the new one.
         await auth.revoke({ account: accountId })
       }

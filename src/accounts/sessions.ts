@@ -1,6 +1,7 @@
 import { setImmediate } from 'node:timers/promises'
 import type { DbOrTx } from '../db/database.js'
-import { hashSecret, newSecret } from '../util/ids.js'
+import { hashSecret, newId, newSecret } from '../util/ids.js'
+import { deviceLabel, type LoginClient, networkOf } from './devices.js'
 import { deleteExpiredSessionBatch, deleteExpiredSessions, insertSession } from './store.js'
 
 export interface NewSession {
@@ -19,6 +20,7 @@ export async function openSession(
   accountId: string,
   now: number,
   ttlMs: number,
+  client: LoginClient = {},
 ): Promise<NewSession> {
   const token = newSecret()
   const expiresAt = now + ttlMs
@@ -29,6 +31,9 @@ export async function openSession(
     created_at: now,
     last_seen_at: now,
     expires_at: expiresAt,
+    public_id: newId(),
+    device: deviceLabel(client.userAgent),
+    network: networkOf(client.address),
   })
   return { token, expiresAt }
 }

@@ -19,8 +19,12 @@ export async function findAccountById(db: DbOrTx, id: string): Promise<AccountRo
   return db.selectFrom('account').selectAll().where('id', '=', id).executeTakeFirst()
 }
 
-export async function updateDisplayName(db: DbOrTx, id: string, displayName: string): Promise<void> {
-  await db.updateTable('account').set({ display_name: displayName }).where('id', '=', id).execute()
+export async function updateProfile(
+  db: DbOrTx,
+  id: string,
+  changes: { display_name?: string; language?: string | null },
+): Promise<void> {
+  await db.updateTable('account').set(changes).where('id', '=', id).execute()
 }
 
 export async function updatePasswordHash(db: DbOrTx, id: string, passwordHash: string): Promise<void> {
@@ -29,6 +33,38 @@ export async function updatePasswordHash(db: DbOrTx, id: string, passwordHash: s
 
 export async function insertSession(db: DbOrTx, row: Insertable<SessionTable>): Promise<void> {
   await db.insertInto('session').values(row).execute()
+}
+
+/** The account's sessions that have not expired, most recently used first. */
+export async function listSessions(db: DbOrTx, accountId: string, now: number) {
+  return db
+    .selectFrom('session')
+    .select(['id', 'public_id', 'device', 'network', 'created_at', 'last_seen_at', 'expires_at'])
+    .where('account_id', '=', accountId)
+    .where('expires_at', '>', now)
+    .orderBy('last_seen_at', 'desc')
+    .orderBy('public_id', 'desc')
+    .execute()
+}
+
+export type SessionListRow = Awaited<ReturnType<typeof listSessions>>[number]
+
+/**
+ * Deletes the account's sessions named by public id (all of them but `keep` when `publicIds` is
+ * 'all'); returns the row ids deleted, so their credentials can be revoked on every node.
+ */
+export async function deleteSessions(
+  db: DbOrTx,
+  accountId: string,
+  which: { publicIds: readonly string[] } | { allBut: string | null },
+): Promise<string[]> {
+  let query = db.deleteFrom('session').where('account_id', '=', accountId)
+  if ('publicIds' in which) {
+    if (which.publicIds.length === 0) return []
+    query = query.where('public_id', 'in', which.publicIds)
+  } else if (which.allBut !== null) query = query.where('id', '!=', which.allBut)
+  const rows = await query.returning('id').execute()
+  return rows.map((r) => r.id)
 }
 
 export async function deleteSession(db: DbOrTx, id: string): Promise<void> {

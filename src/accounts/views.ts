@@ -1,7 +1,8 @@
 import type { Static } from '@sinclair/typebox'
 import type { AccountRow, TokenScope } from '../db/schema.js'
-import type { AccountView, MeView, TokenView } from './schemas.js'
-import type { ApiTokenRow } from './store.js'
+import { isLanguage } from '../i18n/index.js'
+import type { AccountView, MeView, SessionView, TokenView } from './schemas.js'
+import type { ApiTokenRow, SessionListRow } from './store.js'
 import { allScopes, parseScopes, sortScopes } from './tokens.js'
 
 export function toAccountView(account: AccountRow): Static<typeof AccountView> {
@@ -28,10 +29,27 @@ export function toMeView(account: AccountRow, auth: AuthMethod): Static<typeof M
   return {
     ...toAccountView(account),
     email: account.email,
+    language: isLanguage(account.language) ? account.language : null,
     auth: {
       via: auth.via,
       scopes: auth.scopes === 'all' ? [...allScopes] : sortScopes(auth.scopes),
     },
+  }
+}
+
+/** A session as its person sees it; `current` marks the one making the request. */
+export function toSessionView(
+  row: SessionListRow,
+  currentSessionId: string | undefined,
+): Static<typeof SessionView> {
+  return {
+    id: row.public_id,
+    device: row.device,
+    network: row.network,
+    createdAt: new Date(row.created_at).toISOString(),
+    lastSeenAt: new Date(row.last_seen_at).toISOString(),
+    expiresAt: new Date(row.expires_at).toISOString(),
+    current: row.id === currentSessionId,
   }
 }
 

@@ -52,6 +52,8 @@ export interface AccountTable {
   email: string | null
   is_admin: Generated<number>
   created_at: number
+  /** The language chosen in the person's settings (src/i18n), null to follow the browser. */
+  language: Generated<string | null>
 }
 
 export interface SessionTable {
@@ -61,6 +63,12 @@ export interface SessionTable {
   created_at: number
   last_seen_at: number
   expires_at: number
+  /** Names the session in the API (the id above never leaves the server). */
+  public_id: string
+  /** "Chrome on Android", from the user agent at login; null when it said nothing usable. */
+  device: string | null
+  /** The login address's network ("203.0.113.0/24", "2001:db8:1::/48"), never the address. */
+  network: string | null
 }
 
 export type TokenScope = 'read' | 'post' | 'channel:admin'
@@ -335,6 +343,8 @@ export interface PushSubscriptionTable {
   expires_at: number | null
   created_at: number
   updated_at: number
+  /** The browser's language when it subscribed (Accept-Language), for notifications (src/i18n). */
+  language: string | null
 }
 
 export type PushFanoutReason = 'published' | 'pinned' | 'edited'

@@ -1,7 +1,9 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { DomainError } from '../errors.js'
 import { domainProblem } from './domain-problem.js'
+import { markLanguage, requestLanguage } from './language.js'
 import { ProblemError } from './problem-error.js'
+import { problemTitle } from './problem-titles.js'
 import { buildProblem, type Problem, type ProblemCode, type ProblemFieldError } from './problems.js'
 import { markAnswerExpected } from './request-log.js'
 
@@ -40,7 +42,12 @@ export function sendProblem(reply: FastifyReply, problem: Problem): FastifyReply
   const retryAfter = problem.retryAfterSeconds
   if (problem.status === 429 && typeof retryAfter === 'number')
     reply.header('retry-after', String(retryAfter))
-  return reply.code(problem.status).type('application/problem+json').send(problem)
+  const language = requestLanguage(reply.request)
+  markLanguage(reply, language)
+  return reply
+    .code(problem.status)
+    .type('application/problem+json')
+    .send({ ...problem, title: problemTitle(problem.code, language) })
 }
 
 /**

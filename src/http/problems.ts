@@ -56,6 +56,7 @@ export const problemCatalog = {
   'password-too-common': { status: 422, title: 'The password is on lists of leaked passwords' },
   'account-not-found': { status: 404, title: 'No such account' },
   'token-not-found': { status: 404, title: 'No such API token' },
+  'session-not-found': { status: 404, title: 'No such session' },
   // channels
   'channel-not-found': { status: 404, title: 'No such channel' },
   'slug-taken': { status: 409, title: 'That channel address is already taken' },

@@ -38,7 +38,8 @@ figcaption{font-size:.8rem;color:var(--muted)}
 .week{border-left:3px solid var(--accent);padding:.2rem 0 .8rem 1rem;margin:0 0 1rem}
 .week h2{margin:0;font-size:1.1rem}
 .week img.cover{max-width:14rem;border-radius:8px;display:block;margin:.4rem 0}
-.week.empty{opacity:.6}
+.week.empty{border-left-color:var(--line)}
+.week.empty h2{font-weight:600}
 .last-chapter{font-weight:700}
 .poll ol{margin:.3rem 0 0 1.2rem;padding:0}
 footer{color:var(--muted);font-size:.8rem;text-align:center;margin:2rem 0}

@@ -26,7 +26,10 @@ export function figure(
   const file = options.reveal && image.revealed ? image.revealed : image.display
   const isHidden = image.isSpoiler && !(options.reveal && image.revealed)
   // The alt text of a spoiler image may describe the spoiler itself: hidden with the pixels.
-  const alt = isHidden ? blurredImageText(image) : image.alt
+  // An image posted without alt text still needs a name: it is often the only content of its link.
+  const alt = isHidden
+    ? blurredImageText(image)
+    : image.alt || `Photo ${image.n} of ${post.images.length} (no description)`
   const img = html`<img src="${safeUrl(file.url)}" width="${file.width}" height="${file.height}" alt="${alt}" loading="lazy">`
   const caption = [
     isHidden

@@ -1,4 +1,5 @@
 import type { PushFanoutReason } from '../db/schema.js'
+import { DEFAULT_LANGUAGE, isLanguage, type Language } from '../i18n/index.js'
 import { type JobInfo, RetryLaterError } from '../queue/queue.js'
 import {
   type Audience,
@@ -52,17 +53,20 @@ export async function runBatch(deps: PushJobDeps, job: BatchJob, info: JobInfo):
   const { db, clock } = deps
   const post = await loadPushPost(db, job.postId)
   if (isAnnounceable(post)) {
-    const message: PushMessage = {
-      payload: encodePayload(buildPayload(post, deps.publicUrl(), job.reason)),
-      ttlSeconds: deps.config.ttlSeconds,
-      urgency: 'normal',
-      topic: post.id,
-    }
     const devices = await pendingDevices(db, audienceFor(post, job.reason, clock.now()), job.first, job.last)
     const retry = { ids: [] as string[], afterMs: 0 }
     const run = { postId: post.id, revision: post.revision, isUpdate: job.reason === 'edited' }
-    for (let i = 0; i < devices.length; i += CLAIM_CHUNK) {
-      await sendChunk(deps, run, devices.slice(i, i + CLAIM_CHUNK), message, retry)
+    // One message per language among the batch's devices (each in its person's language).
+    for (const [language, group] of byLanguage(devices)) {
+      const message: PushMessage = {
+        payload: encodePayload(buildPayload(post, deps.publicUrl(), job.reason, language)),
+        ttlSeconds: deps.config.ttlSeconds,
+        urgency: 'normal',
+        topic: post.id,
+      }
+      for (let i = 0; i < group.length; i += CLAIM_CHUNK) {
+        await sendChunk(deps, run, group.slice(i, i + CLAIM_CHUNK), message, retry)
+      }
     }
     if (retry.ids.length > 0) {
       if (info.attempt < info.attempts) {
@@ -76,6 +80,17 @@ export async function runBatch(deps: PushJobDeps, job: BatchJob, info: JobInfo):
     }
   }
   await finishBatch(deps, job.fanoutId)
+}
+
+function byLanguage(devices: PendingDevice[]): Map<Language, PendingDevice[]> {
+  const groups = new Map<Language, PendingDevice[]>()
+  for (const device of devices) {
+    const language = isLanguage(device.language) ? device.language : DEFAULT_LANGUAGE
+    const group = groups.get(language)
+    if (group) group.push(device)
+    else groups.set(language, [device])
+  }
+  return groups
 }
 
 interface RunState {

@@ -119,6 +119,8 @@ export async function audienceIds(db: DbOrTx, a: Audience): Promise<string[]> {
 export interface PendingDevice extends Device {
   /** null: never claimed; 'retry': an earlier attempt knows it was not delivered; 'sent': update. */
   status: PushDeliveryStatus | null
+  /** The person's language setting, else the browser's when it subscribed (null: English). */
+  language: string | null
 }
 
 /** Devices of the audience with ids in [first, last] that have not been claimed (or may be retried). */
@@ -129,7 +131,9 @@ export async function pendingDevices(
   last: string,
 ): Promise<PendingDevice[]> {
   return owedQuery(db, audience, { first, last })
+    .innerJoin('account as a', 'a.id', 's.account_id')
     .select(['s.id', 's.endpoint', 's.p256dh', 's.auth', 'd.status'])
+    .select((eb) => eb.fn.coalesce('a.language', 's.language').as('language'))
     .orderBy('s.id')
     .execute()
 }

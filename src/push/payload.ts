@@ -1,4 +1,5 @@
 import type { PushFanoutReason } from '../db/schema.js'
+import { DEFAULT_LANGUAGE, type Language, translator } from '../i18n/index.js'
 import { extensionOf, mediaFileUrl } from '../media/index.js'
 import { MAX_PLAINTEXT_BYTES } from './ece.js'
 import type { PushPost } from './post-source.js'
@@ -29,9 +30,17 @@ export interface NotificationPayload {
 
 const EXCERPT_CHARS = 140
 
-export function buildPayload(post: PushPost, publicUrl: URL, reason: PushFanoutReason): NotificationPayload {
+/** The notification for `post` in `language` (the device's: the person's setting, else its browser's). */
+export function buildPayload(
+  post: PushPost,
+  publicUrl: URL,
+  reason: PushFanoutReason,
+  language: Language = DEFAULT_LANGUAGE,
+): NotificationPayload {
   const base = publicUrl.href.replace(/\/+$/, '')
-  const body = reason === 'pinned' ? `Pinned: ${describe(post)}` : describe(post)
+  const t = (key: string, values?: Record<string, unknown>) => translator().t(language, `push:${key}`, values)
+  const text = describe(post, t)
+  const body = reason === 'pinned' ? t('pinned', { text }) : text
   const payload: NotificationPayload = {
     title: post.channelTitle,
     body,
@@ -60,16 +69,17 @@ export function encodePayload(payload: NotificationPayload): Buffer {
 }
 
 /** The notification text: a spoiler's label only, an album's size, a poll's question, or an excerpt. */
-function describe(post: PushPost): string {
-  if (post.isSpoiler) return post.spoilerLabel ? `Spoiler: ${excerpt(post.spoilerLabel)}` : 'Spoiler'
+function describe(post: PushPost, t: (key: string, values?: Record<string, unknown>) => string): string {
+  if (post.isSpoiler)
+    return post.spoilerLabel ? t('spoilerLabelled', { label: excerpt(post.spoilerLabel) }) : t('spoiler')
   if (post.photoCount > 0) {
-    const album = `New album: ${post.photoCount} ${post.photoCount === 1 ? 'photo' : 'photos'}`
+    const album = t('album', { count: post.photoCount })
     const caption = excerpt(post.text)
     return caption ? `${album}\n${caption}` : album
   }
-  if (post.kind === 'poll') return `Poll: ${excerpt(post.question ?? post.text)}`
-  if (post.kind === 'prompt') return `Question: ${excerpt(post.question ?? post.text)}`
-  return excerpt(post.text) || 'New post'
+  if (post.kind === 'poll') return t('poll', { question: excerpt(post.question ?? post.text) })
+  if (post.kind === 'prompt') return t('question', { question: excerpt(post.question ?? post.text) })
+  return excerpt(post.text) || t('newPost')
 }
 
 export function excerpt(text: string, max = EXCERPT_CHARS): string {

@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox'
 import type { AppContext } from '../context.js'
 import type { App } from '../http/app.js'
 import { requireAuth } from '../http/auth.js'
+import { negotiateLanguage } from '../i18n/index.js'
 import {
   SubscribeBody,
   SubscriptionList,
@@ -51,7 +52,9 @@ export function pushRoutes(app: App, ctx: AppContext): void {
     },
     async (req, reply) => {
       const auth = requireAuth(req)
-      const { subscription, created } = await ctx.push.subscribe(auth.account.id, req.body)
+      // The browser's own language, not the account's setting: that one is read at each send.
+      const language = negotiateLanguage(req.headers['accept-language'])
+      const { subscription, created } = await ctx.push.subscribe(auth.account.id, { ...req.body, language })
       return reply.code(created ? 201 : 200).send(toSubscriptionView(subscription))
     },
   )

@@ -3,6 +3,7 @@ import { type Db, isUniqueViolation } from '../db/database.js'
 import type { PushSubscriptionRow } from '../db/schema.js'
 import { fail } from '../errors.js'
 import type { EventLog } from '../event-log/event-log.js'
+import type { Language } from '../i18n/index.js'
 import type { Logger } from '../logger.js'
 import type { Metrics } from '../metrics.js'
 import type { Queue } from '../queue/queue.js'
@@ -45,6 +46,8 @@ export interface SubscribeInput {
   expirationTime?: number | null
   keys: { p256dh: string; auth: string }
   label?: string
+  /** The browser's language (negotiated from its Accept-Language by the route). */
+  language?: Language
 }
 
 /** Devices kept per account; registering one more forgets the least recently registered. */
@@ -123,6 +126,7 @@ export async function createPushService(deps: PushServiceDeps): Promise<PushServ
     const fields = {
       ...checkedKeys,
       label: input.label?.trim() || null,
+      language: input.language ?? null,
       expires_at: input.expirationTime ?? null,
       updated_at: now,
     }
@@ -138,7 +142,7 @@ export async function createPushService(deps: PushServiceDeps): Promise<PushServ
   async function upsert(
     accountId: string,
     endpoint: string,
-    fields: Pick<PushSubscriptionRow, 'p256dh' | 'auth' | 'label' | 'expires_at' | 'updated_at'>,
+    fields: Pick<PushSubscriptionRow, 'p256dh' | 'auth' | 'label' | 'expires_at' | 'updated_at' | 'language'>,
     now: number,
   ) {
     return db.transaction().execute(async (tx) => {

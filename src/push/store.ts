@@ -17,7 +17,7 @@ export async function insertSubscription(db: DbOrTx, row: PushSubscriptionRow): 
 export async function updateSubscription(
   db: DbOrTx,
   id: string,
-  fields: Pick<PushSubscriptionRow, 'p256dh' | 'auth' | 'label' | 'expires_at' | 'updated_at'>,
+  fields: Pick<PushSubscriptionRow, 'p256dh' | 'auth' | 'label' | 'expires_at' | 'updated_at' | 'language'>,
 ): Promise<void> {
   await db.updateTable('push_subscription').set(fields).where('id', '=', id).execute()
 }

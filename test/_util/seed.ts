@@ -22,6 +22,7 @@ export async function seedAccount(ctx: AppContext, handle: string, options: { is
     email: null,
     is_admin: options.isAdmin ? 1 : 0,
     created_at: now,
+    language: null,
   }
   await ctx.db.insertInto('account').values(account).execute()
   const token = newSecret('blt_')

@@ -4,7 +4,7 @@ import net from 'node:net'
 import WebSocket from 'ws'
 import type { AppContext } from '../../src/context.js'
 import type { AccountRow } from '../../src/db/schema.js'
-import { hashSecret, newSecret } from '../../src/util/ids.js'
+import { hashSecret, newId, newSecret } from '../../src/util/ids.js'
 
 /** Live-stream test clients: a WebSocket client that records frames, a raw one that can stall, an SSE reader. */
 export type Frame = { type: string; [key: string]: any }
@@ -189,6 +189,9 @@ export async function seedSessionCookie(ctx: AppContext, account: AccountRow): P
       created_at: now,
       last_seen_at: now,
       expires_at: now + 3_600_000,
+      public_id: newId(),
+      device: null,
+      network: null,
     })
     .execute()
   return `backlot_session=${token}`

@@ -13,6 +13,10 @@ import { JoinPage } from './routes/JoinPage.js'
 const Composer = lazyPage(() => import('./studio/Composer.js').then((m) => m.Composer))
 const ChannelSettings = lazyPage(() => import('./studio/ChannelSettings.js').then((m) => m.ChannelSettings))
 const StaffPostView = lazyPage(() => import('./studio/StaffPostView.js').then((m) => m.StaffPostView))
+const Schedule = lazyPage(() => import('./studio/Schedule.js').then((m) => m.Schedule))
+const ScheduledPost = lazyPage(() => import('./studio/ScheduledPost.js').then((m) => m.ScheduledPost))
+const Digests = lazyPage(() => import('./studio/Digests.js').then((m) => m.Digests))
+const AuditLog = lazyPage(() => import('./studio/AuditLog.js').then((m) => m.AuditLog))
 const NewChannel = lazyPage(() => import('./studio/NewChannel.js').then((m) => m.NewChannel))
 const Analytics = lazyPage(() => import('./analytics/Analytics.js').then((m) => m.Analytics))
 const NotificationSettings = lazyPage(() =>
@@ -33,6 +37,10 @@ const routes: [string, (p: Params) => preact.JSX.Element][] = [
   ['/app/studio/:slug', (p) => <Composer key={p.slug} slug={p.slug!} />],
   ['/app/studio/:slug/settings', (p) => <ChannelSettings slug={p.slug!} />],
   ['/app/studio/:slug/analytics', (p) => <Analytics slug={p.slug!} />],
+  ['/app/studio/:slug/schedule', (p) => <Schedule key={p.slug} slug={p.slug!} />],
+  ['/app/studio/:slug/schedule/:id', (p) => <ScheduledPost key={p.id} slug={p.slug!} id={p.id!} />],
+  ['/app/studio/:slug/digests', (p) => <Digests key={p.slug} slug={p.slug!} />],
+  ['/app/studio/:slug/audit', (p) => <AuditLog key={p.slug} slug={p.slug!} />],
   ['/app/studio/:slug/p/:id', (p) => <StaffPostView slug={p.slug!} id={p.id!} />],
 ]
 

@@ -7,6 +7,8 @@ import * as m0005 from './0005-production.js'
 import * as m0006 from './0006-channel-avatar.js'
 import * as m0007 from './0007-event-redaction.js'
 import * as m0009 from './0009-media-rights.js'
+import * as m0010 from './0010-languages.js'
+import * as m0011 from './0011-session-devices.js'
 
 /** Ordered registry of migrations. Add new ones at the end; never edit a migration that has shipped. */
 export const migrations: Record<string, Migration> = {
@@ -19,4 +21,6 @@ export const migrations: Record<string, Migration> = {
   '0007-event-redaction': m0007,
   // 0008 belongs to another branch (issue 16); Kysely orders by name, so it slots in before 0009.
   '0009-media-rights': m0009,
+  '0010-languages': m0010,
+  '0011-session-devices': m0011,
 }

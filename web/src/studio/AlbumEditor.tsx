@@ -97,6 +97,7 @@ export function AlbumEditor({
                 value={it.credit}
                 onInput={(e) => set(i, { credit: e.currentTarget.value })}
               />
+              {/* @NOTE Usage rights field and per-image spoiler label (issue 16, media `rights`, another helper) go here, beside credit. */}
               <label class="inline small">
                 <input
                   type="checkbox"

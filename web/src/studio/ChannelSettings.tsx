@@ -5,8 +5,10 @@ import { useAction } from '../app/use-action.js'
 import { Avatar } from '../components/Avatar.js'
 import { ErrorBox } from '../components/ErrorBox.js'
 import { ChannelFields, type ChannelFieldValues } from './ChannelFields.js'
+import { ProductionEditor } from './ProductionEditor.js'
 import { BansPanel, InvitesPanel, MembersPanel, RequestsPanel } from './StaffPanels.js'
 import { StudioNav, useChannel } from './StudioNav.js'
+import type { Production } from './studio-types.js'
 import { newItem, startUpload, type UploadItem } from './uploads.js'
 
 const ADMIN = new Set(['owner', 'admin'])
@@ -30,10 +32,17 @@ export function ChannelSettings({ slug }: { slug: string }) {
   const isAdmin = ADMIN.has(role ?? '')
   return (
     <main id="main" class="stack wide">
-      <StudioNav slug={slug} current="settings" />
+      <StudioNav slug={slug} current="settings" role={role} />
       <h1>Manage {channel.title}</h1>
       {isAdmin && <AvatarPicker channel={channel} onSaved={setChannel} />}
       {isAdmin && <SettingsForm channel={channel} onSaved={setChannel} />}
+      {isAdmin && (
+        <ProductionEditor
+          slug={slug}
+          production={(channel.production ?? null) as Production | null}
+          onSaved={(production) => setChannel({ ...channel, production })}
+        />
+      )}
       <MembersPanel slug={slug} role={role} />
       {isAdmin && <InvitesPanel slug={slug} />}
       {isAdmin && <RequestsPanel slug={slug} />}
@@ -79,7 +88,6 @@ function SettingsForm({ channel, onSaved }: { channel: Channel; onSaved: (c: Cha
           onInput={(e) => setReactions(e.currentTarget.value)}
         />
       </div>
-      <p class="small muted">Production facts can’t be set from the app yet.</p>
       <ErrorBox error={action.error} />
       {saved && (
         <p role="status" class="small" style={{ color: 'var(--ok)' }}>

@@ -2,14 +2,23 @@ import { useEffect, useRef, useState } from 'preact/hooks'
 import { api, channelPath } from '../app/api.js'
 import { navigate } from '../app/router.js'
 import { me } from '../app/session.js'
-import type { Post } from '../app/types.js'
 import { ErrorBox } from '../components/ErrorBox.js'
+import { Link } from '../components/Link.js'
 import { PostCard } from '../components/PostCard.js'
+import { defaultScheduleInput, fromLocalInput, localLabel, utcLabel } from './datetime.js'
 import { emptyPoll, PollBuilder } from './PollBuilder.js'
 import { type ComposeDraft, type ComposeKind, createBody, previewPost } from './preview.js'
+import { canPost } from './roles.js'
 import { StudioNav, useChannel } from './StudioNav.js'
+import type { Production, StudioPost } from './studio-types.js'
+import { TagsFields } from './TagsFields.js'
+import { emptyTags, type TagsDraft, tagsBody } from './tags.js'
 import { UploadList } from './UploadList.js'
 import { MAX_PHOTOS, missingAlt, move, newItem, startUpload, type UploadItem } from './uploads.js'
+import { type When, WhenPicker } from './WhenPicker.js'
+import './studio.css'
+
+const submitLabel: Record<When, string> = { now: 'Publish', schedule: 'Schedule', draft: 'Save draft' }
 
 const initialDraft: ComposeDraft = {
   kind: 'album',
@@ -25,10 +34,31 @@ function newKey(): string {
   return `web-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`
 }
 
+/** The request body's `status`/`publishAt`, or an error to show when the time is missing or past. */
+function whenBody(when: When, at: string): Record<string, unknown> | Error {
+  if (when === 'draft') return { status: 'draft' }
+  if (when === 'now') return {}
+  const ms = fromLocalInput(at)
+  if (ms === null) return new Error('Pick the date and time to publish at.')
+  if (ms <= Date.now()) return new Error('The publishing time is in the past: pick a later one.')
+  return { status: 'scheduled', publishAt: new Date(ms).toISOString() }
+}
+
+/** What the composer says once the server has the post. */
+function doneMessage(post: StudioPost): string {
+  if (post.status === 'draft') return 'Saved as a draft.'
+  if (post.status === 'scheduled' && post.publishAt) {
+    const ms = Date.parse(post.publishAt)
+    return `Scheduled for ${localLabel(ms)} (${utcLabel(ms)}).`
+  }
+  return 'Published.'
+}
+
 /**
  * The creator's composer: text, up to 20 photos (uploaded at once, with progress), poll, quiz or
- * prompt, spoiler and silent flags, a preview as fans will see it, and publish. A failed publish
- * keeps everything typed and uploaded; the Idempotency-Key makes a retry safe.
+ * prompt, spoiler and silent flags, production tags, a preview as fans will see it, and publish
+ * now, schedule or save as a draft. A failed request keeps everything typed and uploaded; the
+ * Idempotency-Key makes a retry safe.
  */
 export function Composer({ slug }: { slug: string }) {
   const { channel, error: loadError } = useChannel(slug)
@@ -38,7 +68,10 @@ export function Composer({ slug }: { slug: string }) {
   const [busy, setBusy] = useState(false)
   const [isPreview, setPreview] = useState(false)
   const [altWarning, setAltWarning] = useState(false)
-  const [published, setPublished] = useState<Post | null>(null)
+  const [published, setPublished] = useState<StudioPost | null>(null)
+  const [tags, setTags] = useState<TagsDraft>(emptyTags)
+  const [when, setWhen] = useState<When>('now')
+  const [at, setAt] = useState(defaultScheduleInput)
   const key = useRef(newKey())
   const set = (patch: Partial<ComposeDraft>) => setDraft((d) => ({ ...d, ...patch }))
 
@@ -83,26 +116,45 @@ export function Composer({ slug }: { slug: string }) {
       </main>
     )
 
+  if (!canPost(channel.viewer?.role))
+    return (
+      <main id="main" class="stack">
+        <StudioNav slug={slug} current="compose" role={channel.viewer?.role} />
+        <p class="notice">Only the channel’s owner, admins and creators write posts.</p>
+      </main>
+    )
+
+  const production = (channel.production ?? null) as Production | null
   const photos = draft.kind === 'album' ? items : []
   const isUploading = photos.some((i) => i.status === 'uploading' || i.status === 'processing')
   const hasFailed = photos.some((i) => i.status === 'failed')
 
   const publish = async (confirmedAlt: boolean) => {
     setError(null)
-    if (!confirmedAlt && missingAlt(photos) > 0) {
+    const timing = whenBody(when, at)
+    if (timing instanceof Error) {
+      setError(timing)
+      return
+    }
+    // A draft is not public yet: the warning waits until it is published or scheduled.
+    if (!confirmedAlt && when !== 'draft' && missingAlt(photos) > 0) {
       setAltWarning(true)
       return
     }
     setAltWarning(false)
     setBusy(true)
     try {
-      const post = await api.post<Post>(channelPath(slug, '/posts'), createBody(draft, photos), {
+      const production = tagsBody(tags)
+      const body = { ...createBody(draft, photos), ...timing, ...(production ? { production } : {}) }
+      const post = await api.post<StudioPost>(channelPath(slug, '/posts'), body, {
         'idempotency-key': key.current,
       })
       setPublished(post)
       for (const i of items) URL.revokeObjectURL(i.previewUrl)
       setItems([])
       setDraft(initialDraft)
+      setTags(emptyTags)
+      setWhen('now')
       setPreview(false)
       key.current = newKey()
     } catch (e) {
@@ -119,20 +171,28 @@ export function Composer({ slug }: { slug: string }) {
   ]
   return (
     <main id="main" class="stack">
-      <StudioNav slug={slug} current="compose" />
+      <StudioNav slug={slug} current="compose" role={channel.viewer?.role} />
       <h1>New post in {channel.title}</h1>
       {published && (
         <p class="notice" role="status">
-          Published.{' '}
-          <a
-            href={`/app/c/${encodeURIComponent(slug)}`}
-            onClick={(e) => {
-              e.preventDefault()
-              navigate(`/app/c/${encodeURIComponent(slug)}`)
-            }}
-          >
-            See it in the channel
-          </a>
+          {doneMessage(published)}{' '}
+          {published.status === 'published' ? (
+            <a
+              href={`/app/c/${encodeURIComponent(slug)}`}
+              onClick={(e) => {
+                e.preventDefault()
+                navigate(`/app/c/${encodeURIComponent(slug)}`)
+              }}
+            >
+              See it in the channel
+            </a>
+          ) : (
+            <Link
+              href={`/app/studio/${encodeURIComponent(slug)}/schedule/${encodeURIComponent(published.id)}`}
+            >
+              Open it in Scheduled &amp; drafts
+            </Link>
+          )}
         </p>
       )}
       <fieldset class="tabs" style={{ border: 0, padding: 0 }}>
@@ -182,6 +242,7 @@ export function Composer({ slug }: { slug: string }) {
             <p class="hint">Fans answer privately; you can highlight answers for everyone to see.</p>
           </div>
         )}
+        <TagsFields production={production} value={tags} onChange={setTags} />
         <fieldset>
           <legend>Options</legend>
           <label class="inline">
@@ -213,6 +274,14 @@ export function Composer({ slug }: { slug: string }) {
             Silent (no notification)
           </label>
         </fieldset>
+        <WhenPicker
+          when={when}
+          at={at}
+          onChange={(patch) => {
+            if (patch.when) setWhen(patch.when)
+            if (patch.at !== undefined) setAt(patch.at)
+          }}
+        />
         {altWarning && (
           <div class="error-box" role="alert">
             <p>
@@ -224,12 +293,12 @@ export function Composer({ slug }: { slug: string }) {
                 Add alt text
               </button>
               <button type="button" class="danger" onClick={() => void publish(true)}>
-                Publish anyway
+                {when === 'schedule' ? 'Schedule anyway' : 'Publish anyway'}
               </button>
             </div>
           </div>
         )}
-        <ErrorBox error={error} title="Not published" />
+        <ErrorBox error={error} title={when === 'draft' ? 'Not saved' : 'Not published'} />
         {hasFailed && <p class="warn small">Remove the refused photos before publishing.</p>}
         <div class="row" style={{ marginTop: '12px' }}>
           <button type="button" aria-pressed={isPreview} onClick={() => setPreview(!isPreview)}>
@@ -237,7 +306,7 @@ export function Composer({ slug }: { slug: string }) {
           </button>
           <span class="spacer" />
           <button type="submit" class="primary" disabled={busy || isUploading || hasFailed}>
-            {isUploading ? 'Uploading…' : busy ? 'Publishing…' : 'Publish'}
+            {isUploading ? 'Uploading…' : busy ? 'Saving…' : submitLabel[when]}
           </button>
         </div>
       </form>

@@ -8,6 +8,7 @@ import { ErrorBox } from '../components/ErrorBox.js'
 import { PostCard } from '../components/PostCard.js'
 import { type AlbumEdit, AlbumEditor, albumPatch, toAlbumEdit } from './AlbumEditor.js'
 import { AnswersPanel } from './AnswersPanel.js'
+import { PostTagsCard } from './PostTagsCard.js'
 import { StudioNav } from './StudioNav.js'
 import { useList } from './use-list.js'
 
@@ -113,6 +114,7 @@ export function StaffPostView({ slug, id }: { slug: string; id: string }) {
           refresh()
         }}
       />
+      <PostTagsCard key={post.id} slug={slug} path={path} post={post} onSaved={setPost} />
       {stats && (
         <section class="card" aria-labelledby="stats-title">
           <h2 id="stats-title">Reach</h2>

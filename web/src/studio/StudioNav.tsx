@@ -1,44 +1,79 @@
-import { useEffect, useState } from 'preact/hooks'
+import { useEffect, useRef, useState } from 'preact/hooks'
 import { api, channelPath } from '../app/api.js'
-import type { Channel } from '../app/types.js'
+import type { Channel, Role } from '../app/types.js'
 import { Link } from '../components/Link.js'
+import { canAdminister, canPost } from './roles.js'
+import './studio.css'
+
+// The viewer's role per channel, as last loaded by a studio page: pages that do not load the
+// channel themselves (analytics, a post's staff view) still show the right tabs.
+const knownRoles = new Map<string, Role | null>()
 
 /** Loads the channel a studio page works on (with the viewer's role), or the problem. */
 export function useChannel(slug: string) {
   const [channel, setChannel] = useState<Channel | null>(null)
   const [error, setError] = useState<unknown>(null)
   useEffect(() => {
-    api.get<Channel>(channelPath(slug)).then(setChannel, setError)
+    api.get<Channel>(channelPath(slug)).then((c) => {
+      knownRoles.set(slug, c.viewer?.role ?? null)
+      setChannel(c)
+    }, setError)
   }, [slug])
   return { channel, setChannel, error }
 }
 
+export type StudioPage = 'compose' | 'schedule' | 'digests' | 'settings' | 'audit' | 'analytics' | 'post'
+
+/**
+ * The studio's tabs, as the role allows: writing (new post, scheduled & drafts, digests) for
+ * owner, admin and creator; the audit log for owner and admin; manage and analytics for the team.
+ * Without a known role (first page opened is one that does not load the channel) it shows them all;
+ * the server refuses what the role cannot do.
+ */
 export function StudioNav({
   slug,
   current,
+  role,
 }: {
   slug: string
-  current: 'compose' | 'settings' | 'analytics' | 'post'
+  current: StudioPage
+  role?: Role | null
 }) {
+  const known = role !== undefined ? role : knownRoles.get(slug)
+  const all = known === undefined
+  const nav = useRef<HTMLElement>(null)
+  // On a phone the tabs scroll sideways: bring the current one into view.
+  useEffect(() => {
+    const here = nav.current?.querySelector<HTMLElement>('[aria-current="page"]')
+    if (nav.current && here) nav.current.scrollLeft = here.offsetLeft - nav.current.offsetLeft - 8
+  }, [current])
   const base = `/app/studio/${encodeURIComponent(slug)}`
-  const item = (key: typeof current, href: string, label: string) =>
-    key === current ? (
-      <span class="button" aria-current="page">
-        {label}
-      </span>
-    ) : (
-      <Link class="button" href={href}>
-        {label}
-      </Link>
-    )
+  const items: [StudioPage, string, string, boolean][] = [
+    ['compose', base, 'New post', all || canPost(known)],
+    ['schedule', `${base}/schedule`, 'Scheduled & drafts', all || canPost(known)],
+    ['digests', `${base}/digests`, 'Digests', all || canPost(known)],
+    ['settings', `${base}/settings`, 'Manage', true],
+    ['audit', `${base}/audit`, 'Audit log', all || canAdminister(known)],
+    ['analytics', `${base}/analytics`, 'Analytics', true],
+  ]
   return (
-    <nav class="tabs" aria-label="Studio">
+    <nav class="tabs studio-nav" aria-label="Studio" ref={nav}>
       <Link class="button" href={`/app/c/${encodeURIComponent(slug)}`}>
         ← Channel
       </Link>
-      {item('compose', base, 'New post')}
-      {item('settings', `${base}/settings`, 'Manage')}
-      {item('analytics', `${base}/analytics`, 'Analytics')}
+      {items
+        .filter(([, , , shown]) => shown)
+        .map(([key, href, label]) =>
+          key === current ? (
+            <span class="button" aria-current="page" key={key}>
+              {label}
+            </span>
+          ) : (
+            <Link class="button" href={href} key={key}>
+              {label}
+            </Link>
+          ),
+        )}
     </nav>
   )
 }

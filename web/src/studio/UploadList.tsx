@@ -135,6 +135,7 @@ export function UploadList(props: Props) {
                         value={item.credit}
                         onInput={(e) => props.onChange(item.key, { credit: e.currentTarget.value })}
                       />
+                      {/* @NOTE Usage rights field and per-image spoiler label (issue 16, media `rights`, another helper) go here, beside credit. */}
                       <label class="inline small">
                         <input
                           type="checkbox"

@@ -1,0 +1,78 @@
+import { channelPath } from '../app/api.js'
+import { fullTime } from '../app/format.js'
+import { ErrorBox } from '../components/ErrorBox.js'
+import { Link } from '../components/Link.js'
+import { actionLabel, detailsLabel } from './audit-labels.js'
+import { canAdminister } from './roles.js'
+import { StudioNav, useChannel } from './StudioNav.js'
+import type { AuditEntry } from './studio-types.js'
+import { useList } from './use-list.js'
+
+/** The channel's audit log (owner, admin: `audit.read`), newest first, 50 at a time. */
+export function AuditLog({ slug }: { slug: string }) {
+  const { channel, error: loadError } = useChannel(slug)
+  const role = channel?.viewer?.role
+  if (loadError)
+    return (
+      <main id="main">
+        <ErrorBox error={loadError} />
+      </main>
+    )
+  if (!channel)
+    return (
+      <main id="main" aria-busy="true">
+        <p class="muted">Loading…</p>
+      </main>
+    )
+  return (
+    <main id="main" class="stack wide">
+      <StudioNav slug={slug} current="audit" role={role ?? null} />
+      <h1>Audit log</h1>
+      {canAdminister(role) ? (
+        <Entries slug={slug} />
+      ) : (
+        <p class="notice">Only the channel’s owner and admins read the audit log.</p>
+      )}
+    </main>
+  )
+}
+
+function Entries({ slug }: { slug: string }) {
+  const list = useList<AuditEntry>(channelPath(slug, '/audit-log'))
+  const base = `/app/studio/${encodeURIComponent(slug)}`
+  return (
+    <>
+      <p class="small muted">Every staff action in this channel, newest first.</p>
+      <ErrorBox error={list.error} />
+      {list.items?.length === 0 && <p class="muted">Nothing recorded yet.</p>}
+      <ol class="audit-list" aria-label="Audit entries">
+        {(list.items ?? []).map((e) => {
+          const details = detailsLabel(e)
+          return (
+            <li key={e.id} class="audit-entry" data-action={e.action}>
+              <time class="small muted" dateTime={e.createdAt}>
+                {fullTime(e.createdAt)}
+              </time>
+              <p>
+                <strong>{e.actorHandle ? `@${e.actorHandle}` : 'Someone'}</strong> {actionLabel(e.action)}
+                {e.targetHandle && <strong> @{e.targetHandle}</strong>}
+                {e.targetPostId && e.action !== 'post.deleted' && (
+                  <>
+                    {' '}
+                    (<Link href={`${base}/p/${encodeURIComponent(e.targetPostId)}`}>the post</Link>)
+                  </>
+                )}
+              </p>
+              {details && <p class="small muted">{details}</p>}
+            </li>
+          )
+        })}
+      </ol>
+      {list.hasMore && (
+        <button type="button" onClick={() => void list.more()}>
+          Older entries
+        </button>
+      )}
+    </>
+  )
+}

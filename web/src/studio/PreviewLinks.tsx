@@ -1,0 +1,156 @@
+import { useEffect, useRef, useState } from 'preact/hooks'
+import { api } from '../app/api.js'
+import { fullTime } from '../app/format.js'
+import { useAction } from '../app/use-action.js'
+import { ErrorBox } from '../components/ErrorBox.js'
+import type { PressPreview } from './studio-types.js'
+
+const EXPIRIES: [number, string][] = [
+  [24, '1 day'],
+  [72, '3 days'],
+  [168, '1 week'],
+  [720, '30 days'],
+]
+
+/**
+ * Copies text with the Clipboard API; where it is missing or refused (an insecure origin, an old
+ * browser) it selects the field so the person can copy it themselves. Returns whether it copied.
+ */
+export async function copyText(text: string, field: HTMLInputElement | null): Promise<boolean> {
+  try {
+    await navigator.clipboard.writeText(text)
+    return true
+  } catch {
+    field?.focus()
+    field?.select()
+    return false
+  }
+}
+
+function state(p: PressPreview, now: number): string {
+  if (p.revokedAt) return `Revoked ${fullTime(p.revokedAt)}`
+  if (Date.parse(p.expiresAt) <= now) return `Expired ${fullTime(p.expiresAt)}`
+  return `Works until ${fullTime(p.expiresAt)}`
+}
+
+/**
+ * Press preview links of a draft or scheduled post: make one (label, expiry), copy its URL — shown
+ * only once, the server keeps only a hash — list them and revoke. Open counts appear when the
+ * server reports them.
+ */
+export function PreviewLinks({ path }: { path: string }) {
+  const [items, setItems] = useState<PressPreview[] | null>(null)
+  const [label, setLabel] = useState('')
+  const [hours, setHours] = useState(72)
+  const [made, setMade] = useState<PressPreview | null>(null)
+  const [copied, setCopied] = useState<'' | 'copied' | 'select'>('')
+  const urlField = useRef<HTMLInputElement>(null)
+  const action = useAction()
+  const load = () =>
+    api.get<{ items: PressPreview[] }>(`${path}/previews`).then(
+      (r) => setItems(r.items),
+      (e: unknown) => action.setError(e),
+    )
+  useEffect(() => {
+    void load()
+  }, [path])
+
+  const create = (e: Event) => {
+    e.preventDefault()
+    setCopied('')
+    void action.run(async () => {
+      const body: Record<string, unknown> = { expiresInHours: hours }
+      if (label.trim()) body.label = label.trim()
+      setMade(await api.post<PressPreview>(`${path}/previews`, body))
+      setLabel('')
+      await load()
+    })
+  }
+  const copy = async () => {
+    if (!made?.url) return
+    setCopied((await copyText(made.url, urlField.current)) ? 'copied' : 'select')
+  }
+  const revoke = (p: PressPreview) =>
+    action
+      .run(() => api.delete(`${path}/previews/${encodeURIComponent(p.id)}`))
+      .then((ok) => {
+        if (ok) void load()
+      })
+
+  const now = Date.now()
+  return (
+    <section class="card" aria-labelledby="previews-title">
+      <h2 id="previews-title">Press preview links</h2>
+      <p class="small muted">
+        A preview link shows this post before it is public, with an “embargoed until” banner, to anyone who
+        has the link. Revoke it to stop it at once.
+      </p>
+      <form onSubmit={create} class="row preview-form">
+        <div class="field spacer">
+          <label for="preview-label">Label (who it is for)</label>
+          <input
+            id="preview-label"
+            type="text"
+            maxLength={100}
+            placeholder="e.g. Trade press"
+            value={label}
+            onInput={(e) => setLabel(e.currentTarget.value)}
+          />
+        </div>
+        <div class="field">
+          <label for="preview-expiry">Expires after</label>
+          <select id="preview-expiry" value={hours} onChange={(e) => setHours(Number(e.currentTarget.value))}>
+            {EXPIRIES.map(([h, text]) => (
+              <option key={h} value={h}>
+                {text}
+              </option>
+            ))}
+          </select>
+        </div>
+        <button type="submit" class="primary" disabled={action.busy}>
+          Create link
+        </button>
+      </form>
+      {made?.url && (
+        <div class="notice new-link" role="status">
+          <label for="preview-url">
+            New link{made.label ? ` for ${made.label}` : ''} — copy it now, it is shown only once
+          </label>
+          <div class="row">
+            <input id="preview-url" ref={urlField} type="text" readOnly value={made.url} class="spacer" />
+            <button type="button" onClick={() => void copy()}>
+              Copy link
+            </button>
+          </div>
+          {copied === 'copied' && <p class="small ok-text">Copied to the clipboard.</p>}
+          {copied === 'select' && (
+            <p class="small">
+              The browser would not copy it: the link is selected, press Ctrl+C (⌘C on a Mac).
+            </p>
+          )}
+        </div>
+      )}
+      <ErrorBox error={action.error} />
+      {items?.length === 0 && <p class="small muted">No preview links yet.</p>}
+      <ul class="preview-list" aria-label="Preview links">
+        {(items ?? []).map((p) => (
+          <li key={p.id} data-preview={p.id} class={p.revokedAt ? 'revoked' : undefined}>
+            <div class="spacer">
+              <strong>{p.label || 'Untitled link'}</strong>
+              <p class="small muted">
+                Made {fullTime(p.createdAt)} · {state(p, now)}
+                {p.opens !== undefined &&
+                  ` · opened ${p.opens} time${p.opens === 1 ? '' : 's'}${p.lastOpenedAt ? `, last ${fullTime(p.lastOpenedAt)}` : ''}`}
+              </p>
+            </div>
+            {!p.revokedAt && Date.parse(p.expiresAt) > now && (
+              <button type="button" class="danger" disabled={action.busy} onClick={() => void revoke(p)}>
+                Revoke
+              </button>
+            )}
+          </li>
+        ))}
+      </ul>
+    </section>
+  )
+}

@@ -1,0 +1,25 @@
+import type { Role } from '../app/types.js'
+
+/**
+ * What each studio page offers a role, mirroring the server's table (docs/api.md "Roles and
+ * permissions"). The UI hides what a role cannot do; the server refuses it anyway.
+ */
+
+/** Posts, drafts, schedules, previews and digests (`post.create`, `post.read-unpublished`). */
+export function canPost(role: Role | null | undefined): boolean {
+  return role === 'owner' || role === 'admin' || role === 'creator'
+}
+
+/** Settings and production facts (`channel.update`), invites, requests, the audit log (`audit.read`). */
+export function canAdminister(role: Role | null | undefined): boolean {
+  return role === 'owner' || role === 'admin'
+}
+
+/** Editing someone else's post needs `post.edit-any` (owner, admin); creators edit their own. */
+export function canEditPost(
+  role: Role | null | undefined,
+  authorHandle: string,
+  myHandle: string | undefined,
+): boolean {
+  return canAdminister(role) || (canPost(role) && authorHandle === myHandle)
+}

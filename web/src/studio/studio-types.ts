@@ -1,0 +1,101 @@
+import type { Post, Role } from '../app/types.js'
+
+/**
+ * Shapes only the studio reads (docs/api.md "Production facts and tags", "Drafts, scheduled posts
+ * and press previews", "Digests", audit log under "Channels"). Kept apart from app/types.ts, which
+ * the fan view owns.
+ */
+
+export type ProductionKind = 'series' | 'film' | 'tour' | 'other'
+
+export interface Chapter {
+  number: number
+  title: string | null
+  airDate: string | null
+}
+
+/** A channel's production facts as `GET …/production` answers them. */
+export interface Production {
+  kind: ProductionKind
+  title: string
+  season: number | null
+  chapterLabel: string
+  chapters: Chapter[]
+  filmingStartsOn: string | null
+  filmingWeeks: number | null
+  autoLiftSpoilers: boolean
+}
+
+/** A post's production tags (`production` of the post view). */
+export interface PostTags {
+  weeks: { from: number; to: number } | null
+  chapters: number[]
+  location: string | null
+  unit: string | null
+}
+
+/** The post view with what the production area adds to it. */
+export type StudioPost = Post & {
+  production?: PostTags | null
+  publishAt?: string | null
+  publishedLate?: boolean
+}
+
+/** A press preview link. `url` only in the creation answer; `opens`/`lastOpenedAt` when the server counts them. */
+export interface PressPreview {
+  id: string
+  postId: string
+  label: string
+  url?: string
+  expiresAt: string
+  revokedAt: string | null
+  createdAt: string
+  opens?: number
+  lastOpenedAt?: string | null
+}
+
+export interface DigestPost {
+  id: string
+  url: string
+  title: string
+  publishedAt: string
+  reactions: number
+}
+
+export interface Digest {
+  id: string
+  channel: string
+  title: string
+  intro: string
+  url: string
+  rangeLabel: string
+  weeks: { from: number; to: number } | null
+  dates: { from: string; to: string } | null
+  mode: 'auto' | 'manual'
+  maxPosts: number
+  postIds: string[] | null
+  posts: DigestPost[]
+  linkedPostId: string | null
+  createdAt: string
+  updatedAt: string
+}
+
+/** One week of `GET …/timeline` (only what the digest builder reads). */
+export interface TimelineWeek {
+  week: number | null
+  label: string
+  postCount: number
+  posts: { id: string; url: string; title: string; publishedAt: string; isSpoiler: boolean }[]
+}
+
+export interface AuditEntry {
+  id: string
+  actorHandle: string | null
+  action: string
+  targetHandle: string | null
+  targetPostId: string | null
+  details: Record<string, unknown>
+  createdAt: string
+}
+
+export type { Role }
