@@ -19,9 +19,13 @@ Commands:
                                 ("serve --demo" does the same before serving)
   user create --handle H [--admin] [--display-name N] [--password P]
                                 create an account (prints a generated password if none is given)
-  post --channel SLUG [--text T] [--spoiler LABEL] [--alt A]… [--server URL] [--token TOKEN] FILE…
-                                upload images (progress on stderr) and publish them as one album;
-                                prints the post URL (token/server also from BACKLOT_TOKEN/BACKLOT_URL)
+  post --channel SLUG [--text T] [--spoiler LABEL] [--alt A]… [--credit C]… [--rights R]…
+       [--spoiler-image N[:LABEL]]… [--week N|--weeks N-M] [--chapter N]… [--location L] [--unit U]
+       [--draft|--publish-at ISO] [--strict] [--server URL] [--token TOKEN] FILE…
+                                upload images (progress on stderr) and publish them as one album with
+                                its production tags, now, as a draft or scheduled; warns about files
+                                without --alt (--strict refuses); prints the post URL (token/server
+                                also from BACKLOT_TOKEN/BACKLOT_URL; "post --help" for details)
   backup [--output FILE]        SQLite: copy the live database to FILE (safe while serving; default
                                 backups/backlot-<time>.db beside it); PostgreSQL: print the pg_dump command
   restore FILE                  SQLite: replace the database with a backup (server stopped; the old one is

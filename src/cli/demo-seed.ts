@@ -75,7 +75,9 @@ async function setDemoAvatar(ctx: AppContext, ownerId: string): Promise<void> {
     bytes,
     alt: 'The Show, season 2',
     credit: null,
+    rights: null,
     spoiler: false,
+    spoilerLabel: null,
   }))
   if (!uploaded.isReady) {
     ctx.logger.warn({ mediaId: uploaded.media.id }, 'demo avatar still processing; channel left without one')
@@ -129,7 +131,9 @@ export async function seedDemo(ctx: AppContext): Promise<DemoResult> {
         bytes,
         alt: `${caption}, photo ${i + 1}`,
         credit: 'Unit stills',
+        rights: 'Editorial use only',
         spoiler,
+        spoilerLabel: null,
       }))
       media.push({ id: row.id })
     }

@@ -1,37 +1,19 @@
 import { randomUUID } from 'node:crypto'
 import fs from 'node:fs/promises'
 import path from 'node:path'
-import { parseArgs } from 'node:util'
-import { readClientEnv } from '../config/client.js'
-import { ALBUM_MAX } from '../posts/index.js'
+import { filesWithoutAlt, PostError, type PostOptions, parsePostArgs, postUsage } from './post-args.js'
 import { createProgressBar } from './progress.js'
 import { type ApiAnswer, requestJson, uploadFile } from './upload.js'
 
-export const postUsage = `Usage: backlot post --channel SLUG [--text TEXT] [--spoiler LABEL] [--alt TEXT]…
-                    [--server URL] [--token TOKEN] FILE…
-
-Uploads each image (with a progress bar on stderr), publishes them as one album post and prints
-its URL. The n-th --alt is the alt text of the n-th file. --spoiler marks the post as a spoiler
-with that label (e.g. "Chapter 8"). The token (scope "post") also comes from BACKLOT_TOKEN, the
-server from BACKLOT_URL (default http://127.0.0.1:8080).`
-
-/** A failure the user can act on: printed as one line, exit code 1. */
-class PostError extends Error {}
-
-interface PostOptions {
-  slug: string
-  text?: string
-  spoilerLabel?: string
-  alts: string[]
-  files: string[]
-  serverUrl: string
-  token: string
-}
+export { postUsage }
 
 /**
- * `backlot post`: uploads the files one by one, then creates the album with an Idempotency-Key
- * (a retried request cannot publish twice). Any failure names the file (or the post) and the
- * server's problem detail, and exits 1; uploads already made are swept by the server after a day.
+ * `backlot post`: checks the options (and, with --strict, that every file has alt text), uploads
+ * the files one by one, then creates the album — with its production tags, per-image fields and
+ * release (published, draft or scheduled) in that one request, so fans never see it untagged — with
+ * an Idempotency-Key (a retried request cannot publish twice). Any failure names the file (or the
+ * post) and the server's problem detail, and exits 1; uploads already made are swept by the server
+ * after a day.
  */
 export async function runPost(args: string[]): Promise<number> {
   try {
@@ -40,8 +22,13 @@ export async function runPost(args: string[]): Promise<number> {
       console.log(postUsage)
       return 0
     }
-    const media = await uploadAll(options)
+    const sizes = await fileSizes(options)
+    checkAltText(options)
+    const media = await uploadAll(options, sizes)
     const post = await publish(options, media)
+    for (const warning of post.warnings) console.error(`backlot: warning: ${warning}`)
+    const note = unpublishedNote(options.release)
+    if (note) console.error(`backlot: ${note}`)
     console.log(`${options.serverUrl}/c/${encodeURIComponent(options.slug)}/p/${post.id}`)
     return 0
   } catch (error) {
@@ -51,54 +38,30 @@ export async function runPost(args: string[]): Promise<number> {
   }
 }
 
-/** The parsed options, or null when help was asked for. */
-function parsePostArgs(args: string[]): PostOptions | null {
-  let parsed: ReturnType<typeof parse>
-  try {
-    parsed = parse(args)
-  } catch (error) {
-    throw new PostError(`${(error as Error).message}\n${postUsage}`)
-  }
-  const { values, positionals: files } = parsed
-  if (values.help) return null
-  if (!values.channel) throw new PostError(`post needs --channel SLUG\n${postUsage}`)
-  if (files.length === 0) throw new PostError(`post needs at least one image file\n${postUsage}`)
-  if (files.length > ALBUM_MAX) throw new PostError(`an album holds at most ${ALBUM_MAX} images`)
-  const alts = values.alt ?? []
-  if (alts.length > files.length) throw new PostError(`${alts.length} --alt for ${files.length} files`)
-  let client: ReturnType<typeof readClientEnv>
-  try {
-    client = readClientEnv({ server: values.server, token: values.token })
-  } catch (error) {
-    throw new PostError((error as Error).message)
-  }
-  if (!client.token) throw new PostError('post needs an API token: --token or BACKLOT_TOKEN')
-  return {
-    slug: values.channel,
-    text: values.text,
-    spoilerLabel: values.spoiler,
-    alts,
-    files,
-    serverUrl: client.serverUrl,
-    token: client.token,
-  }
+/** For a post not published yet, a line saying so: its URL answers 404 to everyone else until then. */
+function unpublishedNote(release: PostOptions['release']): string | null {
+  if (release.status === 'draft') return 'saved as a draft: nobody sees it until it is published'
+  if (release.status === 'scheduled') return `scheduled: nobody sees it before ${release.publishAt}`
+  return null
 }
 
-function parse(args: string[]) {
-  return parseArgs({
-    args,
-    allowPositionals: true,
-    strict: true,
-    options: {
-      channel: { type: 'string' },
-      text: { type: 'string' },
-      spoiler: { type: 'string' },
-      alt: { type: 'string', multiple: true },
-      server: { type: 'string' },
-      token: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  })
+/**
+ * Alt text is how people using screen readers know what a photo shows. A file without one is a
+ * warning line each (the post still goes out, as in the studio), or with --strict a refusal before
+ * anything is uploaded.
+ */
+function checkAltText(options: PostOptions): void {
+  const missing = filesWithoutAlt(options)
+  if (missing.length === 0) return
+  if (options.isStrict) {
+    const names = missing.map((m) => `${m.name} (file ${m.n})`).join(', ')
+    throw new PostError(`--strict: no alt text for ${names}; give one --alt per file`)
+  }
+  for (const m of missing) {
+    console.error(
+      `backlot: warning: ${m.name} (file ${m.n}) has no alt text (--alt): people using screen readers will not know what it shows`,
+    )
+  }
 }
 
 interface Uploaded {
@@ -106,16 +69,20 @@ interface Uploaded {
   id: string
 }
 
-async function uploadAll(options: PostOptions): Promise<Uploaded[]> {
-  // Every file is checked before the first byte goes out: a typo in the last name wastes no upload.
+/** Every file is checked before the first byte goes out: a typo in the last name wastes no upload. */
+async function fileSizes(options: PostOptions): Promise<number[]> {
   const sizes: number[] = []
-  for (const file of options.files) {
+  for (const { file } of options.files) {
     const stat = await fs.stat(file).catch(() => null)
     if (!stat?.isFile()) throw new PostError(`${file}: no such file`)
     sizes.push(stat.size)
   }
+  return sizes
+}
+
+async function uploadAll(options: PostOptions, sizes: number[]): Promise<Uploaded[]> {
   const uploaded: Uploaded[] = []
-  for (const [i, file] of options.files.entries()) {
+  for (const [i, { file, alt }] of options.files.entries()) {
     const label = `[${i + 1}/${options.files.length}] ${shortName(file)}`
     const bar = createProgressBar(process.stderr, label, sizes[i]!)
     let answer: ApiAnswer
@@ -125,7 +92,7 @@ async function uploadAll(options: PostOptions): Promise<Uploaded[]> {
         token: options.token,
         filePath: file,
         size: sizes[i]!,
-        alt: options.alts[i],
+        alt,
         onProgress: (sent) => bar.update(sent),
       })
       if (answer.status === 202) answer = await waitUntilProcessed(options, answer)
@@ -166,25 +133,50 @@ async function waitUntilProcessed(options: PostOptions, accepted: ApiAnswer): Pr
   return answer
 }
 
-async function publish(options: PostOptions, media: Uploaded[]): Promise<{ id: string }> {
-  const body = {
+/** The create request: text, spoiler, per-image fields, production tags and release, all at once. */
+function postBody(options: PostOptions, media: Uploaded[]) {
+  const { release } = options
+  return {
     ...(options.text !== undefined && { text: options.text }),
     ...(options.spoilerLabel !== undefined && { spoilerLabel: options.spoilerLabel }),
-    media: media.map((m) => ({ id: m.id })),
+    media: media.map((m, i) => {
+      const { file: _, ...fields } = options.files[i]!
+      return { id: m.id, ...fields }
+    }),
+    ...(options.production && { production: options.production }),
+    ...(release.status === 'draft' && { status: 'draft' }),
+    ...(release.status === 'scheduled' && { publishAt: release.publishAt }),
   }
+}
+
+/** Creates the post; returns its id and the `detail` of each warning the server answered with. */
+async function publish(options: PostOptions, media: Uploaded[]): Promise<{ id: string; warnings: string[] }> {
   const pathname = `/api/v1/channels/${encodeURIComponent(options.slug)}/posts`
   let answer: ApiAnswer
   try {
-    answer = await requestJson(options.serverUrl, options.token, 'POST', pathname, body, {
+    answer = await requestJson(options.serverUrl, options.token, 'POST', pathname, postBody(options, media), {
       'idempotency-key': randomUUID(),
     })
   } catch (error) {
     throw new PostError(`post: cannot reach ${options.serverUrl} (${networkReason(error)})`)
   }
-  if (answer.status === 200 || answer.status === 201) return { id: String(answer.body?.id) }
+  if (answer.status === 200 || answer.status === 201) {
+    return { id: String(answer.body?.id), warnings: serverWarnings(answer) }
+  }
   // A refusal about one image (not ready, already used…) names that image's file.
   const culprit = media.find((m) => m.id === answer.body?.mediaId)
   throw new PostError(`${culprit ? culprit.file : 'post'}: ${problemDetail(answer)}`)
+}
+
+/**
+ * The server's warnings other than missing alt text, which checkAltText has already reported
+ * file by file before uploading.
+ */
+function serverWarnings(answer: ApiAnswer): string[] {
+  const warnings = Array.isArray(answer.body?.warnings)
+    ? (answer.body.warnings as { code?: unknown; detail?: unknown }[])
+    : []
+  return warnings.filter((w) => w.code !== 'alt-missing').map((w) => String(w.detail ?? w.code))
 }
 
 function problemDetail(answer: ApiAnswer): string {

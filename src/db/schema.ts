@@ -239,7 +239,11 @@ export interface MediaTable {
   blurhash: string | null
   alt: string
   credit: string | null
+  /** Usage rights ("Editorial use only"); typed by a person, never read from metadata. */
+  rights: string | null
   spoiler: Generated<number>
+  /** What a blurred image spoils ("Chapter 8"), shown on its cover. */
+  spoiler_label: string | null
   /** Size of the uploaded file. */
   bytes: number
   /** Key of the re-encoded, metadata-free full-size copy; null while processing. */
@@ -250,14 +254,16 @@ export interface MediaTable {
   ready_at: number | null
 }
 
-/** An image's place in an album post; alt, credit and spoiler may differ per post. */
+/** An image's place in an album post; alt, credit, rights and spoiler may differ per post. */
 export interface PostMediaTable {
   post_id: string
   media_id: string
   position: number
   alt: string
   credit: string | null
+  rights: string | null
   spoiler: Generated<number>
+  spoiler_label: string | null
 }
 
 /** One member's reaction to a post (one per member per post). */

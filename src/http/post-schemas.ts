@@ -8,6 +8,7 @@ import {
   PostCreateFields,
   PostReleaseFields,
   type PostViewData,
+  PostWarningsField,
 } from '../posts/index.js'
 import { PostProductionViewFields, ProductionCreateFields } from '../production/index.js'
 
@@ -36,6 +37,9 @@ export const PostView = Type.Object({
   ...PostInteractionFields,
   ...PostProductionViewFields,
 })
+
+/** The answer to creating or editing a post: the post view, and warnings when there are any. */
+export const PostWriteView = Type.Object({ ...PostView.properties, ...PostWarningsField })
 
 export const PostPage = Type.Object({
   items: Type.Array(PostView),

@@ -1,8 +1,10 @@
 import { Type } from '@sinclair/typebox'
 import { FILE_NAME_PATTERN } from './files.js'
+import { IMAGE_SPOILER_LABEL_MAX } from './image-spoiler.js'
 
 export const ALT_MAX = 1500
 export const CREDIT_MAX = 200
+export const RIGHTS_MAX = 200
 
 // ULIDs: 26 Crockford base-32 characters.
 const MediaId = Type.String({ pattern: '^[0-9A-HJKMNP-TV-Z]{26}$', description: 'Media id (ULID)' })
@@ -36,7 +38,9 @@ export const MediaView = Type.Object({
   blurhash: Type.Union([Type.String(), Type.Null()]),
   alt: Type.String(),
   credit: Type.Union([Type.String(), Type.Null()]),
+  rights: Type.Union([Type.String(), Type.Null()], { description: 'Usage rights, as typed by a person' }),
   spoiler: Type.Boolean(),
+  spoilerLabel: Type.Union([Type.String(), Type.Null()], { description: 'What the blurred image spoils' }),
   variants: Type.Array(MediaVariantView),
   originalUrl: Type.Union([Type.String(), Type.Null()]),
   createdAt: Type.String({ format: 'date-time' }),
@@ -48,12 +52,22 @@ const Credit = Type.String({
   maxLength: CREDIT_MAX,
   description: 'Photographer credit; never read from EXIF',
 })
+const Rights = Type.String({
+  maxLength: RIGHTS_MAX,
+  description: 'Usage rights, e.g. "Editorial use only, no resale"; never read from image metadata',
+})
+const SpoilerLabel = Type.String({
+  maxLength: IMAGE_SPOILER_LABEL_MAX,
+  description: 'What the image spoils; marks it a spoiler. Empty means none.',
+})
 
 export const MediaPatchBody = Type.Object(
   {
     alt: Type.Optional(Alt),
     credit: Type.Optional(Type.Union([Credit, Type.Null()])),
-    spoiler: Type.Optional(Type.Boolean()),
+    rights: Type.Optional(Type.Union([Rights, Type.Null()])),
+    spoiler: Type.Optional(Type.Boolean({ description: '`false` also drops the label.' })),
+    spoilerLabel: Type.Optional(Type.Union([SpoilerLabel, Type.Null()])),
   },
   { additionalProperties: false },
 )
@@ -64,7 +78,9 @@ export const MediaUploadForm = Type.Object(
     file: Type.String({ format: 'binary', description: 'One JPEG, PNG, WebP, AVIF or GIF image' }),
     alt: Type.Optional(Alt),
     credit: Type.Optional(Credit),
+    rights: Type.Optional(Rights),
     spoiler: Type.Optional(Type.Union([Type.Literal('true'), Type.Literal('false')])),
+    spoilerLabel: Type.Optional(SpoilerLabel),
   },
   { additionalProperties: false },
 )

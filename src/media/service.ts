@@ -7,6 +7,7 @@ import type { MediaStore } from '../media-store/media-store.js'
 import type { Clock } from '../util/clock.js'
 import type { MediaVisibilityRule } from './access.js'
 import { type OpenedFile, openFile } from './files.js'
+import { nextImageSpoiler } from './image-spoiler.js'
 import { locateFile } from './locate.js'
 import { configureSharp } from './processing.js'
 import { createMediaRedirects, type MediaRedirect } from './redirect.js'
@@ -27,7 +28,10 @@ export interface MediaServiceDeps {
 export interface MediaPatch {
   alt?: string
   credit?: string | null
+  rights?: string | null
   spoiler?: boolean
+  /** Marks the image a spoiler; `spoiler: false` drops it (image-spoiler.ts). */
+  spoilerLabel?: string | null
 }
 
 /**
@@ -43,7 +47,7 @@ export interface MediaService {
   /** The media item if the viewer may see it; otherwise `media-not-found`, exactly like a missing id. */
   get(viewerId: string | null, id: string): Promise<MediaRow>
   /**
-   * Edits alt text, credit or spoiler of the owner's own media (`media-not-found`) while in no post
+   * Edits alt text, credit, rights or spoiler flag and label of the owner's own media (`media-not-found`) while in no post
    * and no avatar (`media-attached`).
    */
   update(ownerId: string, id: string, patch: MediaPatch): Promise<MediaRow>
@@ -86,10 +90,18 @@ export function createMediaService(deps: MediaServiceDeps): MediaService {
   async function update(ownerId: string, id: string, patch: MediaPatch): Promise<MediaRow> {
     const row = await findMedia(db, id)
     if (!row || row.owner_id !== ownerId) notFound(id)
+    const spoiler = nextImageSpoiler(
+      { spoiler: row.spoiler === 1, label: row.spoiler_label },
+      { spoiler: patch.spoiler, label: optionalText(patch.spoilerLabel) },
+    )
     const values = {
       ...(patch.alt !== undefined && { alt: patch.alt }),
       ...(patch.credit !== undefined && { credit: patch.credit }),
-      ...(patch.spoiler !== undefined && { spoiler: patch.spoiler ? 1 : 0 }),
+      ...(patch.rights !== undefined && { rights: optionalText(patch.rights) }),
+      ...((patch.spoiler !== undefined || patch.spoilerLabel !== undefined) && {
+        spoiler: spoiler.spoiler ? 1 : 0,
+        spoiler_label: spoiler.label,
+      }),
     }
     if (Object.keys(values).length > 0 && !(await updateUnattachedMedia(db, id, values))) {
       fail(
@@ -141,4 +153,9 @@ export type ServedFile =
 
 function notFound(id: string): never {
   fail('media-not-found', `No media ${id}.`)
+}
+
+/** A free-text field of a media edit: trimmed, empty is none (null), left out stays left out. */
+function optionalText(value: string | null | undefined): string | null | undefined {
+  return value === undefined ? undefined : value?.trim() || null
 }

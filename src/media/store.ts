@@ -73,7 +73,7 @@ export async function completeMedia(
 export async function updateUnattachedMedia(
   db: DbOrTx,
   id: string,
-  values: Pick<Updateable<MediaTable>, 'alt' | 'credit' | 'spoiler'>,
+  values: Pick<Updateable<MediaTable>, 'alt' | 'credit' | 'rights' | 'spoiler' | 'spoiler_label'>,
 ): Promise<boolean> {
   const result = await db
     .updateTable('media')

@@ -1,26 +1,30 @@
 import type { Readable } from 'node:stream'
 import type { FastifyRequest } from 'fastify'
 import { DomainError, type FieldError, fail } from '../errors.js'
-import { ALT_MAX, CREDIT_MAX } from './schemas.js'
+import { IMAGE_SPOILER_LABEL_MAX, nextImageSpoiler } from './image-spoiler.js'
+import { ALT_MAX, CREDIT_MAX, RIGHTS_MAX } from './schemas.js'
 import { type UploadRate, watchUploadRate } from './upload-rate.js'
 
 export interface UploadForm {
   bytes: Buffer
   alt: string
   credit: string | null
+  rights: string | null
   spoiler: boolean
+  spoilerLabel: string | null
 }
 
-// Room for the multipart boundaries, part headers and the three text fields.
+// Room for the multipart boundaries, part headers and the five text fields.
 const FORM_OVERHEAD_BYTES = 64 * 1024
-const TEXT_FIELDS = new Set(['alt', 'credit', 'spoiler'])
+const TEXT_FIELDS = new Set(['alt', 'credit', 'rights', 'spoiler', 'spoilerLabel'])
 
 export interface UploadFormLimits extends UploadRate {
   maxBytes: number
 }
 
 /**
- * Reads `multipart/form-data` with one file field `file` and optional `alt`, `credit`, `spoiler`.
+ * Reads `multipart/form-data` with one file field `file` and optional `alt`, `credit`, `rights`,
+ * `spoiler`, `spoilerLabel`.
  * The file is buffered while it streams in and refused with `media-too-large` as soon as it passes
  * `maxBytes` (busboy stops handing over bytes at the cap and drops the rest), so no more than
  * `maxBytes` is ever held. A declared Content-Length over the cap is refused before reading. A body
@@ -48,7 +52,7 @@ async function readParts(req: FastifyRequest, maxBytes: number): Promise<UploadF
   let bytes: Buffer | undefined
   try {
     const parts = req.parts({
-      limits: { fileSize: maxBytes, files: 1, fields: 3, parts: 4, fieldSize: 8 * 1024, fieldNameSize: 64 },
+      limits: { fileSize: maxBytes, files: 1, fields: 5, parts: 6, fieldSize: 8 * 1024, fieldNameSize: 64 },
     })
     for await (const part of parts) {
       if (part.type === 'file') {
@@ -69,7 +73,8 @@ async function readParts(req: FastifyRequest, maxBytes: number): Promise<UploadF
       invalid([
         {
           field: '',
-          message: 'send one file ("file") and at most "alt", "credit" and "spoiler"',
+          message:
+            'send one file ("file") and at most "alt", "credit", "rights", "spoiler" and "spoilerLabel"',
         },
       ])
     }
@@ -105,12 +110,23 @@ function parseFields(fields: Record<string, string>): Omit<UploadForm, 'bytes'> 
   if ([...alt].length > ALT_MAX) errors.push(tooLong('/alt', ALT_MAX))
   const credit = fields.credit?.trim() || null
   if (credit && [...credit].length > CREDIT_MAX) errors.push(tooLong('/credit', CREDIT_MAX))
+  const rights = fields.rights?.trim() || null
+  if (rights && [...rights].length > RIGHTS_MAX) errors.push(tooLong('/rights', RIGHTS_MAX))
+  const label = fields.spoilerLabel?.trim() || null
+  if (label && [...label].length > IMAGE_SPOILER_LABEL_MAX) {
+    errors.push(tooLong('/spoilerLabel', IMAGE_SPOILER_LABEL_MAX))
+  }
   const spoiler = fields.spoiler ?? 'false'
   if (spoiler !== 'true' && spoiler !== 'false') {
     errors.push({ field: '/spoiler', message: 'must be "true" or "false"' })
   }
   if (errors.length > 0) invalid(errors)
-  return { alt, credit, spoiler: spoiler === 'true' }
+  // A label alone marks the image a spoiler; spoiler=false drops it (image-spoiler.ts).
+  const marked = nextImageSpoiler(
+    { spoiler: false, label: null },
+    { ...(fields.spoiler !== undefined && { spoiler: spoiler === 'true' }), label },
+  )
+  return { alt, credit, rights, spoiler: marked.spoiler, spoilerLabel: marked.label }
 }
 
 function tooLong(field: string, max: number): FieldError {

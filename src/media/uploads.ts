@@ -25,7 +25,9 @@ export interface UploadInput {
   bytes: Buffer
   alt: string
   credit: string | null
+  rights: string | null
   spoiler: boolean
+  spoilerLabel: string | null
 }
 
 export interface UploadResult {
@@ -119,7 +121,9 @@ export function createUploads(deps: UploadDeps): Uploads {
       mime: header.mime,
       alt: input.alt,
       credit: input.credit,
+      rights: input.rights,
       spoiler: input.spoiler ? 1 : 0,
+      spoiler_label: input.spoilerLabel,
       bytes: input.bytes.length,
       created_at: createdAt,
     }

@@ -20,7 +20,9 @@ export interface MediaView {
   blurhash: string | null
   alt: string
   credit: string | null
+  rights: string | null
   spoiler: boolean
+  spoilerLabel: string | null
   variants: MediaVariantView[]
   originalUrl: string | null
   createdAt: string
@@ -68,7 +70,9 @@ export function toMediaView(row: MediaRow, publicUrl: URL): MediaView {
     blurhash: row.blurhash,
     alt: row.alt,
     credit: row.credit,
+    rights: row.rights,
     spoiler: row.spoiler === 1,
+    spoilerLabel: row.spoiler_label,
     ...mediaFileUrls(publicUrl, row.id, row),
     createdAt: new Date(row.created_at).toISOString(),
     readyAt: row.ready_at === null ? null : new Date(row.ready_at).toISOString(),

@@ -1,4 +1,4 @@
-import type { PublicImage, PublicPost } from '../reads/index.js'
+import { blurredImageText, type PublicImage, type PublicPost } from '../reads/index.js'
 import type { PageCounts } from './counts.js'
 import { html, type SafeHtml, safeUrl, textWithLinks } from './html.js'
 
@@ -14,7 +14,10 @@ export function tagList(post: PublicPost): SafeHtml {
   return html`<ul class="tags">${post.tagLabels.map((t) => html`<li>${t}</li>`)}</ul>`
 }
 
-/** One image: the display file (blurred for a spoiler), alt text, credit; linked to its permalink. */
+/**
+ * One image: the display file (blurred for a spoiler, with its label), alt text, credit and usage
+ * rights; linked to its permalink.
+ */
 export function figure(
   post: PublicPost,
   image: PublicImage,
@@ -25,13 +28,18 @@ export function figure(
   // The alt text of a spoiler image may describe the spoiler itself: hidden with the pixels.
   // An image posted without alt text still needs a name: it is often the only content of its link.
   const alt = isHidden
-    ? 'Spoiler (blurred image)'
+    ? blurredImageText(image)
     : image.alt || `Photo ${image.n} of ${post.images.length} (no description)`
   const img = html`<img src="${safeUrl(file.url)}" width="${file.width}" height="${file.height}" alt="${alt}" loading="lazy">`
   const caption = [
-    isHidden ? (post.spoilerNote ?? 'Spoiler') : null,
+    isHidden
+      ? image.spoilerLabel
+        ? `Spoiler: ${image.spoilerLabel}`
+        : (post.spoilerNote ?? 'Spoiler')
+      : null,
     options.showAlt && !isHidden && image.alt ? image.alt : null,
     image.credit ? `© ${image.credit}` : null,
+    image.rights,
   ]
     .filter(Boolean)
     .join(' · ')

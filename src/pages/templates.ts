@@ -1,7 +1,7 @@
 import { type ChannelAvatarViewT, productionOf } from '../channels/index.js'
 import type { ChannelRow } from '../db/schema.js'
 import type { Timeline } from '../production/index.js'
-import type { PublicImage, PublicPost } from '../reads/index.js'
+import { blurredImageText, type PublicImage, type PublicPost } from '../reads/index.js'
 import { album, body, countsLine, figure, postCard, tagList, when } from './components.js'
 import type { PageCounts } from './counts.js'
 import { html, type SafeHtml, safeUrl } from './html.js'
@@ -216,7 +216,7 @@ export function errorBody(status: number, message: string) {
 export function cardImage(post: PublicPost): MetaImage | null {
   const image = post.images[0]
   if (!image) return null
-  const alt = image.isSpoiler ? `Spoiler (blurred image)` : image.alt
+  const alt = image.isSpoiler ? blurredImageText(image) : image.alt
   return {
     url: image.display.url,
     width: image.display.width,

@@ -2,7 +2,7 @@ import type { Insertable } from 'kysely'
 import { type DbOrTx, isUniqueViolation } from '../db/database.js'
 import type { PostMediaRow, PostMediaTable } from '../db/schema.js'
 import { fail } from '../errors.js'
-import { claimMedia, type DeletedMediaRow, deleteMediaRows } from '../media/index.js'
+import { claimMedia, type DeletedMediaRow, deleteMediaRows, nextImageSpoiler } from '../media/index.js'
 import type { AlbumItemPlan } from './album-input.js'
 import { deleteAlbumLinks, insertAlbumLinks, listAlbumLinks } from './album-store.js'
 
@@ -13,16 +13,22 @@ function linkFor(
   postId: string,
   plan: AlbumItemPlan,
   position: number,
-  base: { alt: string; credit: string | null; spoiler: number },
+  base: Pick<PostMediaRow, 'alt' | 'credit' | 'rights' | 'spoiler' | 'spoiler_label'>,
 ): NewLink {
-  const spoiler = plan.spoiler ?? base.spoiler === 1
+  // A label alone marks the image a spoiler; spoiler: false drops it (media/image-spoiler.ts).
+  const spoiler = nextImageSpoiler(
+    { spoiler: base.spoiler === 1, label: base.spoiler_label },
+    { spoiler: plan.spoiler, label: plan.spoilerLabel },
+  )
   return {
     post_id: postId,
     media_id: plan.mediaId,
     position,
     alt: plan.alt ?? base.alt,
     credit: plan.credit !== undefined ? plan.credit : base.credit,
-    spoiler: spoiler ? 1 : 0,
+    rights: plan.rights !== undefined ? plan.rights : base.rights,
+    spoiler: spoiler.spoiler ? 1 : 0,
+    spoiler_label: spoiler.label,
   }
 }
 
@@ -68,14 +74,16 @@ function sameLinks(a: readonly PostMediaRow[], b: readonly NewLink[]): boolean {
         link.media_id === b[i]!.media_id &&
         link.alt === b[i]!.alt &&
         link.credit === b[i]!.credit &&
-        link.spoiler === b[i]!.spoiler,
+        link.rights === b[i]!.rights &&
+        link.spoiler === b[i]!.spoiler &&
+        link.spoiler_label === b[i]!.spoiler_label,
     )
   )
 }
 
 /**
  * Replaces an album's image list with `plans` (the full new list, in order). Images already in the
- * album keep their alt text, credit and spoiler flag unless the plan changes them; new ones are
+ * album keep their alt text, credit, rights and spoiler flag and label unless the plan changes them; new ones are
  * claimed from `editorId`'s uploads like on creation; images left out are detached and their media
  * rows deleted (files after commit), so they are served no more. A plan equal to the current list
  * writes nothing.

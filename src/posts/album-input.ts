@@ -1,6 +1,6 @@
 import { fail } from '../errors.js'
-import { ALT_MAX, CREDIT_MAX } from '../media/index.js'
-import type { AlbumItemInputData } from './schemas.js'
+import { ALT_MAX, CREDIT_MAX, RIGHTS_MAX } from '../media/index.js'
+import { type AlbumItemInputData, SPOILER_LABEL_MAX } from './schemas.js'
 import { cleanFieldText } from './text.js'
 
 /**
@@ -11,12 +11,14 @@ export interface AlbumItemPlan {
   mediaId: string
   alt?: string
   credit?: string | null
+  rights?: string | null
   spoiler?: boolean
+  spoilerLabel?: string | null
 }
 
 /**
- * Checks an album's `media` list (its size is checked by the schema): trimmed alt text and credit
- * of real text, each id at most once. Runs before any transaction, so a bad list writes nothing.
+ * Checks an album's `media` list (its size is checked by the schema): trimmed alt text, credit,
+ * rights and spoiler label of real text (an empty credit, rights or label is none), each id at most once. Runs before any transaction, so a bad list writes nothing.
  */
 export function cleanAlbumInput(items: readonly AlbumItemInputData[]): AlbumItemPlan[] {
   const seen = new Map<string, number>()
@@ -31,11 +33,17 @@ export function cleanAlbumInput(items: readonly AlbumItemInputData[]): AlbumItem
     seen.set(item.id, i)
     const plan: AlbumItemPlan = { mediaId: item.id }
     if (item.alt !== undefined) plan.alt = cleanFieldText(item.alt, `/media/${i}/alt`, ALT_MAX)
-    if (item.credit !== undefined) {
-      plan.credit =
-        item.credit === null ? null : cleanFieldText(item.credit, `/media/${i}/credit`, CREDIT_MAX) || null
-    }
+    if (item.credit !== undefined) plan.credit = optionalText(item.credit, `/media/${i}/credit`, CREDIT_MAX)
+    if (item.rights !== undefined) plan.rights = optionalText(item.rights, `/media/${i}/rights`, RIGHTS_MAX)
     if (item.spoiler !== undefined) plan.spoiler = item.spoiler
+    if (item.spoilerLabel !== undefined) {
+      plan.spoilerLabel = optionalText(item.spoilerLabel, `/media/${i}/spoilerLabel`, SPOILER_LABEL_MAX)
+    }
     return plan
   })
+}
+
+/** A nullable text field of an image: null or empty is none. */
+function optionalText(value: string | null, field: string, max: number): string | null {
+  return value === null ? null : cleanFieldText(value, field, max) || null
 }

@@ -66,7 +66,9 @@ export interface AlbumItemRecord extends MediaFile {
   position: number
   alt: string
   credit: string | null
+  rights: string | null
   spoiler: number
+  spoiler_label: string | null
   media_id: string
 }
 
@@ -81,7 +83,9 @@ export async function listAlbumItems(db: DbOrTx, postIds: readonly string[]): Pr
       'post_media.position',
       'post_media.alt',
       'post_media.credit',
+      'post_media.rights',
       'post_media.spoiler',
+      'post_media.spoiler_label',
       'post_media.media_id',
       ...mediaFileColumns,
     ])

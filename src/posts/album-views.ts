@@ -16,12 +16,21 @@ export function toAlbumItemView(item: AlbumItemRecord, publicUrl: URL): AlbumIte
     blurhash: item.blurhash,
     alt: item.alt,
     credit: item.credit,
+    rights: item.rights,
     spoiler: item.spoiler === 1,
+    spoilerLabel: item.spoiler_label,
     ...mediaFileUrls(publicUrl, item.media_id, item),
   }
 }
 
 /** An album image as kept in a revision snapshot (what an edit can change). */
 export function toAlbumItemSnapshot(link: PostMediaRow): AlbumItemSnapshotData {
-  return { id: link.media_id, alt: link.alt, credit: link.credit, spoiler: link.spoiler === 1 }
+  return {
+    id: link.media_id,
+    alt: link.alt,
+    credit: link.credit,
+    rights: link.rights,
+    spoiler: link.spoiler === 1,
+    spoilerLabel: link.spoiler_label,
+  }
 }

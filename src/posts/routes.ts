@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox'
 import type { AppContext } from '../context.js'
 import type { App } from '../http/app.js'
 import { requireAuth } from '../http/auth.js'
-import { CreatePostBody, PostPage, PostView } from '../http/post-schemas.js'
+import { CreatePostBody, PostPage, PostView, PostWriteView } from '../http/post-schemas.js'
 import {
   ChannelParams,
   EditPostBody,
@@ -11,6 +11,7 @@ import {
   PostParams,
   RevisionList,
 } from './schemas.js'
+import { withWarnings } from './warnings.js'
 
 const tags = ['posts']
 /**
@@ -29,11 +30,12 @@ export function postRoutes(app: App, ctx: AppContext): void {
         summary: 'Publish a post (text, album, poll or prompt)',
         description:
           'Send Idempotency-Key to make retries safe: a retry returns the same post with 200. ' +
-          'An album (`media`) is published with all its images or not at all.',
+          'An album (`media`) is published with all its images or not at all. ' +
+          'The answer carries `warnings` when images lack alt text.',
         params: ChannelParams,
         headers: IdempotencyHeaders,
         body: CreatePostBody,
-        response: { 200: PostView, 201: PostView },
+        response: { 200: PostWriteView, 201: PostWriteView },
       },
       config: { auth: 'required', scope: 'post', rateLimit: 'posts' },
       bodyLimit: POST_BODY_LIMIT,
@@ -42,7 +44,7 @@ export function postRoutes(app: App, ctx: AppContext): void {
       const auth = requireAuth(req)
       const key = req.headers['idempotency-key']
       const result = await ctx.posts.create(auth.account.id, req.params.slug, req.body, key)
-      return reply.code(result.created ? 201 : 200).send(result.post)
+      return reply.code(result.created ? 201 : 200).send(withWarnings(result.post))
     },
   )
 
@@ -78,12 +80,15 @@ export function postRoutes(app: App, ctx: AppContext): void {
         summary: "Edit a post (kept in the post's history)",
         params: PostParams,
         body: EditPostBody,
-        response: { 200: PostView },
+        response: { 200: PostWriteView },
       },
       config: { auth: 'required', scope: 'post', rateLimit: 'post-changes' },
       bodyLimit: POST_BODY_LIMIT,
     },
-    async (req) => ctx.posts.edit(requireAuth(req).account.id, req.params.slug, req.params.id, req.body),
+    async (req) =>
+      withWarnings(
+        await ctx.posts.edit(requireAuth(req).account.id, req.params.slug, req.params.id, req.body),
+      ),
   )
 
   app.delete(

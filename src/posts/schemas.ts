@@ -1,5 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox'
-import { ALT_MAX, CREDIT_MAX, MediaVariantView } from '../media/index.js'
+import { ALT_MAX, CREDIT_MAX, IMAGE_SPOILER_LABEL_MAX, MediaVariantView, RIGHTS_MAX } from '../media/index.js'
 
 /**
  * The posts area's own schemas. A post's create body and view are posts' fields plus what other
@@ -12,7 +12,8 @@ import { ALT_MAX, CREDIT_MAX, MediaVariantView } from '../media/index.js'
 
 /** Limits of a text post (Telegram's 4,096-character message, counted in code points after trimming). */
 export const TEXT_MAX = 4096
-export const SPOILER_LABEL_MAX = 60
+/** One limit for a post's spoiler label and an image's. */
+export const SPOILER_LABEL_MAX = IMAGE_SPOILER_LABEL_MAX
 export const PAGE_DEFAULT = 20
 export const PAGE_MAX = 100
 /** Images in one album post. */
@@ -50,7 +51,19 @@ export const AlbumItemInput = Type.Object(
       }),
     ),
     credit: Type.Optional(Type.Union([Type.String({ maxLength: CREDIT_MAX }), Type.Null()])),
-    spoiler: Type.Optional(Type.Boolean({ description: 'Blur this image until the reader taps it.' })),
+    rights: Type.Optional(
+      Type.Union([Type.String({ maxLength: RIGHTS_MAX }), Type.Null()], {
+        description: 'Usage rights ("Editorial use only, no resale"); null for none.',
+      }),
+    ),
+    spoiler: Type.Optional(
+      Type.Boolean({ description: 'Blur this image until the reader taps it; false also drops its label.' }),
+    ),
+    spoilerLabel: Type.Optional(
+      Type.Union([Type.String({ maxLength: SPOILER_LABEL_MAX }), Type.Null()], {
+        description: 'What this image spoils, shown on its blurred cover; a label alone marks it a spoiler.',
+      }),
+    ),
   },
   { additionalProperties: false },
 )
@@ -141,7 +154,11 @@ export const AlbumItemView = Type.Object({
   blurhash: Type.Union([Type.String(), Type.Null()]),
   alt: Type.String(),
   credit: Type.Union([Type.String(), Type.Null()]),
+  rights: Type.Union([Type.String(), Type.Null()], { description: 'Usage rights, as typed by a person.' }),
   spoiler: Type.Boolean({ description: 'Blur this image until the reader taps it.' }),
+  spoilerLabel: Type.Union([Type.String(), Type.Null()], {
+    description: 'What the image spoils, to show on its blurred cover.',
+  }),
   variants: Type.Array(MediaVariantView),
   originalUrl: Type.Union([Type.String(), Type.Null()]),
 })
@@ -189,7 +206,10 @@ export const AlbumItemSnapshot = Type.Object({
   id: Type.String(),
   alt: Type.String(),
   credit: Type.Union([Type.String(), Type.Null()]),
+  // Optional: revisions saved before rights and image labels existed (migration 0009) lack them.
+  rights: Type.Optional(Type.Union([Type.String(), Type.Null()])),
   spoiler: Type.Boolean(),
+  spoilerLabel: Type.Optional(Type.Union([Type.String(), Type.Null()])),
 })
 export type AlbumItemSnapshotData = Static<typeof AlbumItemSnapshot>
 

@@ -47,7 +47,7 @@ export function createProductionHooks({ clock }: { clock: Clock }): PostHooks {
         if (decision.liftedAt === null) return
         view.spoiler = false
         view.spoilerLabel = null
-        for (const m of media) m.spoiler = false
+        for (const m of media) Object.assign(m, { spoiler: false, spoilerLabel: null })
         Object.assign(view, { spoilerLiftedAt: new Date(decision.liftedAt).toISOString() })
       })
     },

@@ -1,6 +1,12 @@
 import { chapterName, type ProductionViewData, productionOf } from '../channels/index.js'
 import type { ChannelRow } from '../db/schema.js'
-import { channelVersion, type PublicPost, type ReadDeps, readPosts } from '../reads/index.js'
+import {
+  blurredImageText,
+  channelVersion,
+  type PublicPost,
+  type ReadDeps,
+  readPosts,
+} from '../reads/index.js'
 import { VersionCache } from '../util/version-cache.js'
 import { newestPerWeek, type WeekGroupRow, weekGroups } from './timeline-store.js'
 import { weekStartsOn } from './weeks.js'
@@ -139,7 +145,7 @@ function toWeek(
           url: image.display.url,
           width: image.display.width,
           height: image.display.height,
-          alt: image.isSpoiler ? 'Spoiler (blurred image)' : image.alt,
+          alt: image.isSpoiler ? blurredImageText(image) : image.alt,
           isSpoiler: image.isSpoiler,
         }
       : null,

@@ -2,6 +2,7 @@
 export type { ImageBytes } from './image-files.js'
 export type { ReadDeps } from './pipeline.js'
 export { originOf, presentPosts, readChannelPosts, readPosts } from './pipeline.js'
+export { blurredImageText } from './present.js'
 export { decideSpoiler } from './rules.js'
 export type { ImageFile, PublicImage, PublicPost } from './types.js'
 export { channelVersion } from './version-cache.js'

@@ -60,9 +60,10 @@ function presentImage(input: PresentInput, row: AlbumImageRow, index: number): P
     mediaId: row.media_id,
     alt: row.alt,
     credit: row.credit,
+    rights: row.rights,
     blurhash: row.blurhash,
   }
-  if (!isSpoiler) return { ...base, isSpoiler, ...real, revealed: null }
+  if (!isSpoiler) return { ...base, isSpoiler, spoilerLabel: null, ...real, revealed: null }
   const blur = input.blurs.get(row.media_id)
   // No blurred rendering (source missing): show nothing rather than the real image.
   if (!blur) return null
@@ -76,6 +77,7 @@ function presentImage(input: PresentInput, row: AlbumImageRow, index: number): P
   return {
     ...base,
     isSpoiler,
+    spoilerLabel: row.spoiler_label,
     display: blurred,
     thumb: blurred,
     revealed: input.reveal ? real.display : null,
@@ -139,4 +141,13 @@ export function presentPost(input: PresentInput): PublicPost {
     isPinned: post.pinned_at !== null,
     publishAt: post.publish_at,
   }
+}
+
+/**
+ * The text standing for a spoiler image wherever it is shown blurred (its alt, a feed attachment's
+ * title, a card's alt): its label if it has one. The image's own alt text may describe the spoiler,
+ * so it is never used.
+ */
+export function blurredImageText(image: Pick<PublicImage, 'spoilerLabel'>): string {
+  return image.spoilerLabel ? `Spoiler: ${image.spoilerLabel} (blurred image)` : 'Spoiler (blurred image)'
 }

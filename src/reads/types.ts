@@ -19,8 +19,12 @@ export interface PublicImage {
   mediaId: string
   alt: string
   credit: string | null
+  /** Usage rights ("Editorial use only"), shown with the credit. */
+  rights: string | null
   /** Outside the app this image exists only as its blurred rendering. */
   isSpoiler: boolean
+  /** What the image spoils, shown on its blurred cover; null unless `isSpoiler`. */
+  spoilerLabel: string | null
   blurhash: string | null
   /** What to show: a ≤1080 px JPEG, or for a spoiler the blurred rendering. */
   display: ImageFile

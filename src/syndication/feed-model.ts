@@ -2,7 +2,7 @@ import type { ChannelRow } from '../db/schema.js'
 import { album, body, tagList } from '../pages/components.js'
 import { html } from '../pages/html.js'
 import { channelLinks, productionLine } from '../pages/templates.js'
-import type { ImageFile, PublicPost } from '../reads/index.js'
+import { blurredImageText, type ImageFile, type PublicPost } from '../reads/index.js'
 
 /**
  * One model of a channel feed, serialised three ways (rss.ts, atom.ts, json-feed.ts). Items are
@@ -58,7 +58,7 @@ export function postItem(post: PublicPost): FeedItem {
     categories: post.tagLabels,
     attachments: post.images.map((i) => ({
       ...i.display,
-      title: i.isSpoiler ? 'Spoiler (blurred image)' : i.alt,
+      title: i.isSpoiler ? blurredImageText(i) : i.alt,
     })),
   }
 }

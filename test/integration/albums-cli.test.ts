@@ -80,8 +80,11 @@ describe.each(testDatabases)('backlot post on %s', (kind) => {
     expect(result.code, result.stderr).toBe(0)
     const match = /^(http:\/\/\S+)\/c\/set-diary\/p\/([0-9A-Z]{26})\n$/.exec(result.stdout)
     expect(match?.[1]).toBe(server.url)
-    // Not a terminal: one progress line per file, naming it.
-    const lines = result.stderr.trim().split('\n')
+    // A warning for the file without alt text, then (not a terminal) one progress line per file.
+    const [warning, ...lines] = result.stderr.trim().split('\n')
+    expect(warning).toBe(
+      'backlot: warning: slate.jpg (file 3) has no alt text (--alt): people using screen readers will not know what it shows',
+    )
     expect(lines).toHaveLength(3)
     for (const [i, name] of ['crane.jpg', 'wardrobe.jpg', 'slate.jpg'].entries()) {
       expect(lines[i]).toContain(`[${i + 1}/3] ${name}`)
@@ -115,13 +118,16 @@ describe.each(testDatabases)('backlot post on %s', (kind) => {
   /** The same command in-process (spawning costs seconds): its exit code and what it printed. */
   async function runInProcess(args: string[]) {
     const printed: string[] = []
+    const out: string[] = []
     const error = vi.spyOn(console, 'error').mockImplementation((line: string) => printed.push(line))
+    const log = vi.spyOn(console, 'log').mockImplementation((line: string) => out.push(line))
     const write = vi.spyOn(process.stderr, 'write').mockImplementation(() => true)
     try {
       const code = await runPost([...args, '--server', server.url, '--token', w.accounts.creator.token])
-      return { code, stderr: printed.join('\n') }
+      return { code, stderr: printed.join('\n'), stdout: out.join('\n') }
     } finally {
       error.mockRestore()
+      log.mockRestore()
       write.mockRestore()
     }
   }
@@ -130,11 +136,170 @@ describe.each(testDatabases)('backlot post on %s', (kind) => {
     const good = await writeImage('first.jpg', 30, 30)
     const before = await albumTables(server)
     const missing = await runInProcess(['--channel', 'set-diary', good, path.join(dir, 'typo.jpg')])
-    expect(missing).toEqual({ code: 1, stderr: `backlot: ${path.join(dir, 'typo.jpg')}: no such file` })
+    expect(missing).toEqual({
+      code: 1,
+      stderr: `backlot: ${path.join(dir, 'typo.jpg')}: no such file`,
+      stdout: '',
+    })
     expect(await albumTables(server)).toEqual(before)
 
-    const refused = await runInProcess(['--channel', 'no-such-channel', good])
+    const refused = await runInProcess(['--channel', 'no-such-channel', '--alt', 'Slate', good])
     expect(refused.code).toBe(1)
     expect(refused.stderr).toMatch(/^backlot: post: .*no-such-channel/)
+  })
+
+  /** The id in the URL `backlot post` printed. */
+  function postId(stdout: string): string {
+    const match = /\/c\/set-diary\/p\/([0-9A-Z]{26})$/.exec(stdout)
+    expect(match, stdout).not.toBeNull()
+    return match![1]!
+  }
+
+  it('schedules an album with production tags, credit, rights and a labelled spoiler image per file', async () => {
+    const production = { kind: 'series', title: 'The Show', chapters: Array(8).fill({}), filmingWeeks: 14 }
+    expect((await w.owner.put('/api/v1/channels/set-diary/production', production)).status).toBe(200)
+    const files = [
+      await writeImage('a.jpg', 30, 20),
+      await writeImage('b.jpg', 20, 30),
+      await writeImage('c.jpg', 25, 25),
+    ]
+    const publishAt = new Date(Date.now() + 3_600_000).toISOString()
+    const result = await runInProcess([
+      '--channel',
+      'set-diary',
+      '--text',
+      'Weeks 11–14',
+      '--weeks',
+      '11-14',
+      '--chapter',
+      '8',
+      '--location',
+      'Stage 4',
+      '--unit',
+      'Second unit',
+      '--alt',
+      'Dolly track',
+      '--alt',
+      'Wardrobe',
+      '--alt',
+      'The finale set',
+      '--credit',
+      'Jo Stills',
+      '--credit',
+      '',
+      '--credit',
+      'Sam Unit',
+      '--rights',
+      'Editorial use only, no resale',
+      '--spoiler-image',
+      '3:Chapter 8 finale',
+      '--spoiler-image',
+      '2',
+      '--publish-at',
+      publishAt,
+      ...files,
+    ])
+    expect(result.code, result.stderr).toBe(0)
+    expect(result.stderr).toBe(`backlot: scheduled: nobody sees it before ${publishAt}`)
+    const id = postId(result.stdout)
+    const post = (await w.creator.get(`/api/v1/channels/set-diary/posts/${id}`)).body
+    expect(post).toMatchObject({
+      status: 'scheduled',
+      publishAt,
+      production: { weeks: { from: 11, to: 14 }, chapters: [8], location: 'Stage 4', unit: 'Second unit' },
+    })
+    expect(post.media.map((m: any) => [m.alt, m.credit, m.rights, m.spoiler, m.spoilerLabel])).toEqual([
+      ['Dolly track', 'Jo Stills', 'Editorial use only, no resale', false, null],
+      ['Wardrobe', null, null, true, null],
+      ['The finale set', 'Sam Unit', null, true, 'Chapter 8 finale'],
+    ])
+    // Embargoed: fans do not see it, not even untagged for a moment.
+    expect((await w.fan.get(`/api/v1/channels/set-diary/posts/${id}`)).status).toBe(404)
+  })
+
+  it('saves a tagged draft with --draft', async () => {
+    const file = await writeImage('draft.jpg', 22, 33)
+    const result = await runInProcess([
+      '--channel',
+      'set-diary',
+      '--draft',
+      '--week',
+      '3',
+      '--alt',
+      'Slate',
+      file,
+    ])
+    expect(result.code, result.stderr).toBe(0)
+    expect(result.stderr).toBe('backlot: saved as a draft: nobody sees it until it is published')
+    const post = (await w.creator.get(`/api/v1/channels/set-diary/posts/${postId(result.stdout)}`)).body
+    expect(post).toMatchObject({ status: 'draft', production: { weeks: { from: 3, to: 3 } } })
+  })
+
+  it('refuses with --strict before uploading anything when a file has no alt text', async () => {
+    const files = [
+      await writeImage('s1.jpg', 21, 21),
+      await writeImage('s2.jpg', 23, 21),
+      await writeImage('s3.jpg', 24, 21),
+    ]
+    const before = await albumTables(server)
+    const result = await runInProcess([
+      '--channel',
+      'set-diary',
+      '--strict',
+      '--alt',
+      'Crane',
+      '--alt',
+      ' ',
+      ...files,
+    ])
+    expect(result).toEqual({
+      code: 1,
+      stderr: 'backlot: --strict: no alt text for s2.jpg (file 2), s3.jpg (file 3); give one --alt per file',
+      stdout: '',
+    })
+    expect(await albumTables(server)).toEqual(before)
+    // With an alt for every file, --strict publishes without a word on stderr but the progress.
+    const ok = await runInProcess([
+      '--channel',
+      'set-diary',
+      '--strict',
+      '--alt',
+      'A',
+      '--alt',
+      'B',
+      '--alt',
+      'C',
+      ...files,
+    ])
+    expect(ok).toMatchObject({ code: 0, stderr: '' })
+  })
+
+  it('refuses options it cannot honour before uploading anything', async () => {
+    const file = await writeImage('opt.jpg', 26, 21)
+    const before = await albumTables(server)
+    const cases: [string[], string][] = [
+      [['--draft', '--publish-at', '2030-01-01T09:00:00Z'], 'give --draft or --publish-at, not both'],
+      [
+        ['--publish-at', '2030-01-01T09:00'],
+        '--publish-at 2030-01-01T09:00: write an ISO time with its zone',
+      ],
+      [['--spoiler-image', '2:Finale'], '--spoiler-image 2:Finale: give a file number from 1 to 1'],
+      [['--weeks', '11'], '--weeks 11: write a range such as 11-14'],
+      [['--week', '2', '--weeks', '3-4'], 'give --week N or --weeks N-M, not both'],
+      [['--chapter', 'eight'], '--chapter eight: expected a number from 1'],
+      [['--credit', 'A', '--credit', 'B'], '2 --credit for 1 files'],
+    ]
+    for (const [args, message] of cases) {
+      const result = await runInProcess(['--channel', 'set-diary', '--alt', 'x', ...args, file])
+      expect(result.code, args.join(' ')).toBe(1)
+      expect(result.stderr).toContain(`backlot: ${message}`)
+    }
+    // A tag the channel's production does not have is the server's refusal, before anything is public.
+    const refused = await runInProcess(['--channel', 'set-diary', '--alt', 'x', '--chapter', '9', file])
+    expect(refused.code).toBe(1)
+    expect(refused.stderr).toMatch(/^backlot: post: .*chapter/i)
+    const after = await albumTables(server)
+    expect(after.posts).toEqual(before.posts)
+    expect(after.events).toEqual(before.events)
   })
 })

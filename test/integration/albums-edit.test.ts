@@ -72,7 +72,14 @@ describe.each(testDatabases)('editing and deleting albums on %s', (kind) => {
     const [entry] = await history(post.id)
     expect(entry.revision).toBe(0)
     expect(entry.snapshot.media).toEqual(
-      [a, b, c].map((m) => ({ id: m.id, alt: 'From upload', credit: null, spoiler: false })),
+      [a, b, c].map((m) => ({
+        id: m.id,
+        alt: 'From upload',
+        credit: null,
+        rights: null,
+        spoiler: false,
+        spoilerLabel: null,
+      })),
     )
   })
 

@@ -54,6 +54,7 @@ describe.each(testDatabases)('deleted and edited posts leave nothing behind (%s)
     const upload = await uploadImage(server.url, ownerSeed.token, await noisyJpeg(640, 480), {
       alt: `alt ${CANARY}`,
       credit: `credit ${CANARY}`,
+      extra: { rights: `rights ${CANARY}` },
     })
     expect(upload.status).toBe(201)
     const posts = `/api/v1/channels/${slug}/posts`
@@ -61,7 +62,7 @@ describe.each(testDatabases)('deleted and edited posts leave nothing behind (%s)
       text: `album ${CANARY}`,
       spoiler: true,
       spoilerLabel: `label ${CANARY}`,
-      media: [{ id: upload.body.id, spoiler: true }],
+      media: [{ id: upload.body.id, spoiler: true, spoilerLabel: `image label ${CANARY}` }],
       production: { location: `location ${CANARY}` },
     })
     expect(album.status, JSON.stringify(album.body)).toBe(201)
