@@ -69,7 +69,9 @@ describe('account settings (browser, sqlite)', () => {
 
     await page.getByRole('button', { name: 'Log out Chrome on Android' }).click()
     await expect.poll(() => sessions.count()).toBe(2)
-    const asPhone = await fetch(`${server.url}/api/v1/me`, { headers: { cookie: `backlot_session=${phone}` } })
+    const asPhone = await fetch(`${server.url}/api/v1/me`, {
+      headers: { cookie: `backlot_session=${phone}` },
+    })
     expect(asPhone.status).toBe(401)
 
     await page.getByRole('button', { name: 'Log out the other session' }).click()

@@ -40,7 +40,9 @@ export function AccountSettings() {
       <main id="main">
         <h1>{t('account.title')}</h1>
         <p>
-          <Link href={`/app/login?next=${encodeURIComponent('/app/settings/account')}`}>{t('common.logIn')}</Link>
+          <Link href={`/app/login?next=${encodeURIComponent('/app/settings/account')}`}>
+            {t('common.logIn')}
+          </Link>
         </p>
       </main>
     )
@@ -93,7 +95,8 @@ function Sessions() {
     load().catch(setError)
   }, [])
   const others = sessions?.filter((s) => !s.current) ?? []
-  const when = (iso: string) => new Date(iso).toLocaleString(locale(), { dateStyle: 'medium', timeStyle: 'short' })
+  const when = (iso: string) =>
+    new Date(iso).toLocaleString(locale(), { dateStyle: 'medium', timeStyle: 'short' })
   return (
     <section class="card" aria-labelledby="sessions-title">
       <h2 id="sessions-title">{t('account.sessions.title')}</h2>
@@ -130,7 +133,11 @@ function Sessions() {
         </ul>
       )}
       {others.length > 0 && (
-        <button type="button" disabled={busy} onClick={() => run(() => api.delete('/api/v1/sessions/others'))}>
+        <button
+          type="button"
+          disabled={busy}
+          onClick={() => run(() => api.delete('/api/v1/sessions/others'))}
+        >
           {t('account.sessions.endOthers', { count: others.length })}
         </button>
       )}
@@ -161,7 +168,13 @@ function PasswordForm() {
       <h2 id="password-title">{t('account.password.title')}</h2>
       <form class="stack" onSubmit={submit}>
         <label for="current-password">{t('account.password.current')}</label>
-        <input id="current-password" name="currentPassword" type="password" autocomplete="current-password" required />
+        <input
+          id="current-password"
+          name="currentPassword"
+          type="password"
+          autocomplete="current-password"
+          required
+        />
         <label for="new-password">{t('account.password.new')}</label>
         <input
           id="new-password"
