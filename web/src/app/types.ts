@@ -98,7 +98,11 @@ export interface Media {
   blurhash: string | null
   alt: string
   credit: string | null
+  /** Usage rights ("Editorial use only"), never read from the file. */
+  rights?: string | null
   spoiler: boolean
+  /** A spoiler image's own label ("Chapter 8"). */
+  spoilerLabel?: string | null
   variants: MediaVariant[]
   originalUrl?: string | null
 }

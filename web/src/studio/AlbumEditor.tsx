@@ -6,7 +6,9 @@ export interface AlbumEdit {
   id: string
   alt: string
   credit: string
+  rights: string
   spoiler: boolean
+  spoilerLabel: string
   thumb: string | null
 }
 
@@ -15,7 +17,9 @@ export function toAlbumEdit(media: Media[]): AlbumEdit[] {
     id: m.id,
     alt: m.alt,
     credit: m.credit ?? '',
+    rights: m.rights ?? '',
     spoiler: m.spoiler,
+    spoilerLabel: m.spoilerLabel ?? '',
     thumb: pickVariant(m, 200),
   }))
 }
@@ -26,7 +30,9 @@ export function albumPatch(items: AlbumEdit[]) {
     id: i.id,
     alt: i.alt.trim(),
     credit: i.credit.trim() || null,
+    rights: i.rights.trim() || null,
     spoiler: i.spoiler,
+    ...(i.spoiler && i.spoilerLabel.trim() && { spoilerLabel: i.spoilerLabel.trim() }),
   }))
 }
 
@@ -97,7 +103,15 @@ export function AlbumEditor({
                 value={it.credit}
                 onInput={(e) => set(i, { credit: e.currentTarget.value })}
               />
-              {/* @NOTE Usage rights field and per-image spoiler label (issue 16, media `rights`, another helper) go here, beside credit. */}
+              <input
+                type="text"
+                aria-label={`Usage rights for photo ${i + 1}`}
+                placeholder="Usage rights (e.g. Editorial use only)"
+                maxLength={200}
+                style={{ flex: '1 1 160px', width: 'auto' }}
+                value={it.rights}
+                onInput={(e) => set(i, { rights: e.currentTarget.value })}
+              />
               <label class="inline small">
                 <input
                   type="checkbox"
@@ -106,6 +120,17 @@ export function AlbumEditor({
                 />{' '}
                 Spoiler
               </label>
+              {it.spoiler && (
+                <input
+                  type="text"
+                  aria-label={`Spoiler label for photo ${i + 1}`}
+                  placeholder="Spoiler label (e.g. Chapter 8)"
+                  maxLength={60}
+                  style={{ flex: '1 1 160px', width: 'auto' }}
+                  value={it.spoilerLabel}
+                  onInput={(e) => set(i, { spoilerLabel: e.currentTarget.value })}
+                />
+              )}
             </div>
           </div>
         </li>

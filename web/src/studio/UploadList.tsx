@@ -135,7 +135,15 @@ export function UploadList(props: Props) {
                         value={item.credit}
                         onInput={(e) => props.onChange(item.key, { credit: e.currentTarget.value })}
                       />
-                      {/* @NOTE Usage rights field and per-image spoiler label (issue 16, media `rights`, another helper) go here, beside credit. */}
+                      <input
+                        type="text"
+                        aria-label={`Usage rights for photo ${i + 1}`}
+                        placeholder="Usage rights (e.g. Editorial use only)"
+                        maxLength={200}
+                        style={{ flex: '1 1 160px', width: 'auto' }}
+                        value={item.rights}
+                        onInput={(e) => props.onChange(item.key, { rights: e.currentTarget.value })}
+                      />
                       <label class="inline small">
                         <input
                           type="checkbox"
@@ -144,6 +152,17 @@ export function UploadList(props: Props) {
                         />
                         Spoiler
                       </label>
+                      {item.spoiler && (
+                        <input
+                          type="text"
+                          aria-label={`Spoiler label for photo ${i + 1}`}
+                          placeholder="Spoiler label (e.g. Chapter 8)"
+                          maxLength={60}
+                          style={{ flex: '1 1 160px', width: 'auto' }}
+                          value={item.spoilerLabel}
+                          onInput={(e) => props.onChange(item.key, { spoilerLabel: e.currentTarget.value })}
+                        />
+                      )}
                     </div>
                   </>
                 )}

@@ -61,7 +61,9 @@ export function previewPost(
         blurhash: i.media?.blurhash ?? null,
         alt: i.alt,
         credit: i.credit.trim() || null,
+        rights: i.rights.trim() || null,
         spoiler: i.spoiler,
+        spoilerLabel: (i.spoiler && i.spoilerLabel.trim()) || null,
         variants: [
           {
             name: 'local',
@@ -110,7 +112,9 @@ export function createBody(draft: ComposeDraft, items: UploadItem[]): Record<str
       id: i.media?.id ?? '',
       alt: i.alt.trim(),
       credit: i.credit.trim() || null,
+      rights: i.rights.trim() || null,
       spoiler: i.spoiler,
+      ...(i.spoiler && i.spoilerLabel.trim() && { spoilerLabel: i.spoilerLabel.trim() }),
     }))
   }
   if (draft.kind === 'poll') body.poll = pollBody(draft.poll)

@@ -13,7 +13,9 @@ export interface UploadItem {
   error: unknown
   alt: string
   credit: string
+  rights: string
   spoiler: boolean
+  spoilerLabel: string
   abort?: () => void
 }
 
@@ -33,7 +35,9 @@ export function newItem(file: File): UploadItem {
     error: null,
     alt: '',
     credit: '',
+    rights: '',
     spoiler: false,
+    spoilerLabel: '',
   }
 }
 
