@@ -27,6 +27,8 @@ describe.each(testDatabases)('sign-off of creators’ posts (%s)', (kind) => {
   let w: PressWorld
   let stream: StreamClient
   let second: ReturnType<typeof client>
+  let admin: ReturnType<typeof client>
+  let moderator: ReturnType<typeof client>
   /** What this node's committed-event listeners (push enqueues its fan-out there) were handed. */
   const committed: (string | null | undefined)[] = []
 
@@ -42,6 +44,12 @@ describe.each(testDatabases)('sign-off of creators’ posts (%s)', (kind) => {
     const other = await seedAccount(server.ctx, 'second-unit')
     await seedMember(server.ctx, w.channel, other.account, 'creator')
     second = client(server.url, { token: other.token })
+    const adminAccount = await seedAccount(server.ctx, 'line-producer')
+    await seedMember(server.ctx, w.channel, adminAccount.account, 'admin')
+    admin = client(server.url, { token: adminAccount.token })
+    const modAccount = await seedAccount(server.ctx, 'community-mod')
+    await seedMember(server.ctx, w.channel, modAccount.account, 'moderator')
+    moderator = client(server.url, { token: modAccount.token })
     server.ctx.eventLog.onCommitted(async (events) => {
       for (const e of events) committed.push(e.postId)
     })
@@ -237,6 +245,9 @@ describe.each(testDatabases)('sign-off of creators’ posts (%s)', (kind) => {
     expect([asCreator.status, asCreator.body.code]).toEqual([403, 'not-allowed'])
     expect((await w.creator.post(`${base}/posts/${draft.id}/return`, { comment: 'mine' })).status).toBe(403)
     expect((await w.fan.post(`${base}/posts/${draft.id}/approve`, {})).status).toBe(403)
+    expect((await moderator.post(`${base}/posts/${draft.id}/approve`, {})).status).toBe(403)
+    expect((await moderator.get(`${base}/reviews`)).status).toBe(403)
+    expect((await w.anonymous.get(`${base}/reviews`)).status).toBe(401)
     for (const body of [{}, { comment: '' }, { comment: '   ' }, { comment: 'x'.repeat(1001) }]) {
       const res = await w.owner.post(`${base}/posts/${draft.id}/return`, body)
       expect([res.status, res.body.code], JSON.stringify(body)).toEqual([422, 'validation'])
@@ -258,7 +269,13 @@ describe.each(testDatabases)('sign-off of creators’ posts (%s)', (kind) => {
     const published = await createPost(w.owner, 'the-show', { text: 'already out' })
     const notDraft = await w.owner.post(`${base}/posts/${published.id}/review`, {})
     expect([notDraft.status, notDraft.body.code]).toEqual([409, 'post-not-draft'])
-    await w.creator.delete(`${base}/posts/${draft.id}/review`)
+    // An admin may approve and return too.
+    expect((await admin.get(`${base}/reviews`)).body.items.map((p: any) => p.id)).toEqual([draft.id])
+    const byAdmin = await admin.post(`${base}/posts/${draft.id}/return`, { comment: 'Not this week.' })
+    expect(byAdmin.body).toMatchObject({
+      status: 'draft',
+      review: { state: 'returned', by: { handle: 'line-producer' } },
+    })
   })
 
   it('pages the review queue oldest first', async () => {
