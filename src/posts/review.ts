@@ -1,6 +1,8 @@
 import {
   assertNotArchived,
   type ChannelAccess,
+  cleanText,
+  invalidField,
   recordAudit,
   requirePermission,
   roleAllows,
@@ -200,12 +202,9 @@ export async function returnPost(
   commentText: string,
 ): Promise<PostViewData> {
   const access = await staffAccess(deps, actorId, slug, 'post.approve')
-  const comment = commentText.trim()
-  if (comment.length === 0) {
-    fail('validation', 'The comment cannot be blank: tell the author what to change.', {
-      errors: [{ field: '/comment', message: 'cannot be blank' }],
-    })
-  }
+  // Multi-line text like a digest intro: line breaks kept, other control characters refused.
+  const comment = cleanText(commentText, '/comment')
+  if (comment === '') invalidField('/comment', 'cannot be blank: tell the author what to change')
   await deps.db.transaction().execute(async (tx) => {
     const post = await lockVisiblePost(tx, access, postId)
     if (post.status !== 'in_review') notInReview()

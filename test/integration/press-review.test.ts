@@ -248,7 +248,13 @@ describe.each(testDatabases)('sign-off of creators’ posts (%s)', (kind) => {
     expect((await moderator.post(`${base}/posts/${draft.id}/approve`, {})).status).toBe(403)
     expect((await moderator.get(`${base}/reviews`)).status).toBe(403)
     expect((await w.anonymous.get(`${base}/reviews`)).status).toBe(401)
-    for (const body of [{}, { comment: '' }, { comment: '   ' }, { comment: 'x'.repeat(1001) }]) {
+    for (const body of [
+      {},
+      { comment: '' },
+      { comment: '   ' },
+      { comment: 'x'.repeat(1001) },
+      { comment: 'bell \u0007' },
+    ]) {
       const res = await w.owner.post(`${base}/posts/${draft.id}/return`, body)
       expect([res.status, res.body.code], JSON.stringify(body)).toEqual([422, 'validation'])
     }
