@@ -25,6 +25,8 @@ import { createPageService } from './pages/service.js'
 import { createAlbumHooks } from './posts/album.js'
 import { listChannelAlbumMediaIds } from './posts/album-store.js'
 import { mediaVisibility } from './posts/media-visibility.js'
+import { createReviewHooks } from './posts/review-hooks.js'
+import { createReviewService } from './posts/review-service.js'
 import { publishDue } from './posts/schedule.js'
 import { createScheduleService } from './posts/schedule-service.js'
 import { createPostService } from './posts/service.js'
@@ -122,7 +124,12 @@ export async function createContext(config: Config, overrides: ContextOverrides 
   })
   const albumHooks = createAlbumHooks({ db, mediaStore, publicUrl, logger })
   // Production last: its hydrate applies the spoiler auto-lift to what the others added (issue 6).
-  const postHooks = [albumHooks, interactions.postHooks, createProductionHooks({ clock })]
+  const postHooks = [
+    albumHooks,
+    createReviewHooks(),
+    interactions.postHooks,
+    createProductionHooks({ clock }),
+  ]
   const postDeps = { db, clock, eventLog, logger, hooks: postHooks }
   // The scheduler publishes through posts' publishDue, which needs only the post deps; posts tell
   // it about newly scheduled posts through the small SchedulerHandle interface (posts/schedule.ts)
@@ -136,6 +143,7 @@ export async function createContext(config: Config, overrides: ContextOverrides 
   })
   const posts = createPostService({ ...postDeps, scheduler })
   const schedule = createScheduleService({ ...postDeps, scheduler })
+  const reviews = createReviewService({ ...postDeps, scheduler })
   // Every read of posts — the API's, pages, feeds, oEmbed, embeds, timeline, digests, previews —
   // goes through the one read pipeline with these deps (reads/pipeline.ts).
   const readDeps: ReadDeps = { db, clock, mediaStore, publicUrl, hooks: postHooks }
@@ -242,6 +250,7 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     reads,
     production,
     schedule,
+    reviews,
     scheduler,
     previews,
     timeline,

@@ -72,6 +72,10 @@ export const errorReasons = {
   'idempotency-key-reused': 'invalid',
   'post-not-published': 'conflict',
   'post-already-published': 'conflict',
+  'approval-required': 'forbidden',
+  'post-not-draft': 'conflict',
+  'post-not-in-review': 'conflict',
+  'post-in-review': 'conflict',
   // interactions
   'post-not-open': 'conflict',
   'reactions-off': 'conflict',

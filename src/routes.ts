@@ -8,6 +8,7 @@ import { interactionRoutes } from './interactions/routes.js'
 import { mediaRoutes } from './media/routes.js'
 import { opsRoutes } from './ops/routes.js'
 import { pageRoutes } from './pages/routes.js'
+import { reviewRoutes } from './posts/review-routes.js'
 import { postRoutes } from './posts/routes.js'
 import { scheduleRoutes } from './posts/schedule-routes.js'
 import { previewRoutes } from './production/preview-routes.js'
@@ -32,6 +33,7 @@ export function registerRoutes(app: App, ctx: AppContext): void {
   pushRoutes(app, ctx)
   productionRoutes(app, ctx)
   scheduleRoutes(app, ctx)
+  reviewRoutes(app, ctx)
   previewRoutes(app, ctx)
   syndicationRoutes(app, ctx)
   pageRoutes(app, ctx)

@@ -82,6 +82,7 @@ export function channelOfRow(row: ChannelRow): ChannelRow {
     reaction_set: row.reaction_set,
     production: row.production,
     last_seq: row.last_seq,
+    require_approval: row.require_approval,
     archived_at: row.archived_at,
     created_at: row.created_at,
     updated_at: row.updated_at,

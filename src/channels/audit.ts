@@ -3,7 +3,8 @@ import { newId } from '../util/ids.js'
 
 /**
  * The channel audit log: one row per staff action (settings, archive, roles, invites, join requests,
- * bans, removals, post deletions by moderators), readable by the owner and admins.
+ * bans, removals, post deletions by moderators, the sign-off steps of posts: posts/review.ts),
+ * readable by the owner and admins.
  */
 export type AuditAction =
   | 'channel.created'
@@ -21,6 +22,10 @@ export type AuditAction =
   | 'join-request.approved'
   | 'join-request.rejected'
   | 'post.deleted'
+  | 'post.submitted'
+  | 'post.withdrawn'
+  | 'post.approved'
+  | 'post.returned'
 
 export interface AuditInput {
   channelId: string

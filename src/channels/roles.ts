@@ -3,7 +3,8 @@ import type { Role } from '../db/schema.js'
 /**
  * What each channel role may do (DESIGN "Role"). Owner: everything, and alone transfers ownership
  * or deletes the channel. Admins: settings, roles below admin, invites, join requests, bans,
- * moderation of any post, audit log. Creators: post, edit and delete their own posts, pin.
+ * moderation of any post, approving creators' posts where the channel requires it (issue 16),
+ * audit log. Creators: post, edit and delete their own posts, pin.
  * Moderators: ban and unban, remove members, hide answers.
  */
 export type Permission =
@@ -15,6 +16,7 @@ export type Permission =
   | 'post.pin'
   | 'post.read-history'
   | 'post.read-unpublished'
+  | 'post.approve'
   | 'channel.update'
   | 'channel.archive'
   | 'channel.delete'
@@ -48,6 +50,7 @@ const admin: Permission[] = [
   ...moderator,
   'post.edit-any',
   'post.delete-any',
+  'post.approve',
   'channel.update',
   'channel.archive',
   'roles.manage',

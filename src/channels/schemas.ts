@@ -89,6 +89,12 @@ export const UpdateChannelBody = Type.Object(
     visibility: Type.Optional(Visibility),
     joinPolicy: Type.Optional(JoinPolicy),
     reactionSet: Type.Optional(Nullable(ReactionSet)),
+    requireApproval: Type.Optional(
+      Type.Boolean({
+        description:
+          "Creators' posts need an owner's or admin's approval: creators save drafts and submit them for review.",
+      }),
+    ),
     avatarMediaId: Type.Optional(
       Nullable(
         Type.String({
@@ -164,7 +170,13 @@ const publicChannelFields = {
   avatar: Nullable(ChannelAvatarView),
 }
 export const PublicChannelView = Type.Object(publicChannelFields)
-export const ChannelView = Type.Object({ ...publicChannelFields, viewer: ViewerView })
+export const ChannelView = Type.Object({
+  ...publicChannelFields,
+  requireApproval: Type.Optional(
+    Type.Boolean({ description: "Staff only: creators' posts need approval (issue 16)." }),
+  ),
+  viewer: ViewerView,
+})
 export const MembershipView = Type.Object({
   role: Nullable(RoleName),
   muted: Type.Boolean(),

@@ -44,6 +44,7 @@ export async function updateChannelSettings(
     if (input.description !== undefined) patch.description = input.description
     if (input.visibility !== undefined) patch.visibility = input.visibility
     if (input.joinPolicy !== undefined) patch.join_policy = input.joinPolicy
+    if (input.requireApproval !== undefined) patch.require_approval = input.requireApproval ? 1 : 0
     if (input.reactionSet !== undefined) {
       patch.reaction_set = input.reactionSet === null ? null : JSON.stringify(input.reactionSet)
     }

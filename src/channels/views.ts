@@ -3,6 +3,7 @@ import type { AuditEntryRow } from './audit.js'
 import type { JoinRequestListRow, JoinRequestRow, MemberListRow } from './member-store.js'
 import type { BanListRow, InviteRow } from './moderation-store.js'
 import { productionOf } from './production-facts.js'
+import { isStaff } from './roles.js'
 import type {
   AuditEntryViewT,
   BanViewT,
@@ -85,7 +86,13 @@ export function toChannelView(
   avatar: ChannelAvatarViewT | null,
   viewer: ViewerFacts,
 ): ChannelViewT {
-  return { ...toPublicChannelView(channel, memberCount, avatar), viewer: toViewerView(viewer) }
+  const view: ChannelViewT = {
+    ...toPublicChannelView(channel, memberCount, avatar),
+    viewer: toViewerView(viewer),
+  }
+  // A channel's sign-off rule is its staff's business (issue 16); fans see no such field.
+  if (isStaff(viewer.membership?.role ?? null)) view.requireApproval = channel.require_approval === 1
+  return view
 }
 
 export function toChannelListItem(

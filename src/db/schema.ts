@@ -36,6 +36,8 @@ export interface Database {
   digest: DigestTable
   media_rendering: MediaRenderingTable
   channel_avatar: ChannelAvatarTable
+  post_review: PostReviewTable
+  press_preview_open: PressPreviewOpenTable
 }
 
 export interface MetaTable {
@@ -101,6 +103,8 @@ export interface ChannelTable {
   production: string | null
   /** Last sequence number handed out by the channel's event log. */
   last_seq: Generated<number>
+  /** 1: creators' posts need an owner's or admin's approval before they are published (issue 16). */
+  require_approval: Generated<number>
   archived_at: number | null
   created_at: number
   updated_at: number
@@ -164,7 +168,8 @@ export interface AuditLogTable {
 }
 
 export type PostKind = 'text' | 'album' | 'poll' | 'prompt'
-export type PostStatus = 'draft' | 'scheduled' | 'published' | 'deleted'
+/** `in_review`: submitted for sign-off (issue 16); unpublished like a draft until approved. */
+export type PostStatus = 'draft' | 'in_review' | 'scheduled' | 'published' | 'deleted'
 
 export interface PostTable {
   id: string
@@ -398,6 +403,15 @@ export interface PressPreviewTable {
   expires_at: number
   revoked_at: number | null
   created_at: number
+  /** How many times the link was opened (issue 16): a count and a time, nothing about who. */
+  opens: Generated<number>
+  last_opened_at: number | null
+}
+
+/** One open of a press preview link; only the latest ones are kept (production/preview-opens.ts). */
+export interface PressPreviewOpenTable {
+  preview_id: string
+  opened_at: number
 }
 
 /** Highlights of a week or date range, with a public page and a feed item. */
@@ -431,6 +445,22 @@ export interface MediaRenderingTable {
   created_at: number
 }
 
+export type ReviewState = 'in_review' | 'withdrawn' | 'approved' | 'returned'
+
+/** The last step of a post's sign-off (issue 16); the steps themselves are in the audit log. */
+export interface PostReviewTable {
+  post_id: string
+  channel_id: string
+  state: ReviewState
+  /** The approver's comment when returned; erased with the post. */
+  comment: string | null
+  /** Who took the last step (the author submitting or withdrawing, the approver). */
+  actor_id: string
+  at: number
+  /** When the post was last submitted: the review queue's order. */
+  submitted_at: number
+}
+
 /** A channel's avatar: the upload it claimed (issue 5); one per channel, one channel per upload. */
 export interface ChannelAvatarTable {
   channel_id: string
@@ -452,5 +482,6 @@ export type PromptAnswerRow = Selectable<PromptAnswerTable>
 export type PushSubscriptionRow = Selectable<PushSubscriptionTable>
 export type PostProductionRow = Selectable<PostProductionTable>
 export type PressPreviewRow = Selectable<PressPreviewTable>
+export type PostReviewRow = Selectable<PostReviewTable>
 export type DigestRow = Selectable<DigestTable>
 export type MediaRenderingRow = Selectable<MediaRenderingTable>

@@ -9,6 +9,7 @@ import {
   PostReleaseFields,
   type PostViewData,
   PostWarningsField,
+  ReviewViewFields,
 } from '../posts/index.js'
 import { PostProductionViewFields, ProductionCreateFields } from '../production/index.js'
 
@@ -34,6 +35,7 @@ export const CreatePostBody = Type.Object(
 export const PostView = Type.Object({
   ...PostCoreViewFields,
   ...AlbumViewFields,
+  ...ReviewViewFields,
   ...PostInteractionFields,
   ...PostProductionViewFields,
 })

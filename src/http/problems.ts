@@ -77,6 +77,13 @@ export const problemCatalog = {
   'idempotency-key-reused': { status: 422, title: 'The Idempotency-Key was used for a different request' },
   'post-not-published': { status: 409, title: 'Only a published post can be pinned' },
   'post-already-published': { status: 409, title: 'The post is already published' },
+  'approval-required': {
+    status: 403,
+    title: "This channel needs an owner's or admin's approval before a creator's post goes out",
+  },
+  'post-not-draft': { status: 409, title: 'Only a draft can be submitted for review' },
+  'post-not-in-review': { status: 409, title: 'The post is not waiting for review' },
+  'post-in-review': { status: 409, title: 'The post is waiting for review' },
   // interactions (reactions, polls, prompts, views)
   'post-not-open': { status: 409, title: 'Only a published post takes reactions, votes and answers' },
   'reactions-off': { status: 409, title: 'Reactions are turned off in this channel' },

@@ -40,7 +40,7 @@ export interface PageService {
   digestPage(slug: string, digestId: string, viewerId: string | null): Promise<ServedPage>
   /**
    * `/preview/{token}` (`preview-not-found`), never cached; once published, a redirect to the
-   * post's page.
+   * post's page. Each request with a valid link counts as an open of it (issue 16).
    */
   previewPage(token: string): Promise<ServedPage | { redirect: string }>
   /**
@@ -139,7 +139,7 @@ export function createPageService(deps: PageDeps): PageService {
 
   async function previewPage(token: string): Promise<ServedPage | { redirect: string }> {
     const opened =
-      (await deps.previews.open(token)) ??
+      (await deps.previews.visit(token)) ??
       fail('preview-not-found', 'This preview link is invalid, expired or revoked.')
     if (opened.post.status === 'published') {
       const origin = deps.publicUrl().href.replace(/\/$/, '')

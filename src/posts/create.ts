@@ -4,6 +4,7 @@ import { isUniqueViolation } from '../db/database.js'
 import type { PostKind } from '../db/schema.js'
 import { DomainError, fail } from '../errors.js'
 import { newId } from '../util/ids.js'
+import { assertMayRelease } from './guards.js'
 import { hydrateViews, insertAreaFields, preparePost, publicAccess } from './hooks.js'
 import { planRelease } from './schedule.js'
 import type { CreatePostInput, PostViewData } from './schemas.js'
@@ -119,6 +120,7 @@ export async function createPost(
   const fields = cleanCreateInput(input, prepared?.kind)
   // Draft, scheduled (embargoed until publishAt) or published now: see schedule.ts.
   const release = planRelease(input, clock.now())
+  if (release.status !== 'draft') assertMayRelease(access)
   try {
     const result = await eventLog.transact(async (tx, append) => {
       const now = clock.now()

@@ -47,3 +47,16 @@ export function assertMayModify(
   if (post.author_id === access.accountId && roleAllows(access.role, own)) return
   assertPermission(access, any)
 }
+
+/**
+ * Sign-off (issue 16): in a channel that requires approval, only those who may approve (owners,
+ * admins) publish or schedule directly; a creator saves a draft and submits it for review.
+ */
+export function assertMayRelease(access: ChannelAccess): void {
+  if (access.channel.require_approval !== 1 || roleAllows(access.role, 'post.approve')) return
+  fail(
+    'approval-required',
+    `"${access.channel.slug}" requires approval of creators' posts: save the post as a draft (status "draft") ` +
+      'and submit it for review (POST …/posts/{id}/review); an owner or admin then publishes or schedules it.',
+  )
+}

@@ -19,6 +19,7 @@ export {
   PostCreateFields,
   PostParams,
   PostReleaseFields,
+  ReviewViewFields,
 } from './schemas.js'
 export type { PostService } from './service.js'
 export { findPost, selectPosts } from './store.js'

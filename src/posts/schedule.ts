@@ -2,7 +2,7 @@ import { assertNotArchived, type ChannelAccess, invalidField, requirePermission 
 import type { DbOrTx } from '../db/database.js'
 import type { PostStatus } from '../db/schema.js'
 import { fail } from '../errors.js'
-import { assertMayModify, requireVisiblePost } from './guards.js'
+import { assertMayModify, assertMayRelease, requireVisiblePost } from './guards.js'
 import { hydrateViews, publicAccess } from './hooks.js'
 import type { PostViewData, ReleaseInput } from './schemas.js'
 import type { PostServiceDeps } from './service.js'
@@ -84,13 +84,15 @@ async function publicView(deps: PostServiceDeps, tx: DbOrTx, access: ChannelAcce
  * Flips a draft or scheduled post to published at `now` and appends `post.published` (data: the
  * public view) in the same transaction — only if the row still matches `where` (status and, for
  * the scheduler, the exact publish time its job was for). Returns the view, or null when another
- * node, a retry, a reschedule or a cancel got there first.
+ * node, a retry, a reschedule or a cancel got there first. `alongside` writes what must commit
+ * with the release (an approval's review step and audit entry: review.ts).
  */
-async function release(
+export async function release(
   deps: PostServiceDeps,
   access: ChannelAccess,
   postId: string,
   where: { statuses: PostStatus[]; publishAt?: number; keepPublishAt: boolean },
+  alongside?: (tx: DbOrTx, now: number) => Promise<void>,
 ): Promise<PostViewData | null> {
   const { clock, eventLog } = deps
   const channel = access.channel
@@ -112,6 +114,7 @@ async function release(
     }
     const result = await update.executeTakeFirst()
     if (result.numUpdatedRows === 0n) return null
+    await alongside?.(tx, now)
     const view = await publicView(deps, tx, access, (await findPost(tx, channel.id, postId))!)
     await append({
       channelId: channel.id,
@@ -159,6 +162,9 @@ async function staffPost(deps: PostServiceDeps, actorId: string, slug: string, p
   const post = await requireVisiblePost(deps.db, access, postId)
   assertMayModify(access, post, 'post.edit-own', 'post.edit-any')
   if (post.status === 'published') fail('post-already-published', 'The post is already published.')
+  if (post.status === 'in_review') {
+    fail('post-in-review', 'The post is waiting for review: withdraw it, or approve or return it, first.')
+  }
   return { access, post }
 }
 
@@ -171,6 +177,7 @@ export async function schedulePost(
   publishAtText: string,
 ): Promise<PostViewData> {
   const { access } = await staffPost(deps, actorId, slug, postId)
+  assertMayRelease(access)
   const now = deps.clock.now()
   const publishAt = checkPublishAt(publishAtText, now)
   const result = await deps.db
@@ -210,12 +217,14 @@ export async function publishNow(
   postId: string,
 ): Promise<PostViewData> {
   const { access } = await staffPost(deps, actorId, slug, postId)
+  assertMayRelease(access)
   const view = await release(deps, access, postId, { statuses: ['draft', 'scheduled'], keepPublishAt: false })
   if (!view) fail('post-already-published', 'The post was published meanwhile.')
   return staffView(deps, access, postId)
 }
 
-async function staffView(deps: PostServiceDeps, access: ChannelAccess, postId: string) {
+/** The post as the channel's staff see it (with every area's fields). */
+export async function staffView(deps: PostServiceDeps, access: ChannelAccess, postId: string) {
   const record = (await findPost(deps.db, access.channel.id, postId))!
   const [view] = await hydrateViews(
     deps.hooks ?? [],

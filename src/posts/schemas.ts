@@ -179,6 +179,7 @@ export const PostCoreViewFields = {
   links: Type.Array(LinkView),
   status: Type.Union([
     Type.Literal('draft'),
+    Type.Literal('in_review'),
     Type.Literal('scheduled'),
     Type.Literal('published'),
     Type.Literal('deleted'),
@@ -198,7 +199,35 @@ export const AlbumViewFields = {
   media: Type.Optional(Type.Array(AlbumItemView, { description: "An album's images, in order." })),
 }
 
-const PostOwnView = Type.Object({ ...PostCoreViewFields, ...AlbumViewFields })
+/** The sign-off state of a post (review.ts), on the view for the channel's staff only. */
+export const ReviewView = Type.Object({
+  state: Type.Union(
+    [
+      Type.Literal('in_review'),
+      Type.Literal('withdrawn'),
+      Type.Literal('approved'),
+      Type.Literal('returned'),
+    ],
+    { description: 'The last step of its review.' },
+  ),
+  comment: Type.Union([Type.String(), Type.Null()], {
+    description: "The approver's comment when returned; null otherwise.",
+  }),
+  by: AuthorView,
+  at: Iso,
+  submittedAt: Iso,
+})
+export type ReviewViewData = Static<typeof ReviewView>
+
+/** What the review hook adds to the view (review-hooks.ts). */
+export const ReviewViewFields = {
+  review: Type.Optional({
+    ...ReviewView,
+    description: 'Staff only, once it was submitted for review: the last step of its sign-off.',
+  }),
+}
+
+const PostOwnView = Type.Object({ ...PostCoreViewFields, ...AlbumViewFields, ...ReviewViewFields })
 /** A post view: posts' fields and what every area's hook added (PostViewParts). */
 export type PostViewData = Static<typeof PostOwnView> & PostViewParts
 

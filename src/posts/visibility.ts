@@ -8,11 +8,13 @@ import type { PostStatus } from '../db/schema.js'
  *
  * - Deleted posts: nobody (a tombstone is 404 everywhere).
  * - Published: anyone who can read the channel (the caller has checked that).
- * - Draft and scheduled: staff holding post.read-unpublished, and only on request.
+ * - Draft, in review (issue 16) and scheduled: staff holding post.read-unpublished, and only on
+ *   request. Public surfaces read published posts only, so a post in review is as absent from
+ *   pages, feeds, oEmbed, embeds, streams and push as a draft.
  */
 export function readableStatuses(access: ChannelAccess): readonly PostStatus[] {
   return roleAllows(access.role, 'post.read-unpublished')
-    ? ['published', 'scheduled', 'draft']
+    ? ['published', 'scheduled', 'in_review', 'draft']
     : ['published']
 }
 

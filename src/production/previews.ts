@@ -7,6 +7,7 @@ import { assertMayModify, findPost, type PostRecord, requireVisiblePost } from '
 import { originOf } from '../reads/index.js'
 import type { Clock } from '../util/clock.js'
 import { hashSecret, newId, newSecret } from '../util/ids.js'
+import { OPENS_KEPT, openTimesOf, recordOpen } from './preview-opens.js'
 
 const HOUR_MS = 3_600_000
 
@@ -27,6 +28,11 @@ export const PreviewView = Type.Object({
   expiresAt: Type.String({ format: 'date-time' }),
   revokedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
   createdAt: Type.String({ format: 'date-time' }),
+  opens: Type.Integer({ description: 'How many times the preview page was opened (no record of who).' }),
+  lastOpenedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  recentOpens: Type.Array(Type.String({ format: 'date-time' }), {
+    description: `The times of the latest opens (up to ${OPENS_KEPT}), newest first.`,
+  }),
 })
 export type PreviewViewData = Static<typeof PreviewView>
 export const PreviewList = Type.Object({ items: Type.Array(PreviewView) })
@@ -36,7 +42,9 @@ export const PreviewParams = Type.Object({
   previewId: Type.String({ minLength: 1, maxLength: 100 }),
 })
 
-function toView(row: PressPreviewRow, url?: string): PreviewViewData {
+const iso = (ms: number) => new Date(ms).toISOString()
+
+function toView(row: PressPreviewRow, openTimes: readonly number[], url?: string): PreviewViewData {
   return {
     id: row.id,
     postId: row.post_id,
@@ -45,6 +53,9 @@ function toView(row: PressPreviewRow, url?: string): PreviewViewData {
     expiresAt: new Date(row.expires_at).toISOString(),
     revokedAt: row.revoked_at === null ? null : new Date(row.revoked_at).toISOString(),
     createdAt: new Date(row.created_at).toISOString(),
+    opens: row.opens,
+    lastOpenedAt: row.last_opened_at === null ? null : iso(row.last_opened_at),
+    recentOpens: openTimes.map(iso),
   }
 }
 
@@ -66,12 +77,17 @@ export interface PreviewService {
    * `channel-archived`); the URL is in this answer only.
    */
   create(actorId: string, slug: string, postId: string, input: CreatePreviewInput): Promise<PreviewViewData>
-  /** The post's preview links, newest first, without their secrets (whoever may edit it). */
+  /**
+   * The post's preview links, newest first, without their secrets, with how often and when each
+   * was opened (whoever may edit it).
+   */
   list(actorId: string, slug: string, postId: string): Promise<PreviewViewData[]>
   /** Revokes a link at once (`preview-not-found`); revoking twice changes nothing. */
   revoke(actorId: string, slug: string, postId: string, previewId: string): Promise<void>
   /** The post behind a secret, or null for an unknown, expired or revoked link or a deleted post. */
   open(token: string): Promise<OpenedPreview | null>
+  /** `open` for a reader of the preview page: a valid link's open is counted (preview-opens.ts). */
+  visit(token: string): Promise<OpenedPreview | null>
 }
 
 export function createPreviewService(deps: { db: Db; clock: Clock; publicUrl: () => URL }): PreviewService {
@@ -106,9 +122,11 @@ export function createPreviewService(deps: { db: Db; clock: Clock; publicUrl: ()
       expires_at: now + (input.expiresInHours ?? 72) * HOUR_MS,
       revoked_at: null,
       created_at: now,
+      opens: 0,
+      last_opened_at: null,
     }
     await db.insertInto('press_preview').values(row).execute()
-    return toView(row, `${originOf(deps.publicUrl())}/preview/${token}`)
+    return toView(row, [], `${originOf(deps.publicUrl())}/preview/${token}`)
   }
 
   async function list(actorId: string, slug: string, postId: string): Promise<PreviewViewData[]> {
@@ -119,7 +137,11 @@ export function createPreviewService(deps: { db: Db; clock: Clock; publicUrl: ()
       .where('post_id', '=', post.id)
       .orderBy('created_at', 'desc')
       .execute()
-    return rows.map((r) => toView(r))
+    const opens = await openTimesOf(
+      db,
+      rows.map((r) => r.id),
+    )
+    return rows.map((r) => toView(r, opens.get(r.id) ?? []))
   }
 
   async function revoke(actorId: string, slug: string, postId: string, previewId: string): Promise<void> {
@@ -158,5 +180,11 @@ export function createPreviewService(deps: { db: Db; clock: Clock; publicUrl: ()
     return { preview, channel, post }
   }
 
-  return { create, list, revoke, open }
+  async function visit(token: string): Promise<OpenedPreview | null> {
+    const opened = await open(token)
+    if (opened) await recordOpen(db, opened.preview.id, clock.now())
+    return opened
+  }
+
+  return { create, list, revoke, open, visit }
 }

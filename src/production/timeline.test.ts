@@ -98,6 +98,7 @@ describe.each(testDatabases)('timeline and digest reads are bounded (%s)', (kind
       reaction_set: null,
       production: facts,
       last_seq: 0,
+      require_approval: 0,
       archived_at: null,
       created_at: 0,
       updated_at: 0,

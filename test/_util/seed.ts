@@ -58,6 +58,7 @@ export async function seedChannel(
     reaction_set: null,
     production: null,
     last_seq: 0,
+    require_approval: 0,
     archived_at: null,
     created_at: now,
     updated_at: now,

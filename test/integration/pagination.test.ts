@@ -23,6 +23,7 @@ const knownLists = [
   '/api/v1/channels/{slug}/posts',
   '/api/v1/channels/{slug}/posts/{id}/answers',
   '/api/v1/channels/{slug}/posts/{id}/reactions',
+  '/api/v1/channels/{slug}/reviews',
 ]
 
 const base64url = (text: string) => Buffer.from(text, 'utf8').toString('base64url')
