@@ -11,7 +11,11 @@ import * as m0011 from './0011-session-devices.js'
 import * as m0012 from './0012-media-rights.js'
 import * as m0013 from './0013-post-review.js'
 
-/** Ordered registry of migrations. Add new ones at the end; never edit a migration that has shipped. */
+/**
+ * Ordered registry of migrations. Add new ones at the end; never edit a migration that has shipped.
+ * Kysely applies them in name order and refuses a database that ran a later one first, so a number
+ * is never reused or filled in later: 0008 and 0009 were never used.
+ */
 export const migrations: Record<string, Migration> = {
   '0001-init': m0001,
   '0002-media': m0002,
