@@ -17,6 +17,7 @@ const Composer = lazyPage(() => import('./studio/Composer.js').then((m) => m.Com
 const ChannelSettings = lazyPage(() => import('./studio/ChannelSettings.js').then((m) => m.ChannelSettings))
 const StaffPostView = lazyPage(() => import('./studio/StaffPostView.js').then((m) => m.StaffPostView))
 const Schedule = lazyPage(() => import('./studio/Schedule.js').then((m) => m.Schedule))
+const Reviews = lazyPage(() => import('./studio/Reviews.js').then((m) => m.Reviews))
 const ScheduledPost = lazyPage(() => import('./studio/ScheduledPost.js').then((m) => m.ScheduledPost))
 const Digests = lazyPage(() => import('./studio/Digests.js').then((m) => m.Digests))
 const AuditLog = lazyPage(() => import('./studio/AuditLog.js').then((m) => m.AuditLog))
@@ -45,6 +46,7 @@ const routes: [string, (p: Params) => preact.JSX.Element][] = [
   ['/app/studio/:slug/settings', (p) => <ChannelSettings slug={p.slug!} />],
   ['/app/studio/:slug/analytics', (p) => <Analytics slug={p.slug!} />],
   ['/app/studio/:slug/schedule', (p) => <Schedule key={p.slug} slug={p.slug!} />],
+  ['/app/studio/:slug/reviews', (p) => <Reviews key={p.slug} slug={p.slug!} />],
   ['/app/studio/:slug/schedule/:id', (p) => <ScheduledPost key={p.id} slug={p.slug!} id={p.id!} />],
   ['/app/studio/:slug/digests', (p) => <Digests key={p.slug} slug={p.slug!} />],
   ['/app/studio/:slug/audit', (p) => <AuditLog key={p.slug} slug={p.slug!} />],

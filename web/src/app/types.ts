@@ -53,6 +53,8 @@ export interface Channel {
   description: string
   visibility: Visibility
   joinPolicy: JoinPolicy
+  /** Staff only: creators' posts need an owner's or admin's approval. */
+  requireApproval?: boolean
   reactionSet: string[]
   memberCount: number
   archived: boolean
@@ -143,7 +145,7 @@ export interface Post {
   kind: 'text' | 'album' | 'poll' | 'prompt'
   text: string
   links: { url: string; start: number; end: number }[]
-  status: 'draft' | 'scheduled' | 'published' | 'deleted'
+  status: 'draft' | 'in_review' | 'scheduled' | 'published' | 'deleted'
   publishedAt: string | null
   editedAt: string | null
   pinned: boolean

@@ -60,6 +60,7 @@ function SettingsForm({ channel, onSaved }: { channel: Channel; onSaved: (c: Cha
     joinPolicy: channel.joinPolicy,
   })
   const [reactions, setReactions] = useState(channel.reactionSet.join(' '))
+  const [requireApproval, setRequireApproval] = useState(channel.requireApproval ?? false)
   const [saved, setSaved] = useState(false)
   const action = useAction()
 
@@ -68,7 +69,9 @@ function SettingsForm({ channel, onSaved }: { channel: Channel; onSaved: (c: Cha
     setSaved(false)
     const reactionSet = reactions.split(/[\s,]+/).filter(Boolean)
     const ok = await action.run(async () =>
-      onSaved(await api.patch<Channel>(channelPath(channel.slug), { ...fields, reactionSet })),
+      onSaved(
+        await api.patch<Channel>(channelPath(channel.slug), { ...fields, reactionSet, requireApproval }),
+      ),
     )
     setSaved(ok)
   }
@@ -88,6 +91,14 @@ function SettingsForm({ channel, onSaved }: { channel: Channel; onSaved: (c: Cha
           onInput={(e) => setReactions(e.currentTarget.value)}
         />
       </div>
+      <label class="inline">
+        <input
+          type="checkbox"
+          checked={requireApproval}
+          onChange={(e) => setRequireApproval(e.currentTarget.checked)}
+        />{' '}
+        Creators’ posts need approval (an owner or admin approves each before it goes out)
+      </label>
       <ErrorBox error={action.error} />
       {saved && (
         <p role="status" class="small" style={{ color: 'var(--ok)' }}>

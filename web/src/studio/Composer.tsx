@@ -8,7 +8,7 @@ import { PostCard } from '../components/PostCard.js'
 import { defaultScheduleInput, fromLocalInput, localLabel, utcLabel } from './datetime.js'
 import { emptyPoll, PollBuilder } from './PollBuilder.js'
 import { type ComposeDraft, type ComposeKind, createBody, previewPost } from './preview.js'
-import { canPost } from './roles.js'
+import { canPost, mustSubmitForReview } from './roles.js'
 import { StudioNav, useChannel } from './StudioNav.js'
 import type { Production, StudioPost } from './studio-types.js'
 import { TagsFields } from './TagsFields.js'
@@ -18,7 +18,12 @@ import { MAX_PHOTOS, missingAlt, move, newItem, startUpload, type UploadItem } f
 import { type When, WhenPicker } from './WhenPicker.js'
 import './studio.css'
 
-const submitLabel: Record<When, string> = { now: 'Publish', schedule: 'Schedule', draft: 'Save draft' }
+const submitLabel: Record<When, string> = {
+  now: 'Publish',
+  schedule: 'Schedule',
+  draft: 'Save draft',
+  review: 'Submit for review',
+}
 
 const initialDraft: ComposeDraft = {
   kind: 'album',
@@ -37,6 +42,13 @@ function newKey(): string {
 /** The request body's `status`/`publishAt`, or an error to show when the time is missing or past. */
 function whenBody(when: When, at: string): Record<string, unknown> | Error {
   if (when === 'draft') return { status: 'draft' }
+  if (when === 'review') {
+    // Saved as a draft, then submitted with the time it should go out (if one is picked).
+    const ms = fromLocalInput(at)
+    if (ms !== null && ms <= Date.now())
+      return new Error('The publishing time is in the past: pick a later one.')
+    return { status: 'draft', reviewAt: ms === null ? null : new Date(ms).toISOString() }
+  }
   if (when === 'now') return {}
   const ms = fromLocalInput(at)
   if (ms === null) return new Error('Pick the date and time to publish at.')
@@ -47,6 +59,8 @@ function whenBody(when: When, at: string): Record<string, unknown> | Error {
 /** What the composer says once the server has the post. */
 function doneMessage(post: StudioPost): string {
   if (post.status === 'draft') return 'Saved as a draft.'
+  if (post.status === 'in_review')
+    return 'Submitted for review: an owner or admin approves it before it goes out.'
   if (post.status === 'scheduled' && post.publishAt) {
     const ms = Date.parse(post.publishAt)
     return `Scheduled for ${localLabel(ms)} (${utcLabel(ms)}).`
@@ -71,6 +85,13 @@ export function Composer({ slug }: { slug: string }) {
   const [published, setPublished] = useState<StudioPost | null>(null)
   const [tags, setTags] = useState<TagsDraft>(emptyTags)
   const [when, setWhen] = useState<When>('now')
+  // A creator in a channel that requires approval submits for review: that is their default.
+  useEffect(() => {
+    if (channel && mustSubmitForReview(channel.requireApproval, channel.viewer?.role)) {
+      setWhen('review')
+      setAt('') // no time asked for unless the creator picks one: out as soon as approved
+    }
+  }, [channel])
   const [at, setAt] = useState(defaultScheduleInput)
   const key = useRef(newKey())
   const set = (patch: Partial<ComposeDraft>) => setDraft((d) => ({ ...d, ...patch }))
@@ -126,6 +147,7 @@ export function Composer({ slug }: { slug: string }) {
 
   const production = (channel.production ?? null) as Production | null
   const photos = draft.kind === 'album' ? items : []
+  const reviewMode = mustSubmitForReview(channel.requireApproval, channel.viewer?.role)
   const isUploading = photos.some((i) => i.status === 'uploading' || i.status === 'processing')
   const hasFailed = photos.some((i) => i.status === 'failed')
 
@@ -145,16 +167,23 @@ export function Composer({ slug }: { slug: string }) {
     setBusy(true)
     try {
       const production = tagsBody(tags)
-      const body = { ...createBody(draft, photos), ...timing, ...(production ? { production } : {}) }
-      const post = await api.post<StudioPost>(channelPath(slug, '/posts'), body, {
+      const { reviewAt, ...release } = timing
+      const body = { ...createBody(draft, photos), ...release, ...(production ? { production } : {}) }
+      let post = await api.post<StudioPost>(channelPath(slug, '/posts'), body, {
         'idempotency-key': key.current,
       })
+      if (when === 'review') {
+        post = await api.post<StudioPost>(
+          channelPath(slug, `/posts/${post.id}/review`),
+          reviewAt ? { publishAt: reviewAt } : {},
+        )
+      }
       setPublished(post)
       for (const i of items) URL.revokeObjectURL(i.previewUrl)
       setItems([])
       setDraft(initialDraft)
       setTags(emptyTags)
-      setWhen('now')
+      setWhen(reviewMode ? 'review' : 'now')
       setPreview(false)
       key.current = newKey()
     } catch (e) {
@@ -275,6 +304,7 @@ export function Composer({ slug }: { slug: string }) {
           </label>
         </fieldset>
         <WhenPicker
+          review={reviewMode}
           when={when}
           at={at}
           onChange={(patch) => {

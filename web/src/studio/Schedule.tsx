@@ -6,7 +6,7 @@ import { useAction } from '../app/use-action.js'
 import { ErrorBox } from '../components/ErrorBox.js'
 import { Link } from '../components/Link.js'
 import { localLabel, utcLabel } from './datetime.js'
-import { canEditPost, canPost } from './roles.js'
+import { canEditPost, canPost, mustSubmitForReview } from './roles.js'
 import { StudioNav, useChannel } from './StudioNav.js'
 import type { Production, StudioPost } from './studio-types.js'
 import { tagsSummary } from './tags.js'
@@ -84,6 +84,14 @@ export function Schedule({ slug }: { slug: string }) {
         if (ok) void load()
       })
   }
+  const reviewMode = mustSubmitForReview(channel.requireApproval, role)
+  const submitForReview = (p: StudioPost) => {
+    void action
+      .run(() => api.post(`${postPath(p)}/review`, p.publishAt ? { publishAt: p.publishAt } : {}))
+      .then((ok) => {
+        if (ok) void load()
+      })
+  }
   const remove = (p: StudioPost) => {
     if (!window.confirm(`Delete “${postTitle(p)}”? This cannot be undone.`)) return
     void action
@@ -115,6 +123,11 @@ export function Schedule({ slug }: { slug: string }) {
             <li class="card schedule-item" key={p.id} data-post={p.id} data-status={p.status}>
               <p class={`status-pill ${p.status}`}>{statusLine(p)}</p>
               <h2 class="schedule-title">{postTitle(p)}</h2>
+              {p.review?.state === 'returned' && p.review.comment && (
+                <p class="notice" data-returned>
+                  Returned by @{p.review.by?.handle}: “{p.review.comment}”
+                </p>
+              )}
               <p class="small muted">
                 {kindLabel(p)} · by @{p.author.handle}
                 {tags && ` · ${tags}`}
@@ -124,9 +137,15 @@ export function Schedule({ slug }: { slug: string }) {
                   <Link class="button" href={`${base}/schedule/${encodeURIComponent(p.id)}`}>
                     Edit
                   </Link>
-                  <button type="button" disabled={action.busy} onClick={() => publishNow(p)}>
-                    Publish now
-                  </button>
+                  {reviewMode ? (
+                    <button type="button" disabled={action.busy} onClick={() => submitForReview(p)}>
+                      Submit for review
+                    </button>
+                  ) : (
+                    <button type="button" disabled={action.busy} onClick={() => publishNow(p)}>
+                      Publish now
+                    </button>
+                  )}
                   <span class="spacer" />
                   <button type="button" class="danger" disabled={action.busy} onClick={() => remove(p)}>
                     Delete

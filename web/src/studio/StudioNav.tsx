@@ -22,7 +22,15 @@ export function useChannel(slug: string) {
   return { channel, setChannel, error }
 }
 
-export type StudioPage = 'compose' | 'schedule' | 'digests' | 'settings' | 'audit' | 'analytics' | 'post'
+export type StudioPage =
+  | 'compose'
+  | 'schedule'
+  | 'reviews'
+  | 'digests'
+  | 'settings'
+  | 'audit'
+  | 'analytics'
+  | 'post'
 
 /**
  * The studio's tabs, as the role allows: writing (new post, scheduled & drafts, digests) for
@@ -51,6 +59,7 @@ export function StudioNav({
   const items: [StudioPage, string, string, boolean][] = [
     ['compose', base, 'New post', all || canPost(known)],
     ['schedule', `${base}/schedule`, 'Scheduled & drafts', all || canPost(known)],
+    ['reviews', `${base}/reviews`, 'Review queue', all || canPost(known)],
     ['digests', `${base}/digests`, 'Digests', all || canPost(known)],
     ['settings', `${base}/settings`, 'Manage', true],
     ['audit', `${base}/audit`, 'Audit log', all || canAdminister(known)],

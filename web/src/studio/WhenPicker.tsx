@@ -36,23 +36,33 @@ export function DateTimeField({
   )
 }
 
-export type When = 'now' | 'draft' | 'schedule'
+export type When = 'now' | 'draft' | 'schedule' | 'review'
 
-/** Publish now, save as a draft, or schedule (embargo) for a time. */
+/**
+ * Publish now, save as a draft, or schedule (embargo) for a time — or, for a creator in a channel
+ * that requires approval, submit for review (with the time it should go out, if any) or save.
+ */
 export function WhenPicker({
   when,
   at,
   onChange,
+  review = false,
 }: {
   when: When
   at: string
   onChange: (patch: { when?: When; at?: string }) => void
+  review?: boolean
 }) {
-  const choices: [When, string][] = [
-    ['now', 'Publish now'],
-    ['schedule', 'Schedule (embargo until a time)'],
-    ['draft', 'Save as draft'],
-  ]
+  const choices: [When, string][] = review
+    ? [
+        ['review', 'Submit for review (an owner or admin approves it)'],
+        ['draft', 'Save as draft'],
+      ]
+    : [
+        ['now', 'Publish now'],
+        ['schedule', 'Schedule (embargo until a time)'],
+        ['draft', 'Save as draft'],
+      ]
   return (
     <fieldset class="when-picker">
       <legend>When</legend>
@@ -65,7 +75,14 @@ export function WhenPicker({
       {when === 'schedule' && (
         <DateTimeField id="publish-at" label="Publish at" value={at} onChange={(v) => onChange({ at: v })} />
       )}
-      {/* @NOTE Sign-off (issue 16 point 2, another helper): "Submit for review" joins these choices here. */}
+      {when === 'review' && (
+        <DateTimeField
+          id="publish-at"
+          label="Publish at, once approved (leave empty for as soon as approved)"
+          value={at}
+          onChange={(v) => onChange({ at: v })}
+        />
+      )}
     </fieldset>
   )
 }

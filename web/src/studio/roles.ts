@@ -15,6 +15,19 @@ export function canAdminister(role: Role | null | undefined): boolean {
   return role === 'owner' || role === 'admin'
 }
 
+/** Approving or returning posts in review (`post.approve`). */
+export function canApprove(role: Role | null | undefined): boolean {
+  return canAdminister(role)
+}
+
+/** In a channel that requires approval, a creator submits posts for review instead of publishing. */
+export function mustSubmitForReview(
+  requireApproval: boolean | undefined,
+  role: Role | null | undefined,
+): boolean {
+  return requireApproval === true && canPost(role) && !canApprove(role)
+}
+
 /** Editing someone else's post needs `post.edit-any` (owner, admin); creators edit their own. */
 export function canEditPost(
   role: Role | null | undefined,

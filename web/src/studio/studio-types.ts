@@ -39,6 +39,14 @@ export type StudioPost = Post & {
   production?: PostTags | null
   publishAt?: string | null
   publishedLate?: boolean
+  /** Staff only, once submitted for sign-off (docs/api.md "Sign-off"). */
+  review?: {
+    state: 'in_review' | 'returned' | 'approved' | 'withdrawn'
+    comment: string | null
+    by: { handle: string; displayName: string } | null
+    at: string
+    submittedAt: string
+  } | null
 }
 
 /** A press preview link. `url` only in the creation answer; `opens`/`lastOpenedAt` when the server counts them. */
