@@ -75,9 +75,13 @@ describe('sign-off in the studio (browser, sqlite)', () => {
     await creatorTab.page.goto(`${server.url}/app/studio/${slug}/schedule`)
     const draft = creatorTab.page.locator(`[data-post="${queued.id}"]`)
     await draft.locator('[data-returned]').waitFor()
-    expect(await draft.locator('[data-returned]').textContent()).toContain('Name the pier: it is Harbour Pier.')
+    expect(await draft.locator('[data-returned]').textContent()).toContain(
+      'Name the pier: it is Harbour Pier.',
+    )
     await draft.getByRole('button', { name: 'Submit for review' }).click()
-    await expect.poll(async () => (await apiAs(server.url, owner, 'GET', `${base}/reviews`)).items.length).toBe(1)
+    await expect
+      .poll(async () => (await apiAs(server.url, owner, 'GET', `${base}/reviews`)).items.length)
+      .toBe(1)
 
     // The owner approves: published now.
     await ownerTab.page.goto(`${server.url}/app/studio/${slug}/reviews`)

@@ -106,11 +106,12 @@ function Cell(props: CellProps) {
         style={style}
         data-spoiler="hidden"
         onClick={props.onReveal}
-        aria-label={`${props.spoilerLabel}. Show the album’s ${plural(props.hiddenCount, 'spoiler image')}`}
+        // The name starts with the visible text (label, "Tap to show"): WCAG 2.5.3, label in name.
+        aria-label={`${props.spoilerLabel} Tap to show the album’s ${plural(props.hiddenCount, 'spoiler image')}`}
       >
         <Blurhash hash={m.blurhash} />
         <span class="cell-spoiler" aria-hidden="true">
-          <span class="label">{props.spoilerLabel}</span>
+          <span class="label">{props.spoilerLabel}</span>{' '}
           <span class="small">Tap to show</span>
         </span>
       </button>
