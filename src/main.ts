@@ -15,7 +15,8 @@ Commands:
   serve [--workers N|auto]      start the server (migrates first); --workers runs N processes
                                 sharing the port (see docs/operations.md)
   migrate                       apply pending database migrations and exit
-  demo                          seed a demo production channel (idempotent) and print its addresses;
+  demo [--verbose]              seed a demo production channel (idempotent) and print its addresses and
+                                logins (@demo_showrunner, @demo_cocreator); --verbose adds the log lines
                                 ("serve --demo" does the same before serving)
   user create --handle H [--admin] [--display-name N] [--password P]
                                 create an account (prints a generated password if none is given)
@@ -40,7 +41,7 @@ async function main(argv: string[]): Promise<number> {
     case 'migrate':
       return runMigrate()
     case 'demo':
-      return runDemo()
+      return runDemo(rest)
     case 'user':
       return runUser(rest)
     case 'post':

@@ -75,7 +75,7 @@ export interface AccountService {
   /** Deletes every expired session (sessions.ts); periodic. Returns how many. */
   expireSessions(): Promise<number>
   /**
-   * Sign-up (`registration-closed` unless REGISTRATION=open): the account and its first session, in
+   * Sign-up (`registration-closed` unless BACKLOT_REGISTRATION=open): the account and its first session, in
    * one transaction.
    */
   register(input: Omit<CreateAccountInput, 'isAdmin'>): Promise<{ account: AccountRow; session: NewSession }>
