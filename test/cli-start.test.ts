@@ -1,4 +1,5 @@
-import { execFileSync } from 'node:child_process'
+import { spawn } from 'node:child_process'
+import { once } from 'node:events'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -11,8 +12,14 @@ import { answersHealth, root, type StartedTree, startTree } from './_util/proces
 const BUILD_TIMEOUT_MS = 600_000
 let running: StartedTree[] = []
 
-beforeAll(() => {
-  execFileSync(process.execPath, ['scripts/build-stamp.mjs', 'ensure'], { cwd: root, stdio: 'inherit' })
+beforeAll(async () => {
+  // Asynchronously: a blocking build would starve vitest's worker channel for a minute.
+  const build = spawn(process.execPath, ['scripts/build-stamp.mjs', 'ensure'], {
+    cwd: root,
+    stdio: 'inherit',
+  })
+  const [code] = await once(build, 'exit')
+  expect(code).toBe(0)
 }, BUILD_TIMEOUT_MS)
 
 afterEach(() => {

@@ -2,6 +2,8 @@ import cluster from 'node:cluster'
 import { parseArgs } from 'node:util'
 import { loadConfig } from '../config/config.js'
 import { primaryPort } from '../ipc/ipc-port.js'
+import { shareWithPrimary } from '../ops/cluster-metrics.js'
+import { startMetricsServer } from '../ops/metrics-server.js'
 import { startServer } from '../server.js'
 import { acceptHandedConnections } from './connection-balancer.js'
 import { seedDemoQuietly } from './demo.js'
@@ -31,12 +33,24 @@ export async function runServe(args: string[]): Promise<number> {
   if (workers > 1 && cluster.isPrimary) return runPrimary(workers, printDemo)
 
   const config = loadConfig()
+  if (cluster.isWorker) shareWithPrimary([])
   // A worker's primary has checked the database for a restore already (workers.ts).
   const server = await startServer(config, { checkRestore: !cluster.isWorker })
   const log = server.ctx.logger
   // A worker serves the connections the primary hands it (connection-balancer.ts).
   const primary = primaryPort()
   const stopTakingConnections = primary ? acceptHandedConnections(primary, server.app.server) : () => {}
+  if (cluster.isWorker) shareWithPrimary([server.ctx.metrics.registry])
+  // BACKLOT_METRICS_PORT: /metrics on a port of its own (a worker's primary serves it for all).
+  const { port: metricsPort } = config.metrics
+  const registry = server.ctx.metrics.registry
+  const metricsServer =
+    metricsPort === undefined || cluster.isWorker
+      ? null
+      : await startMetricsServer({ ...config.metrics, port: metricsPort }, async () => ({
+          contentType: registry.contentType,
+          text: await registry.metrics(),
+        }))
   if (!cluster.isWorker) warnAboutVariables(log)
   if (config.push.subjectWarning) log.warn({ variable: 'BACKLOT_PUSH_SUBJECT' }, config.push.subjectWarning)
   log.info(
@@ -47,6 +61,7 @@ export async function runServe(args: string[]): Promise<number> {
       dataDir: config.dataDir,
       bus: config.redis ? 'redis' : cluster.isWorker ? 'ipc' : 'memory',
       ...(cluster.isWorker ? { worker: cluster.worker?.id } : {}),
+      ...(metricsServer ? { metrics: metricsServer.url } : {}),
     },
     cluster.isWorker ? `worker ready (${server.url} inside)` : `Backlot is listening on ${server.url}`,
   )
@@ -55,10 +70,13 @@ export async function runServe(args: string[]): Promise<number> {
     const stop = (signal: string) => {
       log.info({ signal }, 'shutting down')
       stopTakingConnections()
-      server.close().then(resolve, (error: unknown) => {
-        log.error({ err: error }, 'shutdown failed')
-        resolve()
-      })
+      Promise.all([metricsServer?.close(), server.close()]).then(
+        () => resolve(),
+        (error: unknown) => {
+          log.error({ err: error }, 'shutdown failed')
+          resolve()
+        },
+      )
     }
     process.once('SIGINT', () => stop('SIGINT'))
     process.once('SIGTERM', () => stop('SIGTERM'))

@@ -9,6 +9,8 @@ import { connectionCapacity, readOpenFileLimit } from '../http/connections/capac
 import { serveRateLimits } from '../kv/ipc-rate-limiter.js'
 import { createRateLimiter } from '../kv/rate-limiter.js'
 import { createLogger } from '../logger.js'
+import { answerMetricsRequests, createClusterMetrics } from '../ops/cluster-metrics.js'
+import { startMetricsServer } from '../ops/metrics-server.js'
 import { systemClock } from '../util/clock.js'
 import { startBalancer } from './connection-balancer.js'
 import { warnAboutVariables } from './variable-warnings.js'
@@ -65,6 +67,16 @@ export async function runPrimary(
     BACKLOT_PORT: '0',
     ...(config.publicUrlIsDefault ? { BACKLOT_PUBLIC_URL: balancer.url } : {}),
   }
+  // /metrics sums every worker (cluster-metrics.ts): asked for by a worker, or on the metrics port.
+  const clusterMetrics = createClusterMetrics()
+  const { port: metricsPort } = config.metrics
+  const metricsServer =
+    metricsPort === undefined
+      ? null
+      : await startMetricsServer({ ...config.metrics, port: metricsPort }, async () => ({
+          contentType: clusterMetrics.contentType,
+          text: await clusterMetrics.collect(),
+        }))
   const relay = config.redis ? null : relayBus()
   const sharedLimits = config.redis ? null : createRateLimiter(systemClock)
   const detachers = new Map<Worker, (() => void)[]>()
@@ -77,7 +89,10 @@ export async function runPrimary(
     // A message sent to a worker that is exiting fails asynchronously (EPIPE) as an 'error' event on
     // the worker; without a listener it would crash the primary (seen when stopping after load).
     worker.on('error', (error) => logger.warn({ err: error, worker: worker.id }, 'worker channel error'))
-    const detach: (() => void)[] = [() => balancer.remove(worker)]
+    const detach: (() => void)[] = [
+      () => balancer.remove(worker),
+      answerMetricsRequests(worker, clusterMetrics.collect),
+    ]
     if (relay) detach.push(relay.attach(worker))
     if (sharedLimits) detach.push(serveRateLimits(worker, sharedLimits))
     detachers.set(worker, detach)
@@ -88,7 +103,12 @@ export async function runPrimary(
       if (listening === count) {
         const url = balancer.url
         logger.info(
-          { workers: count, url, bus: config.redis ? 'redis' : 'ipc' },
+          {
+            workers: count,
+            url,
+            bus: config.redis ? 'redis' : 'ipc',
+            ...(metricsServer ? { metrics: metricsServer.url } : {}),
+          },
           `all ${count} workers listening on ${url}`,
         )
         onListening(config.publicUrlIsDefault ? url : config.publicUrl.href)
@@ -140,6 +160,7 @@ export async function runPrimary(
     process.once('SIGTERM', () => stop('SIGTERM'))
     process.once('SIGINT', () => stop('SIGINT'))
   })
+  await metricsServer?.close()
   logger.info('all workers stopped')
   {
     await using database = await openDatabase(config.database)

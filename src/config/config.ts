@@ -45,6 +45,16 @@ export interface Config {
   rateLimits: RateLimitConfig
   media: MediaConfig
   push: PushConfig
+  /** Who may read `/metrics` and where it is served (ops/metrics-access.ts). */
+  metrics: MetricsConfig
+}
+
+export interface MetricsConfig {
+  /** Secret: the bearer token `/metrics` requires; undefined leaves it open. */
+  token: string | undefined
+  /** A port of its own for `/metrics` (then not on the public port); undefined: the public port. */
+  port: number | undefined
+  address: string
 }
 
 /** Timeouts and caps of client connections (issue 14; docs/operations.md, "Connection limits"). */
@@ -174,6 +184,7 @@ export function loadConfig(givenEnv: Env = process.env, overrides: Partial<Confi
       delivery: mediaDeliveryConfig(p, mediaStore, publicUrl),
     },
     push: pushConfig(p, publicUrl, p.publicUrl !== undefined),
+    metrics: { token: p.metricsToken, port: p.metricsPort, address: p.metricsAddress },
     ...overrides,
   }
   return Object.freeze(config)

@@ -536,5 +536,33 @@ export const variables = {
     parse: oneOf('BACKLOT_REGISTRATION', ['open', 'closed'] as const, 'open'),
   },
   // One BACKLOT_RATE_LIMIT_* variable per bucket, from the bucket table in rate-limits.ts (issue 14).
+  metricsToken: {
+    name: 'BACKLOT_METRICS_TOKEN',
+    description:
+      'Secret. When set, `/metrics` answers only requests with `Authorization: Bearer <this token>` (401 otherwise). At least 16 characters. Unset: `/metrics` is open to anyone who reaches it — fine on a private network or with BACKLOT_METRICS_PORT on a private address.',
+    defaultText: undefined,
+    parse: (raw: string | undefined) => {
+      if (raw === undefined || raw === '') return undefined
+      if (raw.length < 16 || /\s/.test(raw)) {
+        throw new ConfigError('BACKLOT_METRICS_TOKEN', 'must be at least 16 characters without spaces')
+      }
+      return raw
+    },
+  },
+  metricsPort: {
+    name: 'BACKLOT_METRICS_PORT',
+    description:
+      'Serve `/metrics` on this port of its own (at BACKLOT_METRICS_ADDRESS) instead of the public port, which then answers 404 there. With `serve --workers N` the primary serves it, summed over every worker. Unset: `/metrics` is on the public port.',
+    defaultText: undefined,
+    parse: (raw: string | undefined) =>
+      raw === undefined || raw === '' ? undefined : integer('BACKLOT_METRICS_PORT', 0, 0, 65535)(raw),
+  },
+  metricsAddress: {
+    name: 'BACKLOT_METRICS_ADDRESS',
+    description:
+      'Address the BACKLOT_METRICS_PORT listener binds: loopback by default, so only this machine scrapes it.',
+    defaultText: '127.0.0.1',
+    parse: (raw: string | undefined) => raw || '127.0.0.1',
+  },
   ...rateLimitVariables,
 } satisfies Record<string, VariableSpec<unknown>>
