@@ -7,7 +7,9 @@
 // dist served). Hashing the ~700 input files takes well under a second.
 //
 //   node scripts/build-stamp.mjs check   exit 0 when dist/ matches the sources, 1 when not
-//   node scripts/build-stamp.mjs write   record the current sources as built (end of `npm run build`)
+//   node scripts/build-stamp.mjs begin   note the sources' hash as the build starts (start of `npm run build`)
+//   node scripts/build-stamp.mjs write   record that hash as built (end of `npm run build`): a file edited
+//                                        during the build then still counts as changed at the next start
 //   node scripts/build-stamp.mjs ensure  build (`npm run build`) unless current: npm start's prestart
 import { spawnSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
@@ -49,14 +51,23 @@ export function isBuildCurrent(root = defaultRoot) {
   return fs.readFileSync(stamp, 'utf8').trim() === sourceHash(root)
 }
 
+const PENDING = `${STAMP}.next`
+
+export function beginStamp(root = defaultRoot) {
+  fs.mkdirSync(path.join(root, 'dist'), { recursive: true })
+  fs.writeFileSync(path.join(root, PENDING), `${sourceHash(root)}\n`)
+}
+
 export function writeStamp(root = defaultRoot) {
   fs.mkdirSync(path.join(root, 'dist'), { recursive: true })
-  fs.writeFileSync(path.join(root, STAMP), `${sourceHash(root)}\n`)
+  if (fs.existsSync(path.join(root, PENDING))) fs.renameSync(path.join(root, PENDING), path.join(root, STAMP))
+  else fs.writeFileSync(path.join(root, STAMP), `${sourceHash(root)}\n`)
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const command = process.argv[2]
-  if (command === 'write') writeStamp()
+  if (command === 'begin') beginStamp()
+  else if (command === 'write') writeStamp()
   else if (command === 'check') process.exitCode = isBuildCurrent() ? 0 : 1
   else if (command === 'ensure') {
     if (!isBuildCurrent()) {
@@ -71,7 +82,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
       process.exitCode = build.status ?? 1
     }
   } else {
-    console.error('usage: node scripts/build-stamp.mjs check|write|ensure')
+    console.error('usage: node scripts/build-stamp.mjs check|begin|write|ensure')
     process.exitCode = 2
   }
 }

@@ -44,9 +44,18 @@ async function terminate(tree: StartedTree) {
 describe('npm start', () => {
   it('does not rebuild a current build, and SIGTERM to npm drains and leaves no process behind', async () => {
     const built = fs.statSync(path.join(root, 'dist/main.js')).mtimeMs
-    const tree = await start('npm', ['start'])
+    // An old unprefixed name and a misspelt one, each reported once at start (issue 22, point 6).
+    const tree = await start('npm', ['start'], { env: { LOG_LEVEL: 'info', BACKLOT_LOG_LEVLE: 'debug' } })
     expect(await answersHealth(tree.url)).toBe(true)
     expect(fs.statSync(path.join(root, 'dist/main.js')).mtimeMs).toBe(built)
+    const warnings = tree
+      .output()
+      .split('\n')
+      .filter((line) => line.includes('"level":40') && line.includes('"variable":'))
+    expect(warnings.filter((line) => line.includes('"variable":"LOG_LEVEL"'))).toEqual([
+      expect.stringContaining('LOG_LEVEL is deprecated: rename it BACKLOT_LOG_LEVEL'),
+    ])
+    expect(warnings.filter((line) => line.includes('"variable":"BACKLOT_LOG_LEVLE"'))).toHaveLength(1)
     await terminate(tree)
     expect(tree.output()).toContain('"msg":"shutting down"')
   })

@@ -108,6 +108,12 @@ describe('loadConfig', () => {
     ])
   })
 
+  it('names the old variable when its value is bad', () => {
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(
+      'PORT (now BACKLOT_PORT): must be a whole number, got "eighty"',
+    )
+  })
+
   it('lets the new name win when both are set', () => {
     const env = { PORT: '9090', BACKLOT_PORT: '9191' }
     expect(loadConfig(env).port).toBe(9191)

@@ -138,9 +138,18 @@ type Env = Record<string, string | undefined>
 
 /** Reads and validates configuration; throws `ConfigError` naming the first bad variable. */
 export function loadConfig(givenEnv: Env = process.env, overrides: Partial<Config> = {}): Config {
-  const { env } = withLegacyNames(givenEnv, variableNames())
+  const { env, deprecated } = withLegacyNames(givenEnv, variableNames())
   const raw = {} as Record<string, unknown>
-  for (const [key, spec] of Object.entries(variables)) raw[key] = spec.parse(env[spec.name])
+  for (const [key, spec] of Object.entries(variables)) {
+    try {
+      raw[key] = spec.parse(env[spec.name])
+    } catch (error) {
+      // A bad value set under an old name: name the variable the operator actually wrote.
+      const old = deprecated.find((d) => d.replacement === spec.name && !d.isIgnored)
+      if (!(error instanceof ConfigError) || !old) throw error
+      throw new ConfigError(`${old.name} (now ${spec.name})`, error.message.slice(error.variable.length + 2))
+    }
+  }
   const p = raw as Parsed
   const dataDir = path.resolve(p.dataDir)
   const publicUrl =
