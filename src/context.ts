@@ -78,7 +78,7 @@ export async function createContext(config: Config, overrides: ContextOverrides 
   const database = overrides.database ?? (await openDatabase(config.database))
   await migrateToLatest(database.db)
   const db = database.db
-  // Memory, the workers' IPC relay, or Redis (REDIS_URL): see createBus and docs/operations.md.
+  // Memory, the workers' IPC relay, or Redis (BACKLOT_REDIS_URL): see createBus and docs/operations.md.
   const bus = overrides.bus ?? (await createBus(config, logger))
   const ownRateLimiter = overrides.rateLimiter
     ? null
@@ -93,9 +93,9 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     : await readStreamEpoch(db)
   const eventLog = createEventLog({ db, bus, clock, epoch, metrics, logger })
   const lifecycle = { isDraining: false }
-  // Read at each use: with PORT=0 the public URL is known only once the server listens.
+  // Read at each use: with BACKLOT_PORT=0 the public URL is known only once the server listens.
   const publicUrl = () => context.config.publicUrl
-  // In-process on one node; BullMQ over Redis in a cluster (REDIS_URL) behind the same interface.
+  // In-process on one node; BullMQ over Redis in a cluster (BACKLOT_REDIS_URL) behind the same interface.
   const queue = overrides.queue ?? (await createQueue(config, logger))
 
   const accounts = createAccountService({ db, clock, config, rateLimiter, bus, logger })
@@ -109,7 +109,7 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     marker: countsMarker,
     logger: interactionsLogger,
   })
-  // The data folder, or an S3-compatible store shared by the nodes (MEDIA_STORE=s3).
+  // The data folder, or an S3-compatible store shared by the nodes (BACKLOT_MEDIA_STORE=s3).
   const ownMediaStore = overrides.mediaStore ? null : await createMediaStore(config)
   const mediaStore = overrides.mediaStore ?? ownMediaStore!
   const channels = createChannelService({

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util'
 import { runBackup } from './cli/backup.js'
 import { runDemo } from './cli/demo.js'
+import { runDoctor } from './cli/doctor.js'
 import { runMigrate } from './cli/migrate.js'
 import { runPost } from './cli/post.js'
 import { runRestore } from './cli/restore.js'
@@ -15,7 +16,11 @@ Commands:
   serve [--workers N|auto]      start the server (migrates first); --workers runs N processes
                                 sharing the port (see docs/operations.md)
   migrate                       apply pending database migrations and exit
-  demo                          seed a demo production channel (idempotent) and print its addresses;
+  doctor                        check this deployment (database reachable and migrated, Redis in cluster
+                                mode, media store writable, public URL, VAPID keys, clock): one line per
+                                check; exit code 1 when one fails
+  demo [--verbose]              seed a demo production channel (idempotent) and print its addresses and
+                                logins (@demo_showrunner, @demo_cocreator); --verbose adds the log lines
                                 ("serve --demo" does the same before serving)
   user create --handle H [--admin] [--display-name N] [--password P]
                                 create an account (prints a generated password if none is given)
@@ -43,8 +48,10 @@ async function main(argv: string[]): Promise<number> {
       return runServe(rest)
     case 'migrate':
       return runMigrate()
+    case 'doctor':
+      return runDoctor()
     case 'demo':
-      return runDemo()
+      return runDemo(rest)
     case 'user':
       return runUser(rest)
     case 'post':

@@ -108,13 +108,13 @@ export function createMetrics(): Metrics {
     }),
     connectionsRefused: new Counter({
       name: 'backlot_connections_refused_total',
-      help: 'Connections and streams refused: address (MAX_CONNECTIONS_PER_ADDRESS), capacity (MAX_CONNECTIONS with no idle connection to close), streams (MAX_STREAMS_PER_ADDRESS)',
+      help: 'Connections and streams refused: address (BACKLOT_MAX_CONNECTIONS_PER_ADDRESS), capacity (BACKLOT_MAX_CONNECTIONS with no idle connection to close), streams (BACKLOT_MAX_STREAMS_PER_ADDRESS)',
       labelNames: ['reason'] as const,
       registers: [registry],
     }),
     connectionsEvicted: new Counter({
       name: 'backlot_connections_evicted_total',
-      help: 'Idle HTTP connections closed to make room for a new one at MAX_CONNECTIONS',
+      help: 'Idle HTTP connections closed to make room for a new one at BACKLOT_MAX_CONNECTIONS',
       registers: [registry],
     }),
     requestTimeouts: new Counter({

@@ -8,7 +8,7 @@ import { registerRoutes } from './routes.js'
 export interface BacklotServer extends AsyncDisposable {
   app: App
   ctx: AppContext
-  /** Base URL actually listened on (with the real port when PORT=0). */
+  /** Base URL actually listened on (with the real port when BACKLOT_PORT=0). */
   url: string
   close(): Promise<void>
 }
@@ -28,7 +28,7 @@ export async function startServer(config: Config, overrides: ContextOverrides = 
   const address = app.server.address() as AddressInfo
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address
   if (config.publicUrlIsDefault) {
-    // PORT=0 (tests, benchmarks): the public URL is only known once the port is.
+    // BACKLOT_PORT=0 (tests, benchmarks): the public URL is only known once the port is.
     ctx.config = Object.freeze({ ...config, publicUrl: new URL(`http://${host}:${address.port}`) })
   }
   let closing: Promise<void> | undefined

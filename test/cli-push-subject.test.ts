@@ -8,16 +8,16 @@ import { describe, expect, it } from 'vitest'
 const run = promisify(execFile)
 const root = path.resolve(import.meta.dirname, '..')
 
-/** Issue 14 item 10, as an operator meets it: `backlot serve` without PUSH_SUBJECT. */
-describe('backlot serve without PUSH_SUBJECT', () => {
-  it('stops with one line when PUBLIC_URL is an IP address', async () => {
+/** Issue 14 item 10, as an operator meets it: `backlot serve` without BACKLOT_PUSH_SUBJECT. */
+describe('backlot serve without BACKLOT_PUSH_SUBJECT', () => {
+  it('stops with one line when BACKLOT_PUBLIC_URL is an IP address', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'backlot-cli-'))
     const failure = await run(process.execPath, ['--import', 'tsx', 'src/main.ts', 'serve'], {
       cwd: root,
       env: {
         PATH: process.env.PATH ?? '',
-        PUBLIC_URL: 'http://192.168.1.10:8080',
-        PORT: '0',
+        BACKLOT_PUBLIC_URL: 'http://192.168.1.10:8080',
+        BACKLOT_PORT: '0',
         BACKLOT_DATA_DIR: dataDir,
       },
       // Were it to start after all, it would serve until killed.
@@ -27,7 +27,7 @@ describe('backlot serve without PUSH_SUBJECT', () => {
       .finally(() => fs.rmSync(dataDir, { recursive: true, force: true }))
     expect(failure.code).toBe(1)
     expect(failure.stderr.trim().split('\n')).toEqual([
-      'backlot: invalid configuration: PUSH_SUBJECT: is required when PUBLIC_URL is an IP address (192.168.1.10): set a mailto: or https: contact push services can reach you at',
+      'backlot: invalid configuration: BACKLOT_PUSH_SUBJECT: is required when BACKLOT_PUBLIC_URL is an IP address (192.168.1.10): set a mailto: or https: contact push services can reach you at',
     ])
   })
 
@@ -35,7 +35,12 @@ describe('backlot serve without PUSH_SUBJECT', () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'backlot-cli-'))
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'serve'], {
       cwd: root,
-      env: { PATH: process.env.PATH ?? '', PORT: '0', BACKLOT_DATA_DIR: dataDir, BACKLOT_ARGON2: 'fast' },
+      env: {
+        PATH: process.env.PATH ?? '',
+        BACKLOT_PORT: '0',
+        BACKLOT_DATA_DIR: dataDir,
+        BACKLOT_ARGON2: 'fast',
+      },
     })
     try {
       const lines: { level: number; msg: string; variable?: string }[] = []
@@ -54,10 +59,10 @@ describe('backlot serve without PUSH_SUBJECT', () => {
         })
         child.once('exit', (code) => reject(new Error(`serve exited with ${code}`)))
       })
-      const warning = lines.find((l) => l.variable === 'PUSH_SUBJECT')
+      const warning = lines.find((l) => l.variable === 'BACKLOT_PUSH_SUBJECT')
       expect(warning?.level).toBe(40)
       expect(warning?.msg).toBe(
-        'PUSH_SUBJECT is not set: push services get mailto:admin@127.0.0.1, which reaches no one. Set it (mailto: or https:) before real users subscribe.',
+        'BACKLOT_PUSH_SUBJECT is not set: push services get mailto:admin@127.0.0.1, which reaches no one. Set it (mailto: or https:) before real users subscribe.',
       )
     } finally {
       const exited = new Promise((resolve) => child.once('exit', resolve))

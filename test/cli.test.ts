@@ -19,10 +19,10 @@ function backlot(args: string[], env: Record<string, string>) {
 
 describe('backlot CLI', () => {
   it('stops on a bad variable with one line naming it and a non-zero exit', async () => {
-    const failure = await backlot(['serve'], { PORT: 'eighty' }).catch((e) => e)
+    const failure = await backlot(['serve'], { BACKLOT_PORT: 'eighty' }).catch((e) => e)
     expect(failure.code).toBe(1)
     expect(failure.stderr.trim().split('\n')).toEqual([
-      'backlot: invalid configuration: PORT: must be a whole number, got "eighty"',
+      'backlot: invalid configuration: BACKLOT_PORT: must be a whole number, got "eighty"',
     ])
   })
 

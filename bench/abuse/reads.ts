@@ -141,7 +141,7 @@ function toRow(code: string, page: string, runs: Awaited<ReturnType<typeof measu
 export async function runReadsScenario(options: { root?: string; code?: string } = {}): Promise<ReadsRow[]> {
   const root = options.root ?? thisRoot
   const code = options.code ?? 'current'
-  const server = await startSourceServer(root, { MEDIA_UPLOAD_LIMIT: '100000' })
+  const server = await startSourceServer(root, { BACKLOT_MEDIA_UPLOAD_LIMIT: '100000' })
   try {
     console.error(`abuse/reads (${code}): seeding ${POSTS} posts…`)
     const targets = await seedReadsChannel(server.url, { posts: POSTS, albumEvery: 25 })

@@ -33,14 +33,14 @@ export async function startNode(env: Record<string, string>, workers = 1, probe?
     cwd: root,
     env: {
       PATH: process.env.PATH ?? '',
-      HOST: '127.0.0.1',
-      PORT: String(port),
+      BACKLOT_HOST: '127.0.0.1',
+      BACKLOT_PORT: String(port),
       BACKLOT_DATA_DIR: dataDir,
       // info: the start-up lines say when every worker listens (request lines are discarded after).
-      LOG_LEVEL: 'info',
+      BACKLOT_LOG_LEVEL: 'info',
       BACKLOT_ARGON2: 'fast',
       // All bench clients are this machine; limits would be measured instead of the nodes.
-      RATE_LIMIT_EXEMPT: '127.0.0.0/8,::1',
+      BACKLOT_RATE_LIMIT_EXEMPT: '127.0.0.0/8,::1',
       // The primary and (through NODE_OPTIONS) every worker load the bench probe.
       ...probe?.env,
       ...env,

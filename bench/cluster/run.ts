@@ -42,7 +42,11 @@ async function withCluster<T>(label: string, work: (env: Record<string, string>)
   }
   const prefix = `bench:${label}:${process.pid}:`
   try {
-    return await work({ DATABASE_URL: pgUrl, DATABASE_SCHEMA: schema, REDIS_PREFIX: prefix })
+    return await work({
+      BACKLOT_DATABASE_URL: pgUrl,
+      BACKLOT_DATABASE_SCHEMA: schema,
+      BACKLOT_REDIS_PREFIX: prefix,
+    })
   } finally {
     await dropPostgresSchema(pgUrl, schema)
     const redis = new Redis(redisUrl)
@@ -133,7 +137,7 @@ if (runs('nodes')) {
     await withCluster(`n${count}`, async (env) => {
       const probe = new Probe()
       const nodes = await Promise.all(
-        Array.from({ length: count }, () => startNode({ ...env, REDIS_URL: redisUrl }, 1, probe)),
+        Array.from({ length: count }, () => startNode({ ...env, BACKLOT_REDIS_URL: redisUrl }, 1, probe)),
       )
       const spread = nodes.map(
         (_, i) => Math.floor(nodeSubscribers / count) + (i < nodeSubscribers % count ? 1 : 0),
@@ -158,7 +162,7 @@ if (runs('hop')) {
   for (const bus of ['memory', 'redis'] as const) {
     await withCluster(`hop${bus}`, async (env) => {
       const probe = new Probe()
-      const node = await startNode(bus === 'redis' ? { ...env, REDIS_URL: redisUrl } : env, 1, probe)
+      const node = await startNode(bus === 'redis' ? { ...env, BACKLOT_REDIS_URL: redisUrl } : env, 1, probe)
       await record(
         scenario('hop', `1 node (PG, ${bus} bus)`, [node], [100], { single: 300, burst: 100 }, probe),
       )
@@ -168,7 +172,7 @@ if (runs('hop')) {
   for (const bus of ['memory', 'redis'] as const) {
     await withCluster(`hopbig${bus}`, async (env) => {
       const probe = new Probe()
-      const node = await startNode(bus === 'redis' ? { ...env, REDIS_URL: redisUrl } : env, 1, probe)
+      const node = await startNode(bus === 'redis' ? { ...env, BACKLOT_REDIS_URL: redisUrl } : env, 1, probe)
       await record(
         scenario(
           'hop',

@@ -13,7 +13,7 @@ import { percentile, printTable, type ServerProcess, startServerProcess } from '
  * `/healthz` (a fresh connection each time) and logins are timed. The same probes run first with
  * no flood. Reported: probe latency p50/p99/max and failures in each phase, how fast the flood
  * connected, how many of its sockets the server still holds (never above its capacity, the limit
- * minus FD_RESERVE), idle connections closed to make room, and the server's RSS and CPU time.
+ * minus BACKLOT_FD_RESERVE), idle connections closed to make room, and the server's RSS and CPU time.
  * Writes bench/results/connections.json.
  *
  * Usage: npm run bench:connections [-- LIMIT FLOOD]
@@ -112,7 +112,7 @@ async function metric(url: string, name: string): Promise<number> {
   return line ? Number(line.split(' ')[1]) : 0
 }
 
-const server = await startServerProcess({ LOG_LEVEL: 'error' }, { openFileLimit: LIMIT })
+const server = await startServerProcess({ BACKLOT_LOG_LEVEL: 'error' }, { openFileLimit: LIMIT })
 try {
   const handle = 'bench'
   const reg = await fetch(`${server.url}/api/v1/accounts`, {

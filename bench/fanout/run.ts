@@ -49,7 +49,7 @@ async function measure(total: number) {
   const schema = `bench_fanout_${process.pid}_${total}`
   const server = await startServerProcess({
     ...probe.env,
-    ...(pgUrl ? { DATABASE_URL: pgUrl, DATABASE_SCHEMA: schema } : {}),
+    ...(pgUrl ? { BACKLOT_DATABASE_URL: pgUrl, BACKLOT_DATABASE_SCHEMA: schema } : {}),
   })
   const pids = [server.child.pid!]
   try {

@@ -17,7 +17,7 @@ import { LiteHttpConnection } from './http-lite.js'
  * Prints a table and writes bench/results/interactions.json (interactions-postgres.json on
  * PostgreSQL). Env: BENCH_SECONDS (10), BENCH_CONCURRENCY (32), BENCH_PROFILE=1 (server writes a .cpuprofile to
  * bench/results/profile/), BENCH_NODE_OPTIONS (more server flags), BENCH_TEXT_POSTS (300),
- * BENCH_LOG_LEVEL (warn; `info` is the production default), DATABASE_URL / DATABASE_SCHEMA (run
+ * BENCH_LOG_LEVEL (warn; `info` is the production default), BACKLOT_DATABASE_URL / BACKLOT_DATABASE_SCHEMA (run
  * against PostgreSQL instead).
  */
 const DURATION_S = Number(process.env.BENCH_SECONDS ?? 10)
@@ -29,13 +29,13 @@ const EMOJIS = ['❤️', '😂', '😮', '😢', '🔥', '👏']
 const resultsDir = path.resolve(import.meta.dirname, '../results')
 
 const env: Record<string, string> = {}
-if (process.env.DATABASE_URL) env.DATABASE_URL = process.env.DATABASE_URL
-if (process.env.DATABASE_SCHEMA) env.DATABASE_SCHEMA = process.env.DATABASE_SCHEMA
+if (process.env.BACKLOT_DATABASE_URL) env.BACKLOT_DATABASE_URL = process.env.BACKLOT_DATABASE_URL
+if (process.env.BACKLOT_DATABASE_SCHEMA) env.BACKLOT_DATABASE_SCHEMA = process.env.BACKLOT_DATABASE_SCHEMA
 // Durability against speed (docs/operations.md, "Durability"): set to `normal` to measure what FULL costs.
 if (process.env.BACKLOT_SQLITE_SYNCHRONOUS)
   env.BACKLOT_SQLITE_SYNCHRONOUS = process.env.BACKLOT_SQLITE_SYNCHRONOUS
 // The server logs at warn unless told (its JSON lines go to this process's stdout).
-if (process.env.BENCH_LOG_LEVEL) env.LOG_LEVEL = process.env.BENCH_LOG_LEVEL
+if (process.env.BENCH_LOG_LEVEL) env.BACKLOT_LOG_LEVEL = process.env.BENCH_LOG_LEVEL
 if (process.env.BENCH_PROFILE) {
   fs.mkdirSync(path.join(resultsDir, 'profile'), { recursive: true })
   env.NODE_OPTIONS = `--require ${path.join(import.meta.dirname, 'profile-preload.cjs')}`
@@ -225,7 +225,7 @@ try {
 
   const ok = run.statuses.get(200) ?? 0
   const result = {
-    database: env.DATABASE_URL ? 'postgres' : 'sqlite',
+    database: env.BACKLOT_DATABASE_URL ? 'postgres' : 'sqlite',
     members: MEMBERS,
     concurrency: CONCURRENCY,
     seconds: Number(run.elapsed.toFixed(2)),
@@ -266,7 +266,10 @@ try {
     `load average (1 min) when the run started: ${loadBefore} on ${os.availableParallelism()} CPUs`,
   )
   const target = { reactionsPerSec: 5000, p99Ms: 50 }
-  const out = path.join(resultsDir, env.DATABASE_URL ? 'interactions-postgres.json' : 'interactions.json')
+  const out = path.join(
+    resultsDir,
+    env.BACKLOT_DATABASE_URL ? 'interactions-postgres.json' : 'interactions.json',
+  )
   fs.mkdirSync(resultsDir, { recursive: true })
   fs.writeFileSync(
     out,

@@ -50,14 +50,14 @@ export async function startServerProcess(
     cwd: root,
     env: {
       PATH: process.env.PATH ?? '',
-      HOST: '127.0.0.1',
-      PORT: String(port),
+      BACKLOT_HOST: '127.0.0.1',
+      BACKLOT_PORT: String(port),
       BACKLOT_DATA_DIR: dataDir,
-      LOG_LEVEL: 'warn',
+      BACKLOT_LOG_LEVEL: 'warn',
       BACKLOT_ARGON2: 'fast',
       // Benchmarks drive thousands of accounts from this one machine: rate limits would be measured
       // instead of the server (production never exempts loopback; the default is empty).
-      RATE_LIMIT_EXEMPT: '127.0.0.0/8,::1',
+      BACKLOT_RATE_LIMIT_EXEMPT: '127.0.0.0/8,::1',
       ...env,
     },
     stdio: ['ignore', 'inherit', 'inherit'],

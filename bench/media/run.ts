@@ -14,10 +14,10 @@ import {
 /**
  * npm run bench:media — upload 12-megapixel JPEGs (4000×3000, photo-like content with sensor
  * noise) to the built server running as a child process on its defaults (SQLite, media on disk,
- * MEDIA_PROCESSING_CONCURRENCY=2), with 1, 2 and 4 uploads in flight; then a 10-image album
+ * BACKLOT_MEDIA_PROCESSING_CONCURRENCY=2), with 1, 2 and 4 uploads in flight; then a 10-image album
  * uploaded all at once. Measures images/s, seconds per image (every variant included: the upload
  * answers once all files are stored), CPU per image and peak server RSS. Prints a table and writes
- * bench/results/media.json. The server runs with MEDIA_PROCESSING_WAIT_SECONDS raised (every
+ * bench/results/media.json. The server runs with BACKLOT_MEDIA_PROCESSING_WAIT_SECONDS raised (every
  * upload answers 201 once processed, never 202) and the per-account upload limit lifted.
  *
  * Usage: npm run bench:media [-- UPLOADS_PER_LEVEL]   (default 8)
@@ -115,11 +115,11 @@ const batch = async (n: number) => {
 const sample = await batch(1)
 const imageBytes = sample[0]!.length
 
-// MEDIA_UPLOADS_PER_ACCOUNT raised: the album phase sends ten uploads from one account at once.
+// BACKLOT_MEDIA_UPLOADS_PER_ACCOUNT raised: the album phase sends ten uploads from one account at once.
 const server = await startServerProcess({
-  MEDIA_UPLOAD_LIMIT: '10000',
-  MEDIA_PROCESSING_WAIT_SECONDS: '300',
-  MEDIA_UPLOADS_PER_ACCOUNT: '16',
+  BACKLOT_MEDIA_UPLOAD_LIMIT: '10000',
+  BACKLOT_MEDIA_PROCESSING_WAIT_SECONDS: '300',
+  BACKLOT_MEDIA_UPLOADS_PER_ACCOUNT: '16',
 })
 try {
   const token = await setupChannel(server.url, 'bench-media')

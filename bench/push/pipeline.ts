@@ -43,7 +43,7 @@ export async function pipelineRate(devices: number) {
     return { status: 201, retryAfter: undefined, body: '' }
   }
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'backlot-push-bench-'))
-  const env = { PORT: '0', BACKLOT_DATA_DIR: dataDir, LOG_LEVEL: 'error' }
+  const env = { BACKLOT_PORT: '0', BACKLOT_DATA_DIR: dataDir, BACKLOT_LOG_LEVEL: 'error' }
   const server = await startServer(loadConfig(env), { pushTransport: transport })
   try {
     const { ownerId } = await seedInProcess(server.ctx.db, devices)

@@ -96,8 +96,8 @@ async function measure(total: number) {
   await new Promise((resolve) => pushService.once('message', resolve))
   try {
     const server = await startServerProcess({
-      PUSH_ALLOW_LOOPBACK: 'true',
-      LOG_LEVEL: 'error',
+      BACKLOT_PUSH_ALLOW_LOOPBACK: 'true',
+      BACKLOT_LOG_LEVEL: 'error',
       ...profileEnv(),
     })
     try {

@@ -18,7 +18,7 @@ import { percentile, printTable, setupChannel, startServerProcess } from '../lib
  * 1. The check itself: in-process counters (one node), and one Redis round trip (cluster mode).
  * 2. A server process answering anonymous reads (one hit: the address) and reactions (two hits:
  *    address and account) from BENCH_CONCURRENCY keep-alive connections for BENCH_SECONDS each,
- *    with every request exempt (RATE_LIMIT_EXEMPT) and then counted against limits too high to
+ *    with every request exempt (BACKLOT_RATE_LIMIT_EXEMPT) and then counted against limits too high to
  *    refuse anything. The difference is the hook's cost per request. Then the same with
  *    `serve --workers N`, where the counters live in the cluster primary (one IPC round trip per
  *    hit).
@@ -28,7 +28,7 @@ import { percentile, printTable, setupChannel, startServerProcess } from '../lib
  */
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5)
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32)
-const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379'
+const BACKLOT_REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379'
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2)
 const WORKERS = Number(process.env.BENCH_WORKERS ?? 2)
 const resultsDir = path.resolve(import.meta.dirname, '../results')
@@ -36,7 +36,7 @@ const resultsDir = path.resolve(import.meta.dirname, '../results')
 async function inProcessCheck() {
   const limits = createRequestLimits({
     rateLimiter: createRateLimiter(systemClock),
-    config: loadConfig({ RATE_LIMIT_REACTIONS: '1000000/1m' }).rateLimits,
+    config: loadConfig({ BACKLOT_RATE_LIMIT_REACTIONS: '1000000/1m' }).rateLimits,
   })
   const checks = 1_000_000
   const started = performance.now()
@@ -57,7 +57,10 @@ async function inProcessCheck() {
 
 async function redisHits() {
   const logger = createLogger('silent')
-  const redis = await RedisRateLimiter.connect({ url: REDIS_URL, prefix: `bench:${process.pid}:` }, logger)
+  const redis = await RedisRateLimiter.connect(
+    { url: BACKLOT_REDIS_URL, prefix: `bench:${process.pid}:` },
+    logger,
+  )
   try {
     const latencies: number[] = []
     for (let i = 0; i < 5000; i++) {
@@ -130,9 +133,9 @@ async function load(port: number, request: (c: LiteHttpConnection, i: number) =>
 
 async function serverRun(mode: 'exempt' | 'counted', workers = 1) {
   const env: Record<string, string> = {
-    RATE_LIMIT_EXEMPT: mode === 'exempt' ? '127.0.0.0/8' : '',
-    RATE_LIMIT_READS: '1000000/1m',
-    RATE_LIMIT_REACTIONS: '1000000/1m',
+    BACKLOT_RATE_LIMIT_EXEMPT: mode === 'exempt' ? '127.0.0.0/8' : '',
+    BACKLOT_RATE_LIMIT_READS: '1000000/1m',
+    BACKLOT_RATE_LIMIT_REACTIONS: '1000000/1m',
   }
   const server = await startServerProcess(env, { args: workers > 1 ? ['--workers', String(workers)] : [] })
   try {
@@ -168,7 +171,7 @@ async function serverRun(mode: 'exempt' | 'counted', workers = 1) {
 }
 
 const checks: Record<string, string | number>[] = [await inProcessCheck(), await ipcHits()]
-if (REDIS_URL !== 'off') checks.push(await redisHits())
+if (BACKLOT_REDIS_URL !== 'off') checks.push(await redisHits())
 printTable(checks)
 console.log()
 // Two rounds, alternating, so drift on a shared machine shows instead of passing for a cost.

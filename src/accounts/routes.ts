@@ -196,7 +196,7 @@ function tokenRoutes(app: App, ctx: AppContext): void {
   )
 }
 
-/** Read at request time: the public URL is only final once the server listens (PORT=0). */
+/** Read at request time: the public URL is only final once the server listens (BACKLOT_PORT=0). */
 function cookieAttributes(ctx: AppContext) {
   return {
     httpOnly: true,

@@ -94,7 +94,7 @@ export interface AccountService {
   /** Deletes every expired session (sessions.ts); periodic. Returns how many. */
   expireSessions(): Promise<number>
   /**
-   * Sign-up (`registration-closed` unless REGISTRATION=open): the account and its first session, in
+   * Sign-up (`registration-closed` unless BACKLOT_REGISTRATION=open): the account and its first session, in
    * one transaction.
    */
   register(

@@ -8,7 +8,7 @@ describe('PostgreSQL backup and restore instructions', () => {
     schema: 'backlot',
   }
 
-  it('never print the password of DATABASE_URL, and say where it goes instead', () => {
+  it('never print the password of BACKLOT_DATABASE_URL, and say where it goes instead', () => {
     const lines = [...pgDumpInstructions(database, 'x.dump'), ...pgRestoreInstructions(database, 'x.dump')]
     expect(lines.join('\n')).not.toContain('s3cr')
     expect(lines.filter((l) => l.includes('PGPASSWORD'))).toHaveLength(2)

@@ -2,7 +2,7 @@ import type { DatabaseConfig } from '../config/config.js'
 
 /**
  * What `backlot backup` and `backlot restore` print on PostgreSQL: the standard tools do the copy,
- * with the connection and schema Backlot is configured with. A password in DATABASE_URL is left
+ * with the connection and schema Backlot is configured with. A password in BACKLOT_DATABASE_URL is left
  * out (it would land in the terminal and the shell history): pg_dump and pg_restore take it from
  * PGPASSWORD or ~/.pgpass.
  */
@@ -18,7 +18,8 @@ export function shellQuote(value: string): string {
   return `'${value.replaceAll("'", "'\\''")}'`
 }
 
-const PASSWORD_NOTE = '(the password in DATABASE_URL is left out: give it with PGPASSWORD or ~/.pgpass)'
+const PASSWORD_NOTE =
+  '(the password in BACKLOT_DATABASE_URL is left out: give it with PGPASSWORD or ~/.pgpass)'
 
 export function pgDumpInstructions(database: DatabaseConfig, output: string): string[] {
   const { url, hadPassword } = redactPassword(database.location)

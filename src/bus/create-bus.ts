@@ -7,7 +7,7 @@ import { MemoryBus } from './memory-bus.js'
 import { RedisBus } from './redis-bus.js'
 
 /**
- * Chooses the Bus for this process: Redis pub/sub when REDIS_URL is set (several nodes); the IPC bus
+ * Chooses the Bus for this process: Redis pub/sub when BACKLOT_REDIS_URL is set (several nodes); the IPC bus
  * relayed by the primary in a `serve --workers N` worker (one machine); else the in-memory bus.
  */
 export async function createBus(config: Config, logger: Logger): Promise<Bus> {

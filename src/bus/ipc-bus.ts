@@ -11,7 +11,7 @@ type Handler = (message: string) => void
 
 /**
  * The Bus between the worker processes of one machine (`backlot serve --workers N` without
- * `REDIS_URL`): a worker sends each message to the cluster primary, which relays it to every worker,
+ * `BACKLOT_REDIS_URL`): a worker sends each message to the cluster primary, which relays it to every worker,
  * the sender included (`relayBus`). The primary is the single point every message passes, so all
  * workers see the messages of a topic in one order. Delivery is at-most-once: a message sent while a
  * worker is restarting is lost for it, and its hub fills the gap from the database (DESIGN rule 1).

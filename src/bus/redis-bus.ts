@@ -6,7 +6,7 @@ import type { Bus, Unsubscribe } from './bus.js'
 type Handler = (message: string) => void
 
 /**
- * The Bus over Redis pub/sub, for several nodes (`REDIS_URL`).
+ * The Bus over Redis pub/sub, for several nodes (`BACKLOT_REDIS_URL`).
  *
  * - Delivery is **at-most-once**: Redis pub/sub keeps nothing for a subscriber that is disconnected,
  *   and a publish made while this node's publisher is disconnected is dropped (logged), never

@@ -79,7 +79,10 @@ export async function startBalancer(
       queue.shift()?.destroy()
       if (Date.now() - lastDropWarning >= WARN_INTERVAL_MS) {
         lastDropWarning = Date.now()
-        logger.warn({ capacity }, 'connection closed: too many waiting for a worker (MAX_CONNECTIONS)')
+        logger.warn(
+          { capacity },
+          'connection closed: too many waiting for a worker (BACKLOT_MAX_CONNECTIONS)',
+        )
       }
     }
     pump()

@@ -35,15 +35,49 @@ export async function demoPhoto(seed: number, caption: string, sub: string): Pro
   return sharp(Buffer.from(svg)).jpeg({ quality: 82 }).toBuffer()
 }
 
+/**
+ * The demo's own accounts: `demo_`-prefixed handles no tour or real user is likely to pick, each
+ * recorded (by id) in `meta` as made by the demo. An account with such a handle that the demo did not
+ * make is never taken over (issue 22: a second run once handed the channel to a real @showrunner).
+ */
+export const DEMO_HANDLES = { owner: 'demo_showrunner', creator: 'demo_cocreator' } as const
+const DEMO_ACCOUNTS_KEY = 'demo_accounts'
+
+/** The demo refuses to run rather than use an account it did not create. */
+export class DemoRefusal extends Error {
+  override name = 'DemoRefusal'
+}
+
+async function demoAccountIds(ctx: AppContext): Promise<string[]> {
+  const row = await ctx.db
+    .selectFrom('meta')
+    .select('value')
+    .where('key', '=', DEMO_ACCOUNTS_KEY)
+    .executeTakeFirst()
+  return row ? (JSON.parse(row.value) as string[]) : []
+}
+
 async function account(ctx: AppContext, handle: string, displayName: string) {
   const existing = await ctx.db
     .selectFrom('account')
     .selectAll()
     .where('handle', '=', handle)
     .executeTakeFirst()
-  if (existing) return { row: existing, password: null }
+  if (existing) {
+    if ((await demoAccountIds(ctx)).includes(existing.id)) return { row: existing, password: null }
+    throw new DemoRefusal(
+      `the account @${handle} exists and was not made by the demo; the demo never takes over an account. ` +
+        'Rename that account, or run the demo against another database (BACKLOT_DATA_DIR).',
+    )
+  }
   const password = randomBytes(12).toString('base64url')
   const row: AccountRow = await ctx.accounts.createAccount({ handle, displayName, password })
+  const value = JSON.stringify([...(await demoAccountIds(ctx)), row.id])
+  await ctx.db
+    .insertInto('meta')
+    .values({ key: DEMO_ACCOUNTS_KEY, value })
+    .onConflict((oc) => oc.column('key').doUpdateSet({ value }))
+    .execute()
   return { row, password }
 }
 
@@ -96,8 +130,9 @@ export async function seedDemo(ctx: AppContext): Promise<DemoResult> {
     .executeTakeFirst()
   if (exists) return { created: false, ...urls, previewUrl: null, logins: [] }
 
-  const owner = await account(ctx, 'showrunner', 'The Showrunner')
-  const creator = await account(ctx, 'cocreator', 'The Co-Creator')
+  // Both checked before anything is made, so a refusal leaves nothing half-seeded.
+  const owner = await account(ctx, DEMO_HANDLES.owner, 'The Showrunner (demo)')
+  const creator = await account(ctx, DEMO_HANDLES.creator, 'The Co-Creator (demo)')
   const now = ctx.clock.now()
   await ctx.channels.create(owner.row.id, {
     slug: DEMO_SLUG,
@@ -187,16 +222,26 @@ export async function seedDemo(ctx: AppContext): Promise<DemoResult> {
   }
 }
 
-export function demoReport(result: DemoResult): string {
+/**
+ * The short summary `backlot demo` prints: where to look, on the server's real address (`origin`:
+ * the URL the server listens on, or the configured public URL), and how to log in.
+ */
+export function demoReport(result: DemoResult, origin: string): string {
+  const base = origin.replace(/\/$/, '')
+  const at = (url: string) => base + new URL(url).pathname + new URL(url).search
   const lines = result.created
     ? ['Demo production channel created.']
     : [`The demo channel "${DEMO_SLUG}" exists already; nothing was changed.`]
-  lines.push(`  channel page:      ${result.channelUrl}`, `  timeline:          ${result.timelineUrl}`)
-  lines.push(`  in the app:        ${result.channelUrl.replace('/c/', '/app/c/')}`)
-  if (result.previewUrl) lines.push(`  press preview:     ${result.previewUrl}`)
-  for (const login of result.logins) {
+  lines.push(`  channel page:  ${at(result.channelUrl)}`, `  timeline:      ${at(result.timelineUrl)}`)
+  lines.push(`  in the app:    ${at(result.channelUrl.replace('/c/', '/app/c/'))}`)
+  if (result.previewUrl) lines.push(`  press preview: ${at(result.previewUrl)}`)
+  if (result.logins.length) {
+    lines.push('  logins (shown once; the demo made these accounts):')
+    for (const login of result.logins)
+      lines.push(`    @${login.handle}  password ${login.password ?? '(as printed when the demo made it)'}`)
+  } else {
     lines.push(
-      `  log in as @${login.handle}${login.password ? ` with password ${login.password}` : ' (existing account)'}`,
+      `  logins: @${DEMO_HANDLES.owner} and @${DEMO_HANDLES.creator}, passwords as printed by the first run`,
     )
   }
   return lines.join('\n')

@@ -9,8 +9,11 @@ import { connectionCapacity, readOpenFileLimit } from '../http/connections/capac
 import { serveRateLimits } from '../kv/ipc-rate-limiter.js'
 import { createRateLimiter } from '../kv/rate-limiter.js'
 import { createLogger } from '../logger.js'
+import { answerMetricsRequests, createClusterMetrics } from '../ops/cluster-metrics.js'
+import { startMetricsServer } from '../ops/metrics-server.js'
 import { systemClock } from '../util/clock.js'
 import { startBalancer } from './connection-balancer.js'
+import { warnAboutVariables } from './variable-warnings.js'
 
 /** Most workers `--workers` accepts; more than cores only adds contention. */
 const MAX_WORKERS = 64
@@ -36,15 +39,19 @@ export function parseWorkerCount(raw: string | undefined): number {
  *   open connections (connection-balancer.ts), so 38,000 streams end up 19,000 per worker; with
  *   more waiting than its descriptor capacity it closes the one that waited longest (issue 14),
  *   and each worker applies the per-address caps and its capacity to what it is handed;
- * - without REDIS_URL, relays the workers' bus (IpcBus) and holds their shared rate limits;
- *   with REDIS_URL the workers use Redis for both, like separate nodes;
+ * - without BACKLOT_REDIS_URL, relays the workers' bus (IpcBus) and holds their shared rate limits;
+ *   with BACKLOT_REDIS_URL the workers use Redis for both, like separate nodes;
  * - restarts a worker that dies (with backoff if it keeps dying);
  * - on SIGTERM/SIGINT, forwards SIGTERM so each worker drains (readyz 503, streams closed with
  *   4001 so clients reconnect elsewhere, requests finished), and returns once all have exited.
  */
-export async function runPrimary(count: number): Promise<number> {
+export async function runPrimary(
+  count: number,
+  onListening: (url: string) => void = () => {},
+): Promise<number> {
   const config = loadConfig()
   const logger = createLogger(config.logLevel).child({ area: 'cluster' })
+  warnAboutVariables(logger)
   {
     await using database = await openDatabase(config.database)
     const applied = await migrateToLatest(database.db)
@@ -56,10 +63,20 @@ export async function runPrimary(count: number): Promise<number> {
   const balancer = await startBalancer(config.host, config.port, logger, capacity.connections)
   // Workers listen only on an internal loopback port; links keep pointing at the public address.
   const workerEnv = {
-    HOST: '127.0.0.1',
-    PORT: '0',
-    ...(config.publicUrlIsDefault ? { PUBLIC_URL: balancer.url } : {}),
+    BACKLOT_HOST: '127.0.0.1',
+    BACKLOT_PORT: '0',
+    ...(config.publicUrlIsDefault ? { BACKLOT_PUBLIC_URL: balancer.url } : {}),
   }
+  // /metrics sums every worker (cluster-metrics.ts): asked for by a worker, or on the metrics port.
+  const clusterMetrics = createClusterMetrics()
+  const { port: metricsPort } = config.metrics
+  const metricsServer =
+    metricsPort === undefined
+      ? null
+      : await startMetricsServer({ ...config.metrics, port: metricsPort }, async () => ({
+          contentType: clusterMetrics.contentType,
+          text: await clusterMetrics.collect(),
+        }))
   const relay = config.redis ? null : relayBus()
   const sharedLimits = config.redis ? null : createRateLimiter(systemClock)
   const detachers = new Map<Worker, (() => void)[]>()
@@ -72,7 +89,10 @@ export async function runPrimary(count: number): Promise<number> {
     // A message sent to a worker that is exiting fails asynchronously (EPIPE) as an 'error' event on
     // the worker; without a listener it would crash the primary (seen when stopping after load).
     worker.on('error', (error) => logger.warn({ err: error, worker: worker.id }, 'worker channel error'))
-    const detach: (() => void)[] = [() => balancer.remove(worker)]
+    const detach: (() => void)[] = [
+      () => balancer.remove(worker),
+      answerMetricsRequests(worker, clusterMetrics.collect),
+    ]
     if (relay) detach.push(relay.attach(worker))
     if (sharedLimits) detach.push(serveRateLimits(worker, sharedLimits))
     detachers.set(worker, detach)
@@ -83,9 +103,15 @@ export async function runPrimary(count: number): Promise<number> {
       if (listening === count) {
         const url = balancer.url
         logger.info(
-          { workers: count, url, bus: config.redis ? 'redis' : 'ipc' },
+          {
+            workers: count,
+            url,
+            bus: config.redis ? 'redis' : 'ipc',
+            ...(metricsServer ? { metrics: metricsServer.url } : {}),
+          },
           `all ${count} workers listening on ${url}`,
         )
+        onListening(config.publicUrlIsDefault ? url : config.publicUrl.href)
       }
     })
   }
@@ -134,6 +160,7 @@ export async function runPrimary(count: number): Promise<number> {
     process.once('SIGTERM', () => stop('SIGTERM'))
     process.once('SIGINT', () => stop('SIGINT'))
   })
+  await metricsServer?.close()
   logger.info('all workers stopped')
   {
     await using database = await openDatabase(config.database)

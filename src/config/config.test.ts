@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { ConfigError, loadConfig, unknownBacklotVariables } from './config.js'
+import {
+  ConfigError,
+  configDocTable,
+  deprecatedVariables,
+  loadConfig,
+  unknownBacklotVariables,
+} from './config.js'
 
 describe('loadConfig', () => {
   it('gives laptop defaults with no environment at all', () => {
@@ -14,7 +20,10 @@ describe('loadConfig', () => {
   })
 
   it('reads a PostgreSQL URL and a schema', () => {
-    const config = loadConfig({ DATABASE_URL: 'postgres://u@db:5432/backlot', DATABASE_SCHEMA: 'prod' })
+    const config = loadConfig({
+      BACKLOT_DATABASE_URL: 'postgres://u@db:5432/backlot',
+      BACKLOT_DATABASE_SCHEMA: 'prod',
+    })
     expect(config.database).toEqual({
       kind: 'postgres',
       location: 'postgres://u@db:5432/backlot',
@@ -23,25 +32,33 @@ describe('loadConfig', () => {
   })
 
   it('reads a sqlite: URL as a file path', () => {
-    expect(loadConfig({ DATABASE_URL: 'sqlite:/tmp/x.db' }).database.location).toBe('/tmp/x.db')
+    expect(loadConfig({ BACKLOT_DATABASE_URL: 'sqlite:/tmp/x.db' }).database.location).toBe('/tmp/x.db')
   })
 
   it.each([
-    ['PORT', 'eighty', /PORT: must be a whole number/],
-    ['PORT', '70000', /PORT: must be between 0 and 65535/],
-    ['PUBLIC_URL', 'ftp://x', /PUBLIC_URL: must start with http:\/\/ or https:\/\//],
-    ['PUBLIC_URL', 'not a url', /PUBLIC_URL: is not a valid URL/],
-    ['DATABASE_URL', 'mysql://x', /DATABASE_URL: must start with/],
-    ['LOG_LEVEL', 'loud', /LOG_LEVEL: must be one of/],
-    ['DATABASE_SCHEMA', 'Robert"; drop', /DATABASE_SCHEMA: must be a lower-case SQL identifier/],
-    ['STREAM_BUFFER_BYTES', '10', /STREAM_BUFFER_BYTES: must be between/],
+    ['BACKLOT_PORT', 'eighty', /BACKLOT_PORT: must be a whole number/],
+    ['BACKLOT_PORT', '70000', /BACKLOT_PORT: must be between 0 and 65535/],
+    ['BACKLOT_PUBLIC_URL', 'ftp://x', /BACKLOT_PUBLIC_URL: must start with http:\/\/ or https:\/\//],
+    ['BACKLOT_PUBLIC_URL', 'not a url', /BACKLOT_PUBLIC_URL: is not a valid URL/],
+    ['BACKLOT_DATABASE_URL', 'mysql://x', /BACKLOT_DATABASE_URL: must start with/],
+    ['BACKLOT_LOG_LEVEL', 'loud', /BACKLOT_LOG_LEVEL: must be one of/],
     [
-      'HTTP_IDLE_TIMEOUT_SECONDS',
-      '10',
-      /HTTP_IDLE_TIMEOUT_SECONDS: must be above MEDIA_PROCESSING_WAIT_SECONDS/,
+      'BACKLOT_DATABASE_SCHEMA',
+      'Robert"; drop',
+      /BACKLOT_DATABASE_SCHEMA: must be a lower-case SQL identifier/,
     ],
-    ['MAX_CONNECTIONS', 'lots', /MAX_CONNECTIONS: must be a whole number/],
-    ['CONNECTION_LIMIT_EXEMPT', '10.0.0.0/8,proxy', /CONNECTION_LIMIT_EXEMPT: "proxy" is not an IP address/],
+    ['BACKLOT_STREAM_BUFFER_BYTES', '10', /BACKLOT_STREAM_BUFFER_BYTES: must be between/],
+    [
+      'BACKLOT_HTTP_IDLE_TIMEOUT_SECONDS',
+      '10',
+      /BACKLOT_HTTP_IDLE_TIMEOUT_SECONDS: must be above BACKLOT_MEDIA_PROCESSING_WAIT_SECONDS/,
+    ],
+    ['BACKLOT_MAX_CONNECTIONS', 'lots', /BACKLOT_MAX_CONNECTIONS: must be a whole number/],
+    [
+      'BACKLOT_CONNECTION_LIMIT_EXEMPT',
+      '10.0.0.0/8,proxy',
+      /BACKLOT_CONNECTION_LIMIT_EXEMPT: "proxy" is not an IP address/,
+    ],
   ])('refuses %s=%s with a message naming the variable', (name, value, message) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError)
     expect(() => loadConfig({ [name]: value })).toThrow(message)
@@ -52,22 +69,58 @@ describe('loadConfig', () => {
     expect(defaults).toMatchObject({ maxConnections: 'auto', perAddress: 256, streamsPerAddress: 100 })
     expect(defaults.exempt).toEqual(['127.0.0.0/8', '::1/128'])
     const set = loadConfig({
-      MAX_CONNECTIONS: '5000',
-      CONNECTION_LIMIT_EXEMPT: '10.1.2.3, 2001:db8::/32',
-      HTTP_REQUEST_TIMEOUT_SECONDS: '5',
+      BACKLOT_MAX_CONNECTIONS: '5000',
+      BACKLOT_CONNECTION_LIMIT_EXEMPT: '10.1.2.3, 2001:db8::/32',
+      BACKLOT_HTTP_REQUEST_TIMEOUT_SECONDS: '5',
     }).connections
     expect(set).toMatchObject({ maxConnections: 5000, requestTimeoutMs: 5000 })
     expect(set.exempt).toEqual(['10.1.2.3/32', '2001:db8::/32'])
-    expect(loadConfig({ CONNECTION_LIMIT_EXEMPT: 'none' }).connections.exempt).toEqual([])
+    expect(loadConfig({ BACKLOT_CONNECTION_LIMIT_EXEMPT: 'none' }).connections.exempt).toEqual([])
   })
 
-  it('uses an https PUBLIC_URL as given', () => {
-    expect(loadConfig({ PUBLIC_URL: 'https://bts.example.com' }).publicUrl.protocol).toBe('https:')
+  it('uses an https BACKLOT_PUBLIC_URL as given', () => {
+    expect(loadConfig({ BACKLOT_PUBLIC_URL: 'https://bts.example.com' }).publicUrl.protocol).toBe('https:')
   })
 
   it('lists unknown BACKLOT_ variables (typos) and nothing else', () => {
     expect(unknownBacklotVariables({ BACKLOT_DATA_DRI: 'x', BACKLOT_DATA_DIR: 'y', HOME: '/' })).toEqual([
       'BACKLOT_DATA_DRI',
     ])
+  })
+
+  // Issue 22: every variable carries the prefix; the old names still work, each reported once.
+  it('names every variable with the BACKLOT_ prefix', () => {
+    const names = [...configDocTable().matchAll(/^\| `([A-Z0-9_]+)`/gm)].map((m) => m[1])
+    expect(names.length).toBeGreaterThan(40)
+    expect(names.filter((name) => !name?.startsWith('BACKLOT_'))).toEqual([])
+  })
+
+  it('still reads an old unprefixed name, and lists it as deprecated with its new name', () => {
+    const env = { PORT: '9090', LOG_LEVEL: 'debug', RATE_LIMIT_REACTIONS: '5/1m', HOME: '/' }
+    const config = loadConfig(env)
+    expect(config.port).toBe(9090)
+    expect(config.logLevel).toBe('debug')
+    expect(config.rateLimits.buckets.reactions).toMatchObject({ limit: 5, windowMs: 60_000 })
+    expect(deprecatedVariables(env)).toEqual([
+      { name: 'PORT', replacement: 'BACKLOT_PORT', isIgnored: false },
+      { name: 'LOG_LEVEL', replacement: 'BACKLOT_LOG_LEVEL', isIgnored: false },
+      { name: 'RATE_LIMIT_REACTIONS', replacement: 'BACKLOT_RATE_LIMIT_REACTIONS', isIgnored: false },
+    ])
+  })
+
+  it('names the old variable when its value is bad', () => {
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(
+      'PORT (now BACKLOT_PORT): must be a whole number, got "eighty"',
+    )
+  })
+
+  it('lets the new name win when both are set', () => {
+    const env = { PORT: '9090', BACKLOT_PORT: '9191' }
+    expect(loadConfig(env).port).toBe(9191)
+    expect(deprecatedVariables(env)).toEqual([{ name: 'PORT', replacement: 'BACKLOT_PORT', isIgnored: true }])
+  })
+
+  it('has no deprecated names for variables that always had the prefix', () => {
+    expect(deprecatedVariables({ DATA_DIR: '/x', ARGON2: 'fast' })).toEqual([])
   })
 })

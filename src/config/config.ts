@@ -1,5 +1,6 @@
 import path from 'node:path'
 import { clientVariableNames } from './client.js'
+import { type DeprecatedVariable, withLegacyNames } from './legacy-names.js'
 import { pushSubject } from './push-subject.js'
 import { type RateLimitConfig, rateLimitConfig } from './rate-limits.js'
 import { s3BrowserEndpoint, s3BrowserOrigin } from './s3-endpoint.js'
@@ -23,13 +24,13 @@ export interface Config {
   host: string
   port: number
   publicUrl: URL
-  /** True when PUBLIC_URL was not set and was derived from HOST and PORT (updated once the port is known). */
+  /** True when BACKLOT_PUBLIC_URL was not set and was derived from BACKLOT_HOST and BACKLOT_PORT (updated once the port is known). */
   publicUrlIsDefault: boolean
   dataDir: string
   database: DatabaseConfig
-  /** Cluster mode (REDIS_URL set): the Redis every node shares; null on one node or one machine. */
+  /** Cluster mode (BACKLOT_REDIS_URL set): the Redis every node shares; null on one node or one machine. */
   redis: RedisConfig | null
-  /** Where media files live (MEDIA_STORE). */
+  /** Where media files live (BACKLOT_MEDIA_STORE). */
   mediaStore: { kind: 'disk' } | { kind: 's3'; s3: S3Config }
   logLevel: Parsed['logLevel']
   trustProxy: boolean | number
@@ -40,10 +41,20 @@ export interface Config {
   stream: { replayLimit: number; bufferBytes: number; heartbeatMs: number }
   loginLimit: { maxAttempts: number; windowMs: number }
   connections: ConnectionsConfig
-  /** Per-route rate limits (RATE_LIMIT_*; src/config/rate-limits.ts). */
+  /** Per-route rate limits (BACKLOT_RATE_LIMIT_*; src/config/rate-limits.ts). */
   rateLimits: RateLimitConfig
   media: MediaConfig
   push: PushConfig
+  /** Who may read `/metrics` and where it is served (ops/metrics-access.ts). */
+  metrics: MetricsConfig
+}
+
+export interface MetricsConfig {
+  /** Secret: the bearer token `/metrics` requires; undefined leaves it open. */
+  token: string | undefined
+  /** A port of its own for `/metrics` (then not on the public port); undefined: the public port. */
+  port: number | undefined
+  address: string
 }
 
 /** Timeouts and caps of client connections (issue 14; docs/operations.md, "Connection limits"). */
@@ -72,7 +83,7 @@ export interface PushConfig {
   vapidPrivateKey: string | undefined
   /** `mailto:` or `https:` URL sent as the VAPID `sub` claim (push-subject.ts). */
   subject: string
-  /** Why the subject is only a placeholder (a laptop run without PUSH_SUBJECT), logged at start; else null. */
+  /** Why the subject is only a placeholder (a laptop run without BACKLOT_PUSH_SUBJECT), logged at start; else null. */
   subjectWarning: string | null
   ttlSeconds: number
   batchSize: number
@@ -95,12 +106,12 @@ export interface MediaConfig {
   /** Slowest accepted upload body, bytes per second over `uploadRateWindowMs`; 0 turns it off. */
   minUploadBytesPerSecond: number
   uploadRateWindowMs: number
-  /** How `/media/{id}/{file}` answers (S3_MEDIA_DELIVERY). */
+  /** How `/media/{id}/{file}` answers (BACKLOT_S3_MEDIA_DELIVERY). */
   delivery: MediaDelivery
 }
 
 /**
- * `proxy`: the node streams the file. `redirect` (MEDIA_STORE=s3 only): the node answers 302 to a
+ * `proxy`: the node streams the file. `redirect` (BACKLOT_MEDIA_STORE=s3 only): the node answers 302 to a
  * URL signed for `signedUrlSeconds`, on `origin` (which pages therefore allow in their img-src).
  */
 export type MediaDelivery = { mode: 'proxy' } | { mode: 'redirect'; signedUrlSeconds: number; origin: string }
@@ -119,16 +130,26 @@ export interface S3Config {
   secretAccessKey: string | undefined
   forcePathStyle: boolean
   keyPrefix: string
-  /** S3_PUBLIC_ENDPOINT: where browsers reach the store, when not at `endpoint` (redirect delivery). */
+  /** BACKLOT_S3_PUBLIC_ENDPOINT: where browsers reach the store, when not at `endpoint` (redirect delivery). */
   publicEndpoint: string | undefined
 }
 
 type Env = Record<string, string | undefined>
 
 /** Reads and validates configuration; throws `ConfigError` naming the first bad variable. */
-export function loadConfig(env: Env = process.env, overrides: Partial<Config> = {}): Config {
+export function loadConfig(givenEnv: Env = process.env, overrides: Partial<Config> = {}): Config {
+  const { env, deprecated } = withLegacyNames(givenEnv, variableNames())
   const raw = {} as Record<string, unknown>
-  for (const [key, spec] of Object.entries(variables)) raw[key] = spec.parse(env[spec.name])
+  for (const [key, spec] of Object.entries(variables)) {
+    try {
+      raw[key] = spec.parse(env[spec.name])
+    } catch (error) {
+      // A bad value set under an old name: name the variable the operator actually wrote.
+      const old = deprecated.find((d) => d.replacement === spec.name && !d.isIgnored)
+      if (!(error instanceof ConfigError) || !old) throw error
+      throw new ConfigError(`${old.name} (now ${spec.name})`, error.message.slice(error.variable.length + 2))
+    }
+  }
   const p = raw as Parsed
   const dataDir = path.resolve(p.dataDir)
   const publicUrl =
@@ -172,6 +193,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
       delivery: mediaDeliveryConfig(p, mediaStore, publicUrl),
     },
     push: pushConfig(p, publicUrl, p.publicUrl !== undefined),
+    metrics: { token: p.metricsToken, port: p.metricsPort, address: p.metricsAddress },
     ...overrides,
   }
   return Object.freeze(config)
@@ -179,12 +201,16 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
 
 function pushConfig(p: Parsed, publicUrl: URL, isPublicUrlSet: boolean): PushConfig {
   if ((p.pushVapidPublicKey === undefined) !== (p.pushVapidPrivateKey === undefined)) {
-    const missing = p.pushVapidPublicKey === undefined ? 'PUSH_VAPID_PUBLIC_KEY' : 'PUSH_VAPID_PRIVATE_KEY'
+    const missing =
+      p.pushVapidPublicKey === undefined ? 'BACKLOT_PUSH_VAPID_PUBLIC_KEY' : 'BACKLOT_PUSH_VAPID_PRIVATE_KEY'
     throw new ConfigError(missing, 'must be set together with its pair, or both left unset')
   }
   if (p.pushVapidPublicKey !== undefined && !p.pushVapidPublicKey.startsWith('B')) {
     // 0x04 (uncompressed point) encodes to a leading "B".
-    throw new ConfigError('PUSH_VAPID_PUBLIC_KEY', 'must be an uncompressed P-256 point (starting with "B")')
+    throw new ConfigError(
+      'BACKLOT_PUSH_VAPID_PUBLIC_KEY',
+      'must be an uncompressed P-256 point (starting with "B")',
+    )
   }
   const { subject, warning } = pushSubject(p.pushSubject, publicUrl, isPublicUrlSet)
   return {
@@ -205,8 +231,8 @@ function connectionsConfig(p: Parsed): ConnectionsConfig {
   // A silent wait longer than the idle timeout would cut every upload whose processing is slow.
   if (p.idleTimeoutSeconds <= p.mediaProcessingWaitSeconds) {
     throw new ConfigError(
-      'HTTP_IDLE_TIMEOUT_SECONDS',
-      `must be above MEDIA_PROCESSING_WAIT_SECONDS (${p.mediaProcessingWaitSeconds}), got ${p.idleTimeoutSeconds}`,
+      'BACKLOT_HTTP_IDLE_TIMEOUT_SECONDS',
+      `must be above BACKLOT_MEDIA_PROCESSING_WAIT_SECONDS (${p.mediaProcessingWaitSeconds}), got ${p.idleTimeoutSeconds}`,
     )
   }
   return {
@@ -225,11 +251,11 @@ function connectionsConfig(p: Parsed): ConnectionsConfig {
 
 function mediaStoreConfig(p: Parsed): Config['mediaStore'] {
   if (p.mediaStore === 'disk') return { kind: 'disk' }
-  if (!p.s3Bucket) throw new ConfigError('S3_BUCKET', 'is required when MEDIA_STORE=s3')
+  if (!p.s3Bucket) throw new ConfigError('BACKLOT_S3_BUCKET', 'is required when BACKLOT_MEDIA_STORE=s3')
   if (Boolean(p.s3AccessKeyId) !== Boolean(p.s3SecretAccessKey)) {
     throw new ConfigError(
-      'S3_SECRET_ACCESS_KEY',
-      'S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY go together: set both or neither',
+      'BACKLOT_S3_SECRET_ACCESS_KEY',
+      'BACKLOT_S3_ACCESS_KEY_ID and BACKLOT_S3_SECRET_ACCESS_KEY go together: set both or neither',
     )
   }
   return {
@@ -250,23 +276,26 @@ function mediaStoreConfig(p: Parsed): Config['mediaStore'] {
 function mediaDeliveryConfig(p: Parsed, store: Config['mediaStore'], publicUrl: URL): MediaDelivery {
   if (p.s3MediaDelivery === 'proxy') {
     if (p.s3PublicEndpoint) {
-      throw new ConfigError('S3_PUBLIC_ENDPOINT', 'is used only with S3_MEDIA_DELIVERY=redirect')
+      throw new ConfigError(
+        'BACKLOT_S3_PUBLIC_ENDPOINT',
+        'is used only with BACKLOT_S3_MEDIA_DELIVERY=redirect',
+      )
     }
     return { mode: 'proxy' }
   }
   if (store.kind !== 's3') {
     throw new ConfigError(
-      'S3_MEDIA_DELIVERY',
-      'redirect needs MEDIA_STORE=s3 (files on disk have no signed URLs)',
+      'BACKLOT_S3_MEDIA_DELIVERY',
+      'redirect needs BACKLOT_MEDIA_STORE=s3 (files on disk have no signed URLs)',
     )
   }
   // Browsers block (or fail to upgrade) http: images on https: pages: catch it here, not as broken images.
   if (publicUrl.protocol === 'https:' && new URL(s3BrowserEndpoint(store.s3)).protocol === 'http:') {
     throw store.s3.publicEndpoint
-      ? new ConfigError('S3_PUBLIC_ENDPOINT', 'must be https: when PUBLIC_URL is https:')
+      ? new ConfigError('BACKLOT_S3_PUBLIC_ENDPOINT', 'must be https: when BACKLOT_PUBLIC_URL is https:')
       : new ConfigError(
-          'S3_ENDPOINT',
-          'is http: but PUBLIC_URL is https:; give browsers the store’s https: address in S3_PUBLIC_ENDPOINT',
+          'BACKLOT_S3_ENDPOINT',
+          'is http: but BACKLOT_PUBLIC_URL is https:; give browsers the store’s https: address in BACKLOT_S3_PUBLIC_ENDPOINT',
         )
   }
   return { mode: 'redirect', signedUrlSeconds: p.s3SignedUrlSeconds, origin: s3BrowserOrigin(store.s3) }
@@ -282,7 +311,10 @@ function databaseConfig(
   if (url.protocol === 'sqlite:') {
     const file = decodeURIComponent(url.href.slice('sqlite:'.length).replace(/^\/\//, ''))
     if (!file)
-      throw new ConfigError('DATABASE_URL', 'sqlite: URL needs a file path, e.g. sqlite:./data/backlot.db')
+      throw new ConfigError(
+        'BACKLOT_DATABASE_URL',
+        'sqlite: URL needs a file path, e.g. sqlite:./data/backlot.db',
+      )
     return {
       kind: 'sqlite',
       location: file === ':memory:' ? file : path.resolve(file),
@@ -291,6 +323,15 @@ function databaseConfig(
     }
   }
   return { kind: 'postgres', location: url.href, schema }
+}
+
+function variableNames(): string[] {
+  return Object.values(variables).map((v) => v.name)
+}
+
+/** Old, unprefixed names that are set (legacy-names.ts); the caller warns once about each. */
+export function deprecatedVariables(env: Env = process.env): DeprecatedVariable[] {
+  return withLegacyNames(env, variableNames()).deprecated
 }
 
 /** Names of BACKLOT_* variables that are set but unknown (likely typos); the caller warns about them. */

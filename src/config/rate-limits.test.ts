@@ -15,12 +15,12 @@ describe('rate-limit configuration', () => {
 
   it('reads count/window in seconds, minutes, hours and days', () => {
     const { buckets } = loadConfig({
-      RATE_LIMIT_REACTIONS: '120/30s',
-      RATE_LIMIT_VOTES: '5/m',
-      RATE_LIMIT_POSTS: '100/2h',
-      RATE_LIMIT_CHANNEL_CREATE: '3/7d',
-      MEDIA_UPLOAD_LIMIT: '5',
-      MEDIA_UPLOAD_WINDOW_SECONDS: '60',
+      BACKLOT_RATE_LIMIT_REACTIONS: '120/30s',
+      BACKLOT_RATE_LIMIT_VOTES: '5/m',
+      BACKLOT_RATE_LIMIT_POSTS: '100/2h',
+      BACKLOT_RATE_LIMIT_CHANNEL_CREATE: '3/7d',
+      BACKLOT_MEDIA_UPLOAD_LIMIT: '5',
+      BACKLOT_MEDIA_UPLOAD_WINDOW_SECONDS: '60',
     }).rateLimits
     expect(buckets.reactions).toEqual({ limit: 120, windowMs: 30_000 })
     expect(buckets.votes).toEqual({ limit: 5, windowMs: 60_000 })
@@ -30,20 +30,30 @@ describe('rate-limit configuration', () => {
   })
 
   it('normalises exempt addresses and ranges to CIDR', () => {
-    const { exempt } = loadConfig({ RATE_LIMIT_EXEMPT: ' 192.0.2.10, 2001:db8::/48,127.0.0.0/8 ' }).rateLimits
+    const { exempt } = loadConfig({
+      BACKLOT_RATE_LIMIT_EXEMPT: ' 192.0.2.10, 2001:db8::/48,127.0.0.0/8 ',
+    }).rateLimits
     expect(exempt).toEqual(['192.0.2.10/32', '2001:db8::/48', '127.0.0.0/8'])
   })
 
   it.each([
-    ['RATE_LIMIT_REACTIONS', '60', /RATE_LIMIT_REACTIONS: must be a count per window such as 60\/1m/],
-    ['RATE_LIMIT_REACTIONS', '60/1w', /RATE_LIMIT_REACTIONS: must be a count per window/],
-    ['RATE_LIMIT_VOTES', '0/1m', /RATE_LIMIT_VOTES: count must be 1 to 1000000/],
-    ['RATE_LIMIT_POSTS', '10/8d', /RATE_LIMIT_POSTS: window must be 1s to 7d/],
-    ['RATE_LIMIT_ADDRESS_FACTOR', 'ten', /RATE_LIMIT_ADDRESS_FACTOR: must be a whole number from 1 to 10000/],
     [
-      'RATE_LIMIT_EXEMPT',
+      'BACKLOT_RATE_LIMIT_REACTIONS',
+      '60',
+      /BACKLOT_RATE_LIMIT_REACTIONS: must be a count per window such as 60\/1m/,
+    ],
+    ['BACKLOT_RATE_LIMIT_REACTIONS', '60/1w', /BACKLOT_RATE_LIMIT_REACTIONS: must be a count per window/],
+    ['BACKLOT_RATE_LIMIT_VOTES', '0/1m', /BACKLOT_RATE_LIMIT_VOTES: count must be 1 to 1000000/],
+    ['BACKLOT_RATE_LIMIT_POSTS', '10/8d', /BACKLOT_RATE_LIMIT_POSTS: window must be 1s to 7d/],
+    [
+      'BACKLOT_RATE_LIMIT_ADDRESS_FACTOR',
+      'ten',
+      /BACKLOT_RATE_LIMIT_ADDRESS_FACTOR: must be a whole number from 1 to 10000/,
+    ],
+    [
+      'BACKLOT_RATE_LIMIT_EXEMPT',
       '10.0.0.0/33',
-      /RATE_LIMIT_EXEMPT: "10.0.0.0\/33" is not an IP address or CIDR range/,
+      /BACKLOT_RATE_LIMIT_EXEMPT: "10.0.0.0\/33" is not an IP address or CIDR range/,
     ],
   ])('refuses %s=%s in one line naming the variable', (name, value, message) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError)
@@ -53,12 +63,12 @@ describe('rate-limit configuration', () => {
   it('documents every limit in the configuration table', () => {
     const table = configDocTable()
     for (const bucket of Object.keys(rateLimitBuckets) as (keyof typeof rateLimitBuckets)[]) {
-      if (bucket === 'uploads') expect(table).toContain('`MEDIA_UPLOAD_LIMIT`')
+      if (bucket === 'uploads') expect(table).toContain('`BACKLOT_MEDIA_UPLOAD_LIMIT`')
       else
         expect(table).toContain(
           `| \`${rateLimitVariableName(bucket)}\` | \`${rateLimitBuckets[bucket].default}\` |`,
         )
     }
-    expect(table).toContain('`RATE_LIMIT_EXEMPT`')
+    expect(table).toContain('`BACKLOT_RATE_LIMIT_EXEMPT`')
   })
 })

@@ -6,7 +6,7 @@ import type { VariableSpec } from './variables.js'
  * The rate-limit buckets (issue 14, item 5): every route names one beside its handler
  * (`config: { rateLimit: 'reactions' }`, see src/http/rate-limit-hooks.ts). A bucket counts each
  * client address, or each account and each address. This table is the one place their defaults
- * and reasons live; each has a `RATE_LIMIT_…` variable (docs/config.md is generated from them).
+ * and reasons live; each has a `BACKLOT_RATE_LIMIT_…` variable (docs/config.md is generated from them).
  */
 export type RateLimitKeys = 'address' | 'account+address'
 
@@ -36,7 +36,7 @@ export const rateLimitBuckets = {
     keys: 'address',
     what: 'logins',
     default: '60/10m',
-    why: 'Login attempts, right or wrong (failed ones are also throttled per account: LOGIN_MAX_ATTEMPTS). Sixty in ten minutes covers an office logging in at nine.',
+    why: 'Login attempts, right or wrong (failed ones are also throttled per account: BACKLOT_LOGIN_MAX_ATTEMPTS). Sixty in ten minutes covers an office logging in at nine.',
   },
   account: {
     keys: 'account+address',
@@ -120,7 +120,7 @@ export const rateLimitBuckets = {
     keys: 'account+address',
     what: 'uploads',
     default: null,
-    why: 'Image uploads: MEDIA_UPLOAD_LIMIT per MEDIA_UPLOAD_WINDOW_SECONDS.',
+    why: 'Image uploads: BACKLOT_MEDIA_UPLOAD_LIMIT per BACKLOT_MEDIA_UPLOAD_WINDOW_SECONDS.',
   },
   'push-subscriptions': {
     keys: 'account+address',
@@ -174,7 +174,7 @@ export interface RateLimitConfig {
 }
 
 export function rateLimitVariableName(bucket: RateLimitBucket): string {
-  return `RATE_LIMIT_${bucket.toUpperCase().replaceAll('-', '_')}`
+  return `BACKLOT_RATE_LIMIT_${bucket.toUpperCase().replaceAll('-', '_')}`
 }
 
 const UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }
@@ -201,7 +201,7 @@ function bucketVariable(bucket: ConfigurableBucket): VariableSpec<RateLimitRule>
   const per =
     spec.keys === 'address'
       ? 'Per client address (IPv6: per /64).'
-      : 'Per account, and RATE_LIMIT_ADDRESS_FACTOR times that per client address.'
+      : 'Per account, and BACKLOT_RATE_LIMIT_ADDRESS_FACTOR times that per client address.'
   return {
     name,
     description: `${spec.why} ${per}`,
@@ -222,7 +222,7 @@ function parseExempt(raw: string | undefined): readonly string[] {
       const address = ipaddr.parse(text)
       return `${address.toString()}/${address.kind() === 'ipv4' ? 32 : 128}`
     }
-    throw new ConfigError('RATE_LIMIT_EXEMPT', `"${text}" is not an IP address or CIDR range`)
+    throw new ConfigError('BACKLOT_RATE_LIMIT_EXEMPT', `"${text}" is not an IP address or CIDR range`)
   })
 }
 
@@ -232,11 +232,11 @@ const configurable = Object.entries(rateLimitBuckets)
   .filter(([, spec]) => spec.default !== null)
   .map(([bucket]) => bucket as ConfigurableBucket)
 
-/** The RATE_LIMIT_* variables, spread into src/config/variables.ts. */
+/** The BACKLOT_RATE_LIMIT_* variables, spread into src/config/variables.ts. */
 export const rateLimitVariables = {
   ...(Object.fromEntries(configurable.map((b) => [`rateLimit:${b}`, bucketVariable(b)])) as BucketVariables),
   rateLimitAddressFactor: {
-    name: 'RATE_LIMIT_ADDRESS_FACTOR',
+    name: 'BACKLOT_RATE_LIMIT_ADDRESS_FACTOR',
     description:
       'Buckets counted per account allow this many times their limit per client address: several people often share one (homes, offices, campuses, carrier NAT).',
     defaultText: '10',
@@ -245,7 +245,7 @@ export const rateLimitVariables = {
       const value = Number(raw)
       if (!/^\d+$/.test(raw) || value < 1 || value > 10_000) {
         throw new ConfigError(
-          'RATE_LIMIT_ADDRESS_FACTOR',
+          'BACKLOT_RATE_LIMIT_ADDRESS_FACTOR',
           `must be a whole number from 1 to 10000, got "${raw}"`,
         )
       }
@@ -253,9 +253,9 @@ export const rateLimitVariables = {
     },
   },
   rateLimitExempt: {
-    name: 'RATE_LIMIT_EXEMPT',
+    name: 'BACKLOT_RATE_LIMIT_EXEMPT',
     description:
-      'Client addresses or CIDR ranges, comma-separated (e.g. `192.0.2.10,2001:db8::/48`), whose requests skip every RATE_LIMIT_* bucket (not the failed-login throttle): monitoring, a load-test machine. Empty by default: loopback is not exempt. Behind a reverse proxy set TRUST_PROXY, or every client shares the proxy’s address and its limits.',
+      'Client addresses or CIDR ranges, comma-separated (e.g. `192.0.2.10,2001:db8::/48`), whose requests skip every BACKLOT_RATE_LIMIT_* bucket (not the failed-login throttle): monitoring, a load-test machine. Empty by default: loopback is not exempt. Behind a reverse proxy set BACKLOT_TRUST_PROXY, or every client shares the proxy’s address and its limits.',
     defaultText: undefined,
     parse: parseExempt,
   },

@@ -1,5 +1,5 @@
 /**
- * Where browsers fetch signed S3 URLs from (S3_MEDIA_DELIVERY=redirect). Pure functions of the
+ * Where browsers fetch signed S3 URLs from (BACKLOT_S3_MEDIA_DELIVERY=redirect). Pure functions of the
  * config, without the AWS SDK, because pages need the origin for their Content-Security-Policy
  * (img-src) and config validation needs it at start-up. It is derived configuration, so it lives
  * here and the S3 store imports it (the kernel's config imports no other folder).
@@ -9,7 +9,7 @@ import { isIP } from 'node:net'
 import type { S3Config } from './config.js'
 
 /**
- * The endpoint signed URLs are made for: S3_PUBLIC_ENDPOINT, else S3_ENDPOINT, else AWS's regional
+ * The endpoint signed URLs are made for: BACKLOT_S3_PUBLIC_ENDPOINT, else BACKLOT_S3_ENDPOINT, else AWS's regional
  * endpoint. The signer is always given this endpoint explicitly, so `s3BrowserOrigin` only has to
  * follow the SDK's rule for custom endpoints.
  */

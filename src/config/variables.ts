@@ -90,23 +90,23 @@ function addressRanges(name: string, fallback: string[]) {
 
 export const variables = {
   host: {
-    name: 'HOST',
+    name: 'BACKLOT_HOST',
     description: 'Address to listen on. Use 0.0.0.0 to accept connections from other machines.',
     defaultText: '127.0.0.1',
     parse: (raw: string | undefined) => raw || '127.0.0.1',
   },
   port: {
-    name: 'PORT',
+    name: 'BACKLOT_PORT',
     description: 'TCP port for HTTP, WebSocket and public pages. 0 picks a free port.',
     defaultText: '8080',
-    parse: integer('PORT', 8080, 0, 65535),
+    parse: integer('BACKLOT_PORT', 8080, 0, 65535),
   },
   publicUrl: {
-    name: 'PUBLIC_URL',
+    name: 'BACKLOT_PUBLIC_URL',
     description:
-      'The URL users reach the server at. Used for links, cookie `Secure` flag (https), and the Origin check on cookie-authenticated writes and WebSockets. Defaults to http://HOST:PORT.',
+      'The URL users reach the server at. Used for links, cookie `Secure` flag (https), and the Origin check on cookie-authenticated writes and WebSockets. Defaults to http://BACKLOT_HOST:BACKLOT_PORT.',
     defaultText: undefined,
-    parse: url('PUBLIC_URL', ['http:', 'https:']),
+    parse: url('BACKLOT_PUBLIC_URL', ['http:', 'https:']),
   },
   dataDir: {
     name: 'BACKLOT_DATA_DIR',
@@ -115,11 +115,11 @@ export const variables = {
     parse: (raw: string | undefined) => raw || './data',
   },
   databaseUrl: {
-    name: 'DATABASE_URL',
+    name: 'BACKLOT_DATABASE_URL',
     description:
       'Where state lives: `sqlite:PATH` (relative to the working directory) or `postgres://user@host:port/db`. Defaults to SQLite in BACKLOT_DATA_DIR/backlot.db.',
     defaultText: undefined,
-    parse: url('DATABASE_URL', ['sqlite:', 'postgres:', 'postgresql:']),
+    parse: url('BACKLOT_DATABASE_URL', ['sqlite:', 'postgres:', 'postgresql:']),
   },
   sqliteSynchronous: {
     name: 'BACKLOT_SQLITE_SYNCHRONOUS',
@@ -129,27 +129,30 @@ export const variables = {
     parse: oneOf('BACKLOT_SQLITE_SYNCHRONOUS', ['full', 'normal'] as const, 'full'),
   },
   databaseSchema: {
-    name: 'DATABASE_SCHEMA',
+    name: 'BACKLOT_DATABASE_SCHEMA',
     description:
       'PostgreSQL schema to use (created if missing). Lets several instances or test runs share one database.',
     defaultText: 'public',
     parse: (raw: string | undefined) => {
       const value = raw || 'public'
       if (!/^[a-z_][a-z0-9_]{0,62}$/.test(value)) {
-        throw new ConfigError('DATABASE_SCHEMA', `must be a lower-case SQL identifier, got "${value}"`)
+        throw new ConfigError(
+          'BACKLOT_DATABASE_SCHEMA',
+          `must be a lower-case SQL identifier, got "${value}"`,
+        )
       }
       return value
     },
   },
   redisUrl: {
-    name: 'REDIS_URL',
+    name: 'BACKLOT_REDIS_URL',
     description:
       'Cluster mode: `redis://[user:password@]host:port[/db]` or `rediss://…` (TLS). Turns on the Redis bus between nodes and Redis-held rate limits and login throttling (see docs/operations.md). Unset: one node, or `serve --workers N` on one machine.',
     defaultText: undefined,
-    parse: url('REDIS_URL', ['redis:', 'rediss:']),
+    parse: url('BACKLOT_REDIS_URL', ['redis:', 'rediss:']),
   },
   redisPrefix: {
-    name: 'REDIS_PREFIX',
+    name: 'BACKLOT_REDIS_PREFIX',
     description:
       'Prepended to every Redis key and pub/sub channel, so several deployments (or test runs) can share one Redis.',
     defaultText: 'backlot:',
@@ -157,7 +160,7 @@ export const variables = {
       const value = raw ?? 'backlot:'
       if (!/^[A-Za-z0-9:_.-]{0,64}$/.test(value)) {
         throw new ConfigError(
-          'REDIS_PREFIX',
+          'BACKLOT_REDIS_PREFIX',
           `may hold only letters, digits and : _ . - (up to 64), got "${value}"`,
         )
       }
@@ -165,64 +168,65 @@ export const variables = {
     },
   },
   mediaStore: {
-    name: 'MEDIA_STORE',
+    name: 'BACKLOT_MEDIA_STORE',
     description:
-      '`disk`: media files under BACKLOT_DATA_DIR/media. `s3`: an S3-compatible object store (S3_* variables), shared by every node of a cluster.',
+      '`disk`: media files under BACKLOT_DATA_DIR/media. `s3`: an S3-compatible object store (BACKLOT_S3_* variables), shared by every node of a cluster.',
     defaultText: 'disk',
-    parse: oneOf('MEDIA_STORE', ['disk', 's3'] as const, 'disk'),
+    parse: oneOf('BACKLOT_MEDIA_STORE', ['disk', 's3'] as const, 'disk'),
   },
   s3Endpoint: {
-    name: 'S3_ENDPOINT',
+    name: 'BACKLOT_S3_ENDPOINT',
     description:
-      'With MEDIA_STORE=s3: the S3 API endpoint, e.g. `http://127.0.0.1:9000` (MinIO). Unset: AWS S3 in S3_REGION.',
+      'With BACKLOT_MEDIA_STORE=s3: the S3 API endpoint, e.g. `http://127.0.0.1:9000` (MinIO). Unset: AWS S3 in BACKLOT_S3_REGION.',
     defaultText: undefined,
-    parse: url('S3_ENDPOINT', ['http:', 'https:']),
+    parse: url('BACKLOT_S3_ENDPOINT', ['http:', 'https:']),
   },
   s3Bucket: {
-    name: 'S3_BUCKET',
-    description: 'With MEDIA_STORE=s3 (required): the bucket media files are stored in.',
+    name: 'BACKLOT_S3_BUCKET',
+    description: 'With BACKLOT_MEDIA_STORE=s3 (required): the bucket media files are stored in.',
     defaultText: undefined,
     parse: (raw: string | undefined) => raw || undefined,
   },
   s3Region: {
-    name: 'S3_REGION',
-    description: 'With MEDIA_STORE=s3: the bucket’s region (any value for most self-hosted servers).',
+    name: 'BACKLOT_S3_REGION',
+    description: 'With BACKLOT_MEDIA_STORE=s3: the bucket’s region (any value for most self-hosted servers).',
     defaultText: 'us-east-1',
     parse: (raw: string | undefined) => raw || 'us-east-1',
   },
   s3AccessKeyId: {
-    name: 'S3_ACCESS_KEY_ID',
+    name: 'BACKLOT_S3_ACCESS_KEY_ID',
     description:
-      'With MEDIA_STORE=s3: access key (with S3_SECRET_ACCESS_KEY). Both unset: the AWS SDK’s default credentials (environment, instance role).',
+      'With BACKLOT_MEDIA_STORE=s3: access key (with BACKLOT_S3_SECRET_ACCESS_KEY). Both unset: the AWS SDK’s default credentials (environment, instance role).',
     defaultText: undefined,
     parse: (raw: string | undefined) => raw || undefined,
   },
   s3SecretAccessKey: {
-    name: 'S3_SECRET_ACCESS_KEY',
-    description: 'With MEDIA_STORE=s3: the secret of S3_ACCESS_KEY_ID. Never logged.',
+    name: 'BACKLOT_S3_SECRET_ACCESS_KEY',
+    description: 'With BACKLOT_MEDIA_STORE=s3: the secret of BACKLOT_S3_ACCESS_KEY_ID. Never logged.',
     defaultText: undefined,
     parse: (raw: string | undefined) => raw || undefined,
   },
   s3ForcePathStyle: {
-    name: 'S3_FORCE_PATH_STYLE',
+    name: 'BACKLOT_S3_FORCE_PATH_STYLE',
     description:
       '`true`: address the bucket in the path (`endpoint/bucket/key`), as MinIO and most self-hosted servers need. `false`: virtual-hosted style (`bucket.endpoint/key`).',
     defaultText: 'false',
     parse: (raw: string | undefined) => {
       if (raw === undefined || raw === '' || raw === 'false') return false
       if (raw === 'true') return true
-      throw new ConfigError('S3_FORCE_PATH_STYLE', `must be true or false, got "${raw}"`)
+      throw new ConfigError('BACKLOT_S3_FORCE_PATH_STYLE', `must be true or false, got "${raw}"`)
     },
   },
   s3KeyPrefix: {
-    name: 'S3_KEY_PREFIX',
-    description: 'With MEDIA_STORE=s3: prepended to every object key, e.g. `backlot/` to share a bucket.',
+    name: 'BACKLOT_S3_KEY_PREFIX',
+    description:
+      'With BACKLOT_MEDIA_STORE=s3: prepended to every object key, e.g. `backlot/` to share a bucket.',
     defaultText: undefined,
     parse: (raw: string | undefined) => {
       const value = raw ?? ''
       if (!/^[A-Za-z0-9/_.-]{0,200}$/.test(value) || value.startsWith('/')) {
         throw new ConfigError(
-          'S3_KEY_PREFIX',
+          'BACKLOT_S3_KEY_PREFIX',
           `may hold only letters, digits and / _ . - (not leading /), got "${value}"`,
         )
       }
@@ -230,46 +234,46 @@ export const variables = {
     },
   },
   s3MediaDelivery: {
-    name: 'S3_MEDIA_DELIVERY',
+    name: 'BACKLOT_S3_MEDIA_DELIVERY',
     description:
-      'With MEDIA_STORE=s3: how browsers get media files. `proxy`: the node streams the bytes from the store after its access check. `redirect`: after the same check the node answers 302 to a short-lived signed URL and the browser fetches the bytes straight from the store (docs/operations.md, "Media by redirect").',
+      'With BACKLOT_MEDIA_STORE=s3: how browsers get media files. `proxy`: the node streams the bytes from the store after its access check. `redirect`: after the same check the node answers 302 to a short-lived signed URL and the browser fetches the bytes straight from the store (docs/operations.md, "Media by redirect").',
     defaultText: 'proxy',
-    parse: oneOf('S3_MEDIA_DELIVERY', ['proxy', 'redirect'] as const, 'proxy'),
+    parse: oneOf('BACKLOT_S3_MEDIA_DELIVERY', ['proxy', 'redirect'] as const, 'proxy'),
   },
   s3SignedUrlSeconds: {
-    name: 'S3_SIGNED_URL_SECONDS',
+    name: 'BACKLOT_S3_SIGNED_URL_SECONDS',
     description:
-      'With S3_MEDIA_DELIVERY=redirect: how long a signed URL works (60 s to 7 days, the SigV4 limit). Browsers keep a redirect for at most half of it; keep a quarter of it above the clock skew between the nodes and the store.',
+      'With BACKLOT_S3_MEDIA_DELIVERY=redirect: how long a signed URL works (60 s to 7 days, the SigV4 limit). Browsers keep a redirect for at most half of it; keep a quarter of it above the clock skew between the nodes and the store.',
     defaultText: '300',
-    parse: integer('S3_SIGNED_URL_SECONDS', 300, 60, 604_800),
+    parse: integer('BACKLOT_S3_SIGNED_URL_SECONDS', 300, 60, 604_800),
   },
   s3PublicEndpoint: {
-    name: 'S3_PUBLIC_ENDPOINT',
+    name: 'BACKLOT_S3_PUBLIC_ENDPOINT',
     description:
-      'With S3_MEDIA_DELIVERY=redirect: the S3 endpoint browsers reach, when it differs from S3_ENDPOINT (which the nodes use), e.g. `https://media.example.org` for MinIO behind a reverse proxy. The proxy must pass the Host header and the path through unchanged: the signature covers them.',
+      'With BACKLOT_S3_MEDIA_DELIVERY=redirect: the S3 endpoint browsers reach, when it differs from BACKLOT_S3_ENDPOINT (which the nodes use), e.g. `https://media.example.org` for MinIO behind a reverse proxy. The proxy must pass the Host header and the path through unchanged: the signature covers them.',
     defaultText: undefined,
-    parse: url('S3_PUBLIC_ENDPOINT', ['http:', 'https:']),
+    parse: url('BACKLOT_S3_PUBLIC_ENDPOINT', ['http:', 'https:']),
   },
   logLevel: {
-    name: 'LOG_LEVEL',
+    name: 'BACKLOT_LOG_LEVEL',
     description:
       'Minimum level of the JSON logs on stdout. At `info` only failed (5xx) and slow (≥ 1 s) requests are logged; `debug` logs every request.',
     defaultText: 'info',
     parse: oneOf(
-      'LOG_LEVEL',
+      'BACKLOT_LOG_LEVEL',
       ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const,
       'info',
     ),
   },
   trustProxy: {
-    name: 'TRUST_PROXY',
+    name: 'BACKLOT_TRUST_PROXY',
     description:
       'Set to `true` (or a hop count) when behind a reverse proxy, so client addresses come from X-Forwarded-For.',
     defaultText: 'false',
     parse: (raw: string | undefined): boolean | number => {
       if (raw === undefined || raw === '' || raw === 'false') return false
       if (raw === 'true') return true
-      return integer('TRUST_PROXY', 0, 0, 10)(raw)
+      return integer('BACKLOT_TRUST_PROXY', 0, 0, 10)(raw)
     },
   },
   argon2Profile: {
@@ -280,257 +284,285 @@ export const variables = {
     parse: oneOf('BACKLOT_ARGON2', ['owasp', 'fast'] as const, 'owasp'),
   },
   sessionTtlDays: {
-    name: 'SESSION_TTL_DAYS',
+    name: 'BACKLOT_SESSION_TTL_DAYS',
     description: 'How long a login session lasts without use.',
     defaultText: '30',
-    parse: integer('SESSION_TTL_DAYS', 30, 1, 365),
+    parse: integer('BACKLOT_SESSION_TTL_DAYS', 30, 1, 365),
   },
   bodyLimitBytes: {
-    name: 'BODY_LIMIT_BYTES',
+    name: 'BACKLOT_BODY_LIMIT_BYTES',
     description: 'Largest JSON request body accepted. Larger bodies get a 413 problem.',
     defaultText: '1048576',
-    parse: integer('BODY_LIMIT_BYTES', 1_048_576, 1024, 64 * 1_048_576),
+    parse: integer('BACKLOT_BODY_LIMIT_BYTES', 1_048_576, 1024, 64 * 1_048_576),
   },
   // ---- connections (issue 14): docs/operations.md, "Connection limits" ----
   headersTimeoutSeconds: {
-    name: 'HTTP_HEADERS_TIMEOUT_SECONDS',
+    name: 'BACKLOT_HTTP_HEADERS_TIMEOUT_SECONDS',
     description:
       'A request’s headers must arrive within this long of its first byte (or of the connection opening), else the connection is closed with 408: a client dribbling headers (slowloris) cannot hold a connection. Headers are a few KB, so 20 s is ample on the slowest mobile link.',
     defaultText: '20',
-    parse: integer('HTTP_HEADERS_TIMEOUT_SECONDS', 20, 1, 300),
+    parse: integer('BACKLOT_HTTP_HEADERS_TIMEOUT_SECONDS', 20, 1, 300),
   },
   requestTimeoutSeconds: {
-    name: 'HTTP_REQUEST_TIMEOUT_SECONDS',
+    name: 'BACKLOT_HTTP_REQUEST_TIMEOUT_SECONDS',
     description:
-      'A request body must arrive within this long of its headers, else the server answers 408 `request-timeout` and closes the connection. Bodies other than uploads are at most BODY_LIMIT_BYTES (1 MiB: 30 s is 35 KB/s). Image uploads have their own deadline (HTTP_UPLOAD_TIMEOUT_SECONDS).',
+      'A request body must arrive within this long of its headers, else the server answers 408 `request-timeout` and closes the connection. Bodies other than uploads are at most BACKLOT_BODY_LIMIT_BYTES (1 MiB: 30 s is 35 KB/s). Image uploads have their own deadline (BACKLOT_HTTP_UPLOAD_TIMEOUT_SECONDS).',
     defaultText: '30',
-    parse: integer('HTTP_REQUEST_TIMEOUT_SECONDS', 30, 1, 3600),
+    parse: integer('BACKLOT_HTTP_REQUEST_TIMEOUT_SECONDS', 30, 1, 3600),
   },
   uploadTimeoutSeconds: {
-    name: 'HTTP_UPLOAD_TIMEOUT_SECONDS',
+    name: 'BACKLOT_HTTP_UPLOAD_TIMEOUT_SECONDS',
     description:
-      'Deadline of an image upload body (`POST /api/v1/media`), instead of HTTP_REQUEST_TIMEOUT_SECONDS: 30 minutes lets MEDIA_MAX_BYTES (30 MiB) through at ~17 KB/s, a weak mobile link on set. An upload that stalls is cut sooner by HTTP_IDLE_TIMEOUT_SECONDS.',
+      'Deadline of an image upload body (`POST /api/v1/media`), instead of BACKLOT_HTTP_REQUEST_TIMEOUT_SECONDS: 30 minutes lets BACKLOT_MEDIA_MAX_BYTES (30 MiB) through at ~17 KB/s, a weak mobile link on set. An upload that stalls is cut sooner by BACKLOT_HTTP_IDLE_TIMEOUT_SECONDS.',
     defaultText: '1800',
-    parse: integer('HTTP_UPLOAD_TIMEOUT_SECONDS', 1800, 1, 86_400),
+    parse: integer('BACKLOT_HTTP_UPLOAD_TIMEOUT_SECONDS', 1800, 1, 86_400),
   },
   keepAliveTimeoutSeconds: {
-    name: 'HTTP_KEEP_ALIVE_TIMEOUT_SECONDS',
+    name: 'BACKLOT_HTTP_KEEP_ALIVE_TIMEOUT_SECONDS',
     description:
       'How long a keep-alive connection may wait for its next request. 72 s: above the 60 s idle timeout of common load balancers and reverse proxies, which must close an idle upstream connection before the server does (else a request sent as the server closes it fails with 502).',
     defaultText: '72',
-    parse: integer('HTTP_KEEP_ALIVE_TIMEOUT_SECONDS', 72, 1, 3600),
+    parse: integer('BACKLOT_HTTP_KEEP_ALIVE_TIMEOUT_SECONDS', 72, 1, 3600),
   },
   idleTimeoutSeconds: {
-    name: 'HTTP_IDLE_TIMEOUT_SECONDS',
+    name: 'BACKLOT_HTTP_IDLE_TIMEOUT_SECONDS',
     description:
-      'A connection on which nothing moves in either direction for this long is closed: one that sends nothing, a stalled upload, a client that stopped reading a response. Must be above MEDIA_PROCESSING_WAIT_SECONDS (an upload waits that long, silent, for its answer). Live streams are exempt: heartbeats and pings check them.',
+      'A connection on which nothing moves in either direction for this long is closed: one that sends nothing, a stalled upload, a client that stopped reading a response. Must be above BACKLOT_MEDIA_PROCESSING_WAIT_SECONDS (an upload waits that long, silent, for its answer). Live streams are exempt: heartbeats and pings check them.',
     defaultText: '60',
-    parse: integer('HTTP_IDLE_TIMEOUT_SECONDS', 60, 1, 3600),
+    parse: integer('BACKLOT_HTTP_IDLE_TIMEOUT_SECONDS', 60, 1, 3600),
   },
   maxConnections: {
-    name: 'MAX_CONNECTIONS',
+    name: 'BACKLOT_MAX_CONNECTIONS',
     description:
-      'Most client connections (HTTP and streams) one process holds. `auto`: the open-file limit (`ulimit -n`, read from /proc/self/limits) minus FD_RESERVE, at least half the limit; no cap where the limit cannot be read. At the cap the longest-idle HTTP connection is closed to make room; only when none is idle is a new connection refused.',
+      'Most client connections (HTTP and streams) one process holds. `auto`: the open-file limit (`ulimit -n`, read from /proc/self/limits) minus BACKLOT_FD_RESERVE, at least half the limit; no cap where the limit cannot be read. At the cap the longest-idle HTTP connection is closed to make room; only when none is idle is a new connection refused.',
     defaultText: 'auto',
     parse: (raw: string | undefined): number | 'auto' =>
       raw === undefined || raw === '' || raw === 'auto'
         ? 'auto'
-        : integer('MAX_CONNECTIONS', 0, 1, 10_000_000)(raw),
+        : integer('BACKLOT_MAX_CONNECTIONS', 0, 1, 10_000_000)(raw),
   },
   fdReserve: {
-    name: 'FD_RESERVE',
+    name: 'BACKLOT_FD_RESERVE',
     description:
-      'File descriptors MAX_CONNECTIONS=auto keeps free of client connections, for the database, media files, outbound requests (push, S3) and Node itself, so a flood of connections never leaves the server unable to open them.',
+      'File descriptors BACKLOT_MAX_CONNECTIONS=auto keeps free of client connections, for the database, media files, outbound requests (push, S3) and Node itself, so a flood of connections never leaves the server unable to open them.',
     defaultText: '256',
-    parse: integer('FD_RESERVE', 256, 16, 1_000_000),
+    parse: integer('BACKLOT_FD_RESERVE', 256, 16, 1_000_000),
   },
   maxConnectionsPerAddress: {
-    name: 'MAX_CONNECTIONS_PER_ADDRESS',
+    name: 'BACKLOT_MAX_CONNECTIONS_PER_ADDRESS',
     description:
-      'Most open TCP connections from one peer address (IPv6: one /64); more are closed as they are accepted. 0: no cap. Not applied when TRUST_PROXY is set (every peer is then the proxy: limit connections per client there). Raise it for audiences behind one NAT (venues, campuses).',
+      'Most open TCP connections from one peer address (IPv6: one /64); more are closed as they are accepted. 0: no cap. Not applied when BACKLOT_TRUST_PROXY is set (every peer is then the proxy: limit connections per client there). Raise it for audiences behind one NAT (venues, campuses).',
     defaultText: '256',
-    parse: integer('MAX_CONNECTIONS_PER_ADDRESS', 256, 0, 1_000_000),
+    parse: integer('BACKLOT_MAX_CONNECTIONS_PER_ADDRESS', 256, 0, 1_000_000),
   },
   maxStreamsPerAddress: {
-    name: 'MAX_STREAMS_PER_ADDRESS',
+    name: 'BACKLOT_MAX_STREAMS_PER_ADDRESS',
     description:
-      'Most open live streams (WebSocket and SSE together) from one client address (IPv6: one /64; the X-Forwarded-For address when TRUST_PROXY is set). More are refused: WebSockets are closed with 4029, SSE gets 429 `too-many-streams`. 0: no cap.',
+      'Most open live streams (WebSocket and SSE together) from one client address (IPv6: one /64; the X-Forwarded-For address when BACKLOT_TRUST_PROXY is set). More are refused: WebSockets are closed with 4029, SSE gets 429 `too-many-streams`. 0: no cap.',
     defaultText: '100',
-    parse: integer('MAX_STREAMS_PER_ADDRESS', 100, 0, 1_000_000),
+    parse: integer('BACKLOT_MAX_STREAMS_PER_ADDRESS', 100, 0, 1_000_000),
   },
   connectionLimitExempt: {
-    name: 'CONNECTION_LIMIT_EXEMPT',
+    name: 'BACKLOT_CONNECTION_LIMIT_EXEMPT',
     description:
-      'Comma-separated addresses or CIDR ranges that MAX_CONNECTIONS_PER_ADDRESS and MAX_STREAMS_PER_ADDRESS do not apply to, or `none`. Default: loopback, where a reverse proxy on the same machine, health checks and the benchmarks connect from.',
+      'Comma-separated addresses or CIDR ranges that BACKLOT_MAX_CONNECTIONS_PER_ADDRESS and BACKLOT_MAX_STREAMS_PER_ADDRESS do not apply to, or `none`. Default: loopback, where a reverse proxy on the same machine, health checks and the benchmarks connect from.',
     defaultText: '127.0.0.0/8,::1',
-    parse: addressRanges('CONNECTION_LIMIT_EXEMPT', ['127.0.0.0/8', '::1/128']),
+    parse: addressRanges('BACKLOT_CONNECTION_LIMIT_EXEMPT', ['127.0.0.0/8', '::1/128']),
   },
   replayLimit: {
-    name: 'STREAM_REPLAY_LIMIT',
+    name: 'BACKLOT_STREAM_REPLAY_LIMIT',
     description:
       'Most events a resuming subscriber is replayed per channel; a larger gap gets a `reset` frame (reload instead).',
     defaultText: '1000',
-    parse: integer('STREAM_REPLAY_LIMIT', 1000, 1, 100_000),
+    parse: integer('BACKLOT_STREAM_REPLAY_LIMIT', 1000, 1, 100_000),
   },
   streamBufferBytes: {
-    name: 'STREAM_BUFFER_BYTES',
+    name: 'BACKLOT_STREAM_BUFFER_BYTES',
     description:
       'Unsent bytes a stream subscriber may have queued before it is closed as too slow (code 4008); it then resumes from its sequence.',
     defaultText: '1048576',
-    parse: integer('STREAM_BUFFER_BYTES', 1_048_576, 4096, 256 * 1_048_576),
+    parse: integer('BACKLOT_STREAM_BUFFER_BYTES', 1_048_576, 4096, 256 * 1_048_576),
   },
   heartbeatSeconds: {
-    name: 'STREAM_HEARTBEAT_SECONDS',
+    name: 'BACKLOT_STREAM_HEARTBEAT_SECONDS',
     description: 'Interval of heartbeat frames on live streams (keeps proxies open, detects dead peers).',
     defaultText: '25',
-    parse: integer('STREAM_HEARTBEAT_SECONDS', 25, 1, 300),
+    parse: integer('BACKLOT_STREAM_HEARTBEAT_SECONDS', 25, 1, 300),
   },
   loginMaxAttempts: {
-    name: 'LOGIN_MAX_ATTEMPTS',
+    name: 'BACKLOT_LOGIN_MAX_ATTEMPTS',
     description:
-      'Failed logins allowed per account, and ten times that per client address, within LOGIN_WINDOW_SECONDS.',
+      'Failed logins allowed per account, and ten times that per client address, within BACKLOT_LOGIN_WINDOW_SECONDS.',
     defaultText: '10',
-    parse: integer('LOGIN_MAX_ATTEMPTS', 10, 1, 10_000),
+    parse: integer('BACKLOT_LOGIN_MAX_ATTEMPTS', 10, 1, 10_000),
   },
   loginWindowSeconds: {
-    name: 'LOGIN_WINDOW_SECONDS',
+    name: 'BACKLOT_LOGIN_WINDOW_SECONDS',
     description: 'Window of the login attempt limit.',
     defaultText: '900',
-    parse: integer('LOGIN_WINDOW_SECONDS', 900, 1, 86_400),
+    parse: integer('BACKLOT_LOGIN_WINDOW_SECONDS', 900, 1, 86_400),
   },
   mediaMaxBytes: {
-    name: 'MEDIA_MAX_BYTES',
+    name: 'BACKLOT_MEDIA_MAX_BYTES',
     description:
       'Largest image upload accepted, in bytes (30 MiB). Checked while the upload streams in; larger files get a 413 `media-too-large` problem.',
     defaultText: '31457280',
-    parse: integer('MEDIA_MAX_BYTES', 30 * 1_048_576, 1024, 1024 * 1_048_576),
+    parse: integer('BACKLOT_MEDIA_MAX_BYTES', 30 * 1_048_576, 1024, 1024 * 1_048_576),
   },
   mediaMaxPixels: {
-    name: 'MEDIA_MAX_PIXELS',
+    name: 'BACKLOT_MEDIA_MAX_PIXELS',
     description:
       'Largest image accepted, in pixels (width × height; 50 megapixels). Read from the header before a pixel is decoded, so a decompression bomb (a 1 KB file declaring 9000×9000) is refused at once with 422 `image-too-large-pixels`; the decoder is held to it too. 50 MP covers phone photos (12–48 MP) and most cameras (24–46 MP); a Canon 5DS (8688×5792 = 50.3 MP) or a 61 MP Sony α7R IV/V (9504×6336 = 60.2 MP) needs 61000000, a 100 MP medium-format camera 102000000. Processing time grows with it (a 49 MP photo takes about 0.9 s of CPU, a 12 MP one 0.45 s); memory barely does, as images are streamed.',
     defaultText: '50000000',
-    parse: integer('MEDIA_MAX_PIXELS', 50_000_000, 1, 1_000_000_000),
+    parse: integer('BACKLOT_MEDIA_MAX_PIXELS', 50_000_000, 1, 1_000_000_000),
   },
   mediaProcessingConcurrency: {
-    name: 'MEDIA_PROCESSING_CONCURRENCY',
+    name: 'BACKLOT_MEDIA_PROCESSING_CONCURRENCY',
     description:
       'Images processed at the same time by this node; more uploads wait their turn, one account after another. Each holds its file, its re-encoded original and a 2048-pixel working copy while it runs (about 80 MB for a 49-megapixel photo).',
     defaultText: '2',
-    parse: integer('MEDIA_PROCESSING_CONCURRENCY', 2, 1, 64),
+    parse: integer('BACKLOT_MEDIA_PROCESSING_CONCURRENCY', 2, 1, 64),
   },
   mediaProcessingWaitSeconds: {
-    name: 'MEDIA_PROCESSING_WAIT_SECONDS',
+    name: 'BACKLOT_MEDIA_PROCESSING_WAIT_SECONDS',
     description:
       'How long an upload request waits for processing before answering 202 with `status: processing` (the client then polls the media). 0 always answers at once.',
     defaultText: '10',
-    parse: integer('MEDIA_PROCESSING_WAIT_SECONDS', 10, 0, 300),
+    parse: integer('BACKLOT_MEDIA_PROCESSING_WAIT_SECONDS', 10, 0, 300),
   },
   mediaUnattachedTtlHours: {
-    name: 'MEDIA_UNATTACHED_TTL_HOURS',
+    name: 'BACKLOT_MEDIA_UNATTACHED_TTL_HOURS',
     description: 'Uploads not attached to a post within this time are deleted by a background sweep.',
     defaultText: '24',
-    parse: integer('MEDIA_UNATTACHED_TTL_HOURS', 24, 1, 24 * 365),
+    parse: integer('BACKLOT_MEDIA_UNATTACHED_TTL_HOURS', 24, 1, 24 * 365),
   },
   mediaUploadLimit: {
-    name: 'MEDIA_UPLOAD_LIMIT',
+    name: 'BACKLOT_MEDIA_UPLOAD_LIMIT',
     description:
-      'Uploads one account may make within MEDIA_UPLOAD_WINDOW_SECONDS (the `uploads` rate-limit bucket: RATE_LIMIT_ADDRESS_FACTOR times as many per client address); more get a 429 problem.',
+      'Uploads one account may make within BACKLOT_MEDIA_UPLOAD_WINDOW_SECONDS (the `uploads` rate-limit bucket: BACKLOT_RATE_LIMIT_ADDRESS_FACTOR times as many per client address); more get a 429 problem.',
     defaultText: '60',
-    parse: integer('MEDIA_UPLOAD_LIMIT', 60, 1, 100_000),
+    parse: integer('BACKLOT_MEDIA_UPLOAD_LIMIT', 60, 1, 100_000),
   },
   mediaUploadWindowSeconds: {
-    name: 'MEDIA_UPLOAD_WINDOW_SECONDS',
+    name: 'BACKLOT_MEDIA_UPLOAD_WINDOW_SECONDS',
     description: 'Window of the upload limit.',
     defaultText: '600',
-    parse: integer('MEDIA_UPLOAD_WINDOW_SECONDS', 600, 1, 86_400),
+    parse: integer('BACKLOT_MEDIA_UPLOAD_WINDOW_SECONDS', 600, 1, 86_400),
   },
   mediaUploadsPerAccount: {
-    name: 'MEDIA_UPLOADS_PER_ACCOUNT',
+    name: 'BACKLOT_MEDIA_UPLOADS_PER_ACCOUNT',
     description:
-      'Uploads one account may have in progress on a node at once (being received, waiting or processing); more get 429 `too-many-uploads`. A node holds at most 8 × MEDIA_PROCESSING_CONCURRENCY uploads in all, so this share keeps one account from taking every slot.',
+      'Uploads one account may have in progress on a node at once (being received, waiting or processing); more get 429 `too-many-uploads`. A node holds at most 8 × BACKLOT_MEDIA_PROCESSING_CONCURRENCY uploads in all, so this share keeps one account from taking every slot.',
     defaultText: '4',
-    parse: integer('MEDIA_UPLOADS_PER_ACCOUNT', 4, 1, 1000),
+    parse: integer('BACKLOT_MEDIA_UPLOADS_PER_ACCOUNT', 4, 1, 1000),
   },
   mediaUploadMinBytesPerSecond: {
-    name: 'MEDIA_UPLOAD_MIN_BYTES_PER_SECOND',
+    name: 'BACKLOT_MEDIA_UPLOAD_MIN_BYTES_PER_SECOND',
     description:
-      'Slowest upload accepted: a body that brings fewer bytes than this per second, counted over each MEDIA_UPLOAD_RATE_WINDOW_SECONDS in turn (the first is the grace period), is cut off with 408 `upload-too-slow` and its slot freed. 8192 is a 64 kbit/s link. 0 turns the check off.',
+      'Slowest upload accepted: a body that brings fewer bytes than this per second, counted over each BACKLOT_MEDIA_UPLOAD_RATE_WINDOW_SECONDS in turn (the first is the grace period), is cut off with 408 `upload-too-slow` and its slot freed. 8192 is a 64 kbit/s link. 0 turns the check off.',
     defaultText: '8192',
-    parse: integer('MEDIA_UPLOAD_MIN_BYTES_PER_SECOND', 8192, 0, 100 * 1_048_576),
+    parse: integer('BACKLOT_MEDIA_UPLOAD_MIN_BYTES_PER_SECOND', 8192, 0, 100 * 1_048_576),
   },
   mediaUploadRateWindowSeconds: {
-    name: 'MEDIA_UPLOAD_RATE_WINDOW_SECONDS',
-    description: 'Window over which MEDIA_UPLOAD_MIN_BYTES_PER_SECOND is measured.',
+    name: 'BACKLOT_MEDIA_UPLOAD_RATE_WINDOW_SECONDS',
+    description: 'Window over which BACKLOT_MEDIA_UPLOAD_MIN_BYTES_PER_SECOND is measured.',
     defaultText: '10',
-    parse: integer('MEDIA_UPLOAD_RATE_WINDOW_SECONDS', 10, 1, 300),
+    parse: integer('BACKLOT_MEDIA_UPLOAD_RATE_WINDOW_SECONDS', 10, 1, 300),
   },
   pushVapidPublicKey: {
-    name: 'PUSH_VAPID_PUBLIC_KEY',
+    name: 'BACKLOT_PUSH_VAPID_PUBLIC_KEY',
     description:
-      'Web Push VAPID public key (base64url, 65-byte uncompressed P-256 point). Set with PUSH_VAPID_PRIVATE_KEY, or leave both unset to generate a pair on first start and keep it in the database. Changing it invalidates every browser subscription.',
+      'Web Push VAPID public key (base64url, 65-byte uncompressed P-256 point). Set with BACKLOT_PUSH_VAPID_PRIVATE_KEY, or leave both unset to generate a pair on first start and keep it in the database. Changing it invalidates every browser subscription.',
     defaultText: undefined,
-    parse: base64urlKey('PUSH_VAPID_PUBLIC_KEY', 65),
+    parse: base64urlKey('BACKLOT_PUSH_VAPID_PUBLIC_KEY', 65),
   },
   pushVapidPrivateKey: {
-    name: 'PUSH_VAPID_PRIVATE_KEY',
+    name: 'BACKLOT_PUSH_VAPID_PRIVATE_KEY',
     description: 'Web Push VAPID private key (base64url, 32 bytes). Secret.',
     defaultText: undefined,
-    parse: base64urlKey('PUSH_VAPID_PRIVATE_KEY', 32),
+    parse: base64urlKey('BACKLOT_PUSH_VAPID_PRIVATE_KEY', 32),
   },
   pushSubject: {
-    name: 'PUSH_SUBJECT',
+    name: 'BACKLOT_PUSH_SUBJECT',
     description:
-      'Contact the push services (Google, Mozilla, Apple) may use about this server: a `mailto:` (with an address) or `https:` URL, sent in every VAPID token. Unset: `mailto:admin@` + the PUBLIC_URL host when that is a domain name; required when PUBLIC_URL is an IP address; with PUBLIC_URL unset or on loopback/localhost (a laptop) the placeholder `mailto:admin@<host>` is used and a warning logged at start.',
+      'Contact the push services (Google, Mozilla, Apple) may use about this server: a `mailto:` (with an address) or `https:` URL, sent in every VAPID token. Unset: `mailto:admin@` + the BACKLOT_PUBLIC_URL host when that is a domain name; required when BACKLOT_PUBLIC_URL is an IP address; with BACKLOT_PUBLIC_URL unset or on loopback/localhost (a laptop) the placeholder `mailto:admin@<host>` is used and a warning logged at start.',
     defaultText: undefined,
-    parse: url('PUSH_SUBJECT', ['mailto:', 'https:']),
+    parse: url('BACKLOT_PUSH_SUBJECT', ['mailto:', 'https:']),
   },
   pushTtlSeconds: {
-    name: 'PUSH_TTL_SECONDS',
+    name: 'BACKLOT_PUSH_TTL_SECONDS',
     description:
       "How long a push service keeps a notification for a device that is offline (a day: a fan who turns the phone on in the morning still hears about last night's post).",
     defaultText: '86400',
-    parse: integer('PUSH_TTL_SECONDS', 86_400, 0, 2_419_200),
+    parse: integer('BACKLOT_PUSH_TTL_SECONDS', 86_400, 0, 2_419_200),
   },
   pushBatchSize: {
-    name: 'PUSH_BATCH_SIZE',
+    name: 'BACKLOT_PUSH_BATCH_SIZE',
     description: 'Devices per push batch job; a post to a large channel is split into batches of this size.',
     defaultText: '500',
-    parse: integer('PUSH_BATCH_SIZE', 500, 1, 10_000),
+    parse: integer('BACKLOT_PUSH_BATCH_SIZE', 500, 1, 10_000),
   },
   pushHostConcurrency: {
-    name: 'PUSH_HOST_CONCURRENCY',
+    name: 'BACKLOT_PUSH_HOST_CONCURRENCY',
     description: 'Requests this node sends at once to one push service host (e.g. fcm.googleapis.com).',
     defaultText: '32',
-    parse: integer('PUSH_HOST_CONCURRENCY', 32, 1, 1024),
+    parse: integer('BACKLOT_PUSH_HOST_CONCURRENCY', 32, 1, 1024),
   },
   pushRetryAttempts: {
-    name: 'PUSH_RETRY_ATTEMPTS',
+    name: 'BACKLOT_PUSH_RETRY_ATTEMPTS',
     description:
       'Attempts of a push batch whose push service answered 429 or 5xx (or could not be reached) before those devices are given up for that post.',
     defaultText: '5',
-    parse: integer('PUSH_RETRY_ATTEMPTS', 5, 1, 20),
+    parse: integer('BACKLOT_PUSH_RETRY_ATTEMPTS', 5, 1, 20),
   },
   pushRetryDelayMs: {
-    name: 'PUSH_RETRY_DELAY_MS',
+    name: 'BACKLOT_PUSH_RETRY_DELAY_MS',
     description:
       'First retry delay of a push batch, doubled on each further retry; a Retry-After from the push service takes precedence.',
     defaultText: '5000',
-    parse: integer('PUSH_RETRY_DELAY_MS', 5000, 10, 3_600_000),
+    parse: integer('BACKLOT_PUSH_RETRY_DELAY_MS', 5000, 10, 3_600_000),
   },
   pushAllowLoopback: {
-    name: 'PUSH_ALLOW_LOOPBACK',
+    name: 'BACKLOT_PUSH_ALLOW_LOOPBACK',
     description:
       'Test setting: `true` accepts push endpoints on loopback addresses (http://127.0.0.1…), which are otherwise refused like every private address. Never set it in production.',
     defaultText: 'false',
-    parse: oneOf('PUSH_ALLOW_LOOPBACK', ['true', 'false'] as const, 'false'),
+    parse: oneOf('BACKLOT_PUSH_ALLOW_LOOPBACK', ['true', 'false'] as const, 'false'),
   },
   registration: {
-    name: 'REGISTRATION',
+    name: 'BACKLOT_REGISTRATION',
     description: '`open`: anyone may register. `closed`: only `backlot user create` makes accounts.',
     defaultText: 'open',
-    parse: oneOf('REGISTRATION', ['open', 'closed'] as const, 'open'),
+    parse: oneOf('BACKLOT_REGISTRATION', ['open', 'closed'] as const, 'open'),
   },
-  // One RATE_LIMIT_* variable per bucket, from the bucket table in rate-limits.ts (issue 14).
+  // One BACKLOT_RATE_LIMIT_* variable per bucket, from the bucket table in rate-limits.ts (issue 14).
+  metricsToken: {
+    name: 'BACKLOT_METRICS_TOKEN',
+    description:
+      'Secret. When set, `/metrics` answers only requests with `Authorization: Bearer <this token>` (401 otherwise). At least 16 characters. Unset: `/metrics` is open to anyone who reaches it — fine on a private network or with BACKLOT_METRICS_PORT on a private address.',
+    defaultText: undefined,
+    parse: (raw: string | undefined) => {
+      if (raw === undefined || raw === '') return undefined
+      if (raw.length < 16 || /\s/.test(raw)) {
+        throw new ConfigError('BACKLOT_METRICS_TOKEN', 'must be at least 16 characters without spaces')
+      }
+      return raw
+    },
+  },
+  metricsPort: {
+    name: 'BACKLOT_METRICS_PORT',
+    description:
+      'Serve `/metrics` on this port of its own (at BACKLOT_METRICS_ADDRESS) instead of the public port, which then answers 404 there. With `serve --workers N` the primary serves it, summed over every worker. Unset: `/metrics` is on the public port.',
+    defaultText: undefined,
+    parse: (raw: string | undefined) =>
+      raw === undefined || raw === '' ? undefined : integer('BACKLOT_METRICS_PORT', 0, 0, 65535)(raw),
+  },
+  metricsAddress: {
+    name: 'BACKLOT_METRICS_ADDRESS',
+    description:
+      'Address the BACKLOT_METRICS_PORT listener binds: loopback by default, so only this machine scrapes it.',
+    defaultText: '127.0.0.1',
+    parse: (raw: string | undefined) => raw || '127.0.0.1',
+  },
   ...rateLimitVariables,
 } satisfies Record<string, VariableSpec<unknown>>

@@ -6,7 +6,7 @@ import type { Prepared } from './wire.js'
 
 /** What a connection needs from the hub that owns it. */
 export interface ConnectionHost {
-  /** Most bytes a connection may have pending (STREAM_BUFFER_BYTES). */
+  /** Most bytes a connection may have pending (BACKLOT_STREAM_BUFFER_BYTES). */
   readonly bufferBytes: number
   readonly metrics: Metrics
   readonly logger: Logger

@@ -187,13 +187,13 @@ export const closeCodes = {
   serverError: { code: 4000, reason: 'server error, reconnect', reconnect: true },
   restarting: { code: 4001, reason: 'server restarting, reconnect', reconnect: true },
   tooSlow: { code: 4008, reason: 'too slow', reconnect: true },
-  /** MAX_STREAMS_PER_ADDRESS: sent right after the handshake, so browsers see why (a refused handshake shows as 1006). */
+  /** BACKLOT_MAX_STREAMS_PER_ADDRESS: sent right after the handshake, so browsers see why (a refused handshake shows as 1006). */
   tooManyStreams: { code: 4029, reason: 'too many streams from this address', reconnect: true },
   badMessage: { code: 4400, reason: 'bad message', reconnect: false },
   unauthenticated: { code: 4401, reason: 'unauthenticated', reconnect: false },
   /** 4401 with the reason why: the stream's session was logged out or its API token revoked. */
   credentialsRevoked: { code: 4401, reason: 'credentials revoked', reconnect: false },
-  /** 4401: the stream's session expired (SESSION_TTL_DAYS without a request). */
+  /** 4401: the stream's session expired (BACKLOT_SESSION_TTL_DAYS without a request). */
   sessionExpired: { code: 4401, reason: 'session expired', reconnect: false },
   forbiddenOrigin: { code: 4403, reason: 'forbidden origin', reconnect: false },
 } as const satisfies Record<string, CloseCode>

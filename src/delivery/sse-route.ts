@@ -70,7 +70,7 @@ export function sseRoute(app: App, ctx: AppContext, addresses: StreamAddresses):
       }
       reply.raw.once('close', release)
       // A stream's liveness is its heartbeats and buffer limit; a quiet channel must not hit the
-      // idle timeout (HTTP_IDLE_TIMEOUT_SECONDS) meant for stalled requests.
+      // idle timeout (BACKLOT_HTTP_IDLE_TIMEOUT_SECONDS) meant for stalled requests.
       req.raw.socket.setTimeout(0)
       reply.hijack()
       reply.raw.writeHead(200, {

@@ -1,8 +1,8 @@
 import { type AddressRanges, addressKey } from '../http/connections/address.js'
 
 /**
- * Open live streams per client address, WebSocket and SSE together (MAX_STREAMS_PER_ADDRESS,
- * issue 14). The address is the request's (`req.ip`): behind a reverse proxy with TRUST_PROXY set
+ * Open live streams per client address, WebSocket and SSE together (BACKLOT_MAX_STREAMS_PER_ADDRESS,
+ * issue 14). The address is the request's (`req.ip`): behind a reverse proxy with BACKLOT_TRUST_PROXY set
  * it is the forwarded client, where the connection cap can only see the proxy.
  */
 export class StreamAddresses {

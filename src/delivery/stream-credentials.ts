@@ -72,7 +72,7 @@ const endings: Record<Ending, { code: CloseCode; sse: PreparedControl }> = {
  *   event, then the response ends).
  * - `recheck` (once per heartbeat interval): credentials whose check is due are read in one batch.
  *   A session is due at its expiry (a stream does not extend its session: like the cookie, it ends
- *   after SESSION_TTL_DAYS without any request) and every CREDENTIAL_RECHECK_MS; a token every
+ *   after BACKLOT_SESSION_TTL_DAYS without any request) and every CREDENTIAL_RECHECK_MS; a token every
  *   CREDENTIAL_RECHECK_MS. A new credential is due at once, which also catches a revocation that
  *   landed between the request's authentication and the stream's registration.
  * - `add` / `remove` as streams open and stop.

@@ -72,7 +72,7 @@ function forgetUpgradeRequest(ctx: AppContext, ws: WebSocket, socket: Socket): v
 }
 
 /**
- * MAX_STREAMS_PER_ADDRESS reached: closed with 4029 just after the handshake rather than refused
+ * BACKLOT_MAX_STREAMS_PER_ADDRESS reached: closed with 4029 just after the handshake rather than refused
  * before it, because a browser shows a refused handshake only as 1006 and could not tell it from
  * a network error. A peer that does not answer the close is cut off, as slow ones are.
  */

@@ -97,7 +97,7 @@ export async function buildApp(ctx: AppContext, mountRoutes: (app: App) => void)
 }
 
 /**
- * TRUST_PROXY as Fastify takes it. A hop count N trusts the N nearest addresses of the chain (the
+ * BACKLOT_TRUST_PROXY as Fastify takes it. A hop count N trusts the N nearest addresses of the chain (the
  * peer and N - 1 forwarded ones), as documented; Fastify itself now treats a bare number as "trust
  * nothing", which would silently make every client look like the proxy: one client to the
  * per-address limits (issue 14).

@@ -88,7 +88,7 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
 
 /**
  * Cookie-authenticated writes: the Origin (or, without it, the Referer) must be this server's own
- * PUBLIC_URL origin, and the custom header must be present.
+ * BACKLOT_PUBLIC_URL origin, and the custom header must be present.
  */
 export function checkCsrf(req: FastifyRequest, ctx: AuthDeps): void {
   if (SAFE_METHODS.has(req.method)) return

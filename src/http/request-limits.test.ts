@@ -24,7 +24,10 @@ describe('request limits', () => {
   })
 
   it('counts an account and, the factor times as much, its address; a window later both start over', async () => {
-    const { limits, advance } = limitsWith({ RATE_LIMIT_VOTES: '2/1m', RATE_LIMIT_ADDRESS_FACTOR: '2' })
+    const { limits, advance } = limitsWith({
+      BACKLOT_RATE_LIMIT_VOTES: '2/1m',
+      BACKLOT_RATE_LIMIT_ADDRESS_FACTOR: '2',
+    })
     const address = '198.51.100.1'
     const client = (accountId: string) => ({ accountId, address })
     expect(await limits.check('votes', client('a'))).toBeNull()
@@ -38,7 +41,10 @@ describe('request limits', () => {
   })
 
   it('never counts an exempt address', async () => {
-    const { limits } = limitsWith({ RATE_LIMIT_REGISTRATION: '1/1h', RATE_LIMIT_EXEMPT: '10.0.0.0/8' })
+    const { limits } = limitsWith({
+      BACKLOT_RATE_LIMIT_REGISTRATION: '1/1h',
+      BACKLOT_RATE_LIMIT_EXEMPT: '10.0.0.0/8',
+    })
     for (let i = 0; i < 5; i++)
       expect(await limits.check('registration', { accountId: null, address: '10.1.2.3' })).toBeNull()
     expect(limits.isExempt('10.200.0.1')).toBe(true)
@@ -46,7 +52,7 @@ describe('request limits', () => {
   })
 
   it('throws the rate-limited problem with what, how many, per what and when', async () => {
-    const { limits, advance } = limitsWith({ RATE_LIMIT_REACTIONS: '1/1m' })
+    const { limits, advance } = limitsWith({ BACKLOT_RATE_LIMIT_REACTIONS: '1/1m' })
     await limits.enforce('reactions', { account: 'fan' })
     advance(48_000)
     const error = await limits.enforce('reactions', { account: 'fan' }).catch((e: unknown) => e)

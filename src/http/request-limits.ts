@@ -20,7 +20,7 @@ export interface RateRefusal {
  * refused ones too, and a refusal says when the window ends.
  */
 export interface RequestLimits {
-  /** Whether the address is exempt from every limit (RATE_LIMIT_EXEMPT). */
+  /** Whether the address is exempt from every limit (BACKLOT_RATE_LIMIT_EXEMPT). */
   isExempt(ip: string): boolean
   /** Counts one hit; returns the refusal when it is over the bucket's limit for `who`. */
   hit(bucket: RateLimitBucket, who: Counted): Promise<RateRefusal | null>

@@ -9,7 +9,7 @@ export const SLOW_REQUEST_MS = 1_000
  * own database work, and a log nobody reads. Here, at the default level (info), a request is
  * logged only when it failed (status 500 and up, or an error while responding) or was slow
  * (SLOW_REQUEST_MS); that line carries the method and URL too (secrets redacted: src/logger.ts).
- * Every request is still logged, in Fastify's usual two lines, at debug (LOG_LEVEL=debug). Refused
+ * Every request is still logged, in Fastify's usual two lines, at debug (BACKLOT_LOG_LEVEL=debug). Refused
  * requests (4xx) are logged at debug by the error handler with their problem code, and so are the
  * documented 5xx answers it marks as expected (the oEmbed 501, the 503 while shutting down).
  */

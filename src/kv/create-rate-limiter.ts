@@ -10,7 +10,7 @@ export type ClosableRateLimiter = RateLimiter & { close(): Promise<void> }
 
 /**
  * Chooses where rate-limit counters live, so a limit holds however requests are spread: in Redis
- * when REDIS_URL is set (every node), in the cluster primary for `serve --workers N` (every worker
+ * when BACKLOT_REDIS_URL is set (every node), in the cluster primary for `serve --workers N` (every worker
  * of the machine), else in this process.
  */
 export async function createConfiguredRateLimiter(

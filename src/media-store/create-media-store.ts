@@ -5,7 +5,7 @@ import type { MediaStore } from './media-store.js'
 
 /**
  * Chooses where media files live: the data folder (default), or an S3-compatible store
- * (MEDIA_STORE=s3). The AWS SDK is loaded only when S3 is configured: it is large, and a node on
+ * (BACKLOT_MEDIA_STORE=s3). The AWS SDK is loaded only when S3 is configured: it is large, and a node on
  * disk storage should not pay for it at start-up.
  */
 export async function createMediaStore(config: Config): Promise<MediaStore & { close?(): void }> {

@@ -31,7 +31,7 @@ export interface MediaStore {
 /**
  * What a store that can hand out direct URLs also offers (S3; not the disk store): a time-limited
  * URL that fetches one file straight from the store, for serving media by redirect
- * (S3_MEDIA_DELIVERY=redirect). The URL is a bearer credential until it expires, so callers check
+ * (BACKLOT_S3_MEDIA_DELIVERY=redirect). The URL is a bearer credential until it expires, so callers check
  * access before asking for one.
  */
 export interface SignsUrls {

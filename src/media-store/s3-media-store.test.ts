@@ -82,7 +82,7 @@ describe('S3MediaStore', () => {
     }
   })
 
-  it('signs URLs for S3_PUBLIC_ENDPOINT while reading and writing through S3_ENDPOINT', async () => {
+  it('signs URLs for BACKLOT_S3_PUBLIC_ENDPOINT while reading and writing through BACKLOT_S3_ENDPOINT', async () => {
     const internal = new URL(server.endpoint)
     const publicEndpoint = `http://localhost:${internal.port}`
     const store = new S3MediaStore({ ...storeConfig(), publicEndpoint })

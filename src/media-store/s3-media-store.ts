@@ -19,7 +19,7 @@ import {
 } from './media-store.js'
 
 /**
- * S3_* settings: `endpoint` unset means AWS by region; credentials both or neither (neither uses the
+ * BACKLOT_S3_* settings: `endpoint` unset means AWS by region; credentials both or neither (neither uses the
  * SDK's default chain: environment, instance role…); `forcePathStyle` puts the bucket in the path
  * (MinIO, most self-hosted servers); `keyPrefix` is prepended to every object key; `publicEndpoint`
  * is where signed URLs send browsers, when not to `endpoint`.
@@ -27,7 +27,7 @@ import {
 export type S3MediaStoreConfig = S3Config
 
 /**
- * The MediaStore seam over an S3-compatible object store (`MEDIA_STORE=s3`), so every node of a
+ * The MediaStore seam over an S3-compatible object store (`BACKLOT_MEDIA_STORE=s3`), so every node of a
  * cluster reads and writes the same files. Keys are content-addressed (media-store.ts), so objects
  * are immutable: `put` of an existing key writes the same bytes again, which S3 makes atomic (a
  * reader sees the old or the new object, both identical) and durable once acknowledged.

@@ -105,7 +105,7 @@ export function pageAssets(origin: string, islandFile = defaultIslandFile) {
 export type PageAssets = ReturnType<typeof pageAssets>
 
 /**
- * The assets for the current public URL, made again only when its origin changes: with PORT=0
+ * The assets for the current public URL, made again only when its origin changes: with BACKLOT_PORT=0
  * the public URL is known only once the server listens, after the context is built.
  */
 export function createPageAssets(publicUrl: () => URL): () => PageAssets {

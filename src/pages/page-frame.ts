@@ -9,7 +9,7 @@ import { channelLinks } from './templates.js'
 
 /** What every page of a channel is built with: its meta, its frame, its posts and their counts. */
 export interface PageFrame {
-  /** This server's origin, read at each use (with PORT=0 it is known only once the server listens). */
+  /** This server's origin, read at each use (with BACKLOT_PORT=0 it is known only once the server listens). */
   origin(): string
   /**
    * The meta a page of the channel starts from: indexable only for a public channel, feeds unless

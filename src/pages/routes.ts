@@ -19,7 +19,7 @@ const RevealQuery = Type.Object({ reveal: Type.Optional(Type.String({ maxLength:
 
 /**
  * CSP of every public page; only the embed may be framed, and only it drops frame-ancestors 'none'.
- * `mediaOrigins`: where /media/ files may redirect to (the S3 store, S3_MEDIA_DELIVERY=redirect).
+ * `mediaOrigins`: where /media/ files may redirect to (the S3 store, BACKLOT_S3_MEDIA_DELIVERY=redirect).
  */
 export function pageCsp(origin: string, isFrameable: boolean, mediaOrigins: readonly string[] = []): string {
   return [

@@ -10,7 +10,7 @@ export const ENDPOINT_MAX = 2048
 export type ResolveHost = (hostname: string) => Promise<string[]>
 
 export interface EndpointPolicy {
-  /** Test setting (PUSH_ALLOW_LOOPBACK): loopback hosts are accepted, over http too. */
+  /** Test setting (BACKLOT_PUSH_ALLOW_LOOPBACK): loopback hosts are accepted, over http too. */
   allowLoopback: boolean
   /** DNS resolution; tests substitute their own. */
   resolve?: ResolveHost

@@ -21,9 +21,9 @@ import type { PushSender } from './sender.js'
 /**
  * Push delivery as background jobs (STYLE rule 10). A committed `post.published` (or
  * `post.pinned`, for members who asked for highlights only, or `post.edited` within
- * PUSH_TTL_SECONDS of publication) records a notification run in push_fanout and queues ONE
+ * BACKLOT_PUSH_TTL_SECONDS of publication) records a notification run in push_fanout and queues ONE
  * `push-fanout` job, deduplicated by the job id `push:<run>`. That job selects the devices and
- * queues `push-batch` jobs of PUSH_BATCH_SIZE devices each (batch.ts).
+ * queues `push-batch` jobs of BACKLOT_PUSH_BATCH_SIZE devices each (batch.ts).
  *
  * Every message about a post carries the post id as its Topic (RFC 8030 §5.4): the edit run's
  * message replaces one still waiting at the push service for an offline device, and the service
@@ -101,7 +101,7 @@ async function startRun(
 }
 
 /**
- * Queues again the runs of the last PUSH_TTL_SECONDS that never finished — the in-process queue
+ * Queues again the runs of the last BACKLOT_PUSH_TTL_SECONDS that never finished — the in-process queue
  * loses its jobs on restart. Runs already (partly) sent cost only their claims check.
  */
 export async function recoverRuns(deps: PushJobDeps): Promise<number> {
@@ -113,7 +113,7 @@ export async function recoverRuns(deps: PushJobDeps): Promise<number> {
   return ids.length
 }
 
-/** Splits a run's audience into id ranges of PUSH_BATCH_SIZE devices, one batch job each. */
+/** Splits a run's audience into id ranges of BACKLOT_PUSH_BATCH_SIZE devices, one batch job each. */
 async function runFanout(deps: PushJobDeps, fanoutId: string): Promise<void> {
   const { db, clock, config } = deps
   const loaded = await loadRunWithPost(db, fanoutId)

@@ -5,7 +5,7 @@ import type { Clock } from '../util/clock.js'
 /**
  * Forgets the delivery claims of posts whose notifications are over: push_delivery holds a row per
  * (post, device), so a big channel adds 100,000 rows per post. Claims matter while a run may still
- * send (recovery re-queues runs of the last PUSH_TTL_SECONDS) and while an edit may re-notify
+ * send (recovery re-queues runs of the last BACKLOT_PUSH_TTL_SECONDS) and while an edit may re-notify
  * (also within the TTL); a day after that they are deleted with the post's run records.
  */
 export interface PruneDeps {

@@ -34,11 +34,11 @@ const decodeId = (id: string) => decodeName(id.slice(1))
 const dueAtOf = (job: Job) => Number(job.id!.slice(job.id!.lastIndexOf(':') + 1))
 
 /**
- * The Queue seam over BullMQ and Redis, for clusters (`REDIS_URL`; DESIGN "Queue = in-process |
+ * The Queue seam over BullMQ and Redis, for clusters (`BACKLOT_REDIS_URL`; DESIGN "Queue = in-process |
  * BullMQ"). Jobs are durable in Redis: a job added on one node runs on whichever node has a handler
  * free, and a job whose node died mid-run is taken over when BullMQ finds it stalled (at-least-once;
  * handlers are idempotent, queue.ts). One BullMQ queue per job name, under the key prefix
- * `<REDIS_PREFIX>bull`.
+ * `<BACKLOT_REDIS_PREFIX>bull`.
  *
  * - Deduplication: BullMQ ignores an add whose job id exists; to report `added: false` the adapter
  *   looks the id up first. Two nodes adding the same id at the same instant may both hear `true`,

@@ -4,7 +4,7 @@ import { InProcessQueue } from './in-process-queue.js'
 import type { Queue } from './queue.js'
 
 /**
- * Chooses the job queue: BullMQ over Redis when REDIS_URL is set (durable, shared by every node: a
+ * Chooses the job queue: BullMQ over Redis when BACKLOT_REDIS_URL is set (durable, shared by every node: a
  * job runs on one node, and still runs if the node that queued it died), else in this process.
  * BullMQ is loaded only in cluster mode.
  */

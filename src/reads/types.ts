@@ -41,7 +41,7 @@ export interface PublicImage {
 export interface PublicPost {
   id: string
   channelSlug: string
-  /** Canonical page: `{PUBLIC_URL}/c/{slug}/p/{id}`. */
+  /** Canonical page: `{BACKLOT_PUBLIC_URL}/c/{slug}/p/{id}`. */
   url: string
   author: { handle: string; displayName: string }
   kind: PostKind

@@ -8,7 +8,7 @@ import { Redis, type RedisOptions } from 'ioredis'
 import type { RedisConfig } from '../config/config.js'
 import type { Logger } from '../logger.js'
 
-/** What every Redis-backed seam needs to connect: the URL and the key/channel prefix (REDIS_PREFIX). */
+/** What every Redis-backed seam needs to connect: the URL and the key/channel prefix (BACKLOT_REDIS_PREFIX). */
 export type RedisSettings = RedisConfig
 
 /**
@@ -84,7 +84,7 @@ export function redactUrl(url: string): string {
     if (parsed.password) parsed.password = '***'
     return parsed.href
   } catch {
-    return 'REDIS_URL'
+    return 'BACKLOT_REDIS_URL'
   }
 }
 

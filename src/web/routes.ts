@@ -89,8 +89,8 @@ function sendShell(reply: FastifyReply, ctx: AppContext) {
 }
 
 /**
- * Scripts only from this server; media URLs are absolute PUBLIC_URL links (which may redirect to
- * `mediaOrigins`, the S3 store with S3_MEDIA_DELIVERY=redirect), the stream is ws(s).
+ * Scripts only from this server; media URLs are absolute BACKLOT_PUBLIC_URL links (which may redirect to
+ * `mediaOrigins`, the S3 store with BACKLOT_S3_MEDIA_DELIVERY=redirect), the stream is ws(s).
  */
 export function shellCsp(publicUrl: URL, mediaOrigins: readonly string[] = []): string {
   const origin = publicUrl.origin

@@ -54,13 +54,13 @@ export async function startNodeProcess(options: StartNodeOptions = {}): Promise<
     cwd: root,
     env: {
       PATH: process.env.PATH ?? '',
-      HOST: '127.0.0.1',
-      PORT: String(options.port ?? 0),
+      BACKLOT_HOST: '127.0.0.1',
+      BACKLOT_PORT: String(options.port ?? 0),
       BACKLOT_DATA_DIR: dataDir,
       BACKLOT_ARGON2: 'fast',
-      LOG_LEVEL: 'info',
+      BACKLOT_LOG_LEVEL: 'info',
       // Every test client is this machine (see test/_util/server.ts).
-      RATE_LIMIT_EXEMPT: '127.0.0.0/8,::1',
+      BACKLOT_RATE_LIMIT_EXEMPT: '127.0.0.0/8,::1',
       ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -170,7 +170,7 @@ export async function createClusterDatabase(label: string) {
   }
   return {
     schema,
-    env: { DATABASE_URL: pgTestUrl, DATABASE_SCHEMA: schema },
+    env: { BACKLOT_DATABASE_URL: pgTestUrl, BACKLOT_DATABASE_SCHEMA: schema },
     /** A connection to the same schema, for checks against the log itself. */
     open: () => openDatabase(config),
     drop: () => dropPostgresSchema(pgTestUrl, schema),

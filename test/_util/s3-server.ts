@@ -25,12 +25,12 @@ export async function startS3Server(buckets: string[]) {
     endpoint,
     /** The variables that point a Backlot node's media store at `bucket` on this server. */
     nodeEnv: (bucket: string) => ({
-      MEDIA_STORE: 's3',
-      S3_ENDPOINT: endpoint,
-      S3_BUCKET: bucket,
-      S3_ACCESS_KEY_ID: s3TestCredentials.accessKeyId,
-      S3_SECRET_ACCESS_KEY: s3TestCredentials.secretAccessKey,
-      S3_FORCE_PATH_STYLE: 'true',
+      BACKLOT_MEDIA_STORE: 's3',
+      BACKLOT_S3_ENDPOINT: endpoint,
+      BACKLOT_S3_BUCKET: bucket,
+      BACKLOT_S3_ACCESS_KEY_ID: s3TestCredentials.accessKeyId,
+      BACKLOT_S3_SECRET_ACCESS_KEY: s3TestCredentials.secretAccessKey,
+      BACKLOT_S3_FORCE_PATH_STYLE: 'true',
     }),
     close: async () => {
       await server.close()

@@ -10,7 +10,7 @@ export interface TestServer extends BacklotServer {
   destroy(): Promise<void>
 }
 
-/** Loopback, which production never exempts from rate limits (the default RATE_LIMIT_EXEMPT is empty). */
+/** Loopback, which production never exempts from rate limits (the default BACKLOT_RATE_LIMIT_EXEMPT is empty). */
 const LOOPBACK = '127.0.0.0/8,::1'
 
 /**
@@ -37,14 +37,14 @@ export async function startTestServer(
 
 export function testConfig(database: TestDatabase, env: Record<string, string> = {}): Config {
   const config = loadConfig({
-    HOST: '127.0.0.1',
-    PORT: '0',
+    BACKLOT_HOST: '127.0.0.1',
+    BACKLOT_PORT: '0',
     BACKLOT_DATA_DIR: database.dataDir,
-    LOG_LEVEL: process.env.BACKLOT_TEST_LOG_LEVEL ?? 'silent',
+    BACKLOT_LOG_LEVEL: process.env.BACKLOT_TEST_LOG_LEVEL ?? 'silent',
     BACKLOT_ARGON2: 'fast',
-    // Every client of a test is this machine: tests that exercise rate limits set RATE_LIMIT_EXEMPT
-    // to '' (and usually TRUST_PROXY with X-Forwarded-For to be several addresses).
-    RATE_LIMIT_EXEMPT: LOOPBACK,
+    // Every client of a test is this machine: tests that exercise rate limits set BACKLOT_RATE_LIMIT_EXEMPT
+    // to '' (and usually BACKLOT_TRUST_PROXY with X-Forwarded-For to be several addresses).
+    BACKLOT_RATE_LIMIT_EXEMPT: LOOPBACK,
     ...env,
   })
   return { ...config, database: database.config }

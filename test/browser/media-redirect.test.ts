@@ -8,7 +8,7 @@ import { startTestServer, type TestServer } from '../_util/server.js'
 import { launchBrowser, openAs, photo } from './helpers.js'
 
 /**
- * Issue 7: with S3_MEDIA_DELIVERY=redirect a real browser shows a public post's images, fetched
+ * Issue 7: with BACKLOT_S3_MEDIA_DELIVERY=redirect a real browser shows a public post's images, fetched
  * from the store after the 302 — which only works if the page's CSP allows the store's origin.
  */
 describe('media by redirect in a browser (sqlite)', () => {
@@ -22,7 +22,7 @@ describe('media by redirect in a browser (sqlite)', () => {
     server = await startTestServer('sqlite', {
       env: {
         ...s3.nodeEnv('media'),
-        S3_MEDIA_DELIVERY: 'redirect',
+        BACKLOT_S3_MEDIA_DELIVERY: 'redirect',
       },
     })
     browser = await launchBrowser()

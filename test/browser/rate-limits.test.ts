@@ -16,7 +16,11 @@ describe('rate-limit answers in the web app (browser, sqlite)', () => {
   beforeAll(async () => {
     assertWebBuilt()
     server = await startTestServer('sqlite', {
-      env: { RATE_LIMIT_EXEMPT: '', RATE_LIMIT_REACTIONS: '2/1m', RATE_LIMIT_REGISTRATION: '2/1h' },
+      env: {
+        BACKLOT_RATE_LIMIT_EXEMPT: '',
+        BACKLOT_RATE_LIMIT_REACTIONS: '2/1m',
+        BACKLOT_RATE_LIMIT_REGISTRATION: '2/1h',
+      },
     })
     browser = await launchBrowser()
     const show = await seedShow(server.url, {

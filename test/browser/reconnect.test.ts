@@ -49,7 +49,7 @@ describe('fan page reconnects after a server restart (browser, sqlite)', () => {
     await first.close()
     await page.locator('[data-connection="reconnecting"]').waitFor()
 
-    second = await startTestServer('sqlite', { database: first.database, env: { PORT: port } })
+    second = await startTestServer('sqlite', { database: first.database, env: { BACKLOT_PORT: port } })
     await apiAs(second.url, creator, 'POST', `/api/v1/channels/${slug}/posts`, {
       text: 'Published meanwhile A.',
     })

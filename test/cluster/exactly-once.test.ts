@@ -29,9 +29,9 @@ describe('scheduled posts and poll closing with three nodes on PostgreSQL and Re
     admin = await redisAdmin()
     const env = {
       ...database.env,
-      REDIS_URL: redisTestUrl,
-      REDIS_PREFIX: prefix,
-      STREAM_HEARTBEAT_SECONDS: '1',
+      BACKLOT_REDIS_URL: redisTestUrl,
+      BACKLOT_REDIS_PREFIX: prefix,
+      BACKLOT_STREAM_HEARTBEAT_SECONDS: '1',
     }
     nodes = await startNodeProcesses([{ env }, { env }, { env }])
     token = await setupCreator(nodes[0]!.url, 'pollster', SLUG)

@@ -52,13 +52,13 @@ describe('two nodes on PostgreSQL and Redis [redis]', () => {
     s3 = await startS3Server(['media'])
     const env = {
       ...database.env,
-      REDIS_PREFIX: prefix,
-      STREAM_HEARTBEAT_SECONDS: '1',
+      BACKLOT_REDIS_PREFIX: prefix,
+      BACKLOT_STREAM_HEARTBEAT_SECONDS: '1',
       ...s3.nodeEnv('media'),
     }
     ;[a, b] = (await startNodeProcesses([
-      { env: { ...env, REDIS_URL: redisTestUrl } },
-      { env: { ...env, REDIS_URL: `redis://127.0.0.1:${proxy.port}` } },
+      { env: { ...env, BACKLOT_REDIS_URL: redisTestUrl } },
+      { env: { ...env, BACKLOT_REDIS_URL: `redis://127.0.0.1:${proxy.port}` } },
     ])) as [NodeProcess, NodeProcess]
     token = await setupCreator(a.url, 'showrunner', SLUG)
     subscribers = await Promise.all(Array.from({ length: SUBSCRIBERS }, () => StreamClient.open(b.url)))
@@ -156,7 +156,7 @@ describe('two nodes on PostgreSQL and Redis [redis]', () => {
         .map((f) => f.event.data.id),
     ).toEqual([results[0]!.id])
 
-    // LOGIN_MAX_ATTEMPTS (10) failures, alternating nodes: the next attempt is refused on either.
+    // BACKLOT_LOGIN_MAX_ATTEMPTS (10) failures, alternating nodes: the next attempt is refused on either.
     const login = (node: NodeProcess) =>
       fetch(`${node.url}/api/v1/sessions`, {
         method: 'POST',

@@ -46,7 +46,7 @@ describe('serve --workers 2 on a restored SQLite database', () => {
       const node = await startNodeProcess({
         args: ['--workers', '2'],
         port: await freePort(),
-        env: { DATABASE_URL: `sqlite:${live}` },
+        env: { BACKLOT_DATABASE_URL: `sqlite:${live}` },
       })
       try {
         const warnings = node.logs.filter((line) => line.area === 'backup')

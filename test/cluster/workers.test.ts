@@ -62,7 +62,7 @@ describe('serve --workers 2 on SQLite', () => {
     node = await startNodeProcess({
       args: ['--workers', '2'],
       port: await freePort(),
-      env: { LOGIN_MAX_ATTEMPTS: '3', STREAM_HEARTBEAT_SECONDS: '1' },
+      env: { BACKLOT_LOGIN_MAX_ATTEMPTS: '3', BACKLOT_STREAM_HEARTBEAT_SECONDS: '1' },
     })
     workerPids = node.logs.filter((l) => l.msg === 'worker listening').map((l) => Number(l.pid))
     token = await setupCreator(node.url, 'crew', SLUG)
@@ -118,7 +118,7 @@ describe('serve --workers 2 on SQLite', () => {
       )
     const statuses: number[] = []
     for (let i = 0; i < 4; i++) statuses.push((await attempt()).status)
-    // Three failures spread over two workers already reach LOGIN_MAX_ATTEMPTS=3.
+    // Three failures spread over two workers already reach BACKLOT_LOGIN_MAX_ATTEMPTS=3.
     expect(statuses).toEqual([401, 401, 401, 429])
   })
 

@@ -20,11 +20,11 @@ describe.each(testDatabases)('backlot user create on %s', (kind) => {
       HOME: process.env.HOME ?? root,
       BACKLOT_DATA_DIR: database.dataDir,
       BACKLOT_ARGON2: 'fast',
-      LOG_LEVEL: 'silent',
+      BACKLOT_LOG_LEVEL: 'silent',
     }
     if (database.config.kind === 'postgres') {
-      env.DATABASE_URL = database.config.location
-      env.DATABASE_SCHEMA = database.config.schema
+      env.BACKLOT_DATABASE_URL = database.config.location
+      env.BACKLOT_DATABASE_SCHEMA = database.config.schema
     }
     return run(process.execPath, ['--import', 'tsx', 'src/main.ts', 'user', 'create', ...args], {
       cwd: root,

@@ -10,7 +10,7 @@ const MINUTE = 60_000
 
 /**
  * Behaviour that depends on time, limits or deployment settings: a server with a clock the tests
- * move, a small login limit, client addresses taken from X-Forwarded-For, an https PUBLIC_URL and
+ * move, a small login limit, client addresses taken from X-Forwarded-For, an https BACKLOT_PUBLIC_URL and
  * closed registration.
  */
 describe.each(testDatabases)('account limits and expiry on %s', (kind) => {
@@ -30,11 +30,11 @@ describe.each(testDatabases)('account limits and expiry on %s', (kind) => {
     server = await startTestServer(kind, {
       overrides: { clock },
       env: {
-        LOGIN_MAX_ATTEMPTS: String(MAX_ATTEMPTS),
-        LOGIN_WINDOW_SECONDS: String(WINDOW_SECONDS),
-        TRUST_PROXY: 'true',
-        PUBLIC_URL: 'https://backlot.example',
-        REGISTRATION: 'closed',
+        BACKLOT_LOGIN_MAX_ATTEMPTS: String(MAX_ATTEMPTS),
+        BACKLOT_LOGIN_WINDOW_SECONDS: String(WINDOW_SECONDS),
+        BACKLOT_TRUST_PROXY: 'true',
+        BACKLOT_PUBLIC_URL: 'https://backlot.example',
+        BACKLOT_REGISTRATION: 'closed',
       },
     })
   })
@@ -55,7 +55,7 @@ describe.each(testDatabases)('account limits and expiry on %s', (kind) => {
     expect(await countRows(server, 'account')).toBe(before)
   })
 
-  it('marks the cookie Secure when PUBLIC_URL is https', async () => {
+  it('marks the cookie Secure when BACKLOT_PUBLIC_URL is https', async () => {
     await createAccount('secure_fan')
     const res = await loginFrom('10.0.0.1', 'secure_fan')
     expect(res.status).toBe(200)

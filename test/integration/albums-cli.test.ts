@@ -22,7 +22,9 @@ describe.each(testDatabases)('backlot post on %s', (kind) => {
   beforeAll(async () => {
     // Uploads answer 202 at once and finish in the background, as big photos do on a busy server:
     // the CLI must wait for each to be ready before it posts the album.
-    server = await startTestServer(kind, { env: { ...albumServerEnv, MEDIA_PROCESSING_WAIT_SECONDS: '0' } })
+    server = await startTestServer(kind, {
+      env: { ...albumServerEnv, BACKLOT_MEDIA_PROCESSING_WAIT_SECONDS: '0' },
+    })
     w = await seedAlbumWorld(server)
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'backlot-cli-'))
   })

@@ -35,7 +35,7 @@ describe.each(testDatabases)('killing the server mid-publish on %s', (kind: DbKi
   })
 
   async function serverEnv(): Promise<Record<string, string>> {
-    const env: Record<string, string> = { BACKLOT_DATA_DIR: dataDir, MEDIA_UPLOAD_LIMIT: '1000' }
+    const env: Record<string, string> = { BACKLOT_DATA_DIR: dataDir, BACKLOT_MEDIA_UPLOAD_LIMIT: '1000' }
     if (kind === 'sqlite') return env
     cluster ??= await createClusterDatabase('albums')
     return { ...env, ...cluster.env }

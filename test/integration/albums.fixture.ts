@@ -8,7 +8,7 @@ import type { TestServer } from '../_util/server.js'
 import { seedSetDiary } from './posts.fixture.js'
 
 /** Uploads are rate limited per account; album tests upload dozens of (tiny) images. */
-export const albumServerEnv = { MEDIA_UPLOAD_LIMIT: '1000' }
+export const albumServerEnv = { BACKLOT_MEDIA_UPLOAD_LIMIT: '1000' }
 
 /**
  * "set-diary" with an owner, two creators and a fan, an insider of "writers-room" and an outsider

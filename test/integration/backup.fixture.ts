@@ -23,13 +23,13 @@ export async function backlotCli(database: TestDatabase, args: string[]): Promis
     PATH: process.env.PATH ?? '',
     HOME: process.env.HOME ?? root,
     BACKLOT_DATA_DIR: database.dataDir,
-    LOG_LEVEL: 'silent',
+    BACKLOT_LOG_LEVEL: 'silent',
   }
   if (database.config.kind === 'postgres') {
-    env.DATABASE_URL = database.config.location
-    env.DATABASE_SCHEMA = database.config.schema
+    env.BACKLOT_DATABASE_URL = database.config.location
+    env.BACKLOT_DATABASE_SCHEMA = database.config.schema
   } else {
-    env.DATABASE_URL = `sqlite:${database.config.location}`
+    env.BACKLOT_DATABASE_URL = `sqlite:${database.config.location}`
   }
   try {
     const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], {

@@ -38,7 +38,10 @@ describe.each(testDatabases)('channel avatars on %s', (kind) => {
   let sizes = 0
 
   beforeAll(async () => {
-    server = await startTestServer(kind, { overrides: { clock }, env: { MEDIA_UPLOAD_LIMIT: '1000' } })
+    server = await startTestServer(kind, {
+      overrides: { clock },
+      env: { BACKLOT_MEDIA_UPLOAD_LIMIT: '1000' },
+    })
     for (const name of ['owner', 'admin', 'creator', 'fan', 'outsider', 'insider', 'banned'] as const) {
       people[name] = await seedAccount(server.ctx, name)
       as[name] = client(server.url, { token: people[name].token })

@@ -52,7 +52,7 @@ describe.each([
     expect(login.status).toBe(200)
 
     // Idle connections were closed to make room: each process holds at most its capacity
-    // (the limit minus FD_RESERVE, here half the limit), never more than it has descriptors for.
+    // (the limit minus BACKLOT_FD_RESERVE, here half the limit), never more than it has descriptors for.
     const capacity = (OPEN_FILE_LIMIT / 2) * processes
     await expect.poll(() => flood.filter((c) => !c.isClosed).length).toBeLessThanOrEqual(capacity)
   })

@@ -7,7 +7,7 @@ import { SseReader, StreamClient } from '../_util/stream.js'
 /**
  * Issue 14, item 4: connections and live streams are capped per client address, and another
  * address is unaffected. Linux routes all of 127/8 to loopback, so 127.0.0.2 is "another client";
- * CONNECTION_LIMIT_EXEMPT=none lifts the default exemption of loopback for the test.
+ * BACKLOT_CONNECTION_LIMIT_EXEMPT=none lifts the default exemption of loopback for the test.
  *
  * SQLite only: the caps are counted on the server's sockets, with no database involved.
  */
@@ -17,7 +17,7 @@ describe('connections per address', () => {
 
   beforeAll(async () => {
     server = await startTestServer('sqlite', {
-      env: { CONNECTION_LIMIT_EXEMPT: 'none', MAX_CONNECTIONS_PER_ADDRESS: '3' },
+      env: { BACKLOT_CONNECTION_LIMIT_EXEMPT: 'none', BACKLOT_MAX_CONNECTIONS_PER_ADDRESS: '3' },
     })
   })
 
@@ -55,7 +55,11 @@ describe('live streams per address', () => {
 
   beforeAll(async () => {
     server = await startTestServer('sqlite', {
-      env: { CONNECTION_LIMIT_EXEMPT: 'none', MAX_STREAMS_PER_ADDRESS: '2', TRUST_PROXY: '1' },
+      env: {
+        BACKLOT_CONNECTION_LIMIT_EXEMPT: 'none',
+        BACKLOT_MAX_STREAMS_PER_ADDRESS: '2',
+        BACKLOT_TRUST_PROXY: '1',
+      },
     })
     const owner = await seedAccount(server.ctx, 'owner')
     await seedChannel(server.ctx, owner.account, { slug: 'premiere' })

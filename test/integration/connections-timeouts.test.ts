@@ -29,11 +29,11 @@ describe('connection timeouts (headers, body, keep-alive)', () => {
   beforeAll(async () => {
     server = await startTestServer('sqlite', {
       env: {
-        HTTP_HEADERS_TIMEOUT_SECONDS: '1',
-        HTTP_REQUEST_TIMEOUT_SECONDS: '1',
-        HTTP_KEEP_ALIVE_TIMEOUT_SECONDS: '1',
-        HTTP_IDLE_TIMEOUT_SECONDS: '30',
-        MEDIA_PROCESSING_WAIT_SECONDS: '0',
+        BACKLOT_HTTP_HEADERS_TIMEOUT_SECONDS: '1',
+        BACKLOT_HTTP_REQUEST_TIMEOUT_SECONDS: '1',
+        BACKLOT_HTTP_KEEP_ALIVE_TIMEOUT_SECONDS: '1',
+        BACKLOT_HTTP_IDLE_TIMEOUT_SECONDS: '30',
+        BACKLOT_MEDIA_PROCESSING_WAIT_SECONDS: '0',
       },
     })
   })
@@ -69,13 +69,13 @@ describe('connection timeouts (headers, body, keep-alive)', () => {
     expect(slow.received).toMatch(/^HTTP\/1\.1 408 /)
     const body = JSON.parse(slow.received.slice(slow.received.indexOf('\r\n\r\n') + 4))
     expect(body).toMatchObject({ status: 408, code: 'request-timeout' })
-    // The image upload has its own, longer deadline (HTTP_UPLOAD_TIMEOUT_SECONDS).
+    // The image upload has its own, longer deadline (BACKLOT_HTTP_UPLOAD_TIMEOUT_SECONDS).
     const uploaded = await upload
     await expect.poll(() => uploaded.received).toMatch(/^HTTP\/1\.1 20[12] /)
     expect(uploaded.isClosed).toBe(false)
   })
 
-  /** An image upload sent over about 2.5 s, more than twice HTTP_REQUEST_TIMEOUT_SECONDS. */
+  /** An image upload sent over about 2.5 s, more than twice BACKLOT_HTTP_REQUEST_TIMEOUT_SECONDS. */
   async function trickleUpload(): Promise<RawConnection> {
     const owner = await seedAccount(server.ctx, 'uploader')
     await seedChannel(server.ctx, owner.account, { slug: 'slow-link' })
@@ -117,11 +117,11 @@ describe('idle timeout', () => {
   beforeAll(async () => {
     server = await startTestServer('sqlite', {
       env: {
-        HTTP_IDLE_TIMEOUT_SECONDS: '1',
-        HTTP_HEADERS_TIMEOUT_SECONDS: '60',
-        MEDIA_PROCESSING_WAIT_SECONDS: '0',
+        BACKLOT_HTTP_IDLE_TIMEOUT_SECONDS: '1',
+        BACKLOT_HTTP_HEADERS_TIMEOUT_SECONDS: '60',
+        BACKLOT_MEDIA_PROCESSING_WAIT_SECONDS: '0',
         // Far apart, so only the idle timeout could end a quiet stream in this test.
-        STREAM_HEARTBEAT_SECONDS: '60',
+        BACKLOT_STREAM_HEARTBEAT_SECONDS: '60',
       },
     })
     const owner = await seedAccount(server.ctx, 'owner')

@@ -39,7 +39,7 @@ describe.each(testDatabases)('two nodes over a lossy bus on %s', (kind) => {
   beforeAll(async () => {
     database = await createTestDatabase(kind)
     shared = new MemoryBus()
-    const env = { STREAM_HEARTBEAT_SECONDS: '1' }
+    const env = { BACKLOT_STREAM_HEARTBEAT_SECONDS: '1' }
     writer = await startTestServer(kind, {
       database,
       env,

@@ -38,7 +38,7 @@ describe.each(testDatabases)('live streams end with their credential on %s', (ki
   beforeAll(async () => {
     database = await createTestDatabase(kind)
     shared = new MemoryBus()
-    const env = { STREAM_HEARTBEAT_SECONDS: '1' }
+    const env = { BACKLOT_STREAM_HEARTBEAT_SECONDS: '1' }
     a = await startTestServer(kind, { database, env, overrides: { bus: shared, clock } })
     b = await startTestServer(kind, { database, env, overrides: { bus: shared, clock } })
     owner = await seedAccount(a.ctx, 'owner')

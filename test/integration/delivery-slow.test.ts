@@ -42,7 +42,7 @@ describe.each(testDatabases)('slow consumers and shutdown on %s', (kind) => {
   let channel: ChannelRow
 
   beforeAll(async () => {
-    server = await startTestServer(kind, { env: { STREAM_BUFFER_BYTES: String(LIMIT) } })
+    server = await startTestServer(kind, { env: { BACKLOT_STREAM_BUFFER_BYTES: String(LIMIT) } })
     const owner = await seedAccount(server.ctx, 'owner')
     channel = await seedChannel(server.ctx, owner.account, { slug: 'big' })
   })

@@ -29,7 +29,7 @@ describe.each(testDatabases)('live delivery over Server-Sent Events on %s', (kin
 
   beforeAll(async () => {
     server = await startTestServer(kind, {
-      env: { STREAM_HEARTBEAT_SECONDS: '1', STREAM_REPLAY_LIMIT: '20' },
+      env: { BACKLOT_STREAM_HEARTBEAT_SECONDS: '1', BACKLOT_STREAM_REPLAY_LIMIT: '20' },
     })
     epoch = server.ctx.eventLog.epoch
     owner = await seedAccount(server.ctx, 'owner')

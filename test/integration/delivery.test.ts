@@ -30,7 +30,7 @@ describe.each(testDatabases)('live delivery over WebSocket on %s', (kind) => {
 
   beforeAll(async () => {
     server = await startTestServer(kind, {
-      env: { STREAM_REPLAY_LIMIT: '60', STREAM_HEARTBEAT_SECONDS: '1' },
+      env: { BACKLOT_STREAM_REPLAY_LIMIT: '60', BACKLOT_STREAM_HEARTBEAT_SECONDS: '1' },
     })
     const ctx = server.ctx
     epoch = ctx.eventLog.epoch

@@ -18,7 +18,7 @@ describe.each(testDatabases)('prompts on %s', (kind) => {
   let answers: string
   beforeAll(async () => {
     // Limits apply to this file's requests (the answers bucket is under test below).
-    server = await startTestServer(kind, { env: { RATE_LIMIT_EXEMPT: '' } })
+    server = await startTestServer(kind, { env: { BACKLOT_RATE_LIMIT_EXEMPT: '' } })
     w = await seedInteractionWorld(server)
     prompt = await publish(w.creator, {
       text: 'Ask us anything',

@@ -7,14 +7,14 @@ import { dataCutJpeg, noisyJpeg, truncatedJpeg, truncatedPng, uploadImage } from
 import { type SeededAccount, seedAccount, seedChannel } from '../_util/seed.js'
 import { startTestServer, type TestServer } from '../_util/server.js'
 
-/** With MEDIA_PROCESSING_WAIT_SECONDS=0 every upload answers 202 at once and finishes in the background. */
+/** With BACKLOT_MEDIA_PROCESSING_WAIT_SECONDS=0 every upload answers 202 at once and finishes in the background. */
 describe.each(testDatabases)('media processed in the background on %s', (kind) => {
   let server: TestServer
   let creator: SeededAccount
   let other: SeededAccount
 
   beforeAll(async () => {
-    server = await startTestServer(kind, { env: { MEDIA_PROCESSING_WAIT_SECONDS: '0' } })
+    server = await startTestServer(kind, { env: { BACKLOT_MEDIA_PROCESSING_WAIT_SECONDS: '0' } })
     creator = await seedAccount(server.ctx, 'creator')
     other = await seedAccount(server.ctx, 'other')
     await seedChannel(server.ctx, creator.account, { slug: 'set-life' })

@@ -15,7 +15,7 @@ describe.each(testDatabases)('media size limits on %s', (kind) => {
 
   beforeAll(async () => {
     server = await startTestServer(kind, {
-      env: { MEDIA_MAX_PIXELS: String(MAX_PIXELS), MEDIA_MAX_BYTES: String(MAX_BYTES) },
+      env: { BACKLOT_MEDIA_MAX_PIXELS: String(MAX_PIXELS), BACKLOT_MEDIA_MAX_BYTES: String(MAX_BYTES) },
     })
     const seeded = await seedAccount(server.ctx, 'limits')
     await seedChannel(server.ctx, seeded.account, { slug: 'limits' })

@@ -17,7 +17,7 @@ interface Media {
 
 /**
  * Issue 7: media served by redirect to signed S3 URLs. Two nodes share one database and one bucket
- * (s3rver on loopback): P proxies (S3_MEDIA_DELIVERY unset), R redirects. Whatever P answers 200,
+ * (s3rver on loopback): P proxies (BACKLOT_S3_MEDIA_DELIVERY unset), R redirects. Whatever P answers 200,
  * R answers 302 to a URL giving the same bytes; whatever P hides, R hides the same way.
  */
 describe.each(testDatabases)('media by redirect to signed S3 URLs on %s', (kind) => {
@@ -42,13 +42,13 @@ describe.each(testDatabases)('media by redirect to signed S3 URLs on %s', (kind)
     database = await createTestDatabase(kind)
     const env = {
       ...s3.nodeEnv('media'),
-      S3_KEY_PREFIX: `${kind}/`,
-      MEDIA_UPLOAD_LIMIT: '1000',
+      BACKLOT_S3_KEY_PREFIX: `${kind}/`,
+      BACKLOT_MEDIA_UPLOAD_LIMIT: '1000',
     }
     proxyNode = await startTestServer(kind, { database, env })
     redirectNode = await startTestServer(kind, {
       database,
-      env: { ...env, S3_MEDIA_DELIVERY: 'redirect', S3_SIGNED_URL_SECONDS: String(LIFETIME) },
+      env: { ...env, BACKLOT_S3_MEDIA_DELIVERY: 'redirect', BACKLOT_S3_SIGNED_URL_SECONDS: String(LIFETIME) },
       overrides: { clock },
     })
     const ctx = proxyNode.ctx

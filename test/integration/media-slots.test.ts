@@ -23,7 +23,7 @@ describe.each(testDatabases)('media upload slots on %s', (kind) => {
     beforeAll(async () => {
       // The minimum upload rate is off here so the hog's uploads stay open for as long as the
       // test needs; the next block shows that the rate check cuts them off anyway.
-      server = await startTestServer(kind, { env: { MEDIA_UPLOAD_MIN_BYTES_PER_SECOND: '0' } })
+      server = await startTestServer(kind, { env: { BACKLOT_MEDIA_UPLOAD_MIN_BYTES_PER_SECOND: '0' } })
     })
     afterAll(async () => {
       for (const hog of hogs) hog.destroy()
@@ -39,7 +39,7 @@ describe.each(testDatabases)('media upload slots on %s', (kind) => {
         hogUpload.response.then((res) => answers.push(res))
         hogs.push(hogUpload)
       }
-      // Four (MEDIA_UPLOADS_PER_ACCOUNT) are admitted and left waiting for their bytes; the other
+      // Four (BACKLOT_MEDIA_UPLOADS_PER_ACCOUNT) are admitted and left waiting for their bytes; the other
       // twelve are answered at once.
       await expect.poll(() => answers.length).toBe(12)
       for (const res of answers) {
@@ -66,9 +66,9 @@ describe.each(testDatabases)('media upload slots on %s', (kind) => {
     beforeAll(async () => {
       server = await startTestServer(kind, {
         env: {
-          MEDIA_UPLOADS_PER_ACCOUNT: '1',
-          MEDIA_UPLOAD_MIN_BYTES_PER_SECOND: '1024',
-          MEDIA_UPLOAD_RATE_WINDOW_SECONDS: '1',
+          BACKLOT_MEDIA_UPLOADS_PER_ACCOUNT: '1',
+          BACKLOT_MEDIA_UPLOAD_MIN_BYTES_PER_SECOND: '1024',
+          BACKLOT_MEDIA_UPLOAD_RATE_WINDOW_SECONDS: '1',
         },
       })
     })

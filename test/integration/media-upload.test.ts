@@ -34,9 +34,9 @@ describe.each(testDatabases)('media upload on %s', (kind) => {
     // address, so only the per-account upload limit is under test here (issue 14: rate-limits-*).
     server = await startTestServer(kind, {
       env: {
-        MEDIA_UPLOAD_LIMIT: String(UPLOAD_LIMIT),
-        RATE_LIMIT_EXEMPT: '',
-        RATE_LIMIT_ADDRESS_FACTOR: '10000',
+        BACKLOT_MEDIA_UPLOAD_LIMIT: String(UPLOAD_LIMIT),
+        BACKLOT_RATE_LIMIT_EXEMPT: '',
+        BACKLOT_RATE_LIMIT_ADDRESS_FACTOR: '10000',
       },
     })
   })

@@ -84,7 +84,7 @@ describe.each(testDatabases)('periodic jobs across two nodes sharing Redis on %s
   beforeAll(async () => {
     database = await createTestDatabase(kind)
     admin = await redisAdmin()
-    const env = { REDIS_URL: redisTestUrl, REDIS_PREFIX: prefix }
+    const env = { BACKLOT_REDIS_URL: redisTestUrl, BACKLOT_REDIS_PREFIX: prefix }
     const overrides = { periodicIntervals: { 'session-expiry': SESSION_EXPIRY_MS } }
     a = await startTestServer(kind, { database, env, overrides: { ...overrides, logger: logs[0]!.logger } })
     b = await startTestServer(kind, { database, env, overrides: { ...overrides, logger: logs[1]!.logger } })

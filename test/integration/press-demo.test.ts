@@ -16,7 +16,7 @@ describe.each(testDatabases)('backlot demo (%s)', (kind) => {
   it('seeds a production channel with every feature, once', async () => {
     const first = await seedDemo(server.ctx)
     expect(first.created).toBe(true)
-    expect(first.logins.map((l) => l.handle)).toEqual(['showrunner', 'cocreator'])
+    expect(first.logins.map((l) => l.handle)).toEqual(['demo_showrunner', 'demo_cocreator'])
     expect(first.previewUrl).toMatch(/\/preview\/prv_/)
     const second = await seedDemo(server.ctx)
     expect(second.created).toBe(false)

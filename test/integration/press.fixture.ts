@@ -5,7 +5,7 @@ import type { TestServer } from '../_util/server.js'
 import { uploadMany } from './albums.fixture.js'
 
 /** Uploads are rate limited per account; press tests upload a few dozen tiny images. */
-export const pressServerEnv = { MEDIA_UPLOAD_LIMIT: '1000' }
+export const pressServerEnv = { BACKLOT_MEDIA_UPLOAD_LIMIT: '1000' }
 
 export const eightChapters = Array.from({ length: 8 }, (_, i) => ({
   title: i === 7 ? 'The Last Chapter' : `Chapter title ${i + 1}`,

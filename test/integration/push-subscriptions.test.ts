@@ -55,14 +55,14 @@ describe.each(testDatabases)('push subscriptions (%s)', (kind) => {
 
   it('uses the configured VAPID key pair when one is given', async () => {
     const pair = {
-      PUSH_VAPID_PUBLIC_KEY:
+      BACKLOT_PUSH_VAPID_PUBLIC_KEY:
         'BP4z9KsN6nGRTbVYI_c7VJSPQTBtkgcy27mlmlMoZIIgDll6e3vCYLocInmYWAmS6TlzAC8wEqKK6PBru3jl7A8',
-      PUSH_VAPID_PRIVATE_KEY: 'yfWPiYE-n46HLnH0KqZOF1fJJU3MYrct3AELtAQ-oRw',
+      BACKLOT_PUSH_VAPID_PRIVATE_KEY: 'yfWPiYE-n46HLnH0KqZOF1fJJU3MYrct3AELtAQ-oRw',
     }
     const configured = await startTestServer(kind, { env: { ...pushTestEnv, ...pair } })
     try {
       const res = await client(configured.url).get('/api/v1/push/vapid-public-key')
-      expect(res.body.publicKey).toBe(pair.PUSH_VAPID_PUBLIC_KEY)
+      expect(res.body.publicKey).toBe(pair.BACKLOT_PUSH_VAPID_PUBLIC_KEY)
     } finally {
       await configured.destroy()
     }

@@ -7,9 +7,9 @@ import type { TestServer } from '../_util/server.js'
 
 /** Configuration every push test server runs with: loopback push service, quick retries. */
 export const pushTestEnv = {
-  PUSH_ALLOW_LOOPBACK: 'true',
-  PUSH_RETRY_DELAY_MS: '50',
-  PUSH_RETRY_ATTEMPTS: '4',
+  BACKLOT_PUSH_ALLOW_LOOPBACK: 'true',
+  BACKLOT_PUSH_RETRY_DELAY_MS: '50',
+  BACKLOT_PUSH_RETRY_ATTEMPTS: '4',
 }
 
 export interface Fan {

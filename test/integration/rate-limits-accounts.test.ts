@@ -17,10 +17,10 @@ describe.each(testDatabases)('rate limits on accounts (%s)', (kind) => {
 
   beforeAll(async () => {
     server = await startLimitedServer(kind, {
-      RATE_LIMIT_REGISTRATION: '3/1h',
-      RATE_LIMIT_LOGIN: '2/10m',
-      RATE_LIMIT_ACCOUNT: '2/1h',
-      RATE_LIMIT_ADDRESS_FACTOR: '2',
+      BACKLOT_RATE_LIMIT_REGISTRATION: '3/1h',
+      BACKLOT_RATE_LIMIT_LOGIN: '2/10m',
+      BACKLOT_RATE_LIMIT_ACCOUNT: '2/1h',
+      BACKLOT_RATE_LIMIT_ADDRESS_FACTOR: '2',
     })
   })
   afterAll(async () => {

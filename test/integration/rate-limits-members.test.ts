@@ -16,11 +16,11 @@ describe.each(testDatabases)('rate limits on invites, uploads and push (%s)', (k
     push = await startPushService()
     server = await startLimitedServer(kind, {
       ...pushTestEnv,
-      RATE_LIMIT_INVITES: '2/1d',
-      RATE_LIMIT_MEMBERSHIP: '2/10m',
-      RATE_LIMIT_PUSH_SUBSCRIPTIONS: '2/1h',
-      MEDIA_UPLOAD_LIMIT: '2',
-      RATE_LIMIT_ADDRESS_FACTOR: '2',
+      BACKLOT_RATE_LIMIT_INVITES: '2/1d',
+      BACKLOT_RATE_LIMIT_MEMBERSHIP: '2/10m',
+      BACKLOT_RATE_LIMIT_PUSH_SUBSCRIPTIONS: '2/1h',
+      BACKLOT_MEDIA_UPLOAD_LIMIT: '2',
+      BACKLOT_RATE_LIMIT_ADDRESS_FACTOR: '2',
     })
   })
   afterAll(async () => {
@@ -61,7 +61,7 @@ describe.each(testDatabases)('rate limits on invites, uploads and push (%s)', (k
     expect(members).toEqual([])
   })
 
-  it('stops uploads per account (MEDIA_UPLOAD_LIMIT) and per address, before reading the file', async () => {
+  it('stops uploads per account (BACKLOT_MEDIA_UPLOAD_LIMIT) and per address, before reading the file', async () => {
     const owner = await seedAccount(server.ctx, 'photographer')
     const channel = await seedChannel(server.ctx, owner.account, { slug: 'stills' })
     const second = await seedAccount(server.ctx, 'assistant')

@@ -17,11 +17,11 @@ describe.each(testDatabases)('rate limits across two nodes sharing Redis on %s [
     database = await createTestDatabase(kind)
     admin = await redisAdmin()
     const env = {
-      REDIS_URL: redisTestUrl,
-      REDIS_PREFIX: prefix,
-      RATE_LIMIT_EXEMPT: '',
-      TRUST_PROXY: 'true',
-      RATE_LIMIT_REGISTRATION: '3/1h',
+      BACKLOT_REDIS_URL: redisTestUrl,
+      BACKLOT_REDIS_PREFIX: prefix,
+      BACKLOT_RATE_LIMIT_EXEMPT: '',
+      BACKLOT_TRUST_PROXY: 'true',
+      BACKLOT_RATE_LIMIT_REGISTRATION: '3/1h',
     }
     a = await startTestServer(kind, { database, env })
     b = await startTestServer(kind, { database, env })

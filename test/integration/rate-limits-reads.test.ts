@@ -16,12 +16,12 @@ describe.each(testDatabases)('rate limits on reads and streams (%s)', (kind) => 
 
   beforeAll(async () => {
     server = await startLimitedServer(kind, {
-      RATE_LIMIT_READS: '3/1m',
-      RATE_LIMIT_PAGES: '4/1m',
-      RATE_LIMIT_MEDIA_FILES: '2/1m',
-      RATE_LIMIT_STREAM_OPENS: '2/1m',
-      RATE_LIMIT_STREAM_SUBSCRIBES: '2/1m',
-      RATE_LIMIT_ADDRESS_FACTOR: '1',
+      BACKLOT_RATE_LIMIT_READS: '3/1m',
+      BACKLOT_RATE_LIMIT_PAGES: '4/1m',
+      BACKLOT_RATE_LIMIT_MEDIA_FILES: '2/1m',
+      BACKLOT_RATE_LIMIT_STREAM_OPENS: '2/1m',
+      BACKLOT_RATE_LIMIT_STREAM_SUBSCRIBES: '2/1m',
+      BACKLOT_RATE_LIMIT_ADDRESS_FACTOR: '1',
     })
     const owner = await seedAccount(server.ctx, 'owner')
     for (const slug of ['one', 'two', 'three']) await seedChannel(server.ctx, owner.account, { slug })

@@ -14,7 +14,10 @@ describe.each(testDatabases)('rate limits on writes (%s)', (kind) => {
   let w: InteractionWorld
 
   beforeAll(async () => {
-    server = await startLimitedServer(kind, { RATE_LIMIT_CHANNEL_CREATE: '2/1d', RATE_LIMIT_POSTS: '3/10m' })
+    server = await startLimitedServer(kind, {
+      BACKLOT_RATE_LIMIT_CHANNEL_CREATE: '2/1d',
+      BACKLOT_RATE_LIMIT_POSTS: '3/10m',
+    })
     w = await seedInteractionWorld(server)
   })
   afterAll(async () => {

@@ -6,11 +6,13 @@ import { startTestServer, type TestServer } from '../_util/server.js'
 
 /**
  * Issue 14, item 5: servers whose rate limits apply to the test's requests. Loopback is not
- * exempt here (it is in other tests), and TRUST_PROXY lets each request claim its client address
+ * exempt here (it is in other tests), and BACKLOT_TRUST_PROXY lets each request claim its client address
  * with X-Forwarded-For, so one test can be many addresses.
  */
 export function startLimitedServer(kind: DbKind, env: Record<string, string> = {}): Promise<TestServer> {
-  return startTestServer(kind, { env: { RATE_LIMIT_EXEMPT: '', TRUST_PROXY: 'true', ...env } })
+  return startTestServer(kind, {
+    env: { BACKLOT_RATE_LIMIT_EXEMPT: '', BACKLOT_TRUST_PROXY: 'true', ...env },
+  })
 }
 
 /** A client whose requests come from `address` (and carry `token`, if given). */

@@ -43,7 +43,7 @@ describe('addressRanges', () => {
     expect(ranges.has('203.0.113.9')).toBe(true) // 0.0.0.0/0
   })
 
-  it('matches nothing when empty (CONNECTION_LIMIT_EXEMPT=none)', () => {
+  it('matches nothing when empty (BACKLOT_CONNECTION_LIMIT_EXEMPT=none)', () => {
     expect(addressRanges([]).has('127.0.0.1')).toBe(false)
   })
 })

@@ -22,7 +22,7 @@ export function addressKey(address: string): string {
   return `${groups.join(':')}::/64`
 }
 
-/** Matches addresses against `address/prefix` ranges (CONNECTION_LIMIT_EXEMPT). */
+/** Matches addresses against `address/prefix` ranges (BACKLOT_CONNECTION_LIMIT_EXEMPT). */
 export interface AddressRanges {
   has(address: string): boolean
 }

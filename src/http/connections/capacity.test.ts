@@ -30,7 +30,7 @@ describe('readOpenFileLimit', () => {
 })
 
 describe('connectionCapacity', () => {
-  it('leaves FD_RESERVE descriptors free of connections', () => {
+  it('leaves BACKLOT_FD_RESERVE descriptors free of connections', () => {
     expect(connectionCapacity({ maxConnections: 'auto', fdReserve: 256 }, 20_000).connections).toBe(19_744)
     expect(connectionCapacity({ maxConnections: 'auto', fdReserve: 256 }, 1024)).toEqual({
       connections: 768,
@@ -44,7 +44,7 @@ describe('connectionCapacity', () => {
     expect(capacity.warning).toMatch(/open-file limit \(300\)/)
   })
 
-  it('honours MAX_CONNECTIONS below the limit, and caps it at what fits', () => {
+  it('honours BACKLOT_MAX_CONNECTIONS below the limit, and caps it at what fits', () => {
     expect(connectionCapacity({ maxConnections: 50, fdReserve: 256 }, 1024).connections).toBe(50)
     expect(connectionCapacity({ maxConnections: 5000, fdReserve: 256 }, 1024).connections).toBe(768)
   })

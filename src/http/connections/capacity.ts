@@ -22,15 +22,15 @@ export interface Capacity {
   /** Most client connections this process holds; null: no cap. */
   connections: number | null
   openFileLimit: number | null
-  /** Set when the limit is too low to keep FD_RESERVE free: the start-up warning. */
+  /** Set when the limit is too low to keep BACKLOT_FD_RESERVE free: the start-up warning. */
   warning?: string
 }
 
 /**
  * How many client connections fit beside the descriptors the server needs for everything else.
- * `auto` leaves FD_RESERVE free, but gives connections at least half of a small limit: a server
+ * `auto` leaves BACKLOT_FD_RESERVE free, but gives connections at least half of a small limit: a server
  * that refuses nearly every connection would be as broken as one that runs out of descriptors.
- * An explicit MAX_CONNECTIONS is honoured as long as it fits under the limit.
+ * An explicit BACKLOT_MAX_CONNECTIONS is honoured as long as it fits under the limit.
  */
 export function connectionCapacity(
   config: Pick<ConnectionsConfig, 'maxConnections' | 'fdReserve'>,
@@ -43,7 +43,7 @@ export function connectionCapacity(
   const connections = config.maxConnections === 'auto' ? fitting : Math.min(config.maxConnections, fitting)
   const warning =
     openFileLimit - config.fdReserve < fitting
-      ? `the open-file limit (${openFileLimit}) is below twice FD_RESERVE (${config.fdReserve}): ` +
+      ? `the open-file limit (${openFileLimit}) is below twice BACKLOT_FD_RESERVE (${config.fdReserve}): ` +
         `${connections} connections at most; raise it (docs/operations.md, "Open files")`
       : undefined
   return { connections, openFileLimit, ...(warning ? { warning } : {}) }

@@ -34,7 +34,7 @@ const WARN_INTERVAL_MS = 10_000
 /**
  * Sits in front of node:http's own `connection` listener, so a connection is judged before any
  * parser is attached to it (issue 14):
- * - past MAX_CONNECTIONS_PER_ADDRESS from one address, it is closed at once, unread: refusing must
+ * - past BACKLOT_MAX_CONNECTIONS_PER_ADDRESS from one address, it is closed at once, unread: refusing must
  *   cost less than the connection, or the refusal itself is the attack;
  * - at the process's capacity (the open-file limit minus a reserve), the connection that has been
  *   idle longest — no request in flight: a keep-alive between requests, a socket that sent
@@ -165,8 +165,8 @@ function throttledWarning(logger: Logger) {
     logger.warn(
       { reason, ...fields, refusedSinceLastWarning: state?.suppressed ?? 0 },
       reason === 'address'
-        ? 'connection refused: too many from one address (MAX_CONNECTIONS_PER_ADDRESS)'
-        : 'connection refused: every connection busy at MAX_CONNECTIONS',
+        ? 'connection refused: too many from one address (BACKLOT_MAX_CONNECTIONS_PER_ADDRESS)'
+        : 'connection refused: every connection busy at BACKLOT_MAX_CONNECTIONS',
     )
   }
 }

@@ -7,8 +7,8 @@ import { buildProblem } from '../problems.js'
 declare module 'fastify' {
   interface FastifyContextConfig {
     /**
-     * Which body deadline the route has: `upload` (HTTP_UPLOAD_TIMEOUT_SECONDS) for a route that
-     * streams a large body in; by default HTTP_REQUEST_TIMEOUT_SECONDS.
+     * Which body deadline the route has: `upload` (BACKLOT_HTTP_UPLOAD_TIMEOUT_SECONDS) for a route that
+     * streams a large body in; by default BACKLOT_HTTP_REQUEST_TIMEOUT_SECONDS.
      */
     bodyDeadline?: 'request' | 'upload'
   }
