@@ -24,7 +24,7 @@ describe.each(testDatabases)('your sessions on %s', (kind) => {
   const sockets: StreamClient[] = []
 
   beforeAll(async () => {
-    server = await startTestServer(kind, { env: { TRUST_PROXY: 'true' } })
+    server = await startTestServer(kind, { env: { BACKLOT_TRUST_PROXY: 'true' } })
     const owner = await seedAccount(server.ctx, 'producer')
     crew = await seedChannel(server.ctx, owner.account, { slug: 'crew', visibility: 'private' })
   })

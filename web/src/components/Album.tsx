@@ -111,8 +111,7 @@ function Cell(props: CellProps) {
       >
         <Blurhash hash={m.blurhash} />
         <span class="cell-spoiler" aria-hidden="true">
-          <span class="label">{props.spoilerLabel}</span>{' '}
-          <span class="small">Tap to show</span>
+          <span class="label">{props.spoilerLabel}</span> <span class="small">Tap to show</span>
         </span>
       </button>
     )
