@@ -69,6 +69,14 @@ describe.each(testDatabases)('backlot doctor on %s', (kind) => {
     expect(lines).toMatchObject({ vapid: 'warn', 'public-url': 'warn' })
   })
 
+  it('warns about variables under old names and BACKLOT_ names it does not know (typos)', async () => {
+    await backlot(['migrate'])
+    const result = await backlot(['doctor'], { PORT: '8081', BACKLOT_PORTT: '8082' })
+    expect(result.code).toBe(0)
+    expect(result.stdout).toMatch(/^warn {2}config +unknown, ignored \(a typo\?\): BACKLOT_PORTT$/m)
+    expect(result.stdout).toMatch(/^warn {2}config +old names, rename them: PORT → BACKLOT_PORT$/m)
+  })
+
   it('fails an unreachable Redis, an unusable public URL and a media store it cannot write', async () => {
     await backlot(['migrate'])
     const notADirectory = path.join(database.dataDir, 'not-a-folder')

@@ -1,5 +1,5 @@
 import { sql } from 'kysely'
-import { type Config, loadConfig } from '../config/config.js'
+import { type Config, deprecatedVariables, loadConfig, unknownBacklotVariables } from '../config/config.js'
 import { openDatabase } from '../db/database.js'
 import {
   type CheckResult,
@@ -29,7 +29,19 @@ export async function runDoctor(): Promise<number> {
     print({ status: 'fail', name: 'config', detail: error instanceof Error ? error.message : String(error) })
     return 1
   }
-  print({ status: 'ok', name: 'config', detail: 'every variable valid' })
+  // Old names and typos work or are ignored at start, with a warning the operator may not see.
+  const unknown = unknownBacklotVariables()
+  const deprecated = deprecatedVariables()
+  if (unknown.length > 0)
+    print({ status: 'warn', name: 'config', detail: `unknown, ignored (a typo?): ${unknown.join(', ')}` })
+  if (deprecated.length > 0) {
+    const renames = deprecated.map(
+      (d) => `${d.name} → ${d.replacement}${d.isIgnored ? ' (ignored: both set)' : ''}`,
+    )
+    print({ status: 'warn', name: 'config', detail: `old names, rename them: ${renames.join(', ')}` })
+  }
+  if (unknown.length === 0 && deprecated.length === 0)
+    print({ status: 'ok', name: 'config', detail: 'every variable valid' })
   await databaseChecks(config, print)
   print(await checkRedis(config))
   print(await checkMediaStore(config))
