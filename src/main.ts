@@ -24,6 +24,8 @@ Commands:
                                 ("serve --demo" does the same before serving)
   user create --handle H [--admin] [--display-name N] [--password P]
                                 create an account (prints a generated password if none is given)
+  user sessions --handle H      where the account is logged in (device, network, last seen)
+  user logout --handle H        end every session of the account (its live streams close too)
   post --channel SLUG [--text T] [--spoiler LABEL] [--alt A]… [--credit C]… [--rights R]…
        [--spoiler-image N[:LABEL]]… [--week N|--weeks N-M] [--chapter N]… [--location L] [--unit U]
        [--draft|--publish-at ISO] [--strict] [--server URL] [--token TOKEN] FILE…

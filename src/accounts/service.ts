@@ -78,6 +78,8 @@ export interface AccountService {
   /** Creates an account (also `backlot user create`): `validation` or `handle-taken`, writing nothing. */
   createAccount(input: CreateAccountInput): Promise<AccountRow>
   /** The account, or `account-not-found`. */
+  /** The account with that handle (case-insensitive, an @ allowed), or undefined. */
+  findByHandle(handle: string): Promise<AccountRow | undefined>
   getAccount(accountId: string): Promise<AccountRow>
   /** The session of a cookie value, or null (unknown, expired or logged out). Cached: authenticate.ts. */
   authenticateSession(cookie: string): Promise<CachedSession | null>
@@ -193,6 +195,7 @@ export function createAccountService(deps: AccountServiceDeps): AccountService {
   return {
     createAccount,
     getAccount,
+    findByHandle: (handle: string) => store.findAccountByHandle(db, handle.replace(/^@/, '').toLowerCase()),
 
     authenticateSession: auth.session,
     authenticateToken: auth.token,

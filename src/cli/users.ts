@@ -9,12 +9,15 @@ import { createRateLimiter } from '../kv/rate-limiter.js'
 import { systemClock } from '../util/clock.js'
 
 /** `backlot user create --handle H [--admin] [--display-name N] [--password P]`. */
+const USAGE = `backlot: usage: backlot user create --handle H [--admin] [--display-name N] [--password P]
+       backlot user sessions --handle H      (where the account is logged in)
+       backlot user logout --handle H        (end every session of the account)`
+
 export async function runUser(args: string[]): Promise<number> {
   const [sub, ...rest] = args
+  if (sub === 'sessions' || sub === 'logout') return runSessions(sub, rest)
   if (sub !== 'create') {
-    console.error(
-      'backlot: usage: backlot user create --handle H [--admin] [--display-name N] [--password P]',
-    )
+    console.error(USAGE)
     return 1
   }
   const { values } = parseArgs({
@@ -58,4 +61,51 @@ export async function runUser(args: string[]): Promise<number> {
     }
     throw error
   }
+}
+
+/**
+ * `backlot user sessions|logout --handle H`: what an operator does for someone who lost a phone or
+ * whose password leaked (issue 17 point 1). A running server stops honouring an ended session
+ * within its auth cache's 5 s, and closes its live streams at their next credential check.
+ */
+async function runSessions(sub: 'sessions' | 'logout', args: string[]): Promise<number> {
+  let handle: string | undefined
+  try {
+    handle = parseArgs({ args, options: { handle: { type: 'string' } }, strict: true }).values.handle
+  } catch (error) {
+    console.error(`backlot: ${(error as Error).message}`)
+    return 1
+  }
+  if (!handle) {
+    console.error(`backlot: user ${sub} needs --handle`)
+    return 1
+  }
+  const config = loadConfig()
+  await using database = await openDatabase(config.database)
+  await migrateToLatest(database.db)
+  const accounts = createAccountService({
+    db: database.db,
+    clock: systemClock,
+    config,
+    rateLimiter: createRateLimiter(systemClock),
+  })
+  const account = await accounts.findByHandle(handle)
+  if (!account) {
+    console.error(`backlot: no account @${handle.replace(/^@/, '').toLowerCase()}`)
+    return 1
+  }
+  if (sub === 'logout') {
+    const ended = await accounts.endSessions(account.id, { allBut: null })
+    console.log(`ended ${ended} session${ended === 1 ? '' : 's'} of @${account.handle}`)
+    return 0
+  }
+  const sessions = await accounts.listSessions(account.id)
+  if (sessions.length === 0) console.log(`@${account.handle} is not logged in anywhere`)
+  for (const s of sessions) {
+    const seen = new Date(s.last_seen_at).toISOString().slice(0, 16).replace('T', ' ')
+    console.log(
+      `${s.public_id}  ${s.device ?? 'unknown browser'}  ${s.network ?? '-'}  last seen ${seen} UTC`,
+    )
+  }
+  return 0
 }
