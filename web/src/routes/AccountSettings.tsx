@@ -51,6 +51,7 @@ export function AccountSettings() {
       <h1>{t('account.title')}</h1>
       <LanguagePicker account={account} />
       <Sessions />
+      <Tokens />
       <PasswordForm />
     </main>
   )
@@ -196,6 +197,123 @@ function PasswordForm() {
         <p role="status" class="notice">
           {t('account.password.changed')}
         </p>
+      )}
+      <ErrorBox error={error} />
+    </section>
+  )
+}
+
+interface ApiToken {
+  id: string
+  name: string
+  scopes: string[]
+  createdAt: string
+  lastUsedAt: string | null
+}
+
+const SCOPES = ['read', 'post', 'channel:admin'] as const
+
+/** API tokens, for `backlot post` and scripts: make one (shown once), see when each was used, revoke. */
+function Tokens() {
+  const [tokens, setTokens] = useState<ApiToken[] | null>(null)
+  const [made, setMade] = useState<string | null>(null)
+  const [name, setName] = useState('')
+  const [scopes, setScopes] = useState<string[]>(['read', 'post'])
+  const load = async () => setTokens((await api.get<{ tokens: ApiToken[] }>('/api/v1/tokens')).tokens)
+  const { error, setError, busy, run } = useAction({ after: load })
+  useEffect(() => {
+    load().catch(setError)
+  }, [])
+  const when = (iso: string) =>
+    new Date(iso).toLocaleString(locale(), { dateStyle: 'medium', timeStyle: 'short' })
+  const create = (event: Event) => {
+    event.preventDefault()
+    setMade(null)
+    void run(async () => {
+      const token = await api.post<ApiToken & { token: string }>('/api/v1/tokens', {
+        name: name.trim(),
+        scopes,
+      })
+      setMade(token.token)
+      setName('')
+    })
+  }
+  return (
+    <section class="card" aria-labelledby="tokens-title">
+      <h2 id="tokens-title">{t('account.tokens.title')}</h2>
+      <p class="small muted">{t('account.tokens.help')}</p>
+      {tokens === null ? (
+        <p class="muted">{t('common.loading')}</p>
+      ) : tokens.length === 0 ? (
+        <p class="muted">{t('account.tokens.none')}</p>
+      ) : (
+        <ul class="sessions" data-tokens>
+          {tokens.map((tok) => (
+            <li key={tok.id} class="row" data-token={tok.id}>
+              <div>
+                <strong>{tok.name}</strong> <span class="small muted">({tok.scopes.join(', ')})</span>
+                <div class="small muted">
+                  {tok.lastUsedAt
+                    ? t('account.tokens.lastUsed', { when: when(tok.lastUsedAt) })
+                    : t('account.tokens.neverUsed')}
+                </div>
+              </div>
+              <button
+                type="button"
+                disabled={busy}
+                aria-label={t('account.tokens.revokeOne', { name: tok.name })}
+                onClick={() => run(() => api.delete(`/api/v1/tokens/${encodeURIComponent(tok.id)}`))}
+              >
+                {t('account.tokens.revoke')}
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      <form class="stack" onSubmit={create}>
+        <label for="token-name">{t('account.tokens.name')}</label>
+        <input
+          id="token-name"
+          type="text"
+          required
+          maxLength={64}
+          value={name}
+          placeholder="backlot post on my laptop"
+          onInput={(e) => setName(e.currentTarget.value)}
+        />
+        <fieldset>
+          <legend>{t('account.tokens.scopes')}</legend>
+          {SCOPES.map((scope) => (
+            <label class="inline" key={scope}>
+              <input
+                type="checkbox"
+                checked={scopes.includes(scope)}
+                onChange={(e) =>
+                  setScopes((now) =>
+                    e.currentTarget.checked ? [...now, scope] : now.filter((s) => s !== scope),
+                  )
+                }
+              />{' '}
+              {t(`account.tokens.scope.${scope.replace(':', '-')}`)}
+            </label>
+          ))}
+        </fieldset>
+        <button type="submit" disabled={busy || scopes.length === 0 || name.trim() === ''}>
+          {t('account.tokens.create')}
+        </button>
+      </form>
+      {made && (
+        <div class="notice" role="status">
+          <p>{t('account.tokens.made')}</p>
+          <input
+            type="text"
+            readOnly
+            value={made}
+            aria-label={t('account.tokens.made')}
+            data-new-token
+            onFocus={(e) => e.currentTarget.select()}
+          />
+        </div>
       )}
       <ErrorBox error={error} />
     </section>
