@@ -8,6 +8,20 @@ import { DomainError } from '../errors.js'
 import { createRateLimiter } from '../kv/rate-limiter.js'
 import { systemClock } from '../util/clock.js'
 
+/** The database of this configuration, migrated, and the account service over it. */
+async function openAccounts() {
+  const config = loadConfig()
+  const database = await openDatabase(config.database)
+  await migrateToLatest(database.db)
+  const accounts = createAccountService({
+    db: database.db,
+    clock: systemClock,
+    config,
+    rateLimiter: createRateLimiter(systemClock),
+  })
+  return { database, accounts }
+}
+
 /** `backlot user create --handle H [--admin] [--display-name N] [--password P]`. */
 const USAGE = `backlot: usage: backlot user create --handle H [--admin] [--display-name N] [--password P]
        backlot user sessions --handle H      (where the account is logged in)
@@ -34,15 +48,9 @@ export async function runUser(args: string[]): Promise<number> {
     console.error('backlot: user create needs --handle')
     return 1
   }
-  const config = loadConfig()
-  await using database = await openDatabase(config.database)
-  await migrateToLatest(database.db)
-  const accounts = createAccountService({
-    db: database.db,
-    clock: systemClock,
-    config,
-    rateLimiter: createRateLimiter(systemClock),
-  })
+  const opened = await openAccounts()
+  await using database = opened.database
+  const { accounts } = opened
   const password = values.password ?? randomBytes(12).toString('base64url')
   try {
     const account = await accounts.createAccount({
@@ -80,15 +88,9 @@ async function runSessions(sub: 'sessions' | 'logout', args: string[]): Promise<
     console.error(`backlot: user ${sub} needs --handle`)
     return 1
   }
-  const config = loadConfig()
-  await using database = await openDatabase(config.database)
-  await migrateToLatest(database.db)
-  const accounts = createAccountService({
-    db: database.db,
-    clock: systemClock,
-    config,
-    rateLimiter: createRateLimiter(systemClock),
-  })
+  const opened = await openAccounts()
+  await using database = opened.database
+  const { accounts } = opened
   const account = await accounts.findByHandle(handle)
   if (!account) {
     console.error(`backlot: no account @${handle.replace(/^@/, '').toLowerCase()}`)

@@ -76,6 +76,7 @@ describe.each(testDatabases)('backlot user create on %s', (kind) => {
     expect(failure.stderr).toContain('backlot: @producer is already taken.')
   })
 
+  // Five CLI processes, each compiling the TypeScript sources with tsx: slow on a loaded machine.
   it('lists where an account is logged in and logs it out everywhere (issue 17 point 1)', async () => {
     await user(['create', '--handle', 'grip', '--password', PASSWORD])
     const server = await startTestServer(kind, { database })
@@ -108,5 +109,5 @@ describe.each(testDatabases)('backlot user create on %s', (kind) => {
     } finally {
       await server.destroy()
     }
-  })
+  }, 180_000)
 })

@@ -1,5 +1,6 @@
 import { pickVariant } from '../app/album-layout.js'
 import type { Media } from '../app/types.js'
+import { PhotoFields } from './PhotoFields.js'
 import { move } from './uploads.js'
 
 export interface AlbumEdit {
@@ -93,45 +94,7 @@ export function AlbumEditor({
               value={it.alt}
               onInput={(e) => set(i, { alt: e.currentTarget.value })}
             />
-            <div class="row">
-              <input
-                type="text"
-                aria-label={`Credit for photo ${i + 1}`}
-                placeholder="Photographer credit"
-                maxLength={200}
-                style={{ flex: '1 1 160px', width: 'auto' }}
-                value={it.credit}
-                onInput={(e) => set(i, { credit: e.currentTarget.value })}
-              />
-              <input
-                type="text"
-                aria-label={`Usage rights for photo ${i + 1}`}
-                placeholder="Usage rights (e.g. Editorial use only)"
-                maxLength={200}
-                style={{ flex: '1 1 160px', width: 'auto' }}
-                value={it.rights}
-                onInput={(e) => set(i, { rights: e.currentTarget.value })}
-              />
-              <label class="inline small">
-                <input
-                  type="checkbox"
-                  checked={it.spoiler}
-                  onChange={(e) => set(i, { spoiler: e.currentTarget.checked })}
-                />{' '}
-                Spoiler
-              </label>
-              {it.spoiler && (
-                <input
-                  type="text"
-                  aria-label={`Spoiler label for photo ${i + 1}`}
-                  placeholder="Spoiler label (e.g. Chapter 8)"
-                  maxLength={60}
-                  style={{ flex: '1 1 160px', width: 'auto' }}
-                  value={it.spoilerLabel}
-                  onInput={(e) => set(i, { spoilerLabel: e.currentTarget.value })}
-                />
-              )}
-            </div>
+            <PhotoFields n={i + 1} facts={it} onChange={(patch) => set(i, patch)} />
           </div>
         </li>
       ))}

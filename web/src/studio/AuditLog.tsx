@@ -4,7 +4,7 @@ import { ErrorBox } from '../components/ErrorBox.js'
 import { Link } from '../components/Link.js'
 import { actionLabel, detailsLabel } from './audit-labels.js'
 import { canAdminister } from './roles.js'
-import { StudioNav, useChannel } from './StudioNav.js'
+import { ChannelPending, StudioNav, useChannel } from './StudioNav.js'
 import type { AuditEntry } from './studio-types.js'
 import { useList } from './use-list.js'
 
@@ -12,18 +12,7 @@ import { useList } from './use-list.js'
 export function AuditLog({ slug }: { slug: string }) {
   const { channel, error: loadError } = useChannel(slug)
   const role = channel?.viewer?.role
-  if (loadError)
-    return (
-      <main id="main">
-        <ErrorBox error={loadError} />
-      </main>
-    )
-  if (!channel)
-    return (
-      <main id="main" aria-busy="true">
-        <p class="muted">Loading…</p>
-      </main>
-    )
+  if (loadError || !channel) return <ChannelPending error={loadError} />
   return (
     <main id="main" class="stack wide">
       <StudioNav slug={slug} current="audit" role={role ?? null} />

@@ -7,7 +7,7 @@ import { ErrorBox } from '../components/ErrorBox.js'
 import { ChannelFields, type ChannelFieldValues } from './ChannelFields.js'
 import { ProductionEditor } from './ProductionEditor.js'
 import { BansPanel, InvitesPanel, MembersPanel, RequestsPanel } from './StaffPanels.js'
-import { StudioNav, useChannel } from './StudioNav.js'
+import { ChannelPending, StudioNav, useChannel } from './StudioNav.js'
 import type { Production } from './studio-types.js'
 import { newItem, startUpload, type UploadItem } from './uploads.js'
 
@@ -16,18 +16,7 @@ const ADMIN = new Set(['owner', 'admin'])
 /** Channel management: settings, roles, invite links, join requests, bans (each as the role allows). */
 export function ChannelSettings({ slug }: { slug: string }) {
   const { channel, setChannel, error } = useChannel(slug)
-  if (error)
-    return (
-      <main id="main">
-        <ErrorBox error={error} />
-      </main>
-    )
-  if (!channel)
-    return (
-      <main id="main" aria-busy="true">
-        <p class="muted">Loading…</p>
-      </main>
-    )
+  if (error || !channel) return <ChannelPending error={error} />
   const role = channel.viewer?.role ?? null
   const isAdmin = ADMIN.has(role ?? '')
   return (

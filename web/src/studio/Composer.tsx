@@ -9,7 +9,7 @@ import { defaultScheduleInput, fromLocalInput, localLabel, utcLabel } from './da
 import { emptyPoll, PollBuilder } from './PollBuilder.js'
 import { type ComposeDraft, type ComposeKind, createBody, previewPost } from './preview.js'
 import { canPost, mustSubmitForReview } from './roles.js'
-import { StudioNav, useChannel } from './StudioNav.js'
+import { ChannelPending, StudioNav, useChannel } from './StudioNav.js'
 import type { Production, StudioPost } from './studio-types.js'
 import { TagsFields } from './TagsFields.js'
 import { emptyTags, type TagsDraft, tagsBody } from './tags.js'
@@ -124,18 +124,7 @@ export function Composer({ slug }: { slug: string }) {
       return list.filter((i) => i.key !== k)
     })
 
-  if (loadError)
-    return (
-      <main id="main">
-        <ErrorBox error={loadError} />
-      </main>
-    )
-  if (!channel)
-    return (
-      <main id="main" aria-busy="true">
-        <p class="muted">Loading…</p>
-      </main>
-    )
+  if (loadError || !channel) return <ChannelPending error={loadError} />
 
   if (!canPost(channel.viewer?.role))
     return (

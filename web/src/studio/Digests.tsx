@@ -5,7 +5,7 @@ import { useAction } from '../app/use-action.js'
 import { ErrorBox } from '../components/ErrorBox.js'
 import { type DigestCandidates, digestCandidates } from './digest-preview.js'
 import { canPost } from './roles.js'
-import { StudioNav, useChannel } from './StudioNav.js'
+import { ChannelPending, StudioNav, useChannel } from './StudioNav.js'
 import type { Digest, Production, TimelineWeek } from './studio-types.js'
 
 const rangeText = (from: number, to: number) => (from === to ? `Week ${from}` : `Weeks ${from}–${to}`)
@@ -28,18 +28,7 @@ export function Digests({ slug }: { slug: string }) {
     if (canPost(role)) void load()
   }, [slug, role])
 
-  if (loadError)
-    return (
-      <main id="main">
-        <ErrorBox error={loadError} />
-      </main>
-    )
-  if (!channel)
-    return (
-      <main id="main" aria-busy="true">
-        <p class="muted">Loading…</p>
-      </main>
-    )
+  if (loadError || !channel) return <ChannelPending error={loadError} />
   const digestPath = (d: Digest, rest = '') =>
     channelPath(slug, `/digests/${encodeURIComponent(d.id)}${rest}`)
   const postIt = (d: Digest) =>

@@ -7,7 +7,7 @@ import { Link } from '../components/Link.js'
 import { fromLocalInput, localLabel, utcLabel } from './datetime.js'
 import { canApprove, canPost } from './roles.js'
 import { postTitle } from './Schedule.js'
-import { StudioNav, useChannel } from './StudioNav.js'
+import { ChannelPending, StudioNav, useChannel } from './StudioNav.js'
 import type { Production, StudioPost } from './studio-types.js'
 import { tagsSummary } from './tags.js'
 import { DateTimeField } from './WhenPicker.js'
@@ -38,18 +38,7 @@ export function Reviews({ slug }: { slug: string }) {
     if (canPost(role)) void load()
   }, [slug, role])
 
-  if (loadError)
-    return (
-      <main id="main">
-        <ErrorBox error={loadError} />
-      </main>
-    )
-  if (!channel)
-    return (
-      <main id="main" aria-busy="true">
-        <p class="muted">Loading…</p>
-      </main>
-    )
+  if (loadError || !channel) return <ChannelPending error={loadError} />
   const production = (channel.production ?? null) as Production | null
   const approver = canApprove(role)
   return (

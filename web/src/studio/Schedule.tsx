@@ -7,7 +7,7 @@ import { ErrorBox } from '../components/ErrorBox.js'
 import { Link } from '../components/Link.js'
 import { localLabel, utcLabel } from './datetime.js'
 import { canEditPost, canPost, mustSubmitForReview } from './roles.js'
-import { StudioNav, useChannel } from './StudioNav.js'
+import { ChannelPending, StudioNav, useChannel } from './StudioNav.js'
 import type { Production, StudioPost } from './studio-types.js'
 import { tagsSummary } from './tags.js'
 
@@ -59,18 +59,7 @@ export function Schedule({ slug }: { slug: string }) {
     if (canPost(role)) void load()
   }, [slug, role])
 
-  if (loadError)
-    return (
-      <main id="main">
-        <ErrorBox error={loadError} />
-      </main>
-    )
-  if (!channel)
-    return (
-      <main id="main" aria-busy="true">
-        <p class="muted">Loading…</p>
-      </main>
-    )
+  if (loadError || !channel) return <ChannelPending error={loadError} />
   const production = (channel.production ?? null) as Production | null
   const postPath = (p: StudioPost) => channelPath(slug, `/posts/${encodeURIComponent(p.id)}`)
   const publishNow = (p: StudioPost) => {

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks'
 import { api, channelPath } from '../app/api.js'
 import type { Channel, Role } from '../app/types.js'
+import { ErrorBox } from '../components/ErrorBox.js'
 import { Link } from '../components/Link.js'
 import { canAdminister, canPost } from './roles.js'
 import './studio.css'
@@ -20,6 +21,21 @@ export function useChannel(slug: string) {
     }, setError)
   }, [slug])
   return { channel, setChannel, error }
+}
+
+/** What a studio page shows until its channel has loaded: the problem that stopped it, or "Loading…". */
+export function ChannelPending({ error }: { error: unknown }) {
+  if (error)
+    return (
+      <main id="main">
+        <ErrorBox error={error} />
+      </main>
+    )
+  return (
+    <main id="main" aria-busy="true">
+      <p class="muted">Loading…</p>
+    </main>
+  )
 }
 
 export type StudioPage =

@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks'
 import { ErrorBox } from '../components/ErrorBox.js'
+import { PhotoFields } from './PhotoFields.js'
 import { MAX_PHOTOS, type UploadItem } from './uploads.js'
 
 interface Props {
@@ -125,45 +126,11 @@ export function UploadList(props: Props) {
                       placeholder="Describe the photo for people who can’t see it"
                       onInput={(e) => props.onChange(item.key, { alt: e.currentTarget.value })}
                     />
-                    <div class="row">
-                      <input
-                        type="text"
-                        aria-label={`Credit for photo ${i + 1}`}
-                        placeholder="Photographer credit"
-                        maxLength={200}
-                        style={{ flex: '1 1 160px', width: 'auto' }}
-                        value={item.credit}
-                        onInput={(e) => props.onChange(item.key, { credit: e.currentTarget.value })}
-                      />
-                      <input
-                        type="text"
-                        aria-label={`Usage rights for photo ${i + 1}`}
-                        placeholder="Usage rights (e.g. Editorial use only)"
-                        maxLength={200}
-                        style={{ flex: '1 1 160px', width: 'auto' }}
-                        value={item.rights}
-                        onInput={(e) => props.onChange(item.key, { rights: e.currentTarget.value })}
-                      />
-                      <label class="inline small">
-                        <input
-                          type="checkbox"
-                          checked={item.spoiler}
-                          onChange={(e) => props.onChange(item.key, { spoiler: e.currentTarget.checked })}
-                        />
-                        Spoiler
-                      </label>
-                      {item.spoiler && (
-                        <input
-                          type="text"
-                          aria-label={`Spoiler label for photo ${i + 1}`}
-                          placeholder="Spoiler label (e.g. Chapter 8)"
-                          maxLength={60}
-                          style={{ flex: '1 1 160px', width: 'auto' }}
-                          value={item.spoilerLabel}
-                          onInput={(e) => props.onChange(item.key, { spoilerLabel: e.currentTarget.value })}
-                        />
-                      )}
-                    </div>
+                    <PhotoFields
+                      n={i + 1}
+                      facts={item}
+                      onChange={(patch) => props.onChange(item.key, patch)}
+                    />
                   </>
                 )}
               </div>
