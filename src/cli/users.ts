@@ -8,7 +8,7 @@ import { DomainError } from '../errors.js'
 import { createRateLimiter } from '../kv/rate-limiter.js'
 import { systemClock } from '../util/clock.js'
 
-/** The database of this configuration, migrated, and the account service over it. */
+/** The account service over this configuration's database (migrated); disposing closes the database. */
 async function openAccounts() {
   const config = loadConfig()
   const database = await openDatabase(config.database)
@@ -19,7 +19,7 @@ async function openAccounts() {
     config,
     rateLimiter: createRateLimiter(systemClock),
   })
-  return { database, accounts }
+  return { accounts, [Symbol.asyncDispose]: () => database[Symbol.asyncDispose]() }
 }
 
 /** `backlot user create --handle H [--admin] [--display-name N] [--password P]`. */
@@ -48,8 +48,7 @@ export async function runUser(args: string[]): Promise<number> {
     console.error('backlot: user create needs --handle')
     return 1
   }
-  const opened = await openAccounts()
-  await using database = opened.database
+  await using opened = await openAccounts()
   const { accounts } = opened
   const password = values.password ?? randomBytes(12).toString('base64url')
   try {
@@ -88,8 +87,7 @@ async function runSessions(sub: 'sessions' | 'logout', args: string[]): Promise<
     console.error(`backlot: user ${sub} needs --handle`)
     return 1
   }
-  const opened = await openAccounts()
-  await using database = opened.database
+  await using opened = await openAccounts()
   const { accounts } = opened
   const account = await accounts.findByHandle(handle)
   if (!account) {
