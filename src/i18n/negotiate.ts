@@ -1,5 +1,5 @@
 import Negotiator from 'negotiator'
-import { DEFAULT_LANGUAGE, isLanguage, LANGUAGES, type Language } from './languages.js'
+import { DEFAULT_LANGUAGE, isLanguage, type Language } from './languages.js'
 
 /**
  * The language to answer in: the person's own setting when they chose one, else the best of the
@@ -17,5 +17,3 @@ export function negotiateLanguage(acceptLanguage: string | undefined, setting?: 
   }
   return DEFAULT_LANGUAGE
 }
-
-export { LANGUAGES }
