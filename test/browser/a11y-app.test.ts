@@ -1,7 +1,7 @@
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTestServer, type TestServer } from '../_util/server.js'
-import { axeViolations, describeViolations, VIEWPORTS } from './a11y.js'
+import { axeViolations, describeViolations, openAppPage, VIEWPORTS } from './a11y.js'
 import { seasonFacts, uploadPhoto } from './fan-helpers.js'
 import { apiAs, assertWebBuilt, launchBrowser, type Person, seedShow } from './helpers.js'
 
@@ -110,9 +110,7 @@ describe('the web app is accessible (axe, browser, sqlite)', () => {
         if (person)
           await context.addCookies([{ name: 'backlot_session', value: person.cookie, url: server.url }])
         const tab = await context.newPage()
-        await tab.goto(server.url + page.path)
-        // Settled: the page's main content is there and nothing is loading.
-        await tab.locator('main#main:not([aria-busy="true"])').waitFor()
+        await openAppPage(tab, server.url + page.path)
         await tab.waitForLoadState('networkidle', { timeout: 5_000 }).catch(() => {})
         const violations = await axeViolations(tab)
         if (violations.length > 0)

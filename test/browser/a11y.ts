@@ -36,3 +36,30 @@ export function describeViolations(violations: Violation[]): string {
     .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.targets.slice(0, 5).join(', ')}`)
     .join('\n')
 }
+
+/**
+ * Opens `url` and waits until the web app's page has settled: its main content is there and
+ * nothing is loading (`main#main` without aria-busy). When it does not settle in time, the error
+ * names the requests still open and what the page shows, so a failure on a loaded CI machine says
+ * where it stalled.
+ */
+export async function openAppPage(page: Page, url: string, timeout = 25_000): Promise<void> {
+  const open = new Set<string>()
+  const track = (r: { url(): string; method(): string }) => `${r.method()} ${r.url()}`
+  page.on('request', (r) => open.add(track(r)))
+  page.on('requestfinished', (r) => open.delete(track(r)))
+  page.on('requestfailed', (r) => open.delete(track(r)))
+  await page.goto(url)
+  try {
+    await page.locator('main#main:not([aria-busy="true"])').waitFor({ timeout })
+  } catch (e) {
+    const shown = await page
+      .locator('body')
+      .textContent({ timeout: 1_000 })
+      .catch(() => '(unreadable)')
+    throw new Error(
+      `${page.url()} did not settle in ${timeout} ms (${String(e).split('\n')[0]}); ` +
+        `requests still open: ${[...open].join(', ') || 'none'}; the page shows: ${(shown ?? '').slice(0, 300)}`,
+    )
+  }
+}

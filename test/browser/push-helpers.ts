@@ -97,12 +97,33 @@ function fakePushManager(args: {
 
 /**
  * Hands `payload` to the page's service worker as the browser's push service would (DevTools'
- * ServiceWorker.deliverPushMessage). The worker is woken first and must be active: a push that has
- * to start a stopped worker can be dropped by Chromium when the machine is loaded (seen in CI: the
- * notification never appeared), which a real push service would not cause. A worker stopped while
- * idle is started again first.
+ * ServiceWorker.deliverPushMessage) and waits until the worker shows its notification (the
+ * payload's `tag`). The worker is woken first and must be active. DevTools' delivery is
+ * fire-and-forget: on a loaded machine Chromium can drop a message (seen in CI: the notification
+ * never appeared, twice in one run), where a real push service keeps a message until the browser
+ * acknowledges it. So a message that shows nothing within a few seconds is handed over again, up
+ * to three times; the same tag replaces a notification, so a late first delivery is not counted
+ * twice. A worker that never shows the notification still fails the test.
  */
-export async function deliverPush(context: BrowserContext, page: Page, baseUrl: string, payload: unknown) {
+export async function deliverPush(
+  context: BrowserContext,
+  page: Page,
+  baseUrl: string,
+  payload: { tag: string },
+) {
+  for (let attempt = 1; ; attempt++) {
+    await deliverPushOnce(context, page, baseUrl, payload)
+    const deadline = Date.now() + 5_000
+    while (Date.now() < deadline) {
+      if ((await notificationsTagged(page, payload.tag)) > 0) return
+      await new Promise((resolve) => setTimeout(resolve, 100))
+    }
+    if (attempt === 3)
+      throw new Error(`the service worker showed no notification tagged ${payload.tag} after 3 deliveries`)
+  }
+}
+
+async function deliverPushOnce(context: BrowserContext, page: Page, baseUrl: string, payload: unknown) {
   let [worker] = context.serviceWorkers()
   if (!worker) {
     // Stopped while idle: a message from the page starts it again.
@@ -126,6 +147,14 @@ export async function deliverPush(context: BrowserContext, page: Page, baseUrl: 
   } finally {
     await cdp.detach()
   }
+}
+
+/** How many notifications with this tag the page's service worker shows. */
+function notificationsTagged(page: Page, tag: string): Promise<number> {
+  return page.evaluate(async (tag) => {
+    const registration = await (globalThis as any).navigator.serviceWorker.ready
+    return (await registration.getNotifications({ tag })).length
+  }, tag)
 }
 
 /** The service worker registration id DevTools knows the origin's registration by. */
