@@ -5,7 +5,7 @@ import type { Timeline } from '../production/index.js'
 import { blurredImageText, type PublicImage, type PublicPost } from '../reads/index.js'
 import { album, body, countsLine, figure, postCard, tagList, when } from './components.js'
 import type { PageCounts } from './counts.js'
-import { html, raw, type SafeHtml, safeUrl } from './html.js'
+import { html, type SafeHtml, safeUrl } from './html.js'
 import type { MetaImage } from './layout.js'
 import { islandText, type PageText } from './text.js'
 
@@ -73,21 +73,16 @@ export interface LivePage {
   isOlder?: boolean
 }
 
+/**
+ * `<main>`, with what the island needs when the page is live: its words in the page's language
+ * too (`data-text`: JSON of text.ts `islandText`, escaped as any attribute value — no script
+ * element, inline or data, so the CSP and the pages' "no inline script" rule hold).
+ */
 function main(text: PageText, channel: ChannelRow, live: LivePage | null): SafeHtml {
   if (!live) return html`<main>`
-  return html`${islandTextBlock(text)}<main data-island="${live.view}" data-channel="${channel.slug}" data-epoch="${live.epoch}" data-seq="${live.seq}"${
+  return html`<main data-island="${live.view}" data-channel="${channel.slug}" data-epoch="${live.epoch}" data-seq="${live.seq}"${
     live.isOlder ? html` data-older` : ''
-  }>`
-}
-
-/**
- * The island's words in the page's language (text.ts `islandText`) as a JSON data block. `<` is
- * written as \u003c so no text can close the element; a data block is never run, so the CSP
- * (script-src 'self') is untouched.
- */
-function islandTextBlock(text: PageText): SafeHtml {
-  const json = JSON.stringify(islandText(text)).replace(/</g, '\\u003c')
-  return raw(`<script type="application/json" id="island-text">${json}</script>\n`)
+  } data-text="${JSON.stringify(islandText(text))}">`
 }
 
 export function channelBody(

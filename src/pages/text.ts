@@ -69,10 +69,9 @@ export function pageText(language: Language): PageText {
 }
 
 /**
- * What the island (web/src/island) shows in the page's language, rendered into the page as a JSON
- * block (`<script type="application/json" id="island-text">`: data, never run, so the pages' CSP
- * needs no change). Plural messages come as all their forms; the island picks one with
- * Intl.PluralRules for the page's `<html lang>`.
+ * What the island (web/src/island) shows in the page's language, rendered into the page as JSON in
+ * `<main data-text>` (templates.ts). Plural messages come as all their forms; the island picks one
+ * with Intl.PluralRules for the page's `<html lang>`.
  */
 export function islandText(text: PageText): Record<string, unknown> {
   const plain = ['openInApp', 'join', 'timelineUpdated', 'postDeleted', 'postChanged', 'updated', 'outOfDate']

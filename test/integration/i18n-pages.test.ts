@@ -43,9 +43,8 @@ describe.each(testDatabases)('public pages and feeds in the reader’s language 
     expect(text).toContain('Serie: The Show · Temporada 2 · 8 capítulos · rodaje desde el 5 ene 2026')
     expect(text).toContain('Publicado con Backlot')
     expect(text).toMatch(/<span data-reactions>0<\/span> reacciones/)
-    // The island's words, in a data block it reads (web/src/island/text.ts).
-    expect(text).toContain('<script type="application/json" id="island-text">')
-    expect(text).toContain('"openInApp":"Abrir en la app"')
+    // The island's words, as JSON in an attribute it reads (web/src/island/text.ts).
+    expect(text).toContain('data-text="{&quot;openInApp&quot;:&quot;Abrir en la app&quot;')
     expect(text).not.toContain('Production timeline')
     expect(text).not.toContain('Weeks 11–14<')
   }
@@ -58,7 +57,7 @@ describe.each(testDatabases)('public pages and feeds in the reader’s language 
     expect(text).toContain('Series: The Show · Season 2 · 8 chapters · filming from Jan 5, 2026')
     expect(text).toContain('Published with Backlot')
     expect(text).toMatch(/<span data-reactions>0<\/span> reactions/)
-    expect(text).toContain('"openInApp":"Open in app"')
+    expect(text).toContain('data-text="{&quot;openInApp&quot;:&quot;Open in app&quot;')
     expect(text).not.toContain('Cronología')
   }
 

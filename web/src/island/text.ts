@@ -1,8 +1,8 @@
 /**
- * The island's words, in the page's language: the server renders them into the page
- * (`<script type="application/json" id="island-text">`, src/pages/text.ts `islandText`) from the
- * `pages` catalog, so nothing here is English of its own. Plural messages come with every form of
- * the language; the form is picked by Intl.PluralRules for `<html lang>`. A page without the block
+ * The island's words, in the page's language: the server renders them into the page as JSON in
+ * `<main data-island data-text>` (src/pages/text.ts `islandText`) from the `pages` catalog, so
+ * nothing here is English of its own. Plural messages come with every form of
+ * the language; the form is picked by Intl.PluralRules for `<html lang>`. A page without them
  * (an older cached copy) gets the keys themselves, never a crash.
  */
 
@@ -25,9 +25,9 @@ export type PluralKey = 'newPosts' | 'reactions' | 'voters'
 export type PlainKey = Exclude<keyof IslandMessages, PluralKey>
 
 function readMessages(): Partial<IslandMessages> {
-  const block = document.getElementById('island-text')
+  const json = document.querySelector<HTMLElement>('main[data-island]')?.dataset.text
   try {
-    return block?.textContent ? (JSON.parse(block.textContent) as Partial<IslandMessages>) : {}
+    return json ? (JSON.parse(json) as Partial<IslandMessages>) : {}
   } catch {
     return {}
   }
