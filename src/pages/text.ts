@@ -1,11 +1,4 @@
-import {
-  formatDateTime,
-  formatDay,
-  formatNumber,
-  LANGUAGES,
-  type Language,
-  translator,
-} from '../i18n/index.js'
+import { formatDateTime, formatDay, formatNumber, type Language, translator } from '../i18n/index.js'
 import { html, type SafeHtml } from './html.js'
 
 /**
@@ -61,11 +54,16 @@ function createPageText(language: Language): PageText {
   }
 }
 
-const texts = new Map(LANGUAGES.map((language) => [language, createPageText(language)]))
+const texts = new Map<Language, PageText>()
 
-/** The page text of `language` (made once per language). */
+/** The page text of `language` (made on first use, once per language). */
 export function pageText(language: Language): PageText {
-  return texts.get(language)!
+  let text = texts.get(language)
+  if (!text) {
+    text = createPageText(language)
+    texts.set(language, text)
+  }
+  return text
 }
 
 /**
