@@ -141,6 +141,28 @@ describe.each(testDatabases)('public pages and feeds in the reader’s language 
     expect(anonymous.headers.get('cache-control')).toBe('public, max-age=60')
   })
 
+  it('renders the timeline and the embed in Spanish, and oEmbed follows Accept-Language', async () => {
+    const timeline = await page('/c/the-show/timeline', es)
+    expectLanguage(timeline, 'es')
+    expect(timeline.text).toContain('<h2>Cronología de la producción</h2>')
+    expect(timeline.text).toContain('Capítulo 8 de 8: el último')
+    expect(timeline.text).toMatch(/Semana 11 <span class="muted">desde el 16 mar 2026<\/span>/)
+    expect((await page('/c/the-show/timeline')).text).toContain('Chapter 8 of 8 — the last chapter')
+    // The API's timeline keeps its English labels whatever the browser asks for.
+    const api = await w.anonymous.get('/api/v1/channels/the-show/timeline', es)
+    expect(api.body.lastChapter.label).toBe('Chapter 8 of 8 — the last chapter')
+
+    const embed = await page(`/embed/p/${post.id}`, es)
+    expectLanguage(embed, 'es')
+    expect(embed.text).toContain('Ver en 127.0.0.1')
+    expect((await page(`/embed/p/${post.id}`)).text).toContain('View on 127.0.0.1')
+
+    const url = encodeURIComponent(`${server.url}/c/the-show/p/${post.id}`)
+    const oembed = await page(`/oembed?url=${url}`, es)
+    expect(oembed.headers.get('content-language')).toBe('es')
+    expect(oembed.headers.get('vary')).toMatch(/accept-language/i)
+  })
+
   it('error pages speak the reader’s language too', async () => {
     const res = await page('/c/no-such-show', es)
     expect(res.status).toBe(404)
