@@ -18,7 +18,14 @@ export { recordAudit } from './audit.js'
 export { loadAvatarView } from './avatar.js'
 export { findAvatarChannel } from './avatar-store.js'
 export { insertMember } from './member-store.js'
-export { chapterName, chaptersPhrase, cleanProduction, dateToMs, productionOf } from './production-facts.js'
+export {
+  chapterName,
+  chaptersCount,
+  chaptersPhrase,
+  cleanProduction,
+  dateToMs,
+  productionOf,
+} from './production-facts.js'
 export type { ProductionInput, ProductionViewData } from './production-schemas.js'
 export { CHAPTERS_MAX, DateOnly, ProductionBody, ProductionView, WEEKS_MAX } from './production-schemas.js'
 export type { Permission } from './roles.js'

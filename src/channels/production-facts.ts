@@ -1,4 +1,5 @@
 import type { ChannelRow } from '../db/schema.js'
+import { DEFAULT_LANGUAGE, formatList, type Language, translator } from '../i18n/index.js'
 import type { ProductionInput, ProductionViewData } from './production-schemas.js'
 import { cleanLine, invalidField } from './text-fields.js'
 
@@ -70,17 +71,55 @@ export function dateToMs(value: string): number | null {
   return Number.isNaN(ms) ? null : ms
 }
 
-/** "Chapter 8", "Episode 3 — The Finale". */
-export function chapterName(production: ProductionViewData | null, n: number, withTitle = false): string {
+/**
+ * The word for one chapter in `language`: the kind's default label ("Chapter", "Show", "Part",
+ * stored in English when the owner chose none) is translated (labels:unit.*); a label the owner
+ * wrote ("Episode") is their own text and stays as written.
+ */
+function unitLabel(production: ProductionViewData | null, language: Language, count: number): string {
   const label = production?.chapterLabel ?? 'Chapter'
-  const title = withTitle ? production?.chapters[n - 1]?.title : null
-  return title ? `${label} ${n} — ${title}` : `${label} ${n}`
+  const kind = DEFAULT_LABELS[label]
+  if (kind) return translator().t(language, `labels:unit.${kind}`, { count })
+  return count === 1 ? label : translator().t(language, 'labels:customUnitPlural', { label })
 }
 
-/** "Chapter 8" / "Chapters 7 and 8" / "Chapters 2, 5 and 8". */
-export function chaptersPhrase(production: ProductionViewData | null, chapters: readonly number[]): string {
-  const label = production?.chapterLabel ?? 'Chapter'
-  if (chapters.length === 1) return `${label} ${chapters[0]}`
-  const head = chapters.slice(0, -1).join(', ')
-  return `${label}s ${head} and ${chapters.at(-1)}`
+const DEFAULT_LABELS: Record<string, string | undefined> = { Chapter: 'chapter', Show: 'show', Part: 'part' }
+
+/** "Chapter 8", "Episode 3 — The Finale" (in `language`, English by default: the API's). */
+export function chapterName(
+  production: ProductionViewData | null,
+  n: number,
+  withTitle = false,
+  language: Language = DEFAULT_LANGUAGE,
+): string {
+  const label = unitLabel(production, language, 1)
+  const title = withTitle ? production?.chapters[n - 1]?.title : null
+  return title
+    ? translator().t(language, 'labels:chapterTitled', { label, n, title })
+    : translator().t(language, 'labels:chapter', { label, n })
+}
+
+/** "8 chapters" / "8 capítulos" / "8 episodes": how many chapters a production has. */
+export function chaptersCount(
+  production: ProductionViewData | null,
+  count: number,
+  language: Language = DEFAULT_LANGUAGE,
+): string {
+  const unit = unitLabel(production, language, count).toLocaleLowerCase(language)
+  return translator().t(language, 'labels:unitCount', { count, unit })
+}
+
+/** "Chapter 8" / "Chapters 7 and 8" / "Chapters 2, 5, and 8" (lists through Intl.ListFormat). */
+export function chaptersPhrase(
+  production: ProductionViewData | null,
+  chapters: readonly number[],
+  language: Language = DEFAULT_LANGUAGE,
+): string {
+  if (chapters.length === 1) return chapterName(production, chapters[0]!, false, language)
+  const label = unitLabel(production, language, chapters.length)
+  const list = formatList(
+    language,
+    chapters.map((n) => String(n)),
+  )
+  return translator().t(language, 'labels:chapters', { label, list })
 }

@@ -1,5 +1,6 @@
 import { loadAvatarView } from '../channels/index.js'
 import type { ChannelRow, DigestRow } from '../db/schema.js'
+import type { Language } from '../i18n/index.js'
 import { feedCursor } from '../posts/index.js'
 import { digestPosts, digestUrl, rangeLabel } from '../production/index.js'
 import { readChannelPosts } from '../reads/index.js'
@@ -8,12 +9,13 @@ import type { PageRenderer, RenderDeps, RenderedPage } from './render.js'
 import {
   cardImage,
   channelBody,
+  channelDescription,
   channelLinks,
   digestBody,
   type LivePage,
-  productionLine,
   timelineBody,
 } from './templates.js'
+import { pageText } from './text.js'
 
 const PAGE_SIZE = 20
 
@@ -29,14 +31,18 @@ export function createChannelPages(
    * before the posts: an event after that position may already be on the page, never missing from
    * both — the island drops what it already shows.
    */
-  async function channelPage(channel: ChannelRow, before?: string): Promise<RenderedPage> {
+  async function channelPage(
+    language: Language,
+    channel: ChannelRow,
+    before?: string,
+  ): Promise<RenderedPage> {
+    const text = pageText(language)
     const key = before ? feedCursor.decode(before) : null
-    const page = await readChannelPosts(deps, channel, { limit: PAGE_SIZE, before: key })
+    const page = await readChannelPosts(deps, channel, { limit: PAGE_SIZE, before: key, language })
     const counts = await frame.countsOf(channel, page.posts)
     const links = channelLinks(origin(), channel)
     const older = page.nextCursor ? `${links.page}?before=${page.nextCursor}` : null
-    const description = channel.description || productionLine(channel) || `Updates from ${channel.title}`
-    const meta = baseMeta(channel, links.page, channel.title, description)
+    const meta = baseMeta(text, channel, links.page, channel.title, channelDescription(text, channel))
     const avatar = await loadAvatarView(deps.db, channel.id, deps.publicUrl())
     // The share card shows the channel's avatar, as a shared Telegram or Instagram channel does;
     // without one, the newest post image (already blurred if it is a spoiler).
@@ -49,40 +55,45 @@ export function createChannelPages(
           type: `image/${avatar.variants.find((v) => v.url === avatar.url)?.format ?? 'jpeg'}`,
         }
       : null
-    const firstImage = page.posts.map(cardImage).find((i) => i !== null) ?? null
+    const firstImage = page.posts.map((p) => cardImage(p, language)).find((i) => i !== null) ?? null
     const live: LivePage = {
       view: 'channel',
       epoch: deps.streamEpoch,
       seq: channel.last_seq,
       isOlder: key !== null,
     }
-    const body = channelBody(origin(), channel, page.posts, older, live, counts, avatar)
+    const body = channelBody(text, origin(), channel, page.posts, older, live, counts, avatar)
     return render({ ...meta, image: avatarImage ?? firstImage }, channel, body, { isLive: true })
   }
 
-  async function timelinePage(channel: ChannelRow): Promise<RenderedPage> {
-    const timeline = await deps.timeline(channel)
+  async function timelinePage(language: Language, channel: ChannelRow): Promise<RenderedPage> {
+    const text = pageText(language)
+    const timeline = await deps.timeline(channel, language)
     const links = channelLinks(origin(), channel)
-    const description = timeline.lastChapter?.label ?? `Production timeline of ${channel.title}`
-    const meta = baseMeta(channel, links.timeline, `Production timeline — ${channel.title}`, description)
+    const description =
+      timeline.lastChapter?.label ?? text.t('timeline.description', { channel: channel.title })
+    const title = text.t('timeline.title', { channel: channel.title })
+    const meta = baseMeta(text, channel, links.timeline, title, description)
+    // A spoiler cover's alt is already its blurred text (production/timeline.ts).
     const cover = timeline.weeks.find((w) => w.cover)?.cover
-    if (cover)
-      meta.image = {
-        ...cover,
-        alt: cover.isSpoiler ? 'Spoiler (blurred image)' : cover.alt,
-        type: 'image/jpeg',
-      }
+    if (cover) meta.image = { ...cover, type: 'image/jpeg' }
     const live: LivePage = { view: 'timeline', epoch: deps.streamEpoch, seq: channel.last_seq }
-    return render(meta, channel, timelineBody(origin(), channel, timeline, live), { isLive: true })
+    return render(meta, channel, timelineBody(text, origin(), channel, timeline, live), { isLive: true })
   }
 
-  async function digestPage(channel: ChannelRow, digest: DigestRow): Promise<RenderedPage> {
-    const posts = await digestPosts(deps, channel, digest)
-    const label = rangeLabel(digest)
+  async function digestPage(
+    language: Language,
+    channel: ChannelRow,
+    digest: DigestRow,
+  ): Promise<RenderedPage> {
+    const text = pageText(language)
+    const posts = await digestPosts(deps, channel, digest, language)
+    const label = rangeLabel(digest, language)
     const url = digestUrl(deps.publicUrl(), channel.slug, digest.id)
-    const meta = baseMeta(channel, url, `${digest.title} — ${channel.title}`, digest.intro || label)
-    meta.image = posts.map(cardImage).find((i) => i !== null) ?? null
-    return render(meta, channel, digestBody(origin(), channel, { ...digest, rangeLabel: label }, posts))
+    const meta = baseMeta(text, channel, url, `${digest.title} — ${channel.title}`, digest.intro || label)
+    meta.image = posts.map((p) => cardImage(p, language)).find((i) => i !== null) ?? null
+    const body = digestBody(text, origin(), channel, { ...digest, rangeLabel: label }, posts)
+    return render(meta, channel, body)
   }
 
   return { channelPage, timelinePage, digestPage }

@@ -1,12 +1,17 @@
+import { formatNumber, translator } from '../i18n/index.js'
 import { blurredImageText, type PublicImage, type PublicPost } from '../reads/index.js'
 import type { PageCounts } from './counts.js'
 import { html, type SafeHtml, safeUrl, textWithLinks } from './html.js'
+import type { PageText } from './text.js'
 
-/** Building blocks shared by the channel, post, timeline, digest, preview and embed pages. */
+/**
+ * Building blocks shared by the channel, post, timeline, digest, preview and embed pages (and the
+ * feeds' item HTML). Each takes the page's text (text.ts): no fixed English of its own.
+ */
 
-export function when(ms: number): SafeHtml {
+export function when(text: PageText, ms: number): SafeHtml {
   const iso = new Date(ms).toISOString()
-  return html`<time datetime="${iso}">${iso.slice(0, 16).replace('T', ' ')} UTC</time>`
+  return html`<time datetime="${iso}">${text.dateTime(ms)}</time>`
 }
 
 export function tagList(post: PublicPost): SafeHtml {
@@ -19,6 +24,7 @@ export function tagList(post: PublicPost): SafeHtml {
  * rights; linked to its permalink.
  */
 export function figure(
+  text: PageText,
   post: PublicPost,
   image: PublicImage,
   options: { link?: string; reveal?: boolean; showAlt?: boolean } = {},
@@ -28,14 +34,14 @@ export function figure(
   // The alt text of a spoiler image may describe the spoiler itself: hidden with the pixels.
   // An image posted without alt text still needs a name: it is often the only content of its link.
   const alt = isHidden
-    ? blurredImageText(image)
-    : image.alt || `Photo ${image.n} of ${post.images.length} (no description)`
+    ? blurredImageText(image, text.language)
+    : image.alt || text.t('post.photoNoDescription', { n: image.n, count: post.images.length })
   const img = html`<img src="${safeUrl(file.url)}" width="${file.width}" height="${file.height}" alt="${alt}" loading="lazy">`
   const caption = [
     isHidden
       ? image.spoilerLabel
-        ? `Spoiler: ${image.spoilerLabel}`
-        : (post.spoilerNote ?? 'Spoiler')
+        ? translator().t(text.language, 'labels:spoilerLabelled', { label: image.spoilerLabel })
+        : (post.spoilerNote ?? translator().t(text.language, 'labels:spoiler'))
       : null,
     options.showAlt && !isHidden && image.alt ? image.alt : null,
     image.credit ? `© ${image.credit}` : null,
@@ -51,13 +57,14 @@ export function figure(
 }
 
 export function album(
+  text: PageText,
   post: PublicPost,
   options: { linkImages?: boolean; reveal?: boolean; max?: number; showAlt?: boolean } = {},
 ) {
   if (post.images.length === 0) return html``
   const shown = post.images.slice(0, options.max ?? post.images.length)
   return html`<div class="album${shown.length === 1 ? ' single' : ''}">${shown.map((image) =>
-    figure(post, image, {
+    figure(text, post, image, {
       ...(options.linkImages && { link: `${post.url}/${image.n}` }),
       ...(options.reveal !== undefined && { reveal: options.reveal }),
       ...(options.showAlt !== undefined && { showAlt: options.showAlt }),
@@ -67,6 +74,7 @@ export function album(
 
 /** The text, or for a spoiler post its label and note (and a reveal link where allowed). */
 export function body(
+  text: PageText,
   post: PublicPost,
   options: { revealLink?: string; reveal?: boolean; counts?: PageCounts | undefined } = {},
 ) {
@@ -75,52 +83,55 @@ export function body(
       options.reveal && post.revealedText !== null
         ? html`<div class="text">${post.revealedText}</div>`
         : options.revealLink
-          ? html`<p><a href="${safeUrl(options.revealLink)}" rel="nofollow">Show the spoiler</a></p>`
+          ? html`<p><a href="${safeUrl(options.revealLink)}" rel="nofollow">${text.t('post.showSpoiler')}</a></p>`
           : ''
     const data = shown && !options.reveal ? html` data-spoiler-post` : ''
-    return html`<div class="spoiler"${data}><strong>Spoiler${post.spoiler.label ? html`: ${post.spoiler.label}` : ''}</strong>
+    const heading = post.spoiler.label
+      ? translator().t(text.language, 'labels:spoilerLabelled', { label: post.spoiler.label })
+      : translator().t(text.language, 'labels:spoiler')
+    return html`<div class="spoiler"${data}><strong>${heading}</strong>
 <p>${post.spoiler.note}</p>${shown}</div>`
   }
   const question = post.question
     ? html`<div class="poll"><strong>${post.question.text}</strong>${
         post.question.options.length > 0
-          ? html`<ol>${post.question.options.map((o, i) => html`<li>${o}${optionVotes(options.counts, i)}</li>`)}</ol>`
+          ? html`<ol>${post.question.options.map((o, i) => html`<li>${o}${optionVotes(text, options.counts, i)}</li>`)}</ol>`
           : ''
       }</div>`
     : ''
   const note = post.spoilerNote
-    ? html`<p class="spoiler"><strong>${post.spoilerNote}</strong> (images blurred)</p>`
+    ? html`<p class="spoiler"><strong>${post.spoilerNote}</strong> ${text.t('post.imagesBlurred')}</p>`
     : ''
   return html`${post.text ? html`<div class="text">${textWithLinks(post.text, post.links)}</div>` : ''}${question}${note}`
 }
 
-function optionVotes(counts: PageCounts | undefined, i: number): SafeHtml | '' {
+function optionVotes(text: PageText, counts: PageCounts | undefined, i: number): SafeHtml | '' {
   const votes = counts?.poll?.votes?.[i]
   return votes === undefined
     ? ''
-    : html` <span class="votes">(<span data-votes="${i}">${votes}</span>)</span>`
+    : html` <span class="votes">(<span data-votes="${i}">${formatNumber(text.language, votes)}</span>)</span>`
 }
 
 /** Reactions and votes, each number in an element the island updates from `counts` frames. */
-export function countsLine(counts: PageCounts | undefined): SafeHtml | '' {
+export function countsLine(text: PageText, counts: PageCounts | undefined): SafeHtml | '' {
   if (!counts || (counts.reactions === null && counts.poll === null)) return ''
-  // Label first, so a live update changes only the number.
+  // "3 reactions": the island replaces the number and picks the plural form again (text.ts).
   const parts = [
-    counts.reactions === null ? null : html`Reactions: <span data-reactions>${counts.reactions}</span>`,
-    counts.poll === null ? null : html`Voters: <span data-voters>${counts.poll.voters}</span>`,
+    counts.reactions === null ? null : text.liveCount('reactions', counts.reactions),
+    counts.poll === null ? null : text.liveCount('voters', counts.poll.voters),
   ].filter((p) => p !== null)
   return html`<p class="counts">${parts.map((p, i) => (i === 0 ? p : html` · ${p}`))}</p>`
 }
 
 /** A post as a card in a list (channel page, timeline, digest); counts only where the page is live. */
-export function postCard(post: PublicPost, counts?: PageCounts): SafeHtml {
+export function postCard(text: PageText, post: PublicPost, counts?: PageCounts): SafeHtml {
   return html`<article class="post" id="p-${post.id}" data-post="${post.id}">
-<div class="meta"><a href="${safeUrl(post.url)}">${when(post.publishedAt)}</a> · ${post.author.displayName}${
-    post.isPinned ? ' · pinned' : ''
+<div class="meta"><a href="${safeUrl(post.url)}">${when(text, post.publishedAt)}</a> · ${post.author.displayName}${
+    post.isPinned ? ` · ${text.t('post.pinned')}` : ''
   }</div>
-${body(post, { revealLink: `${post.url}?reveal=1`, counts })}
-${album(post, { linkImages: true })}
+${body(text, post, { revealLink: `${post.url}?reveal=1`, counts })}
+${album(text, post, { linkImages: true })}
 ${tagList(post)}
-${countsLine(counts)}
+${countsLine(text, counts)}
 </article>`
 }

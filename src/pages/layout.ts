@@ -1,3 +1,4 @@
+import type { Language } from '../i18n/index.js'
 import type { PageAssets } from './assets.js'
 import { html, type SafeHtml, safeUrl } from './html.js'
 
@@ -11,6 +12,8 @@ export interface MetaImage {
 
 /** What a page tells browsers, search engines and link unfurlers about itself. */
 export interface PageMeta {
+  /** The page's language: `<html lang>` (and the route's Content-Language). */
+  language: Language
   title: string
   description: string
   canonical: string
@@ -23,6 +26,9 @@ export interface PageMeta {
   oembed: string | null
 }
 
+/** OpenGraph wants a territory: the one each language's readers most often share from. */
+const OG_LOCALES: Record<Language, string> = { en: 'en_US', es: 'es_ES' }
+
 /**
  * OpenGraph and Twitter card tags. The image is whatever the caller chose from a PublicPost, which
  * for a spoiler is the blurred rendering: no unblurred spoiler pixel reaches a card.
@@ -31,6 +37,7 @@ function metaTags(meta: PageMeta): SafeHtml {
   const image = meta.image
   return html`
 <meta property="og:site_name" content="${meta.siteName}">
+<meta property="og:locale" content="${OG_LOCALES[meta.language]}">
 <meta property="og:type" content="${meta.ogType}">
 <meta property="og:title" content="${meta.title}">
 <meta property="og:description" content="${meta.description}">
@@ -77,7 +84,7 @@ export function document(
   options: { bodyClass?: string; bodyData?: string; scripts?: string[] } = {},
 ): string {
   return html`<!doctype html>
-<html lang="en">
+<html lang="${meta.language}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">

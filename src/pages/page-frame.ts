@@ -6,6 +6,7 @@ import type { SafeHtml } from './html.js'
 import { document, linkHeader, type PageMeta } from './layout.js'
 import type { RenderDeps, RenderedPage } from './render.js'
 import { channelLinks } from './templates.js'
+import type { PageText } from './text.js'
 
 /** What every page of a channel is built with: its meta, its frame, its posts and their counts. */
 export interface PageFrame {
@@ -15,13 +16,19 @@ export interface PageFrame {
    * The meta a page of the channel starts from: indexable only for a public channel, feeds unless
    * private.
    */
-  baseMeta(channel: ChannelRow, canonical: string, title: string, description: string): PageMeta
+  baseMeta(
+    text: PageText,
+    channel: ChannelRow,
+    canonical: string,
+    title: string,
+    description: string,
+  ): PageMeta
   /** The whole document around `body`; `isLive` adds the island (when the web build has one). */
   render(meta: PageMeta, channel: ChannelRow, body: SafeHtml, options?: { isLive?: boolean }): RenderedPage
   /** The oEmbed discovery URL of a post page. */
   oembedUrl(url: string): string
-  /** One post through the read pipeline, or `post-not-found`. */
-  onePost(channel: ChannelRow, postId: string, reveal: boolean): Promise<PublicPost>
+  /** One post through the read pipeline (labels in `text`'s language), or `post-not-found`. */
+  onePost(text: PageText, channel: ChannelRow, postId: string, reveal: boolean): Promise<PublicPost>
   /** The public numbers shown beside the posts (counts.ts), counted as the live `counts` frames count. */
   countsOf(channel: ChannelRow, posts: readonly PublicPost[]): Promise<Map<string, PageCounts>>
 }
@@ -29,9 +36,16 @@ export interface PageFrame {
 export function createPageFrame(deps: RenderDeps): PageFrame {
   const origin = () => originOf(deps.publicUrl())
 
-  function baseMeta(channel: ChannelRow, canonical: string, title: string, description: string): PageMeta {
+  function baseMeta(
+    text: PageText,
+    channel: ChannelRow,
+    canonical: string,
+    title: string,
+    description: string,
+  ): PageMeta {
     const links = channelLinks(origin(), channel)
     return {
+      language: text.language,
       title,
       description,
       canonical,
@@ -64,8 +78,13 @@ export function createPageFrame(deps: RenderDeps): PageFrame {
     return `${origin()}/oembed?format=json&url=${encodeURIComponent(url)}`
   }
 
-  async function onePost(channel: ChannelRow, postId: string, reveal: boolean): Promise<PublicPost> {
-    const [post] = await readPosts(deps, channel, [postId], { reveal })
+  async function onePost(
+    text: PageText,
+    channel: ChannelRow,
+    postId: string,
+    reveal: boolean,
+  ): Promise<PublicPost> {
+    const [post] = await readPosts(deps, channel, [postId], { reveal, language: text.language })
     return post ?? fail('post-not-found', `No post "${postId}" in "${channel.slug}".`)
   }
 

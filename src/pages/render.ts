@@ -1,4 +1,5 @@
 import type { ChannelRow, DigestRow } from '../db/schema.js'
+import type { Language } from '../i18n/index.js'
 import type { OpenedPreview, Timeline } from '../production/index.js'
 import type { ReadDeps } from '../reads/index.js'
 import type { PageAssets } from './assets.js'
@@ -22,8 +23,8 @@ export interface RenderDeps extends ReadDeps {
   assets: () => PageAssets
   /** The event log's epoch: a page resumes the live stream at its position in this history. */
   streamEpoch: string
-  /** The channel's production timeline (cached per channel version: createTimelineReader). */
-  timeline: (channel: ChannelRow) => Promise<Timeline>
+  /** The channel's production timeline in a language (cached per channel version: createTimelineReader). */
+  timeline: (channel: ChannelRow, language: Language) => Promise<Timeline>
 }
 
 /**
@@ -33,25 +34,37 @@ export interface RenderDeps extends ReadDeps {
  * (reads/pipeline.ts), so nothing here depends on who asked. Every page reads a bounded number of
  * rows: a page of 20 posts, one post, a digest's ≤ 50 posts, 20 fragments, or the timeline's
  * aggregate (production/timeline.ts). The pages are built in channel-pages.ts and post-pages.ts,
- * on the frame of page-frame.ts.
+ * on the frame of page-frame.ts. Each is rendered in the `language` the caller negotiated (its
+ * fixed words from the `pages` catalog: text.ts); what the posts say is never translated.
  */
 export interface PageRenderer {
   /** The channel page: a page of 20 posts before the `before` cursor, with the island's stream position. */
-  channelPage(channel: ChannelRow, before?: string): Promise<RenderedPage>
+  channelPage(language: Language, channel: ChannelRow, before?: string): Promise<RenderedPage>
   /** A post page (`post-not-found`); a revealed spoiler is neither indexable nor cacheable. */
-  postPage(channel: ChannelRow, postId: string, reveal: boolean): Promise<RenderedPage>
+  postPage(language: Language, channel: ChannelRow, postId: string, reveal: boolean): Promise<RenderedPage>
   /** The permalink of a post's image `n` (`post-not-found`, `media-not-found`). */
-  imagePage(channel: ChannelRow, postId: string, n: number, reveal: boolean): Promise<RenderedPage>
+  imagePage(
+    language: Language,
+    channel: ChannelRow,
+    postId: string,
+    n: number,
+    reveal: boolean,
+  ): Promise<RenderedPage>
   /** The production timeline page. */
-  timelinePage(channel: ChannelRow): Promise<RenderedPage>
+  timelinePage(language: Language, channel: ChannelRow): Promise<RenderedPage>
   /** A digest's page with its posts. */
-  digestPage(channel: ChannelRow, digest: DigestRow): Promise<RenderedPage>
+  digestPage(language: Language, channel: ChannelRow, digest: DigestRow): Promise<RenderedPage>
   /** A press preview: the embargoed post with its banner, noindex, never cached. */
-  previewPage(token: string, opened: OpenedPreview): Promise<RenderedPage>
+  previewPage(language: Language, token: string, opened: OpenedPreview): Promise<RenderedPage>
   /** The embeddable view of a post: the one page other sites may frame. */
-  embedPage(channel: ChannelRow, postId: string): Promise<RenderedPage>
+  embedPage(language: Language, channel: ChannelRow, postId: string): Promise<RenderedPage>
   /** Posts as HTML fragments for the island, in the order asked; posts the reader may not see are absent. */
-  fragments(channel: ChannelRow, ids: readonly string[], view: 'card' | 'post'): Promise<RenderedPage>
+  fragments(
+    language: Language,
+    channel: ChannelRow,
+    ids: readonly string[],
+    view: 'card' | 'post',
+  ): Promise<RenderedPage>
 }
 
 export function createPageRenderer(deps: RenderDeps): PageRenderer {

@@ -4,6 +4,9 @@ import type { AppContext } from '../context.js'
 import type { App } from '../http/app.js'
 import { isNotModified } from '../http/conditional.js'
 import { logProblem, toProblem } from '../http/error-handler.js'
+import { markLanguage, requestLanguage } from '../http/language.js'
+import { problemTitle } from '../http/problem-titles.js'
+import type { Language } from '../i18n/index.js'
 import { fileCacheControl, mediaImageOrigins } from '../media/index.js'
 import type { ImageBytes } from '../reads/index.js'
 import type { PageAsset, PageAssets } from './assets.js'
@@ -11,6 +14,7 @@ import { html } from './html.js'
 import { document } from './layout.js'
 import type { RenderedPage, ServedPage } from './service.js'
 import { errorBody, errorTitle } from './templates.js'
+import { pageText } from './text.js'
 
 const hide = { hide: true }
 const Slug = Type.String({ minLength: 1, maxLength: 100 })
@@ -48,9 +52,12 @@ export function pageRoutes(app: App, ctx: AppContext): void {
       const problem = toProblem(error)
       logProblem(req, problem, error)
       const status = problem.status
-      const message = status === 404 ? 'There is nothing here, or it is not public.' : problem.title
+      const text = pageText(requestLanguage(req))
+      const message =
+        status === 404 ? text.t('error.notFoundDetail') : problemTitle(problem.code, text.language)
       const meta = {
-        title: errorTitle(status),
+        language: text.language,
+        title: errorTitle(text, status),
         description: message,
         canonical: ctx.config.publicUrl.href,
         isIndexable: false,
@@ -61,7 +68,7 @@ export function pageRoutes(app: App, ctx: AppContext): void {
         oembed: null,
       }
       const page = {
-        html: document(meta, ctx.pageAssets(), errorBody(status, message)),
+        html: document(meta, ctx.pageAssets(), errorBody(text, status, message)),
         isIndexable: false,
         isCacheable: false,
         link: null,
@@ -73,10 +80,25 @@ export function pageRoutes(app: App, ctx: AppContext): void {
 }
 
 /**
+ * The language of a page (issue 16 point 4): the signed-in reader's own setting, else the
+ * browser's Accept-Language, else English (http/language.ts). Routes without auth (embed, press
+ * preview) see no session, so only the header counts there.
+ */
+function pageLanguage(req: FastifyRequest): { language: Language; isFromSetting: boolean } {
+  const language = requestLanguage(req)
+  return { language, isFromSetting: req.auth?.account.language === language }
+}
+
+/**
  * Sends a page with its headers. A page with validators (every 200 page: ServedPage) sends its
  * ETag (and Last-Modified when it has one) and answers a matching If-None-Match/If-Modified-Since
  * with 304 and no body; the caller has already checked access, so a 304 only ever confirms a copy
  * to a reader allowed to see it.
+ *
+ * Every page says its language (`Content-Language`) and that it depends on `Accept-Language`
+ * (`Vary`), so a shared cache keeps one copy per language. A page whose language came from the
+ * reader's setting (their session cookie) is `private`: no shared cache may hand a language chosen
+ * by one person's cookie to anyone else.
  */
 function sendPage(
   req: FastifyRequest,
@@ -85,6 +107,9 @@ function sendPage(
   page: RenderedPage | ServedPage,
   status = 200,
 ) {
+  const { language, isFromSetting } = pageLanguage(req)
+  const isShared = page.isCacheable && !isFromSetting
+  markLanguage(reply, language)
   reply
     .code(status)
     .type('text/html; charset=utf-8')
@@ -98,7 +123,7 @@ function sendPage(
     )
     .header('x-content-type-options', 'nosniff')
     .header('referrer-policy', page.isCacheable ? 'strict-origin-when-cross-origin' : 'no-referrer')
-    .header('cache-control', page.isCacheable ? 'public, max-age=60' : 'private, no-store')
+    .header('cache-control', isShared ? 'public, max-age=60' : 'private, no-store')
   if (!page.isFrameable) reply.header('x-frame-options', 'DENY')
   if (!page.isIndexable) reply.header('x-robots-tag', 'noindex, nofollow')
   if (page.link) reply.header('link', page.link)
@@ -127,6 +152,7 @@ function registerPages(app: App, ctx: AppContext): void {
   const optional = { auth: 'optional' as const, rateLimit: 'pages' as const }
   const viewer = (req: { auth: { account: { id: string } } | null }) => req.auth?.account.id ?? null
   const isReveal = (q: { reveal?: string }) => q.reveal === '1'
+  const language = (req: FastifyRequest) => pageLanguage(req).language
 
   app.get(
     '/c/:slug',
@@ -139,7 +165,12 @@ function registerPages(app: App, ctx: AppContext): void {
       config: optional,
     },
     async (req, reply) =>
-      sendPage(req, reply, ctx, await ctx.pages.channelPage(req.params.slug, viewer(req), req.query.before)),
+      sendPage(
+        req,
+        reply,
+        ctx,
+        await ctx.pages.channelPage(language(req), req.params.slug, viewer(req), req.query.before),
+      ),
   )
   app.get(
     '/c/:slug/p/:id',
@@ -149,7 +180,13 @@ function registerPages(app: App, ctx: AppContext): void {
     },
     async (req, reply) => {
       const reveal = isReveal(req.query)
-      const page = await ctx.pages.postPage(req.params.slug, req.params.id, viewer(req), reveal)
+      const page = await ctx.pages.postPage(
+        language(req),
+        req.params.slug,
+        req.params.id,
+        viewer(req),
+        reveal,
+      )
       return sendPage(req, reply, ctx, page)
     },
   )
@@ -166,6 +203,7 @@ function registerPages(app: App, ctx: AppContext): void {
     async (req, reply) => {
       const reveal = isReveal(req.query)
       const page = await ctx.pages.imagePage(
+        language(req),
         req.params.slug,
         req.params.id,
         req.params.n,
@@ -190,7 +228,7 @@ function registerPages(app: App, ctx: AppContext): void {
     },
     async (req, reply) => {
       const ids = [...new Set(req.query.ids.split(','))]
-      const page = await ctx.pages.fragments(req.params.slug, viewer(req), ids, req.query.view)
+      const page = await ctx.pages.fragments(language(req), req.params.slug, viewer(req), ids, req.query.view)
       return sendPage(req, reply, ctx, page)
     },
   )
@@ -198,7 +236,7 @@ function registerPages(app: App, ctx: AppContext): void {
     '/c/:slug/timeline',
     { schema: { ...hide, params: Type.Object({ slug: Slug }) }, config: optional },
     async (req, reply) =>
-      sendPage(req, reply, ctx, await ctx.pages.timelinePage(req.params.slug, viewer(req))),
+      sendPage(req, reply, ctx, await ctx.pages.timelinePage(language(req), req.params.slug, viewer(req))),
   )
   app.get(
     '/c/:slug/digests/:digestId',
@@ -208,7 +246,7 @@ function registerPages(app: App, ctx: AppContext): void {
         req,
         reply,
         ctx,
-        await ctx.pages.digestPage(req.params.slug, req.params.digestId, viewer(req)),
+        await ctx.pages.digestPage(language(req), req.params.slug, req.params.digestId, viewer(req)),
       ),
   )
   app.get(
@@ -217,7 +255,7 @@ function registerPages(app: App, ctx: AppContext): void {
       schema: { ...hide, params: Type.Object({ id: PostId }) },
       config: { auth: 'none', rateLimit: 'pages' },
     },
-    async (req, reply) => sendPage(req, reply, ctx, await ctx.pages.embedPage(req.params.id)),
+    async (req, reply) => sendPage(req, reply, ctx, await ctx.pages.embedPage(language(req), req.params.id)),
   )
   app.get(
     '/preview/:token',
@@ -226,7 +264,7 @@ function registerPages(app: App, ctx: AppContext): void {
       config: { auth: 'none', rateLimit: 'pages' },
     },
     async (req, reply) => {
-      const page = await ctx.pages.previewPage(req.params.token)
+      const page = await ctx.pages.previewPage(language(req), req.params.token)
       if ('redirect' in page)
         return reply.code(303).header('cache-control', 'no-store').redirect(page.redirect, 303)
       return sendPage(req, reply, ctx, page)
@@ -280,14 +318,11 @@ function fileRoutes(app: App, ctx: AppContext): void {
     },
     async (req, reply) => {
       const asset = pageAssetFiles(ctx.pageAssets()).get(req.params.file)
-      if (!asset)
-        return sendPage(
-          req,
-          reply,
-          ctx,
-          { html: html`Not found`.value, isIndexable: false, isCacheable: false, link: null },
-          404,
-        )
+      if (!asset) {
+        const notFound = pageText(pageLanguage(req).language).t('error.notFound')
+        const page = { html: html`${notFound}`.value, isIndexable: false, isCacheable: false, link: null }
+        return sendPage(req, reply, ctx, page, 404)
+      }
       return reply
         .type(asset.type)
         .header('x-content-type-options', 'nosniff')

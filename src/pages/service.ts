@@ -1,5 +1,6 @@
 import { type ChannelAccess, requireReadableChannel } from '../channels/index.js'
 import { fail } from '../errors.js'
+import type { Language } from '../i18n/index.js'
 import { findDigest, type PreviewService } from '../production/index.js'
 import { channelVersion } from '../reads/index.js'
 import { createPageCache, type ServedPage, withValidators } from './page-cache.js'
@@ -18,16 +19,25 @@ export interface PageDeps extends RenderDeps {
  * first reads the channel with the viewer's access (one indexed row: the shared rule of
  * channels/access.ts, so a private channel is 404 to outsiders and a banned member gets the same
  * `403 banned` as from the API), then renders (render.ts) — for an anonymous reader of a public or
- * unlisted channel from the page cache (page-cache.ts), keyed by the page and versioned by the
- * channel row it just read.
+ * unlisted channel from the page cache (page-cache.ts), keyed by the page and its language and
+ * versioned by the channel row it just read. Every page is rendered in the `language` the route
+ * negotiated (http/language.ts): one cached copy per language, so an English rendering is never
+ * served to a Spanish reader.
  */
 export interface PageService {
   /** `/c/{slug}`: the channel's page of posts before `before`. */
-  channelPage(slug: string, viewerId: string | null, before?: string): Promise<ServedPage>
+  channelPage(language: Language, slug: string, viewerId: string | null, before?: string): Promise<ServedPage>
   /** `/c/{slug}/p/{id}`; a revealed spoiler is rendered for the reader who asked, never kept. */
-  postPage(slug: string, postId: string, viewerId: string | null, reveal: boolean): Promise<ServedPage>
+  postPage(
+    language: Language,
+    slug: string,
+    postId: string,
+    viewerId: string | null,
+    reveal: boolean,
+  ): Promise<ServedPage>
   /** `/c/{slug}/p/{id}/{n}`, the permalink of a post's image; a reveal is never kept either. */
   imagePage(
+    language: Language,
     slug: string,
     postId: string,
     n: number,
@@ -35,21 +45,22 @@ export interface PageService {
     reveal: boolean,
   ): Promise<ServedPage>
   /** `/c/{slug}/timeline`. */
-  timelinePage(slug: string, viewerId: string | null): Promise<ServedPage>
+  timelinePage(language: Language, slug: string, viewerId: string | null): Promise<ServedPage>
   /** `/c/{slug}/digests/{id}` (`digest-not-found`), versioned by the digest's own row too. */
-  digestPage(slug: string, digestId: string, viewerId: string | null): Promise<ServedPage>
+  digestPage(language: Language, slug: string, digestId: string, viewerId: string | null): Promise<ServedPage>
   /**
    * `/preview/{token}` (`preview-not-found`), never cached; once published, a redirect to the
    * post's page. Each request with a valid link counts as an open of it (issue 16).
    */
-  previewPage(token: string): Promise<ServedPage | { redirect: string }>
+  previewPage(language: Language, token: string): Promise<ServedPage | { redirect: string }>
   /**
    * `/embed/p/{id}`, by post id alone and anonymous by design; a private channel's post is
    * `post-not-found`.
    */
-  embedPage(postId: string): Promise<ServedPage>
+  embedPage(language: Language, postId: string): Promise<ServedPage>
   /** The island's HTML fragments of posts of a channel. */
   fragments(
+    language: Language,
     slug: string,
     viewerId: string | null,
     ids: readonly string[],
@@ -70,26 +81,34 @@ export function createPageService(deps: PageDeps): PageService {
     return requireReadableChannel(deps.db, slug, viewerId)
   }
 
-  async function channelPage(slug: string, viewerId: string | null, before?: string): Promise<ServedPage> {
+  async function channelPage(
+    language: Language,
+    slug: string,
+    viewerId: string | null,
+    before?: string,
+  ): Promise<ServedPage> {
     const access = await channelFor(slug, viewerId)
-    return pages.serve(access, `channel|${before ?? ''}`, channelVersion(access.channel), () =>
-      renderer.channelPage(access.channel, before),
+    return pages.serve(access, `${language}|channel|${before ?? ''}`, channelVersion(access.channel), () =>
+      renderer.channelPage(language, access.channel, before),
     )
   }
 
   async function fragments(
+    language: Language,
     slug: string,
     viewerId: string | null,
     ids: readonly string[],
     view: 'card' | 'post',
   ): Promise<ServedPage> {
     const access = await channelFor(slug, viewerId)
-    return pages.serve(access, `fragments|${view}|${ids.join(',')}`, channelVersion(access.channel), () =>
-      renderer.fragments(access.channel, ids, view),
+    const key = `${language}|fragments|${view}|${ids.join(',')}`
+    return pages.serve(access, key, channelVersion(access.channel), () =>
+      renderer.fragments(language, access.channel, ids, view),
     )
   }
 
   async function postPage(
+    language: Language,
     slug: string,
     postId: string,
     viewerId: string | null,
@@ -97,13 +116,17 @@ export function createPageService(deps: PageDeps): PageService {
   ): Promise<ServedPage> {
     const access = await channelFor(slug, viewerId)
     if (reveal)
-      return withValidators(await renderer.postPage(access.channel, postId, true), viewerKey(access))
-    return pages.serve(access, `post|${postId}`, channelVersion(access.channel), () =>
-      renderer.postPage(access.channel, postId, false),
+      return withValidators(
+        await renderer.postPage(language, access.channel, postId, true),
+        viewerKey(access),
+      )
+    return pages.serve(access, `${language}|post|${postId}`, channelVersion(access.channel), () =>
+      renderer.postPage(language, access.channel, postId, false),
     )
   }
 
   async function imagePage(
+    language: Language,
     slug: string,
     postId: string,
     n: number,
@@ -112,32 +135,42 @@ export function createPageService(deps: PageDeps): PageService {
   ): Promise<ServedPage> {
     const access = await channelFor(slug, viewerId)
     if (reveal) {
-      return withValidators(await renderer.imagePage(access.channel, postId, n, true), viewerKey(access))
+      const page = await renderer.imagePage(language, access.channel, postId, n, true)
+      return withValidators(page, viewerKey(access))
     }
-    return pages.serve(access, `image|${postId}|${n}`, channelVersion(access.channel), () =>
-      renderer.imagePage(access.channel, postId, n, false),
+    return pages.serve(access, `${language}|image|${postId}|${n}`, channelVersion(access.channel), () =>
+      renderer.imagePage(language, access.channel, postId, n, false),
     )
   }
 
-  async function timelinePage(slug: string, viewerId: string | null): Promise<ServedPage> {
+  async function timelinePage(
+    language: Language,
+    slug: string,
+    viewerId: string | null,
+  ): Promise<ServedPage> {
     const access = await channelFor(slug, viewerId)
-    return pages.serve(access, 'timeline', channelVersion(access.channel), () =>
-      renderer.timelinePage(access.channel),
+    return pages.serve(access, `${language}|timeline`, channelVersion(access.channel), () =>
+      renderer.timelinePage(language, access.channel),
     )
   }
 
   // A digest's page also changes with the digest's own row (edited, its posts chosen again).
-  async function digestPage(slug: string, digestId: string, viewerId: string | null): Promise<ServedPage> {
+  async function digestPage(
+    language: Language,
+    slug: string,
+    digestId: string,
+    viewerId: string | null,
+  ): Promise<ServedPage> {
     const access = await channelFor(slug, viewerId)
     const digest =
       (await findDigest(deps.db, access.channel.id, digestId)) ?? fail('digest-not-found', 'No such digest.')
     const version = `${channelVersion(access.channel)}|${digest.updated_at}`
-    return pages.serve(access, `digest|${digest.id}`, version, () =>
-      renderer.digestPage(access.channel, digest),
+    return pages.serve(access, `${language}|digest|${digest.id}`, version, () =>
+      renderer.digestPage(language, access.channel, digest),
     )
   }
 
-  async function previewPage(token: string): Promise<ServedPage | { redirect: string }> {
+  async function previewPage(language: Language, token: string): Promise<ServedPage | { redirect: string }> {
     const opened =
       (await deps.previews.visit(token)) ??
       fail('preview-not-found', 'This preview link is invalid, expired or revoked.')
@@ -145,10 +178,11 @@ export function createPageService(deps: PageDeps): PageService {
       const origin = deps.publicUrl().href.replace(/\/$/, '')
       return { redirect: `${channelLinks(origin, opened.channel).page}/p/${opened.post.id}` }
     }
-    return withValidators(await renderer.previewPage(token, opened), `preview:${opened.preview.id}`)
+    const page = await renderer.previewPage(language, token, opened)
+    return withValidators(page, `preview:${opened.preview.id}`)
   }
 
-  async function embedPage(postId: string): Promise<ServedPage> {
+  async function embedPage(language: Language, postId: string): Promise<ServedPage> {
     const channel = await deps.db
       .selectFrom('post')
       .innerJoin('channel', 'channel.id', 'post.channel_id')
@@ -157,8 +191,8 @@ export function createPageService(deps: PageDeps): PageService {
       .executeTakeFirst()
     if (!channel || channel.visibility === 'private') fail('post-not-found', `No post "${postId}".`)
     const access: ChannelAccess = { channel, accountId: null, membership: null, role: null, isBanned: false }
-    return pages.serve(access, `embed|${postId}`, channelVersion(channel), () =>
-      renderer.embedPage(channel, postId),
+    return pages.serve(access, `${language}|embed|${postId}`, channelVersion(channel), () =>
+      renderer.embedPage(language, channel, postId),
     )
   }
 

@@ -2,6 +2,7 @@ import type { ChannelAccess } from '../channels/index.js'
 import type { DbOrTx } from '../db/database.js'
 import type { ChannelRow, PostKind } from '../db/schema.js'
 import { fail } from '../errors.js'
+import { DEFAULT_LANGUAGE, type Language } from '../i18n/index.js'
 import type { AlbumImageRow } from './album-public.js'
 import type { CreatePostInput, EditPostInput, PostViewData } from './schemas.js'
 import type { PostRecord } from './views.js'
@@ -87,6 +88,8 @@ export interface PostHooks {
     channel: ChannelRow,
     posts: readonly PostRecord[],
     parts: PublicPostParts[],
+    /** The language of the surface (labels such as "Week 11"); English when not given. */
+    language?: Language,
   ): Promise<void>
 }
 
@@ -171,10 +174,11 @@ export async function hydratePublicParts(
   db: DbOrTx,
   channel: ChannelRow,
   posts: readonly PostRecord[],
+  language: Language = DEFAULT_LANGUAGE,
 ): Promise<PublicPostParts[]> {
   const parts = posts.map((): PublicPostParts => ({}))
   // Each area writes only its own fields, so their queries may run at once.
-  await Promise.all(hooks.map((hook) => hook.hydratePublic?.(db, channel, posts, parts)))
+  await Promise.all(hooks.map((hook) => hook.hydratePublic?.(db, channel, posts, parts, language)))
   return parts
 }
 

@@ -1,5 +1,6 @@
 import { productionOf } from '../channels/index.js'
 import type { ChannelRow, DigestRow } from '../db/schema.js'
+import { DEFAULT_LANGUAGE, type Language } from '../i18n/index.js'
 import { type PublicPost, type ReadDeps, readPosts } from '../reads/index.js'
 import { topReactedPostIds } from './digest-store.js'
 
@@ -14,12 +15,13 @@ export async function digestPosts(
   deps: ReadDeps,
   channel: ChannelRow,
   digest: DigestRow,
+  language: Language = DEFAULT_LANGUAGE,
 ): Promise<PublicPost[]> {
   const ids =
     digest.post_ids !== null
       ? (JSON.parse(digest.post_ids) as string[])
       : await topReactedPostIds(deps.db, channel.id, productionOf(channel), digest)
-  const posts = await readPosts(deps, channel, ids)
+  const posts = await readPosts(deps, channel, ids, { language })
   // Only published posts pass the rules: publishedAt is their publication time.
   if (digest.post_ids === null)
     posts.sort((a, b) => a.publishedAt - b.publishedAt || a.id.localeCompare(b.id))

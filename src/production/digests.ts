@@ -11,6 +11,7 @@ import {
 } from '../channels/index.js'
 import type { ChannelRow, DigestRow } from '../db/schema.js'
 import { fail } from '../errors.js'
+import { DEFAULT_LANGUAGE, formatDay, type Language, translator } from '../i18n/index.js'
 import type { PostService, PostViewData } from '../posts/index.js'
 import { originOf, type PublicPost, type ReadDeps } from '../reads/index.js'
 import { newId } from '../util/ids.js'
@@ -37,12 +38,19 @@ export function digestUrl(publicUrl: URL, slug: string, id: string): string {
   return `${originOf(publicUrl)}/c/${encodeURIComponent(slug)}/digests/${id}`
 }
 
-export function rangeLabel(digest: DigestRow): string {
+/** "Weeks 11–14", "2025-11-01 – 2025-11-14" (the API's, English) or "1 nov 2025 – 14 nov 2025". */
+export function rangeLabel(digest: DigestRow, language: Language = DEFAULT_LANGUAGE): string {
   if (digest.week_from !== null)
-    return weeksLabel({ from: digest.week_from, to: digest.week_to ?? digest.week_from })
-  if (digest.date_from !== null)
-    return `${day(digest.date_from)} – ${day(digest.date_to ?? digest.date_from)}`
-  return 'Highlights'
+    return weeksLabel({ from: digest.week_from, to: digest.week_to ?? digest.week_from }, language)
+  if (digest.date_from !== null) {
+    // English keeps the ISO days the API has always given; other languages get Intl's dates.
+    const show = (ms: number) => (language === DEFAULT_LANGUAGE ? day(ms) : formatDay(language, ms))
+    return translator().t(language, 'labels:dateRange', {
+      from: show(digest.date_from),
+      to: show(digest.date_to ?? digest.date_from),
+    })
+  }
+  return translator().t(language, 'labels:highlights')
 }
 
 /**

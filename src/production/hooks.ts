@@ -51,7 +51,7 @@ export function createProductionHooks({ clock }: { clock: Clock }): PostHooks {
         Object.assign(view, { spoilerLiftedAt: new Date(decision.liftedAt).toISOString() })
       })
     },
-    async hydratePublic(db, channel, posts, parts) {
+    async hydratePublic(db, channel, posts, parts, language) {
       const tags = await tagsByPost(
         db,
         posts.map((p) => p.id),
@@ -59,7 +59,7 @@ export function createProductionHooks({ clock }: { clock: Clock }): PostHooks {
       const production = productionOf(channel)
       posts.forEach((post, i) => {
         const tagView = toTagsView(tags.get(post.id))
-        Object.assign(parts[i]!, { tags: tagView, tagLabels: tagLabels(production, tagView) })
+        Object.assign(parts[i]!, { tags: tagView, tagLabels: tagLabels(production, tagView, language) })
       })
     },
   }

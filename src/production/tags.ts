@@ -6,6 +6,7 @@ import {
   WEEKS_MAX,
 } from '../channels/index.js'
 import type { PostProductionRow } from '../db/schema.js'
+import { DEFAULT_LANGUAGE, type Language, translator } from '../i18n/index.js'
 import type { ProductionTagsInput, ProductionTagsViewData } from './schemas.js'
 import { weeksLabel } from './weeks.js'
 
@@ -69,12 +70,14 @@ export function toTagsView(row: PostProductionRow | undefined): ProductionTagsVi
 export function tagLabels(
   production: ProductionViewData | null,
   tags: ProductionTagsViewData | null,
+  language: Language = DEFAULT_LANGUAGE,
 ): string[] {
   if (!tags) return []
+  const t = translator()
   const labels: string[] = []
-  if (tags.weeks) labels.push(weeksLabel(tags.weeks))
-  for (const n of tags.chapters) labels.push(chapterName(production, n, true))
-  if (tags.location) labels.push(`Location: ${tags.location}`)
-  if (tags.unit) labels.push(`Unit: ${tags.unit}`)
+  if (tags.weeks) labels.push(weeksLabel(tags.weeks, language))
+  for (const n of tags.chapters) labels.push(chapterName(production, n, true, language))
+  if (tags.location) labels.push(t.t(language, 'labels:location', { location: tags.location }))
+  if (tags.unit) labels.push(t.t(language, 'labels:unitTag', { unit: tags.unit }))
   return labels
 }

@@ -1,5 +1,6 @@
 import { chapterName, type ProductionViewData, productionOf } from '../channels/index.js'
 import type { ChannelRow } from '../db/schema.js'
+import { DEFAULT_LANGUAGE, formatDay, type Language, translator } from '../i18n/index.js'
 import {
   blurredImageText,
   channelVersion,
@@ -53,7 +54,12 @@ interface Group {
 
 const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10)
 
-export async function buildTimeline(deps: ReadDeps, channel: ChannelRow): Promise<Timeline> {
+/** The timeline with its labels (weeks, chapters, covers, post titles) in `language`. */
+export async function buildTimeline(
+  deps: ReadDeps,
+  channel: ChannelRow,
+  language: Language = DEFAULT_LANGUAGE,
+): Promise<Timeline> {
   const production = productionOf(channel)
   const hasStart = production?.filmingStartsOn != null
   const groups = new Map<string, Group>()
@@ -100,12 +106,12 @@ export async function buildTimeline(deps: ReadDeps, channel: ChannelRow): Promis
   for (let week = 1; week <= fillTo; week++) group(week, weekStartsOn(production, week))
   const ordered = [...groups.values()].sort(compareGroups)
   const shownIds = [...new Set(ordered.flatMap((g) => g.postIds))]
-  const shown = await readPosts(deps, channel, shownIds)
+  const shown = await readPosts(deps, channel, shownIds, { language })
   const byId = new Map(shown.map((p) => [p.id, p]))
   return {
     production,
-    lastChapter: lastChapterOf(production, lastChapter),
-    weeks: ordered.map((g) => toWeek(production, g, byId)),
+    lastChapter: lastChapterOf(production, lastChapter, language),
+    weeks: ordered.map((g) => toWeek(production, g, byId, language)),
   }
 }
 
@@ -127,17 +133,23 @@ function toWeek(
   production: ProductionViewData | null,
   g: Group,
   byId: Map<string, PublicPost>,
+  language: Language,
 ): TimelineWeek {
   const posts = g.postIds.map((id) => byId.get(id)).filter((p): p is PublicPost => p !== undefined)
   // The cover: the first image of the week's earliest post that has one (blurred if a spoiler).
   const image = [...posts].reverse().find((p) => p.images.length > 0)?.images[0]
   return {
     week: g.week,
-    label: g.week === null ? `Week of ${g.startsOn}` : `Week ${g.week}`,
+    label:
+      g.week === null
+        ? translator().t(language, 'labels:weekOf', {
+            date: language === DEFAULT_LANGUAGE ? g.startsOn : formatDay(language, g.startsOn!),
+          })
+        : translator().t(language, 'labels:week', { week: g.week }),
     startsOn: g.startsOn,
     chapters: [...g.chapters]
       .sort((a, b) => a - b)
-      .map((n) => ({ number: n, name: chapterName(production, n, true) })),
+      .map((n) => ({ number: n, name: chapterName(production, n, true, language) })),
     postCount: g.postCount,
     posts,
     cover: image
@@ -145,27 +157,41 @@ function toWeek(
           url: image.display.url,
           width: image.display.width,
           height: image.display.height,
-          alt: image.isSpoiler ? blurredImageText(image) : image.alt,
+          alt: image.isSpoiler ? blurredImageText(image, language) : image.alt,
           isSpoiler: image.isSpoiler,
         }
       : null,
   }
 }
 
-function lastChapterOf(production: ProductionViewData | null, n: number): Timeline['lastChapter'] {
+function lastChapterOf(
+  production: ProductionViewData | null,
+  n: number,
+  language: Language,
+): Timeline['lastChapter'] {
   if (n === 0 || !production) return null
   const of = production.chapters.length
-  const name = chapterName(production, n)
+  const name = chapterName(production, n, false, language)
   const isLast = n === of
-  return { number: n, of, name, isLast, label: `${name} of ${of}${isLast ? ' — the last chapter' : ''}` }
+  const label = translator().t(language, isLast ? 'labels:lastChapterFinal' : 'labels:lastChapter', {
+    name,
+    of,
+  })
+  return { number: n, of, name, isLast, label }
 }
 
 /**
- * Timelines kept per channel and version (util/version-cache.ts), shared by the page and the API:
- * a timeline holds only what the public read rules let through, the same for every reader the
- * caller has let in, so one build serves them all until the next event (or 60 s).
+ * Timelines kept per channel, language and version (util/version-cache.ts), shared by the page and
+ * the API (which asks for English): a timeline holds only what the public read rules let through,
+ * the same for every reader the caller has let in, so one build per language serves them all until
+ * the next event (or 60 s).
  */
-export function createTimelineReader(deps: ReadDeps): (channel: ChannelRow) => Promise<Timeline> {
+export function createTimelineReader(
+  deps: ReadDeps,
+): (channel: ChannelRow, language?: Language) => Promise<Timeline> {
   const cache = new VersionCache<Timeline>({ clock: deps.clock })
-  return (channel) => cache.get(channel.id, channelVersion(channel), () => buildTimeline(deps, channel))
+  return (channel, language = DEFAULT_LANGUAGE) =>
+    cache.get(`${channel.id}|${language}`, channelVersion(channel), () =>
+      buildTimeline(deps, channel, language),
+    )
 }

@@ -1,13 +1,19 @@
 import { dateToMs, type ProductionViewData } from '../channels/index.js'
+import { DEFAULT_LANGUAGE, type Language, translator } from '../i18n/index.js'
 
 /** Filming weeks and calendar weeks: how the timeline and digests group posts in time. */
 
 const DAY_MS = 86_400_000
 export const WEEK_MS = 7 * DAY_MS
 
-/** "Week 11", "Weeks 11–14". */
-export function weeksLabel(weeks: { from: number; to: number }): string {
-  return weeks.from === weeks.to ? `Week ${weeks.from}` : `Weeks ${weeks.from}–${weeks.to}`
+/** "Week 11", "Weeks 11–14" (in `language`; English, the API's, by default). */
+export function weeksLabel(
+  weeks: { from: number; to: number },
+  language: Language = DEFAULT_LANGUAGE,
+): string {
+  return weeks.from === weeks.to
+    ? translator().t(language, 'labels:week', { week: weeks.from })
+    : translator().t(language, 'labels:weeks', { from: weeks.from, to: weeks.to })
 }
 
 /** The filming week (1-based) a moment falls into, or null without a start of filming. */

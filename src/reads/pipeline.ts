@@ -1,6 +1,7 @@
 import { type ChannelAccess, productionOf } from '../channels/index.js'
 import type { Db } from '../db/database.js'
 import type { ChannelRow } from '../db/schema.js'
+import { DEFAULT_LANGUAGE, type Language } from '../i18n/index.js'
 import type { MediaStore } from '../media-store/media-store.js'
 import {
   type FeedKey,
@@ -48,6 +49,11 @@ export interface ReadOptions {
    * the embargo rule is waived for them. Spoiler rules still apply.
    */
   isPressPreview?: boolean
+  /**
+   * The language of the labels made for the surface: titles ("3 photos from …"), spoiler notes,
+   * tag labels ("Week 11"). English when not given (the API's and feed readers' default).
+   */
+  language?: Language
 }
 
 export function originOf(publicUrl: URL): string {
@@ -92,7 +98,8 @@ export async function presentPosts(
       (isPubliclyVisible(channel, p) || (options.isPressPreview === true && p.status !== 'deleted')),
   )
   if (posts.length === 0) return []
-  const parts = await hydratePublicParts(deps.hooks ?? [], deps.db, channel, posts)
+  const language = options.language ?? DEFAULT_LANGUAGE
+  const parts = await hydratePublicParts(deps.hooks ?? [], deps.db, channel, posts, language)
   const production = productionOf(channel)
   const now = deps.clock.now()
   const decisions = posts.map((post, i) => {
@@ -108,6 +115,7 @@ export async function presentPosts(
       },
       production,
       now,
+      language,
     )
     return { post, part, tags, album, spoiler }
   })
@@ -134,6 +142,7 @@ export async function presentPosts(
       spoiler: d.spoiler,
       mediaUrl,
       reveal: options.reveal === true,
+      language,
     }),
   )
 }
@@ -148,7 +157,7 @@ export interface ChannelPage {
 export async function readChannelPosts(
   deps: ReadDeps,
   channel: ChannelRow,
-  options: { limit: number; before?: FeedKey | null },
+  options: { limit: number; before?: FeedKey | null; language?: Language },
 ): Promise<ChannelPage> {
   const page = await readSkeletonPage(deps.db, {
     channelId: channel.id,
@@ -157,7 +166,10 @@ export async function readChannelPosts(
     before: options.before ?? null,
     limit: options.limit,
   })
-  return { posts: await presentPosts(deps, channel, page.records), nextCursor: page.nextCursor }
+  const posts = await presentPosts(deps, channel, page.records, {
+    ...(options.language && { language: options.language }),
+  })
+  return { posts, nextCursor: page.nextCursor }
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { ProductionViewData } from '../channels/index.js'
 import type { ChannelRow, MediaRenderingRow, MediaVariant } from '../db/schema.js'
+import { DEFAULT_LANGUAGE, type Language, translator } from '../i18n/index.js'
 import type { QuestionRow } from '../interactions/index.js'
 import { extensionOf } from '../media/index.js'
 import { type AlbumImageRow, findLinks, type PostRecord } from '../posts/index.js'
@@ -23,6 +24,8 @@ export interface PresentInput {
   spoiler: SpoilerDecision
   mediaUrl: MediaUrl
   reveal: boolean
+  /** The surface's language: titles and summaries made here ("3 photos from …"). */
+  language: Language
 }
 
 const DISPLAY_MAX = 1080
@@ -90,14 +93,18 @@ function clip(text: string, max: number): string {
 }
 
 function titleOf(input: PresentInput, text: string, images: PublicImage[]): string {
-  const { spoiler, question, channel } = input
-  if (spoiler.isPostSpoiler) return spoiler.label ? `Spoiler: ${clip(spoiler.label, 70)}` : 'Spoiler'
+  const { spoiler, question, channel, language } = input
+  const t = translator()
+  if (spoiler.isPostSpoiler)
+    return spoiler.label
+      ? t.t(language, 'labels:spoilerLabelled', { label: clip(spoiler.label, 70) })
+      : t.t(language, 'labels:spoiler')
   const firstLine = text.split('\n').find((l) => l.trim() !== '')
   if (firstLine) return clip(firstLine, 80)
   if (question) return clip(question.question, 80)
   if (images.length > 0)
-    return `${images.length} photo${images.length === 1 ? '' : 's'} from ${channel.title}`
-  return `Post in ${channel.title}`
+    return t.t(language, 'labels:photosFrom', { count: images.length, channel: channel.title })
+  return t.t(language, 'labels:postIn', { channel: channel.title })
 }
 
 /** The public shape of one post that has passed the rules (see types.ts). */
@@ -117,7 +124,10 @@ export function presentPost(input: PresentInput): PublicPost {
   const title = titleOf(input, text, images)
   const summary = hidden
     ? [spoiler.label, spoiler.note].filter(Boolean).join(' — ')
-    : clip(text || question?.text || `${images.length} photos`, 200)
+    : clip(
+        text || question?.text || translator().t(input.language, 'labels:photos', { count: images.length }),
+        200,
+      )
   return {
     id: post.id,
     channelSlug: channel.slug,
@@ -128,7 +138,12 @@ export function presentPost(input: PresentInput): PublicPost {
     editedAt: post.edited_at,
     text,
     links: hidden ? [] : findLinks(text),
-    spoiler: hidden ? { label: spoiler.label, note: spoiler.note ?? 'Contains spoilers' } : null,
+    spoiler: hidden
+      ? {
+          label: spoiler.label,
+          note: spoiler.note ?? translator().t(input.language, 'labels:containsSpoilers'),
+        }
+      : null,
     spoilerNote: spoiler.note,
     revealedText: hidden && input.reveal ? post.text : null,
     tags: input.tags,
@@ -148,6 +163,11 @@ export function presentPost(input: PresentInput): PublicPost {
  * title, a card's alt): its label if it has one. The image's own alt text may describe the spoiler,
  * so it is never used.
  */
-export function blurredImageText(image: Pick<PublicImage, 'spoilerLabel'>): string {
-  return image.spoilerLabel ? `Spoiler: ${image.spoilerLabel} (blurred image)` : 'Spoiler (blurred image)'
+export function blurredImageText(
+  image: Pick<PublicImage, 'spoilerLabel'>,
+  language: Language = DEFAULT_LANGUAGE,
+): string {
+  return image.spoilerLabel
+    ? translator().t(language, 'labels:blurredImageLabelled', { label: image.spoilerLabel })
+    : translator().t(language, 'labels:blurredImage')
 }

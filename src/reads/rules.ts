@@ -1,5 +1,6 @@
 import { type ChannelAccess, chaptersPhrase, dateToMs, type ProductionViewData } from '../channels/index.js'
 import type { ChannelRow, PostStatus } from '../db/schema.js'
+import { DEFAULT_LANGUAGE, type Language, translator } from '../i18n/index.js'
 import { canSeePost, publicAccess } from '../posts/index.js'
 
 /**
@@ -70,11 +71,12 @@ export interface SpoilerDecision {
   liftedAt: number | null
 }
 
-/** Applies the spoiler rules to one post at time `now`. */
+/** Applies the spoiler rules to one post at time `now`; the note is in `language`. */
 export function decideSpoiler(
   facts: SpoilerFacts,
   production: ProductionViewData | null,
   now: number,
+  language: Language = DEFAULT_LANGUAGE,
 ): SpoilerDecision {
   const anything = facts.isSpoiler || facts.imageSpoilers.some(Boolean)
   const liftsAt = anything ? spoilerLiftsAt(production, facts.chapters) : null
@@ -90,8 +92,10 @@ export function decideSpoiler(
   const note = !anything
     ? null
     : facts.chapters.length > 0
-      ? `Contains spoilers for ${chaptersPhrase(production, facts.chapters)}`
-      : 'Contains spoilers'
+      ? translator().t(language, 'labels:containsSpoilersFor', {
+          chapters: chaptersPhrase(production, facts.chapters, language),
+        })
+      : translator().t(language, 'labels:containsSpoilers')
   return {
     isPostSpoiler: facts.isSpoiler,
     label: facts.isSpoiler ? facts.label : null,

@@ -1,7 +1,8 @@
 import type { ChannelRow } from '../db/schema.js'
 import { album, body, tagList } from '../pages/components.js'
 import { html } from '../pages/html.js'
-import { channelLinks, productionLine } from '../pages/templates.js'
+import { channelDescription, channelLinks } from '../pages/templates.js'
+import type { PageText } from '../pages/text.js'
 import { blurredImageText, type ImageFile, type PublicPost } from '../reads/index.js'
 
 /**
@@ -24,6 +25,8 @@ export interface FeedItem {
 }
 
 export interface FeedModel {
+  /** The language of the words Backlot wrote (labels, titles it made): RSS `<language>`, `xml:lang`. */
+  language: string
   title: string
   description: string
   homeUrl: string
@@ -44,8 +47,8 @@ export interface DigestItem {
   posts: PublicPost[]
 }
 
-export function postItem(post: PublicPost): FeedItem {
-  const content = html`${body(post, { revealLink: `${post.url}?reveal=1` })}${album(post)}${tagList(post)}`
+export function postItem(text: PageText, post: PublicPost): FeedItem {
+  const content = html`${body(text, post, { revealLink: `${post.url}?reveal=1` })}${album(text, post)}${tagList(post)}`
   return {
     id: post.url,
     url: post.url,
@@ -58,12 +61,12 @@ export function postItem(post: PublicPost): FeedItem {
     categories: post.tagLabels,
     attachments: post.images.map((i) => ({
       ...i.display,
-      title: i.isSpoiler ? blurredImageText(i) : i.alt,
+      title: i.isSpoiler ? blurredImageText(i, text.language) : i.alt,
     })),
   }
 }
 
-export function digestItem(digest: DigestItem): FeedItem {
+export function digestItem(text: PageText, digest: DigestItem): FeedItem {
   const content = html`${digest.intro ? html`<p>${digest.intro}</p>` : ''}<ul>${digest.posts.map(
     (p) => html`<li><a href="${p.url}">${p.title}</a></li>`,
   )}</ul>`
@@ -71,23 +74,23 @@ export function digestItem(digest: DigestItem): FeedItem {
     id: digest.url,
     url: digest.url,
     title: `${digest.title} (${digest.rangeLabel})`,
-    summary: digest.intro || `${digest.posts.length} highlights`,
+    summary: digest.intro || text.t('digest.highlights', { count: digest.posts.length }),
     contentHtml: content.value,
     published: digest.createdAt,
     updated: digest.updatedAt,
-    author: { name: 'Digest', url: null },
-    categories: ['Digest', digest.rangeLabel],
+    author: { name: text.t('digest.author'), url: null },
+    categories: [text.t('digest.author'), digest.rangeLabel],
     attachments: [],
   }
 }
 
-export function feedModel(origin: string, channel: ChannelRow, items: FeedItem[]): FeedModel {
+export function feedModel(text: PageText, origin: string, channel: ChannelRow, items: FeedItem[]): FeedModel {
   const links = channelLinks(origin, channel)
   const sorted = [...items].sort((a, b) => b.published - a.published || b.id.localeCompare(a.id))
-  const description = channel.description || productionLine(channel) || `Updates from ${channel.title}`
   return {
+    language: text.language,
     title: channel.title,
-    description,
+    description: channelDescription(text, channel),
     homeUrl: links.page,
     urls: { rss: links.rss, atom: links.atom, json: links.json },
     updated: Math.max(channel.updated_at, ...sorted.map((i) => i.updated)),

@@ -3,6 +3,7 @@ import { loadChannelAccess } from '../channels/index.js'
 import type { ChannelRow } from '../db/schema.js'
 import { fail } from '../errors.js'
 import { strongEtag } from '../http/conditional.js'
+import { DEFAULT_LANGUAGE, type Language } from '../i18n/index.js'
 import { escapeHtml as x } from '../pages/html.js'
 import { cardImage, channelLinks } from '../pages/templates.js'
 import { channelVersion, originOf, type PublicPost, type ReadDeps, readPosts } from '../reads/index.js'
@@ -38,15 +39,20 @@ const DEFAULT_WIDTH = 550
 const POST_PATH = /^\/c\/([a-z0-9][a-z0-9-]{0,99})\/p\/([0-9A-HJKMNP-TV-Z]{26})(?:\/\d{1,2})?\/?$/
 
 /** Loads the public view of one post of a channel (the pipeline's; the service may cache it). */
-export type OEmbedPostLoader = (channel: ChannelRow, postId: string) => Promise<PublicPost | undefined>
+export type OEmbedPostLoader = (
+  channel: ChannelRow,
+  postId: string,
+  language: Language,
+) => Promise<PublicPost | undefined>
 
 /** The pipeline's view of the post, or undefined when it is not public (absent, embargoed, deleted). */
 export async function loadPublicPost(
   deps: ReadDeps,
   channel: ChannelRow,
   postId: string,
+  language: Language = DEFAULT_LANGUAGE,
 ): Promise<PublicPost | undefined> {
-  const [post] = await readPosts(deps, channel, [postId])
+  const [post] = await readPosts(deps, channel, [postId], { language })
   return post
 }
 
@@ -59,7 +65,8 @@ export async function oembed(
   deps: ReadDeps,
   query: OEmbedQueryInput,
   embedHostJs: string,
-  loadPost: OEmbedPostLoader = (channel, postId) => loadPublicPost(deps, channel, postId),
+  loadPost: OEmbedPostLoader = (channel, postId, language) => loadPublicPost(deps, channel, postId, language),
+  language: Language = DEFAULT_LANGUAGE,
 ) {
   if (query.format !== undefined && query.format !== 'json') {
     fail('oembed-format', 'Only format=json is offered.')
@@ -78,9 +85,9 @@ export async function oembed(
   const [, slug, postId] = match
   const access = await loadChannelAccess(deps.db, slug!, null)
   if (!access || access.channel.visibility === 'private') fail('oembed-not-found', 'No such post.')
-  const post = await loadPost(access.channel, postId!)
+  const post = await loadPost(access.channel, postId!, language)
   if (!post) fail('oembed-not-found', 'No such post.')
-  return toOEmbed(origin, access.channel, post, query, embedHostJs)
+  return toOEmbed(origin, access.channel, post, query, embedHostJs, language)
 }
 
 function toOEmbed(
@@ -89,6 +96,7 @@ function toOEmbed(
   post: PublicPost,
   query: OEmbedQueryInput,
   embedHostJs: string,
+  language: Language,
 ): OEmbedResponseData {
   // Never wider than maxwidth (the spec's rule), never wider than the embed is designed for.
   const width = Math.min(query.maxwidth ?? DEFAULT_WIDTH, DEFAULT_WIDTH)
@@ -103,7 +111,7 @@ function toOEmbed(
     `data-backlot-post="${x(post.id)}" style="border:0;max-width:100%" loading="lazy" ` +
     `sandbox="allow-scripts allow-same-origin allow-popups allow-popups-to-escape-sandbox"></iframe>` +
     `<script async src="${x(origin + embedHostJs)}"></script>`
-  const thumb = cardImage(post)
+  const thumb = cardImage(post, language)
   return {
     version: '1.0',
     type: 'rich',
@@ -131,6 +139,7 @@ const OEMBED_CACHE_MAX = 500
 export type OEmbedService = (
   query: OEmbedQueryInput,
   embedHostJs: string,
+  language?: Language,
 ) => Promise<{ body: OEmbedResponseData; etag: string }>
 
 /**
@@ -141,12 +150,14 @@ export type OEmbedService = (
  */
 export function createOEmbedService(deps: ReadDeps): OEmbedService {
   const posts = new VersionCache<PublicPost>({ clock: deps.clock, max: OEMBED_CACHE_MAX })
-  const loadPost: OEmbedPostLoader = (channel, postId) =>
-    posts.get(`${channel.id}|${postId}`, channelVersion(channel), async () => {
-      return (await loadPublicPost(deps, channel, postId)) ?? fail('oembed-not-found', 'No such post.')
+  const loadPost: OEmbedPostLoader = (channel, postId, language) =>
+    posts.get(`${channel.id}|${postId}|${language}`, channelVersion(channel), async () => {
+      return (
+        (await loadPublicPost(deps, channel, postId, language)) ?? fail('oembed-not-found', 'No such post.')
+      )
     })
-  return async (query, embedHostJs) => {
-    const body = await oembed(deps, query, embedHostJs, loadPost)
+  return async (query, embedHostJs, language = DEFAULT_LANGUAGE) => {
+    const body = await oembed(deps, query, embedHostJs, loadPost, language)
     return { body, etag: strongEtag('public', JSON.stringify(body)) }
   }
 }

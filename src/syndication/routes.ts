@@ -3,6 +3,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { AppContext } from '../context.js'
 import type { App } from '../http/app.js'
 import { isNotModified } from '../http/conditional.js'
+import { markLanguage } from '../http/language.js'
+import { negotiateLanguage } from '../i18n/index.js'
 import { OEmbedQuery, OEmbedResponse } from './oembed.js'
 import type { FeedFormat, RenderedFeed } from './service.js'
 
@@ -34,7 +36,12 @@ export function syndicationRoutes(app: App, ctx: AppContext): void {
         },
         config: { auth: 'none', rateLimit: 'pages' },
       },
-      async (req, reply) => sendFeed(req, reply, await ctx.syndication.feed(req.params.slug, format)),
+      async (req, reply) => {
+        // No session here (auth: none): the feed's words follow Accept-Language alone.
+        const language = negotiateLanguage(req.headers['accept-language'])
+        markLanguage(reply, language)
+        return sendFeed(req, reply, await ctx.syndication.feed(req.params.slug, format, language))
+      },
     )
   }
 
@@ -50,7 +57,13 @@ export function syndicationRoutes(app: App, ctx: AppContext): void {
       config: { auth: 'none', rateLimit: 'pages' },
     },
     async (req, reply) => {
-      const { body, etag } = await ctx.syndication.oembed(req.query, ctx.pageAssets().embedHostJs.path)
+      const language = negotiateLanguage(req.headers['accept-language'])
+      markLanguage(reply, language)
+      const { body, etag } = await ctx.syndication.oembed(
+        req.query,
+        ctx.pageAssets().embedHostJs.path,
+        language,
+      )
       reply
         .header('etag', etag)
         .header('cache-control', 'public, max-age=300')

@@ -31,6 +31,7 @@ ${enclosure ? `<enclosure url="${x(enclosure.url)}" length="${enclosure.bytes}" 
 <title>${x(feed.title)}</title>
 <link>${x(feed.homeUrl)}</link>
 <description>${x(feed.description)}</description>
+<language>${x(feed.language)}</language>
 <atom:link href="${x(feed.urls.rss)}" rel="self" type="application/rss+xml"/>
 <lastBuildDate>${rfc822(feed.updated)}</lastBuildDate>
 <generator>Backlot</generator>
@@ -62,7 +63,7 @@ ${item.attachments
 </entry>`,
   )
   return `<?xml version="1.0" encoding="UTF-8"?>
-<feed xmlns="http://www.w3.org/2005/Atom">
+<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="${x(feed.language)}">
 <id>${x(feed.homeUrl)}</id>
 <title type="text">${x(feed.title)}</title>
 <subtitle type="text">${x(feed.description)}</subtitle>
@@ -85,7 +86,7 @@ export function toJsonFeed(feed: FeedModel): string {
     feed_url: feed.urls.json,
     description: feed.description,
     authors: [{ name: feed.title, url: feed.homeUrl }],
-    language: 'en',
+    language: feed.language,
     items: feed.items.map((item) => ({
       id: item.id,
       url: item.url,

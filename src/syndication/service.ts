@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto'
 import { loadChannelAccess } from '../channels/index.js'
 import type { ChannelRow, DigestRow } from '../db/schema.js'
 import { fail } from '../errors.js'
+import type { Language } from '../i18n/index.js'
+import { pageText } from '../pages/text.js'
 import { digestPosts, digestUrl, listDigests, rangeLabel } from '../production/index.js'
 import { channelVersion, originOf, type ReadDeps, readChannelPosts } from '../reads/index.js'
 import { VersionCache } from '../util/version-cache.js'
@@ -56,7 +58,7 @@ export interface SyndicationService {
    * A public or unlisted channel's feed (`channel-not-found` otherwise): latest posts and digests,
    * newest first, cached per channel version.
    */
-  feed(slug: string, format: FeedFormat): Promise<RenderedFeed>
+  feed(slug: string, format: FeedFormat, language: Language): Promise<RenderedFeed>
   /**
    * The oEmbed answer for a post page of this server, with its ETag (`oembed-format`,
    * `oembed-not-found`).
@@ -76,26 +78,32 @@ export function createSyndicationService(deps: ReadDeps): SyndicationService {
   const cache = new VersionCache<CachedFeed>({ clock: deps.clock })
 
   /** Builds the feed model: the latest posts and digests (each digest's selection included). */
-  async function buildModel(channel: ChannelRow, digests: DigestRow[]): Promise<FeedModel> {
+  async function buildModel(
+    channel: ChannelRow,
+    digests: DigestRow[],
+    language: Language,
+  ): Promise<FeedModel> {
+    const text = pageText(language)
     const [{ posts }, lastEventAt] = await Promise.all([
-      readChannelPosts(deps, channel, { limit: FEED_POSTS }),
+      readChannelPosts(deps, channel, { limit: FEED_POSTS, language }),
       lastEventTime(channel),
     ])
     const digestItems = await Promise.all(
       digests.map(async (d) =>
-        digestItem({
+        digestItem(text, {
           id: d.id,
           url: digestUrl(deps.publicUrl(), channel.slug, d.id),
           title: d.title,
           intro: d.intro,
-          rangeLabel: rangeLabel(d),
+          rangeLabel: rangeLabel(d, language),
           createdAt: d.created_at,
           updatedAt: d.updated_at,
-          posts: await digestPosts(deps, channel, d),
+          posts: await digestPosts(deps, channel, d, language),
         }),
       ),
     )
-    const model = feedModel(origin(), channel, [...posts.map(postItem), ...digestItems])
+    const items = [...posts.map((p) => postItem(text, p)), ...digestItems]
+    const model = feedModel(text, origin(), channel, items)
     model.items = model.items.slice(0, FEED_POSTS)
     // A deletion removes an item without adding a newer one: the event's time still moves
     // Last-Modified forward, so If-Modified-Since cannot answer 304 for a feed that lost a post.
@@ -117,13 +125,15 @@ export function createSyndicationService(deps: ReadDeps): SyndicationService {
    * A channel's feed (public and unlisted channels): latest posts and digests, newest first. The
    * model is cached per channel (util/version-cache.ts: valid while the channel's event-log position, the
    * channel row and its digests are unchanged, for at most 60 s); each format's body and ETag are
-   * made once per model. Access is checked on every request, before the cache.
+   * made once per model. Access is checked on every request, before the cache. One model per
+   * language (Accept-Language; feed readers rarely send it, so mostly English).
    */
-  async function feed(slug: string, format: FeedFormat): Promise<RenderedFeed> {
+  async function feed(slug: string, format: FeedFormat, language: Language): Promise<RenderedFeed> {
     const channel = await feedChannel(slug)
     const digests = await listDigests(deps.db, channel.id, FEED_DIGESTS)
-    const cached = await cache.get(channel.id, feedVersion(channel, digests), async () => ({
-      model: await buildModel(channel, digests),
+    const key = `${channel.id}|${language}`
+    const cached = await cache.get(key, feedVersion(channel, digests), async () => ({
+      model: await buildModel(channel, digests, language),
       rendered: {},
     }))
     cached.rendered[format] ??= renderFeed(cached.model, format, channel.visibility === 'public')

@@ -1,4 +1,5 @@
 import type { IslandPage } from './main.js'
+import { formatCount, plural, pluralParts, text } from './text.js'
 
 /**
  * Keeps a public page live over the channel's Server-Sent Events stream (docs/protocol.md),
@@ -24,6 +25,19 @@ interface CountsFrame {
     reactions?: { total: number }
     poll?: { totalVoters: number; votes: number[] | null }
   }[]
+}
+
+/**
+ * "3 reactions" → "4 reactions": the number in its own element (`[data-reactions]`), and the words
+ * around it in the plural form for the new number (src/pages/text.ts `liveCount`).
+ */
+function setCount(post: HTMLElement, key: 'reactions' | 'voters', value: number | undefined): void {
+  const label = post.querySelector<HTMLElement>(`[data-count-label="${key}"]`)
+  const number = label?.querySelector(`[data-${key}]`)
+  if (!label || !number || value === undefined) return
+  const [before, shown, after] = pluralParts(key, value)
+  number.textContent = shown
+  label.replaceChildren(document.createTextNode(before), number, document.createTextNode(after))
 }
 
 const REFRESH_TYPES = ['post.edited', 'post.pinned', 'post.unpinned', 'poll.closed']
@@ -74,11 +88,11 @@ export function startLive(page: IslandPage, hooks: Hooks): void {
   }
 
   function onPublished(id: string) {
-    if (page.view === 'timeline') return showPill('Timeline updated — reload', reload)
+    if (page.view === 'timeline') return showPill(text('timelineUpdated'), reload)
     if (page.view !== 'channel' || postEl(id) || pending.includes(id)) return
     pending.push(id)
     const n = pending.length
-    showPill(`${n} new post${n === 1 ? '' : 's'} — show`, () => {
+    showPill(plural('newPosts', n), () => {
       showPending().catch(reload)
     })
   }
@@ -96,13 +110,13 @@ export function startLive(page: IslandPage, hooks: Hooks): void {
   function onDeleted(id: string) {
     const pendingAt = pending.indexOf(id)
     if (pendingAt !== -1) pending.splice(pendingAt, 1)
-    if (page.view === 'timeline') return showPill('Timeline updated — reload', reload)
+    if (page.view === 'timeline') return showPill(text('timelineUpdated'), reload)
     const el = postEl(id)
     if (!el) return
     if (page.view === 'channel') return el.remove()
     const note = document.createElement('p')
     note.className = 'muted'
-    note.textContent = 'This post was deleted.'
+    note.textContent = text('postDeleted')
     el.replaceChildren(note)
     el.dataset.deleted = ''
   }
@@ -111,15 +125,12 @@ export function startLive(page: IslandPage, hooks: Hooks): void {
     for (const entry of frame.posts) {
       const el = postEl(entry.id)
       if (!el) continue
-      const set = (selector: string, value: number | undefined) => {
-        const span = el.querySelector(selector)
-        if (span && value !== undefined) span.textContent = value.toLocaleString()
-      }
-      set('[data-reactions]', entry.reactions?.total)
-      set('[data-voters]', entry.poll?.totalVoters)
       entry.poll?.votes?.forEach((votes, i) => {
-        set(`[data-votes="${i}"]`, votes)
+        const span = el.querySelector(`[data-votes="${i}"]`)
+        if (span) span.textContent = formatCount(votes)
       })
+      setCount(el, 'reactions', entry.reactions?.total)
+      setCount(el, 'voters', entry.poll?.totalVoters)
     }
   }
 
@@ -138,16 +149,16 @@ export function startLive(page: IslandPage, hooks: Hooks): void {
   for (const type of REFRESH_TYPES) {
     source.addEventListener(type, (e) => {
       if (isRedacted(e)) return
-      if (page.view === 'timeline') return showPill('Timeline updated — reload', reload)
+      if (page.view === 'timeline') return showPill(text('timelineUpdated'), reload)
       const id = idOf(e)
       // An image permalink is not a post card: offer the changed page instead of patching it.
-      if (page.view === 'image') return postEl(id) && showPill('This post changed — reload', reload)
-      refresh(id).catch(() => showPill('Updated — reload', reload))
+      if (page.view === 'image') return postEl(id) && showPill(text('postChanged'), reload)
+      refresh(id).catch(() => showPill(text('updated'), reload))
     })
   }
   source.addEventListener('counts', (e) => onCounts(JSON.parse((e as MessageEvent<string>).data)))
   // The page can no longer be caught up (too far behind, history replaced): offer a reload.
-  source.addEventListener('reset', () => showPill('This page is out of date — reload', reload))
+  source.addEventListener('reset', () => showPill(text('outOfDate'), reload))
   // The stream ended for good (channel made private or deleted): stop reconnecting. After a
   // `stream-error` EventSource reconnects by itself, and gives up if access is now refused.
   source.addEventListener('unsubscribed', () => source.close())

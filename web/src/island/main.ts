@@ -1,6 +1,6 @@
-import { relativeTime } from '../app/format.js'
 import { startLive } from './live.js'
 import { createRevealer } from './reveal.js'
+import { relativeTime, text } from './text.js'
 
 /**
  * The public pages' island: progressive enhancement of the server-rendered channel, post, image
@@ -8,7 +8,8 @@ import { createRevealer } from './reveal.js'
  * (loaded with `defer`, from this server only: the pages' CSP allows no inline script) adds
  * tap-to-reveal spoilers remembered like the app remembers them, live updates from the channel's
  * SSE stream, relative times and links into the app. Everything it needs is in data-* attributes
- * of `<main data-island>`; user text only ever reaches the DOM as text.
+ * of `<main data-island>`, and its words in the page's language in a JSON block (text.ts); user
+ * text only ever reaches the DOM as text.
  */
 
 export interface IslandPage {
@@ -49,12 +50,12 @@ function addAppLinks(page: IslandPage): void {
   const slug = encodeURIComponent(page.slug)
   const bar = document.createElement('nav')
   bar.className = 'app-links'
-  for (const [text, href] of [
-    ['Open in app', `/app/c/${slug}`],
-    ['Join', `/join/${slug}`],
+  for (const [label, href] of [
+    [text('openInApp'), `/app/c/${slug}`],
+    [text('join'), `/join/${slug}`],
   ] as const) {
     const a = document.createElement('a')
-    a.textContent = text
+    a.textContent = label
     a.href = href
     bar.append(a)
   }
