@@ -1,3 +1,5 @@
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { testDatabases } from '../_util/db.js'
@@ -37,6 +39,20 @@ const utcInput = (ms: number) => new Date(ms).toISOString().slice(0, 16)
 /** "2026-12-07 18:52 UTC", as the studio's UTC line and the preview banner write a time. */
 const utcLine = (ms: number) => `${utcInput(ms).replace('T', ' ')} UTC`
 
+/** A news site's article page (one HTML page on a port of its own) that embeds the post. */
+async function serveArticle(body: string): Promise<{ url: string; close: () => Promise<void> }> {
+  const page = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Night shoot wraps</title>
+<meta name="viewport" content="width=device-width, initial-scale=1"></head>
+<body style="margin:0 auto;max-width:640px;padding:16px;font-family:Georgia,serif">${body}</body></html>`
+  const server = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(page))
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  return {
+    url: `http://127.0.0.1:${port}/2026/night-shoot-wraps`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  }
+}
+
 /**
  * Issue 16: the seed story end to end, every step in the UI as the people would do it. A creator
  * composes a 3-photo album tagged weeks 11–14 and Chapter 8 with one labelled spoiler and alt texts,
@@ -60,6 +76,7 @@ describe.each(testDatabases)('the seed story (browser, %s)', (kind) => {
   let fan: Person
   const clock = storyClock()
   const contexts: BrowserContext[] = []
+  let closeNews = async () => {}
   const slug = 'night-shoot'
   const base = `/api/v1/channels/${slug}`
   const url = (p: string) => `${server.url}${p}`
@@ -103,6 +120,7 @@ describe.each(testDatabases)('the seed story (browser, %s)', (kind) => {
   })
   afterAll(async () => {
     for (const context of contexts) await context.close().catch(() => {})
+    await closeNews()
     await browser?.close()
     await server?.destroy()
   })
@@ -279,15 +297,26 @@ describe.each(testDatabases)('the seed story (browser, %s)', (kind) => {
 
     const oembed = (await (await fetch(oembedUrl)).json()) as { html: string; type: string }
     expect(oembed.type).toBe('rich')
-    const embedSrc = /src="([^"]+)"/.exec(oembed.html)?.[1]?.replaceAll('&amp;', '&')
-    expect(embedSrc).toContain(`/embed/p/${postId}`)
-    await pub.goto(embedSrc!)
-    await pub.locator('article.post').getByText('the last night exteriors').waitFor()
-    expect(await pub.locator(`figure[data-spoiler-media="${spoilerId}"] img`).getAttribute('src')).toContain(
-      `/media/${spoilerId}/blur.jpg`,
-    )
+    expect(oembed.html).toContain(`/embed/p/${postId}`)
+    // A news site's article that pastes the oEmbed HTML, as its CMS would: a page of another origin
+    // (another port here), which the embed's `frame-ancestors *` lets frame the post.
+    const news = await serveArticle(`<h1>The Night Shoot wraps its last chapter</h1>
+<p>The production shared stills from weeks 11–14 of filming on its channel:</p>${oembed.html}`)
+    closeNews = news.close
+    await pub.goto(news.url)
+    const embed = pub.frameLocator(`iframe[data-backlot-post="${postId}"]`)
+    await embed.locator('article.post').getByText('the last night exteriors').waitFor({ timeout: 20_000 })
+    expect(
+      await embed.locator(`figure[data-spoiler-media="${spoilerId}"] img`).getAttribute('src'),
+    ).toContain(`/media/${spoilerId}/blur.jpg`)
+    // Every image drawn before the screenshot (the embed's images load lazily).
+    for (const img of await embed.locator('figure img').all()) {
+      await expect
+        .poll(() => img.evaluate((el) => (el as unknown as { naturalWidth: number }).naturalWidth))
+        .toBeGreaterThan(0)
+    }
     await shoot(pub, 'embed')
 
     for (const t of [creatorTab, ownerTab, pressTab, fanTab, publicTab]) expect(t.errors).toEqual([])
-  })
+  }, 300_000) // five people and two dozen screenshots: minutes on a loaded machine, not one
 })

@@ -59,6 +59,8 @@ export async function docScreenshots(
     await page.screenshot({
       path: path.join(shotsDir, `${name}-${size}.png`),
       fullPage: options.fullPage ?? true,
+      // Finished, not caught mid-way: a slide or fade still running when the size changed.
+      animations: 'disabled',
     })
   }
   await page.setViewportSize(PHONE)
