@@ -62,11 +62,13 @@ async function serveArticle(body: string): Promise<{ url: string; close: () => P
  * and reacts; the public page, feed and oEmbed show it with the spoiler blurred. Each page is
  * written to docs/screenshots/seed-story-<step>-{phone,desktop}.png (docs/web.md, README.md).
  *
- * The embargo: rather than sleep two real minutes, the test moves the server's clock (storyClock)
- * and every tab's clock (Playwright's clock, installed before any page loads) to the embargo time
- * together, so the browser's times ("embargoed until", "now") agree with the server's; then it asks
- * the scheduler for the sweep it runs every 30 s anyway. Publishing is still the scheduler's
- * conditional release, with its event on the live stream the fan's page listens to.
+ * The embargo: the API tests embargo a post 8 s ahead and wait (press-embargo.test.ts), but the
+ * studio's picker has whole minutes. Rather than sleep two real minutes, the test moves the
+ * server's clock (storyClock) and every tab's clock (Playwright's clock, installed before any page
+ * loads) to the embargo time together, so the browser's times ("embargoed until", "now") agree with
+ * the server's; then it asks the scheduler for the sweep it runs every 30 s anyway. Publishing is
+ * still the scheduler's conditional release, with its event on the live stream the fan's page
+ * listens to.
  */
 describe.each(testDatabases)('the seed story (browser, %s)', (kind) => {
   let server: TestServer
@@ -195,6 +197,7 @@ describe.each(testDatabases)('the seed story (browser, %s)', (kind) => {
       .click()
     await studio.locator(`[data-post="${postId}"]`).getByRole('link', { name: 'Edit' }).click()
     await studio.locator('[data-status="scheduled"]').waitFor()
+    expect(await studio.locator('[data-status="scheduled"]').textContent()).toContain(utcLine(embargo))
     await studio.getByLabel('Label (who it is for)').fill('Trade press')
     await studio.getByRole('button', { name: 'Create link' }).click()
     const previewUrl = await studio.locator('#preview-url').inputValue()
@@ -226,7 +229,9 @@ describe.each(testDatabases)('the seed story (browser, %s)', (kind) => {
     await shoot(fanPage, 'fan-waiting')
 
     // 5. The embargo time comes: server and tabs move to it together, and the scheduler's sweep
-    // releases the post; the fan's open page gets it over the live stream, without a reload.
+    // releases the post; the fan's open page gets it over the live stream, without a reload. (The
+    // post's own job timer still counts real minutes, and the next periodic sweep may be 30 s away,
+    // long enough to mark the post "published late": the test runs that sweep now.)
     clock.jumpTo(embargo)
     for (const context of contexts) await context.clock.setSystemTime(clock.now())
     await server.ctx.scheduler.sweep()
@@ -236,6 +241,8 @@ describe.each(testDatabases)('the seed story (browser, %s)', (kind) => {
     const live = await apiAs(server.url, fan, 'GET', `${base}/posts/${postId}`)
     expect(live).toMatchObject({ status: 'published', publishedLate: false })
     const card = fanPage.locator('article.post')
+    // The tab's clock moved with the server's: the post went out "now", not "in 2 minutes".
+    expect(await card.locator('header time').textContent()).toBe('now')
     expect(await card.getByRole('list', { name: 'Production tags' }).locator('li').allTextContents()).toEqual(
       ['Weeks 11–14', 'Chapter 8'],
     )
