@@ -118,7 +118,6 @@ describe.each(testDatabases)('the seed story (browser, %s)', (kind) => {
     creator = await register(server.url, 'cocreator')
     await apiAs(server.url, owner, 'PUT', `${base}/roles/cocreator`, { role: 'creator' })
     await apiAs(server.url, owner, 'PUT', `${base}/production`, seasonFacts())
-    await apiAs(server.url, owner, 'PATCH', base, { requireApproval: true })
   })
   afterAll(async () => {
     for (const context of contexts) await context.close().catch(() => {})
@@ -128,6 +127,14 @@ describe.each(testDatabases)('the seed story (browser, %s)', (kind) => {
   })
 
   it('goes from the composer through review, embargo and press preview to fans, pages, feed and oEmbed', async () => {
+    // 0. The owner has creators' posts approved before they go out (Manage).
+    const ownerTab = await tab(owner)
+    const studio = ownerTab.page
+    await studio.goto(url(`/app/studio/${slug}/settings`))
+    await studio.getByLabel('Creators’ posts need approval').check()
+    await studio.getByRole('button', { name: 'Save settings' }).click()
+    await studio.getByText('Saved.').waitFor()
+
     // 1. The creator composes the album in the studio and submits it for review.
     const creatorTab = await tab(creator)
     const composer = creatorTab.page
@@ -174,8 +181,6 @@ describe.each(testDatabases)('the seed story (browser, %s)', (kind) => {
 
     // 2. The owner approves it from the review queue, embargoed until two minutes from now (the
     // picker has whole minutes: the next whole minute at least two minutes ahead).
-    const ownerTab = await tab(owner)
-    const studio = ownerTab.page
     await studio.goto(url(`/app/studio/${slug}/reviews`))
     const queued = studio.locator(`[data-post="${postId}"]`)
     await queued.waitFor()
