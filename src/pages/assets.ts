@@ -22,6 +22,7 @@ header.channel h1{margin:.2rem 0;font-size:1.5rem}
 header.channel img.avatar{float:left;width:3.5rem;height:3.5rem;border-radius:50%;object-fit:cover;margin:.2rem .8rem 0 0}
 header.channel::after{content:"";display:block;clear:both}
 .muted,.meta{color:var(--muted);font-size:.9rem}
+.meta time{white-space:nowrap}
 nav.links a{margin-right:1rem}
 article.post{background:var(--card);border-radius:12px;padding:1rem;margin:0 0 1rem}
 article.post .text{white-space:normal;overflow-wrap:anywhere}

@@ -34,10 +34,15 @@ export async function openStudio(
 }
 
 /**
- * Writes the page, whole, at phone and desktop size into docs/screenshots/{name}-phone.png and
- * -desktop.png (referenced from docs/web.md), then restores the phone size.
+ * Writes the page, whole (or only what is in view: `fullPage: false`, for a full-screen dialog), at
+ * phone and desktop size into docs/screenshots/{name}-phone.png and -desktop.png (referenced from
+ * docs/web.md), then restores the phone size.
  */
-export async function docScreenshots(page: Page, name: string): Promise<void> {
+export async function docScreenshots(
+  page: Page,
+  name: string,
+  options: { fullPage?: boolean } = {},
+): Promise<void> {
   mkdirSync(shotsDir, { recursive: true })
   for (const [size, viewport] of [
     ['phone', PHONE],
@@ -51,7 +56,12 @@ export async function docScreenshots(page: Page, name: string): Promise<void> {
       w.scrollTo(0, 0)
       await w.document.fonts.ready
     })
-    await page.screenshot({ path: path.join(shotsDir, `${name}-${size}.png`), fullPage: true })
+    await page.screenshot({
+      path: path.join(shotsDir, `${name}-${size}.png`),
+      fullPage: options.fullPage ?? true,
+      // Finished, not caught mid-way: a slide or fade still running when the size changed.
+      animations: 'disabled',
+    })
   }
   await page.setViewportSize(PHONE)
 }

@@ -34,7 +34,11 @@ export function Album(props: { media: Media[]; spoilerLabel?: string | null; rem
   }
   const count = media.length
   const credits = [...new Set(media.map((m) => m.credit?.trim()).filter((c): c is string => !!c))]
-  const label = props.spoilerLabel ? `Spoiler: ${props.spoilerLabel}` : 'Spoiler'
+  // A photo's own label ("Chapter 8 finale") wins over the post's, as on the public pages.
+  const labelOf = (m: Media) => {
+    const label = m.spoilerLabel || props.spoilerLabel
+    return label ? `Spoiler: ${label}` : 'Spoiler'
+  }
 
   return (
     <div class="album-wrap">
@@ -51,7 +55,7 @@ export function Album(props: { media: Media[]; spoilerLabel?: string | null; rem
                   count={count}
                   widthPct={widthPct}
                   hidden={!revealed.has(m.id)}
-                  spoilerLabel={label}
+                  spoilerLabel={labelOf(m)}
                   hiddenCount={hidden.length}
                   onOpen={() => setOpen(index)}
                   onReveal={revealAll}
@@ -67,7 +71,7 @@ export function Album(props: { media: Media[]; spoilerLabel?: string | null; rem
           media={media}
           start={open}
           isHidden={(m) => !revealed.has(m.id)}
-          spoilerLabel={label}
+          spoilerLabel={labelOf}
           onRevealAll={revealAll}
           onClose={() => setOpen(null)}
         />

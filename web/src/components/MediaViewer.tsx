@@ -38,7 +38,7 @@ export function MediaViewer(props: {
   media: Media[]
   start: number
   isHidden: (m: Media) => boolean
-  spoilerLabel: string
+  spoilerLabel: (media: Media) => string
   onRevealAll: () => void
   onClose: () => void
 }) {
@@ -216,7 +216,7 @@ export function MediaViewer(props: {
                   i={i}
                   count={count}
                   hidden={props.isHidden(m)}
-                  spoilerLabel={props.spoilerLabel}
+                  spoilerLabel={props.spoilerLabel(m)}
                   onRevealAll={revealAll}
                   zoom={i === index ? zoom : NO_ZOOM}
                 />

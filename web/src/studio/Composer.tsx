@@ -261,7 +261,7 @@ export function Composer({ slug }: { slug: string }) {
           </div>
         )}
         <TagsFields production={production} value={tags} onChange={setTags} />
-        <fieldset>
+        <fieldset class="composer-options">
           <legend>Options</legend>
           <label class="inline">
             <input
