@@ -2,6 +2,7 @@ import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { formatDateTime } from '../../src/i18n/format.js'
 import { testDatabases } from '../_util/db.js'
 import { startTestServer, type TestServer } from '../_util/server.js'
 import { seasonFacts, swipe } from './fan-helpers.js'
@@ -36,7 +37,7 @@ function storyClock() {
 
 /** "YYYY-MM-DDTHH:mm", the datetime-local value of `ms` in UTC (every tab here runs in UTC). */
 const utcInput = (ms: number) => new Date(ms).toISOString().slice(0, 16)
-/** "2026-12-07 18:52 UTC", as the studio's UTC line and the preview banner write a time. */
+/** "2026-12-07 18:52 UTC", as the studio's UTC line writes a time. */
 const utcLine = (ms: number) => `${utcInput(ms).replace('T', ' ')} UTC`
 
 /** A news site's article page (one HTML page on a port of its own) that embeds the post. */
@@ -215,7 +216,8 @@ describe.each(testDatabases)('the seed story (browser, %s)', (kind) => {
     await press.goto(previewUrl)
     const banner = press.getByRole('alert')
     expect(await banner.textContent()).toBe(
-      `EMBARGOED UNTIL ${utcLine(embargo)} — do not publish before then`,
+      // The public pages write times in the reader's language (English here), in UTC.
+      `EMBARGOED UNTIL ${formatDateTime('en', embargo)} — do not publish before then`,
     )
     await press.locator('article.post').getByText('the last night exteriors').waitFor()
     await shoot(press, 'press-preview')
