@@ -30,6 +30,10 @@ void i18next.init({
   // Preact escapes what it renders: escaping here would show "&amp;".
   interpolation: { escapeValue: false },
 })
+// "{{label, lowercase}}": a team's own word for a chapter ("Episode") inside an English sentence.
+i18next.services.formatter?.add('lowercase', (value: unknown, lng?: string) =>
+  String(value).toLocaleLowerCase(lng),
+)
 
 export function isLanguage(value: unknown): value is Language {
   return typeof value === 'string' && (LANGUAGES as readonly string[]).includes(value)
