@@ -181,7 +181,7 @@ describe('the app in Spanish (browser, sqlite)', () => {
 
     await page.goto(`${server.url}/app/settings/notifications`)
     await page.getByRole('heading', { name: 'Tus dispositivos' }).waitFor()
-    await page.getByText('Todas las publicaciones').waitFor()
+    await page.getByText('Todas las publicaciones', { exact: true }).waitFor()
     await expectSpanishOnly(page)
     expect(errors).toEqual([])
     await context.close()
