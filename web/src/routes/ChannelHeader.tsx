@@ -21,7 +21,8 @@ export function factsOf(channel: Pick<Channel, 'production'>): string[] {
   if (typeof p.title === 'string' && p.title) facts.push(p.title)
   if (typeof p.season === 'number') facts.push(t('channel.season', { season: p.season }))
   if (Array.isArray(p.chapters) && p.chapters.length > 0) {
-    // The chapter label is the team's own word ("Episode"): counted as "label: n", not inflected.
+    // The chapter label is the team's own word ("Episode"): English adds an "s", Spanish cannot
+    // inflect it and writes "Episodio: 8".
     facts.push(
       p.chapterLabel
         ? t('channel.chapterCount', { label: p.chapterLabel, count: p.chapters.length })
