@@ -65,7 +65,8 @@ describe('album published live (browser, sqlite)', () => {
     await screenshot(composer, 'composer-phone.png')
 
     await composer.getByRole('button', { name: 'Publish', exact: true }).click()
-    await composer.getByText('photo(s) have no alt text').waitFor()
+    // The count picks its plural form (it said "1 photo(s) have" before the catalogs).
+    await composer.getByText('1 photo has no alt text.').waitFor()
     await composer.getByRole('button', { name: 'Publish anyway' }).click()
     const published = composer.getByText('Published.')
     const refused = composer.locator('.error-box')

@@ -61,9 +61,9 @@ function Page() {
   }
   return (
     <main id="main">
-      <h1>Page not found</h1>
+      <h1>{t('app.notFound')}</h1>
       <p>
-        <Link href="/">Back to your channels</Link>
+        <Link href="/">{t('app.backHome')}</Link>
       </p>
     </main>
   )
@@ -74,7 +74,7 @@ function ConnectionBadge() {
   if (s !== 'reconnecting' && s !== 'stopped') return null
   return (
     <span class="conn" role="status" data-connection={s}>
-      {s === 'reconnecting' ? 'Reconnecting…' : 'Live updates stopped — reload to retry'}
+      {s === 'reconnecting' ? t('app.reconnecting') : t('app.stopped')}
     </span>
   )
 }
@@ -87,21 +87,21 @@ export function App() {
   return (
     <>
       <a class="skip-link" href="#main">
-        Skip to content
+        {t('app.skip')}
       </a>
       <header class="topbar">
         <Link class="brand" href="/">
           Backlot
         </Link>
         <ConnectionBadge />
-        <nav aria-label="Account">
+        <nav aria-label={t('app.accountNav')}>
           {account === null && (
             <>
               <Link class="button" href="/app/login">
-                Log in
+                {t('common.logIn')}
               </Link>
               <Link class="button primary" href="/app/signup">
-                Sign up
+                {t('common.signUp')}
               </Link>
             </>
           )}
@@ -110,7 +110,11 @@ export function App() {
               <Link class="small muted" href="/app/settings/account">
                 <span class="visually-hidden">{t('nav.account')}: </span>@{account.handle}
               </Link>
-              <Link class="button icon-button" href="/app/settings/notifications" aria-label="Notifications">
+              <Link
+                class="button icon-button"
+                href="/app/settings/notifications"
+                aria-label={t('app.notifications')}
+              >
                 <svg width="20" height="20" viewBox="0 0 24 24" aria-hidden="true" fill="currentColor">
                   <path d="M12 22a2.5 2.5 0 0 0 2.5-2.5h-5A2.5 2.5 0 0 0 12 22Zm7-6V11a7 7 0 0 0-5.5-6.84V3.5a1.5 1.5 0 0 0-3 0v.66A7 7 0 0 0 5 11v5l-2 2v1h18v-1l-2-2Z" />
                 </svg>
@@ -121,7 +125,7 @@ export function App() {
                   void logOut().then(() => window.location.assign('/'))
                 }}
               >
-                Log out
+                {t('common.logOut')}
               </button>
             </>
           )}

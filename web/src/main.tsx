@@ -1,16 +1,20 @@
+import { effect } from '@preact/signals'
 import { render } from 'preact'
 import { App } from './App.js'
 import { browserLanguage, setLanguage } from './app/i18n.js'
 import { loadMe, me } from './app/session.js'
 import './styles.css'
 
-// The person's language setting once known, the browser's until then (and for visitors).
-void setLanguage(browserLanguage())
-void loadMe().then(() => {
-  const chosen = me.value?.language
-  if (chosen) void setLanguage(chosen)
+// The person's language setting once known (and again after logging in or out), the browser's until
+// then and for visitors. The first render waits for the browser language's catalog, so a Spanish
+// browser never flashes English.
+const first = setLanguage(browserLanguage())
+void loadMe()
+effect(() => {
+  const account = me.value
+  if (account !== undefined) void setLanguage(account?.language ?? browserLanguage())
 })
-render(<App />, document.getElementById('app')!)
+void first.finally(() => render(<App />, document.getElementById('app')!))
 
 // The service worker caches the app shell only (never /api): installable, and it opens offline.
 if ('serviceWorker' in navigator && window.isSecureContext) {

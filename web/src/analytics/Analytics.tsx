@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState } from 'preact/hooks'
 import { api, channelPath } from '../app/api.js'
-import { plural } from '../app/format.js'
+import { t } from '../app/i18n.js'
 import type { Page, Post } from '../app/types.js'
 import { ErrorBox } from '../components/ErrorBox.js'
 import { StudioNav } from '../studio/StudioNav.js'
@@ -15,12 +15,14 @@ interface MemberGrowth {
 const POSTS = 50
 
 function excerpt(p: Post): string {
-  const t =
+  const text =
     p.text ||
     p.poll?.question ||
     p.prompt?.question ||
-    (p.media?.length ? `${p.media.length} photos` : p.kind)
-  return t.length > 40 ? `${t.slice(0, 39)}…` : t
+    (p.media?.length
+      ? t('studio.staff.photos', { count: p.media.length })
+      : t(`studio.schedule.kind.${p.kind}`))
+  return text.length > 40 ? `${text.slice(0, 39)}…` : text
 }
 
 /** Members over time, and views and reactions of the latest posts, as charts and as a table. */
@@ -41,7 +43,7 @@ export function Analytics({ slug }: { slug: string }) {
     if (!growth) return null
     return {
       x: growth.days.map((d) => Date.parse(`${d.day}T00:00:00Z`) / 1000),
-      series: [{ label: 'Members', values: growth.days.map((d) => d.total), color: 'accent' }],
+      series: [{ label: t('analytics.members'), values: growth.days.map((d) => d.total), color: 'accent' }],
     }
   }, [growth])
 
@@ -52,8 +54,17 @@ export function Analytics({ slug }: { slug: string }) {
       x: ordered.map((_, i) => i),
       labels: ordered.map((p) => (p.publishedAt ?? '').slice(5, 10)),
       series: [
-        { label: 'Views', values: ordered.map((p) => p.views ?? 0), color: '#5b8def', bars: true },
-        { label: 'Reactions', values: ordered.map((p) => p.reactions?.total ?? 0), color: '#d93f7a' },
+        {
+          label: t('analytics.views'),
+          values: ordered.map((p) => p.views ?? 0),
+          color: '#5b8def',
+          bars: true,
+        },
+        {
+          label: t('analytics.reactions'),
+          values: ordered.map((p) => p.reactions?.total ?? 0),
+          color: '#d93f7a',
+        },
       ],
     }
   }, [posts])
@@ -61,31 +72,29 @@ export function Analytics({ slug }: { slug: string }) {
   return (
     <main id="main" class="stack wide">
       <StudioNav slug={slug} current="analytics" />
-      <h1>Analytics</h1>
+      <h1>{t('channel.analytics')}</h1>
       <section class="card" aria-labelledby="members-chart">
-        <h2 id="members-chart">Members over the last 90 days</h2>
+        <h2 id="members-chart">{t('analytics.membersTitle')}</h2>
         <ErrorBox error={growthError} />
         {growth && memberChart && (
           <>
-            <p>{plural(growth.total, 'member')} now.</p>
+            <p>{t('analytics.now', { members: t('channel.members', { count: growth.total }) })}</p>
             <Chart
-              title={`Members over time, ${growth.total} now`}
+              title={t('analytics.membersChart', { count: growth.total })}
               x={memberChart.x}
               series={memberChart.series}
             />
-            <p class="small muted">
-              Counts current members by the day they joined; people who left are not counted.
-            </p>
+            <p class="small muted">{t('analytics.membersHelp')}</p>
           </>
         )}
       </section>
       <section class="card" aria-labelledby="posts-chart">
-        <h2 id="posts-chart">Views and reactions per post</h2>
+        <h2 id="posts-chart">{t('analytics.postsTitle')}</h2>
         <ErrorBox error={postsError} />
         {posts && postChart && posts.length > 0 && (
           <>
             <Chart
-              title="Views and reactions of the latest posts"
+              title={t('analytics.postsChart')}
               x={postChart.x}
               xLabels={postChart.labels}
               series={postChart.series}
@@ -93,9 +102,9 @@ export function Analytics({ slug }: { slug: string }) {
             <table>
               <thead>
                 <tr>
-                  <th>Post</th>
-                  <th>Views</th>
-                  <th>Reactions</th>
+                  <th>{t('analytics.post')}</th>
+                  <th>{t('analytics.views')}</th>
+                  <th>{t('analytics.reactions')}</th>
                 </tr>
               </thead>
               <tbody>
@@ -114,7 +123,7 @@ export function Analytics({ slug }: { slug: string }) {
             </table>
           </>
         )}
-        {posts?.length === 0 && <p class="muted">No posts yet.</p>}
+        {posts?.length === 0 && <p class="muted">{t('channel.noPosts')}</p>}
       </section>
     </main>
   )

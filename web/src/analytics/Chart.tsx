@@ -1,6 +1,24 @@
 import { useEffect, useRef } from 'preact/hooks'
 import uPlot from 'uplot'
 import 'uplot/dist/uPlot.min.css'
+import { locale, t } from '../app/i18n.js'
+
+/** Month and weekday names for the time axis, in the app's language. */
+function dateNames(): uPlot.DateNames {
+  const lang = locale()
+  const names = (n: number, at: (i: number) => Date, opts: Intl.DateTimeFormatOptions) =>
+    Array.from({ length: n }, (_, i) =>
+      new Intl.DateTimeFormat(lang, { ...opts, timeZone: 'UTC' }).format(at(i)),
+    )
+  const month = (i: number) => new Date(Date.UTC(2024, i, 1))
+  const day = (i: number) => new Date(Date.UTC(2024, 0, 7 + i)) // 7 January 2024 was a Sunday
+  return {
+    MMMM: names(12, month, { month: 'long' }),
+    MMM: names(12, month, { month: 'short' }),
+    WWWW: names(7, day, { weekday: 'long' }),
+    WWW: names(7, day, { weekday: 'short' }),
+  }
+}
 
 export interface Series {
   label: string
@@ -32,12 +50,14 @@ export function Chart(props: {
     // 'accent' follows the theme (light or dark), so the line keeps its contrast.
     const colour = (c: string) =>
       c === 'accent' ? style.getPropertyValue('--accent').trim() || '#0b57d0' : c
+    const names = dateNames()
     const grid = { stroke: 'rgba(128,128,128,0.25)', width: 1 }
     const opts: uPlot.Options = {
       width: Math.max(280, el.clientWidth),
       height: props.height ?? 220,
       scales: { x: { time: !labels } },
       legend: { show: true },
+      fmtDate: (tpl) => uPlot.fmtDate(tpl, names),
       axes: [
         {
           stroke: text,
@@ -45,14 +65,14 @@ export function Chart(props: {
           ...(labels
             ? {
                 incrs: [1, 2, 5, 10, 20, 50],
-                values: (_u: uPlot, ticks: number[]) => ticks.map((t) => labels[t] ?? ''),
+                values: (_u: uPlot, ticks: number[]) => ticks.map((tick) => labels[tick] ?? ''),
               }
             : {}),
         },
         { stroke: text, grid },
       ],
       series: [
-        { label: labels ? 'Post' : 'Day' },
+        { label: labels ? t('analytics.post') : t('analytics.day') },
         ...props.series.map((s) => ({
           label: s.label,
           stroke: colour(s.color),

@@ -1,3 +1,4 @@
+import { t } from './i18n.js'
 import type { Media, MediaVariant } from './types.js'
 
 /**
@@ -113,5 +114,5 @@ export function pickVariant(media: Pick<Media, 'variants' | 'originalUrl'>, minW
 
 /** The creator's alt text, else "Photo n of m": every image has one. */
 export function altOf(m: Pick<Media, 'alt'>, i: number, count: number): string {
-  return m.alt.trim() || `Photo ${i + 1} of ${count}`
+  return m.alt.trim() || t('album.photoOf', { n: i + 1, of: count })
 }

@@ -4,6 +4,7 @@
  * holding the server's problem `detail`, which the UI shows as is (a 429 as "You’re doing that too
  * often — try again in 12 s."): never a blank screen.
  */
+import { t } from './i18n.js'
 
 export interface FieldError {
   in: string
@@ -52,14 +53,14 @@ function isRateLimit(error: ApiError): boolean {
 }
 
 export function rateLimitMessage(seconds: number | undefined): string {
-  if (seconds === undefined) return 'You’re doing that too often — try again in a moment.'
+  if (seconds === undefined) return t('errors.tooOftenMoment')
   const wait =
     seconds < 120
       ? `${seconds} s`
       : seconds < 7200
         ? `${Math.ceil(seconds / 60)} min`
         : `${Math.ceil(seconds / 3600)} h`
-  return `You’re doing that too often — try again in ${wait}.`
+  return t('errors.tooOften', { wait })
 }
 
 /** Retry-After in seconds (the server sends seconds, never a date); undefined when absent or odd. */
@@ -83,9 +84,14 @@ export function toApiError(
     const errors = Array.isArray(p.errors) ? (p.errors as FieldError[]) : []
     return new ApiError(status, typeof p.code === 'string' ? p.code : 'http', detail, errors, wait)
   }
-  if (status === 0)
-    return new ApiError(0, 'network', 'The server could not be reached. Check your connection.')
-  return new ApiError(status, 'http', `The server answered ${status} ${statusText}`.trim(), [], wait)
+  if (status === 0) return new ApiError(0, 'network', t('errors.network'))
+  return new ApiError(
+    status,
+    'http',
+    t('errors.http', { status: `${status} ${statusText}`.trim() }),
+    [],
+    wait,
+  )
 }
 
 const WRITE = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
@@ -180,7 +186,7 @@ export function uploadForm<T>(
       } else reject(toApiError(xhr.status, body, xhr.statusText, xhr.getResponseHeader('retry-after')))
     }
     xhr.onerror = () => reject(toApiError(0, null))
-    xhr.onabort = () => reject(new ApiError(0, 'aborted', 'Upload cancelled.'))
+    xhr.onabort = () => reject(new ApiError(0, 'aborted', t('errors.aborted')))
     xhr.send(form)
   })
   return { promise, abort: () => xhr.abort() }

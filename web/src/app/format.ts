@@ -1,30 +1,24 @@
-const rtf = typeof Intl !== 'undefined' ? new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' }) : null
+import { formatLocale as locale } from './format-locale.js'
+
+// Formatters are made per call with the app's current language (the browser's on public pages): a
+// language change shows at the next render, and `Intl` caches its locale data itself.
 
 /** "3 minutes ago", "yesterday"… for post times; the exact time is in the element's title. */
 export function relativeTime(iso: string | null, now = Date.now()): string {
   if (!iso) return ''
   const seconds = Math.round((Date.parse(iso) - now) / 1000)
   const abs = Math.abs(seconds)
-  if (!rtf) return new Date(iso).toLocaleString()
+  const rtf = new Intl.RelativeTimeFormat(locale(), { numeric: 'auto' })
   if (abs < 45) return rtf.format(0, 'second')
   if (abs < 3600) return rtf.format(Math.round(seconds / 60), 'minute')
   if (abs < 86_400) return rtf.format(Math.round(seconds / 3600), 'hour')
   if (abs < 7 * 86_400) return rtf.format(Math.round(seconds / 86_400), 'day')
-  return new Date(iso).toLocaleDateString()
+  return new Date(iso).toLocaleDateString(locale())
 }
 
+/** Date and time of an instant in the app's language ("7 Dec 2026, 15:00"). */
 export function fullTime(iso: string | null): string {
-  return iso ? new Date(iso).toLocaleString() : ''
-}
-
-const pluralRules = new Intl.PluralRules('en')
-
-/**
- * "1 member", "2 members": the form is chosen by Intl.PluralRules (as the later i18n catalogs will,
- * where languages have more than two forms), never by comparing with 1 by hand.
- */
-export function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n.toLocaleString()} ${pluralRules.select(n) === 'one' ? one : many}`
+  return iso ? new Date(iso).toLocaleString(locale(), { dateStyle: 'medium', timeStyle: 'short' }) : ''
 }
 
 /** Splits post text at its server-recognised links (UTF-16 offsets) into text and link parts. */

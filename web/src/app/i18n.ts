@@ -1,6 +1,7 @@
 import { signal } from '@preact/signals'
 import i18next, { type TOptions } from 'i18next'
 import en from '../../../locales/en/web.json'
+import { setFormatLocale } from './format-locale.js'
 
 /**
  * The web app's messages (issue 16 point 4), from the same catalogs as the server (locales/, the
@@ -29,6 +30,10 @@ void i18next.init({
   // Preact escapes what it renders: escaping here would show "&amp;".
   interpolation: { escapeValue: false },
 })
+// "{{label, lowercase}}": a team's own word for a chapter ("Episode") inside an English sentence.
+i18next.services.formatter?.add('lowercase', (value: unknown, lng?: string) =>
+  String(value).toLocaleLowerCase(lng),
+)
 
 export function isLanguage(value: unknown): value is Language {
   return typeof value === 'string' && (LANGUAGES as readonly string[]).includes(value)
@@ -55,13 +60,22 @@ export function browserLanguage(): Language {
   return 'en'
 }
 
-/** Switches the app to `next` (loading its catalog first), and the document's `lang` with it. */
+let wanted: Language = 'en'
+
+/**
+ * Switches the app to `next` (loading its catalog first), and the document's `lang` with it. The
+ * last call wins: a catalog that arrives after a later switch (browser language, then the account's
+ * setting) is kept but not shown.
+ */
 export async function setLanguage(next: Language): Promise<void> {
+  wanted = next
   if (next !== 'en' && !i18next.hasResourceBundle(next, 'web')) {
     const catalog = await catalogs[next]()
     i18next.addResourceBundle(next, 'web', catalog.default)
   }
+  if (wanted !== next) return
   await i18next.changeLanguage(next)
   document.documentElement.lang = next
+  setFormatLocale(next)
   language.value = next
 }

@@ -4,6 +4,8 @@
  * notifications once they were refused — a page cannot ask again after "Block".
  */
 
+import { t } from './i18n.js'
+
 const BROWSERS: [RegExp, string][] = [
   [/Edg(e|A|iOS)?\//, 'Edge'],
   [/OPR\/|Opera/, 'Opera'],
@@ -29,8 +31,8 @@ const first = (list: [RegExp, string][], ua: string) => list.find(([re]) => re.t
 export function deviceLabel(userAgent: string): string {
   const browser = first(BROWSERS, userAgent)
   const system = first(SYSTEMS, userAgent)
-  if (browser && system) return `${browser} on ${system}`
-  return browser ?? system ?? 'This browser'
+  if (browser && system) return t('push.deviceLabel', { browser, system })
+  return browser ?? system ?? t('push.thisBrowser')
 }
 
 /** Where to allow notifications again, in this browser's own words. */
@@ -38,16 +40,16 @@ export function unblockHelp(userAgent: string): string {
   const browser = first(BROWSERS, userAgent)
   const system = first(SYSTEMS, userAgent)
   if (system === 'iPhone' || system === 'iPad') {
-    return 'Open the Settings app → Notifications → Backlot, turn on Allow Notifications, then come back here.'
+    return t('push.unblock.ios')
   }
   if (browser === 'Firefox') {
-    return 'Click the permissions icon left of the address, clear “Blocked” next to Send notifications, then reload this page.'
+    return t('push.unblock.firefox')
   }
   if (browser === 'Safari') {
-    return 'Open Safari → Settings → Websites → Notifications, set this site to Allow, then reload this page.'
+    return t('push.unblock.safari')
   }
   if (system === 'Android') {
-    return 'Tap the icon left of the address → Permissions → Notifications → Allow, then reload this page.'
+    return t('push.unblock.android')
   }
-  return 'Click the site information icon left of the address, set Notifications to Allow, then reload this page.'
+  return t('push.unblock.other')
 }

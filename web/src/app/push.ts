@@ -6,6 +6,7 @@
  * arrives.
  */
 import { api } from './api.js'
+import { t } from './i18n.js'
 import { deviceLabel } from './push-help.js'
 
 /** A device as GET /api/v1/push/subscriptions lists it. */
@@ -24,7 +25,7 @@ const SUBSCRIPTIONS = '/api/v1/push/subscriptions'
 export function base64UrlToBytes(value: string): Uint8Array<ArrayBuffer> {
   const b64 = value.trim().replace(/-/g, '+').replace(/_/g, '/').replace(/=+$/, '')
   if (!/^[A-Za-z0-9+/]*$/.test(b64) || b64.length % 4 === 1) {
-    throw new Error('The server’s push key is not valid base64url.')
+    throw new Error(t('push.badKey'))
   }
   const binary = atob(b64 + '='.repeat((4 - (b64.length % 4)) % 4))
   return Uint8Array.from(binary, (c) => c.charCodeAt(0))
@@ -115,8 +116,8 @@ export async function currentEndpoint(): Promise<string | null> {
  */
 export async function turnOn(): Promise<PushDevice> {
   const permission = await Notification.requestPermission()
-  if (permission === 'denied') throw new Error('Notifications are blocked for this site in this browser.')
-  if (permission !== 'granted') throw new Error('Allow notifications when the browser asks, to turn them on.')
+  if (permission === 'denied') throw new Error(t('push.blockedError'))
+  if (permission !== 'granted') throw new Error(t('push.allowError'))
   const reg = await registration()
   const { publicKey } = await api.get<{ publicKey: string }>('/api/v1/push/vapid-public-key')
   const key = base64UrlToBytes(publicKey)

@@ -1,3 +1,4 @@
+import { t } from './i18n.js'
 import type { Post, PostProduction } from './types.js'
 
 /**
@@ -33,11 +34,11 @@ export function tagHref(slug: string, filter: TagFilter): string {
 
 /** "Weeks 11–14", "Week 3". */
 export function weeksLabel(weeks: { from: number; to: number }): string {
-  return weeks.to > weeks.from ? `Weeks ${weeks.from}–${weeks.to}` : `Week ${weeks.from}`
+  return weeks.to > weeks.from ? t('tags.weeks', weeks) : t('tags.week', { week: weeks.from })
 }
 
 /** The tags of a post, in a fixed order: weeks, chapters, location, unit. */
-export function tagsOf(post: Pick<Post, 'channel' | 'production'>, chapterLabel = 'Chapter'): Tag[] {
+export function tagsOf(post: Pick<Post, 'channel' | 'production'>, chapterLabel = t('tags.chapter')): Tag[] {
   const p: PostProduction | null | undefined = post.production
   if (!p) return []
   const slug = post.channel
@@ -88,15 +89,15 @@ export function matchesTag(post: Pick<Post, 'production'>, filter: TagFilter): b
 }
 
 /** "Week 11", "Chapter 8", "Location: Harbour", "Unit: Second unit". */
-export function filterLabel(filter: TagFilter, chapterLabel = 'Chapter'): string {
+export function filterLabel(filter: TagFilter, chapterLabel = t('tags.chapter')): string {
   switch (filter.kind) {
     case 'week':
-      return `Week ${filter.value}`
+      return t('tags.week', { week: filter.value })
     case 'chapter':
       return `${chapterLabel} ${filter.value}`
     case 'location':
-      return `Location: ${filter.value}`
+      return t('tags.location', { value: filter.value })
     case 'unit':
-      return `Unit: ${filter.value}`
+      return t('tags.unit', { value: filter.value })
   }
 }

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks'
 import { albumRows, altOf, cellSizes, pickVariant, srcSet } from '../app/album-layout.js'
-import { plural } from '../app/format.js'
+import { t } from '../app/i18n.js'
 import { spoilers } from '../app/spoilers.js'
 import type { Media } from '../app/types.js'
 import { Blurhash } from './Blurhash.js'
@@ -37,12 +37,12 @@ export function Album(props: { media: Media[]; spoilerLabel?: string | null; rem
   // A photo's own label ("Chapter 8 finale") wins over the post's, as on the public pages.
   const labelOf = (m: Media) => {
     const label = m.spoilerLabel || props.spoilerLabel
-    return label ? `Spoiler: ${label}` : 'Spoiler'
+    return label ? t('spoiler.labelled', { label }) : t('spoiler.plain')
   }
 
   return (
     <div class="album-wrap">
-      <figure class="album-grid" aria-label={`Album, ${plural(count, 'photo')}`}>
+      <figure class="album-grid" aria-label={t('album.label', { count })}>
         {albumRows(media).map((row) => (
           <div class="album-row" key={row.cells[0]?.index} style={{ aspectRatio: String(row.ratio) }}>
             {row.cells.map(({ index, widthPct }) => {
@@ -65,7 +65,7 @@ export function Album(props: { media: Media[]; spoilerLabel?: string | null; rem
           </div>
         ))}
       </figure>
-      {credits.length > 0 && <p class="credit">Photo: {credits.join(', ')}</p>}
+      {credits.length > 0 && <p class="credit">{t('album.credit', { credit: credits.join(', ') })}</p>}
       {open !== null && (
         <MediaViewer
           media={media}
@@ -111,11 +111,11 @@ function Cell(props: CellProps) {
         data-spoiler="hidden"
         onClick={props.onReveal}
         // The name starts with the visible text (label, "Tap to show"): WCAG 2.5.3, label in name.
-        aria-label={`${props.spoilerLabel} Tap to show the album’s ${plural(props.hiddenCount, 'spoiler image')}`}
+        aria-label={`${props.spoilerLabel} ${t('album.tapToShowAll', { count: props.hiddenCount })}`}
       >
         <Blurhash hash={m.blurhash} />
         <span class="cell-spoiler" aria-hidden="true">
-          <span class="label">{props.spoilerLabel}</span> <span class="small">Tap to show</span>
+          <span class="label">{props.spoilerLabel}</span> <span class="small">{t('album.tapToShow')}</span>
         </span>
       </button>
     )
@@ -136,7 +136,7 @@ function Cell(props: CellProps) {
         decoding="async"
         onLoad={() => setLoaded(true)}
       />
-      <span class="visually-hidden">(open full screen)</span>
+      <span class="visually-hidden">{t('album.openFull')}</span>
     </button>
   )
 }

@@ -1,5 +1,6 @@
 import type { FunctionComponent } from 'preact'
 import { useEffect, useState } from 'preact/hooks'
+import { t } from '../app/i18n.js'
 import { ErrorBox } from './ErrorBox.js'
 
 /** A page loaded as its own chunk on first use (no preact/compat `lazy` needed). */
@@ -15,10 +16,7 @@ export function lazyPage<P extends object>(load: () => Promise<FunctionComponent
           loaded = c
           setComponent(() => c)
         },
-        (e: unknown) =>
-          setError(
-            new Error(`This page could not be loaded (${String(e)}). Check your connection and reload.`),
-          ),
+        (e: unknown) => setError(new Error(t('app.pageLoadFailed', { reason: String(e) }))),
       )
     }, [])
     if (error)
@@ -30,7 +28,7 @@ export function lazyPage<P extends object>(load: () => Promise<FunctionComponent
     if (!Component)
       return (
         <main id="main" aria-busy="true">
-          <p class="muted">Loading…</p>
+          <p class="muted">{t('common.loading')}</p>
         </main>
       )
     return <Component {...props} />

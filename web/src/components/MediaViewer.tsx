@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks'
 import { altOf, aspectRatio, pickVariant, srcSet } from '../app/album-layout.js'
+import { t } from '../app/i18n.js'
 import type { Media } from '../app/types.js'
 import { Blurhash } from './Blurhash.js'
 import './viewer.css'
@@ -167,7 +168,7 @@ export function MediaViewer(props: {
     <dialog
       ref={dialog}
       class="viewer"
-      aria-label={`Photo ${index + 1} of ${count}`}
+      aria-label={t('album.photoOf', { n: index + 1, of: count })}
       data-index={index}
       tabIndex={-1}
       onCancel={(e) => {
@@ -176,7 +177,12 @@ export function MediaViewer(props: {
       }}
     >
       <div class="viewer-bar">
-        <button type="button" class="viewer-close icon-button" aria-label="Close" onClick={onClose}>
+        <button
+          type="button"
+          class="viewer-close icon-button"
+          aria-label={t('album.close')}
+          onClick={onClose}
+        >
           ✕
         </button>
         <span class="viewer-count" aria-live="polite">
@@ -185,7 +191,7 @@ export function MediaViewer(props: {
         <span class="spacer" />
         {zoom.scale > 1 && (
           <button type="button" onClick={() => setZoom(NO_ZOOM)}>
-            Fit
+            {t('album.fit')}
           </button>
         )}
       </div>
@@ -228,7 +234,7 @@ export function MediaViewer(props: {
           <button
             type="button"
             class="viewer-nav prev icon-button"
-            aria-label="Previous photo"
+            aria-label={t('album.previous')}
             onClick={() => go(index - 1)}
           >
             ‹
@@ -238,7 +244,7 @@ export function MediaViewer(props: {
           <button
             type="button"
             class="viewer-nav next icon-button"
-            aria-label="Next photo"
+            aria-label={t('album.next')}
             onClick={() => go(index + 1)}
           >
             ›
@@ -247,7 +253,7 @@ export function MediaViewer(props: {
       </div>
       <div class="viewer-caption">
         {!currentHidden && alt && <p class="viewer-alt">{alt}</p>}
-        {current.credit && <p class="viewer-credit">Photo: {current.credit}</p>}
+        {current.credit && <p class="viewer-credit">{t('album.credit', { credit: current.credit })}</p>}
       </div>
     </dialog>
   )
@@ -270,7 +276,7 @@ function Photo(props: {
         <Blurhash hash={m.blurhash} />
         <p class="label">{props.spoilerLabel}</p>
         <button type="button" onClick={props.onRevealAll}>
-          Show spoilers
+          {t('spoiler.showAll')}
         </button>
       </div>
     )

@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks'
 import { api, channelPath } from '../app/api.js'
-import { fullTime, plural } from '../app/format.js'
+import { fullTime } from '../app/format.js'
+import { t } from '../app/i18n.js'
 import type { Poll, Post } from '../app/types.js'
 import { ErrorBox } from './ErrorBox.js'
 
@@ -45,9 +46,13 @@ export function PollView(props: { post: Post; canVote: boolean; onChange: (p: Po
     <div class="poll">
       <h3>{poll.question}</h3>
       <p class="muted small">
-        {poll.quiz ? 'Quiz' : poll.multiple ? 'Poll · choose any' : 'Poll'} ·{' '}
-        {plural(poll.totalVoters, 'vote')}
-        {poll.closed ? ' · closed' : poll.closesAt ? ` · closes ${fullTime(poll.closesAt)}` : ''}
+        {poll.quiz ? t('poll.quiz') : poll.multiple ? t('poll.multiple') : t('poll.poll')} ·{' '}
+        {t('poll.votes', { count: poll.totalVoters })}
+        {poll.closed
+          ? ` · ${t('poll.closed')}`
+          : poll.closesAt
+            ? ` · ${t('poll.closes', { when: fullTime(poll.closesAt) })}`
+            : ''}
       </p>
       <ul>
         {poll.options.map((o, i) => {
@@ -65,10 +70,10 @@ export function PollView(props: { post: Post; canVote: boolean; onChange: (p: Po
                   />
                   <span class="bar-label">
                     {o.text}
-                    {chosen && ' ✓ your vote'}
-                    {correct && ' (correct)'}
+                    {chosen && ` ✓ ${t('poll.yourVote')}`}
+                    {correct && ` ${t('poll.correct')}`}
                   </span>
-                  <span data-votes={i}>{o.votes === null ? 'hidden' : `${pct}% · ${o.votes}`}</span>
+                  <span data-votes={i}>{o.votes === null ? t('poll.hidden') : `${pct}% · ${o.votes}`}</span>
                 </div>
               </li>
             )
@@ -95,14 +100,14 @@ export function PollView(props: { post: Post; canVote: boolean; onChange: (p: Po
           disabled={busy || picked.length === 0}
           onClick={() => send(picked)}
         >
-          Vote
+          {t('poll.vote')}
         </button>
       )}
-      {showResults && !poll.resultsVisible && <p class="muted small">Results appear when the poll closes.</p>}
+      {showResults && !poll.resultsVisible && <p class="muted small">{t('poll.resultsLater')}</p>}
       {poll.explanation && <p class="notice">{poll.explanation}</p>}
       {hasVoted && !poll.closed && !poll.quiz && props.canVote && (
         <button type="button" class="link" disabled={busy} onClick={() => send(null)}>
-          Take back my vote
+          {t('poll.takeBack')}
         </button>
       )}
       <ErrorBox error={error} />

@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'preact/hooks'
 import { api, channelPath } from '../app/api.js'
-import { fullTime, plural, relativeTime } from '../app/format.js'
+import { fullTime, relativeTime } from '../app/format.js'
+import { t } from '../app/i18n.js'
 import type { Post, Visibility } from '../app/types.js'
 import { Album } from './Album.js'
 import { Link } from './Link.js'
@@ -73,23 +74,23 @@ export function PostCard(props: PostCardProps) {
       class="card post"
       ref={ref}
       data-post-id={post.id}
-      aria-label={`Post by ${post.author.displayName}`}
+      aria-label={t('postCard.by', { name: post.author.displayName })}
     >
       <header>
-        {post.pinned && <span class="pin">📌 Pinned</span>}
+        {post.pinned && <span class="pin">📌 {t('postCard.pinned')}</span>}
         <span class="author">{post.author.displayName}</span>
         <time dateTime={post.publishedAt ?? undefined} title={fullTime(post.publishedAt)}>
-          {props.preview ? 'now (preview)' : relativeTime(post.publishedAt)}
+          {props.preview ? t('postCard.nowPreview') : relativeTime(post.publishedAt)}
         </time>
-        {post.editedAt && <span title={fullTime(post.editedAt)}>· edited</span>}
+        {post.editedAt && <span title={fullTime(post.editedAt)}>· {t('postCard.edited')}</span>}
         {/* Whether a post notified anyone is the team's business, not the fans'. */}
-        {post.silent && props.isStaff && <span>· silent</span>}
+        {post.silent && props.isStaff && <span>· {t('postCard.silent')}</span>}
         {props.isStaff && !props.preview && (
           <Link
             class="small"
             href={`/app/studio/${encodeURIComponent(post.channel)}/p/${encodeURIComponent(post.id)}`}
           >
-            Manage
+            {t('postCard.manage')}
           </Link>
         )}
       </header>
@@ -104,7 +105,9 @@ export function PostCard(props: PostCardProps) {
       <div class="post-footer row">
         <Reactions post={post} canReact={interact} onChange={onChange} />
         <span class="spacer" />
-        {post.views !== undefined && <span class="muted small">{plural(post.views, 'view')}</span>}
+        {post.views !== undefined && (
+          <span class="muted small">{t('postCard.views', { count: post.views })}</span>
+        )}
         {!props.preview && post.status === 'published' && (
           <ShareButton post={post} visibility={props.visibility} />
         )}

@@ -1,3 +1,4 @@
+import { t } from '../app/i18n.js'
 import { tagsOf } from '../app/tags.js'
 import type { Post } from '../app/types.js'
 import { Link } from './Link.js'
@@ -10,16 +11,14 @@ export function ProductionTags(props: { post: Post; chapterLabel?: string }) {
   const tags = tagsOf(props.post, props.chapterLabel)
   if (tags.length === 0) return null
   return (
-    <ul class="tags" aria-label="Production tags">
-      {tags.map((t) => (
-        <li key={`${t.kind}:${t.label}`} data-tag={t.kind}>
-          <Link href={t.href} aria-label={`${KIND[t.kind]}: ${t.label}`}>
-            {t.label}
+    <ul class="tags" aria-label={t('tags.label')}>
+      {tags.map((tag) => (
+        <li key={`${tag.kind}:${tag.label}`} data-tag={tag.kind}>
+          <Link href={tag.href} aria-label={`${t(`tags.kind.${tag.kind}`)}: ${tag.label}`}>
+            {tag.label}
           </Link>
         </li>
       ))}
     </ul>
   )
 }
-
-const KIND = { week: 'Filming', chapter: 'Story', location: 'Location', unit: 'Unit' } as const

@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks'
 import { api, channelPath } from '../app/api.js'
+import { t } from '../app/i18n.js'
 import type { Post, Prompt } from '../app/types.js'
 import { ErrorBox } from './ErrorBox.js'
 
@@ -32,12 +33,12 @@ export function PromptView(props: { post: Post; canAnswer: boolean; onChange: (p
       <h3>{prompt.question}</h3>
       {prompt.myAnswer ? (
         <p class="notice">
-          Your answer: “{prompt.myAnswer.text}”
-          {prompt.myAnswer.highlighted ? ' — highlighted by the channel ★' : ''}
+          {t('prompt.yourAnswer', { text: prompt.myAnswer.text })}
+          {prompt.myAnswer.highlighted ? ` — ${t('prompt.highlightedMine')}` : ''}
         </p>
       ) : props.canAnswer ? (
         <form onSubmit={submit}>
-          <label for={id}>Your answer (only the channel’s team sees it unless they highlight it)</label>
+          <label for={id}>{t('prompt.label')}</label>
           <textarea
             id={id}
             value={text}
@@ -47,7 +48,7 @@ export function PromptView(props: { post: Post; canAnswer: boolean; onChange: (p
           />
           <div class="row">
             <button type="submit" class="primary" disabled={busy || text.trim() === ''}>
-              Send answer
+              {t('prompt.send')}
             </button>
           </div>
         </form>
@@ -55,7 +56,7 @@ export function PromptView(props: { post: Post; canAnswer: boolean; onChange: (p
       <ErrorBox error={error} />
       {prompt.highlighted.length > 0 && (
         <>
-          <h4 class="small muted">Highlighted answers</h4>
+          <h4 class="small muted">{t('prompt.highlighted')}</h4>
           <ul class="answers">
             {prompt.highlighted.map((a) => (
               <li key={a.id} class="answer">

@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks'
 import { api, channelPath } from '../app/api.js'
+import { t } from '../app/i18n.js'
 import type { Post, Reactions as ReactionsData } from '../app/types.js'
 import { ErrorBox } from './ErrorBox.js'
 
@@ -43,7 +44,7 @@ export function Reactions(props: { post: Post; canReact: boolean; onChange: (p: 
   return (
     <div>
       <fieldset class="reactions" style={{ border: 0, padding: 0, margin: 0 }}>
-        <legend class="visually-hidden">Reactions</legend>
+        <legend class="visually-hidden">{t('reactions.legend')}</legend>
         {r.counts.map((c) => (
           <button
             key={c.emoji}
@@ -51,7 +52,7 @@ export function Reactions(props: { post: Post; canReact: boolean; onChange: (p: 
             class="reaction"
             aria-pressed={r.mine === c.emoji}
             disabled={!props.canReact || busy}
-            aria-label={`${c.emoji} ${c.count}${r.mine === c.emoji ? ', your reaction' : ''}`}
+            aria-label={`${c.emoji} ${c.count}${r.mine === c.emoji ? `, ${t('reactions.yours')}` : ''}`}
             onClick={() => choose(c.emoji)}
           >
             <span aria-hidden="true">{c.emoji}</span>

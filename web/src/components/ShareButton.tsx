@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'preact/hooks'
+import { t } from '../app/i18n.js'
 import type { Post, Visibility } from '../app/types.js'
 
 /**
@@ -13,14 +14,14 @@ export function ShareButton(props: { post: Post; visibility?: Visibility }) {
   const url = shareUrl(post, props.visibility)
   useEffect(() => {
     if (status !== 'copied') return
-    const t = setTimeout(() => setStatus(null), 4000)
-    return () => clearTimeout(t)
+    const timer = setTimeout(() => setStatus(null), 4000)
+    return () => clearTimeout(timer)
   }, [status])
 
   const share = async () => {
     if (typeof navigator.share === 'function') {
       try {
-        await navigator.share({ title: `Post by ${post.author.displayName}`, url })
+        await navigator.share({ title: t('postCard.by', { name: post.author.displayName }), url })
         return
       } catch (e) {
         if (e instanceof DOMException && e.name === 'AbortError') return // the reader closed the sheet
@@ -38,10 +39,10 @@ export function ShareButton(props: { post: Post; visibility?: Visibility }) {
   return (
     <span class="share">
       <button type="button" class="small" onClick={share}>
-        Share
+        {t('share.share')}
       </button>
       <span role="status" class="small share-status">
-        {status === 'copied' && 'Link copied'}
+        {status === 'copied' && t('share.copied')}
       </span>
       {status === 'manual' && (
         <input
@@ -49,7 +50,7 @@ export function ShareButton(props: { post: Post; visibility?: Visibility }) {
           type="text"
           readOnly
           value={url}
-          aria-label="Link to this post"
+          aria-label={t('share.link')}
           ref={(el) => el?.select()}
         />
       )}

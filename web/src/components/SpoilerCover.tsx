@@ -1,5 +1,6 @@
 import type { ComponentChildren } from 'preact'
 import { useState } from 'preact/hooks'
+import { t } from '../app/i18n.js'
 import { spoilers } from '../app/spoilers.js'
 
 /**
@@ -18,7 +19,9 @@ export function SpoilerCover(props: {
   return (
     <div class="spoiler-cover">
       <div>
-        <p class="label">{props.label ? `Spoiler: ${props.label}` : 'Spoiler'}</p>
+        <p class="label">
+          {props.label ? t('spoiler.labelled', { label: props.label }) : t('spoiler.plain')}
+        </p>
         <button
           type="button"
           onClick={() => {
@@ -26,7 +29,7 @@ export function SpoilerCover(props: {
             setOpen(true)
           }}
         >
-          Show post
+          {t('spoiler.showPost')}
         </button>
       </div>
     </div>

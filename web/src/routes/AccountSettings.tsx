@@ -278,7 +278,7 @@ function Tokens() {
           required
           maxLength={64}
           value={name}
-          placeholder="backlot post on my laptop"
+          placeholder={t('account.tokens.namePlaceholder')}
           onInput={(e) => setName(e.currentTarget.value)}
         />
         <fieldset>

@@ -1,7 +1,8 @@
 import { useState } from 'preact/hooks'
 import { api } from '../app/api.js'
+import { t } from '../app/i18n.js'
 import { navigate, route } from '../app/router.js'
-import { me } from '../app/session.js'
+import { loadMe, me } from '../app/session.js'
 import type { Account } from '../app/types.js'
 import { ErrorBox } from '../components/ErrorBox.js'
 import { Link } from '../components/Link.js'
@@ -33,7 +34,9 @@ export function AuthPage({ mode }: { mode: 'login' | 'signup' }) {
             password,
           })
         : await api.post<Account>('/api/v1/sessions', { handle, password })
-      me.value = account
+      // The full account has the language setting, which main.tsx applies as soon as `me` changes.
+      await loadMe()
+      me.value ??= account
       navigate(next, { replace: true })
     } catch (err) {
       setError(err) // what was typed stays in the form
@@ -46,9 +49,9 @@ export function AuthPage({ mode }: { mode: 'login' | 'signup' }) {
   return (
     <main id="main">
       <form class="card" onSubmit={submit} aria-labelledby="auth-title">
-        <h1 id="auth-title">{isSignup ? 'Create your account' : 'Log in'}</h1>
+        <h1 id="auth-title">{isSignup ? t('auth.signupTitle') : t('common.logIn')}</h1>
         <div class="field">
-          <label for="handle">Handle</label>
+          <label for="handle">{t('auth.handle')}</label>
           <input
             id="handle"
             type="text"
@@ -59,11 +62,11 @@ export function AuthPage({ mode }: { mode: 'login' | 'signup' }) {
             value={handle}
             onInput={(e) => setHandle(e.currentTarget.value)}
           />
-          {isSignup && <p class="hint">3–30 letters, digits or _.</p>}
+          {isSignup && <p class="hint">{t('auth.handleHint')}</p>}
         </div>
         {isSignup && (
           <div class="field">
-            <label for="display-name">Display name</label>
+            <label for="display-name">{t('auth.displayName')}</label>
             <input
               id="display-name"
               type="text"
@@ -74,7 +77,7 @@ export function AuthPage({ mode }: { mode: 'login' | 'signup' }) {
           </div>
         )}
         <div class="field">
-          <label for="password">Password</label>
+          <label for="password">{t('auth.password')}</label>
           <input
             id="password"
             type="password"
@@ -83,15 +86,15 @@ export function AuthPage({ mode }: { mode: 'login' | 'signup' }) {
             value={password}
             onInput={(e) => setPassword(e.currentTarget.value)}
           />
-          {isSignup && <p class="hint">At least 10 characters.</p>}
+          {isSignup && <p class="hint">{t('auth.passwordHint')}</p>}
         </div>
         <ErrorBox error={error} />
         <div class="row" style={{ marginTop: '12px' }}>
           <button type="submit" class="primary" disabled={busy}>
-            {isSignup ? 'Sign up' : 'Log in'}
+            {isSignup ? t('common.signUp') : t('common.logIn')}
           </button>
           <Link href={`${other}?next=${encodeURIComponent(next)}`}>
-            {isSignup ? 'I have an account' : 'Create an account'}
+            {isSignup ? t('auth.haveAccount') : t('auth.createAccount')}
           </Link>
         </div>
       </form>

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks'
 import { api, channelPath } from '../app/api.js'
-import { plural } from '../app/format.js'
+import { t } from '../app/i18n.js'
 import { navigate } from '../app/router.js'
 import { me } from '../app/session.js'
 import { timelineHref } from '../app/tags.js'
@@ -17,14 +17,20 @@ export function factsOf(channel: Pick<Channel, 'production'>): string[] {
   const p = channel.production
   if (!p || typeof p !== 'object') return []
   const facts: string[] = []
-  if (typeof p.kind === 'string' && p.kind !== 'other') facts.push(p.kind[0]!.toUpperCase() + p.kind.slice(1))
+  if (typeof p.kind === 'string' && p.kind !== 'other') facts.push(t(`channel.kind.${p.kind}`))
   if (typeof p.title === 'string' && p.title) facts.push(p.title)
-  if (typeof p.season === 'number') facts.push(`Season ${p.season}`)
+  if (typeof p.season === 'number') facts.push(t('channel.season', { season: p.season }))
   if (Array.isArray(p.chapters) && p.chapters.length > 0) {
-    facts.push(plural(p.chapters.length, (p.chapterLabel ?? 'chapter').toLowerCase()))
+    // The chapter label is the team's own word ("Episode"): English adds an "s", Spanish cannot
+    // inflect it and writes "Episodio: 8".
+    facts.push(
+      p.chapterLabel
+        ? t('channel.chapterCount', { label: p.chapterLabel, count: p.chapters.length })
+        : t('channel.chapters', { count: p.chapters.length }),
+    )
   }
-  if (typeof p.filmingStartsOn === 'string') facts.push(`filming from ${p.filmingStartsOn}`)
-  if (typeof p.filmingWeeks === 'number') facts.push(plural(p.filmingWeeks, 'week'))
+  if (typeof p.filmingStartsOn === 'string') facts.push(t('channel.filmingFrom', { date: p.filmingStartsOn }))
+  if (typeof p.filmingWeeks === 'number') facts.push(t('channel.weeks', { count: p.filmingWeeks }))
   return facts
 }
 
@@ -43,9 +49,9 @@ export function ChannelHeader(props: {
         <div>
           <h1>{channel.title}</h1>
           <ul class="facts">
-            <li>{plural(channel.memberCount, 'member')}</li>
-            <li>{channel.visibility}</li>
-            {channel.archived && <li>archived</li>}
+            <li>{t('channel.members', { count: channel.memberCount })}</li>
+            <li>{t(`channel.visibility.${channel.visibility}`)}</li>
+            {channel.archived && <li>{t('channel.archived')}</li>}
             {facts.map((f) => (
               <li key={f}>{f}</li>
             ))}
@@ -58,22 +64,22 @@ export function ChannelHeader(props: {
         </p>
       )}
       <p class="small" style={{ margin: '8px 0 0' }}>
-        <Link href={timelineHref(channel.slug)}>Timeline</Link>
+        <Link href={timelineHref(channel.slug)}>{t('channel.timeline')}</Link>
       </p>
       {role && (
-        <nav class="row" aria-label="Studio">
+        <nav class="row" aria-label={t('channel.studioNav')}>
           {CAN_POST.has(role) && (
             <Link class="button primary" href={`/app/studio/${encodeURIComponent(channel.slug)}`}>
-              New post
+              {t('channel.newPost')}
             </Link>
           )}
           {CAN_MANAGE.has(role) && (
             <Link class="button" href={`/app/studio/${encodeURIComponent(channel.slug)}/settings`}>
-              Manage channel
+              {t('channel.manage')}
             </Link>
           )}
           <Link class="button" href={`/app/studio/${encodeURIComponent(channel.slug)}/analytics`}>
-            Analytics
+            {t('channel.analytics')}
           </Link>
         </nav>
       )}
@@ -107,8 +113,8 @@ function Membership(props: { channel: Channel; onChange: (c: Channel) => void; r
   if (me.value === null) {
     return (
       <p class="small" style={{ marginTop: '8px' }}>
-        <Link href={`/app/login?next=${encodeURIComponent(`/app/c/${slug}`)}`}>Log in</Link> to join, react
-        and vote.
+        <Link href={`/app/login?next=${encodeURIComponent(`/app/c/${slug}`)}`}>{t('common.logIn')}</Link>{' '}
+        {t('channel.logInTo')}
       </p>
     )
   }
@@ -123,19 +129,19 @@ function Membership(props: { channel: Channel; onChange: (c: Channel) => void; r
         props.reload()
       })
     if (channel.joinPolicy === 'invite') {
-      return <p class="muted small">Joining this channel needs an invite link from its team.</p>
+      return <p class="muted small">{t('channel.inviteOnly')}</p>
     }
     return (
       <div style={{ marginTop: '8px' }}>
         {pending ? (
           <p class="notice" role="status">
-            Your request to join is waiting for the team’s approval.
+            {t('channel.requestPending')}
           </p>
         ) : (
           <>
             {channel.joinPolicy === 'request' && (
               <div class="field">
-                <label for="join-message">Message with your request (optional)</label>
+                <label for="join-message">{t('channel.requestMessage')}</label>
                 <input
                   id="join-message"
                   type="text"
@@ -146,7 +152,7 @@ function Membership(props: { channel: Channel; onChange: (c: Channel) => void; r
               </div>
             )}
             <button type="button" class="primary" disabled={busy} onClick={join}>
-              {channel.joinPolicy === 'request' ? 'Ask to join' : 'Join channel'}
+              {channel.joinPolicy === 'request' ? t('channel.askToJoin') : t('join.submit')}
             </button>
           </>
         )}
@@ -165,7 +171,7 @@ function Membership(props: { channel: Channel; onChange: (c: Channel) => void; r
     })
   const leave = () =>
     run(async () => {
-      if (!window.confirm(`Leave “${channel.title}”?`)) return
+      if (!window.confirm(t('channel.leaveConfirm', { title: channel.title }))) return
       await api.delete(channelPath(slug, '/members/me'))
       if (channel.visibility === 'private') navigate('/')
       else props.reload()
@@ -174,10 +180,10 @@ function Membership(props: { channel: Channel; onChange: (c: Channel) => void; r
   return (
     <div class="row" style={{ marginTop: '8px' }}>
       <p class="small muted" style={{ width: '100%', margin: 0 }}>
-        You’re a member{v.role ? ` (${v.role})` : ''}.
+        {v.role ? t('channel.memberAs', { role: t(`roles.${v.role}`) }) : t('channel.member')}
       </p>
       <label class="inline small" for="notify-level">
-        Notifications
+        {t('app.notifications')}
       </label>
       <select
         id="notify-level"
@@ -186,16 +192,16 @@ function Membership(props: { channel: Channel; onChange: (c: Channel) => void; r
         disabled={busy}
         onChange={(e) => patch({ notifyLevel: e.currentTarget.value as NotifyLevel })}
       >
-        <option value="all">All posts</option>
-        <option value="highlights">Highlights</option>
-        <option value="none">None</option>
+        <option value="all">{t('channel.notify.all')}</option>
+        <option value="highlights">{t('channel.notify.highlights')}</option>
+        <option value="none">{t('channel.notify.none')}</option>
       </select>
       <button type="button" aria-pressed={v.muted} disabled={busy} onClick={() => patch({ muted: !v.muted })}>
-        {v.muted ? 'Muted' : 'Mute'}
+        {v.muted ? t('channel.muted') : t('channel.mute')}
       </button>
       {v.role !== 'owner' && (
         <button type="button" disabled={busy} onClick={leave}>
-          Leave
+          {t('channel.leave')}
         </button>
       )}
       <ErrorBox error={error} />

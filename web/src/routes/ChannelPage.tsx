@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks'
 import { ApiError, api, channelPath, query } from '../app/api.js'
-import { plural } from '../app/format.js'
+import { t } from '../app/i18n.js'
 import { route } from '../app/router.js'
 import { me } from '../app/session.js'
 import { filterLabel, matchesTag, tagFilterOf } from '../app/tags.js'
@@ -84,7 +84,7 @@ export function ChannelPage({ slug }: { slug: string }) {
     const isMissing = error instanceof ApiError && error.status === 404
     return (
       <main id="main">
-        <h1>{isMissing ? 'Channel not found' : 'This channel could not be loaded'}</h1>
+        <h1>{isMissing ? t('channel.notFound') : t('channel.loadFailed')}</h1>
         <ErrorBox error={error} />
       </main>
     )
@@ -92,7 +92,7 @@ export function ChannelPage({ slug }: { slug: string }) {
   if (!channel) {
     return (
       <main id="main" aria-busy="true">
-        <p class="muted">Loading…</p>
+        <p class="muted">{t('common.loading')}</p>
       </main>
     )
   }
@@ -127,37 +127,39 @@ export function ChannelPage({ slug }: { slug: string }) {
       <ChannelHeader channel={channel} onChange={setChannel} reload={loadChannel} />
       {pending > 0 && (
         <button type="button" class="new-pill" onClick={feed.showPending}>
-          ↑ {plural(pending, 'new post')}
+          ↑ {t('channel.newPosts', { count: pending })}
         </button>
       )}
       {firstUnread && (
         <button type="button" class="jump-unread" onClick={() => jumpTo(firstUnread.id)}>
-          ↓ Jump to first unread ({unread.length >= loaded && feed.hasMore ? `${loaded}+` : unread.length}{' '}
-          new)
+          ↓{' '}
+          {t('channel.jumpUnread', {
+            n: unread.length >= loaded && feed.hasMore ? `${loaded}+` : unread.length,
+          })}
         </button>
       )}
       {filter && (
         <p class="notice filter-banner" role="status">
-          Posts tagged <strong>{filterLabel(filter, chapterLabel)}</strong> ·{' '}
-          <Link href={`/app/c/${encodeURIComponent(slug)}`}>Show all posts</Link>
+          {t('channel.taggedPosts')} <strong>{filterLabel(filter, chapterLabel)}</strong> ·{' '}
+          <Link href={`/app/c/${encodeURIComponent(slug)}`}>{t('channel.showAll')}</Link>
         </p>
       )}
       {channel.viewer?.isBanned ? (
-        <p class="notice">You are banned from this channel, so its posts are hidden.</p>
+        <p class="notice">{t('channel.banned')}</p>
       ) : (
         <>
           {isPinnedStill && pinnedNow && !filter && (
-            <section aria-label="Pinned post">{card(pinnedNow)}</section>
+            <section aria-label={t('channel.pinned')}>{card(pinnedNow)}</section>
           )}
           <ErrorBox error={feed.error} />
-          <section aria-label="Posts" class="stack" aria-busy={feed.isLoading}>
+          <section aria-label={t('channel.posts')} class="stack" aria-busy={feed.isLoading}>
             {posts.length === 0 && !feed.isLoading && (
               <p class="muted">
                 {filter
                   ? feed.hasMore
-                    ? 'Looking for older posts…'
-                    : 'No posts with this tag.'
-                  : 'No posts yet.'}
+                    ? t('channel.lookingOlder')
+                    : t('channel.noTagged')
+                  : t('channel.noPosts')}
               </p>
             )}
             {posts
@@ -166,7 +168,7 @@ export function ChannelPage({ slug }: { slug: string }) {
                 p === firstUnread
                   ? [
                       <p key="unread" id="first-unread" class="unread-divider" tabIndex={-1}>
-                        Unread since your last visit
+                        {t('channel.unreadSince')}
                       </p>,
                       card(p),
                     ]
@@ -176,7 +178,7 @@ export function ChannelPage({ slug }: { slug: string }) {
           {feed.hasMore && (
             <div ref={sentinel} class="row" style={{ justifyContent: 'center' }}>
               <button type="button" onClick={feed.loadMore}>
-                Load older posts
+                {t('channel.loadOlder')}
               </button>
             </div>
           )}

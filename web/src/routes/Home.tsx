@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks'
 import { api, channelPath, query } from '../app/api.js'
-import { plural } from '../app/format.js'
+import { t } from '../app/i18n.js'
 import { me } from '../app/session.js'
 import { stream } from '../app/stream.js'
 import type { Channel, Page, Post } from '../app/types.js'
@@ -20,14 +20,14 @@ function ChannelRow({ channel, unread }: { channel: Channel; unread?: number }) 
           <strong>{channel.title}</strong>
         </Link>
         <div class="small muted">
-          {plural(channel.memberCount, 'member')}
-          {channel.membership?.muted ? ' · muted' : ''}
+          {t('channel.members', { count: channel.memberCount })}
+          {channel.membership?.muted ? ` · ${t('home.muted')}` : ''}
         </div>
       </div>
       {unread !== undefined && unread > 0 && (
         <span class="badge" data-unread={unread}>
           {unread >= UNREAD_PAGE ? `${UNREAD_PAGE}+` : unread}
-          <span class="visually-hidden"> unread</span>
+          <span class="visually-hidden"> {t('home.unread')}</span>
         </span>
       )}
     </li>
@@ -97,16 +97,16 @@ export function Home() {
         <section aria-labelledby="mine-title">
           <div class="row">
             <h1 id="mine-title" class="spacer">
-              Your channels
+              {t('home.yours')}
             </h1>
             <Link class="button" href="/app/new">
-              New channel
+              {t('home.newChannel')}
             </Link>
           </div>
           {mine === null ? (
-            <p class="muted">Loading…</p>
+            <p class="muted">{t('common.loading')}</p>
           ) : mine.length === 0 ? (
-            <p class="muted">You have not joined a channel yet. Pick one below, or open an invite link.</p>
+            <p class="muted">{t('home.none')}</p>
           ) : (
             <ul style={{ padding: 0, listStyle: 'none' }}>
               {mine.map((c) => (
@@ -118,25 +118,22 @@ export function Home() {
       )}
       {account === null && (
         <section class="card">
-          <h1>Behind the scenes, live</h1>
-          <p>
-            Follow productions’ channels: photo albums from the set, polls and questions, the moment they’re
-            posted.
-          </p>
+          <h1>{t('home.pitchTitle')}</h1>
+          <p>{t('home.pitch')}</p>
           <div class="row">
             <Link class="button primary" href="/app/signup">
-              Sign up
+              {t('common.signUp')}
             </Link>
             <Link class="button" href="/app/login">
-              Log in
+              {t('common.logIn')}
             </Link>
           </div>
         </section>
       )}
       <section aria-labelledby="discover-title">
-        <h2 id="discover-title">Public channels</h2>
+        <h2 id="discover-title">{t('home.public')}</h2>
         {discover === null ? (
-          <p class="muted">Loading…</p>
+          <p class="muted">{t('common.loading')}</p>
         ) : (
           <ul style={{ padding: 0, listStyle: 'none' }}>
             {discover

@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks'
 import { api, channelPath } from '../app/api.js'
+import { t } from '../app/i18n.js'
 import { navigate, route } from '../app/router.js'
 import { me } from '../app/session.js'
 import type { Channel } from '../app/types.js'
@@ -21,14 +22,14 @@ export function JoinPage({ slug }: { slug: string }) {
   if (me.value === null) {
     return (
       <main id="main" class="card">
-        <h1>You’re invited to “{slug}”</h1>
-        <p>Log in or create an account to join.</p>
+        <h1>{t('join.invited', { slug })}</h1>
+        <p>{t('join.logInFirst')}</p>
         <div class="row">
           <Link class="button primary" href={`/app/signup?next=${encodeURIComponent(here)}`}>
-            Sign up
+            {t('common.signUp')}
           </Link>
           <Link class="button" href={`/app/login?next=${encodeURIComponent(here)}`}>
-            Log in
+            {t('common.logIn')}
           </Link>
         </div>
       </main>
@@ -61,16 +62,16 @@ export function JoinPage({ slug }: { slug: string }) {
   return (
     <main id="main">
       <form class="card" onSubmit={join}>
-        <h1>Join “{slug}”</h1>
+        <h1>{t('join.title', { slug })}</h1>
         {requested ? (
           <p class="notice" role="status">
-            Your request was sent. You’ll be able to read the channel once the team approves it.
+            {t('join.requested')}
           </p>
         ) : (
           <>
             {!invite && (
               <div class="field">
-                <label for="join-message">Message to the team (if the channel asks for a request)</label>
+                <label for="join-message">{t('join.message')}</label>
                 <textarea
                   id="join-message"
                   maxLength={500}
@@ -81,7 +82,7 @@ export function JoinPage({ slug }: { slug: string }) {
             )}
             <ErrorBox error={error} />
             <button type="submit" class="primary" disabled={busy || me.value === undefined}>
-              Join channel
+              {t('join.submit')}
             </button>
           </>
         )}

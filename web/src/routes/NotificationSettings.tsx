@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks'
 import { api } from '../app/api.js'
-import { relativeTime } from '../app/format.js'
+import { fullTime, relativeTime } from '../app/format.js'
+import { t } from '../app/i18n.js'
 import {
   browserFacts,
   currentEndpoint,
@@ -15,28 +16,16 @@ import {
 } from '../app/push.js'
 import { unblockHelp } from '../app/push-help.js'
 import { me } from '../app/session.js'
-import type { Channel, NotifyLevel, Page } from '../app/types.js'
+import type { Channel, Page } from '../app/types.js'
 import { useAction } from '../app/use-action.js'
 import { ErrorBox } from '../components/ErrorBox.js'
 import { Link } from '../components/Link.js'
 
+// Catalog keys (notifications.*) by state: the text is looked up when shown, in the current language.
 const WHY_UNSUPPORTED: Record<Unsupported, string> = {
-  insecure: 'Notifications need a secure (https) connection to this server.',
-  'no-push': 'This browser cannot receive push notifications. A current Chrome, Edge, Firefox or Safari can.',
-  'ios-home-screen':
-    'On iPhone and iPad, add Backlot to your Home Screen (Share → Add to Home Screen), open it from there, then turn notifications on.',
-}
-
-const PERMISSION_TEXT: Record<NotificationPermission, string> = {
-  granted: 'allowed',
-  default: 'not asked yet',
-  denied: 'blocked',
-}
-
-const LEVEL_TEXT: Record<NotifyLevel, string> = {
-  all: 'All posts',
-  highlights: 'Highlights (pinned posts)',
-  none: 'None',
+  insecure: 'unsupported.insecure',
+  'no-push': 'unsupported.noPush',
+  'ios-home-screen': 'unsupported.iosHomeScreen',
 }
 
 /** Notifications on this device, the account's other devices, and each channel's level. */
@@ -45,22 +34,24 @@ export function NotificationSettings() {
   if (account === undefined)
     return (
       <main id="main" aria-busy="true">
-        <p class="muted">Loading…</p>
+        <p class="muted">{t('common.loading')}</p>
       </main>
     )
   if (account === null)
     return (
       <main id="main">
-        <h1>Notifications</h1>
+        <h1>{t('app.notifications')}</h1>
         <p>
-          <Link href={`/app/login?next=${encodeURIComponent('/app/settings/notifications')}`}>Log in</Link> to
-          get notified of new posts.
+          <Link href={`/app/login?next=${encodeURIComponent('/app/settings/notifications')}`}>
+            {t('common.logIn')}
+          </Link>{' '}
+          {t('notifications.logInTo')}
         </p>
       </main>
     )
   return (
     <main id="main" class="stack">
-      <h1>Notifications</h1>
+      <h1>{t('app.notifications')}</h1>
       <Devices />
       <ChannelLevels />
     </main>
@@ -96,29 +87,29 @@ function Devices() {
   return (
     <>
       <section class="card" aria-labelledby="this-device">
-        <h2 id="this-device">This device</h2>
+        <h2 id="this-device">{t('notifications.thisDevice')}</h2>
         <p data-push-state={devices ? state.kind : 'loading'}>
-          {devices === null ? 'Checking…' : describe(state)}
+          {devices === null ? t('notifications.checking') : describe(state)}
         </p>
         {!unsupported && (
           <p class="small muted">
-            Browser permission: <strong data-permission={permission}>{PERMISSION_TEXT[permission]}</strong>
+            {t('notifications.permission')}{' '}
+            <strong data-permission={permission}>{t(`notifications.permissions.${permission}`)}</strong>
           </p>
         )}
         {state.kind === 'blocked' && (
           <p class="notice">
-            You (or the browser) blocked notifications for this site, so Backlot cannot ask again.{' '}
-            {unblockHelp(facts.userAgent)}
+            {t('notifications.blockedHelp')} {unblockHelp(facts.userAgent)}
           </p>
         )}
         {devices !== null && state.kind === 'off' && (
           <button type="button" class="primary" disabled={busy} onClick={() => run(turnOn)}>
-            Turn on notifications on this device
+            {t('notifications.turnOn')}
           </button>
         )}
         {state.kind === 'on' && (
           <button type="button" disabled={busy} onClick={() => run(() => removeDevice(state.device))}>
-            Turn off
+            {t('notifications.turnOff')}
           </button>
         )}
         <ErrorBox error={error} />
@@ -136,13 +127,13 @@ function Devices() {
 function describe(state: DeviceState): string {
   switch (state.kind) {
     case 'unsupported':
-      return WHY_UNSUPPORTED[state.reason]
+      return t(`notifications.${WHY_UNSUPPORTED[state.reason]}`)
     case 'blocked':
-      return 'Notifications are blocked in this browser.'
+      return t('notifications.state.blocked')
     case 'off':
-      return 'Notifications are off on this device.'
+      return t('notifications.state.off')
     case 'on':
-      return 'Notifications are on: new posts from your channels arrive here, even when Backlot is closed.'
+      return t('notifications.state.on')
   }
 }
 
@@ -155,11 +146,11 @@ function DeviceList(props: {
   const { devices } = props
   return (
     <section class="card" aria-labelledby="devices-title">
-      <h2 id="devices-title">Your devices</h2>
+      <h2 id="devices-title">{t('notifications.devices')}</h2>
       {devices === null ? (
-        <p class="muted">Loading…</p>
+        <p class="muted">{t('common.loading')}</p>
       ) : devices.length === 0 ? (
-        <p class="muted">No device gets notifications yet.</p>
+        <p class="muted">{t('notifications.noDevices')}</p>
       ) : (
         <ul style={{ padding: 0, listStyle: 'none', margin: 0 }}>
           {devices.map((d) => {
@@ -167,24 +158,26 @@ function DeviceList(props: {
             return (
               <li key={d.id} class="row" data-device={d.id} style={{ padding: '6px 0' }}>
                 <div class="spacer">
-                  <strong>{d.label ?? 'Unnamed device'}</strong>
+                  <strong>{d.label ?? t('notifications.unnamed')}</strong>
                   {isThis && (
                     <>
                       {' '}
-                      <span class="badge">this device</span>
+                      <span class="badge">{t('notifications.thisDeviceBadge')}</span>
                     </>
                   )}
-                  <div class="small muted" title={new Date(d.createdAt).toLocaleString()}>
-                    added {relativeTime(d.createdAt)}
+                  <div class="small muted" title={fullTime(d.createdAt)}>
+                    {t('notifications.added', { when: relativeTime(d.createdAt) })}
                   </div>
                 </div>
                 <button
                   type="button"
                   disabled={props.busy}
-                  aria-label={`Remove ${d.label ?? 'device'}${isThis ? ' (this device)' : ''}`}
+                  aria-label={t(isThis ? 'notifications.removeThis' : 'notifications.removeOne', {
+                    device: d.label ?? t('notifications.device'),
+                  })}
                   onClick={() => props.onRemove(d)}
                 >
-                  Remove
+                  {t('common.remove')}
                 </button>
               </li>
             )
@@ -204,13 +197,13 @@ function ChannelLevels() {
   }, [])
   return (
     <section class="card" aria-labelledby="channels-title">
-      <h2 id="channels-title">Per channel</h2>
-      <p class="small muted">Choose all posts, highlights only or none, or mute, on each channel’s page.</p>
+      <h2 id="channels-title">{t('notifications.perChannel')}</h2>
+      <p class="small muted">{t('notifications.perChannelHelp')}</p>
       <ErrorBox error={error} />
       {channels === null ? (
-        !error && <p class="muted">Loading…</p>
+        !error && <p class="muted">{t('common.loading')}</p>
       ) : channels.length === 0 ? (
-        <p class="muted">You have not joined a channel yet.</p>
+        <p class="muted">{t('notifications.noChannels')}</p>
       ) : (
         <ul style={{ padding: 0, listStyle: 'none', margin: 0 }}>
           {channels.map((c) => (
@@ -218,15 +211,17 @@ function ChannelLevels() {
               <div class="spacer">
                 <strong>{c.title}</strong>
                 <div class="small muted">
-                  {c.membership?.muted ? 'Muted' : LEVEL_TEXT[c.membership?.notifyLevel ?? 'all']}
+                  {c.membership?.muted
+                    ? t('channel.muted')
+                    : t(`notifications.level.${c.membership?.notifyLevel ?? 'all'}`)}
                 </div>
               </div>
               <Link
                 class="button"
                 href={`/app/c/${encodeURIComponent(c.slug)}`}
-                aria-label={`Change notifications for ${c.title}`}
+                aria-label={t('notifications.changeFor', { title: c.title })}
               >
-                Change
+                {t('notifications.change')}
               </Link>
             </li>
           ))}

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks'
 import { ApiError, api, channelPath } from '../app/api.js'
+import { t } from '../app/i18n.js'
 import type { Channel, Post } from '../app/types.js'
 import { ErrorBox } from '../components/ErrorBox.js'
 import { Link } from '../components/Link.js'
@@ -25,7 +26,7 @@ export function PostPage({ slug, id }: { slug: string; id: string }) {
 
   const back = (
     <p class="small">
-      <Link href={`/app/c/${encodeURIComponent(slug)}`}>← {channel?.title ?? 'Channel'}</Link>
+      <Link href={`/app/c/${encodeURIComponent(slug)}`}>← {channel?.title ?? t('post.channel')}</Link>
     </p>
   )
   if (error) {
@@ -33,9 +34,7 @@ export function PostPage({ slug, id }: { slug: string; id: string }) {
       <main id="main" class="stack">
         {back}
         <h1>
-          {error instanceof ApiError && error.status === 404
-            ? 'Post not found'
-            : 'This post could not be loaded'}
+          {error instanceof ApiError && error.status === 404 ? t('post.notFound') : t('post.loadFailed')}
         </h1>
         <ErrorBox error={error} />
       </main>
@@ -44,14 +43,14 @@ export function PostPage({ slug, id }: { slug: string; id: string }) {
   if (!channel || !post) {
     return (
       <main id="main" aria-busy="true">
-        <p class="muted">Loading…</p>
+        <p class="muted">{t('common.loading')}</p>
       </main>
     )
   }
   return (
     <main id="main" class="stack">
       {back}
-      <h1 class="visually-hidden">Post in {channel.title}</h1>
+      <h1 class="visually-hidden">{t('post.heading', { channel: channel.title })}</h1>
       <PostCard
         post={post}
         canInteract={!!channel.viewer?.isMember}

@@ -1,8 +1,9 @@
 import { useEffect, useState } from 'preact/hooks'
 import { ApiError, api, channelPath } from '../app/api.js'
-import { plural, relativeTime } from '../app/format.js'
-import { tagHref } from '../app/tags.js'
-import { type Timeline, type TimelineWeek, timelineSummary } from '../app/timeline.js'
+import { relativeTime } from '../app/format.js'
+import { t } from '../app/i18n.js'
+import { tagHref, weeksLabel } from '../app/tags.js'
+import { type Timeline, type TimelineWeek, timelineSummary, weekLabel } from '../app/timeline.js'
 import type { Channel } from '../app/types.js'
 import { ErrorBox } from '../components/ErrorBox.js'
 import { Link } from '../components/Link.js'
@@ -22,10 +23,10 @@ export function TimelinePage({ slug }: { slug: string }) {
     Promise.all([
       api.get<Channel>(channelPath(slug)),
       api.get<Timeline>(channelPath(slug, '/timeline')),
-    ]).then(([c, t]) => {
+    ]).then(([c, tl]) => {
       setChannel(c)
-      setTimeline(t)
-      document.title = `Timeline · ${c.title} · Backlot`
+      setTimeline(tl)
+      document.title = `${t('channel.timeline')} · ${c.title} · Backlot`
     }, setError)
   }, [slug])
 
@@ -39,7 +40,9 @@ export function TimelinePage({ slug }: { slug: string }) {
   if (error) {
     return (
       <main id="main">
-        <h1>{error instanceof ApiError && error.status === 404 ? 'Channel not found' : 'Timeline'}</h1>
+        <h1>
+          {error instanceof ApiError && error.status === 404 ? t('channel.notFound') : t('channel.timeline')}
+        </h1>
         <ErrorBox error={error} />
       </main>
     )
@@ -47,7 +50,7 @@ export function TimelinePage({ slug }: { slug: string }) {
   if (!channel || !timeline) {
     return (
       <main id="main" aria-busy="true">
-        <p class="muted">Loading…</p>
+        <p class="muted">{t('common.loading')}</p>
       </main>
     )
   }
@@ -58,15 +61,15 @@ export function TimelinePage({ slug }: { slug: string }) {
         <Link href={back}>← {channel.title}</Link>
       </p>
       <header>
-        <h1>Timeline</h1>
+        <h1>{t('channel.timeline')}</h1>
         {summary && <p class="timeline-summary">{summary}</p>}
       </header>
-      {timeline.weeks.length === 0 && <p class="muted">No posts yet.</p>}
+      {timeline.weeks.length === 0 && <p class="muted">{t('channel.noPosts')}</p>}
       <ol class="timeline">
         {withGaps(timeline.weeks).map((w) =>
           'gap' in w ? (
             <li key={`gap-${w.from}`} class="timeline-gap small muted">
-              {w.to > w.from ? `Weeks ${w.from}–${w.to}` : `Week ${w.from}`} · no posts
+              {weeksLabel(w)} · {t('timeline.noPosts')}
             </li>
           ) : (
             <Week key={w.week ?? w.label} slug={slug} week={w} />
@@ -94,13 +97,13 @@ function Week(props: { slug: string; week: TimelineWeek }) {
   const id = w.week === null ? undefined : `week-${w.week}`
   return (
     <li id={id} class="card timeline-week" data-week={w.week ?? ''}>
-      <h2>{w.label}</h2>
+      <h2>{weekLabel(w)}</h2>
       <p class="small muted">
-        {w.startsOn && `from ${w.startsOn} · `}
-        {plural(w.postCount, 'post')}
+        {w.startsOn && `${t('timeline.from', { date: w.startsOn })} · `}
+        {t('timeline.posts', { count: w.postCount })}
       </p>
       {w.chapters.length > 0 && (
-        <ul class="tags" aria-label="Chapters">
+        <ul class="tags" aria-label={t('timeline.chapters')}>
           {w.chapters.map((c) => (
             <li key={c.number} data-tag="chapter">
               <Link href={tagHref(slug, { kind: 'chapter', value: String(c.number) })}>{c.name}</Link>
@@ -114,7 +117,7 @@ function Week(props: { slug: string; week: TimelineWeek }) {
           src={w.cover.url}
           width={w.cover.width}
           height={w.cover.height}
-          alt={w.cover.isSpoiler ? 'Spoiler (blurred image)' : w.cover.alt}
+          alt={w.cover.isSpoiler ? t('timeline.spoilerCover') : w.cover.alt}
           loading="lazy"
           decoding="async"
         />
@@ -124,7 +127,7 @@ function Week(props: { slug: string; week: TimelineWeek }) {
           {w.posts.map((p) => (
             <li key={p.id}>
               <Link href={`/app/c/${encodeURIComponent(slug)}/p/${encodeURIComponent(p.id)}`}>{p.title}</Link>
-              {p.isSpoiler && ' (spoilers)'}{' '}
+              {p.isSpoiler && ` ${t('timeline.spoilers')}`}{' '}
               <time class="small muted" dateTime={p.publishedAt}>
                 {relativeTime(p.publishedAt)}
               </time>
@@ -135,7 +138,7 @@ function Week(props: { slug: string; week: TimelineWeek }) {
       {w.week !== null && w.postCount > 0 && (
         <p class="small">
           <Link href={tagHref(slug, { kind: 'week', value: String(w.week) })}>
-            All {plural(w.postCount, 'post')} of {w.label.toLowerCase()}
+            {t('timeline.allPosts', { count: w.postCount, week: weekLabel(w) })}
           </Link>
         </p>
       )}

@@ -1,4 +1,5 @@
 import { pickVariant } from '../app/album-layout.js'
+import { t } from '../app/i18n.js'
 import type { Media } from '../app/types.js'
 import { PhotoFields } from './PhotoFields.js'
 import { move } from './uploads.js'
@@ -48,17 +49,17 @@ export function AlbumEditor({
   const set = (i: number, patch: Partial<AlbumEdit>) =>
     onChange(items.map((it, j) => (j === i ? { ...it, ...patch } : it)))
   return (
-    <ol class="upload-list" aria-label="Album photos, in order">
+    <ol class="upload-list" aria-label={t('studio.upload.albumList')}>
       {items.map((it, i) => (
         <li key={it.id} class="upload-item">
           {it.thumb ? <img src={it.thumb} alt="" width={72} height={72} /> : <span />}
           <div>
             <div class="row small">
-              <strong class="spacer">Photo {i + 1}</strong>
+              <strong class="spacer">{t('studio.upload.photo', { n: i + 1 })}</strong>
               <button
                 type="button"
                 class="icon-button"
-                aria-label={`Move photo ${i + 1} earlier`}
+                aria-label={t('studio.upload.earlier', { n: i + 1 })}
                 disabled={i === 0}
                 onClick={() => onChange(move(items, i, i - 1))}
               >
@@ -67,7 +68,7 @@ export function AlbumEditor({
               <button
                 type="button"
                 class="icon-button"
-                aria-label={`Move photo ${i + 1} later`}
+                aria-label={t('studio.upload.later', { n: i + 1 })}
                 disabled={i === items.length - 1}
                 onClick={() => onChange(move(items, i, i + 1))}
               >
@@ -76,7 +77,7 @@ export function AlbumEditor({
               <button
                 type="button"
                 class="icon-button"
-                aria-label={`Remove photo ${i + 1}`}
+                aria-label={t('studio.upload.remove', { n: i + 1 })}
                 disabled={items.length === 1}
                 onClick={() => onChange(items.filter((_, j) => j !== i))}
               >
@@ -84,7 +85,8 @@ export function AlbumEditor({
               </button>
             </div>
             <label class="small" for={`edit-alt-${it.id}`}>
-              Alt text {it.alt.trim() === '' && <span class="warn">(missing)</span>}
+              {t('studio.upload.alt')}{' '}
+              {it.alt.trim() === '' && <span class="warn">{t('studio.upload.missing')}</span>}
             </label>
             <textarea
               id={`edit-alt-${it.id}`}

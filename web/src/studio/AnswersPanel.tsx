@@ -1,5 +1,6 @@
 import { api } from '../app/api.js'
 import { fullTime } from '../app/format.js'
+import { t } from '../app/i18n.js'
 import { useAction } from '../app/use-action.js'
 import { ErrorBox } from '../components/ErrorBox.js'
 import { useList } from './use-list.js'
@@ -28,9 +29,9 @@ export function AnswersPanel({ path }: { path: string }) {
       .then(() => list.reload())
   return (
     <section class="card" aria-labelledby="answers-title">
-      <h2 id="answers-title">Answers</h2>
+      <h2 id="answers-title">{t('studio.answers.title')}</h2>
       <ErrorBox error={action.error ?? list.error} />
-      {list.items?.length === 0 && <p class="muted small">No answers yet.</p>}
+      {list.items?.length === 0 && <p class="muted small">{t('studio.answers.none')}</p>}
       <ul class="answers">
         {(list.items ?? []).map((a) => (
           <li
@@ -45,8 +46,8 @@ export function AnswersPanel({ path }: { path: string }) {
               <span class="muted small">
                 — {a.author.displayName} @{a.author.handle} · {fullTime(a.createdAt)}
               </span>
-              {a.hidden && <strong class="small"> (hidden)</strong>}
-              {!a.authorIsMember && <span class="small muted"> (no longer a member)</span>}
+              {a.hidden && <strong class="small"> {t('studio.answers.hidden')}</strong>}
+              {!a.authorIsMember && <span class="small muted"> {t('studio.answers.notMember')}</span>}
             </p>
             <div class="row">
               <button
@@ -55,7 +56,9 @@ export function AnswersPanel({ path }: { path: string }) {
                 disabled={action.busy || a.hidden}
                 onClick={() => toggle(a, 'highlight', !a.highlighted)}
               >
-                {a.highlighted ? '★ Highlighted' : '☆ Highlight'}
+                {a.highlighted
+                  ? `★ ${t('studio.answers.highlighted')}`
+                  : `☆ ${t('studio.answers.highlight')}`}
               </button>
               <button
                 type="button"
@@ -63,7 +66,7 @@ export function AnswersPanel({ path }: { path: string }) {
                 disabled={action.busy}
                 onClick={() => toggle(a, 'hide', !a.hidden)}
               >
-                {a.hidden ? 'Unhide' : 'Hide'}
+                {a.hidden ? t('studio.answers.unhide') : t('studio.answers.hide')}
               </button>
             </div>
           </li>
@@ -71,7 +74,7 @@ export function AnswersPanel({ path }: { path: string }) {
       </ul>
       {list.hasMore && (
         <button type="button" onClick={() => void list.more()}>
-          More answers
+          {t('studio.answers.more')}
         </button>
       )}
     </section>

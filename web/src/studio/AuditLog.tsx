@@ -1,5 +1,6 @@
 import { channelPath } from '../app/api.js'
 import { fullTime } from '../app/format.js'
+import { t } from '../app/i18n.js'
 import { ErrorBox } from '../components/ErrorBox.js'
 import { Link } from '../components/Link.js'
 import { actionLabel, detailsLabel } from './audit-labels.js'
@@ -16,12 +17,8 @@ export function AuditLog({ slug }: { slug: string }) {
   return (
     <main id="main" class="stack wide">
       <StudioNav slug={slug} current="audit" role={role ?? null} />
-      <h1>Audit log</h1>
-      {canAdminister(role) ? (
-        <Entries slug={slug} />
-      ) : (
-        <p class="notice">Only the channel’s owner and admins read the audit log.</p>
-      )}
+      <h1>{t('studio.audit.title')}</h1>
+      {canAdminister(role) ? <Entries slug={slug} /> : <p class="notice">{t('studio.audit.adminsOnly')}</p>}
     </main>
   )
 }
@@ -31,10 +28,10 @@ function Entries({ slug }: { slug: string }) {
   const base = `/app/studio/${encodeURIComponent(slug)}`
   return (
     <>
-      <p class="small muted">Every staff action in this channel, newest first.</p>
+      <p class="small muted">{t('studio.audit.help')}</p>
       <ErrorBox error={list.error} />
-      {list.items?.length === 0 && <p class="muted">Nothing recorded yet.</p>}
-      <ol class="audit-list" aria-label="Audit entries">
+      {list.items?.length === 0 && <p class="muted">{t('studio.audit.none')}</p>}
+      <ol class="audit-list" aria-label={t('studio.audit.list')}>
         {(list.items ?? []).map((e) => {
           const details = detailsLabel(e)
           return (
@@ -43,12 +40,17 @@ function Entries({ slug }: { slug: string }) {
                 {fullTime(e.createdAt)}
               </time>
               <p>
-                <strong>{e.actorHandle ? `@${e.actorHandle}` : 'Someone'}</strong> {actionLabel(e.action)}
+                <strong>{e.actorHandle ? `@${e.actorHandle}` : t('studio.audit.someone')}</strong>{' '}
+                {actionLabel(e.action)}
                 {e.targetHandle && <strong> @{e.targetHandle}</strong>}
                 {e.targetPostId && e.action !== 'post.deleted' && (
                   <>
                     {' '}
-                    (<Link href={`${base}/p/${encodeURIComponent(e.targetPostId)}`}>the post</Link>)
+                    (
+                    <Link href={`${base}/p/${encodeURIComponent(e.targetPostId)}`}>
+                      {t('studio.audit.thePost')}
+                    </Link>
+                    )
                   </>
                 )}
               </p>
@@ -59,7 +61,7 @@ function Entries({ slug }: { slug: string }) {
       </ol>
       {list.hasMore && (
         <button type="button" onClick={() => void list.more()}>
-          Older entries
+          {t('studio.audit.older')}
         </button>
       )}
     </>

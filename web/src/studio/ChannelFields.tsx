@@ -1,4 +1,5 @@
 import type { ComponentChildren } from 'preact'
+import { t } from '../app/i18n.js'
 import type { JoinPolicy, Visibility } from '../app/types.js'
 
 /** What both channel forms edit: new channel (create) and channel settings (update). */
@@ -26,7 +27,7 @@ export function ChannelFields({
   return (
     <>
       <div class="field">
-        <label for="ch-title">Title</label>
+        <label for="ch-title">{t('studio.settings.fields.title')}</label>
         <input
           id="ch-title"
           type="text"
@@ -38,7 +39,7 @@ export function ChannelFields({
       </div>
       {afterTitle}
       <div class="field">
-        <label for="ch-description">Description</label>
+        <label for="ch-description">{t('studio.settings.fields.description')}</label>
         <textarea
           id="ch-description"
           maxLength={1000}
@@ -48,27 +49,27 @@ export function ChannelFields({
       </div>
       <div class="row">
         <div class="field spacer">
-          <label for="ch-visibility">Visibility</label>
+          <label for="ch-visibility">{t('studio.settings.fields.visibility')}</label>
           <select
             id="ch-visibility"
             value={values.visibility}
             onChange={(e) => onChange({ visibility: e.currentTarget.value as Visibility })}
           >
-            <option value="public">Public — listed, anyone can read</option>
-            <option value="unlisted">Unlisted — anyone with the link</option>
-            <option value="private">Private — members only</option>
+            <option value="public">{t('studio.settings.fields.public')}</option>
+            <option value="unlisted">{t('studio.settings.fields.unlisted')}</option>
+            <option value="private">{t('studio.settings.fields.private')}</option>
           </select>
         </div>
         <div class="field spacer">
-          <label for="ch-join">Who can join</label>
+          <label for="ch-join">{t('studio.settings.fields.join')}</label>
           <select
             id="ch-join"
             value={values.joinPolicy}
             onChange={(e) => onChange({ joinPolicy: e.currentTarget.value as JoinPolicy })}
           >
-            <option value="open">Anyone</option>
-            <option value="invite">Invite link only</option>
-            <option value="request">On request</option>
+            <option value="open">{t('studio.settings.fields.open')}</option>
+            <option value="invite">{t('studio.settings.fields.invite')}</option>
+            <option value="request">{t('studio.settings.fields.request')}</option>
           </select>
         </div>
       </div>

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks'
 import { api, channelPath } from '../app/api.js'
+import { t } from '../app/i18n.js'
 import type { Channel } from '../app/types.js'
 import { useAction } from '../app/use-action.js'
 import { Avatar } from '../components/Avatar.js'
@@ -22,7 +23,7 @@ export function ChannelSettings({ slug }: { slug: string }) {
   return (
     <main id="main" class="stack wide">
       <StudioNav slug={slug} current="settings" role={role} />
-      <h1>Manage {channel.title}</h1>
+      <h1>{t('studio.settings.title', { channel: channel.title })}</h1>
       {isAdmin && <AvatarPicker channel={channel} onSaved={setChannel} />}
       {isAdmin && <SettingsForm channel={channel} onSaved={setChannel} />}
       {isAdmin && (
@@ -36,7 +37,7 @@ export function ChannelSettings({ slug }: { slug: string }) {
       {isAdmin && <InvitesPanel slug={slug} />}
       {isAdmin && <RequestsPanel slug={slug} />}
       {(isAdmin || role === 'moderator') && <BansPanel slug={slug} />}
-      {!role && <p class="notice">Only the channel’s team can manage it.</p>}
+      {!role && <p class="notice">{t('studio.settings.teamOnly')}</p>}
     </main>
   )
 }
@@ -67,12 +68,10 @@ function SettingsForm({ channel, onSaved }: { channel: Channel; onSaved: (c: Cha
 
   return (
     <form class="card" onSubmit={save} aria-labelledby="settings-title">
-      <h2 id="settings-title">Settings</h2>
+      <h2 id="settings-title">{t('studio.settings.settings')}</h2>
       <ChannelFields values={fields} onChange={(patch) => setFields((f) => ({ ...f, ...patch }))} />
       <div class="field">
-        <label for="ch-reactions">
-          Reactions (up to 12 emoji, separated by spaces; empty turns reactions off)
-        </label>
+        <label for="ch-reactions">{t('studio.settings.reactions')}</label>
         <input
           id="ch-reactions"
           type="text"
@@ -86,16 +85,16 @@ function SettingsForm({ channel, onSaved }: { channel: Channel; onSaved: (c: Cha
           checked={requireApproval}
           onChange={(e) => setRequireApproval(e.currentTarget.checked)}
         />{' '}
-        Creators’ posts need approval (an owner or admin approves each before it goes out)
+        {t('studio.settings.requireApproval')}
       </label>
       <ErrorBox error={action.error} />
       {saved && (
         <p role="status" class="small" style={{ color: 'var(--ok)' }}>
-          Saved.
+          {t('common.saved')}
         </p>
       )}
       <button type="submit" class="primary" disabled={action.busy}>
-        Save settings
+        {t('studio.settings.save')}
       </button>
     </form>
   )
@@ -124,7 +123,7 @@ function AvatarPicker({ channel, onSaved }: { channel: Channel; onSaved: (c: Cha
     setDone('')
     try {
       onSaved(await api.patch<Channel>(channelPath(channel.slug), { avatarMediaId }))
-      setDone(avatarMediaId ? 'Avatar updated.' : 'Avatar removed.')
+      setDone(avatarMediaId ? t('studio.settings.avatar.updated') : t('studio.settings.avatar.removed'))
     } catch (err) {
       setError(err)
     } finally {
@@ -152,25 +151,36 @@ function AvatarPicker({ channel, onSaved }: { channel: Channel; onSaved: (c: Cha
   const uploading = item !== null && item.status !== 'failed'
   return (
     <section class="card" aria-labelledby="avatar-title">
-      <h2 id="avatar-title">Avatar</h2>
+      <h2 id="avatar-title">{t('studio.settings.avatar.title')}</h2>
       <div class="row">
         {item ? (
-          <img class="avatar" src={item.previewUrl} alt="Preview of the new avatar" width={64} height={64} />
+          <img
+            class="avatar"
+            src={item.previewUrl}
+            alt={t('studio.settings.avatar.preview')}
+            width={64}
+            height={64}
+          />
         ) : (
           <Avatar channel={channel} />
         )}
         <div class="spacer">
           {item?.status === 'uploading' && (
-            <progress max={1} value={item.progress} aria-label="Avatar upload" style={{ width: '100%' }} />
+            <progress
+              max={1}
+              value={item.progress}
+              aria-label={t('studio.settings.avatar.upload')}
+              style={{ width: '100%' }}
+            />
           )}
-          {item?.status === 'processing' && <p class="small muted">Processing…</p>}
+          {item?.status === 'processing' && <p class="small muted">{t('studio.upload.processing')}</p>}
           {item?.status === 'failed' && <ErrorBox error={item.error} />}
-          <p class="small muted">A square image works best; it is shown as a circle.</p>
+          <p class="small muted">{t('studio.settings.avatar.hint')}</p>
         </div>
       </div>
       <div class="row">
         <label class="button" for="avatar-input" aria-disabled={busy || uploading}>
-          {channel.avatar ? 'Change avatar' : 'Choose avatar'}
+          {channel.avatar ? t('studio.settings.avatar.change') : t('studio.settings.avatar.choose')}
         </label>
         <input
           id="avatar-input"
@@ -185,12 +195,12 @@ function AvatarPicker({ channel, onSaved }: { channel: Channel; onSaved: (c: Cha
         />
         {uploading && (
           <button type="button" onClick={() => discard(item)}>
-            Cancel
+            {t('common.cancel')}
           </button>
         )}
         {channel.avatar && !item && (
           <button type="button" disabled={busy} onClick={() => save(null)}>
-            Remove avatar
+            {t('studio.settings.avatar.remove')}
           </button>
         )}
       </div>

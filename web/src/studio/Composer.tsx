@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks'
 import { api, channelPath } from '../app/api.js'
+import { t } from '../app/i18n.js'
 import { navigate } from '../app/router.js'
 import { me } from '../app/session.js'
 import { ErrorBox } from '../components/ErrorBox.js'
@@ -17,13 +18,6 @@ import { UploadList } from './UploadList.js'
 import { MAX_PHOTOS, missingAlt, move, newItem, startUpload, type UploadItem } from './uploads.js'
 import { type When, WhenPicker } from './WhenPicker.js'
 import './studio.css'
-
-const submitLabel: Record<When, string> = {
-  now: 'Publish',
-  schedule: 'Schedule',
-  draft: 'Save draft',
-  review: 'Submit for review',
-}
 
 const initialDraft: ComposeDraft = {
   kind: 'album',
@@ -45,27 +39,25 @@ function whenBody(when: When, at: string): Record<string, unknown> | Error {
   if (when === 'review') {
     // Saved as a draft, then submitted with the time it should go out (if one is picked).
     const ms = fromLocalInput(at)
-    if (ms !== null && ms <= Date.now())
-      return new Error('The publishing time is in the past: pick a later one.')
+    if (ms !== null && ms <= Date.now()) return new Error(t('studio.composer.pastTime'))
     return { status: 'draft', reviewAt: ms === null ? null : new Date(ms).toISOString() }
   }
   if (when === 'now') return {}
   const ms = fromLocalInput(at)
-  if (ms === null) return new Error('Pick the date and time to publish at.')
-  if (ms <= Date.now()) return new Error('The publishing time is in the past: pick a later one.')
+  if (ms === null) return new Error(t('studio.composer.pickTime'))
+  if (ms <= Date.now()) return new Error(t('studio.composer.pastTime'))
   return { status: 'scheduled', publishAt: new Date(ms).toISOString() }
 }
 
 /** What the composer says once the server has the post. */
 function doneMessage(post: StudioPost): string {
-  if (post.status === 'draft') return 'Saved as a draft.'
-  if (post.status === 'in_review')
-    return 'Submitted for review: an owner or admin approves it before it goes out.'
+  if (post.status === 'draft') return t('studio.composer.done.draft')
+  if (post.status === 'in_review') return t('studio.composer.done.review')
   if (post.status === 'scheduled' && post.publishAt) {
     const ms = Date.parse(post.publishAt)
-    return `Scheduled for ${localLabel(ms)} (${utcLabel(ms)}).`
+    return t('studio.composer.done.scheduled', { local: localLabel(ms), utc: utcLabel(ms) })
   }
-  return 'Published.'
+  return t('studio.composer.done.published')
 }
 
 /**
@@ -109,7 +101,7 @@ export function Composer({ slug }: { slug: string }) {
     setError(null)
     const room = MAX_PHOTOS - items.length
     if (files.length > room)
-      setError(new Error(`An album holds at most ${MAX_PHOTOS} photos; ${files.length - room} not added.`))
+      setError(new Error(t('studio.composer.tooMany', { max: MAX_PHOTOS, n: files.length - room })))
     const added = files.slice(0, Math.max(0, room)).map(newItem)
     setItems((list) => [...list, ...added])
     for (const item of added) startUpload(item, update)
@@ -130,7 +122,7 @@ export function Composer({ slug }: { slug: string }) {
     return (
       <main id="main" class="stack">
         <StudioNav slug={slug} current="compose" role={channel.viewer?.role} />
-        <p class="notice">Only the channel’s owner, admins and creators write posts.</p>
+        <p class="notice">{t('studio.composer.notAllowed')}</p>
       </main>
     )
 
@@ -183,14 +175,14 @@ export function Composer({ slug }: { slug: string }) {
   }
 
   const kinds: [ComposeKind, string][] = [
-    ['album', 'Text & photos'],
-    ['poll', 'Poll or quiz'],
-    ['prompt', 'Question to fans'],
+    ['album', t('studio.composer.kind.album')],
+    ['poll', t('studio.composer.kind.poll')],
+    ['prompt', t('studio.composer.kind.prompt')],
   ]
   return (
     <main id="main" class="stack">
       <StudioNav slug={slug} current="compose" role={channel.viewer?.role} />
-      <h1>New post in {channel.title}</h1>
+      <h1>{t('studio.composer.title', { channel: channel.title })}</h1>
       {published && (
         <p class="notice" role="status">
           {doneMessage(published)}{' '}
@@ -202,19 +194,19 @@ export function Composer({ slug }: { slug: string }) {
                 navigate(`/app/c/${encodeURIComponent(slug)}`)
               }}
             >
-              See it in the channel
+              {t('studio.composer.seeIt')}
             </a>
           ) : (
             <Link
               href={`/app/studio/${encodeURIComponent(slug)}/schedule/${encodeURIComponent(published.id)}`}
             >
-              Open it in Scheduled &amp; drafts
+              {t('studio.composer.openIt')}
             </Link>
           )}
         </p>
       )}
       <fieldset class="tabs" style={{ border: 0, padding: 0 }}>
-        <legend class="visually-hidden">Kind of post</legend>
+        <legend class="visually-hidden">{t('studio.composer.kindLegend')}</legend>
         {kinds.map(([k, label]) => (
           <button key={k} type="button" aria-pressed={draft.kind === k} onClick={() => set({ kind: k })}>
             {label}
@@ -229,7 +221,9 @@ export function Composer({ slug }: { slug: string }) {
         }}
       >
         <div class="field">
-          <label for="post-text">{draft.kind === 'album' ? 'Text' : 'Caption (optional)'}</label>
+          <label for="post-text">
+            {draft.kind === 'album' ? t('studio.composer.text') : t('studio.composer.caption')}
+          </label>
           <textarea
             id="post-text"
             maxLength={4096}
@@ -249,7 +243,7 @@ export function Composer({ slug }: { slug: string }) {
         {draft.kind === 'poll' && <PollBuilder draft={draft.poll} onChange={(poll) => set({ poll })} />}
         {draft.kind === 'prompt' && (
           <div class="field">
-            <label for="prompt-question">Question to fans</label>
+            <label for="prompt-question">{t('studio.composer.kind.prompt')}</label>
             <input
               id="prompt-question"
               type="text"
@@ -257,23 +251,23 @@ export function Composer({ slug }: { slug: string }) {
               value={draft.promptQuestion}
               onInput={(e) => set({ promptQuestion: e.currentTarget.value })}
             />
-            <p class="hint">Fans answer privately; you can highlight answers for everyone to see.</p>
+            <p class="hint">{t('studio.composer.promptHint')}</p>
           </div>
         )}
         <TagsFields production={production} value={tags} onChange={setTags} />
         <fieldset class="composer-options">
-          <legend>Options</legend>
+          <legend>{t('studio.composer.options')}</legend>
           <label class="inline">
             <input
               type="checkbox"
               checked={draft.spoiler}
               onChange={(e) => set({ spoiler: e.currentTarget.checked })}
             />{' '}
-            Whole post is a spoiler
+            {t('studio.composer.spoiler')}
           </label>
           {draft.spoiler && (
             <div class="field">
-              <label for="spoiler-label">Spoiler label (e.g. “Chapter 8”)</label>
+              <label for="spoiler-label">{t('studio.composer.spoilerLabel')}</label>
               <input
                 id="spoiler-label"
                 type="text"
@@ -289,7 +283,7 @@ export function Composer({ slug }: { slug: string }) {
               checked={draft.silent}
               onChange={(e) => set({ silent: e.currentTarget.checked })}
             />{' '}
-            Silent (no notification)
+            {t('studio.composer.silent')}
           </label>
         </fieldset>
         <WhenPicker
@@ -304,34 +298,43 @@ export function Composer({ slug }: { slug: string }) {
         {altWarning && (
           <div class="error-box" role="alert">
             <p>
-              <strong>{missingAlt(photos)} photo(s) have no alt text.</strong> People using screen readers
-              won’t know what they show.
+              <strong>{t('studio.composer.noAlt', { count: missingAlt(photos) })}</strong>{' '}
+              {t('studio.composer.noAltWhy')}
             </p>
             <div class="row">
               <button type="button" onClick={() => setAltWarning(false)}>
-                Add alt text
+                {t('studio.composer.addAlt')}
               </button>
               <button type="button" class="danger" onClick={() => void publish(true)}>
-                {when === 'schedule' ? 'Schedule anyway' : 'Publish anyway'}
+                {when === 'schedule'
+                  ? t('studio.composer.scheduleAnyway')
+                  : t('studio.composer.publishAnyway')}
               </button>
             </div>
           </div>
         )}
-        <ErrorBox error={error} title={when === 'draft' ? 'Not saved' : 'Not published'} />
-        {hasFailed && <p class="warn small">Remove the refused photos before publishing.</p>}
+        <ErrorBox
+          error={error}
+          title={when === 'draft' ? t('studio.composer.notSaved') : t('studio.composer.notPublished')}
+        />
+        {hasFailed && <p class="warn small">{t('studio.composer.removeRefused')}</p>}
         <div class="row" style={{ marginTop: '12px' }}>
           <button type="button" aria-pressed={isPreview} onClick={() => setPreview(!isPreview)}>
-            {isPreview ? 'Hide preview' : 'Preview'}
+            {isPreview ? t('studio.composer.hidePreview') : t('studio.composer.preview')}
           </button>
           <span class="spacer" />
           <button type="submit" class="primary" disabled={busy || isUploading || hasFailed}>
-            {isUploading ? 'Uploading…' : busy ? 'Saving…' : submitLabel[when]}
+            {isUploading
+              ? t('studio.composer.uploading')
+              : busy
+                ? t('studio.composer.saving')
+                : t(`studio.composer.submit.${when}`)}
           </button>
         </div>
       </form>
       {isPreview && (
-        <section aria-label="Preview">
-          <h2>Preview</h2>
+        <section aria-label={t('studio.composer.preview')}>
+          <h2>{t('studio.composer.preview')}</h2>
           <PostCard
             post={previewPost(draft, photos, channel, me.value ?? null)}
             canInteract={false}

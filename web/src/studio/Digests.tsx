@@ -1,6 +1,8 @@
 import { useEffect, useState } from 'preact/hooks'
 import { api, channelPath } from '../app/api.js'
 import { fullTime } from '../app/format.js'
+import { t } from '../app/i18n.js'
+import { weeksLabel } from '../app/tags.js'
 import { useAction } from '../app/use-action.js'
 import { ErrorBox } from '../components/ErrorBox.js'
 import { type DigestCandidates, digestCandidates } from './digest-preview.js'
@@ -8,7 +10,7 @@ import { canPost } from './roles.js'
 import { ChannelPending, StudioNav, useChannel } from './StudioNav.js'
 import type { Digest, Production, TimelineWeek } from './studio-types.js'
 
-const rangeText = (from: number, to: number) => (from === to ? `Week ${from}` : `Weeks ${from}–${to}`)
+const rangeText = (from: number, to: number) => weeksLabel({ from, to })
 
 /**
  * Digests: build one from a range of filming weeks (title, intro, size) with a preview of the
@@ -38,7 +40,7 @@ export function Digests({ slug }: { slug: string }) {
         if (ok) void load()
       })
   const remove = (d: Digest) => {
-    if (!window.confirm(`Delete the digest “${d.title}”?`)) return
+    if (!window.confirm(t('studio.digests.deleteConfirm', { title: d.title }))) return
     void action
       .run(() => api.delete(digestPath(d)))
       .then((ok) => {
@@ -48,9 +50,9 @@ export function Digests({ slug }: { slug: string }) {
   return (
     <main id="main" class="stack">
       <StudioNav slug={slug} current="digests" role={role ?? null} />
-      <h1>Digests</h1>
+      <h1>{t('studio.nav.digests')}</h1>
       {!canPost(role) ? (
-        <p class="notice">Only the channel’s owner, admins and creators make digests.</p>
+        <p class="notice">{t('studio.digests.notAllowed')}</p>
       ) : (
         <>
           <DigestBuilder
@@ -59,22 +61,22 @@ export function Digests({ slug }: { slug: string }) {
             onSaved={() => void load()}
           />
           <section aria-labelledby="digests-title" class="stack">
-            <h2 id="digests-title">This channel’s digests</h2>
+            <h2 id="digests-title">{t('studio.digests.list')}</h2>
             <ErrorBox error={action.error} />
-            {digests?.length === 0 && <p class="muted small">No digests yet.</p>}
+            {digests?.length === 0 && <p class="muted small">{t('studio.digests.none')}</p>}
             {(digests ?? []).map((d) => (
               <article class="card digest" key={d.id} data-digest={d.id}>
                 <h3>{d.title}</h3>
                 <p class="small muted">
-                  {d.rangeLabel} · {d.posts.length} post{d.posts.length === 1 ? '' : 's'} · made{' '}
-                  {fullTime(d.createdAt)}
-                  {d.linkedPostId && ' · posted to the channel'}
+                  {d.rangeLabel} · {t('timeline.posts', { count: d.posts.length })} ·{' '}
+                  {t('studio.digests.made', { when: fullTime(d.createdAt) })}
+                  {d.linkedPostId && ` · ${t('studio.digests.posted')}`}
                 </p>
                 {d.intro && <p>{d.intro}</p>}
                 <DigestPosts digest={d} />
                 <div class="row">
                   <a class="button" href={d.url} target="_blank" rel="noopener">
-                    Open its page
+                    {t('studio.digests.openPage')}
                   </a>
                   {!d.linkedPostId && (
                     <button
@@ -83,12 +85,12 @@ export function Digests({ slug }: { slug: string }) {
                       disabled={action.busy}
                       onClick={() => void postIt(d)}
                     >
-                      Post to channel
+                      {t('studio.digests.post')}
                     </button>
                   )}
                   <span class="spacer" />
                   <button type="button" class="danger" disabled={action.busy} onClick={() => remove(d)}>
-                    Delete
+                    {t('common.delete')}
                   </button>
                 </div>
               </article>
@@ -101,7 +103,7 @@ export function Digests({ slug }: { slug: string }) {
 }
 
 function DigestPosts({ digest }: { digest: Digest }) {
-  if (digest.posts.length === 0) return <p class="small muted">No published posts in this range yet.</p>
+  if (digest.posts.length === 0) return <p class="small muted">{t('studio.digests.emptyRange')}</p>
   return (
     <ol class="digest-posts">
       {digest.posts.map((p) => (
@@ -110,7 +112,7 @@ function DigestPosts({ digest }: { digest: Digest }) {
             {p.title}
           </a>{' '}
           <span class="small muted">
-            {fullTime(p.publishedAt)} · {p.reactions} reaction{p.reactions === 1 ? '' : 's'}
+            {fullTime(p.publishedAt)} · {t('studio.staff.reactions', { count: p.reactions })}
           </span>
         </li>
       ))}
@@ -138,7 +140,7 @@ function DigestBuilder({
   const action = useAction()
   const lo = Math.min(from, to)
   const hi = Math.max(from, to)
-  const titleOrDefault = title.trim() || `${rangeText(lo, hi)} highlights`
+  const titleOrDefault = title.trim() || t('studio.digests.defaultTitle', { range: rangeText(lo, hi) })
 
   const showPreview = () =>
     void action.run(async () => {
@@ -172,7 +174,7 @@ function DigestBuilder({
         >
           {weekOptions.map((w) => (
             <option key={w} value={w}>
-              Week {w}
+              {t('tags.week', { week: w })}
             </option>
           ))}
         </select>
@@ -193,21 +195,17 @@ function DigestBuilder({
 
   return (
     <form class="card" onSubmit={save} aria-labelledby="builder-title">
-      <h2 id="builder-title">New digest</h2>
+      <h2 id="builder-title">{t('studio.digests.new')}</h2>
       {!production?.filmingStartsOn && (
         <p class="hint small">
-          Posts fall into filming weeks by their week tags
-          {production
-            ? ', or by their publication date once a filming start is set in Manage → Production'
-            : ''}
-          .
+          {production ? t('studio.digests.weeksHintProduction') : t('studio.digests.weeksHint')}
         </p>
       )}
       <div class="row">
-        {weekField('digest-from', 'From', from, setFrom)}
-        {weekField('digest-to', 'To', to, setTo)}
+        {weekField('digest-from', t('studio.digests.from'), from, setFrom)}
+        {weekField('digest-to', t('studio.digests.to'), to, setTo)}
         <div class="field week-field">
-          <label for="digest-max">Posts at most</label>
+          <label for="digest-max">{t('studio.digests.max')}</label>
           <input
             id="digest-max"
             type="number"
@@ -219,7 +217,7 @@ function DigestBuilder({
         </div>
       </div>
       <div class="field">
-        <label for="digest-title">Title</label>
+        <label for="digest-title">{t('studio.settings.fields.title')}</label>
         <input
           id="digest-title"
           type="text"
@@ -230,7 +228,7 @@ function DigestBuilder({
         />
       </div>
       <div class="field">
-        <label for="digest-intro">Intro (optional)</label>
+        <label for="digest-intro">{t('studio.digests.intro')}</label>
         <textarea
           id="digest-intro"
           maxLength={2000}
@@ -240,17 +238,17 @@ function DigestBuilder({
       </div>
       {preview && (
         <section class="digest-preview" aria-labelledby="digest-preview-title">
-          <h3 id="digest-preview-title">Preview: {rangeText(lo, hi)}</h3>
+          <h3 id="digest-preview-title">{t('studio.digests.previewOf', { range: rangeText(lo, hi) })}</h3>
           {preview.posts.length === 0 ? (
-            <p class="small">
-              No published posts in {rangeText(lo, hi).toLowerCase()} yet: the digest would be empty for now.
-            </p>
+            <p class="small">{t('studio.digests.previewEmpty', { range: rangeText(lo, hi) })}</p>
           ) : (
             <>
               <p class="small">
-                {preview.posts.length}
-                {preview.hasMore ? '+' : ''} published post{preview.posts.length === 1 ? '' : 's'} in this
-                range; the digest shows the {maxPosts} most reacted, in the order they were published.
+                {t('studio.digests.previewCount', {
+                  count: preview.posts.length,
+                  n: `${preview.posts.length}${preview.hasMore ? '+' : ''}`,
+                  max: maxPosts,
+                })}
               </p>
               <ol class="digest-posts">
                 {preview.posts.map((p) => (
@@ -266,17 +264,16 @@ function DigestBuilder({
       <ErrorBox error={action.error} />
       {saved && (
         <p class="notice" role="status">
-          Saved “{saved.title}” with {saved.posts.length} post{saved.posts.length === 1 ? '' : 's'}. It is
-          listed below and on its public page; post it to the channel when you are ready.
+          {t('studio.digests.saved', { count: saved.posts.length, title: saved.title })}
         </p>
       )}
       <div class="row">
         <button type="button" disabled={action.busy} onClick={showPreview}>
-          Preview
+          {t('studio.composer.preview')}
         </button>
         <span class="spacer" />
         <button type="submit" class="primary" disabled={action.busy}>
-          Save digest
+          {t('studio.digests.save')}
         </button>
       </div>
     </form>

@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks'
 import { api } from '../app/api.js'
+import { t } from '../app/i18n.js'
 import { navigate } from '../app/router.js'
 import { me } from '../app/session.js'
 import type { Channel } from '../app/types.js'
@@ -21,7 +22,7 @@ export function NewChannel() {
     return (
       <main id="main">
         <p>
-          <Link href="/app/login?next=/app/new">Log in</Link> to create a channel.
+          <Link href="/app/login?next=/app/new">{t('common.logIn')}</Link> {t('studio.newChannel.logInTo')}
         </p>
       </main>
     )
@@ -35,7 +36,7 @@ export function NewChannel() {
   }
   const address = (
     <div class="field">
-      <label for="ch-slug">Address</label>
+      <label for="ch-slug">{t('studio.newChannel.address')}</label>
       <input
         id="ch-slug"
         type="text"
@@ -46,13 +47,15 @@ export function NewChannel() {
         value={slug}
         onInput={(e) => setSlug(e.currentTarget.value)}
       />
-      <p class="hint">Letters, digits and hyphens: /c/{slug || 'your-show'}</p>
+      <p class="hint">
+        {t('studio.newChannel.addressHint', { path: `/c/${slug || t('studio.newChannel.example')}` })}
+      </p>
     </div>
   )
   return (
     <main id="main">
       <form class="card" onSubmit={create}>
-        <h1>New channel</h1>
+        <h1>{t('home.newChannel')}</h1>
         <ChannelFields
           values={fields}
           onChange={(patch) => setFields((f) => ({ ...f, ...patch }))}
@@ -60,7 +63,7 @@ export function NewChannel() {
         />
         <ErrorBox error={action.error} />
         <button type="submit" class="primary" disabled={action.busy}>
-          Create channel
+          {t('studio.newChannel.create')}
         </button>
       </form>
     </main>

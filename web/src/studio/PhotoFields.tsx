@@ -1,3 +1,5 @@
+import { t } from '../app/i18n.js'
+
 /** What the composer and the album editor let a creator say about each photo besides its alt text. */
 export interface PhotoFacts {
   credit: string
@@ -25,8 +27,8 @@ export function PhotoFields({
     <div class="row">
       <input
         type="text"
-        aria-label={`Credit for photo ${n}`}
-        placeholder="Photographer credit"
+        aria-label={t('studio.photo.creditFor', { n })}
+        placeholder={t('studio.photo.credit')}
         maxLength={200}
         style={FIELD_STYLE}
         value={facts.credit}
@@ -34,8 +36,8 @@ export function PhotoFields({
       />
       <input
         type="text"
-        aria-label={`Usage rights for photo ${n}`}
-        placeholder="Usage rights (e.g. Editorial use only)"
+        aria-label={t('studio.photo.rightsFor', { n })}
+        placeholder={t('studio.photo.rights')}
         maxLength={200}
         style={FIELD_STYLE}
         value={facts.rights}
@@ -47,13 +49,13 @@ export function PhotoFields({
           checked={facts.spoiler}
           onChange={(e) => onChange({ spoiler: e.currentTarget.checked })}
         />{' '}
-        Spoiler
+        {t('spoiler.plain')}
       </label>
       {facts.spoiler && (
         <input
           type="text"
-          aria-label={`Spoiler label for photo ${n}`}
-          placeholder="Spoiler label (e.g. Chapter 8)"
+          aria-label={t('studio.photo.spoilerLabelFor', { n })}
+          placeholder={t('studio.photo.spoilerLabel')}
           maxLength={60}
           style={FIELD_STYLE}
           value={facts.spoilerLabel}

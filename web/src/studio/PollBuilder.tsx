@@ -1,3 +1,5 @@
+import { t } from '../app/i18n.js'
+
 export interface PollDraft {
   question: string
   options: string[]
@@ -45,9 +47,9 @@ export function PollBuilder({ draft, onChange }: { draft: PollDraft; onChange: (
     set({ options: draft.options.map((o, j) => (j === i ? text : o)) })
   return (
     <fieldset>
-      <legend>{draft.quiz ? 'Quiz' : 'Poll'}</legend>
+      <legend>{draft.quiz ? t('poll.quiz') : t('poll.poll')}</legend>
       <div class="field">
-        <label for="poll-question">Question</label>
+        <label for="poll-question">{t('studio.poll.question')}</label>
         <input
           id="poll-question"
           type="text"
@@ -62,7 +64,7 @@ export function PollBuilder({ draft, onChange }: { draft: PollDraft; onChange: (
             <input
               type="radio"
               name="correct-option"
-              aria-label={`Option ${i + 1} is the correct answer`}
+              aria-label={t('studio.poll.correctOption', { n: i + 1 })}
               checked={draft.correctOption === i}
               onChange={() => set({ correctOption: i })}
             />
@@ -70,8 +72,8 @@ export function PollBuilder({ draft, onChange }: { draft: PollDraft; onChange: (
           <input
             type="text"
             style={{ flex: 1, width: 'auto' }}
-            aria-label={`Option ${i + 1}`}
-            placeholder={`Option ${i + 1}`}
+            aria-label={t('studio.poll.option', { n: i + 1 })}
+            placeholder={t('studio.poll.option', { n: i + 1 })}
             maxLength={100}
             value={o}
             onInput={(e) => setOption(i, e.currentTarget.value)}
@@ -80,7 +82,7 @@ export function PollBuilder({ draft, onChange }: { draft: PollDraft; onChange: (
             <button
               type="button"
               class="icon-button"
-              aria-label={`Remove option ${i + 1}`}
+              aria-label={t('studio.poll.removeOption', { n: i + 1 })}
               onClick={() =>
                 set({
                   options: draft.options.filter((_, j) => j !== i),
@@ -98,7 +100,7 @@ export function PollBuilder({ draft, onChange }: { draft: PollDraft; onChange: (
       ))}
       {draft.options.length < MAX_OPTIONS && (
         <button type="button" onClick={() => set({ options: [...draft.options, ''] })}>
-          Add option
+          {t('studio.poll.addOption')}
         </button>
       )}
       <div class="row" style={{ marginTop: '8px' }}>
@@ -108,7 +110,7 @@ export function PollBuilder({ draft, onChange }: { draft: PollDraft; onChange: (
             checked={draft.quiz}
             onChange={(e) => set({ quiz: e.currentTarget.checked })}
           />{' '}
-          Quiz (one correct answer)
+          {t('studio.poll.quiz')}
         </label>
         {!draft.quiz && (
           <label class="inline">
@@ -117,7 +119,7 @@ export function PollBuilder({ draft, onChange }: { draft: PollDraft; onChange: (
               checked={draft.multiple}
               onChange={(e) => set({ multiple: e.currentTarget.checked })}
             />{' '}
-            Several answers allowed
+            {t('studio.poll.multiple')}
           </label>
         )}
         <label class="inline">
@@ -126,12 +128,12 @@ export function PollBuilder({ draft, onChange }: { draft: PollDraft; onChange: (
             checked={draft.resultsAfterClose}
             onChange={(e) => set({ resultsAfterClose: e.currentTarget.checked })}
           />{' '}
-          Hide results until it closes
+          {t('studio.poll.hideResults')}
         </label>
       </div>
       {draft.quiz && (
         <div class="field">
-          <label for="quiz-explanation">Explanation shown after answering (optional)</label>
+          <label for="quiz-explanation">{t('studio.poll.explanation')}</label>
           <input
             id="quiz-explanation"
             type="text"
@@ -142,7 +144,7 @@ export function PollBuilder({ draft, onChange }: { draft: PollDraft; onChange: (
         </div>
       )}
       <div class="field">
-        <label for="poll-closes">Closes at (optional)</label>
+        <label for="poll-closes">{t('studio.poll.closesAt')}</label>
         <input
           id="poll-closes"
           type="datetime-local"

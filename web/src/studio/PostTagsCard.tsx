@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks'
 import { api, channelPath } from '../app/api.js'
+import { t } from '../app/i18n.js'
 import { useAction } from '../app/use-action.js'
 import { ErrorBox } from '../components/ErrorBox.js'
 import type { Production, StudioPost } from './studio-types.js'
@@ -47,16 +48,16 @@ export function PostTagsCard({
   }
   return (
     <form class="card" onSubmit={save} aria-labelledby="post-tags-title">
-      <h2 id="post-tags-title">Production tags</h2>
+      <h2 id="post-tags-title">{t('tags.label')}</h2>
       <TagsFields production={production} value={tags} onChange={setTags} idPrefix="post-tags" />
-      <ErrorBox error={action.error} title="Not saved" />
+      <ErrorBox error={action.error} title={t('studio.composer.notSaved')} />
       {saved && (
         <p role="status" class="small ok-text">
-          Tags saved.
+          {t('studio.staff.tagsSaved')}
         </p>
       )}
       <button type="submit" class="primary" disabled={action.busy}>
-        Save tags
+        {t('studio.staff.saveTags')}
       </button>
     </form>
   )

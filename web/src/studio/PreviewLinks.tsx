@@ -1,15 +1,17 @@
 import { useEffect, useRef, useState } from 'preact/hooks'
 import { api } from '../app/api.js'
 import { fullTime } from '../app/format.js'
+import { t } from '../app/i18n.js'
 import { useAction } from '../app/use-action.js'
 import { ErrorBox } from '../components/ErrorBox.js'
 import type { PressPreview } from './studio-types.js'
 
+/** Expiry choices in hours, with their catalog key (studio.previews.expiry.*). */
 const EXPIRIES: [number, string][] = [
-  [24, '1 day'],
-  [72, '3 days'],
-  [168, '1 week'],
-  [720, '30 days'],
+  [24, 'day'],
+  [72, 'days3'],
+  [168, 'week'],
+  [720, 'days30'],
 ]
 
 /**
@@ -28,9 +30,9 @@ export async function copyText(text: string, field: HTMLInputElement | null): Pr
 }
 
 function state(p: PressPreview, now: number): string {
-  if (p.revokedAt) return `Revoked ${fullTime(p.revokedAt)}`
-  if (Date.parse(p.expiresAt) <= now) return `Expired ${fullTime(p.expiresAt)}`
-  return `Works until ${fullTime(p.expiresAt)}`
+  if (p.revokedAt) return t('studio.previews.revoked', { when: fullTime(p.revokedAt) })
+  if (Date.parse(p.expiresAt) <= now) return t('studio.previews.expired', { when: fullTime(p.expiresAt) })
+  return t('studio.previews.worksUntil', { when: fullTime(p.expiresAt) })
 }
 
 /**
@@ -80,72 +82,65 @@ export function PreviewLinks({ path }: { path: string }) {
   const now = Date.now()
   return (
     <section class="card" aria-labelledby="previews-title">
-      <h2 id="previews-title">Press preview links</h2>
-      <p class="small muted">
-        A preview link shows this post before it is public, with an “embargoed until” banner, to anyone who
-        has the link. Revoke it to stop it at once.
-      </p>
+      <h2 id="previews-title">{t('studio.previews.title')}</h2>
+      <p class="small muted">{t('studio.previews.help')}</p>
       <form onSubmit={create} class="row preview-form">
         <div class="field spacer">
-          <label for="preview-label">Label (who it is for)</label>
+          <label for="preview-label">{t('studio.previews.label')}</label>
           <input
             id="preview-label"
             type="text"
             maxLength={100}
-            placeholder="e.g. Trade press"
+            placeholder={t('studio.previews.labelExample')}
             value={label}
             onInput={(e) => setLabel(e.currentTarget.value)}
           />
         </div>
         <div class="field">
-          <label for="preview-expiry">Expires after</label>
+          <label for="preview-expiry">{t('studio.previews.expiresAfter')}</label>
           <select id="preview-expiry" value={hours} onChange={(e) => setHours(Number(e.currentTarget.value))}>
-            {EXPIRIES.map(([h, text]) => (
+            {EXPIRIES.map(([h, key]) => (
               <option key={h} value={h}>
-                {text}
+                {t(`studio.previews.expiry.${key}`)}
               </option>
             ))}
           </select>
         </div>
         <button type="submit" class="primary" disabled={action.busy}>
-          Create link
+          {t('studio.previews.create')}
         </button>
       </form>
       {made?.url && (
         <div class="notice new-link" role="status">
           <label for="preview-url">
-            New link{made.label ? ` for ${made.label}` : ''} — copy it now, it is shown only once
+            {made.label ? t('studio.previews.newFor', { label: made.label }) : t('studio.previews.new')}
           </label>
           <div class="row">
             <input id="preview-url" ref={urlField} type="text" readOnly value={made.url} class="spacer" />
             <button type="button" onClick={() => void copy()}>
-              Copy link
+              {t('studio.previews.copy')}
             </button>
           </div>
-          {copied === 'copied' && <p class="small ok-text">Copied to the clipboard.</p>}
-          {copied === 'select' && (
-            <p class="small">
-              The browser would not copy it: the link is selected, press Ctrl+C (⌘C on a Mac).
-            </p>
-          )}
+          {copied === 'copied' && <p class="small ok-text">{t('studio.previews.copied')}</p>}
+          {copied === 'select' && <p class="small">{t('studio.previews.selectToCopy')}</p>}
         </div>
       )}
       <ErrorBox error={action.error} />
-      {items?.length === 0 && <p class="small muted">No preview links yet.</p>}
-      <ul class="preview-list" aria-label="Preview links">
+      {items?.length === 0 && <p class="small muted">{t('studio.previews.none')}</p>}
+      <ul class="preview-list" aria-label={t('studio.previews.list')}>
         {(items ?? []).map((p) => (
           <li key={p.id} data-preview={p.id} class={p.revokedAt ? 'revoked' : undefined}>
             <div class="spacer">
-              <strong>{p.label || 'Untitled link'}</strong>
+              <strong>{p.label || t('studio.previews.untitled')}</strong>
               <p class="small muted">
-                Made {fullTime(p.createdAt)} · {state(p, now)}
-                {p.opens !== undefined &&
-                  ` · opened ${p.opens} time${p.opens === 1 ? '' : 's'}${p.lastOpenedAt ? `, last ${fullTime(p.lastOpenedAt)}` : ''}`}
+                {t('studio.previews.made', { when: fullTime(p.createdAt) })} · {state(p, now)}
+                {p.opens !== undefined && ` · ${t('studio.previews.opened', { count: p.opens })}`}
+                {p.lastOpenedAt && `, ${t('studio.previews.last', { when: fullTime(p.lastOpenedAt) })}`}
               </p>
             </div>
             {!p.revokedAt && Date.parse(p.expiresAt) > now && (
               <button type="button" class="danger" disabled={action.busy} onClick={() => void revoke(p)}>
-                Revoke
+                {t('account.tokens.revoke')}
               </button>
             )}
           </li>

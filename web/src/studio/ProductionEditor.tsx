@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks'
 import { api, channelPath } from '../app/api.js'
+import { t } from '../app/i18n.js'
 import { useAction } from '../app/use-action.js'
 import { ErrorBox } from '../components/ErrorBox.js'
 import type { Production, ProductionKind } from './studio-types.js'
@@ -31,7 +32,7 @@ function productionBody(f: {
     kind: f.kind,
     title: f.title.trim(),
     season: Number.isFinite(season) ? season : null,
-    chapterLabel: f.chapterLabel.trim() || 'Chapter',
+    chapterLabel: f.chapterLabel.trim() || t('tags.chapter'),
     chapters: f.chapters.map((c) => ({ title: c.title.trim() || null, airDate: c.airDate || null })),
     filmingStartsOn: f.filmingStartsOn || null,
     filmingWeeks: Number.isFinite(weeks) ? weeks : null,
@@ -57,7 +58,7 @@ export function ProductionEditor({
   const [kind, setKind] = useState<ProductionKind>(production?.kind ?? 'series')
   const [title, setTitle] = useState(production?.title ?? '')
   const [season, setSeason] = useState(production?.season ? String(production.season) : '')
-  const [chapterLabel, setChapterLabel] = useState(production?.chapterLabel ?? 'Chapter')
+  const [chapterLabel, setChapterLabel] = useState(() => production?.chapterLabel ?? t('tags.chapter'))
   const [chapters, setChapters] = useState<ChapterDraft[]>(() =>
     (production?.chapters ?? []).map((c) => chapterDraft(c.title ?? '', c.airDate ?? '')),
   )
@@ -66,7 +67,8 @@ export function ProductionEditor({
   const [autoLift, setAutoLift] = useState(production?.autoLiftSpoilers ?? false)
   const [saved, setSaved] = useState('')
   const action = useAction()
-  const label = chapterLabel.trim() || 'Chapter'
+  // The team's own word for a part ("Episode"): shown as typed, never inflected.
+  const label = chapterLabel.trim() || t('tags.chapter')
   const setChapter = (i: number, patch: Partial<ChapterDraft>) =>
     setChapters((list) => list.map((c, j) => (j === i ? { ...c, ...patch } : c)))
 
@@ -87,42 +89,38 @@ export function ProductionEditor({
       const r = await api.put<{ production: Production | null }>(channelPath(slug, '/production'), body)
       onSaved(r.production)
     })
-    if (ok) setSaved('Production saved.')
+    if (ok) setSaved(t('studio.production.saved'))
   }
   const clear = async () => {
-    if (!window.confirm('Remove the production facts? Posts keep no week or chapter tags without them.'))
-      return
+    if (!window.confirm(t('studio.production.removeConfirm'))) return
     setSaved('')
     const ok = await action.run(async () => {
       await api.delete(channelPath(slug, '/production'))
       onSaved(null)
     })
-    if (ok) setSaved('Production facts removed.')
+    if (ok) setSaved(t('studio.production.removed'))
   }
 
   return (
     <form class="card production-editor" onSubmit={save} aria-labelledby="production-title">
-      <h2 id="production-title">Production</h2>
-      <p class="small muted">
-        What you are making: fans see it on the channel page and timeline, and posts are tagged with its
-        filming weeks and {label.toLowerCase()}s.
-      </p>
+      <h2 id="production-title">{t('studio.production.title')}</h2>
+      <p class="small muted">{t('studio.production.help', { label })}</p>
       <div class="row">
         <div class="field">
-          <label for="prod-kind">Kind</label>
+          <label for="prod-kind">{t('studio.production.kind')}</label>
           <select
             id="prod-kind"
             value={kind}
             onChange={(e) => setKind(e.currentTarget.value as ProductionKind)}
           >
-            <option value="series">Series</option>
-            <option value="film">Film</option>
-            <option value="tour">Tour</option>
-            <option value="other">Other</option>
+            <option value="series">{t('channel.kind.series')}</option>
+            <option value="film">{t('channel.kind.film')}</option>
+            <option value="tour">{t('channel.kind.tour')}</option>
+            <option value="other">{t('channel.kind.other')}</option>
           </select>
         </div>
         <div class="field spacer">
-          <label for="prod-title">Production name</label>
+          <label for="prod-title">{t('studio.production.name')}</label>
           <input
             id="prod-title"
             type="text"
@@ -135,7 +133,7 @@ export function ProductionEditor({
       </div>
       <div class="row">
         <div class="field week-field">
-          <label for="prod-season">Season</label>
+          <label for="prod-season">{t('studio.production.season')}</label>
           <input
             id="prod-season"
             type="number"
@@ -146,21 +144,21 @@ export function ProductionEditor({
           />
         </div>
         <div class="field spacer">
-          <label for="prod-label">Parts are called</label>
+          <label for="prod-label">{t('studio.production.partsCalled')}</label>
           <input
             id="prod-label"
             type="text"
             maxLength={20}
-            placeholder="Chapter, Episode, Show…"
+            placeholder={t('studio.production.partsExample')}
             value={chapterLabel}
             onInput={(e) => setChapterLabel(e.currentTarget.value)}
           />
         </div>
       </div>
       <fieldset>
-        <legend>{label}s</legend>
-        {chapters.length === 0 && <p class="small muted">No {label.toLowerCase()}s yet.</p>}
-        <ol class="chapter-list" aria-label={`${label}s, in order`}>
+        <legend>{t('studio.tags.chapters', { label })}</legend>
+        {chapters.length === 0 && <p class="small muted">{t('studio.production.none', { label })}</p>}
+        <ol class="chapter-list" aria-label={t('studio.production.list', { label })}>
           {chapters.map((c, i) => (
             <li key={c.key} class="chapter-row">
               <span class="chapter-number" aria-hidden="true">
@@ -168,15 +166,15 @@ export function ProductionEditor({
               </span>
               <input
                 type="text"
-                aria-label={`${label} ${i + 1} title`}
-                placeholder={`${label} ${i + 1} title`}
+                aria-label={t('studio.production.chapterTitle', { label, n: i + 1 })}
+                placeholder={t('studio.production.chapterTitle', { label, n: i + 1 })}
                 maxLength={120}
                 value={c.title}
                 onInput={(e) => setChapter(i, { title: e.currentTarget.value })}
               />
               <input
                 type="date"
-                aria-label={`${label} ${i + 1} air date`}
+                aria-label={t('studio.production.airDate', { label, n: i + 1 })}
                 value={c.airDate}
                 onInput={(e) => setChapter(i, { airDate: e.currentTarget.value })}
               />
@@ -184,7 +182,7 @@ export function ProductionEditor({
                 <button
                   type="button"
                   class="icon-button"
-                  aria-label={`Move ${label} ${i + 1} earlier`}
+                  aria-label={t('studio.production.earlier', { label, n: i + 1 })}
                   disabled={i === 0}
                   onClick={() => setChapters((l) => move(l, i, i - 1))}
                 >
@@ -193,7 +191,7 @@ export function ProductionEditor({
                 <button
                   type="button"
                   class="icon-button"
-                  aria-label={`Move ${label} ${i + 1} later`}
+                  aria-label={t('studio.production.later', { label, n: i + 1 })}
                   disabled={i === chapters.length - 1}
                   onClick={() => setChapters((l) => move(l, i, i + 1))}
                 >
@@ -202,7 +200,7 @@ export function ProductionEditor({
                 <button
                   type="button"
                   class="icon-button"
-                  aria-label={`Remove ${label} ${i + 1}`}
+                  aria-label={t('studio.production.remove', { label, n: i + 1 })}
                   onClick={() => setChapters((l) => l.filter((_, j) => j !== i))}
                 >
                   ✕
@@ -212,12 +210,12 @@ export function ProductionEditor({
           ))}
         </ol>
         <button type="button" onClick={() => setChapters((l) => [...l, chapterDraft()])}>
-          Add {label.toLowerCase()}
+          {t('studio.production.add', { label })}
         </button>
       </fieldset>
       <div class="row">
         <div class="field">
-          <label for="prod-start">Filming starts on</label>
+          <label for="prod-start">{t('studio.production.start')}</label>
           <input
             id="prod-start"
             type="date"
@@ -226,7 +224,7 @@ export function ProductionEditor({
           />
         </div>
         <div class="field week-field">
-          <label for="prod-weeks">Filming weeks</label>
+          <label for="prod-weeks">{t('studio.production.weeks')}</label>
           <input
             id="prod-weeks"
             type="number"
@@ -239,9 +237,9 @@ export function ProductionEditor({
       </div>
       <label class="inline">
         <input type="checkbox" checked={autoLift} onChange={(e) => setAutoLift(e.currentTarget.checked)} />{' '}
-        Lift spoilers by themselves after the tagged {label.toLowerCase()} has aired
+        {t('studio.production.autoLift', { label })}
       </label>
-      <ErrorBox error={action.error} title="Not saved" />
+      <ErrorBox error={action.error} title={t('studio.composer.notSaved')} />
       {saved && (
         <p role="status" class="small ok-text">
           {saved}
@@ -249,12 +247,12 @@ export function ProductionEditor({
       )}
       <div class="row action-row">
         <button type="submit" class="primary" disabled={action.busy}>
-          Save production
+          {t('studio.production.save')}
         </button>
         <span class="spacer" />
         {production && (
           <button type="button" class="danger" disabled={action.busy} onClick={() => void clear()}>
-            Remove production facts
+            {t('studio.production.clear')}
           </button>
         )}
       </div>

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks'
 import { api, channelPath } from '../app/api.js'
+import { t } from '../app/i18n.js'
 import { me } from '../app/session.js'
 import { useAction } from '../app/use-action.js'
 import { ErrorBox } from '../components/ErrorBox.js'
@@ -14,9 +15,9 @@ import { DateTimeField } from './WhenPicker.js'
 
 /** "Goes out as soon as approved", or the time the author asked for, in local time and UTC. */
 function wantedTime(post: StudioPost): string {
-  if (!post.publishAt) return 'Goes out as soon as it is approved'
+  if (!post.publishAt) return t('studio.reviews.asap')
   const ms = Date.parse(post.publishAt)
-  return `Asked for ${localLabel(ms)} · ${utcLabel(ms)}`
+  return t('studio.reviews.askedFor', { local: localLabel(ms), utc: utcLabel(ms) })
 }
 
 /**
@@ -44,25 +45,24 @@ export function Reviews({ slug }: { slug: string }) {
   return (
     <main id="main" class="stack wide">
       <StudioNav slug={slug} current="reviews" role={role ?? null} />
-      <h1>Review queue</h1>
+      <h1>{t('studio.nav.reviews')}</h1>
       <p class="muted">
-        {channel.requireApproval
-          ? 'Creators’ posts in this channel go out only once an owner or admin approves them.'
-          : 'This channel does not require approval; creators may still submit a post for review.'}
+        {channel.requireApproval ? t('studio.reviews.required') : t('studio.reviews.optional')}
       </p>
-      {!canPost(role) && (
-        <p class="notice">Only the channel’s owner, admins and creators see posts in review.</p>
-      )}
+      {!canPost(role) && <p class="notice">{t('studio.reviews.notAllowed')}</p>}
       <ErrorBox error={action.error} />
-      {items?.length === 0 && <p class="muted">Nothing is waiting for review.</p>}
-      <ul class="schedule-list" aria-label="Posts in review">
+      {items?.length === 0 && <p class="muted">{t('studio.reviews.none')}</p>}
+      <ul class="schedule-list" aria-label={t('studio.reviews.list')}>
         {(items ?? []).map((p) => (
           <li class="card schedule-item" key={p.id} data-post={p.id} data-status={p.status}>
-            <p class="status-pill in_review">In review · {wantedTime(p)}</p>
+            <p class="status-pill in_review">
+              {t('studio.reviews.inReview')} · {wantedTime(p)}
+            </p>
             <h2 class="schedule-title">{postTitle(p)}</h2>
             <p class="small muted">
-              by @{p.author.handle}
-              {p.review?.submittedAt && ` · submitted ${localLabel(Date.parse(p.review.submittedAt))}`}
+              {t('studio.schedule.by', { handle: p.author.handle })}
+              {p.review?.submittedAt &&
+                ` · ${t('studio.reviews.submitted', { when: localLabel(Date.parse(p.review.submittedAt)) })}`}
               {tagsSummary(p.production, production) && ` · ${tagsSummary(p.production, production)}`}
             </p>
             {approver ? (
@@ -74,7 +74,7 @@ export function Reviews({ slug }: { slug: string }) {
                   disabled={action.busy}
                   onClick={() => action.run(() => api.delete(channelPath(slug, `/posts/${p.id}/review`)))}
                 >
-                  Withdraw
+                  {t('studio.reviews.withdraw')}
                 </button>
               )
             )}
@@ -82,8 +82,8 @@ export function Reviews({ slug }: { slug: string }) {
         ))}
       </ul>
       <p class="small">
-        <Link href={`/app/studio/${encodeURIComponent(slug)}/schedule`}>Scheduled &amp; drafts</Link> lists
-        drafts, including returned ones with their comment.
+        <Link href={`/app/studio/${encodeURIComponent(slug)}/schedule`}>{t('studio.nav.schedule')}</Link>{' '}
+        {t('studio.reviews.draftsHint')}
       </p>
     </main>
   )
@@ -106,7 +106,7 @@ function ReviewActions({
   const path = (action: string) => channelPath(slug, `/posts/${encodeURIComponent(post.id)}/${action}`)
   const missingAlt = (post.media ?? []).filter((m) => m.alt.trim() === '').length
   const approve = (body: Record<string, unknown>) => {
-    const warning = `${missingAlt} photo${missingAlt === 1 ? ' has' : 's have'} no alt text. Approve anyway?`
+    const warning = t('studio.reviews.noAlt', { count: missingAlt })
     if (missingAlt > 0 && !window.confirm(warning)) return
     void run(() => api.post(path('approve'), body))
   }
@@ -115,29 +115,29 @@ function ReviewActions({
     <div class="stack">
       <div class="row">
         <button type="button" class="primary" disabled={busy} onClick={() => approve({})}>
-          {post.publishAt ? 'Approve (schedule as asked)' : 'Approve and publish'}
+          {post.publishAt ? t('studio.reviews.approveAsked') : t('studio.reviews.approvePublish')}
         </button>
         {post.publishAt && (
           <button type="button" disabled={busy} onClick={() => approve({ publishAt: null })}>
-            Approve and publish now
+            {t('studio.reviews.approveNow')}
           </button>
         )}
         <button type="button" disabled={busy} onClick={() => setMode(mode === 'time' ? 'idle' : 'time')}>
-          Approve for another time…
+          {t('studio.reviews.approveOther')}
         </button>
         <button type="button" disabled={busy} onClick={() => setMode(mode === 'return' ? 'idle' : 'return')}>
-          Return with a comment…
+          {t('studio.reviews.returnWith')}
         </button>
       </div>
       {mode === 'time' && (
         <div class="row">
-          <DateTimeField id={`${id}-at`} label="Publish at" value={at} onChange={setAt} />
+          <DateTimeField id={`${id}-at`} label={t('studio.when.publishAt')} value={at} onChange={setAt} />
           <button
             type="button"
             disabled={busy || fromLocalInput(at) === null}
             onClick={() => approve({ publishAt: new Date(fromLocalInput(at)!).toISOString() })}
           >
-            Approve for this time
+            {t('studio.reviews.approveThis')}
           </button>
         </div>
       )}
@@ -149,7 +149,7 @@ function ReviewActions({
             void run(() => api.post(path('return'), { comment }))
           }}
         >
-          <label for={`${id}-comment`}>What should change (the author sees this)</label>
+          <label for={`${id}-comment`}>{t('studio.reviews.comment')}</label>
           <textarea
             id={`${id}-comment`}
             rows={3}
@@ -160,7 +160,7 @@ function ReviewActions({
           />
           <div class="row">
             <button type="submit" disabled={busy || comment.trim() === ''}>
-              Return to the author
+              {t('studio.reviews.returnToAuthor')}
             </button>
           </div>
         </form>

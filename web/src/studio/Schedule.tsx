@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks'
 import { api, channelPath } from '../app/api.js'
-import { plural } from '../app/format.js'
+import { t } from '../app/i18n.js'
 import { me } from '../app/session.js'
 import { useAction } from '../app/use-action.js'
 import { ErrorBox } from '../components/ErrorBox.js'
@@ -15,30 +15,27 @@ import { tagsSummary } from './tags.js'
 export function postTitle(post: StudioPost): string {
   const line = post.text.split('\n')[0]?.trim()
   if (line) return line.length > 90 ? `${line.slice(0, 89)}…` : line
-  if (post.kind === 'poll') return post.poll?.question || 'Poll'
-  if (post.kind === 'prompt') return post.prompt?.question || 'Question to fans'
-  return post.media?.length ? `Album of ${post.media.length}` : 'Untitled post'
-}
-
-const KINDS: Record<StudioPost['kind'], string> = {
-  text: 'Text',
-  album: 'Album',
-  poll: 'Poll',
-  prompt: 'Question to fans',
+  if (post.kind === 'poll') return post.poll?.question || t('poll.poll')
+  if (post.kind === 'prompt') return post.prompt?.question || t('studio.composer.kind.prompt')
+  return post.media?.length
+    ? t('studio.schedule.albumOf', { n: post.media.length })
+    : t('studio.schedule.untitled')
 }
 
 /** "Album · 3 photos", "Poll"… */
 function kindLabel(post: StudioPost): string {
-  return post.kind === 'album' ? `Album · ${plural(post.media?.length ?? 0, 'photo')}` : KINDS[post.kind]
+  return post.kind === 'album'
+    ? t('studio.schedule.albumPhotos', { count: post.media?.length ?? 0 })
+    : t(`studio.schedule.kind.${post.kind}`)
 }
 
 /** "Scheduled for Mon 7 Dec, 16:00 · 2026-12-07 15:00 UTC", or "Draft". */
 export function statusLine(post: StudioPost): string {
   if (post.status === 'scheduled' && post.publishAt) {
     const ms = Date.parse(post.publishAt)
-    return `Scheduled for ${localLabel(ms)} · ${utcLabel(ms)}`
+    return t('studio.schedule.scheduledFor', { local: localLabel(ms), utc: utcLabel(ms) })
   }
-  return 'Draft'
+  return t('studio.schedule.draft')
 }
 
 /**
@@ -65,7 +62,7 @@ export function Schedule({ slug }: { slug: string }) {
   const publishNow = (p: StudioPost) => {
     // The composer's alt-text warning, as a dialog: the list has no room for the alt text fields.
     const missing = (p.media ?? []).filter((m) => m.alt.trim() === '').length
-    const warning = `${missing} photo${missing === 1 ? ' has' : 's have'} no alt text, so people using screen readers won’t know what ${missing === 1 ? 'it shows' : 'they show'}. Publish anyway?`
+    const warning = t('studio.schedule.noAlt', { count: missing })
     if (missing > 0 && !window.confirm(warning)) return
     void action
       .run(() => api.post(`${postPath(p)}/publish`))
@@ -82,7 +79,7 @@ export function Schedule({ slug }: { slug: string }) {
       })
   }
   const remove = (p: StudioPost) => {
-    if (!window.confirm(`Delete “${postTitle(p)}”? This cannot be undone.`)) return
+    if (!window.confirm(t('studio.schedule.deleteConfirm', { title: postTitle(p) }))) return
     void action
       .run(() => api.delete(postPath(p)))
       .then((ok) => {
@@ -93,18 +90,16 @@ export function Schedule({ slug }: { slug: string }) {
   return (
     <main id="main" class="stack wide">
       <StudioNav slug={slug} current="schedule" role={role ?? null} />
-      <h1>Scheduled &amp; drafts</h1>
-      {!canPost(role) && (
-        <p class="notice">Only the channel’s owner, admins and creators see unpublished posts.</p>
-      )}
+      <h1>{t('studio.nav.schedule')}</h1>
+      {!canPost(role) && <p class="notice">{t('studio.schedule.notAllowed')}</p>}
       <ErrorBox error={action.error} />
       {items?.length === 0 && (
         <p class="muted">
-          Nothing scheduled and no drafts. <Link href={base}>Write a post</Link> and choose “Schedule” or
-          “Save as draft”.
+          {t('studio.schedule.empty')} <Link href={base}>{t('studio.schedule.write')}</Link>{' '}
+          {t('studio.schedule.emptyHow')}
         </p>
       )}
-      <ul class="schedule-list" aria-label="Scheduled posts and drafts">
+      <ul class="schedule-list" aria-label={t('studio.schedule.list')}>
         {(items ?? []).map((p) => {
           const editable = canEditPost(role, p.author.handle, me.value?.handle)
           const tags = tagsSummary(p.production, production)
@@ -114,34 +109,34 @@ export function Schedule({ slug }: { slug: string }) {
               <h2 class="schedule-title">{postTitle(p)}</h2>
               {p.review?.state === 'returned' && p.review.comment && (
                 <p class="notice" data-returned>
-                  Returned by @{p.review.by?.handle}: “{p.review.comment}”
+                  {t('studio.schedule.returned', { handle: p.review.by?.handle, comment: p.review.comment })}
                 </p>
               )}
               <p class="small muted">
-                {kindLabel(p)} · by @{p.author.handle}
+                {kindLabel(p)} · {t('studio.schedule.by', { handle: p.author.handle })}
                 {tags && ` · ${tags}`}
               </p>
               {editable ? (
                 <div class="row">
                   <Link class="button" href={`${base}/schedule/${encodeURIComponent(p.id)}`}>
-                    Edit
+                    {t('studio.schedule.edit')}
                   </Link>
                   {reviewMode ? (
                     <button type="button" disabled={action.busy} onClick={() => submitForReview(p)}>
-                      Submit for review
+                      {t('studio.composer.submit.review')}
                     </button>
                   ) : (
                     <button type="button" disabled={action.busy} onClick={() => publishNow(p)}>
-                      Publish now
+                      {t('studio.when.now')}
                     </button>
                   )}
                   <span class="spacer" />
                   <button type="button" class="danger" disabled={action.busy} onClick={() => remove(p)}>
-                    Delete
+                    {t('common.delete')}
                   </button>
                 </div>
               ) : (
-                <p class="small muted">Only its author or an admin can change it.</p>
+                <p class="small muted">{t('studio.schedule.authorOnly')}</p>
               )}
             </li>
           )

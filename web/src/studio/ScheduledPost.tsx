@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks'
 import { api, channelPath } from '../app/api.js'
+import { t } from '../app/i18n.js'
 import { navigate } from '../app/router.js'
 import { me } from '../app/session.js'
 import { useAction } from '../app/use-action.js'
@@ -38,7 +39,7 @@ export function ScheduledPost({ slug, id }: { slug: string; id: string }) {
   if (!channel || !post)
     return (
       <main id="main" aria-busy="true">
-        <p class="muted">Loading…</p>
+        <p class="muted">{t('common.loading')}</p>
       </main>
     )
   const role = channel.viewer?.role ?? null
@@ -47,19 +48,19 @@ export function ScheduledPost({ slug, id }: { slug: string; id: string }) {
     <main id="main" class="stack">
       <StudioNav slug={slug} current="schedule" role={role} />
       <p>
-        <Link href={`${base}/schedule`}>← Scheduled &amp; drafts</Link>
+        <Link href={`${base}/schedule`}>← {t('studio.nav.schedule')}</Link>
       </p>
       <h1>{postTitle(post)}</h1>
       <p class={`status-pill ${post.status}`} data-status={post.status}>
-        {post.status === 'published' ? 'Published' : statusLine(post)}
+        {post.status === 'published' ? t('studio.post.published') : statusLine(post)}
       </p>
       {post.status === 'published' ? (
         <p class="notice">
-          This post is published.{' '}
-          <Link href={`${base}/p/${encodeURIComponent(post.id)}`}>Open its staff view</Link>
+          {t('studio.post.isPublished')}{' '}
+          <Link href={`${base}/p/${encodeURIComponent(post.id)}`}>{t('studio.post.openStaff')}</Link>
         </p>
       ) : !canEditPost(role, post.author.handle, me.value?.handle) ? (
-        <p class="notice">Only its author or an admin can change this post.</p>
+        <p class="notice">{t('studio.post.authorOnly')}</p>
       ) : (
         <>
           <ContentForm
@@ -129,9 +130,9 @@ function ContentForm({
 
   return (
     <form class="card" onSubmit={save} aria-labelledby="content-title">
-      <h2 id="content-title">Content</h2>
+      <h2 id="content-title">{t('studio.post.content')}</h2>
       <div class="field">
-        <label for="edit-text">Text</label>
+        <label for="edit-text">{t('studio.composer.text')}</label>
         <textarea
           id="edit-text"
           maxLength={4096}
@@ -141,11 +142,11 @@ function ContentForm({
       </div>
       <label class="inline">
         <input type="checkbox" checked={spoiler} onChange={(e) => setSpoiler(e.currentTarget.checked)} />{' '}
-        Whole post is a spoiler
+        {t('studio.composer.spoiler')}
       </label>
       {spoiler && (
         <div class="field">
-          <label for="edit-label">Spoiler label</label>
+          <label for="edit-label">{t('studio.post.spoilerLabel')}</label>
           <input
             id="edit-label"
             type="text"
@@ -157,14 +158,14 @@ function ContentForm({
       )}
       {album && <AlbumEditor items={album} onChange={setAlbum} />}
       <TagsFields production={production} value={tags} onChange={setTags} idPrefix="edit-tags" />
-      <ErrorBox error={action.error} title="Not saved" />
+      <ErrorBox error={action.error} title={t('studio.composer.notSaved')} />
       {saved && (
         <p role="status" class="small ok-text">
-          Saved.
+          {t('common.saved')}
         </p>
       )}
       <button type="submit" class="primary" disabled={action.busy}>
-        Save changes
+        {t('studio.post.saveChanges')}
       </button>
     </form>
   )
@@ -195,8 +196,8 @@ function TimingCard({
     if (!confirmed && missing > 0) return setAltWarning('schedule')
     setAltWarning(null)
     const ms = fromLocalInput(at)
-    if (ms === null) return action.setError(new Error('Pick the date and time to publish at.'))
-    if (ms <= Date.now()) return action.setError(new Error('That time is in the past: pick a later one.'))
+    if (ms === null) return action.setError(new Error(t('studio.composer.pickTime')))
+    if (ms <= Date.now()) return action.setError(new Error(t('studio.post.pastTime')))
     void action.run(async () =>
       onSaved(await api.put<StudioPost>(`${path}/schedule`, { publishAt: new Date(ms).toISOString() })),
     )
@@ -210,7 +211,7 @@ function TimingCard({
     })
   }
   const remove = () => {
-    if (!window.confirm('Delete this post? This cannot be undone.')) return
+    if (!window.confirm(t('studio.post.deleteConfirm'))) return
     void action.run(async () => {
       await api.delete(path)
       navigate(listPath)
@@ -219,11 +220,11 @@ function TimingCard({
 
   return (
     <section class="card" aria-labelledby="timing-title">
-      <h2 id="timing-title">When</h2>
-      <DateTimeField id="schedule-at" label="Publish at" value={at} onChange={setAt} />
+      <h2 id="timing-title">{t('studio.when.legend')}</h2>
+      <DateTimeField id="schedule-at" label={t('studio.when.publishAt')} value={at} onChange={setAt} />
       <div class="row">
         <button type="button" class="primary" disabled={action.busy} onClick={() => schedule(false)}>
-          {isScheduled ? 'Move schedule' : 'Schedule'}
+          {isScheduled ? t('studio.post.move') : t('studio.composer.submit.schedule')}
         </button>
         {isScheduled && (
           <button
@@ -233,28 +234,28 @@ function TimingCard({
               void action.run(async () => onSaved(await api.delete<StudioPost>(`${path}/schedule`)))
             }
           >
-            Cancel schedule (back to draft)
+            {t('studio.post.unschedule')}
           </button>
         )}
       </div>
       {altWarning && (
         <div class="error-box" role="alert">
           <p>
-            <strong>
-              {missing} photo{missing === 1 ? ' has' : 's have'} no alt text.
-            </strong>{' '}
-            People using screen readers won’t know what they show. Add it under Content.
+            <strong>{t('studio.composer.noAlt', { count: missing })}</strong> {t('studio.composer.noAltWhy')}{' '}
+            {t('studio.post.addUnderContent')}
           </p>
           <div class="row">
             <button type="button" onClick={() => setAltWarning(null)}>
-              Add alt text
+              {t('studio.composer.addAlt')}
             </button>
             <button
               type="button"
               class="danger"
               onClick={() => (altWarning === 'publish' ? publish(true) : schedule(true))}
             >
-              {altWarning === 'publish' ? 'Publish anyway' : 'Schedule anyway'}
+              {altWarning === 'publish'
+                ? t('studio.composer.publishAnyway')
+                : t('studio.composer.scheduleAnyway')}
             </button>
           </div>
         </div>
@@ -262,11 +263,11 @@ function TimingCard({
       <ErrorBox error={action.error} />
       <div class="row action-row">
         <button type="button" disabled={action.busy} onClick={() => publish(false)}>
-          Publish now
+          {t('studio.when.now')}
         </button>
         <span class="spacer" />
         <button type="button" class="danger" disabled={action.busy} onClick={remove}>
-          Delete post
+          {t('studio.post.delete')}
         </button>
       </div>
     </section>

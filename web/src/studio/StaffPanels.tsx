@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks'
 import { api, channelPath } from '../app/api.js'
 import { fullTime } from '../app/format.js'
+import { t } from '../app/i18n.js'
 import type { Role } from '../app/types.js'
 import { useAction } from '../app/use-action.js'
 import { ErrorBox } from '../components/ErrorBox.js'
@@ -63,30 +64,30 @@ export function MembersPanel({ slug, role }: { slug: string; role: Role | null }
 
   return (
     <section class="card" aria-labelledby="members-title">
-      <h2 id="members-title">Members and roles</h2>
+      <h2 id="members-title">{t('studio.members.title')}</h2>
       {canRoles && (
         <form class="row" onSubmit={grant}>
           <input
             type="text"
-            aria-label="Handle"
-            placeholder="handle"
+            aria-label={t('auth.handle')}
+            placeholder={t('studio.members.handle')}
             required
             style={{ flex: '1 1 140px', width: 'auto' }}
             value={handle}
             onInput={(e) => setHandle(e.currentTarget.value)}
           />
           <select
-            aria-label="Role"
+            aria-label={t('studio.members.role')}
             style={{ width: 'auto' }}
             value={newRole}
             onChange={(e) => setNewRole(e.currentTarget.value as Role)}
           >
-            <option value="creator">Guest creator</option>
-            <option value="moderator">Moderator</option>
-            {role === 'owner' && <option value="admin">Admin</option>}
+            <option value="creator">{t('studio.members.guestCreator')}</option>
+            <option value="moderator">{t('studio.members.moderator')}</option>
+            {role === 'owner' && <option value="admin">{t('studio.members.admin')}</option>}
           </select>
           <button type="submit" class="primary" disabled={action.busy}>
-            Give role
+            {t('studio.members.give')}
           </button>
         </form>
       )}
@@ -94,9 +95,9 @@ export function MembersPanel({ slug, role }: { slug: string; role: Role | null }
       <table>
         <thead>
           <tr>
-            <th>Member</th>
-            <th>Role</th>
-            <th>Actions</th>
+            <th>{t('studio.members.member')}</th>
+            <th>{t('studio.members.role')}</th>
+            <th>{t('studio.members.actions')}</th>
           </tr>
         </thead>
         <tbody>
@@ -105,7 +106,7 @@ export function MembersPanel({ slug, role }: { slug: string; role: Role | null }
               <td>
                 {m.displayName} <span class="muted small">@{m.handle}</span>
               </td>
-              <td>{m.role ?? 'fan'}</td>
+              <td>{m.role ? t(`roles.${m.role}`) : t('studio.members.fan')}</td>
               <td>
                 <div class="row">
                   {canRoles && m.role && m.role !== 'owner' && (
@@ -113,7 +114,7 @@ export function MembersPanel({ slug, role }: { slug: string; role: Role | null }
                       type="button"
                       onClick={() => act(() => api.delete(channelPath(slug, `/roles/${enc(m.handle)}`)))}
                     >
-                      Remove role
+                      {t('studio.members.removeRole')}
                     </button>
                   )}
                   {m.role !== 'owner' && (
@@ -122,14 +123,14 @@ export function MembersPanel({ slug, role }: { slug: string; role: Role | null }
                         type="button"
                         onClick={() => act(() => api.delete(channelPath(slug, `/members/${enc(m.handle)}`)))}
                       >
-                        Remove
+                        {t('common.remove')}
                       </button>
                       <button
                         type="button"
                         class="danger"
                         onClick={() => act(() => api.put(channelPath(slug, `/bans/${enc(m.handle)}`), {}))}
                       >
-                        Ban
+                        {t('studio.bans.ban')}
                       </button>
                     </>
                   )}
@@ -141,7 +142,7 @@ export function MembersPanel({ slug, role }: { slug: string; role: Role | null }
       </table>
       {list.hasMore && (
         <button type="button" onClick={() => void list.more()}>
-          More members
+          {t('studio.members.more')}
         </button>
       )}
     </section>
@@ -168,10 +169,10 @@ export function InvitesPanel({ slug }: { slug: string }) {
 
   return (
     <section class="card" aria-labelledby="invites-title">
-      <h2 id="invites-title">Invite links</h2>
+      <h2 id="invites-title">{t('studio.invites.title')}</h2>
       <form class="row" onSubmit={create}>
         <label class="inline small">
-          Max uses
+          {t('studio.invites.maxUses')}
           <input
             type="number"
             min={1}
@@ -182,7 +183,7 @@ export function InvitesPanel({ slug }: { slug: string }) {
           />
         </label>
         <label class="inline small">
-          Expires in days
+          {t('studio.invites.days')}
           <input
             type="number"
             min={1}
@@ -193,12 +194,12 @@ export function InvitesPanel({ slug }: { slug: string }) {
           />
         </label>
         <button type="submit" class="primary" disabled={action.busy}>
-          Create link
+          {t('studio.previews.create')}
         </button>
       </form>
       {created?.url && (
         <div class="notice" role="status">
-          <label for="invite-url">New link (shown once — copy it now)</label>
+          <label for="invite-url">{t('studio.invites.new')}</label>
           <input
             id="invite-url"
             type="text"
@@ -207,7 +208,7 @@ export function InvitesPanel({ slug }: { slug: string }) {
             onFocus={(e) => e.currentTarget.select()}
           />
           <button type="button" onClick={() => void navigator.clipboard?.writeText(created.url ?? '')}>
-            Copy
+            {t('studio.invites.copy')}
           </button>
         </div>
       )}
@@ -216,10 +217,10 @@ export function InvitesPanel({ slug }: { slug: string }) {
         {(list.items ?? []).map((i) => (
           <li key={i.id} class="row small">
             <span class="spacer">
-              Created {fullTime(i.createdAt)} · {i.uses}
-              {i.maxUses ? `/${i.maxUses}` : ''} uses
-              {i.expiresAt ? ` · expires ${fullTime(i.expiresAt)}` : ''}
-              {i.revoked ? ' · revoked' : ''}
+              {t('studio.invites.created', { when: fullTime(i.createdAt) })} ·{' '}
+              {t('studio.invites.uses', { uses: i.maxUses ? `${i.uses}/${i.maxUses}` : i.uses })}
+              {i.expiresAt ? ` · ${t('studio.invites.expires', { when: fullTime(i.expiresAt) })}` : ''}
+              {i.revoked ? ` · ${t('studio.invites.revoked')}` : ''}
             </span>
             {!i.revoked && (
               <button
@@ -230,7 +231,7 @@ export function InvitesPanel({ slug }: { slug: string }) {
                     .then(() => list.reload())
                 }
               >
-                Revoke
+                {t('account.tokens.revoke')}
               </button>
             )}
           </li>
@@ -249,9 +250,9 @@ export function RequestsPanel({ slug }: { slug: string }) {
       .then(() => list.reload())
   return (
     <section class="card" aria-labelledby="requests-title">
-      <h2 id="requests-title">Join requests</h2>
+      <h2 id="requests-title">{t('studio.requests.title')}</h2>
       <ErrorBox error={action.error ?? list.error} />
-      {list.items?.length === 0 && <p class="muted small">No pending requests.</p>}
+      {list.items?.length === 0 && <p class="muted small">{t('studio.requests.none')}</p>}
       <ul>
         {(list.items ?? []).map((r) => (
           <li key={r.handle} class="row">
@@ -260,10 +261,10 @@ export function RequestsPanel({ slug }: { slug: string }) {
               {r.message && <span class="small"> — “{r.message}”</span>}
             </span>
             <button type="button" class="primary" onClick={() => decide(r.handle, 'approve')}>
-              Approve
+              {t('studio.requests.approve')}
             </button>
             <button type="button" onClick={() => decide(r.handle, 'reject')}>
-              Reject
+              {t('studio.requests.reject')}
             </button>
           </li>
         ))}
@@ -290,12 +291,12 @@ export function BansPanel({ slug }: { slug: string }) {
   }
   return (
     <section class="card" aria-labelledby="bans-title">
-      <h2 id="bans-title">Bans</h2>
+      <h2 id="bans-title">{t('studio.bans.title')}</h2>
       <form class="row" onSubmit={ban}>
         <input
           type="text"
-          aria-label="Handle to ban"
-          placeholder="handle"
+          aria-label={t('studio.bans.handle')}
+          placeholder={t('studio.members.handle')}
           required
           style={{ flex: '1 1 120px', width: 'auto' }}
           value={handle}
@@ -303,15 +304,15 @@ export function BansPanel({ slug }: { slug: string }) {
         />
         <input
           type="text"
-          aria-label="Reason"
-          placeholder="reason (optional)"
+          aria-label={t('studio.bans.reason')}
+          placeholder={t('studio.bans.reasonPlaceholder')}
           maxLength={500}
           style={{ flex: '2 1 160px', width: 'auto' }}
           value={reason}
           onInput={(e) => setReason(e.currentTarget.value)}
         />
         <button type="submit" class="danger" disabled={action.busy}>
-          Ban
+          {t('studio.bans.ban')}
         </button>
       </form>
       <ErrorBox error={action.error ?? list.error} />
@@ -319,7 +320,8 @@ export function BansPanel({ slug }: { slug: string }) {
         {(list.items ?? []).map((b) => (
           <li key={b.handle} class="row small">
             <span class="spacer">
-              <strong>{b.displayName}</strong> @{b.handle} · by @{b.bannedBy} · {fullTime(b.createdAt)}
+              <strong>{b.displayName}</strong> @{b.handle} · {t('studio.schedule.by', { handle: b.bannedBy })}{' '}
+              · {fullTime(b.createdAt)}
               {b.reason && ` — ${b.reason}`}
             </span>
             <button
@@ -330,7 +332,7 @@ export function BansPanel({ slug }: { slug: string }) {
                   .then(() => list.reload())
               }
             >
-              Unban
+              {t('studio.bans.unban')}
             </button>
           </li>
         ))}

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks'
 import { api, channelPath } from '../app/api.js'
 import { fullTime } from '../app/format.js'
+import { t } from '../app/i18n.js'
 import { navigate } from '../app/router.js'
 import type { Poll, Post } from '../app/types.js'
 import { useAction } from '../app/use-action.js'
@@ -67,7 +68,7 @@ export function StaffPostView({ slug, id }: { slug: string; id: string }) {
   if (!post)
     return (
       <main id="main" aria-busy="true">
-        <p class="muted">Loading…</p>
+        <p class="muted">{t('common.loading')}</p>
       </main>
     )
 
@@ -77,7 +78,7 @@ export function StaffPostView({ slug, id }: { slug: string; id: string }) {
     )
   const remove = () =>
     action.run(async () => {
-      if (!window.confirm('Delete this post for everyone? This cannot be undone.')) return
+      if (!window.confirm(t('studio.staff.deleteConfirm'))) return
       await api.delete(path)
       navigate(`/app/c/${encodeURIComponent(slug)}`)
     })
@@ -90,19 +91,19 @@ export function StaffPostView({ slug, id }: { slug: string; id: string }) {
   return (
     <main id="main" class="stack wide">
       <StudioNav slug={slug} current="post" />
-      <h1>Post</h1>
+      <h1>{t('studio.staff.title')}</h1>
       <PostCard post={post} canInteract={false} onChange={setPost} />
       <div class="row">
         <button type="button" onClick={pin} disabled={action.busy}>
-          {post.pinned ? 'Unpin' : 'Pin'}
+          {post.pinned ? t('studio.staff.unpin') : t('studio.staff.pin')}
         </button>
         {post.poll && !post.poll.closed && (
           <button type="button" onClick={closePoll} disabled={action.busy}>
-            Close poll now
+            {t('studio.staff.closePoll')}
           </button>
         )}
         <button type="button" class="danger" onClick={remove} disabled={action.busy}>
-          Delete
+          {t('common.delete')}
         </button>
       </div>
       <ErrorBox error={action.error} />
@@ -117,19 +118,24 @@ export function StaffPostView({ slug, id }: { slug: string; id: string }) {
       <PostTagsCard key={post.id} slug={slug} path={path} post={post} onSaved={setPost} />
       {stats && (
         <section class="card" aria-labelledby="stats-title">
-          <h2 id="stats-title">Reach</h2>
+          <h2 id="stats-title">{t('studio.staff.reach')}</h2>
           <p>
-            {stats.views.total} views ({stats.views.members} members, about {stats.views.anonymous} visitors)
-            · {stats.reactions.total} reactions{stats.poll ? ` · ${stats.poll.totalVoters} voters` : ''}
-            {stats.answers ? ` · ${stats.answers.total} answers` : ''}
+            {t('studio.staff.views', {
+              count: stats.views.total,
+              members: stats.views.members,
+              visitors: stats.views.anonymous,
+            })}{' '}
+            · {t('studio.staff.reactions', { count: stats.reactions.total })}
+            {stats.poll ? ` · ${t('studio.staff.voters', { count: stats.poll.totalVoters })}` : ''}
+            {stats.answers ? ` · ${t('studio.staff.answers', { count: stats.answers.total })}` : ''}
           </p>
           <p>{stats.reactions.byEmoji.map((r) => `${r.emoji} ${r.count}`).join('  ')}</p>
         </section>
       )}
       <section class="card" aria-labelledby="reactors-title">
-        <h2 id="reactors-title">Who reacted</h2>
+        <h2 id="reactors-title">{t('studio.staff.whoReacted')}</h2>
         <ErrorBox error={reactors.error} />
-        {reactors.items?.length === 0 && <p class="muted small">No reactions yet.</p>}
+        {reactors.items?.length === 0 && <p class="muted small">{t('studio.staff.noReactions')}</p>}
         <ul>
           {(reactors.items ?? []).map((r) => (
             <li key={r.handle}>
@@ -142,25 +148,31 @@ export function StaffPostView({ slug, id }: { slug: string; id: string }) {
         </ul>
         {reactors.hasMore && (
           <button type="button" onClick={() => void reactors.more()}>
-            More
+            {t('studio.staff.more')}
           </button>
         )}
       </section>
       {post.prompt && <AnswersPanel path={path} />}
       <section class="card" aria-labelledby="history-title">
-        <h2 id="history-title">Edit history</h2>
+        <h2 id="history-title">{t('studio.staff.history')}</h2>
         {history === null || history.length === 0 ? (
-          <p class="muted small">Not edited.</p>
+          <p class="muted small">{t('studio.staff.notEdited')}</p>
         ) : (
           <ol>
             {history.map((h) => (
               <li key={h.revision}>
                 <p class="small muted">
-                  Revision {h.revision}, replaced by {h.editor.displayName} on {fullTime(h.createdAt)}
+                  {t('studio.staff.revision', {
+                    n: h.revision,
+                    editor: h.editor.displayName,
+                    when: fullTime(h.createdAt),
+                  })}
                   {h.snapshot.spoiler
-                    ? ` · spoiler${h.snapshot.spoilerLabel ? `: ${h.snapshot.spoilerLabel}` : ''}`
+                    ? ` · ${h.snapshot.spoilerLabel ? t('spoiler.labelled', { label: h.snapshot.spoilerLabel }) : t('spoiler.plain')}`
                     : ''}
-                  {h.snapshot.media ? ` · ${h.snapshot.media.length} photo(s)` : ''}
+                  {h.snapshot.media
+                    ? ` · ${t('studio.staff.photos', { count: h.snapshot.media.length })}`
+                    : ''}
                 </p>
                 <p class="post-text">{h.snapshot.text}</p>
               </li>
@@ -192,9 +204,9 @@ function EditForm({ path, post, onSaved }: { path: string; post: Post; onSaved: 
   }
   return (
     <form class="card" onSubmit={save} aria-labelledby="edit-title">
-      <h2 id="edit-title">Edit</h2>
+      <h2 id="edit-title">{t('studio.schedule.edit')}</h2>
       <div class="field">
-        <label for="edit-text">Text</label>
+        <label for="edit-text">{t('studio.composer.text')}</label>
         <textarea
           id="edit-text"
           maxLength={4096}
@@ -205,12 +217,12 @@ function EditForm({ path, post, onSaved }: { path: string; post: Post; onSaved: 
       <div class="field">
         <label class="inline">
           <input type="checkbox" checked={spoiler} onChange={(e) => setSpoiler(e.currentTarget.checked)} />{' '}
-          Spoiler
+          {t('spoiler.plain')}
         </label>
       </div>
       {spoiler && (
         <div class="field">
-          <label for="edit-label">Spoiler label</label>
+          <label for="edit-label">{t('studio.post.spoilerLabel')}</label>
           <input
             id="edit-label"
             type="text"
@@ -223,7 +235,7 @@ function EditForm({ path, post, onSaved }: { path: string; post: Post; onSaved: 
       {album && <AlbumEditor items={album} onChange={setAlbum} />}
       <ErrorBox error={action.error} />
       <button type="submit" class="primary" disabled={action.busy}>
-        Save changes
+        {t('studio.post.saveChanges')}
       </button>
     </form>
   )

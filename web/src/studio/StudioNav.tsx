@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks'
 import { api, channelPath } from '../app/api.js'
+import { t } from '../app/i18n.js'
 import type { Channel, Role } from '../app/types.js'
 import { ErrorBox } from '../components/ErrorBox.js'
 import { Link } from '../components/Link.js'
@@ -33,7 +34,7 @@ export function ChannelPending({ error }: { error: unknown }) {
     )
   return (
     <main id="main" aria-busy="true">
-      <p class="muted">Loading…</p>
+      <p class="muted">{t('common.loading')}</p>
     </main>
   )
 }
@@ -73,18 +74,18 @@ export function StudioNav({
   }, [current])
   const base = `/app/studio/${encodeURIComponent(slug)}`
   const items: [StudioPage, string, string, boolean][] = [
-    ['compose', base, 'New post', all || canPost(known)],
-    ['schedule', `${base}/schedule`, 'Scheduled & drafts', all || canPost(known)],
-    ['reviews', `${base}/reviews`, 'Review queue', all || canPost(known)],
-    ['digests', `${base}/digests`, 'Digests', all || canPost(known)],
-    ['settings', `${base}/settings`, 'Manage', true],
-    ['audit', `${base}/audit`, 'Audit log', all || canAdminister(known)],
-    ['analytics', `${base}/analytics`, 'Analytics', true],
+    ['compose', base, t('studio.nav.compose'), all || canPost(known)],
+    ['schedule', `${base}/schedule`, t('studio.nav.schedule'), all || canPost(known)],
+    ['reviews', `${base}/reviews`, t('studio.nav.reviews'), all || canPost(known)],
+    ['digests', `${base}/digests`, t('studio.nav.digests'), all || canPost(known)],
+    ['settings', `${base}/settings`, t('studio.nav.settings'), true],
+    ['audit', `${base}/audit`, t('studio.nav.audit'), all || canAdminister(known)],
+    ['analytics', `${base}/analytics`, t('channel.analytics'), true],
   ]
   return (
-    <nav class="tabs studio-nav" aria-label="Studio" ref={nav}>
+    <nav class="tabs studio-nav" aria-label={t('channel.studioNav')} ref={nav}>
       <Link class="button" href={`/app/c/${encodeURIComponent(slug)}`}>
-        ← Channel
+        ← {t('post.channel')}
       </Link>
       {items
         .filter(([, , , shown]) => shown)

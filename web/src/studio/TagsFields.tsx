@@ -1,3 +1,4 @@
+import { t } from '../app/i18n.js'
 import type { Production } from './studio-types.js'
 import { chapterName, type TagsDraft } from './tags.js'
 
@@ -22,12 +23,12 @@ export function TagsFields({
     set({ chapters: on ? [...value.chapters, n] : value.chapters.filter((c) => c !== n) })
   return (
     <fieldset class="tags-fields">
-      <legend>Production tags</legend>
+      <legend>{t('tags.label')}</legend>
       {production ? (
         <>
           <div class="row">
             <div class="field week-field">
-              <label for={`${idPrefix}-week-from`}>Filming week</label>
+              <label for={`${idPrefix}-week-from`}>{t('studio.tags.week')}</label>
               <input
                 id={`${idPrefix}-week-from`}
                 type="number"
@@ -39,7 +40,7 @@ export function TagsFields({
               />
             </div>
             <div class="field week-field">
-              <label for={`${idPrefix}-week-to`}>Until week</label>
+              <label for={`${idPrefix}-week-to`}>{t('studio.tags.untilWeek')}</label>
               <input
                 id={`${idPrefix}-week-to`}
                 type="number"
@@ -52,11 +53,12 @@ export function TagsFields({
             </div>
           </div>
           <p class="hint small">
-            Leave “Until week” empty for a single week.{maxWeek ? ` Filming runs ${maxWeek} weeks.` : ''}
+            {t('studio.tags.singleWeek')}
+            {maxWeek ? ` ${t('studio.tags.filmingRuns', { count: maxWeek })}` : ''}
           </p>
           {production.chapters.length > 0 ? (
             <fieldset class="chapter-picks">
-              <legend class="small">{production.chapterLabel}s</legend>
+              <legend class="small">{t('studio.tags.chapters', { label: production.chapterLabel })}</legend>
               {production.chapters.map((c) => (
                 <label class="inline small" key={c.number}>
                   <input
@@ -69,39 +71,37 @@ export function TagsFields({
               ))}
             </fieldset>
           ) : (
-            <p class="hint small">Add chapters in Manage → Production to tag posts with them.</p>
+            <p class="hint small">{t('studio.tags.addChapters')}</p>
           )}
         </>
       ) : (
-        <p class="hint small">
-          Describe the production in Manage → Production to tag filming weeks and chapters.
-        </p>
+        <p class="hint small">{t('studio.tags.describe')}</p>
       )}
       <div class="row">
         <div class="field spacer">
-          <label for={`${idPrefix}-location`}>Location</label>
+          <label for={`${idPrefix}-location`}>{t('tags.kind.location')}</label>
           <input
             id={`${idPrefix}-location`}
             type="text"
             maxLength={100}
-            placeholder="e.g. Harbour street"
+            placeholder={t('studio.tags.locationExample')}
             value={value.location}
             onInput={(e) => set({ location: e.currentTarget.value })}
           />
         </div>
         <div class="field spacer">
-          <label for={`${idPrefix}-unit`}>Unit</label>
+          <label for={`${idPrefix}-unit`}>{t('tags.kind.unit')}</label>
           <input
             id={`${idPrefix}-unit`}
             type="text"
             maxLength={60}
-            placeholder="e.g. Second unit"
+            placeholder={t('studio.tags.unitExample')}
             value={value.unit}
             onInput={(e) => set({ unit: e.currentTarget.value })}
           />
         </div>
       </div>
-      <p class="hint small">The location is what you type here, never anything read from the photos.</p>
+      <p class="hint small">{t('studio.tags.locationHint')}</p>
     </fieldset>
   )
 }

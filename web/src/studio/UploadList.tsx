@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks'
+import { t } from '../app/i18n.js'
 import { ErrorBox } from '../components/ErrorBox.js'
 import { PhotoFields } from './PhotoFields.js'
 import { MAX_PHOTOS, type UploadItem } from './uploads.js'
@@ -36,9 +37,9 @@ export function UploadList(props: Props) {
           props.onPick([...(e.dataTransfer?.files ?? [])])
         }}
       >
-        <p>Drop photos here, or</p>
+        <p>{t('studio.upload.drop')}</p>
         <label class="button" for="photo-input">
-          Choose photos
+          {t('studio.upload.choose')}
         </label>
         <input
           id="photo-input"
@@ -51,12 +52,10 @@ export function UploadList(props: Props) {
             e.currentTarget.value = ''
           }}
         />
-        <p class="hint small muted">
-          Up to {MAX_PHOTOS} photos ({room} more). Location and camera data are removed on upload.
-        </p>
+        <p class="hint small muted">{t('studio.upload.hint', { max: MAX_PHOTOS, room })}</p>
       </div>
       {props.items.length > 0 && (
-        <ol class="upload-list" aria-label="Photos, in album order">
+        <ol class="upload-list" aria-label={t('studio.upload.list')}>
           {props.items.map((item, i) => (
             <li
               key={item.key}
@@ -87,7 +86,7 @@ export function UploadList(props: Props) {
                   <button
                     type="button"
                     class="icon-button"
-                    aria-label={`Move photo ${i + 1} earlier`}
+                    aria-label={t('studio.upload.earlier', { n: i + 1 })}
                     disabled={i === 0}
                     onClick={() => props.onMove(i, i - 1)}
                   >
@@ -96,7 +95,7 @@ export function UploadList(props: Props) {
                   <button
                     type="button"
                     class="icon-button"
-                    aria-label={`Move photo ${i + 1} later`}
+                    aria-label={t('studio.upload.later', { n: i + 1 })}
                     disabled={i === props.items.length - 1}
                     onClick={() => props.onMove(i, i + 1)}
                   >
@@ -105,7 +104,7 @@ export function UploadList(props: Props) {
                   <button
                     type="button"
                     class="icon-button"
-                    aria-label={`Remove photo ${i + 1}`}
+                    aria-label={t('studio.upload.remove', { n: i + 1 })}
                     onClick={() => props.onRemove(item.key)}
                   >
                     ✕
@@ -115,7 +114,8 @@ export function UploadList(props: Props) {
                 {item.status !== 'failed' && (
                   <>
                     <label class="small" for={`alt-${item.key}`}>
-                      Alt text {item.alt.trim() === '' && <span class="warn">(missing)</span>}
+                      {t('studio.upload.alt')}{' '}
+                      {item.alt.trim() === '' && <span class="warn">{t('studio.upload.missing')}</span>}
                     </label>
                     <textarea
                       id={`alt-${item.key}`}
@@ -123,7 +123,7 @@ export function UploadList(props: Props) {
                       style={{ minHeight: '56px' }}
                       maxLength={1500}
                       value={item.alt}
-                      placeholder="Describe the photo for people who can’t see it"
+                      placeholder={t('studio.upload.altPlaceholder')}
                       onInput={(e) => props.onChange(item.key, { alt: e.currentTarget.value })}
                     />
                     <PhotoFields
@@ -143,19 +143,25 @@ export function UploadList(props: Props) {
 }
 
 function Status({ item }: { item: UploadItem }) {
-  if (item.status === 'failed') return <ErrorBox error={item.error} title={`${item.file.name} was refused`} />
+  if (item.status === 'failed')
+    return <ErrorBox error={item.error} title={t('studio.upload.refused', { name: item.file.name })} />
   if (item.status === 'uploading') {
     const pct = Math.round(item.progress * 100)
     return (
       <div class="small">
-        <progress max={100} value={pct} aria-label={`Uploading ${item.file.name}`} /> {pct}%
+        <progress
+          max={100}
+          value={pct}
+          aria-label={t('studio.upload.uploadingOne', { name: item.file.name })}
+        />{' '}
+        {pct}%
       </div>
     )
   }
-  if (item.status === 'processing') return <p class="small muted">Processing…</p>
+  if (item.status === 'processing') return <p class="small muted">{t('studio.upload.processing')}</p>
   return (
     <p class="small" style={{ color: 'var(--ok)' }}>
-      Uploaded ✓
+      {t('studio.upload.uploaded')} ✓
     </p>
   )
 }

@@ -1,3 +1,4 @@
+import { t } from '../app/i18n.js'
 import { fromLocalInput, utcLabel, zoneName } from './datetime.js'
 
 /**
@@ -29,8 +30,8 @@ export function DateTimeField({
         onInput={(e) => onChange(e.currentTarget.value)}
       />
       <p id={`${id}-utc`} class="utc-line small" data-utc>
-        {ms === null ? 'Pick a date and time.' : `= ${utcLabel(ms)}`}
-        {ms !== null && ms <= Date.now() && <span class="warn"> — this is in the past</span>}
+        {ms === null ? t('studio.when.pick') : `= ${utcLabel(ms)}`}
+        {ms !== null && ms <= Date.now() && <span class="warn"> — {t('studio.when.past')}</span>}
       </p>
     </div>
   )
@@ -55,17 +56,17 @@ export function WhenPicker({
 }) {
   const choices: [When, string][] = review
     ? [
-        ['review', 'Submit for review (an owner or admin approves it)'],
-        ['draft', 'Save as draft'],
+        ['review', t('studio.when.review')],
+        ['draft', t('studio.when.draft')],
       ]
     : [
-        ['now', 'Publish now'],
-        ['schedule', 'Schedule (embargo until a time)'],
-        ['draft', 'Save as draft'],
+        ['now', t('studio.when.now')],
+        ['schedule', t('studio.when.schedule')],
+        ['draft', t('studio.when.draft')],
       ]
   return (
     <fieldset class="when-picker">
-      <legend>When</legend>
+      <legend>{t('studio.when.legend')}</legend>
       {choices.map(([w, label]) => (
         <label class="inline" key={w}>
           <input type="radio" name="when" checked={when === w} onChange={() => onChange({ when: w })} />{' '}
@@ -73,12 +74,17 @@ export function WhenPicker({
         </label>
       ))}
       {when === 'schedule' && (
-        <DateTimeField id="publish-at" label="Publish at" value={at} onChange={(v) => onChange({ at: v })} />
+        <DateTimeField
+          id="publish-at"
+          label={t('studio.when.publishAt')}
+          value={at}
+          onChange={(v) => onChange({ at: v })}
+        />
       )}
       {when === 'review' && (
         <DateTimeField
           id="publish-at"
-          label="Publish at, once approved (leave empty for as soon as approved)"
+          label={t('studio.when.publishAtReview')}
           value={at}
           onChange={(v) => onChange({ at: v })}
         />

@@ -1,29 +1,13 @@
+import { fullTime } from '../app/format.js'
+import { t } from '../app/i18n.js'
 import type { AuditEntry } from './studio-types.js'
 
-/** Each audit action as a phrase ("changed the settings"); unknown ones show their raw name. */
-const ACTIONS: Record<string, string> = {
-  'channel.created': 'created the channel',
-  'channel.updated': 'changed the settings',
-  'channel.production-updated': 'changed the production facts',
-  'channel.archived': 'archived the channel',
-  'channel.unarchived': 'unarchived the channel',
-  'role.granted': 'gave a role to',
-  'role.removed': 'removed the role of',
-  'ownership.transferred': 'transferred ownership to',
-  'member.removed': 'removed',
-  'member.banned': 'banned',
-  'member.unbanned': 'unbanned',
-  'invite.created': 'made an invite link',
-  'invite.revoked': 'revoked an invite link',
-  'join-request.approved': 'approved the join request of',
-  'join-request.rejected': 'rejected the join request of',
-  'post.deleted': 'deleted a post',
-  'answer.hidden': 'hid an answer by',
-  'answer.unhidden': 'unhid an answer by',
-}
-
+/**
+ * Each audit action as a phrase ("changed the settings"), from the catalog (studio.audit.action,
+ * nested by the action's dotted name); unknown ones show their raw name.
+ */
 export function actionLabel(action: string): string {
-  return ACTIONS[action] ?? action
+  return t(`studio.audit.action.${action}`, { defaultValue: action })
 }
 
 const str = (v: unknown) => (typeof v === 'string' || typeof v === 'number' ? String(v) : null)
@@ -32,15 +16,19 @@ const str = (v: unknown) => (typeof v === 'string' || typeof v === 'number' ? St
 export function detailsLabel(entry: AuditEntry): string {
   const d = entry.details ?? {}
   const parts: string[] = []
-  if (str(d.newRole)) parts.push(`as ${str(d.newRole)}`)
-  if (entry.action === 'role.removed' && str(d.oldRole)) parts.push(`was ${str(d.oldRole)}`)
-  if (d.addedAsMember === true) parts.push('added as a member')
-  if (str(d.reason)) parts.push(`reason: “${str(d.reason)}”`)
-  if (Array.isArray(d.changes)) parts.push(`changed ${d.changes.map(String).join(', ')}`)
+  const role = (r: string) => t(`roles.${r}`, { defaultValue: r })
+  if (str(d.newRole)) parts.push(t('studio.audit.as', { role: role(str(d.newRole)!) }))
+  if (entry.action === 'role.removed' && str(d.oldRole))
+    parts.push(t('studio.audit.was', { role: role(str(d.oldRole)!) }))
+  if (d.addedAsMember === true) parts.push(t('studio.audit.addedAsMember'))
+  if (str(d.reason)) parts.push(t('studio.audit.reason', { reason: str(d.reason) }))
+  if (Array.isArray(d.changes))
+    parts.push(t('studio.audit.changed', { fields: d.changes.map(String).join(', ') }))
   else if (d.changes && typeof d.changes === 'object')
-    parts.push(`changed ${Object.keys(d.changes).join(', ')}`)
-  if (entry.action === 'channel.production-updated' && d.described === false) parts.push('removed them')
-  if (str(d.maxUses)) parts.push(`up to ${str(d.maxUses)} uses`)
-  if (str(d.expiresAt)) parts.push(`expires ${new Date(String(d.expiresAt)).toLocaleString()}`)
+    parts.push(t('studio.audit.changed', { fields: Object.keys(d.changes).join(', ') }))
+  if (entry.action === 'channel.production-updated' && d.described === false)
+    parts.push(t('studio.audit.removedThem'))
+  if (str(d.maxUses)) parts.push(t('studio.audit.maxUses', { n: str(d.maxUses) }))
+  if (str(d.expiresAt)) parts.push(t('studio.audit.expires', { when: fullTime(String(d.expiresAt)) }))
   return parts.join(' · ')
 }

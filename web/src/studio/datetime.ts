@@ -1,3 +1,5 @@
+import { locale, t } from '../app/i18n.js'
+
 /**
  * The schedule picker works in the creator's own time zone (a `datetime-local` field holds local
  * wall time) and shows the same instant in UTC beside it, so a press embargo given in UTC can be
@@ -29,15 +31,15 @@ export function utcLabel(ms: number): string {
 /** The browser's IANA time zone ("Europe/Paris"), or "your time zone" when unknown. */
 export function zoneName(): string {
   try {
-    return Intl.DateTimeFormat().resolvedOptions().timeZone || 'your time zone'
+    return Intl.DateTimeFormat().resolvedOptions().timeZone || t('studio.when.yourZone')
   } catch {
-    return 'your time zone'
+    return t('studio.when.yourZone')
   }
 }
 
 /** "Mon 7 Dec 2026, 15:00" in the browser's time zone and language. */
 export function localLabel(ms: number): string {
-  return new Date(ms).toLocaleString(undefined, {
+  return new Date(ms).toLocaleString(locale(), {
     weekday: 'short',
     day: 'numeric',
     month: 'short',

@@ -1,3 +1,4 @@
+import { t } from '../app/i18n.js'
 import type { Account, Channel, Post } from '../app/types.js'
 import { type PollDraft, pollBody } from './PollBuilder.js'
 import type { UploadItem } from './uploads.js'
@@ -78,7 +79,7 @@ export function previewPost(
   if (draft.kind === 'poll') {
     const b = pollBody(draft.poll)
     post.poll = {
-      question: String(b.question) || 'Your question',
+      question: String(b.question) || t('studio.composer.yourQuestion'),
       options: draft.poll.options.map((text) => ({ text: text || '…', votes: null })),
       multiple: !!b.multiple,
       quiz: draft.poll.quiz,
@@ -94,7 +95,11 @@ export function previewPost(
     }
   }
   if (draft.kind === 'prompt')
-    post.prompt = { question: draft.promptQuestion || 'Your question', highlighted: [], myAnswer: null }
+    post.prompt = {
+      question: draft.promptQuestion || t('studio.composer.yourQuestion'),
+      highlighted: [],
+      myAnswer: null,
+    }
   return post
 }
 

@@ -1,3 +1,5 @@
+import { t } from '../app/i18n.js'
+import { weeksLabel } from '../app/tags.js'
 import type { PostTags, Production } from './studio-types.js'
 
 /** The production tags as the composer edits them (numbers as typed, so a field may be empty). */
@@ -48,13 +50,9 @@ export function chapterName(production: Production, n: number): string {
 export function tagsSummary(tags: PostTags | null | undefined, production: Production | null): string {
   if (!tags) return ''
   const parts: string[] = []
-  if (tags.weeks)
-    parts.push(
-      tags.weeks.from === tags.weeks.to
-        ? `Week ${tags.weeks.from}`
-        : `Weeks ${tags.weeks.from}–${tags.weeks.to}`,
-    )
-  for (const n of tags.chapters) parts.push(production ? chapterName(production, n) : `Chapter ${n}`)
+  if (tags.weeks) parts.push(weeksLabel(tags.weeks))
+  for (const n of tags.chapters)
+    parts.push(production ? chapterName(production, n) : `${t('tags.chapter')} ${n}`)
   if (tags.location) parts.push(tags.location)
   if (tags.unit) parts.push(tags.unit)
   return parts.join(' · ')

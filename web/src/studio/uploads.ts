@@ -1,4 +1,5 @@
 import { api, uploadForm } from '../app/api.js'
+import { t } from '../app/i18n.js'
 import type { Media } from '../app/types.js'
 
 /** One photo in the composer: its local preview, upload progress and the server's media object. */
@@ -99,7 +100,9 @@ function sendUpload(
         update(item.key, {
           media: current,
           status: 'failed',
-          error: new Error(`Processing failed (${current.error ?? 'unknown'}).`),
+          error: new Error(
+            t('studio.upload.processingFailed', { reason: current.error ?? t('studio.upload.unknown') }),
+          ),
         })
       } else update(item.key, { media: current, status: 'ready' })
     },
