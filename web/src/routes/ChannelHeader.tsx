@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks'
 import { api, channelPath } from '../app/api.js'
 import { plural } from '../app/format.js'
+import { t } from '../app/i18n.js'
 import { navigate } from '../app/router.js'
 import { me } from '../app/session.js'
 import { timelineHref } from '../app/tags.js'
@@ -8,6 +9,7 @@ import type { Channel, NotifyLevel, Viewer } from '../app/types.js'
 import { Avatar } from '../components/Avatar.js'
 import { ErrorBox } from '../components/ErrorBox.js'
 import { Link } from '../components/Link.js'
+import { ReportButton } from '../components/ReportButton.js'
 
 const CAN_POST = new Set(['owner', 'admin', 'creator'])
 const CAN_MANAGE = new Set(['owner', 'admin', 'moderator'])
@@ -59,6 +61,15 @@ export function ChannelHeader(props: {
       )}
       <p class="small" style={{ margin: '8px 0 0' }}>
         <Link href={timelineHref(channel.slug)}>Timeline</Link>
+        {me.value && (
+          <>
+            {' · '}
+            <ReportButton
+              slug={channel.slug}
+              targets={[{ kind: 'channel', label: t('reports.targets.channel') }]}
+            />
+          </>
+        )}
       </p>
       {role && (
         <nav class="row" aria-label="Studio">

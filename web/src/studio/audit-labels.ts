@@ -20,6 +20,11 @@ const ACTIONS: Record<string, string> = {
   'post.deleted': 'deleted a post',
   'answer.hidden': 'hid an answer by',
   'answer.unhidden': 'unhid an answer by',
+  'report.resolved': 'resolved reports about',
+  'channel.suspended': 'suspended the channel (server operator)',
+  'channel.unsuspended': 'lifted the channel’s suspension (server operator)',
+  'channel.hidden': 'hid the channel from listings (server operator)',
+  'channel.unhidden': 'listed the channel again (server operator)',
 }
 
 export function actionLabel(action: string): string {
@@ -40,6 +45,10 @@ export function detailsLabel(entry: AuditEntry): string {
   else if (d.changes && typeof d.changes === 'object')
     parts.push(`changed ${Object.keys(d.changes).join(', ')}`)
   if (entry.action === 'channel.production-updated' && d.described === false) parts.push('removed them')
+  if (entry.action === 'report.resolved') {
+    parts.push(`${str(d.item) ?? 'item'}: ${str(d.resolution) ?? ''}`)
+    if (str(d.reports)) parts.push(`${str(d.reports)} report${d.reports === 1 ? '' : 's'}`)
+  }
   if (str(d.maxUses)) parts.push(`up to ${str(d.maxUses)} uses`)
   if (str(d.expiresAt)) parts.push(`expires ${new Date(String(d.expiresAt)).toLocaleString()}`)
   return parts.join(' · ')
