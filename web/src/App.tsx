@@ -114,9 +114,6 @@ export function App() {
               <Link class="small muted" href="/app/settings/account">
                 <span class="visually-hidden">{t('nav.account')}: </span>@{account.handle}
               </Link>
-              <Link class="small" href="/app/notices">
-                {t('reports.notices.title')}
-              </Link>
               <Link class="button icon-button" href="/app/settings/notifications" aria-label="Notifications">
                 <svg width="20" height="20" viewBox="0 0 24 24" aria-hidden="true" fill="currentColor">
                   <path d="M12 22a2.5 2.5 0 0 0 2.5-2.5h-5A2.5 2.5 0 0 0 12 22Zm7-6V11a7 7 0 0 0-5.5-6.84V3.5a1.5 1.5 0 0 0-3 0v.66A7 7 0 0 0 5 11v5l-2 2v1h18v-1l-2-2Z" />

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks'
 import { api } from '../app/api.js'
 import { relativeTime } from '../app/format.js'
+import { t } from '../app/i18n.js'
 import {
   browserFacts,
   currentEndpoint,
@@ -61,6 +62,9 @@ export function NotificationSettings() {
   return (
     <main id="main" class="stack">
       <h1>Notifications</h1>
+      <p>
+        <Link href="/app/notices">{t('reports.notices.title')}</Link>
+      </p>
       <Devices />
       <ChannelLevels />
     </main>
