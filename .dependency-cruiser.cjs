@@ -35,6 +35,7 @@ const domain = [
   'reads',
   'production',
   'push',
+  'reports',
   'scheduler',
 ]
 const surfaces = ['http', 'delivery', 'web', 'ops', 'pages', 'syndication']

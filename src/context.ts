@@ -43,6 +43,7 @@ import type { Queue } from './queue/queue.js'
 import { createImageFileService } from './reads/image-files.js'
 import type { ReadDeps } from './reads/pipeline.js'
 import { createReadService } from './reads/service.js'
+import { createReportService } from './reports/service.js'
 import { createScheduler } from './scheduler/scheduler.js'
 import { createSyndicationService } from './syndication/service.js'
 import { type Clock, systemClock } from './util/clock.js'
@@ -195,6 +196,32 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     transport: overrides.pushTransport,
   })
   await push.start()
+  // Reports resolve through the areas that own the content (reports/actions.ts).
+  const reports = createReportService({
+    db,
+    clock,
+    logger: logger.child({ area: 'reports' }),
+    publicUrl,
+    notify: (notice) => push.notify(notice),
+    actions: {
+      removePost: (actorId, slug, postId) => posts.remove(actorId, slug, postId),
+      setAlbum: async (actorId, slug, postId, mediaIds) => {
+        await posts.edit(actorId, slug, postId, { media: mediaIds.map((id) => ({ id })) })
+      },
+      hideAnswer: async (actorId, slug, postId, answerId) => {
+        await interactions.setHidden(actorId, slug, postId, answerId, true)
+      },
+      ban: async (slug, actorId, handle, reason) => {
+        await channels.bans.ban(slug, actorId, handle, reason)
+      },
+      suspendChannel: async (slug, operatorId, reason) => {
+        await channels.operators.setSuspended(slug, operatorId, true, reason)
+      },
+      hideChannel: async (slug, operatorId) => {
+        await channels.operators.setHidden(slug, operatorId, true)
+      },
+    },
+  })
   // Publishes scheduled posts whose time passed while the server was down (late), then keeps time.
   await scheduler.start()
   // Periodic work, each once per interval for the whole cluster (Queue.repeat; docs/operations.md).
@@ -246,6 +273,7 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     close,
     queue,
     push,
+    reports,
     readDeps,
     reads,
     production,

@@ -54,6 +54,7 @@ export const errorReasons = {
   'session-not-found': 'not-found',
   // channels
   'channel-not-found': 'not-found',
+  'channel-suspended': 'not-found',
   'slug-taken': 'conflict',
   'channel-archived': 'conflict',
   'not-allowed': 'forbidden',
@@ -67,6 +68,9 @@ export const errorReasons = {
   'owner-cannot-leave': 'conflict',
   'member-not-found': 'not-found',
   'invite-not-found': 'not-found',
+  // reports
+  'report-not-found': 'not-found',
+  'report-resolved': 'conflict',
   // posts
   'post-not-found': 'not-found',
   'idempotency-key-reused': 'invalid',

@@ -1,9 +1,11 @@
 import { parseArgs } from 'node:util'
 import { runBackup } from './cli/backup.js'
+import { runChannel } from './cli/channels.js'
 import { runDemo } from './cli/demo.js'
 import { runDoctor } from './cli/doctor.js'
 import { runMigrate } from './cli/migrate.js'
 import { runPost } from './cli/post.js'
+import { runReports } from './cli/reports.js'
 import { runRestore } from './cli/restore.js'
 import { runServe } from './cli/serve.js'
 import { runUser } from './cli/users.js'
@@ -26,6 +28,14 @@ Commands:
                                 create an account (prints a generated password if none is given)
   user sessions --handle H      where the account is logged in (device, network, last seen)
   user logout --handle H        end every session of the account (its live streams close too)
+  channel list [--json]         every channel: slug, title, owner, members, visibility, state (operators)
+  channel suspend --slug S [--reason R]
+                                suspend a channel: it answers 404 everywhere, its streams end, its staff
+                                see the reason in the studio; channel unsuspend|hide|unhide --slug S
+                                lift it, or hide it from public listings (still reachable by address);
+                                --by H names the operator recorded in the audit log (default: the oldest)
+  reports [--json] [--state open|resolved] [--resolve ID --action dismiss|hide|suspend [--reason R]]
+                                the operators' queue of reported channels, or resolve one case
   post --channel SLUG [--text T] [--spoiler LABEL] [--alt A]… [--credit C]… [--rights R]…
        [--spoiler-image N[:LABEL]]… [--week N|--weeks N-M] [--chapter N]… [--location L] [--unit U]
        [--draft|--publish-at ISO] [--strict] [--server URL] [--token TOKEN] FILE…
@@ -58,6 +68,10 @@ async function main(argv: string[]): Promise<number> {
       return runUser(rest)
     case 'post':
       return runPost(rest)
+    case 'channel':
+      return runChannel(rest)
+    case 'reports':
+      return runReports(rest)
     case 'backup':
       return runBackup(rest)
     case 'restore':

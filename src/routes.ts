@@ -14,6 +14,7 @@ import { scheduleRoutes } from './posts/schedule-routes.js'
 import { previewRoutes } from './production/preview-routes.js'
 import { productionRoutes } from './production/routes.js'
 import { pushRoutes } from './push/routes.js'
+import { reportRoutes } from './reports/routes.js'
 import { syndicationRoutes } from './syndication/routes.js'
 import { webRoutes } from './web/routes.js'
 
@@ -31,6 +32,7 @@ export function registerRoutes(app: App, ctx: AppContext): void {
   mediaRoutes(app, ctx)
   streamRoutes(app, ctx)
   pushRoutes(app, ctx)
+  reportRoutes(app, ctx)
   productionRoutes(app, ctx)
   scheduleRoutes(app, ctx)
   reviewRoutes(app, ctx)

@@ -86,6 +86,9 @@ export function channelOfRow(row: ChannelRow): ChannelRow {
     archived_at: row.archived_at,
     created_at: row.created_at,
     updated_at: row.updated_at,
+    suspended_at: row.suspended_at,
+    suspension_reason: row.suspension_reason,
+    hidden_at: row.hidden_at,
   }
 }
 
@@ -143,11 +146,39 @@ export async function loadAccessForChannel(
 }
 
 /**
+ * Suspended by a server operator (issue 17): the channel answers 404 on every surface — API, pages,
+ * feeds, oEmbed, embeds, media, streams — as if it did not exist.
+ */
+export function isSuspended(channel: Pick<ChannelRow, 'suspended_at'>): boolean {
+  return channel.suspended_at !== null
+}
+
+/** Anyone may read it without an account: neither private nor suspended (feeds, oEmbed, embeds, avatars). */
+export function isOpenToAnyone(channel: Pick<ChannelRow, 'visibility' | 'suspended_at'>): boolean {
+  return channel.visibility !== 'private' && !isSuspended(channel)
+}
+
+/**
+ * A suspended channel is `channel-not-found` for everyone but its staff, who get the 404
+ * `channel-suspended` with the operators' reason: the studio shows it as a notice.
+ */
+export function assertNotSuspended(access: ChannelAccess, slug: string): void {
+  if (!isSuspended(access.channel)) return
+  if (access.role === null) fail('channel-not-found', `No channel "${slug}".`)
+  const reason = access.channel.suspension_reason ?? ''
+  fail(
+    'channel-suspended',
+    `"${access.channel.slug}" is suspended by the server's operators${reason ? `: ${reason}` : '.'}`,
+    { reason, suspendedAt: new Date(access.channel.suspended_at!).toISOString() },
+  )
+}
+
+/**
  * Can this viewer read the channel's published posts? Public and unlisted channels: anyone who is
  * not banned. Private channels: members only.
  */
 export function canRead(access: ChannelAccess): boolean {
-  if (access.isBanned) return false
+  if (access.isBanned || isSuspended(access.channel)) return false
   if (access.channel.visibility !== 'private') return true
   return access.membership !== null
 }
@@ -172,6 +203,7 @@ export async function requireReadableChannel(
  * `channel-not-found` (indistinguishable from a missing one), banned accounts `banned`.
  */
 export function assertReadable(access: ChannelAccess, slug: string): void {
+  assertNotSuspended(access, slug)
   if (access.channel.visibility === 'private' && !access.membership && !access.isBanned) {
     fail('channel-not-found', `No channel "${slug}".`)
   }

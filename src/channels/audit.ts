@@ -26,6 +26,11 @@ export type AuditAction =
   | 'post.withdrawn'
   | 'post.approved'
   | 'post.returned'
+  | 'channel.suspended'
+  | 'channel.unsuspended'
+  | 'channel.hidden'
+  | 'channel.unhidden'
+  | 'report.resolved'
 
 export interface AuditInput {
   channelId: string

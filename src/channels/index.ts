@@ -4,10 +4,13 @@ export type { ChannelAccess } from './access.js'
 export {
   accessFromColumns,
   assertNotArchived,
+  assertNotSuspended,
   assertPermission,
   assertReadable,
   canRead,
   channelOfRow,
+  isOpenToAnyone,
+  isSuspended,
   loadAccessForChannel,
   loadChannelAccess,
   requirePermission,
@@ -26,6 +29,8 @@ export {
   dateToMs,
   productionOf,
 } from './production-facts.js'
+export type { OperatorChannelView } from './operators.js'
+export { requireOperator } from './operators.js'
 export type { ProductionInput, ProductionViewData } from './production-schemas.js'
 export { CHAPTERS_MAX, DateOnly, ProductionBody, ProductionView, WEEKS_MAX } from './production-schemas.js'
 export type { Permission } from './roles.js'

@@ -4,7 +4,7 @@ import type { ChannelMemberTable } from '../db/schema.js'
 import { fail } from '../errors.js'
 import { hashSecret } from '../util/ids.js'
 import { mapPage, type Page, toPage } from '../util/pagination.js'
-import { type ChannelAccess, loadChannelAccess, requirePermission } from './access.js'
+import { assertNotSuspended, type ChannelAccess, loadChannelAccess, requirePermission } from './access.js'
 import { recordAudit } from './audit.js'
 import { memberCursor } from './cursor.js'
 import {
@@ -70,6 +70,7 @@ export function createMembershipService({
     try {
       return await db.transaction().execute(async (tx) => {
         const access = await loadChannelAccess(tx, slug, accountId)
+        if (access) assertNotSuspended(access, slug)
         const isPrivate = access?.channel.visibility === 'private'
         if (!access || (isPrivate && !access.membership && !access.isBanned && input.invite === undefined)) {
           fail('channel-not-found', `No channel "${slug}".`)
@@ -177,6 +178,7 @@ export function createMembershipService({
 /** The caller's own membership; outsiders of a private channel get 404 as if it did not exist. */
 async function requireOwnMembership(db: DbOrTx, slug: string, accountId: string): Promise<ChannelAccess> {
   const access = await loadChannelAccess(db, slug, accountId)
+  if (access) assertNotSuspended(access, slug)
   if (!access || (access.channel.visibility === 'private' && !access.membership)) {
     fail('channel-not-found', `No channel "${slug}".`)
   }

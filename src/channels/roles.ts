@@ -5,7 +5,8 @@ import type { Role } from '../db/schema.js'
  * or deletes the channel. Admins: settings, roles below admin, invites, join requests, bans,
  * moderation of any post, approving creators' posts where the channel requires it (issue 16),
  * audit log. Creators: post, edit and delete their own posts, pin.
- * Moderators: ban and unban, remove members, hide answers.
+ * Moderators: ban and unban, remove members, hide answers, work through the report queue
+ * (deleting reported posts and images stays with post.delete-any / post.edit-any: admins, owner).
  */
 export type Permission =
   | 'post.create'
@@ -29,6 +30,8 @@ export type Permission =
   | 'members.list'
   | 'audit.read'
   | 'answers.moderate'
+  /** Read the channel's report queue and resolve its cases (issue 17). */
+  | 'reports.resolve'
 
 const creator: Permission[] = [
   'post.create',
@@ -44,6 +47,7 @@ const moderator: Permission[] = [
   'members.list',
   'answers.moderate',
   'post.read-history',
+  'reports.resolve',
 ]
 const admin: Permission[] = [
   ...creator,

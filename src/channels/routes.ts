@@ -2,6 +2,7 @@ import type { AppContext } from '../context.js'
 import type { App } from '../http/app.js'
 import { requireAuth } from '../http/auth.js'
 import { memberRoutes } from './member-routes.js'
+import { operatorRoutes } from './operator-routes.js'
 import {
   authenticated,
   ChannelListQuery,
@@ -119,4 +120,5 @@ export function channelRoutes(app: App, ctx: AppContext): void {
 
   memberRoutes(app, ctx)
   staffRoutes(app, ctx)
+  operatorRoutes(app, ctx)
 }

@@ -6,7 +6,7 @@ import type { MediaStore } from '../media-store/media-store.js'
 import type { Clock } from '../util/clock.js'
 import { newId } from '../util/ids.js'
 import { mapPage, type Page, toPage } from '../util/pagination.js'
-import { loadChannelAccess, requirePermission } from './access.js'
+import { assertNotSuspended, loadChannelAccess, requirePermission } from './access.js'
 import { listAuditEntries, recordAudit } from './audit.js'
 import { loadAvatarViews } from './avatar.js'
 import { type BanService, createBanService } from './bans.js'
@@ -16,6 +16,7 @@ import { createInviteService, type InviteService } from './invites.js'
 import { createJoinRequestService, type JoinRequestService } from './join-requests.js'
 import { insertMember } from './member-store.js'
 import { createMembershipService, type MembershipService } from './members.js'
+import { createOperatorService, type OperatorService } from './operators.js'
 import { createRoleService, type RoleService } from './role-changes.js'
 import { cleanTitle, normaliseSlug, viewFor } from './rules.js'
 import type {
@@ -103,6 +104,8 @@ export interface ChannelService {
   invites: InviteService
   requests: JoinRequestService
   bans: BanService
+  /** Operators' suspension and hiding of whole channels (issue 17). */
+  operators: OperatorService
 }
 
 export function createChannelService(deps: ChannelServiceDeps): ChannelService {
@@ -148,6 +151,7 @@ export function createChannelService(deps: ChannelServiceDeps): ChannelService {
   // A banned account sees a public channel with `viewer.isBanned`, but no private one.
   async function get(slug: string, viewerId: string | null): Promise<ChannelViewT> {
     const access = await loadChannelAccess(db, slug, viewerId)
+    if (access) assertNotSuspended(access, slug)
     if (!access || (access.channel.visibility === 'private' && !access.membership && !access.isBanned)) {
       fail('channel-not-found', `No channel "${slug}".`)
     }
@@ -208,5 +212,6 @@ export function createChannelService(deps: ChannelServiceDeps): ChannelService {
     invites: createInviteService(deps),
     requests: createJoinRequestService(deps),
     bans: createBanService(deps),
+    operators: createOperatorService(deps),
   }
 }

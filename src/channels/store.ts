@@ -61,6 +61,9 @@ export async function listPublicChannels(
     .selectAll('channel')
     .select(memberCount)
     .where('visibility', '=', 'public')
+    // Suspended and hidden channels (issue 17) are listed nowhere public.
+    .where('suspended_at', 'is', null)
+    .where('hidden_at', 'is', null)
   if (beforeId !== null) query = query.where('channel.id', '<', beforeId)
   const rows = await query
     .orderBy('channel.id', 'desc')
@@ -88,6 +91,8 @@ export async function listMemberChannels(
       'mine.joined_at as my_joined_at',
     ])
     .where('mine.account_id', '=', accountId)
+    // A suspended channel is gone for its fans; its staff still find it (and the notice) in the studio.
+    .where((eb) => eb.or([eb('channel.suspended_at', 'is', null), eb('mine.role', 'is not', null)]))
   if (after !== null) {
     query = query.where((eb) =>
       eb.or([

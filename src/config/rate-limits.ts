@@ -122,6 +122,12 @@ export const rateLimitBuckets = {
     default: null,
     why: 'Image uploads: BACKLOT_MEDIA_UPLOAD_LIMIT per BACKLOT_MEDIA_UPLOAD_WINDOW_SECONDS.',
   },
+  reports: {
+    keys: 'account+address',
+    what: 'reports',
+    default: '20/1h',
+    why: 'Reports of posts, images, answers and channels (issue 17). Twenty an hour lets someone flag a wave of spam; a script flooding the moderation queue stops there (reports need an account, and a repeated report of one item only updates the first).',
+  },
   'push-subscriptions': {
     keys: 'account+address',
     what: 'push subscription changes',

@@ -38,6 +38,9 @@ export interface Database {
   channel_avatar: ChannelAvatarTable
   post_review: PostReviewTable
   press_preview_open: PressPreviewOpenTable
+  report_case: ReportCaseTable
+  report: ReportTable
+  account_notice: AccountNoticeTable
 }
 
 export interface MetaTable {
@@ -108,6 +111,11 @@ export interface ChannelTable {
   archived_at: number | null
   created_at: number
   updated_at: number
+  /** Set by a server operator (issue 17): the channel answers 404 everywhere; its staff see why. */
+  suspended_at: Generated<number | null>
+  suspension_reason: Generated<string | null>
+  /** Set by a server operator: listed nowhere public, still reachable by its address. */
+  hidden_at: Generated<number | null>
 }
 
 export type Role = 'owner' | 'admin' | 'creator' | 'moderator'
@@ -468,6 +476,49 @@ export interface ChannelAvatarTable {
   set_at: number
 }
 
+export type ReportTargetKind = 'post' | 'image' | 'answer' | 'channel'
+export type ReportResolution = 'dismissed' | 'deleted' | 'banned' | 'suspended' | 'hidden'
+
+/** Every report of one item, grouped (issue 17): one open case per item, `open_key` = `kind:id` while open. */
+export interface ReportCaseTable {
+  id: string
+  channel_id: string
+  target_kind: ReportTargetKind
+  target_id: string
+  post_id: string | null
+  author_id: string | null
+  open_key: string | null
+  state: 'open' | 'resolved'
+  resolution: ReportResolution | null
+  resolved_by: string | null
+  resolved_at: number | null
+  report_count: number
+  created_at: number
+  updated_at: number
+}
+
+/** One account's report in a case; reporting the same item again updates it. */
+export interface ReportTable {
+  id: string
+  case_id: string
+  reporter_id: string
+  reason: string
+  comment: string
+  created_at: number
+  updated_at: number
+}
+
+/** The in-app notice list of an account (the outcome of its reports). */
+export interface AccountNoticeTable {
+  id: string
+  account_id: string
+  kind: string
+  /** JSON object: what the notice says. */
+  data: string
+  created_at: number
+  read_at: number | null
+}
+
 export type AccountRow = Selectable<AccountTable>
 export type ChannelRow = Selectable<ChannelTable>
 export type ChannelMemberRow = Selectable<ChannelMemberTable>
@@ -485,3 +536,6 @@ export type PressPreviewRow = Selectable<PressPreviewTable>
 export type PostReviewRow = Selectable<PostReviewTable>
 export type DigestRow = Selectable<DigestTable>
 export type MediaRenderingRow = Selectable<MediaRenderingTable>
+export type ReportCaseRow = Selectable<ReportCaseTable>
+export type ReportRow = Selectable<ReportTable>
+export type AccountNoticeRow = Selectable<AccountNoticeTable>

@@ -31,7 +31,11 @@ export function applyAccessChange(deps: AccessChangeDeps, message: string): void
     return
   }
   for (const subscriber of [...feed.subscribers]) {
-    if (change.reason === 'channel-deleted' || subscriber.accountId === change.accountId) {
+    if (
+      change.reason === 'channel-deleted' ||
+      change.reason === 'channel-suspended' ||
+      subscriber.accountId === change.accountId
+    ) {
       subscriber.end(change.reason)
     }
   }

@@ -5,7 +5,7 @@ import type { Logger } from '../logger.js'
 import { ChannelFeed } from './channel-feed.js'
 import type { Flusher } from './flusher.js'
 import type { ControlFrame } from './protocol.js'
-import { readLastSeq, readLastSeqs } from './store.js'
+import { readChannelHeads, readLastSeq } from './store.js'
 import { Subscription } from './subscription.js'
 import { PreparedControl } from './wire.js'
 
@@ -86,11 +86,16 @@ export function createChannelFeeds(deps: ChannelFeedsDeps): ChannelFeeds {
     const ready = [...feeds.values()].filter((feed) => feed.isReady && !feed.isClosed)
     if (ready.length === 0) return
     try {
-      const heads = await readLastSeqs(
+      const heads = await readChannelHeads(
         db,
         ready.map((feed) => feed.channelId),
       )
-      for (const feed of ready) feed.syncTo(heads.get(feed.channelId) ?? 0)
+      for (const feed of ready) {
+        const head = heads.get(feed.channelId)
+        if (head?.isSuspended) {
+          for (const subscriber of [...feed.subscribers]) subscriber.end('channel-suspended')
+        } else feed.syncTo(head?.lastSeq ?? 0)
+      }
     } catch (error) {
       logger.warn({ err: error }, 'stream tail check failed')
     }

@@ -104,6 +104,7 @@ export type UnsubscribeReason =
   | 'removed'
   | 'channel-deleted'
   | 'channel-private'
+  | 'channel-suspended'
   | 'requested'
 
 /** A server frame other than `event` (events are encoded once by src/event-log/frames.ts). */

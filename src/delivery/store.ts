@@ -23,17 +23,25 @@ export async function readEventIdAt(db: DbOrTx, channelId: string, seq: number):
   return row?.id
 }
 
-/** Last committed sequences of several channels, for the heartbeat's lost-tail check. */
-export async function readLastSeqs(db: DbOrTx, channelIds: string[]): Promise<Map<string, number>> {
-  const result = new Map<string, number>()
+/**
+ * Last committed sequences of several channels, for the heartbeat's lost-tail check, and whether
+ * each is suspended (a suspension made where this node's bus does not reach, e.g. from the CLI
+ * without Redis, still ends the channel's streams within a heartbeat).
+ */
+export async function readChannelHeads(
+  db: DbOrTx,
+  channelIds: string[],
+): Promise<Map<string, { lastSeq: number; isSuspended: boolean }>> {
+  const result = new Map<string, { lastSeq: number; isSuspended: boolean }>()
   // Chunked to stay under SQLite's bound-parameter limit.
   for (let i = 0; i < channelIds.length; i += 500) {
     const rows = await db
       .selectFrom('channel')
-      .select(['id', 'last_seq'])
+      .select(['id', 'last_seq', 'suspended_at'])
       .where('id', 'in', channelIds.slice(i, i + 500))
       .execute()
-    for (const row of rows) result.set(row.id, row.last_seq)
+    for (const row of rows)
+      result.set(row.id, { lastSeq: row.last_seq, isSuspended: row.suspended_at !== null })
   }
   return result
 }

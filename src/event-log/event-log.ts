@@ -62,9 +62,10 @@ export interface AccessChange {
   accountId: string | null
   /**
    * 'channel-private': the channel became private — every node re-checks its subscribers and ends
-   * the streams of those who are not members (anonymous visitors included).
+   * the streams of those who are not members (anonymous visitors included). 'channel-suspended': a
+   * server operator suspended the channel (issue 17) — every stream of it ends, as on deletion.
    */
-  reason: 'banned' | 'left' | 'removed' | 'channel-deleted' | 'channel-private'
+  reason: 'banned' | 'left' | 'removed' | 'channel-deleted' | 'channel-private' | 'channel-suspended'
 }
 
 export interface EventLogDeps {

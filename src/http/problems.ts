@@ -59,6 +59,7 @@ export const problemCatalog = {
   'session-not-found': { status: 404, title: 'No such session' },
   // channels
   'channel-not-found': { status: 404, title: 'No such channel' },
+  'channel-suspended': { status: 404, title: "The channel is suspended by the server's operators" },
   'slug-taken': { status: 409, title: 'That channel address is already taken' },
   'channel-archived': { status: 409, title: 'The channel is archived' },
   'not-allowed': { status: 403, title: 'Your role in this channel does not allow this' },
@@ -72,6 +73,9 @@ export const problemCatalog = {
   'owner-cannot-leave': { status: 409, title: 'The owner cannot leave; transfer ownership first' },
   'member-not-found': { status: 404, title: 'That account is not a member of this channel' },
   'invite-not-found': { status: 404, title: 'No such invite' },
+  // reports
+  'report-not-found': { status: 404, title: 'No such report case' },
+  'report-resolved': { status: 409, title: 'The report case is already resolved' },
   // posts
   'post-not-found': { status: 404, title: 'No such post' },
   'idempotency-key-reused': { status: 422, title: 'The Idempotency-Key was used for a different request' },

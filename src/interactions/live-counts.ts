@@ -223,7 +223,12 @@ export async function startCountsRelay(deps: CountsRelayDeps): Promise<CountsRel
     } catch {
       return
     }
-    if (change.accountId === null || change.reason === 'channel-deleted' || !hasSubscribers(change.channelId))
+    if (
+      change.accountId === null ||
+      change.reason === 'channel-deleted' ||
+      change.reason === 'channel-suspended' ||
+      !hasSubscribers(change.channelId)
+    )
       return
     const posts = await postsTouchedBy(db, change.channelId, change.accountId, 200)
     markDirty(change.channelId, posts)

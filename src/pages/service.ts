@@ -1,4 +1,4 @@
-import { type ChannelAccess, requireReadableChannel } from '../channels/index.js'
+import { type ChannelAccess, isOpenToAnyone, requireReadableChannel } from '../channels/index.js'
 import { fail } from '../errors.js'
 import type { Language } from '../i18n/index.js'
 import { findDigest, type PreviewService } from '../production/index.js'
@@ -189,7 +189,7 @@ export function createPageService(deps: PageDeps): PageService {
       .selectAll('channel')
       .where('post.id', '=', postId)
       .executeTakeFirst()
-    if (!channel || channel.visibility === 'private') fail('post-not-found', `No post "${postId}".`)
+    if (!channel || !isOpenToAnyone(channel)) fail('post-not-found', `No post "${postId}".`)
     const access: ChannelAccess = { channel, accountId: null, membership: null, role: null, isBanned: false }
     return pages.serve(access, `${language}|embed|${postId}`, channelVersion(channel), () =>
       renderer.embedPage(language, channel, postId),

@@ -1,4 +1,4 @@
-import { canRead, findAvatarChannel, loadAccessForChannel } from '../channels/index.js'
+import { canRead, findAvatarChannel, isOpenToAnyone, loadAccessForChannel } from '../channels/index.js'
 import type { DbOrTx } from '../db/database.js'
 import type { MediaRow } from '../db/schema.js'
 import type { MediaVisibility, MediaVisibilityRule } from '../media/index.js'
@@ -27,6 +27,6 @@ async function avatarVisibility(
 ): Promise<MediaVisibility> {
   const channel = await findAvatarChannel(db, media.id)
   if (!channel) return viewerId !== null && viewerId === media.owner_id ? 'private' : 'hidden'
-  if (channel.visibility !== 'private') return 'public'
+  if (isOpenToAnyone(channel)) return 'public'
   return canRead(await loadAccessForChannel(db, channel, viewerId)) ? 'private' : 'hidden'
 }

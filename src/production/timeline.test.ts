@@ -102,6 +102,9 @@ describe.each(testDatabases)('timeline and digest reads are bounded (%s)', (kind
       archived_at: null,
       created_at: 0,
       updated_at: 0,
+      suspended_at: null,
+      suspension_reason: null,
+      hidden_at: null,
     }
     await handle.db.insertInto('channel').values(row).execute()
     const posts: Seeded[] = Array.from({ length: POSTS }, (_, i) => {

@@ -12,6 +12,7 @@ import { newId } from '../util/ids.js'
 import { createEncryptPool, defaultEncryptThreads } from './encrypt-pool.js'
 import { checkEndpoint, checkSubscriptionKeys, type ResolveHost } from './endpoint.js'
 import { type PushJobDeps, processPushJobs, pushListener, recoverRuns } from './jobs.js'
+import { type AccountNotice, NOTICE_QUEUE, sendAccountNotice } from './notices.js'
 import { prunePushRecords } from './prune.js'
 import { createPushSender } from './sender.js'
 import {
@@ -76,6 +77,11 @@ export interface PushService {
    * an unknown one.
    */
   remove(accountId: string, id: string): Promise<void>
+  /**
+   * Queues a notice for the account's devices (push/notices.ts), each in its language; nothing is
+   * sent to an account without devices. Call after the commit that the notice reports.
+   */
+  notify(notice: AccountNotice): Promise<void>
   /** Takes push jobs on this node, listens for published posts, and re-queues unfinished runs. */
   start(): Promise<void>
   /**
@@ -179,8 +185,14 @@ export async function createPushService(deps: PushServiceDeps): Promise<PushServ
       }
       deps.metrics.pushSubscriptionsRemoved.inc({ reason: 'user' })
     },
+    async notify(notice: AccountNotice): Promise<void> {
+      await deps.queue.add(NOTICE_QUEUE, notice)
+    },
     async start(): Promise<void> {
       processPushJobs(jobs)
+      deps.queue.process<AccountNotice>(NOTICE_QUEUE, (notice) => sendAccountNotice(jobs, notice), {
+        concurrency: 4,
+      })
       stopListening = deps.eventLog.onCommitted(pushListener(jobs))
       const recovered = await recoverRuns(jobs)
       if (recovered > 0) deps.logger.info({ runs: recovered }, 'push runs re-queued after restart')

@@ -1,5 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox'
-import { loadChannelAccess } from '../channels/index.js'
+import { isOpenToAnyone, loadChannelAccess } from '../channels/index.js'
 import type { ChannelRow } from '../db/schema.js'
 import { fail } from '../errors.js'
 import { strongEtag } from '../http/conditional.js'
@@ -84,7 +84,7 @@ export async function oembed(
   }
   const [, slug, postId] = match
   const access = await loadChannelAccess(deps.db, slug!, null)
-  if (!access || access.channel.visibility === 'private') fail('oembed-not-found', 'No such post.')
+  if (!access || !isOpenToAnyone(access.channel)) fail('oembed-not-found', 'No such post.')
   const post = await loadPost(access.channel, postId!, language)
   if (!post) fail('oembed-not-found', 'No such post.')
   return toOEmbed(origin, access.channel, post, query, embedHostJs, language)

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { loadChannelAccess } from '../channels/index.js'
+import { isOpenToAnyone, loadChannelAccess } from '../channels/index.js'
 import type { ChannelRow, DigestRow } from '../db/schema.js'
 import { fail } from '../errors.js'
 import type { Language } from '../i18n/index.js'
@@ -71,7 +71,7 @@ export function createSyndicationService(deps: ReadDeps): SyndicationService {
 
   async function feedChannel(slug: string): Promise<ChannelRow> {
     const access = await loadChannelAccess(deps.db, slug, null)
-    if (!access || access.channel.visibility === 'private') fail('channel-not-found', `No channel "${slug}".`)
+    if (!access || !isOpenToAnyone(access.channel)) fail('channel-not-found', `No channel "${slug}".`)
     return access.channel
   }
 

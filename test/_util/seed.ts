@@ -62,6 +62,9 @@ export async function seedChannel(
     archived_at: null,
     created_at: now,
     updated_at: now,
+    suspended_at: null,
+    suspension_reason: null,
+    hidden_at: null,
   }
   await ctx.db.insertInto('channel').values(channel).execute()
   await seedMember(ctx, channel, owner, 'owner')

@@ -183,7 +183,7 @@ describe.each(testDatabases)('studio production, digests and audit log (browser,
     ])
     expect(asCreator.hasProduction).toBe(0)
     const asModerator = await tabs(moderator, '/settings')
-    expect(asModerator.names).toEqual(['← Channel', 'Manage', 'Analytics'])
+    expect(asModerator.names).toEqual(['← Channel', 'Manage', 'Reports', 'Analytics'])
     expect(errors).toEqual([])
   })
 })

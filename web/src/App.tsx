@@ -20,6 +20,8 @@ const Schedule = lazyPage(() => import('./studio/Schedule.js').then((m) => m.Sch
 const Reviews = lazyPage(() => import('./studio/Reviews.js').then((m) => m.Reviews))
 const ScheduledPost = lazyPage(() => import('./studio/ScheduledPost.js').then((m) => m.ScheduledPost))
 const Digests = lazyPage(() => import('./studio/Digests.js').then((m) => m.Digests))
+const Reports = lazyPage(() => import('./studio/Reports.js').then((m) => m.Reports))
+const Notices = lazyPage(() => import('./routes/Notices.js').then((m) => m.Notices))
 const AuditLog = lazyPage(() => import('./studio/AuditLog.js').then((m) => m.AuditLog))
 const NewChannel = lazyPage(() => import('./studio/NewChannel.js').then((m) => m.NewChannel))
 const Analytics = lazyPage(() => import('./analytics/Analytics.js').then((m) => m.Analytics))
@@ -50,6 +52,8 @@ const routes: [string, (p: Params) => preact.JSX.Element][] = [
   ['/app/studio/:slug/schedule/:id', (p) => <ScheduledPost key={p.id} slug={p.slug!} id={p.id!} />],
   ['/app/studio/:slug/digests', (p) => <Digests key={p.slug} slug={p.slug!} />],
   ['/app/studio/:slug/audit', (p) => <AuditLog key={p.slug} slug={p.slug!} />],
+  ['/app/studio/:slug/reports', (p) => <Reports key={p.slug} slug={p.slug!} />],
+  ['/app/notices', () => <Notices />],
   ['/app/studio/:slug/p/:id', (p) => <StaffPostView slug={p.slug!} id={p.id!} />],
 ]
 

@@ -8,6 +8,7 @@ import type { Channel, NotifyLevel, Viewer } from '../app/types.js'
 import { Avatar } from '../components/Avatar.js'
 import { ErrorBox } from '../components/ErrorBox.js'
 import { Link } from '../components/Link.js'
+import { ReportButton } from '../components/ReportButton.js'
 
 const CAN_POST = new Set(['owner', 'admin', 'creator'])
 const CAN_MANAGE = new Set(['owner', 'admin', 'moderator'])
@@ -65,6 +66,15 @@ export function ChannelHeader(props: {
       )}
       <p class="small" style={{ margin: '8px 0 0' }}>
         <Link href={timelineHref(channel.slug)}>{t('channel.timeline')}</Link>
+        {me.value && (
+          <>
+            {' · '}
+            <ReportButton
+              slug={channel.slug}
+              targets={[{ kind: 'channel', label: t('reports.targets.channel') }]}
+            />
+          </>
+        )}
       </p>
       {role && (
         <nav class="row" aria-label={t('channel.studioNav')}>

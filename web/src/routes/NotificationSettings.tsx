@@ -52,6 +52,9 @@ export function NotificationSettings() {
   return (
     <main id="main" class="stack">
       <h1>{t('app.notifications')}</h1>
+      <p>
+        <Link href="/app/notices">{t('reports.notices.title')}</Link>
+      </p>
       <Devices />
       <ChannelLevels />
     </main>

@@ -1,10 +1,12 @@
 import { useEffect, useState } from 'preact/hooks'
 import { ApiError, api, channelPath } from '../app/api.js'
 import { t } from '../app/i18n.js'
+import { me } from '../app/session.js'
 import type { Channel, Post } from '../app/types.js'
 import { ErrorBox } from '../components/ErrorBox.js'
 import { Link } from '../components/Link.js'
 import { PostCard } from '../components/PostCard.js'
+import { ReportButton, type ReportTarget } from '../components/ReportButton.js'
 
 const STAFF = new Set(['owner', 'admin', 'creator', 'moderator'])
 
@@ -59,6 +61,30 @@ export function PostPage({ slug, id }: { slug: string; id: string }) {
         chapterLabel={channel.production?.chapterLabel}
         visibility={channel.visibility}
       />
+      {me.value && (
+        <p class="small report-row">
+          <ReportButton slug={slug} targets={reportTargets(post)} />
+        </p>
+      )}
     </main>
   )
+}
+
+/** What a reader can report from a post's page: the post, each photo, each highlighted answer. */
+function reportTargets(post: Post): ReportTarget[] {
+  return [
+    { kind: 'post', postId: post.id, label: t('reports.targets.post') },
+    ...(post.media ?? []).map((m, i) => ({
+      kind: 'image' as const,
+      postId: post.id,
+      mediaId: m.id,
+      label: t('reports.targets.image', { n: i + 1 }),
+    })),
+    ...(post.prompt?.highlighted ?? []).map((a) => ({
+      kind: 'answer' as const,
+      postId: post.id,
+      answerId: a.id,
+      label: t('reports.targets.answer', { name: a.author.displayName }),
+    })),
+  ]
 }

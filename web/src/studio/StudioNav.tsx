@@ -1,10 +1,10 @@
 import { useEffect, useRef, useState } from 'preact/hooks'
-import { api, channelPath } from '../app/api.js'
+import { ApiError, api, channelPath } from '../app/api.js'
 import { t } from '../app/i18n.js'
 import type { Channel, Role } from '../app/types.js'
 import { ErrorBox } from '../components/ErrorBox.js'
 import { Link } from '../components/Link.js'
-import { canAdminister, canPost } from './roles.js'
+import { canAdminister, canModerate, canPost } from './roles.js'
 import './studio.css'
 
 // The viewer's role per channel, as last loaded by a studio page: pages that do not load the
@@ -26,6 +26,17 @@ export function useChannel(slug: string) {
 
 /** What a studio page shows until its channel has loaded: the problem that stopped it, or "Loading…". */
 export function ChannelPending({ error }: { error: unknown }) {
+  // A suspended channel answers 404 to everyone; its staff get why (issue 17).
+  if (error instanceof ApiError && error.code === 'channel-suspended')
+    return (
+      <main id="main" class="stack">
+        <div class="notice" role="status" data-suspended>
+          <h1>{t('reports.suspended.title')}</h1>
+          <p>{t('reports.suspended.detail')}</p>
+          <p>{error.detail}</p>
+        </div>
+      </main>
+    )
   if (error)
     return (
       <main id="main">
@@ -46,6 +57,7 @@ export type StudioPage =
   | 'digests'
   | 'settings'
   | 'audit'
+  | 'reports'
   | 'analytics'
   | 'post'
 
@@ -80,6 +92,7 @@ export function StudioNav({
     ['digests', `${base}/digests`, t('studio.nav.digests'), all || canPost(known)],
     ['settings', `${base}/settings`, t('studio.nav.settings'), true],
     ['audit', `${base}/audit`, t('studio.nav.audit'), all || canAdminister(known)],
+    ['reports', `${base}/reports`, t('reports.queue.tab'), all || canModerate(known)],
     ['analytics', `${base}/analytics`, t('channel.analytics'), true],
   ]
   return (

@@ -28,6 +28,15 @@ export function detailsLabel(entry: AuditEntry): string {
     parts.push(t('studio.audit.changed', { fields: Object.keys(d.changes).join(', ') }))
   if (entry.action === 'channel.production-updated' && d.described === false)
     parts.push(t('studio.audit.removedThem'))
+  if (entry.action === 'report.resolved') {
+    parts.push(
+      t('studio.audit.reportResolved', {
+        item: t(`reports.queue.kinds.${str(d.item) ?? 'post'}`, { defaultValue: str(d.item) ?? '' }),
+        resolution: str(d.resolution) ?? '',
+      }),
+    )
+    if (typeof d.reports === 'number') parts.push(t('studio.audit.reports', { count: d.reports }))
+  }
   if (str(d.maxUses)) parts.push(t('studio.audit.maxUses', { n: str(d.maxUses) }))
   if (str(d.expiresAt)) parts.push(t('studio.audit.expires', { when: fullTime(String(d.expiresAt)) }))
   return parts.join(' · ')

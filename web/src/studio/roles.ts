@@ -36,3 +36,8 @@ export function canEditPost(
 ): boolean {
   return canAdminister(role) || (canPost(role) && authorHandle === myHandle)
 }
+
+/** The report queue (`reports.resolve`): moderators, admins and the owner. */
+export function canModerate(role: Role | null | undefined): boolean {
+  return role === 'owner' || role === 'admin' || role === 'moderator'
+}
