@@ -57,6 +57,8 @@ export const problemCatalog = {
   'account-not-found': { status: 404, title: 'No such account' },
   'token-not-found': { status: 404, title: 'No such API token' },
   'session-not-found': { status: 404, title: 'No such session' },
+  'account-suspended': { status: 403, title: 'This account is suspended' },
+  'owns-channels': { status: 409, title: 'Transfer or delete your channels first' },
   // channels
   'channel-not-found': { status: 404, title: 'No such channel' },
   'slug-taken': { status: 409, title: 'That channel address is already taken' },
