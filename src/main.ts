@@ -26,6 +26,14 @@ Commands:
                                 create an account (prints a generated password if none is given)
   user sessions --handle H      where the account is logged in (device, network, last seen)
   user logout --handle H        end every session of the account (its live streams close too)
+  user list [--json]            every account: handle, name, admin, created, last seen, state
+                                (active, suspended, deletion pending)
+  user suspend --handle H [--reason R]
+                                no login, no API token, sessions and live streams end; unsuspend undoes it
+  user unsuspend --handle H     lift a suspension
+  user delete --handle H [--now]
+                                erase the account after the grace period (--now: at once); its channel
+                                posts stay as "Former member" (docs/security.md)
   post --channel SLUG [--text T] [--spoiler LABEL] [--alt A]… [--credit C]… [--rights R]…
        [--spoiler-image N[:LABEL]]… [--week N|--weeks N-M] [--chapter N]… [--location L] [--unit U]
        [--draft|--publish-at ISO] [--strict] [--server URL] [--token TOKEN] FILE…
