@@ -81,7 +81,8 @@ export function erasureRoutes(app: App, ctx: AppContext): void {
         security: authenticated,
         response: { 200: DeletionView },
       },
-      config: { auth: 'required', scope: 'post', rateLimit: 'account' },
+      // Apart from the other account limits, like a logout: nothing may stop a person keeping their account.
+      config: { auth: 'required', scope: 'post', rateLimit: 'sign-outs' },
     },
     async (req) => {
       const auth = requireAuth(req)

@@ -46,6 +46,7 @@ describe('account deletion (browser, sqlite)', () => {
     expect(await section.textContent()).toContain('Former member')
     const submit = section.getByRole('button', { name: 'Delete my account' })
     expect(await submit.isDisabled()).toBe(true)
+    await docScreenshots(page, 'account-deletion')
 
     await section.getByLabel('Your password').fill('not the password')
     await section.getByLabel(/I understand/).check()

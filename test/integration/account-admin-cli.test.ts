@@ -106,69 +106,79 @@ describe.each(testDatabases)('operator account tools on %s', (kind) => {
     expect(again.status).toBe(200)
   })
 
-  it('user list, suspend, unsuspend and delete from the command line', async () => {
-    const quiet = await person('quiet_fan')
-    const leaving = await person('leaving_fan')
-    const byToken = await StreamClient.open(server.url, { token: quiet.token })
+  it(
+    'user list, suspend, unsuspend and delete from the command line',
+    async () => {
+      const quiet = await person('quiet_fan')
+      const leaving = await person('leaving_fan')
+      const byToken = await StreamClient.open(server.url, { token: quiet.token })
 
-    const suspended = await user(['suspend', '--handle', '@Quiet_Fan', '--reason', 'abuse reports'])
-    expect(suspended).toMatchObject({ code: 0, stderr: '' })
-    expect(suspended.stdout.trim()).toBe('suspended @quiet_fan: logged out everywhere, its tokens refused')
-    // Another process did it: the server notices when its cached credential and its stream's
-    // credential are next read from the database.
-    clock.advance(6_000)
-    expect((await quiet.bearer.get('/api/v1/me')).status).toBe(401)
-    clock.advance(60_000)
-    await server.ctx.hub.checkCredentials()
-    expect((await byToken.closed).code).toBe(closeCodes.credentialsRevoked.code)
+      const suspended = await user(['suspend', '--handle', '@Quiet_Fan', '--reason', 'abuse reports'])
+      expect(suspended).toMatchObject({ code: 0, stderr: '' })
+      expect(suspended.stdout.trim()).toBe('suspended @quiet_fan: logged out everywhere, its tokens refused')
+      // Another process did it: the server notices when its cached credential and its stream's
+      // credential are next read from the database.
+      clock.advance(6_000)
+      expect((await quiet.bearer.get('/api/v1/me')).status).toBe(401)
+      clock.advance(60_000)
+      await server.ctx.hub.checkCredentials()
+      expect((await byToken.closed).code).toBe(closeCodes.credentialsRevoked.code)
 
-    const pending = await user(['delete', '--handle', 'leaving_fan'])
-    expect(pending.code).toBe(0)
-    expect(pending.stdout).toMatch(/^@leaving_fan will be erased on \d{4}-\d\d-\d\d \d\d:\d\d UTC/)
+      const pending = await user(['delete', '--handle', 'leaving_fan'])
+      expect(pending.code).toBe(0)
+      expect(pending.stdout).toMatch(/^@leaving_fan will be erased on \d{4}-\d\d-\d\d \d\d:\d\d UTC/)
 
-    const plain = await user(['list'])
-    expect(plain.code).toBe(0)
-    const lines = plain.stdout.trim().split('\n')
-    expect(lines.find((l) => l.startsWith('@producer '))).toMatch(/Producer?\s+admin\s+created .*active$/i)
-    expect(lines.find((l) => l.startsWith('@quiet_fan '))).toMatch(
-      /Name quiet_fan\s+-\s+created .* suspended$/,
-    )
-    expect(lines.find((l) => l.startsWith('@leaving_fan '))).toMatch(/deletion pending \(\d{4}-/)
+      const plain = await user(['list'])
+      expect(plain.code).toBe(0)
+      const lines = plain.stdout.trim().split('\n')
+      expect(lines.find((l) => l.startsWith('@producer '))).toMatch(/Producer?\s+admin\s+created .*active$/i)
+      expect(lines.find((l) => l.startsWith('@quiet_fan '))).toMatch(
+        /Name quiet_fan\s+-\s+created .* suspended$/,
+      )
+      expect(lines.find((l) => l.startsWith('@leaving_fan '))).toMatch(/deletion pending \(\d{4}-/)
 
-    const json = await user(['list', '--json'])
-    const listed = JSON.parse(json.stdout) as Record<string, unknown>[]
-    const byHandle = new Map(listed.map((a) => [a.handle, a]))
-    expect(byHandle.get('quiet_fan')).toMatchObject({
-      state: 'suspended',
-      isAdmin: false,
-      displayName: 'Name quiet_fan',
-    })
-    expect(byHandle.get('producer')).toMatchObject({ state: 'active', isAdmin: true })
-    expect(byHandle.get('leaving_fan')).toMatchObject({ state: 'deletion pending' })
-    expect(Date.parse(byHandle.get('leaving_fan')!.lastSeenAt as string)).toBeGreaterThan(0)
+      const json = await user(['list', '--json'])
+      const listed = JSON.parse(json.stdout) as Record<string, unknown>[]
+      const byHandle = new Map(listed.map((a) => [a.handle, a]))
+      expect(byHandle.get('quiet_fan')).toMatchObject({
+        state: 'suspended',
+        isAdmin: false,
+        displayName: 'Name quiet_fan',
+      })
+      expect(byHandle.get('producer')).toMatchObject({ state: 'active', isAdmin: true })
+      expect(byHandle.get('leaving_fan')).toMatchObject({ state: 'deletion pending' })
+      expect(Date.parse(byHandle.get('leaving_fan')!.lastSeenAt as string)).toBeGreaterThan(0)
 
-    expect((await user(['unsuspend', '--handle', 'quiet_fan'])).stdout.trim()).toBe('unsuspended @quiet_fan')
-    clock.advance(6_000)
-    expect((await quiet.bearer.get('/api/v1/me')).status).toBe(200)
+      expect((await user(['unsuspend', '--handle', 'quiet_fan'])).stdout.trim()).toBe(
+        'unsuspended @quiet_fan',
+      )
+      clock.advance(6_000)
+      expect((await quiet.bearer.get('/api/v1/me')).status).toBe(200)
 
-    const erased = await user(['delete', '--handle', 'leaving_fan', '--now'])
-    expect(erased).toMatchObject({ code: 0, stderr: '' })
-    expect(erased.stdout.trim()).toBe('erased @leaving_fan; its channel posts show "Former member"')
-    clock.advance(6_000)
-    expect((await leaving.bearer.get('/api/v1/me')).status).toBe(401)
-    const after = JSON.parse((await user(['list', '--json'])).stdout) as { handle: string }[]
-    expect(after.map((a) => a.handle)).not.toContain('leaving_fan')
-  }, CLI_TEST_TIMEOUT_MS)
+      const erased = await user(['delete', '--handle', 'leaving_fan', '--now'])
+      expect(erased).toMatchObject({ code: 0, stderr: '' })
+      expect(erased.stdout.trim()).toBe('erased @leaving_fan; its channel posts show "Former member"')
+      clock.advance(6_000)
+      expect((await leaving.bearer.get('/api/v1/me')).status).toBe(401)
+      const after = JSON.parse((await user(['list', '--json'])).stdout) as { handle: string }[]
+      expect(after.map((a) => a.handle)).not.toContain('leaving_fan')
+    },
+    CLI_TEST_TIMEOUT_MS,
+  )
 
-  it('says what is wrong in one line', async () => {
-    const owner = await user(['delete', '--handle', 'producer', '--now'])
-    expect(owner.code).toBe(1)
-    expect(owner.stderr.trim().split('\n')).toEqual([
-      'backlot: You own the channel "crew": transfer ownership or delete it first.',
-    ])
-    const unknown = await user(['suspend', '--handle', 'nobody_here'])
-    expect(unknown).toMatchObject({ code: 1, stderr: 'backlot: no account @nobody_here\n' })
-    const missing = await user(['unsuspend'])
-    expect(missing).toMatchObject({ code: 1, stderr: 'backlot: user unsuspend needs --handle\n' })
-  }, CLI_TEST_TIMEOUT_MS)
+  it(
+    'says what is wrong in one line',
+    async () => {
+      const owner = await user(['delete', '--handle', 'producer', '--now'])
+      expect(owner.code).toBe(1)
+      expect(owner.stderr.trim().split('\n')).toEqual([
+        'backlot: You own the channel "crew": transfer ownership or delete it first.',
+      ])
+      const unknown = await user(['suspend', '--handle', 'nobody_here'])
+      expect(unknown).toMatchObject({ code: 1, stderr: 'backlot: no account @nobody_here\n' })
+      const missing = await user(['unsuspend'])
+      expect(missing).toMatchObject({ code: 1, stderr: 'backlot: user unsuspend needs --handle\n' })
+    },
+    CLI_TEST_TIMEOUT_MS,
+  )
 })
