@@ -120,6 +120,9 @@ describe.each(testDatabases)('account deletion on %s', (kind) => {
     expect(mediaFilesBefore.length).toBeGreaterThan(0)
     const stream = await StreamClient.open(server.url, { cookie: canary.cookie })
 
+    // Public surfaces, read (and cached) while the canary is there.
+    const surfaces = ['/c/crew', `/c/crew/p/${canaryPost.id}`, '/c/crew/feed.json', '/c/crew/feed.atom']
+    for (const url of surfaces) expect(await publicText(url), url).toContain(CANARY_NAME)
     // The search below finds the canary while it is there.
     expect(await tablesContaining(CANARY_NAME)).toEqual(expect.arrayContaining(['account', 'channel_event']))
     expect((await tablesContaining(CANARY_ANSWER)).sort()).toEqual(['channel_event', 'prompt_answer'])
@@ -155,6 +158,14 @@ describe.each(testDatabases)('account deletion on %s', (kind) => {
     // Their post stays, as the former member's.
     expect(byId.get(canaryPost.id)!.author.displayName).toBe('Former member')
     expect(byId.get(canaryPost.id)!.author.handle).not.toContain(CANARY_HANDLE)
+
+    // No cached page or feed still shows them.
+    for (const url of surfaces) {
+      const text = await publicText(url)
+      expect(text, url).not.toContain(CANARY_NAME)
+      expect(text, url).not.toContain(CANARY_HANDLE)
+    }
+    expect(await publicText(`/c/crew/p/${canaryPost.id}`)).toContain('Former member')
 
     // The event log replay, as a stream from position 0 would send it.
     const replay = await server.ctx.eventLog.read(channel.id, 0, 1000)
@@ -193,6 +204,12 @@ describe.each(testDatabases)('account deletion on %s', (kind) => {
     }
     expect(listFiles(path.join(server.database.dataDir, 'media'))).toEqual([])
   })
+
+  async function publicText(url: string): Promise<string> {
+    const res = await fetch(`${server.url}${url}`)
+    expect(res.status, url).toBe(200)
+    return res.text()
+  }
 
   async function canaryToken(as: Client): Promise<string> {
     const res = await as.post('/api/v1/tokens', { name: 'uploads', scopes: ['read', 'post'] })
