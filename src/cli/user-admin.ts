@@ -113,6 +113,7 @@ function toListed(row: OperatorAccountRow) {
     lastSeenAt: seen > 0 ? new Date(seen).toISOString() : null,
     state: stateOf(row),
     suspendedAt: row.suspended_at === null ? null : new Date(row.suspended_at).toISOString(),
+    suspensionReason: row.suspension_reason,
     deletionDueAt: row.deletion_due_at === null ? null : new Date(row.deletion_due_at).toISOString(),
   }
 }
