@@ -142,6 +142,7 @@ describe.each(testDatabases)('operator account tools on %s', (kind) => {
       const byHandle = new Map(listed.map((a) => [a.handle, a]))
       expect(byHandle.get('quiet_fan')).toMatchObject({
         state: 'suspended',
+        suspensionReason: 'abuse reports',
         isAdmin: false,
         displayName: 'Name quiet_fan',
       })
