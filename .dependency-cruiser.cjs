@@ -37,6 +37,8 @@ const domain = [
   'push',
   'reports',
   'scheduler',
+  // Account erasure reaches into every area that holds a person's data: above them all.
+  'erasure',
 ]
 const surfaces = ['http', 'delivery', 'web', 'ops', 'pages', 'syndication']
 // The CLI starts the server (serve) and builds a context (demo): it sits on the composition root.

@@ -8,6 +8,7 @@ import type { Config } from './config/config.js'
 import { type DatabaseHandle, openDatabase } from './db/database.js'
 import { migrateToLatest } from './db/migrator.js'
 import { createHub } from './delivery/hub.js'
+import { createErasureService, ERASURE_INTERVAL_MS } from './erasure/index.js'
 import { createEventLog, readStreamEpoch } from './event-log/event-log.js'
 import { createRequestLimits } from './http/request-limits.js'
 import { createCountsMarker, startCountsRelay } from './interactions/live-counts.js'
@@ -222,6 +223,17 @@ export async function createContext(config: Config, overrides: ContextOverrides 
       },
     },
   })
+  // Account deletion: erases accounts whose grace period ended (issue 17 point 3).
+  const erasure = createErasureService({
+    db,
+    clock,
+    logger,
+    mediaStore,
+    accounts,
+    graceMs: config.accountDeletionGraceMs,
+    publishAccessChange: (change) => eventLog.publishAccessChange(change),
+    markCounts: (channelId, postId) => countsMarker.mark(channelId, postId),
+  })
   // Publishes scheduled posts whose time passed while the server was down (late), then keeps time.
   await scheduler.start()
   // Periodic work, each once per interval for the whole cluster (Queue.repeat; docs/operations.md).
@@ -229,6 +241,7 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     ['media-sweep', SWEEP_INTERVAL_MS, () => media.sweepUnattached()],
     ['push-prune', PRUNE_INTERVAL_MS, () => push.prune()],
     ['session-expiry', SESSION_EXPIRY_INTERVAL_MS, () => accounts.expireSessions()],
+    ['account-erasure', ERASURE_INTERVAL_MS, () => erasure.eraseDue()],
   ]
   for (const [name, everyMs, run] of periodic)
     await queue.repeat(name, { everyMs: overrides.periodicIntervals?.[name] ?? everyMs }, run)
@@ -264,6 +277,7 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     eventLog,
     lifecycle,
     accounts,
+    erasure,
     channels,
     posts,
     interactions,

@@ -52,6 +52,8 @@ export const errorReasons = {
   'account-not-found': 'not-found',
   'token-not-found': 'not-found',
   'session-not-found': 'not-found',
+  'account-suspended': 'forbidden',
+  'owns-channels': 'conflict',
   // channels
   'channel-not-found': 'not-found',
   'channel-suspended': 'not-found',

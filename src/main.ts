@@ -28,6 +28,14 @@ Commands:
                                 create an account (prints a generated password if none is given)
   user sessions --handle H      where the account is logged in (device, network, last seen)
   user logout --handle H        end every session of the account (its live streams close too)
+  user list [--json]            every account: handle, name, admin, created, last seen, state
+                                (active, suspended, deletion pending)
+  user suspend --handle H [--reason R]
+                                no login, no API token, sessions and live streams end; unsuspend undoes it
+  user unsuspend --handle H     lift a suspension
+  user delete --handle H [--now]
+                                erase the account after the grace period (--now: at once); its channel
+                                posts stay as "Former member" (docs/security.md)
   channel list [--json]         every channel: slug, title, owner, members, visibility, state (operators)
   channel suspend --slug S [--reason R]
                                 suspend a channel: it answers 404 everywhere, its streams end, its staff

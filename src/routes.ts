@@ -3,6 +3,7 @@ import { sessionRoutes } from './accounts/session-routes.js'
 import { channelRoutes } from './channels/routes.js'
 import type { AppContext } from './context.js'
 import { streamRoutes } from './delivery/routes.js'
+import { erasureRoutes } from './erasure/routes.js'
 import type { App } from './http/app.js'
 import { interactionRoutes } from './interactions/routes.js'
 import { mediaRoutes } from './media/routes.js'
@@ -26,6 +27,7 @@ export function registerRoutes(app: App, ctx: AppContext): void {
   opsRoutes(app, ctx)
   accountRoutes(app, ctx)
   sessionRoutes(app, ctx)
+  erasureRoutes(app, ctx)
   channelRoutes(app, ctx)
   postRoutes(app, ctx)
   interactionRoutes(app, ctx)

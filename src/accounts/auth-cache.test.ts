@@ -17,6 +17,11 @@ const account = (id: string): AccountRow => ({
   is_admin: 0,
   created_at: 0,
   language: null,
+  suspended_at: null,
+  suspension_reason: null,
+  deletion_requested_at: null,
+  deletion_due_at: null,
+  erased_at: null,
 })
 const session = (id: string, accountId = 'acc'): CachedSession => ({
   account: account(accountId),

@@ -37,7 +37,8 @@ export async function findSessionAccount(
   now: number,
 ): Promise<{ account: AccountRow; sessionId: string; lastSeenAt: number; expiresAt: number } | null> {
   const [row] = (await sessionQuery(db, sessionId)).rows
-  if (!row) return null
+  // A suspended account's sessions were deleted when it was suspended; this covers a race with that.
+  if (!row || row.suspended_at !== null) return null
   if (row.expires_at <= now) {
     // Expired: the cookie is treated as absent, and the row is of no further use.
     await db.deleteFrom('session').where('id', '=', sessionId).execute()
@@ -65,7 +66,8 @@ export async function findTokenAccount(
   lastUsedAt: number | null
 } | null> {
   const [row] = (await tokenQuery(db, tokenHash)).rows
-  if (!row || row.revoked_at !== null) return null
+  // A suspended account's tokens are kept (unsuspending restores them) but refused meanwhile.
+  if (!row || row.revoked_at !== null || row.suspended_at !== null) return null
   const { token_id, scopes, revoked_at: _r, token_last_used_at, ...account } = row
   return {
     account,
@@ -101,15 +103,17 @@ export async function readSessionExpiries(db: DbOrTx, sessionIds: string[]): Pro
   return found
 }
 
-/** Of `tokenIds`, those not revoked. */
+/** Of `tokenIds`, those not revoked, of accounts not suspended. */
 export async function readLiveTokenIds(db: DbOrTx, tokenIds: string[]): Promise<Set<string>> {
   const found = new Set<string>()
   for (let i = 0; i < tokenIds.length; i += CHECK_BATCH) {
     const rows = await db
       .selectFrom('api_token')
-      .select('id')
-      .where('id', 'in', tokenIds.slice(i, i + CHECK_BATCH))
-      .where('revoked_at', 'is', null)
+      .innerJoin('account', 'account.id', 'api_token.account_id')
+      .select('api_token.id')
+      .where('api_token.id', 'in', tokenIds.slice(i, i + CHECK_BATCH))
+      .where('api_token.revoked_at', 'is', null)
+      .where('account.suspended_at', 'is', null)
       .execute()
     for (const row of rows) found.add(row.id)
   }

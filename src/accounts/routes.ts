@@ -9,6 +9,7 @@ import {
   CreatedTokenView,
   CreateTokenBody,
   LoginBody,
+  LoginView,
   MeView,
   RegisterBody,
   TokenList,
@@ -63,19 +64,19 @@ export function accountRoutes(app: App, ctx: AppContext): void {
         summary: 'Log in with handle and password (sets the session cookie)',
         security: [],
         body: LoginBody,
-        response: { 200: AccountView },
+        response: { 200: LoginView },
       },
       config: { auth: 'none', rateLimit: 'login' },
       onRequest: sameOriginOnly,
     },
     async (req, reply) => {
-      const { account, session } = await ctx.accounts.login({
+      const { account, session, deletionCancelled } = await ctx.accounts.login({
         ...req.body,
         address: req.ip,
         userAgent: req.headers['user-agent'],
       })
       setSessionCookie(reply, ctx, session)
-      return toAccountView(account)
+      return { ...toAccountView(account), deletionCancelled }
     },
   )
 

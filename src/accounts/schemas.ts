@@ -67,8 +67,18 @@ export const AccountView = Type.Object({
   createdAt: Time,
 })
 
+export const LoginView = Type.Object({
+  ...AccountView.properties,
+  deletionCancelled: Type.Boolean({
+    description: 'The account had a deletion pending, which this login cancelled: tell the person',
+  }),
+})
+
 export const MeView = Type.Object({
   ...AccountView.properties,
+  deletionDueAt: Type.Union([Time, Type.Null()], {
+    description: 'When the account is erased: a deletion is pending (GET /api/v1/me/deletion)',
+  }),
   email: Type.Union([Type.String(), Type.Null()]),
   language: LanguageSetting,
   auth: Type.Object({

@@ -8,6 +8,8 @@ import type { RateLimiter } from '../kv/rate-limiter.js'
 import type { Logger } from '../logger.js'
 import type { Clock } from '../util/clock.js'
 import { hashSecret, newId } from '../util/ids.js'
+import { suspendAccount, unsuspendAccount } from './admin.js'
+import { clearDeletion, listAccountsForOperator, type OperatorAccountRow } from './admin-store.js'
 import type { CachedSession, CachedToken } from './auth-cache.js'
 import { createAuthenticator, type LiveCredentials, type RevocationListener } from './authenticate.js'
 import { checkPasswordNotCommon } from './common-passwords.js'
@@ -61,6 +63,13 @@ export interface PasswordChange {
   address: string
 }
 
+export interface LoginResult {
+  account: AccountRow
+  session: NewSession
+  /** The account had a deletion pending, which this login cancelled (issue 17 point 3). */
+  deletionCancelled: boolean
+}
+
 /** What a credential may hand on: a session holds every scope, a token only its own. */
 export type HeldScopes = ReadonlySet<TokenScope> | 'all'
 
@@ -107,7 +116,7 @@ export interface AccountService {
    * Opens a session: `login-throttled` over the attempt limits, else `invalid-credentials` alike
    * for an unknown handle and a wrong password.
    */
-  login(input: LoginInput): Promise<{ account: AccountRow; session: NewSession }>
+  login(input: LoginInput): Promise<LoginResult>
   /** Ends a session; its cookie stops working at once, on every node. Idempotent. */
   logout(sessionId: string): Promise<void>
   /** The account's sessions that have not expired, most recently used first. */
@@ -143,6 +152,26 @@ export interface AccountService {
    * one; `insufficient-scope` for one holding more than `held`.
    */
   revokeToken(accountId: string, held: HeldScopes, tokenId: string): Promise<void>
+  /**
+   * Checks the account's password (`invalid-credentials`, counted like a failed login, under the
+   * same attempt limit): what a grave step such as deleting the account asks for again.
+   */
+  verifyPassword(accountId: string, password: string, address: string): Promise<void>
+  /**
+   * Suspends the account (operator): it cannot log in or use its API tokens; its sessions are
+   * deleted and its live streams end at once on every node (within the auth cache's 5 s for a
+   * process without the bus). Its tokens are kept: `unsuspend` restores them. Idempotent.
+   */
+  suspend(accountId: string, reason: string | null): Promise<void>
+  /** Lifts a suspension; the person logs in again. Idempotent. */
+  unsuspend(accountId: string): Promise<void>
+  /** Every account not erased, by handle, with its last use and state (`backlot user list`). */
+  listForOperator(): Promise<OperatorAccountRow[]>
+  /**
+   * Another area deleted these sessions and tokens of the account in a committed transaction (the
+   * erasure, src/erasure): drops them from every node's auth cache and ends their live streams.
+   */
+  credentialsEnded(ended: { accountId: string; sessions: string[]; tokens: string[] }): Promise<void>
 }
 
 export function createAccountService(deps: AccountServiceDeps): AccountService {
@@ -167,6 +196,11 @@ export function createAccountService(deps: AccountServiceDeps): AccountService {
       is_admin: input.isAdmin ? 1 : 0,
       created_at: clock.now(),
       language: null,
+      suspended_at: null,
+      suspension_reason: null,
+      deletion_requested_at: null,
+      deletion_due_at: null,
+      erased_at: null,
     }
   }
 
@@ -228,7 +262,7 @@ export function createAccountService(deps: AccountServiceDeps): AccountService {
 
     // Over the attempt limit (per handle or per address) the password is not even looked at. An
     // unknown handle costs the same argon2 work as a wrong password.
-    async login(input: LoginInput): Promise<{ account: AccountRow; session: NewSession }> {
+    async login(input: LoginInput): Promise<LoginResult> {
       const handle = input.handle.toLowerCase()
       await loginLimit.check(handle, input.address)
       const account = await store.findAccountByHandle(db, handle)
@@ -243,8 +277,21 @@ export function createAccountService(deps: AccountServiceDeps): AccountService {
         // set: upgrade while we hold it in clear.
         await store.updatePasswordHash(db, account.id, await passwords.hash(input.password))
       }
+      // Only after the password: a suspension is nobody else's business.
+      if (account.suspended_at !== null)
+        fail('account-suspended', 'This account is suspended by the operator.')
       const session = await openSession(db, account.id, clock.now(), config.sessionTtlMs, input)
-      return { account, session }
+      // Logging in is how a person changes their mind about deleting the account.
+      const deletionCancelled = await clearDeletion(db, account.id)
+      if (deletionCancelled) {
+        deps.logger?.info({ accountId: account.id }, 'accounts: login cancelled a pending deletion')
+        return {
+          account: { ...account, deletion_due_at: null, deletion_requested_at: null },
+          session,
+          deletionCancelled,
+        }
+      }
+      return { account, session, deletionCancelled }
     },
 
     async logout(sessionId: string): Promise<void> {
@@ -339,6 +386,27 @@ export function createAccountService(deps: AccountServiceDeps): AccountService {
       }
       await store.revokeToken(db, row.id, clock.now())
       await auth.revoke({ token: row.id })
+    },
+
+    async verifyPassword(accountId: string, password: string, address: string): Promise<void> {
+      const account = await getAccount(accountId)
+      await loginLimit.check(account.handle, address)
+      if (!(await passwords.verify(account.password_hash, password)).isValid) {
+        await loginLimit.recordFailure(account.handle, address)
+        fail('invalid-credentials', 'The password is wrong.', {
+          errors: [{ field: '/password', message: 'is wrong' }],
+        })
+      }
+    },
+
+    suspend: (accountId, reason) => suspendAccount({ db, clock, auth }, accountId, reason),
+    unsuspend: (accountId) => unsuspendAccount({ db, auth }, accountId),
+    listForOperator: () => listAccountsForOperator(db),
+
+    async credentialsEnded({ accountId, sessions, tokens }): Promise<void> {
+      for (const session of sessions) await auth.revoke({ session })
+      for (const token of tokens) await auth.revoke({ token })
+      await auth.revoke({ account: accountId })
     },
   }
 }

@@ -29,6 +29,7 @@ export function toMeView(account: AccountRow, auth: AuthMethod): Static<typeof M
   return {
     ...toAccountView(account),
     email: account.email,
+    deletionDueAt: account.deletion_due_at === null ? null : new Date(account.deletion_due_at).toISOString(),
     language: isLanguage(account.language) ? account.language : null,
     auth: {
       via: auth.via,

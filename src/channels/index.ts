@@ -21,6 +21,8 @@ export { recordAudit } from './audit.js'
 export { loadAvatarView } from './avatar.js'
 export { findAvatarChannel } from './avatar-store.js'
 export { insertMember } from './member-store.js'
+export type { OperatorChannelView } from './operators.js'
+export { requireOperator } from './operators.js'
 export {
   chapterName,
   chaptersCount,
@@ -29,8 +31,6 @@ export {
   dateToMs,
   productionOf,
 } from './production-facts.js'
-export type { OperatorChannelView } from './operators.js'
-export { requireOperator } from './operators.js'
 export type { ProductionInput, ProductionViewData } from './production-schemas.js'
 export { CHAPTERS_MAX, DateOnly, ProductionBody, ProductionView, WEEKS_MAX } from './production-schemas.js'
 export type { Permission } from './roles.js'

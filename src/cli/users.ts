@@ -7,6 +7,7 @@ import { migrateToLatest } from '../db/migrator.js'
 import { DomainError } from '../errors.js'
 import { createRateLimiter } from '../kv/rate-limiter.js'
 import { systemClock } from '../util/clock.js'
+import { isUserAdminCommand, runUserAdmin, USER_ADMIN_USAGE } from './user-admin.js'
 
 /** The account service over this configuration's database (migrated); disposing closes the database. */
 async function openAccounts() {
@@ -25,11 +26,13 @@ async function openAccounts() {
 /** `backlot user create --handle H [--admin] [--display-name N] [--password P]`. */
 const USAGE = `backlot: usage: backlot user create --handle H [--admin] [--display-name N] [--password P]
        backlot user sessions --handle H      (where the account is logged in)
-       backlot user logout --handle H        (end every session of the account)`
+       backlot user logout --handle H        (end every session of the account)
+${USER_ADMIN_USAGE}`
 
 export async function runUser(args: string[]): Promise<number> {
   const [sub, ...rest] = args
   if (sub === 'sessions' || sub === 'logout') return runSessions(sub, rest)
+  if (isUserAdminCommand(sub)) return runUserAdmin(sub, rest)
   if (sub !== 'create') {
     console.error(USAGE)
     return 1

@@ -289,6 +289,13 @@ export const variables = {
     defaultText: '30',
     parse: integer('BACKLOT_SESSION_TTL_DAYS', 30, 1, 365),
   },
+  accountDeletionGraceDays: {
+    name: 'BACKLOT_ACCOUNT_DELETION_GRACE_DAYS',
+    description:
+      'Days between a person asking to delete their account and its erasure; logging in or cancelling in the settings stops it. 0 erases at the next run of the erasure job (within a minute).',
+    defaultText: '7',
+    parse: integer('BACKLOT_ACCOUNT_DELETION_GRACE_DAYS', 7, 0, 365),
+  },
   bodyLimitBytes: {
     name: 'BACKLOT_BODY_LIMIT_BYTES',
     description: 'Largest JSON request body accepted. Larger bodies get a 413 problem.',

@@ -59,6 +59,16 @@ export interface AccountTable {
   created_at: number
   /** The language chosen in the person's settings (src/i18n), null to follow the browser. */
   language: Generated<string | null>
+  /** Set by an operator (`backlot user suspend`): no login, no token, until unsuspended. */
+  suspended_at: Generated<number | null>
+  /** The operator's note on why; never shown to the person or the public. */
+  suspension_reason: Generated<string | null>
+  /** When the person asked for deletion; null when none is pending. */
+  deletion_requested_at: Generated<number | null>
+  /** When the erasure job erases the account (src/erasure); null when none is pending. */
+  deletion_due_at: Generated<number | null>
+  /** When the account was erased: the row stays as the "former member" of its channel posts. */
+  erased_at: Generated<number | null>
 }
 
 export interface SessionTable {

@@ -57,6 +57,8 @@ export const problemCatalog = {
   'account-not-found': { status: 404, title: 'No such account' },
   'token-not-found': { status: 404, title: 'No such API token' },
   'session-not-found': { status: 404, title: 'No such session' },
+  'account-suspended': { status: 403, title: 'This account is suspended' },
+  'owns-channels': { status: 409, title: 'Transfer or delete your channels first' },
   // channels
   'channel-not-found': { status: 404, title: 'No such channel' },
   'channel-suspended': { status: 404, title: "The channel is suspended by the server's operators" },

@@ -23,6 +23,11 @@ export async function seedAccount(ctx: AppContext, handle: string, options: { is
     is_admin: options.isAdmin ? 1 : 0,
     created_at: now,
     language: null,
+    suspended_at: null,
+    suspension_reason: null,
+    deletion_requested_at: null,
+    deletion_due_at: null,
+    erased_at: null,
   }
   await ctx.db.insertInto('account').values(account).execute()
   const token = newSecret('blt_')

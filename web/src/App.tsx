@@ -3,6 +3,7 @@ import { t } from './app/i18n.js'
 import { match, route } from './app/router.js'
 import { logOut, me } from './app/session.js'
 import { connectionStatus } from './app/stream.js'
+import { DeletionBanner } from './components/DeletionBanner.js'
 import { lazyPage } from './components/LazyPage.js'
 import { Link } from './components/Link.js'
 import { AuthPage } from './routes/AuthPage.js'
@@ -135,6 +136,7 @@ export function App() {
           )}
         </nav>
       </header>
+      <DeletionBanner />
       <Page />
     </>
   )

@@ -17,6 +17,10 @@ export interface Account {
   createdAt: string
   /** Only on `/me`: the chosen language, null to follow the browser. */
   language?: 'en' | 'es' | null
+  /** Only on `/me`: when the account is erased, while a deletion is pending. */
+  deletionDueAt?: string | null
+  /** Only in a login's answer: the login cancelled a pending deletion (the app tells the person). */
+  deletionCancelled?: boolean
 }
 
 export interface JoinRequestState {

@@ -15,6 +15,7 @@ import type { Account } from '../app/types.js'
 import { useAction } from '../app/use-action.js'
 import { ErrorBox } from '../components/ErrorBox.js'
 import { Link } from '../components/Link.js'
+import { DeleteAccount } from './DeleteAccount.js'
 
 /** One of the person's sessions, as GET /api/v1/sessions lists it. */
 interface Session {
@@ -26,7 +27,7 @@ interface Session {
   current: boolean
 }
 
-/** The person's own account: language, where they are logged in, and their password. */
+/** The person's own account: language, where they are logged in, their password, deleting it. */
 export function AccountSettings() {
   const account = me.value
   if (account === undefined)
@@ -53,6 +54,7 @@ export function AccountSettings() {
       <Sessions />
       <Tokens />
       <PasswordForm />
+      <DeleteAccount />
     </main>
   )
 }
