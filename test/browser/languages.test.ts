@@ -174,7 +174,7 @@ describe('the app in Spanish (browser, sqlite)', () => {
     await page.goto(`${server.url}/app/c/${slug}/p/${albumId}`)
     await page.getByRole('heading', { name: 'Publicación en El rodaje nocturno' }).waitFor()
     await page
-      .getByRole('button', { name: /^Spóiler Toca para ver la imagen con spóiler del álbum$/ })
+      .getByRole('button', { name: /^Spóiler: Capítulo 7 Toca para ver la imagen con spóiler del álbum$/ })
       .waitFor()
     expect(await page.locator('[data-tag="week"]').textContent()).toBe('Semanas 11–12')
     await expectSpanishOnly(page)

@@ -37,6 +37,8 @@ export function AuthPage({ mode }: { mode: 'login' | 'signup' }) {
       // The full account has the language setting, which main.tsx applies as soon as `me` changes.
       await loadMe()
       me.value ??= account
+      // Only the login's answer says that logging in cancelled a pending deletion (issue 17).
+      if (account.deletionCancelled && me.value) me.value = { ...me.value, deletionCancelled: true }
       navigate(next, { replace: true })
     } catch (err) {
       setError(err) // what was typed stays in the form
