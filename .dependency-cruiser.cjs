@@ -36,6 +36,7 @@ const domain = [
   'production',
   'push',
   'scheduler',
+  'exports',
 ]
 const surfaces = ['http', 'delivery', 'web', 'ops', 'pages', 'syndication']
 // The CLI starts the server (serve) and builds a context (demo): it sits on the composition root.

@@ -9,6 +9,7 @@ import { type DatabaseHandle, openDatabase } from './db/database.js'
 import { migrateToLatest } from './db/migrator.js'
 import { createHub } from './delivery/hub.js'
 import { createEventLog, readStreamEpoch } from './event-log/event-log.js'
+import { createExportService, EXPORT_SWEEP_INTERVAL_MS } from './exports/index.js'
 import { createRequestLimits } from './http/request-limits.js'
 import { createCountsMarker, startCountsRelay } from './interactions/live-counts.js'
 import { createInteractionService } from './interactions/service.js'
@@ -195,6 +196,18 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     transport: overrides.pushTransport,
   })
   await push.start()
+  // Archives of a person's data or a channel (issue 17 point 2), written by Queue jobs.
+  const exports = createExportService({
+    db,
+    clock,
+    queue,
+    mediaStore,
+    logger: logger.child({ area: 'exports' }),
+    dataDir: config.dataDir,
+    ttlMs: config.exportTtlMs,
+    publicUrl,
+  })
+  await exports.start()
   // Publishes scheduled posts whose time passed while the server was down (late), then keeps time.
   await scheduler.start()
   // Periodic work, each once per interval for the whole cluster (Queue.repeat; docs/operations.md).
@@ -202,6 +215,7 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     ['media-sweep', SWEEP_INTERVAL_MS, () => media.sweepUnattached()],
     ['push-prune', PRUNE_INTERVAL_MS, () => push.prune()],
     ['session-expiry', SESSION_EXPIRY_INTERVAL_MS, () => accounts.expireSessions()],
+    ['export-expiry', EXPORT_SWEEP_INTERVAL_MS, () => exports.sweep()],
   ]
   for (const [name, everyMs, run] of periodic)
     await queue.repeat(name, { everyMs: overrides.periodicIntervals?.[name] ?? everyMs }, run)
@@ -246,6 +260,7 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     close,
     queue,
     push,
+    exports,
     readDeps,
     reads,
     production,

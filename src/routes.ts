@@ -3,6 +3,7 @@ import { sessionRoutes } from './accounts/session-routes.js'
 import { channelRoutes } from './channels/routes.js'
 import type { AppContext } from './context.js'
 import { streamRoutes } from './delivery/routes.js'
+import { exportRoutes } from './exports/routes.js'
 import type { App } from './http/app.js'
 import { interactionRoutes } from './interactions/routes.js'
 import { mediaRoutes } from './media/routes.js'
@@ -31,6 +32,7 @@ export function registerRoutes(app: App, ctx: AppContext): void {
   mediaRoutes(app, ctx)
   streamRoutes(app, ctx)
   pushRoutes(app, ctx)
+  exportRoutes(app, ctx)
   productionRoutes(app, ctx)
   scheduleRoutes(app, ctx)
   reviewRoutes(app, ctx)

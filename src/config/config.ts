@@ -36,6 +36,8 @@ export interface Config {
   trustProxy: boolean | number
   argon2Profile: Parsed['argon2Profile']
   sessionTtlMs: number
+  /** How long a finished export archive is kept (src/exports). */
+  exportTtlMs: number
   bodyLimitBytes: number
   registration: Parsed['registration']
   stream: { replayLimit: number; bufferBytes: number; heartbeatMs: number }
@@ -168,6 +170,7 @@ export function loadConfig(givenEnv: Env = process.env, overrides: Partial<Confi
     trustProxy: p.trustProxy,
     argon2Profile: p.argon2Profile,
     sessionTtlMs: p.sessionTtlDays * 86_400_000,
+    exportTtlMs: p.exportTtlHours * 3_600_000,
     bodyLimitBytes: p.bodyLimitBytes,
     registration: p.registration,
     stream: {

@@ -10,6 +10,7 @@ import * as m0010 from './0010-languages.js'
 import * as m0011 from './0011-session-devices.js'
 import * as m0012 from './0012-media-rights.js'
 import * as m0013 from './0013-post-review.js'
+import * as m0014 from './0014-exports.js'
 
 /**
  * Ordered registry of migrations. Add new ones at the end; never edit a migration that has shipped.
@@ -28,4 +29,5 @@ export const migrations: Record<string, Migration> = {
   '0011-session-devices': m0011,
   '0012-media-rights': m0012,
   '0013-post-review': m0013,
+  '0014-exports': m0014,
 }

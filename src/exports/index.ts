@@ -1,0 +1,4 @@
+/** The exports area's public face: what other folders may import from it (docs/architecture.md). */
+export { CHANNEL_FORMAT, FORMAT_VERSION, PERSON_FORMAT } from './plans.js'
+export type { ExportService } from './service.js'
+export { createExportService, EXPORT_SWEEP_INTERVAL_MS } from './service.js'
