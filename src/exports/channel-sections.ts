@@ -1,5 +1,5 @@
 import type { Db } from '../db/database.js'
-import type { ChannelRow, PollRow, PostRow } from '../db/schema.js'
+import type { ChannelRow, MediaRow, PollRow, PostRow } from '../db/schema.js'
 import { readTallies } from '../interactions/index.js'
 import { pages } from './paging.js'
 import { mediaFilesOf } from './person-sections.js'
@@ -59,8 +59,16 @@ export async function channelDocument(db: Db, channel: ChannelRow) {
       .select((eb) => eb.fn.countAll().as('n'))
       .where('channel_id', '=', channel.id),
   )
+  const owner = await db
+    .selectFrom('channel_member')
+    .innerJoin('account', 'account.id', 'channel_member.account_id')
+    .select('account.handle')
+    .where('channel_member.channel_id', '=', channel.id)
+    .where('channel_member.role', '=', 'owner')
+    .executeTakeFirst()
   return {
     slug: channel.slug,
+    owner: owner?.handle ?? null,
     title: channel.title,
     description: channel.description,
     visibility: channel.visibility,
@@ -129,18 +137,30 @@ async function* auditRows(db: Db, channelId: string) {
         .execute(),
     (r) => r.id,
   )
-  for await (const r of rows) {
-    yield {
-      id: r.id,
-      action: r.action,
-      actor: r.actor,
-      target: r.target,
-      targetPost: r.target_post_id,
-      details: JSON.parse(r.details),
-      createdAt: Number(r.created_at),
-    }
+  for await (const r of rows) yield toAuditDocument(r)
+}
+
+function toAuditDocument(r: {
+  id: string
+  action: string
+  actor: string
+  target: string | null
+  target_post_id: string | null
+  details: string
+  created_at: number
+}) {
+  return {
+    id: r.id,
+    action: r.action,
+    actor: r.actor,
+    target: r.target,
+    targetPost: r.target_post_id,
+    details: JSON.parse(r.details) as Record<string, unknown>,
+    createdAt: Number(r.created_at),
   }
 }
+
+export type AuditDocument = ReturnType<typeof toAuditDocument>
 
 async function* mediaRows(db: Db, channelId: string) {
   const rows = pages(
@@ -153,26 +173,31 @@ async function* mediaRows(db: Db, channelId: string) {
         .execute(),
     (r) => r.id,
   )
-  for await (const m of rows) {
-    yield {
-      id: m.id,
-      status: m.status,
-      type: m.mime,
-      width: m.width,
-      height: m.height,
-      blurhash: m.blurhash,
-      alt: m.alt,
-      credit: m.credit,
-      rights: m.rights,
-      spoiler: m.spoiler === 1,
-      spoilerLabel: m.spoiler_label,
-      bytes: Number(m.bytes),
-      file: m.original_key ? mediaFileName(m.id, m.original_key) : null,
-      createdAt: Number(m.created_at),
-      readyAt: m.ready_at === null ? null : Number(m.ready_at),
-    }
+  for await (const m of rows) yield toMediaDocument(m)
+}
+
+function toMediaDocument(m: MediaRow) {
+  return {
+    id: m.id,
+    status: m.status,
+    type: m.mime,
+    width: m.width,
+    height: m.height,
+    blurhash: m.blurhash,
+    alt: m.alt,
+    credit: m.credit,
+    rights: m.rights,
+    spoiler: m.spoiler === 1,
+    spoilerLabel: m.spoiler_label,
+    bytes: Number(m.bytes),
+    file: m.original_key ? mediaFileName(m.id, m.original_key) : null,
+    createdAt: Number(m.created_at),
+    readyAt: m.ready_at === null ? null : Number(m.ready_at),
   }
 }
+
+export type MediaDocument = ReturnType<typeof toMediaDocument>
+export type ChannelDocument = Awaited<ReturnType<typeof channelDocument>>
 
 /** Posts a page at a time; each page's history, albums, polls, prompts and tags in one query each. */
 async function* postRows(db: Db, channel: ChannelRow) {
