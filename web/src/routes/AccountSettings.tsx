@@ -15,6 +15,7 @@ import type { Account } from '../app/types.js'
 import { useAction } from '../app/use-action.js'
 import { ErrorBox } from '../components/ErrorBox.js'
 import { Link } from '../components/Link.js'
+import { ExportData } from './ExportData.js'
 
 /** One of the person's sessions, as GET /api/v1/sessions lists it. */
 interface Session {
@@ -53,6 +54,7 @@ export function AccountSettings() {
       <Sessions />
       <Tokens />
       <PasswordForm />
+      <ExportData />
     </main>
   )
 }
