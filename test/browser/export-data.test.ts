@@ -55,6 +55,21 @@ describe('export my data (browser, sqlite)', () => {
         .toString(),
     ).toBe('PK')
     expect(await axeViolations(page).then(describeViolations)).toBe('')
+
+    // The owner exports a channel from the studio's Manage page.
+    const made = await fetch(`${server.url}/api/v1/channels`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        cookie: `backlot_session=${cookie}`,
+        'x-backlot-csrf': '1',
+      },
+      body: JSON.stringify({ slug: 'maya-on-set', title: 'Maya on set' }),
+    })
+    expect(made.status).toBe(201)
+    await page.goto(`${server.url}/app/studio/maya-on-set/settings`)
+    await page.getByRole('button', { name: 'Export channel' }).click()
+    await page.getByRole('link', { name: 'Download your archive' }).waitFor()
     expect(errors).toEqual([])
     await context.close()
   })

@@ -8,6 +8,7 @@ import { ErrorBox } from '../components/ErrorBox.js'
 interface ExportJob {
   id: string
   kind: 'person' | 'channel'
+  channel: string | null
   status: 'queued' | 'running' | 'ready' | 'failed' | 'expired'
   progress: { done: number; total: number }
   expiresAt: string | null
@@ -16,13 +17,18 @@ interface ExportJob {
 
 const isRunning = (job: ExportJob) => job.status === 'queued' || job.status === 'running'
 
-/** "Export my data": ask for an archive of everything Backlot holds about you, follow it, download it. */
-export function ExportData() {
+/**
+ * "Export my data" (no `channel`), or "Export channel" in the studio's Manage page for the owner:
+ * ask for the archive, follow its progress, download it before it expires.
+ */
+export function ExportData({ channel }: { channel?: string }) {
   const [latest, setLatest] = useState<ExportJob | null | undefined>(undefined)
+  const keys = channel ? 'export.channel' : 'export'
   const load = async () => {
     const { items } = await api.get<{ items: ExportJob[] }>('/api/v1/me/exports')
-    setLatest(items.find((job) => job.kind === 'person') ?? null)
+    setLatest(items.find((job) => (channel ? job.channel === channel : job.kind === 'person')) ?? null)
   }
+  const request = channel ? `/api/v1/channels/${encodeURIComponent(channel)}/exports` : '/api/v1/me/exports'
   const { error, setError, busy, run } = useAction({ after: load })
   useEffect(() => {
     load().catch(setError)
@@ -37,15 +43,15 @@ export function ExportData() {
     new Date(iso).toLocaleString(locale(), { dateStyle: 'medium', timeStyle: 'short' })
   return (
     <section class="card" aria-labelledby="export-title">
-      <h2 id="export-title">{t('export.title')}</h2>
-      <p class="small muted">{t('export.help')}</p>
+      <h2 id="export-title">{t(`${keys}.title`)}</h2>
+      <p class="small muted">{t(`${keys}.help`)}</p>
       {latest && isRunning(latest) && (
         <p role="status">
           {t('export.progress', { done: latest.progress.done, total: latest.progress.total })}
           <progress
             max={Math.max(1, latest.progress.total)}
             value={latest.progress.done}
-            aria-label={t('export.title')}
+            aria-label={t(`${keys}.title`)}
           />
         </p>
       )}
@@ -61,9 +67,9 @@ export function ExportData() {
       <button
         type="button"
         disabled={busy || (latest ? isRunning(latest) : false)}
-        onClick={() => run(() => api.post('/api/v1/me/exports', {}))}
+        onClick={() => run(() => api.post(request, {}))}
       >
-        {t('export.request')}
+        {t(`${keys}.request`)}
       </button>
       <ErrorBox error={error} />
     </section>
