@@ -37,6 +37,7 @@ const domain = [
   'push',
   'reports',
   'scheduler',
+  'exports',
   // Account erasure reaches into every area that holds a person's data: above them all.
   'erasure',
 ]

@@ -10,6 +10,7 @@ import { migrateToLatest } from './db/migrator.js'
 import { createHub } from './delivery/hub.js'
 import { createErasureService, ERASURE_INTERVAL_MS } from './erasure/index.js'
 import { createEventLog, readStreamEpoch } from './event-log/event-log.js'
+import { createExportService, EXPORT_SWEEP_INTERVAL_MS } from './exports/index.js'
 import { createRequestLimits } from './http/request-limits.js'
 import { createCountsMarker, startCountsRelay } from './interactions/live-counts.js'
 import { createInteractionService } from './interactions/service.js'
@@ -233,7 +234,20 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     graceMs: config.accountDeletionGraceMs,
     publishAccessChange: (change) => eventLog.publishAccessChange(change),
     markCounts: (channelId, postId) => countsMarker.mark(channelId, postId),
+    forgetExports: (accountId) => exports.forget(accountId),
   })
+  // Archives of a person's data or a channel (issue 17 point 2), written by Queue jobs.
+  const exports = createExportService({
+    db,
+    clock,
+    queue,
+    mediaStore,
+    logger: logger.child({ area: 'exports' }),
+    dataDir: config.dataDir,
+    ttlMs: config.exportTtlMs,
+    publicUrl,
+  })
+  await exports.start()
   // Publishes scheduled posts whose time passed while the server was down (late), then keeps time.
   await scheduler.start()
   // Periodic work, each once per interval for the whole cluster (Queue.repeat; docs/operations.md).
@@ -242,6 +256,7 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     ['push-prune', PRUNE_INTERVAL_MS, () => push.prune()],
     ['session-expiry', SESSION_EXPIRY_INTERVAL_MS, () => accounts.expireSessions()],
     ['account-erasure', ERASURE_INTERVAL_MS, () => erasure.eraseDue()],
+    ['export-expiry', EXPORT_SWEEP_INTERVAL_MS, () => exports.sweep()],
   ]
   for (const [name, everyMs, run] of periodic)
     await queue.repeat(name, { everyMs: overrides.periodicIntervals?.[name] ?? everyMs }, run)
@@ -288,6 +303,7 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     queue,
     push,
     reports,
+    exports,
     readDeps,
     reads,
     production,

@@ -118,6 +118,8 @@ export const errorReasons = {
   'push-endpoint-private': 'invalid',
   'push-key-invalid': 'invalid',
   'push-subscription-not-found': 'not-found',
+  'export-not-found': 'not-found',
+  'export-running': 'conflict',
   // server
   internal: 'internal',
   unavailable: 'unavailable',

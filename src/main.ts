@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util'
+import { runExport, runImport } from './cli/archives.js'
 import { runBackup } from './cli/backup.js'
 import { runChannel } from './cli/channels.js'
 import { runDemo } from './cli/demo.js'
@@ -55,6 +56,12 @@ Commands:
                                 backups/backlot-<time>.db beside it); PostgreSQL: print the pg_dump command
   restore FILE                  SQLite: replace the database with a backup (server stopped; the old one is
                                 kept aside) and change the stream epoch; PostgreSQL: print the pg_restore way
+  export --channel SLUG --out FILE
+                                write the channel's archive (docs/export-format.md) to FILE
+  import ARCHIVE [--owner HANDLE] [--json]
+                                read a channel archive into this server as a new channel (one
+                                transaction; images re-processed); the owner defaults to the
+                                archive's owner handle
   config-doc                    print the configuration table (docs/config.md)
   problems-doc                  print the problem-type table (docs/problems.md)
 
@@ -84,6 +91,10 @@ async function main(argv: string[]): Promise<number> {
       return runBackup(rest)
     case 'restore':
       return runRestore(rest)
+    case 'export':
+      return runExport(rest)
+    case 'import':
+      return runImport(rest)
     case 'config-doc':
       console.log(configDocTable())
       return 0

@@ -4,6 +4,7 @@ import { channelRoutes } from './channels/routes.js'
 import type { AppContext } from './context.js'
 import { streamRoutes } from './delivery/routes.js'
 import { erasureRoutes } from './erasure/routes.js'
+import { exportRoutes } from './exports/routes.js'
 import type { App } from './http/app.js'
 import { interactionRoutes } from './interactions/routes.js'
 import { mediaRoutes } from './media/routes.js'
@@ -35,6 +36,7 @@ export function registerRoutes(app: App, ctx: AppContext): void {
   streamRoutes(app, ctx)
   pushRoutes(app, ctx)
   reportRoutes(app, ctx)
+  exportRoutes(app, ctx)
   productionRoutes(app, ctx)
   scheduleRoutes(app, ctx)
   reviewRoutes(app, ctx)

@@ -38,6 +38,8 @@ export interface Config {
   sessionTtlMs: number
   /** How long a requested account deletion waits before the erasure (BACKLOT_ACCOUNT_DELETION_GRACE_DAYS). */
   accountDeletionGraceMs: number
+  /** How long a finished export archive is kept (src/exports). */
+  exportTtlMs: number
   bodyLimitBytes: number
   registration: Parsed['registration']
   stream: { replayLimit: number; bufferBytes: number; heartbeatMs: number }
@@ -171,6 +173,7 @@ export function loadConfig(givenEnv: Env = process.env, overrides: Partial<Confi
     argon2Profile: p.argon2Profile,
     sessionTtlMs: p.sessionTtlDays * 86_400_000,
     accountDeletionGraceMs: p.accountDeletionGraceDays * 86_400_000,
+    exportTtlMs: p.exportTtlHours * 3_600_000,
     bodyLimitBytes: p.bodyLimitBytes,
     registration: p.registration,
     stream: {

@@ -80,6 +80,12 @@ export const rateLimitBuckets = {
     default: '600/10m',
     why: 'Join-request decisions, bans, member removals, answer highlights and hides: one a second for ten minutes works through a long queue.',
   },
+  exports: {
+    keys: 'account+address',
+    what: 'export requests',
+    default: '10/1d',
+    why: "Archives of a person's data or a whole channel requested (one runs at a time per person anyway): each reads everything and writes a file, so a few a day is plenty.",
+  },
   posts: {
     keys: 'account+address',
     what: 'posts',

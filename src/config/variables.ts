@@ -296,6 +296,13 @@ export const variables = {
     defaultText: '7',
     parse: integer('BACKLOT_ACCOUNT_DELETION_GRACE_DAYS', 7, 0, 365),
   },
+  exportTtlHours: {
+    name: 'BACKLOT_EXPORT_TTL_HOURS',
+    description:
+      "How long a finished export archive (a person's data or a whole channel) stays downloadable before it is deleted from the data folder.",
+    defaultText: '168',
+    parse: integer('BACKLOT_EXPORT_TTL_HOURS', 168, 1, 720),
+  },
   bodyLimitBytes: {
     name: 'BACKLOT_BODY_LIMIT_BYTES',
     description: 'Largest JSON request body accepted. Larger bodies get a 413 problem.',

@@ -41,6 +41,8 @@ export interface Database {
   report_case: ReportCaseTable
   report: ReportTable
   account_notice: AccountNoticeTable
+  export_job: ExportJobTable
+  poll_imported_tally: PollImportedTallyTable
 }
 
 export interface MetaTable {
@@ -549,3 +551,34 @@ export type MediaRenderingRow = Selectable<MediaRenderingTable>
 export type ReportCaseRow = Selectable<ReportCaseTable>
 export type ReportRow = Selectable<ReportTable>
 export type AccountNoticeRow = Selectable<AccountNoticeTable>
+
+export type ExportKind = 'person' | 'channel'
+export type ExportStatus = 'queued' | 'running' | 'ready' | 'failed' | 'expired'
+
+/** One requested archive (issue 17 point 2): src/exports. */
+export interface ExportJobTable {
+  id: string
+  account_id: string
+  kind: ExportKind
+  /** The exported channel; null for a person's own export. */
+  channel_id: string | null
+  status: ExportStatus
+  items_done: Generated<number>
+  items_total: Generated<number>
+  /** The archive's file under the data folder's exports/; null until ready and after expiry. */
+  file_name: string | null
+  bytes: number | null
+  error: string | null
+  created_at: number
+  finished_at: number | null
+  expires_at: number | null
+}
+
+/** The totals an imported poll had where it was exported from (the voters are not in the archive). */
+export interface PollImportedTallyTable {
+  post_id: string
+  voters: number
+  /** JSON array of votes per option index. */
+  votes: string
+}
+export type ExportJobRow = Selectable<ExportJobTable>

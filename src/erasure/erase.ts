@@ -28,6 +28,8 @@ export interface EraseDeps {
   publishAccessChange?: (change: AccessChange) => Promise<void>
   /** Tells live subscribers a post's counts changed (absent in the CLI: a reload shows them). */
   markCounts?: (channelId: string, postId: string) => void
+  /** Deletes the archives the person asked for (exports/): absent in the CLI, where they expire. */
+  forgetExports?: (accountId: string) => Promise<void>
 }
 
 export type EraseOutcome = 'erased' | 'not-due' | 'owns-channels'
@@ -100,6 +102,7 @@ async function afterErasure(
     for (const postId of posts) deps.markCounts?.(channelId, postId)
   }
   await deleteFilesOfDeletedRows({ db: deps.db, mediaStore: deps.mediaStore, logger }, work.media)
+  await deps.forgetExports?.(accountId)
   if (!(await scrubErasedContent(deps.db))) {
     logger.warn({ accountId }, 'erased data stays in the WAL until the next checkpoint')
   }

@@ -132,6 +132,9 @@ export const problemCatalog = {
   },
   'push-key-invalid': { status: 422, title: 'The push subscription keys are not valid' },
   'push-subscription-not-found': { status: 404, title: 'No such push subscription' },
+  // exports
+  'export-not-found': { status: 404, title: 'No such export, or it has expired' },
+  'export-running': { status: 409, title: 'An export of yours is still being made' },
   // live stream (docs/protocol.md)
   'upgrade-required': { status: 426, title: 'This endpoint needs a WebSocket connection' },
   'stream-bad-message': { status: 400, title: 'The stream message is not understood' },

@@ -143,17 +143,30 @@ export async function readTallies(
   const bits = Array.from({ length: limits.optionsMax }, (_, i) =>
     sql<number>`sum((b.choices >> ${sql.lit(i)}) & 1)`.as(`o${i}`),
   )
-  const rows = await db
-    .selectFrom('poll_ballot as b')
-    .innerJoin('channel_member as m', (j) =>
-      j.onRef('m.account_id', '=', 'b.account_id').on('m.channel_id', '=', channelId),
-    )
-    .select(['b.post_id', (eb) => eb.fn.countAll<number>().as('voters'), ...bits])
-    .where('b.post_id', 'in', [...polls.keys()])
-    .groupBy('b.post_id')
-    .execute()
+  const ids = [...polls.keys()]
+  const [rows, imported] = await Promise.all([
+    db
+      .selectFrom('poll_ballot as b')
+      .innerJoin('channel_member as m', (j) =>
+        j.onRef('m.account_id', '=', 'b.account_id').on('m.channel_id', '=', channelId),
+      )
+      .select(['b.post_id', (eb) => eb.fn.countAll<number>().as('voters'), ...bits])
+      .where('b.post_id', 'in', ids)
+      .groupBy('b.post_id')
+      .execute(),
+    db.selectFrom('poll_imported_tally').selectAll().where('post_id', 'in', ids).execute(),
+  ])
   const byPost = new Map(rows.map((r) => [r.post_id, r as unknown as Record<string, unknown>]))
-  return talliesOf(polls, byPost)
+  const tallies = talliesOf(polls, byPost)
+  // An imported poll (`backlot import`) brings the totals it had where it was exported from: the
+  // archive never names who voted, so they count beside the ballots cast here since.
+  for (const row of imported) {
+    const tally = tallies.get(row.post_id)!
+    const votes = JSON.parse(row.votes) as number[]
+    tally.voters += Number(row.voters)
+    tally.votes = tally.votes.map((n, i) => n + Number(votes[i] ?? 0))
+  }
+  return tallies
 }
 
 /** The tallies of polls nobody has voted in yet (just created): no query. */

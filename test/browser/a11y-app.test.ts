@@ -76,7 +76,11 @@ describe('the web app is accessible (axe, browser, sqlite)', () => {
       comment: 'The crane shot spoils chapter 7',
     })
     await apiAs(server.url, owner, 'POST', `${base}/reports/${caseId}/resolve`, { action: 'dismiss' })
-    await apiAs(server.url, fan, 'POST', `${base}/reports`, { kind: 'post', postId: album.id, reason: 'other' })
+    await apiAs(server.url, fan, 'POST', `${base}/reports`, {
+      kind: 'post',
+      postId: album.id,
+      reason: 'other',
+    })
 
     const studio = `/app/studio/${slug}`
     pages.push(

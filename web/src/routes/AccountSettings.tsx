@@ -16,6 +16,7 @@ import { useAction } from '../app/use-action.js'
 import { ErrorBox } from '../components/ErrorBox.js'
 import { Link } from '../components/Link.js'
 import { DeleteAccount } from './DeleteAccount.js'
+import { ExportData } from './ExportData.js'
 
 /** One of the person's sessions, as GET /api/v1/sessions lists it. */
 interface Session {
@@ -54,6 +55,7 @@ export function AccountSettings() {
       <Sessions />
       <Tokens />
       <PasswordForm />
+      <ExportData />
       <DeleteAccount />
     </main>
   )

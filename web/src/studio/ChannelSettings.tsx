@@ -5,6 +5,7 @@ import type { Channel } from '../app/types.js'
 import { useAction } from '../app/use-action.js'
 import { Avatar } from '../components/Avatar.js'
 import { ErrorBox } from '../components/ErrorBox.js'
+import { ExportData } from '../routes/ExportData.js'
 import { ChannelFields, type ChannelFieldValues } from './ChannelFields.js'
 import { ProductionEditor } from './ProductionEditor.js'
 import { BansPanel, InvitesPanel, MembersPanel, RequestsPanel } from './StaffPanels.js'
@@ -37,6 +38,7 @@ export function ChannelSettings({ slug }: { slug: string }) {
       {isAdmin && <InvitesPanel slug={slug} />}
       {isAdmin && <RequestsPanel slug={slug} />}
       {(isAdmin || role === 'moderator') && <BansPanel slug={slug} />}
+      {role === 'owner' && <ExportData channel={slug} />}
       {!role && <p class="notice">{t('studio.settings.teamOnly')}</p>}
     </main>
   )
