@@ -11,12 +11,15 @@ import { startTestServer, type TestServer } from '../_util/server.js'
 import { StreamClient } from '../_util/stream.js'
 import { PASSWORD, sessionCookie } from './accounts-helpers.js'
 import { manualClock } from './channels.fixture.js'
+import { waitForExport } from './exports.fixture.js'
 
 const DAY = 86_400_000
 /** Strings that must be nowhere once the canary is erased. */
 const CANARY_NAME = 'Zebulon Quarryfield'
 const CANARY_HANDLE = 'canary_zq'
 const CANARY_ANSWER = 'Kumquat lighthouse at dawn'
+/** The comment of a report the canary makes. */
+const CANARY_REPORT = 'Periwinkle gantry complaint'
 /** The canary alone reacts with this emoji (one of the default set, so it stays in views with 0). */
 const CANARY_EMOJI = '😮'
 
@@ -119,6 +122,20 @@ describe.each(testDatabases)('account deletion on %s', (kind) => {
     const mediaFilesBefore = listFiles(path.join(server.database.dataDir, 'media'))
     expect(mediaFilesBefore.length).toBeGreaterThan(0)
     const stream = await StreamClient.open(server.url, { cookie: canary.cookie })
+    // A report the canary made (with their comment) and an archive of their data, ready to download.
+    const reported = await canary.as.post('/api/v1/channels/crew/reports', {
+      kind: 'post',
+      postId: text.id,
+      reason: 'other',
+      comment: CANARY_REPORT,
+    })
+    expect(reported.status, JSON.stringify(reported.body)).toBe(201)
+    const archive = await canary.as.post('/api/v1/me/exports')
+    expect(archive.status).toBe(202)
+    expect((await waitForExport(canary.as, archive.body.id)).status).toBe('ready')
+    const exportsDir = path.join(server.database.dataDir, 'exports')
+    expect(listFiles(exportsDir)).toHaveLength(1)
+    expect(await tablesContaining(CANARY_REPORT)).toEqual(['report'])
 
     // Public surfaces, read (and cached) while the canary is there.
     const surfaces = ['/c/crew', `/c/crew/p/${canaryPost.id}`, '/c/crew/feed.json', '/c/crew/feed.atom']
@@ -185,9 +202,14 @@ describe.each(testDatabases)('account deletion on %s', (kind) => {
     })
 
     // The database, every table.
-    for (const canaryText of [CANARY_NAME, CANARY_HANDLE, CANARY_ANSWER]) {
+    for (const canaryText of [CANARY_NAME, CANARY_HANDLE, CANARY_ANSWER, CANARY_REPORT]) {
       expect(await tablesContaining(canaryText)).toEqual([])
     }
+    // The report case stays for the staff, one report fewer; the archive is gone.
+    expect((await owner.get('/api/v1/channels/crew/reports')).body.items).toEqual([
+      expect.objectContaining({ reportCount: 0 }),
+    ])
+    expect(listFiles(exportsDir)).toEqual([])
     // Event data lists the emoji of every view with its count: the reaction row is what must go.
     const emojiRows = await server.ctx.db
       .selectFrom('post_reaction')
