@@ -22,7 +22,15 @@ const UNFURLER = 'facebookexternalhit/1.1 (+http://www.facebook.com/externalhit_
 const ARTICLE = 'https://news.example/2026/12/secret-article-path?utm_source=canary'
 
 interface ReachReport {
-  days: { day: string; pages: number; embeds: number; feeds: number; oembed: number; visitors: number; bots: number }[]
+  days: {
+    day: string
+    pages: number
+    embeds: number
+    feeds: number
+    oembed: number
+    visitors: number
+    bots: number
+  }[]
   totals: Record<'pages' | 'embeds' | 'feeds' | 'oembed' | 'bots', number>
   origins: { origin: string; views: number; posts: number }[]
   embeds: { postId: string; excerpt: string; origin: string; views: number }[]
@@ -109,9 +117,15 @@ describe.each(testDatabases)('reach without tracking (%s)', (kind) => {
     expect((await as(ADDRESS, UNFURLER).get(`/c/the-show/p/${first.id}`)).status).toBe(200)
     // Embeds from two sites: the Referer's path never counts, only its origin.
     expect((await browser.get(`/embed/p/${first.id}`, { referer: ARTICLE })).status).toBe(200)
-    expect((await browser.get(`/embed/p/${first.id}`, { referer: 'https://news.example/other' })).status).toBe(200)
-    expect((await browser.get(`/embed/p/${first.id}`, { referer: 'https://press.example.org/a' })).status).toBe(200)
-    expect((await browser.get(`/embed/p/${second.id}`, { referer: 'https://news.example/b' })).status).toBe(200)
+    expect(
+      (await browser.get(`/embed/p/${first.id}`, { referer: 'https://news.example/other' })).status,
+    ).toBe(200)
+    expect(
+      (await browser.get(`/embed/p/${first.id}`, { referer: 'https://press.example.org/a' })).status,
+    ).toBe(200)
+    expect((await browser.get(`/embed/p/${second.id}`, { referer: 'https://news.example/b' })).status).toBe(
+      200,
+    )
     // Feeds, by two readers, one reporting its subscribers.
     expect((await as(ADDRESS, FEEDLY).get('/c/the-show/feed.rss')).status).toBe(200)
     expect((await as(ADDRESS, FEEDLY).get('/c/the-show/feed.rss')).status).toBe(200)
@@ -175,7 +189,10 @@ describe.each(testDatabases)('reach without tracking (%s)', (kind) => {
   it('shows reach to the owner and admins only', async () => {
     const admin = await seedAccount(server.ctx, 'showadmin')
     await seedMember(server.ctx, w.channel, admin.account, 'admin')
-    expect((await client(server.url, { token: admin.token }).get('/api/v1/channels/the-show/analytics/reach')).status).toBe(200)
+    expect(
+      (await client(server.url, { token: admin.token }).get('/api/v1/channels/the-show/analytics/reach'))
+        .status,
+    ).toBe(200)
     const creator = await w.creator.get('/api/v1/channels/the-show/analytics/reach')
     expect(creator.status).toBe(403)
     expect(creator.body.type).toMatch(/not-allowed$/)
