@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox'
+import type { onResponseHookHandler } from 'fastify'
 import type { AppContext } from '../context.js'
 import type { App } from '../http/app.js'
 import { requireAuth } from '../http/auth.js'
@@ -16,13 +17,25 @@ declare module 'fastify' {
   }
 }
 
-/** Counts every answered request of a route with a `reach` option (pages, embeds, feeds, oEmbed). */
+/**
+ * Counts every answered GET of a route with a `reach` option (pages, embeds, feeds, oEmbed). The
+ * hook is attached to those routes only (onRoute), so no other route pays for it; a HEAD (link
+ * checkers) is not a view. With BACKLOT_REACH_COUNTING=false nothing is attached.
+ */
 export function reachCounting(app: App, ctx: AppContext): void {
-  app.addHook('onResponse', async (req, reply) => {
+  if (!ctx.config.reachCounting) return
+  const count: onResponseHookHandler = (req, reply, done) => {
     const source = req.routeOptions.config.reach
-    if (!source || (reply.statusCode !== 200 && reply.statusCode !== 304)) return
-    const hit = source(req)
-    if (hit) ctx.reach.record(hit, { address: req.ip, userAgent: req.headers['user-agent'] })
+    if (source && req.method === 'GET' && (reply.statusCode === 200 || reply.statusCode === 304)) {
+      const hit = source(req)
+      if (hit) ctx.reach.record(hit, { address: req.ip, userAgent: req.headers['user-agent'] })
+    }
+    done()
+  }
+  app.addHook('onRoute', (route) => {
+    if (!route.config?.reach) return
+    const existing = route.onResponse
+    route.onResponse = existing === undefined ? [count] : [...[existing].flat(), count]
   })
 }
 

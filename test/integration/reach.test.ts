@@ -107,6 +107,7 @@ describe.each(testDatabases)('reach without tracking (%s)', (kind) => {
     const browser = reader()
     expect((await browser.get('/c/the-show')).status).toBe(200)
     expect((await browser.get('/c/the-show')).status).toBe(200) // from the page cache: counts too
+    expect((await browser.request('HEAD', '/c/the-show')).status).toBe(200) // a link checker: not a view
     const page = await browser.get(`/c/the-show/p/${first.id}`)
     expect(page.status).toBe(200)
     // A revalidation is a view too.
@@ -259,5 +260,32 @@ describe.each(testDatabases)('reach without tracking (%s)', (kind) => {
       })
       .toMatchObject({ pages: 2, visitors: 1 })
     for (const node of nodes) await node.close()
+  })
+})
+
+describe.each(testDatabases)('reach counting switched off (%s)', (kind) => {
+  let server: TestServer
+
+  beforeAll(async () => {
+    server = await startTestServer(kind, { env: { BACKLOT_REACH_COUNTING: 'false' } })
+  })
+  afterAll(async () => {
+    await server.destroy()
+  })
+
+  it('counts nothing with BACKLOT_REACH_COUNTING=false', async () => {
+    const w = await seedPressWorld(server)
+    const post = await createPost(w.creator, 'the-show', { text: 'Not counted' })
+    expect((await w.anonymous.get(`/c/the-show/p/${post.id}`)).status).toBe(200)
+    expect((await w.anonymous.get(`/embed/p/${post.id}`, { referer: 'https://news.example/' })).status).toBe(
+      200,
+    )
+    expect((await w.anonymous.get('/c/the-show/feed.rss')).status).toBe(200)
+    await server.ctx.reach.flush()
+    const r = await w.owner.get<ReachReport>('/api/v1/channels/the-show/analytics/reach')
+    expect(r.status).toBe(200)
+    expect(r.body.totals).toEqual({ pages: 0, embeds: 0, feeds: 0, oembed: 0, bots: 0 })
+    for (const table of ['reach_post_day', 'reach_embed_day', 'reach_feed_day', 'reach_visitor'] as const)
+      expect(await server.ctx.db.selectFrom(table).selectAll().execute()).toEqual([])
   })
 })

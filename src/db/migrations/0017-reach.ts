@@ -23,6 +23,13 @@ export async function up(db: Db): Promise<void> {
     .addColumn('visitors', 'integer', (c) => c.notNull().defaultTo(0))
     .addPrimaryKeyConstraint('reach_channel_day_pk', ['day', 'channel_id'])
     .execute()
+  // Primary keys lead with the day (the roll-up and retention delete by day); the report reads one
+  // channel's window.
+  await db.schema
+    .createIndex('reach_channel_day_channel')
+    .on('reach_channel_day')
+    .columns(['channel_id', 'day'])
+    .execute()
 
   await db.schema
     .createTable('reach_post_day')
@@ -68,6 +75,11 @@ export async function up(db: Db): Promise<void> {
     // The largest subscriber count the reader reported in its User-Agent that day; 0 if none.
     .addColumn('subscribers', 'integer', (c) => c.notNull().defaultTo(0))
     .addPrimaryKeyConstraint('reach_feed_day_pk', ['day', 'channel_id', 'reader', 'format'])
+    .execute()
+  await db.schema
+    .createIndex('reach_feed_day_channel')
+    .on('reach_feed_day')
+    .columns(['channel_id', 'day'])
     .execute()
 
   await db.schema
