@@ -24,18 +24,21 @@ declare module 'fastify' {
  */
 export function reachCounting(app: App, ctx: AppContext): void {
   if (!ctx.config.reachCounting) return
-  const count: onResponseHookHandler = (req, reply, done) => {
-    const source = req.routeOptions.config.reach
-    if (source && req.method === 'GET' && (reply.statusCode === 200 || reply.statusCode === 304)) {
-      const hit = source(req)
-      if (hit) ctx.reach.record(hit, { address: req.ip, userAgent: req.headers['user-agent'] })
+  // One handler per counted route, holding its source: no lookup of the route's options per request.
+  const counter =
+    (source: ReachSource): onResponseHookHandler =>
+    (req, reply, done) => {
+      if (req.method === 'GET' && (reply.statusCode === 200 || reply.statusCode === 304)) {
+        const hit = source(req)
+        if (hit) ctx.reach.record(hit, { address: req.ip, userAgent: req.headers['user-agent'] })
+      }
+      done()
     }
-    done()
-  }
   app.addHook('onRoute', (route) => {
-    if (!route.config?.reach) return
+    const source = route.config?.reach
+    if (!source) return
     const existing = route.onResponse
-    route.onResponse = existing === undefined ? [count] : [...[existing].flat(), count]
+    route.onResponse = [...(existing === undefined ? [] : [existing].flat()), counter(source)]
   })
 }
 
