@@ -38,6 +38,8 @@ const domain = [
   'reports',
   'scheduler',
   'exports',
+  // Reach counters: above posts (their delete hook) and channels (the report's role check).
+  'reach',
   // Account erasure reaches into every area that holds a person's data: above them all.
   'erasure',
 ]

@@ -42,6 +42,7 @@ import { createPushService } from './push/service.js'
 import type { PushTransport } from './push/transport.js'
 import { createQueue } from './queue/create-queue.js'
 import type { Queue } from './queue/queue.js'
+import { createReachService, REACH_ROLLUP_INTERVAL_MS } from './reach/index.js'
 import { createImageFileService } from './reads/image-files.js'
 import type { ReadDeps } from './reads/pipeline.js'
 import { createReadService } from './reads/service.js'
@@ -112,6 +113,8 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     marker: countsMarker,
     logger: interactionsLogger,
   })
+  // Reach without tracking (issue 19 part 5): counts of public pages, embeds, feeds and oEmbed.
+  const reach = createReachService({ db, clock, logger: logger.child({ area: 'reach' }) })
   // The data folder, or an S3-compatible store shared by the nodes (BACKLOT_MEDIA_STORE=s3).
   const ownMediaStore = overrides.mediaStore ? null : await createMediaStore(config)
   const mediaStore = overrides.mediaStore ?? ownMediaStore!
@@ -131,6 +134,7 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     albumHooks,
     createReviewHooks(),
     interactions.postHooks,
+    reach.postHooks,
     createProductionHooks({ clock }),
   ]
   const postDeps = { db, clock, eventLog, logger, hooks: postHooks }
@@ -257,6 +261,8 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     ['session-expiry', SESSION_EXPIRY_INTERVAL_MS, () => accounts.expireSessions()],
     ['account-erasure', ERASURE_INTERVAL_MS, () => erasure.eraseDue()],
     ['export-expiry', EXPORT_SWEEP_INTERVAL_MS, () => exports.sweep()],
+    // Ends finished days: visitor hashes become a count, the day's salt is deleted (docs/privacy.md).
+    ['reach-rollup', REACH_ROLLUP_INTERVAL_MS, () => reach.rollUp()],
   ]
   for (const [name, everyMs, run] of periodic)
     await queue.repeat(name, { everyMs: overrides.periodicIntervals?.[name] ?? everyMs }, run)
@@ -270,6 +276,7 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     await push.close()
     await media.close()
     await interactions.close()
+    await reach.close()
     await countsRelay.close()
     await accounts.close()
     await hub.close()
@@ -296,6 +303,7 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     channels,
     posts,
     interactions,
+    reach,
     mediaStore,
     media,
     hub,

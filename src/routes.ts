@@ -16,6 +16,7 @@ import { scheduleRoutes } from './posts/schedule-routes.js'
 import { previewRoutes } from './production/preview-routes.js'
 import { productionRoutes } from './production/routes.js'
 import { pushRoutes } from './push/routes.js'
+import { reachCounting, reachRoutes } from './reach/routes.js'
 import { reportRoutes } from './reports/routes.js'
 import { syndicationRoutes } from './syndication/routes.js'
 import { webRoutes } from './web/routes.js'
@@ -25,6 +26,8 @@ import { webRoutes } from './web/routes.js'
  * composition root (docs/architecture.md): it is the one module that knows every route file.
  */
 export function registerRoutes(app: App, ctx: AppContext): void {
+  // First: its onResponse hook must apply to every route declared after it.
+  reachCounting(app, ctx)
   opsRoutes(app, ctx)
   accountRoutes(app, ctx)
   sessionRoutes(app, ctx)
@@ -37,6 +40,7 @@ export function registerRoutes(app: App, ctx: AppContext): void {
   pushRoutes(app, ctx)
   reportRoutes(app, ctx)
   exportRoutes(app, ctx)
+  reachRoutes(app, ctx)
   productionRoutes(app, ctx)
   scheduleRoutes(app, ctx)
   reviewRoutes(app, ctx)

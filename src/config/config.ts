@@ -40,6 +40,8 @@ export interface Config {
   accountDeletionGraceMs: number
   /** How long a finished export archive is kept (src/exports). */
   exportTtlMs: number
+  /** Whether public surfaces are counted for reach (BACKLOT_REACH_COUNTING; src/reach). */
+  reachCounting: boolean
   bodyLimitBytes: number
   registration: Parsed['registration']
   stream: { replayLimit: number; bufferBytes: number; heartbeatMs: number }
@@ -174,6 +176,7 @@ export function loadConfig(givenEnv: Env = process.env, overrides: Partial<Confi
     sessionTtlMs: p.sessionTtlDays * 86_400_000,
     accountDeletionGraceMs: p.accountDeletionGraceDays * 86_400_000,
     exportTtlMs: p.exportTtlHours * 3_600_000,
+    reachCounting: p.reachCounting,
     bodyLimitBytes: p.bodyLimitBytes,
     registration: p.registration,
     stream: {

@@ -303,6 +303,14 @@ export const variables = {
     defaultText: '168',
     parse: integer('BACKLOT_EXPORT_TTL_HOURS', 168, 1, 720),
   },
+  reachCounting: {
+    name: 'BACKLOT_REACH_COUNTING',
+    description:
+      "Count reach (views of public pages, embeds by site, feed fetches by reader, oEmbed lookups), without cookies or stored addresses: docs/privacy.md. `false` counts nothing; what was counted stays in the studio's analytics.",
+    defaultText: 'true',
+    parse: (raw: string | undefined): boolean =>
+      oneOf('BACKLOT_REACH_COUNTING', ['true', 'false'] as const, 'true')(raw) === 'true',
+  },
   bodyLimitBytes: {
     name: 'BACKLOT_BODY_LIMIT_BYTES',
     description: 'Largest JSON request body accepted. Larger bodies get a 413 problem.',

@@ -43,6 +43,12 @@ export interface Database {
   account_notice: AccountNoticeTable
   export_job: ExportJobTable
   poll_imported_tally: PollImportedTallyTable
+  reach_channel_day: ReachChannelDayTable
+  reach_post_day: ReachPostDayTable
+  reach_embed_day: ReachEmbedDayTable
+  reach_feed_day: ReachFeedDayTable
+  reach_visitor: ReachVisitorTable
+  reach_salt: ReachSaltTable
 }
 
 export interface MetaTable {
@@ -582,3 +588,55 @@ export interface PollImportedTallyTable {
   votes: string
 }
 export type ExportJobRow = Selectable<ExportJobTable>
+
+/** Reach counters (issue 19 part 5, src/reach, docs/privacy.md): per UTC day (days since the epoch). */
+export interface ReachChannelDayTable {
+  day: number
+  channel_id: string
+  page_views: Generated<number>
+  bots: Generated<number>
+  /** Distinct visitors of the channel's pages and embeds, written when the day is rolled up. */
+  visitors: Generated<number>
+}
+
+export type ReachPostSurface = 'page' | 'embed' | 'oembed'
+
+export interface ReachPostDayTable {
+  day: number
+  post_id: string
+  channel_id: string
+  surface: ReachPostSurface
+  views: Generated<number>
+  bots: Generated<number>
+}
+
+export interface ReachEmbedDayTable {
+  day: number
+  post_id: string
+  channel_id: string
+  /** The embedding site's origin only; 'direct' when the request had no Referer. */
+  origin: string
+  views: Generated<number>
+}
+
+export interface ReachFeedDayTable {
+  day: number
+  channel_id: string
+  reader: string
+  format: string
+  fetches: Generated<number>
+  subscribers: Generated<number>
+}
+
+/** Today's salted visitor hashes; deleted at the day's roll-up. */
+export interface ReachVisitorTable {
+  day: number
+  channel_id: string
+  visitor: string
+}
+
+/** Today's random salt, shared by every node; deleted at the day's roll-up. */
+export interface ReachSaltTable {
+  day: number
+  salt: string
+}

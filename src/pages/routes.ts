@@ -8,6 +8,7 @@ import { markLanguage, requestLanguage } from '../http/language.js'
 import { problemTitle } from '../http/problem-titles.js'
 import type { Language } from '../i18n/index.js'
 import { fileCacheControl, mediaImageOrigins } from '../media/index.js'
+import { reachOf } from '../reach/index.js'
 import type { ImageBytes } from '../reads/index.js'
 import type { PageAsset, PageAssets } from './assets.js'
 import { html } from './html.js'
@@ -162,7 +163,7 @@ function registerPages(app: App, ctx: AppContext): void {
         params: Type.Object({ slug: Slug }),
         querystring: Type.Object({ before: Type.Optional(Type.String({ maxLength: 200 })) }),
       },
-      config: optional,
+      config: { ...optional, reach: reachOf.channelPage },
     },
     async (req, reply) =>
       sendPage(
@@ -176,7 +177,7 @@ function registerPages(app: App, ctx: AppContext): void {
     '/c/:slug/p/:id',
     {
       schema: { ...hide, params: Type.Object({ slug: Slug, id: PostId }), querystring: RevealQuery },
-      config: optional,
+      config: { ...optional, reach: reachOf.postPage },
     },
     async (req, reply) => {
       const reveal = isReveal(req.query)
@@ -198,7 +199,7 @@ function registerPages(app: App, ctx: AppContext): void {
         params: Type.Object({ slug: Slug, id: PostId, n: Type.Integer({ minimum: 1, maximum: 100 }) }),
         querystring: RevealQuery,
       },
-      config: optional,
+      config: { ...optional, reach: reachOf.postPage },
     },
     async (req, reply) => {
       const reveal = isReveal(req.query)
@@ -253,7 +254,7 @@ function registerPages(app: App, ctx: AppContext): void {
     '/embed/p/:id',
     {
       schema: { ...hide, params: Type.Object({ id: PostId }) },
-      config: { auth: 'none', rateLimit: 'pages' },
+      config: { auth: 'none', rateLimit: 'pages', reach: reachOf.embed },
     },
     async (req, reply) => sendPage(req, reply, ctx, await ctx.pages.embedPage(language(req), req.params.id)),
   )

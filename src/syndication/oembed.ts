@@ -36,7 +36,7 @@ export const OEmbedResponse = Type.Object({
 export type OEmbedResponseData = Static<typeof OEmbedResponse>
 
 const DEFAULT_WIDTH = 550
-const POST_PATH = /^\/c\/([a-z0-9][a-z0-9-]{0,99})\/p\/([0-9A-HJKMNP-TV-Z]{26})(?:\/\d{1,2})?\/?$/
+export const POST_PATH = /^\/c\/([a-z0-9][a-z0-9-]{0,99})\/p\/([0-9A-HJKMNP-TV-Z]{26})(?:\/\d{1,2})?\/?$/
 
 /** Loads the public view of one post of a channel (the pipeline's; the service may cache it). */
 export type OEmbedPostLoader = (

@@ -5,10 +5,19 @@ import type { App } from '../http/app.js'
 import { isNotModified } from '../http/conditional.js'
 import { markLanguage } from '../http/language.js'
 import { negotiateLanguage } from '../i18n/index.js'
-import { OEmbedQuery, OEmbedResponse } from './oembed.js'
+import { type ReachSource, reachOf } from '../reach/index.js'
+import { OEmbedQuery, OEmbedResponse, POST_PATH } from './oembed.js'
 import type { FeedFormat, RenderedFeed } from './service.js'
 
 const tags = ['syndication']
+
+/** An oEmbed lookup counts for the post its url names (only answered lookups count: 200 or 304). */
+const oembedReach: ReachSource = (req) => {
+  const url = (req.query as { url?: string }).url
+  if (url === undefined || !URL.canParse(url)) return null
+  const postId = POST_PATH.exec(new URL(url).pathname)?.[2]
+  return postId ? { surface: 'oembed', postId } : null
+}
 
 function sendFeed(req: FastifyRequest, reply: FastifyReply, feed: RenderedFeed) {
   reply
@@ -34,7 +43,7 @@ export function syndicationRoutes(app: App, ctx: AppContext): void {
           summary: `The channel's ${format === 'rss' ? 'RSS 2.0' : format === 'atom' ? 'Atom' : 'JSON Feed 1.1'} feed (public and unlisted channels)`,
           params: Type.Object({ slug: Type.String({ minLength: 1, maxLength: 100 }) }),
         },
-        config: { auth: 'none', rateLimit: 'pages' },
+        config: { auth: 'none', rateLimit: 'pages', reach: reachOf.feed(format) },
       },
       async (req, reply) => {
         // No session here (auth: none): the feed's words follow Accept-Language alone.
@@ -54,7 +63,7 @@ export function syndicationRoutes(app: App, ctx: AppContext): void {
         querystring: OEmbedQuery,
         response: { 200: OEmbedResponse, 304: Type.Null({ description: 'Not modified (If-None-Match)' }) },
       },
-      config: { auth: 'none', rateLimit: 'pages' },
+      config: { auth: 'none', rateLimit: 'pages', reach: oembedReach },
     },
     async (req, reply) => {
       const language = negotiateLanguage(req.headers['accept-language'])

@@ -5,6 +5,7 @@ import type { Page, Post } from '../app/types.js'
 import { ErrorBox } from '../components/ErrorBox.js'
 import { StudioNav } from '../studio/StudioNav.js'
 import { Chart } from './Chart.js'
+import { ReachSection } from './ReachSection.js'
 
 /** `GET …/analytics/members` (src/web/analytics.ts): current members by the day they joined. */
 interface MemberGrowth {
@@ -125,6 +126,7 @@ export function Analytics({ slug }: { slug: string }) {
         )}
         {posts?.length === 0 && <p class="muted">{t('channel.noPosts')}</p>}
       </section>
+      <ReachSection slug={slug} />
     </main>
   )
 }
