@@ -47,6 +47,7 @@ import type { ReadDeps } from './reads/pipeline.js'
 import { createReadService } from './reads/service.js'
 import { createReportService } from './reports/service.js'
 import { createScheduler } from './scheduler/scheduler.js'
+import { createSearchService } from './search/service.js'
 import { createSyndicationService } from './syndication/service.js'
 import { type Clock, systemClock } from './util/clock.js'
 
@@ -115,6 +116,9 @@ export async function createContext(config: Config, overrides: ContextOverrides 
   // The data folder, or an S3-compatible store shared by the nodes (BACKLOT_MEDIA_STORE=s3).
   const ownMediaStore = overrides.mediaStore ? null : await createMediaStore(config)
   const mediaStore = overrides.mediaStore ?? ownMediaStore!
+  // Search indexes a post in the transaction that publishes, edits or deletes it (issue 19), and
+  // finds channels by title and description for the channel list, which sits below it.
+  const search = createSearchService({ db })
   const channels = createChannelService({
     db,
     clock,
@@ -124,6 +128,7 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     publicUrl,
     // Posts sit above channels: deleting a channel asks posts which album images go with it.
     listContentMediaIds: listChannelAlbumMediaIds,
+    matchChannels: search.matchChannels,
   })
   const albumHooks = createAlbumHooks({ db, mediaStore, publicUrl, logger })
   // Production last: its hydrate applies the spoiler auto-lift to what the others added (issue 6).
@@ -132,6 +137,7 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     createReviewHooks(),
     interactions.postHooks,
     createProductionHooks({ clock }),
+    search.postHooks,
   ]
   const postDeps = { db, clock, eventLog, logger, hooks: postHooks }
   // The scheduler publishes through posts' publishDue, which needs only the post deps; posts tell
@@ -303,6 +309,7 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     queue,
     push,
     reports,
+    search,
     exports,
     readDeps,
     reads,

@@ -17,6 +17,7 @@ import { previewRoutes } from './production/preview-routes.js'
 import { productionRoutes } from './production/routes.js'
 import { pushRoutes } from './push/routes.js'
 import { reportRoutes } from './reports/routes.js'
+import { searchRoutes } from './search/routes.js'
 import { syndicationRoutes } from './syndication/routes.js'
 import { webRoutes } from './web/routes.js'
 
@@ -36,6 +37,7 @@ export function registerRoutes(app: App, ctx: AppContext): void {
   streamRoutes(app, ctx)
   pushRoutes(app, ctx)
   reportRoutes(app, ctx)
+  searchRoutes(app, ctx)
   exportRoutes(app, ctx)
   productionRoutes(app, ctx)
   scheduleRoutes(app, ctx)

@@ -201,6 +201,7 @@ async function insertChannel(
     suspended_at: null,
     suspension_reason: null,
     hidden_at: null,
+    featured_at: null,
     created_at: doc.createdAt ?? now,
     updated_at: doc.updatedAt ?? now,
   }
