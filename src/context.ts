@@ -163,7 +163,14 @@ export async function createContext(config: Config, overrides: ContextOverrides 
   const digests = createDigestService({ ...readDeps, posts })
   const pageAssets = createPageAssets(publicUrl)
   const streamEpoch = eventLog.epoch
-  const pages = createPageService({ ...readDeps, assets: pageAssets, previews, streamEpoch, timeline })
+  const pages = createPageService({
+    ...readDeps,
+    assets: pageAssets,
+    previews,
+    streamEpoch,
+    timeline,
+    search,
+  })
   const syndication = createSyndicationService(readDeps)
   const imageFiles = createImageFileService({ ...readDeps, openPreview: previews.open })
   // Who sees a media file depends on its post or channel, both above media: posts decides.

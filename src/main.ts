@@ -42,6 +42,7 @@ Commands:
                                 suspend a channel: it answers 404 everywhere, its streams end, its staff
                                 see the reason in the studio; channel unsuspend|hide|unhide --slug S
                                 lift it, or hide it from public listings (still reachable by address);
+                                channel feature|unfeature SLUG: list it first in the directory /c/;
                                 --by H names the operator recorded in the audit log (default: the oldest)
   reports [--json] [--state open|resolved] [--resolve ID --action dismiss|hide|suspend [--reason R]]
                                 the operators' queue of reported channels, or resolve one case

@@ -24,6 +24,8 @@ export interface SearchEngine {
   postMatches(terms: readonly string[], hidden: HiddenRule): RawBuilder<{ doc_id: number; score: number }>
   /** `(channel_id, score)` of the channels whose title or description matches any of `terms`. */
   channelMatches(terms: readonly string[]): RawBuilder<{ channel_id: string; score: number }>
+  /** The production kind (series, film, tour, other) of channel `c`, from its JSON facts; null without. */
+  productionKind(): RawBuilder<string | null>
 }
 
 export function engineFor(db: DbOrTx): SearchEngine {

@@ -32,4 +32,5 @@ export const pgEngine: SearchEngine = {
     const q = tsquery(terms)
     return sql`(SELECT id AS channel_id, ts_rank(${channelDoc}, ${q}) AS score FROM channel WHERE ${channelDoc} @@ ${q})`
   },
+  productionKind: () => sql`(c.production::json ->> 'kind')`,
 }

@@ -17,13 +17,19 @@ const WORD = /[\p{L}\p{N}]+/gu
 
 /** The distinct terms of `q`, in order; refuses (422 `validation` on `/q`) a query without any. */
 export function parseTerms(q: string, field = '/q'): string[] {
+  const terms = termsOf(q)
+  if (terms.length === 0) invalidQuery(field, 'must contain at least one letter or digit')
+  return terms
+}
+
+/** The distinct terms of `q`, in order; none when it has no letter or digit. */
+export function termsOf(q: string): string[] {
   const terms: string[] = []
   for (const match of q.normalize('NFC').toLowerCase().matchAll(WORD)) {
     const term = match[0].slice(0, TERM_MAX_LENGTH)
     if (!terms.includes(term)) terms.push(term)
     if (terms.length === TERMS_MAX) break
   }
-  if (terms.length === 0) invalidQuery(field, 'must contain at least one letter or digit')
   return terms
 }
 

@@ -8,9 +8,16 @@ import {
 import type { Db } from '../db/database.js'
 import type { PostHooks } from '../posts/index.js'
 import { cursorCodec, mapPage, type Page, toPage } from '../util/pagination.js'
+import {
+  type DirectoryCategory,
+  type DirectoryRow,
+  type DirectorySort,
+  directoryVersion,
+  listDirectory,
+} from './directory.js'
 import { engineFor, type HiddenRule } from './engine.js'
 import { createSearchHooks } from './hooks.js'
-import { invalidQuery, parseTerms } from './query.js'
+import { invalidQuery, parseTerms, termsOf } from './query.js'
 import type { PostSearchQueryT, SearchResultT } from './schemas.js'
 import { snippetOf } from './snippet.js'
 import { type PostFilters, type PostHit, type PostScope, searchChannelIds, searchPosts } from './store.js'
@@ -45,9 +52,29 @@ export interface SearchService {
    * from `offset` (the channel list and the directory present them). Refuses a `q` without words.
    */
   matchChannels(q: string, offset: number, limit: number, field?: string): Promise<string[]>
+  /**
+   * A page (1-based) of the public directory (issue 19 part 2): listed public channels, featured
+   * first, by members or activity, in a category, or matching `q` (best first). Pages past
+   * DIRECTORY_PAGES_MAX are empty.
+   */
+  directory(input: DirectoryInput): Promise<{ items: DirectoryRow[]; hasMore: boolean }>
+  /** Changes whenever what the directory lists changes (directory.ts), for the page cache. */
+  directoryVersion(): Promise<string>
   /** Keeps the index in step with posts (context.ts adds it to the post hooks). */
   postHooks: PostHooks
 }
+
+export interface DirectoryInput {
+  q?: string
+  category?: DirectoryCategory
+  sort?: DirectorySort
+  page?: number
+}
+
+/** Channels on one page of the directory. */
+export const DIRECTORY_PAGE_SIZE = 24
+/** The last page served: deeper offsets cost the database more for pages nobody reads. */
+export const DIRECTORY_PAGES_MAX = 100
 
 export function createSearchService({ db }: SearchServiceDeps): SearchService {
   const engine = engineFor(db)
@@ -103,6 +130,25 @@ export function createSearchService({ db }: SearchServiceDeps): SearchService {
       if (offset >= RESULTS_MAX) return []
       return searchChannelIds(db, engine, terms, offset, Math.min(limit, RESULTS_MAX - offset))
     },
+    async directory(input) {
+      // A page, not an API: a query without words finds nothing rather than being refused.
+      const terms = input.q === undefined ? null : termsOf(input.q)
+      const page = input.page ?? 1
+      if (page > DIRECTORY_PAGES_MAX || terms?.length === 0) return { items: [], hasMore: false }
+      const query = { terms, category: input.category ?? null, sort: input.sort ?? 'members' }
+      const rows = await listDirectory(
+        db,
+        engine,
+        query,
+        (page - 1) * DIRECTORY_PAGE_SIZE,
+        DIRECTORY_PAGE_SIZE,
+      )
+      return {
+        items: rows.slice(0, DIRECTORY_PAGE_SIZE),
+        hasMore: rows.length > DIRECTORY_PAGE_SIZE && page < DIRECTORY_PAGES_MAX,
+      }
+    },
+    directoryVersion: () => directoryVersion(db),
     postHooks: createSearchHooks(),
   }
 }

@@ -33,4 +33,5 @@ export const sqliteEngine: SearchEngine = {
     return sql`(SELECT channel_id, -bm25(channel_fts, 0.0, 4.0, 1.0) AS score FROM channel_fts
       WHERE channel_fts MATCH ${`{title description} : (${anyTerm(terms)})`})`
   },
+  productionKind: () => sql`json_extract(c.production, '$.kind')`,
 }
