@@ -199,6 +199,8 @@ export async function createContext(config: Config, overrides: ContextOverrides 
   })
   // Closes polls whose time passed while the server was down before serving any request.
   await interactions.start()
+  // Indexes the posts published before search existed (once per database).
+  await search.start()
   const push = await createPushService({
     db,
     clock,

@@ -8,6 +8,7 @@ import { runMigrate } from './cli/migrate.js'
 import { runPost } from './cli/post.js'
 import { runReports } from './cli/reports.js'
 import { runRestore } from './cli/restore.js'
+import { runSearch } from './cli/search.js'
 import { runServe } from './cli/serve.js'
 import { runUser } from './cli/users.js'
 import { ConfigError, configDocTable } from './config/config.js'
@@ -46,6 +47,8 @@ Commands:
                                 --by H names the operator recorded in the audit log (default: the oldest)
   reports [--json] [--state open|resolved] [--resolve ID --action dismiss|hide|suspend [--reason R]]
                                 the operators' queue of reported channels, or resolve one case
+  search reindex                index published posts that search does not know yet (the server does
+                                it once at its first start with search)
   post --channel SLUG [--text T] [--spoiler LABEL] [--alt A]… [--credit C]… [--rights R]…
        [--spoiler-image N[:LABEL]]… [--week N|--weeks N-M] [--chapter N]… [--location L] [--unit U]
        [--draft|--publish-at ISO] [--strict] [--server URL] [--token TOKEN] FILE…
@@ -88,6 +91,8 @@ async function main(argv: string[]): Promise<number> {
       return runChannel(rest)
     case 'reports':
       return runReports(rest)
+    case 'search':
+      return runSearch(rest)
     case 'backup':
       return runBackup(rest)
     case 'restore':

@@ -1,8 +1,8 @@
 import { chapterName, type ProductionViewData, productionOf } from '../channels/index.js'
-import type { DbOrTx } from '../db/database.js'
-import type { PostProductionRow } from '../db/schema.js'
+import type { Db, DbOrTx } from '../db/database.js'
+import type { PostProductionRow, PostRow } from '../db/schema.js'
 import { LANGUAGES, translator } from '../i18n/index.js'
-import { findLinks, type PostRecord } from '../posts/index.js'
+import { findLinks } from '../posts/index.js'
 import { toTagsView } from '../production/index.js'
 import { deleteDocument, insertDocument, type SearchDocument } from './store.js'
 
@@ -12,13 +12,13 @@ import { deleteDocument, insertDocument, type SearchDocument } from './store.js'
  * triggers (SQLite) or generated columns (PostgreSQL) in the same statement. A rollback takes it
  * back with the post.
  */
-export async function indexPost(tx: DbOrTx, post: PostRecord): Promise<void> {
+export async function indexPost(tx: DbOrTx, post: PostRow): Promise<void> {
   await deleteDocument(tx, post.id)
   await insertDocument(tx, await documentOf(tx, post))
 }
 
 /** The searchable words of a post and the facts its filters need, read in the same transaction. */
-async function documentOf(tx: DbOrTx, post: PostRecord): Promise<SearchDocument> {
+async function documentOf(tx: DbOrTx, post: PostRow): Promise<SearchDocument> {
   const [channel, images, tags, poll, prompt] = await Promise.all([
     tx.selectFrom('channel').select('production').where('id', '=', post.channel_id).executeTakeFirstOrThrow(),
     tx
@@ -89,4 +89,49 @@ function tagWords(production: ProductionViewData | null, row: PostProductionRow 
   if (tags.location) words.add(tags.location)
   if (tags.unit) words.add(tags.unit)
   return [...words].join('\n')
+}
+
+/** Posts indexed per transaction by `indexMissing`. */
+const BACKFILL_BATCH = 100
+
+/**
+ * Indexes every published post that has no search document: the posts published before search
+ * existed (migration 0017 creates an empty index), and posts written without the post hooks (a
+ * channel imported from an archive). Batches of short transactions by post id, so a large server is
+ * indexed without one long lock; each post is re-read with its row locked (a no-op UPDATE, as
+ * posts/store.ts lockPost) so a post deleted meanwhile is skipped, not indexed after its deletion.
+ * Returns how many posts it indexed.
+ */
+export async function indexMissing(db: Db): Promise<number> {
+  let after = ''
+  let indexed = 0
+  for (;;) {
+    const ids = await db
+      .selectFrom('post as p')
+      .select('p.id')
+      .where('p.status', '=', 'published')
+      .where('p.id', '>', after)
+      .where(({ not, exists, selectFrom }) =>
+        not(exists(selectFrom('search_post as d').select('d.doc_id').whereRef('d.post_id', '=', 'p.id'))),
+      )
+      .orderBy('p.id')
+      .limit(BACKFILL_BATCH)
+      .execute()
+    if (ids.length === 0) return indexed
+    await db.transaction().execute(async (tx) => {
+      for (const { id } of ids) {
+        const post = await tx
+          .updateTable('post')
+          .set((eb) => ({ updated_at: eb.ref('updated_at') }))
+          .where('id', '=', id)
+          .where('status', '=', 'published')
+          .returningAll()
+          .executeTakeFirst()
+        if (!post) continue
+        await indexPost(tx, post)
+        indexed++
+      }
+    })
+    after = ids.at(-1)!.id
+  }
 }

@@ -2,5 +2,6 @@
 
 export type { DirectoryCategory, DirectoryRow, DirectorySort } from './directory.js'
 export { DIRECTORY_CATEGORIES } from './directory.js'
+export { indexPost } from './documents.js'
 export type { DirectoryInput, SearchService } from './service.js'
 export { DIRECTORY_PAGE_SIZE } from './service.js'

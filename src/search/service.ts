@@ -15,6 +15,7 @@ import {
   directoryVersion,
   listDirectory,
 } from './directory.js'
+import { indexMissing } from './documents.js'
 import { engineFor, type HiddenRule } from './engine.js'
 import { createSearchHooks } from './hooks.js'
 import { invalidQuery, parseTerms, termsOf } from './query.js'
@@ -60,9 +61,20 @@ export interface SearchService {
   directory(input: DirectoryInput): Promise<{ items: DirectoryRow[]; hasMore: boolean }>
   /** Changes whenever what the directory lists changes (directory.ts), for the page cache. */
   directoryVersion(): Promise<string>
+  /**
+   * Indexes published posts that have no search document yet (indexMissing in documents.ts); the
+   * server runs it once at its first start with search (`start`), `backlot search reindex` any
+   * time (after `backlot import`). Returns how many posts it indexed.
+   */
+  indexMissing(): Promise<number>
+  /** At start-up: indexes the posts published before search existed, once per database. */
+  start(): Promise<void>
   /** Keeps the index in step with posts (context.ts adds it to the post hooks). */
   postHooks: PostHooks
 }
+
+/** The meta row saying the posts published before search existed are indexed. */
+const BACKFILLED = 'search_backfilled'
 
 export interface DirectoryInput {
   q?: string
@@ -149,6 +161,22 @@ export function createSearchService({ db }: SearchServiceDeps): SearchService {
       }
     },
     directoryVersion: () => directoryVersion(db),
+    indexMissing: () => indexMissing(db),
+    async start() {
+      const done = await db
+        .selectFrom('meta')
+        .select('value')
+        .where('key', '=', BACKFILLED)
+        .executeTakeFirst()
+      if (done) return
+      await indexMissing(db)
+      // Two nodes starting at once may both backfill (harmless: each post is indexed once, locked).
+      await db
+        .insertInto('meta')
+        .values({ key: BACKFILLED, value: new Date().toISOString() })
+        .onConflict((oc) => oc.column('key').doNothing())
+        .execute()
+    },
     postHooks: createSearchHooks(),
   }
 }

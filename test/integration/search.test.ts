@@ -149,6 +149,18 @@ describe.each(testDatabases)('search (%s)', (kind) => {
     expect(await ids(w.anonymous, { q: 'pangolin' })).toEqual([])
   })
 
+  it('indexes the posts published before search existed, and only the published ones', async () => {
+    const old = await createPost(w.creator, 'the-show', { text: 'Tapir footage from season one' })
+    const gone = await createPost(w.creator, 'the-show', { text: 'Tapir blooper' })
+    await w.creator.delete(`/api/v1/channels/the-show/posts/${gone.id}`)
+    // As on a server upgraded to search: the posts are there, the index is empty.
+    await server.ctx.db.deleteFrom('search_post').execute()
+    expect(await ids(w.anonymous, { q: 'tapir' })).toEqual([])
+    expect(await server.ctx.search.indexMissing()).toBeGreaterThan(0)
+    expect(await ids(w.anonymous, { q: 'tapir' })).toEqual([old.id])
+    expect(await server.ctx.search.indexMissing()).toBe(0)
+  })
+
   it('ranks a post matching every word above one matching one word, and tags above text', async () => {
     const one = await createPost(w.creator, 'the-show', { text: 'Mongoose rehearsal today' })
     const both = await createPost(w.creator, 'the-show', {
