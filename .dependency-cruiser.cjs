@@ -34,6 +34,8 @@ const domain = [
   'interactions',
   'reads',
   'production',
+  // Full-text search (issue 19) indexes posts with their albums and production tags: above them.
+  'search',
   'push',
   'reports',
   'scheduler',

@@ -48,6 +48,7 @@ import type { ReadDeps } from './reads/pipeline.js'
 import { createReadService } from './reads/service.js'
 import { createReportService } from './reports/service.js'
 import { createScheduler } from './scheduler/scheduler.js'
+import { createSearchService } from './search/service.js'
 import { createSyndicationService } from './syndication/service.js'
 import { type Clock, systemClock } from './util/clock.js'
 
@@ -118,6 +119,9 @@ export async function createContext(config: Config, overrides: ContextOverrides 
   // The data folder, or an S3-compatible store shared by the nodes (BACKLOT_MEDIA_STORE=s3).
   const ownMediaStore = overrides.mediaStore ? null : await createMediaStore(config)
   const mediaStore = overrides.mediaStore ?? ownMediaStore!
+  // Search indexes a post in the transaction that publishes, edits or deletes it (issue 19), and
+  // finds channels by title and description for the channel list, which sits below it.
+  const search = createSearchService({ db })
   const channels = createChannelService({
     db,
     clock,
@@ -127,6 +131,7 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     publicUrl,
     // Posts sit above channels: deleting a channel asks posts which album images go with it.
     listContentMediaIds: listChannelAlbumMediaIds,
+    matchChannels: search.matchChannels,
   })
   const albumHooks = createAlbumHooks({ db, mediaStore, publicUrl, logger })
   // Production last: its hydrate applies the spoiler auto-lift to what the others added (issue 6).
@@ -136,6 +141,7 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     interactions.postHooks,
     reach.postHooks,
     createProductionHooks({ clock }),
+    search.postHooks,
   ]
   const postDeps = { db, clock, eventLog, logger, hooks: postHooks }
   // The scheduler publishes through posts' publishDue, which needs only the post deps; posts tell
@@ -161,7 +167,14 @@ export async function createContext(config: Config, overrides: ContextOverrides 
   const digests = createDigestService({ ...readDeps, posts })
   const pageAssets = createPageAssets(publicUrl)
   const streamEpoch = eventLog.epoch
-  const pages = createPageService({ ...readDeps, assets: pageAssets, previews, streamEpoch, timeline })
+  const pages = createPageService({
+    ...readDeps,
+    assets: pageAssets,
+    previews,
+    streamEpoch,
+    timeline,
+    search,
+  })
   const syndication = createSyndicationService(readDeps)
   const imageFiles = createImageFileService({ ...readDeps, openPreview: previews.open })
   // Who sees a media file depends on its post or channel, both above media: posts decides.
@@ -190,6 +203,8 @@ export async function createContext(config: Config, overrides: ContextOverrides 
   })
   // Closes polls whose time passed while the server was down before serving any request.
   await interactions.start()
+  // Indexes the posts published before search existed (once per database).
+  await search.start()
   const push = await createPushService({
     db,
     clock,
@@ -311,6 +326,7 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     queue,
     push,
     reports,
+    search,
     exports,
     readDeps,
     reads,

@@ -8,6 +8,7 @@ import { runMigrate } from './cli/migrate.js'
 import { runPost } from './cli/post.js'
 import { runReports } from './cli/reports.js'
 import { runRestore } from './cli/restore.js'
+import { runSearch } from './cli/search.js'
 import { runServe } from './cli/serve.js'
 import { runUser } from './cli/users.js'
 import { ConfigError, configDocTable } from './config/config.js'
@@ -42,9 +43,12 @@ Commands:
                                 suspend a channel: it answers 404 everywhere, its streams end, its staff
                                 see the reason in the studio; channel unsuspend|hide|unhide --slug S
                                 lift it, or hide it from public listings (still reachable by address);
+                                channel feature|unfeature SLUG: list it first in the directory /c/;
                                 --by H names the operator recorded in the audit log (default: the oldest)
   reports [--json] [--state open|resolved] [--resolve ID --action dismiss|hide|suspend [--reason R]]
                                 the operators' queue of reported channels, or resolve one case
+  search reindex                index published posts that search does not know yet (the server does
+                                it once at its first start with search)
   post --channel SLUG [--text T] [--spoiler LABEL] [--alt A]… [--credit C]… [--rights R]…
        [--spoiler-image N[:LABEL]]… [--week N|--weeks N-M] [--chapter N]… [--location L] [--unit U]
        [--draft|--publish-at ISO] [--strict] [--server URL] [--token TOKEN] FILE…
@@ -87,6 +91,8 @@ async function main(argv: string[]): Promise<number> {
       return runChannel(rest)
     case 'reports':
       return runReports(rest)
+    case 'search':
+      return runSearch(rest)
     case 'backup':
       return runBackup(rest)
     case 'restore':

@@ -18,6 +18,7 @@ import { productionRoutes } from './production/routes.js'
 import { pushRoutes } from './push/routes.js'
 import { reachCounting, reachRoutes } from './reach/routes.js'
 import { reportRoutes } from './reports/routes.js'
+import { searchRoutes } from './search/routes.js'
 import { syndicationRoutes } from './syndication/routes.js'
 import { webRoutes } from './web/routes.js'
 
@@ -39,6 +40,7 @@ export function registerRoutes(app: App, ctx: AppContext): void {
   streamRoutes(app, ctx)
   pushRoutes(app, ctx)
   reportRoutes(app, ctx)
+  searchRoutes(app, ctx)
   exportRoutes(app, ctx)
   reachRoutes(app, ctx)
   productionRoutes(app, ctx)

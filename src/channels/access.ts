@@ -89,6 +89,7 @@ export function channelOfRow(row: ChannelRow): ChannelRow {
     suspended_at: row.suspended_at,
     suspension_reason: row.suspension_reason,
     hidden_at: row.hidden_at,
+    featured_at: row.featured_at,
   }
 }
 

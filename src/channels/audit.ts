@@ -30,6 +30,8 @@ export type AuditAction =
   | 'channel.unsuspended'
   | 'channel.hidden'
   | 'channel.unhidden'
+  | 'channel.featured'
+  | 'channel.unfeatured'
   | 'report.resolved'
 
 export interface AuditInput {

@@ -11,3 +11,8 @@ export const joinRequestCursor = cursorCodec({ createdAt: 'int', accountId: 'id'
 export const banCursor = cursorCodec({ createdAt: 'int', accountId: 'id' })
 export const inviteCursor = cursorCodec({ id: 'id' })
 export const auditCursor = cursorCodec({ id: 'id' })
+/**
+ * Channels matching a search (`?q=`): an offset into the ranking, which has no stable key to page by
+ * (search/service.ts caps how deep it goes).
+ */
+export const matchCursor = cursorCodec({ offset: 'int' })

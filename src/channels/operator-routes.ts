@@ -14,6 +14,7 @@ const OperatorChannelView = Type.Object({
   state: Type.Union([Type.Literal('active'), Type.Literal('hidden'), Type.Literal('suspended')]),
   suspensionReason: Type.Union([Type.String(), Type.Null()]),
   archived: Type.Boolean(),
+  featured: Type.Boolean(),
 })
 const SuspendBody = Type.Object(
   { reason: Type.Optional(Type.String({ maxLength: 500 })) },
@@ -21,7 +22,7 @@ const SuspendBody = Type.Object(
 )
 const operator = { auth: 'required', scope: 'channel:admin' } as const
 
-/** The server operators' channel tools (issue 17): list every channel, suspend, hide. */
+/** The server operators' channel tools (issue 17): list every channel, suspend, hide; feature (issue 19). */
 export function operatorRoutes(app: App, ctx: AppContext): void {
   const actor = (req: Parameters<typeof requireAuth>[0]) => requireAuth(req).account.id
   const ops = ctx.channels.operators
@@ -83,6 +84,22 @@ export function operatorRoutes(app: App, ctx: AppContext): void {
         config: { ...operator, rateLimit: 'channel-settings' },
       },
       async (req) => ops.setHidden(req.params.slug, actor(req), on),
+    )
+    method(
+      '/api/v1/admin/channels/:slug/featured',
+      {
+        schema: {
+          tags,
+          summary: on
+            ? 'Feature a channel: it lists first in the public directory /c/ (server operators)'
+            : 'Stop featuring a channel (server operators)',
+          security: authenticated,
+          params: ChannelParams,
+          response: { 200: OperatorChannelView },
+        },
+        config: { ...operator, rateLimit: 'channel-settings' },
+      },
+      async (req) => ops.setFeatured(req.params.slug, actor(req), on),
     )
   }
 }

@@ -17,6 +17,12 @@ export interface OperatorService {
   setSuspended(slug: string, operatorId: string, on: boolean, reason?: string): Promise<OperatorChannelView>
   /** Hides the channel from public listings or lists it again; same refusals. */
   setHidden(slug: string, operatorId: string, on: boolean): Promise<OperatorChannelView>
+  /**
+   * Features the channel in the public directory (issue 19: featured channels list first, the most
+   * recently featured first) or stops featuring it; same refusals. A hidden, suspended, unlisted or
+   * private channel stays out of the directory all the same.
+   */
+  setFeatured(slug: string, operatorId: string, on: boolean): Promise<OperatorChannelView>
   /** Every channel with its owner, member count and state, newest first (operators only). */
   list(operatorId: string): Promise<OperatorChannelView[]>
 }
@@ -31,6 +37,8 @@ export interface OperatorChannelView {
   state: 'active' | 'hidden' | 'suspended'
   suspensionReason: string | null
   archived: boolean
+  /** Featured in the public directory (issue 19). */
+  featured: boolean
 }
 
 /** The account must be a server operator. */
@@ -71,6 +79,7 @@ async function listOperatorChannels(db: DbOrTx, slug?: string): Promise<Operator
     state: stateOf(r),
     suspensionReason: r.suspension_reason,
     archived: r.archived_at !== null,
+    featured: r.featured_at !== null,
   }))
 }
 
@@ -143,10 +152,30 @@ export function createOperatorService(deps: ChannelServiceDeps): OperatorService
     return view(slug)
   }
 
+  async function setFeatured(slug: string, operatorId: string, on: boolean) {
+    await change(slug, operatorId, async (tx, channel, now) => {
+      if ((channel.featured_at !== null) === on) return false
+      await tx
+        .updateTable('channel')
+        .set({ featured_at: on ? now : null })
+        .where('id', '=', channel.id)
+        .execute()
+      await recordAudit(tx, {
+        channelId: channel.id,
+        actorId: operatorId,
+        action: on ? 'channel.featured' : 'channel.unfeatured',
+        details: {},
+        at: now,
+      })
+      return true
+    })
+    return view(slug)
+  }
+
   async function list(operatorId: string) {
     await requireOperator(db, operatorId)
     return listOperatorChannels(db)
   }
 
-  return { setSuspended, setHidden, list }
+  return { setSuspended, setHidden, setFeatured, list }
 }

@@ -41,11 +41,13 @@ export function channelRoutes(app: App, ctx: AppContext): void {
     {
       schema: {
         tags,
-        summary: 'List public channels (newest first), or with member=me the channels you belong to',
+        summary:
+          'List public channels (newest first), with q those matching it (best first), or with member=me the channels you belong to',
         querystring: ChannelListQuery,
         response: { 200: ChannelPage },
       },
-      config: { auth: 'optional', scope: 'read', rateLimit: 'reads' },
+      // A route has fixed buckets: every listing counts as a search too (the app lists rarely).
+      config: { auth: 'optional', scope: 'read', rateLimit: ['reads', 'searches'] },
     },
     async (req) => ctx.channels.list(req.auth?.account.id ?? null, req.query),
   )

@@ -65,6 +65,14 @@ export const PageQuery = Type.Object(pageFields, strict)
 export const ChannelListQuery = Type.Object(
   {
     member: Type.Optional(Type.Literal('me', { description: 'Only channels the caller belongs to.' })),
+    q: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 200,
+        description:
+          'Public channels whose title or description has these words (a title match ranks first), best match first.',
+      }),
+    ),
     ...pageFields,
   },
   strict,

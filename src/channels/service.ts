@@ -10,7 +10,7 @@ import { assertNotSuspended, loadChannelAccess, requirePermission } from './acce
 import { listAuditEntries, recordAudit } from './audit.js'
 import { loadAvatarViews } from './avatar.js'
 import { type BanService, createBanService } from './bans.js'
-import { auditCursor, myChannelCursor, publicChannelCursor } from './cursor.js'
+import { auditCursor, matchCursor, myChannelCursor, publicChannelCursor } from './cursor.js'
 import { deleteChannelAndContent } from './deletion.js'
 import { createInviteService, type InviteService } from './invites.js'
 import { createJoinRequestService, type JoinRequestService } from './join-requests.js'
@@ -31,6 +31,7 @@ import {
   type ChannelWithCount,
   findChannelBySlug,
   insertChannel,
+  listChannelsByIds,
   listMemberChannels,
   listPublicChannels,
 } from './store.js'
@@ -43,6 +44,13 @@ import { toAuditEntryView, toChannelListItem } from './views.js'
  */
 export type ChannelContentMedia = (tx: DbOrTx, channelId: string) => Promise<string[]>
 
+/**
+ * Full-text search over channel titles and descriptions (issue 19), above channels: the ids of the
+ * public, listed channels matching `q`, best first, `limit + 1` from `offset`; refuses a `q`
+ * without words (422 on `field`).
+ */
+export type ChannelMatcher = (q: string, offset: number, limit: number, field?: string) => Promise<string[]>
+
 export interface ChannelServiceDeps {
   db: Db
   clock: Clock
@@ -53,12 +61,16 @@ export interface ChannelServiceDeps {
   /** Read at each use (avatar URLs): with PORT=0 the public URL is known only once the server listens. */
   publicUrl: () => URL
   listContentMediaIds: ChannelContentMedia
+  matchChannels: ChannelMatcher
 }
 
 export interface PageRequest {
   cursor?: string
   limit?: number
 }
+
+/** A channel list: public channels, the caller's own (`member: 'me'`), or public ones matching `q`. */
+export type ChannelListRequest = PageRequest & { member?: 'me'; q?: string }
 
 /**
  * Channels, their settings, roles and membership. Every method authorises through access.ts, runs
@@ -81,7 +93,7 @@ export interface ChannelService {
    * Public channels newest first, or (`member: 'me'`; `unauthenticated` without a viewer) the
    * viewer's, latest joined first.
    */
-  list(viewerId: string | null, query: PageRequest & { member?: 'me' }): Promise<Page<ChannelListItemT>>
+  list(viewerId: string | null, query: ChannelListRequest): Promise<Page<ChannelListItemT>>
   /**
    * Changes settings and the avatar (channel.update); appends `channel.updated`, audited; going
    * private ends outsiders' streams.
@@ -161,11 +173,20 @@ export function createChannelService(deps: ChannelServiceDeps): ChannelService {
     return viewFor(db, access, publicUrl())
   }
 
-  async function list(
-    viewerId: string | null,
-    query: PageRequest & { member?: 'me' },
-  ): Promise<Page<ChannelListItemT>> {
+  async function list(viewerId: string | null, query: ChannelListRequest): Promise<Page<ChannelListItemT>> {
     const limit = query.limit ?? 20
+    if (query.q !== undefined) {
+      if (query.member === 'me') {
+        fail('validation', 'Invalid query: q cannot be combined with member=me.', {
+          errors: [{ field: '/q', message: 'cannot be combined with member=me' }],
+        })
+      }
+      const offset = matchCursor.decodeOptional(query.cursor)?.offset ?? 0
+      const ids = await deps.matchChannels(query.q, offset, limit)
+      const rows = await listChannelsByIds(db, ids)
+      const page = toPage(rows, limit, () => matchCursor.encode({ offset: offset + limit }))
+      return mapPage(page, await listItemsOf(page.items))
+    }
     if (query.member === 'me') {
       if (!viewerId) fail('unauthenticated', 'Log in to list your channels.')
       const after = myChannelCursor.decodeOptional(query.cursor)

@@ -72,6 +72,19 @@ export async function listPublicChannels(
   return rows.map((r) => ({ ...r, member_count: Number(r.member_count) }))
 }
 
+/** These channels with their member counts, in the order of `ids` (absent ones left out). */
+export async function listChannelsByIds(db: DbOrTx, ids: readonly string[]): Promise<ChannelWithCount[]> {
+  if (ids.length === 0) return []
+  const rows = await db
+    .selectFrom('channel')
+    .selectAll('channel')
+    .select(memberCount)
+    .where('id', 'in', ids)
+    .execute()
+  const byId = new Map(rows.map((r) => [r.id, { ...r, member_count: Number(r.member_count) }]))
+  return ids.flatMap((id) => byId.get(id) ?? [])
+}
+
 /** Channels the account belongs to, most recently joined first; `limit + 1` rows. */
 export async function listMemberChannels(
   db: DbOrTx,

@@ -4,14 +4,19 @@ import { table, withOperator } from './operator.js'
 
 const USAGE = `backlot: usage: backlot channel list [--json]
        backlot channel suspend --slug S [--reason R] [--by H]
-       backlot channel unsuspend|hide|unhide --slug S [--by H]`
+       backlot channel unsuspend|hide|unhide|feature|unfeature --slug S [--by H]
+       (the slug may also come alone: backlot channel feature S)`
 
-/** `backlot channel list|suspend|unsuspend|hide|unhide` (issue 17 point 5). */
+/**
+ * `backlot channel list|suspend|unsuspend|hide|unhide` (issue 17 point 5) and `feature|unfeature`
+ * (issue 19: featured channels list first in the public directory).
+ */
 export async function runChannel(args: string[]): Promise<number> {
   const [sub, ...rest] = args
   let values: { json?: boolean; slug?: string; reason?: string; by?: string }
+  let positionals: string[]
   try {
-    values = parseArgs({
+    ;({ values, positionals } = parseArgs({
       args: rest,
       options: {
         json: { type: 'boolean' },
@@ -20,7 +25,8 @@ export async function runChannel(args: string[]): Promise<number> {
         by: { type: 'string' },
       },
       strict: true,
-    }).values
+      allowPositionals: true,
+    }))
   } catch (error) {
     console.error(`backlot: ${(error as Error).message}`)
     return 1
@@ -32,19 +38,24 @@ export async function runChannel(args: string[]): Promise<number> {
       return 0
     })
   }
-  const change = sub && { suspend: true, unsuspend: true, hide: true, unhide: true }[sub]
-  if (!change || !values.slug) {
+  const change =
+    sub && { suspend: true, unsuspend: true, hide: true, unhide: true, feature: true, unfeature: true }[sub]
+  const slugArg = values.slug ?? (positionals.length === 1 ? positionals[0] : undefined)
+  if (!change || !slugArg || (values.slug !== undefined && positionals.length > 0)) {
     console.error(sub && change ? `backlot: channel ${sub} needs --slug` : USAGE)
     return 1
   }
-  const slug = values.slug
+  const slug = slugArg
   return withOperator(values.by, async (ctx, operatorId) => {
     const ops = ctx.channels.operators
     const view =
       sub === 'suspend' || sub === 'unsuspend'
         ? await ops.setSuspended(slug, operatorId, sub === 'suspend', values.reason)
-        : await ops.setHidden(slug, operatorId, sub === 'hide')
-    console.log(values.json ? JSON.stringify(view) : `${view.slug}: ${view.state}`)
+        : sub === 'feature' || sub === 'unfeature'
+          ? await ops.setFeatured(slug, operatorId, sub === 'feature')
+          : await ops.setHidden(slug, operatorId, sub === 'hide')
+    const featured = view.featured ? ', featured' : ''
+    console.log(values.json ? JSON.stringify(view) : `${view.slug}: ${view.state}${featured}`)
     return 0
   })
 }
@@ -52,7 +63,7 @@ export async function runChannel(args: string[]): Promise<number> {
 function listTable(channels: OperatorChannelView[]): string {
   if (channels.length === 0) return 'no channels'
   return table([
-    ['SLUG', 'TITLE', 'OWNER', 'MEMBERS', 'VISIBILITY', 'STATE'],
+    ['SLUG', 'TITLE', 'OWNER', 'MEMBERS', 'VISIBILITY', 'STATE', 'FEATURED'],
     ...channels.map((c) => [
       c.slug,
       c.title,
@@ -60,6 +71,7 @@ function listTable(channels: OperatorChannelView[]): string {
       String(c.members),
       c.visibility,
       c.archived && c.state === 'active' ? 'archived' : c.state,
+      c.featured ? 'yes' : '-',
     ]),
   ])
 }

@@ -146,6 +146,12 @@ export const rateLimitBuckets = {
     default: '600/1m',
     why: 'API reads (GET under /api/v1): ten a second on average, far above what the web app needs.',
   },
+  searches: {
+    keys: 'account+address',
+    what: 'searches',
+    default: '120/1m',
+    why: "Full-text searches (issue 19): in a channel, across channels, the channel list `GET /api/v1/channels` (with or without `q`: a route counts against fixed buckets) and the directory. Each runs the database's full-text engine over the whole index, so fewer than plain reads; two a second is more than anyone types.",
+  },
   pages: {
     keys: 'address',
     what: 'page requests',

@@ -49,6 +49,7 @@ export interface Database {
   reach_feed_day: ReachFeedDayTable
   reach_visitor: ReachVisitorTable
   reach_salt: ReachSaltTable
+  search_post: SearchPostTable
 }
 
 export interface MetaTable {
@@ -134,6 +135,8 @@ export interface ChannelTable {
   suspension_reason: Generated<string | null>
   /** Set by a server operator: listed nowhere public, still reachable by its address. */
   hidden_at: Generated<number | null>
+  /** Featured by an operator in the public directory (issue 19): featured channels list first. */
+  featured_at: Generated<number | null>
 }
 
 export type Role = 'owner' | 'admin' | 'creator' | 'moderator'
@@ -639,4 +642,33 @@ export interface ReachVisitorTable {
 export interface ReachSaltTable {
   day: number
   salt: string
+}
+
+/**
+ * One published post as full-text search sees it (issue 19; migration 0018, search/documents.ts).
+ * The engines' own indexes (FTS5 table, tsvector columns) are not declared here: only
+ * search/*-engine.ts reads them, in SQL written per dialect.
+ */
+export interface SearchPostTable {
+  doc_id: Generated<number>
+  post_id: string
+  channel_id: string
+  author_id: string
+  kind: PostKind
+  published_at: number
+  is_spoiler: number
+  spoiler_label: string | null
+  has_link: number
+  week_from: number | null
+  week_to: number | null
+  /** ',8,9,' (chapter numbers between commas). */
+  chapters: string
+  location: string | null
+  unit: string | null
+  /** Text anyone who may read the channel may match. */
+  open_text: string
+  /** Text only members may match: a spoiler post's text, spoiler images' alt text. */
+  hidden_text: string
+  /** Production tags in words ("week 11 … chapter 8 Finale location Bilbao"). */
+  tags_text: string
 }

@@ -4,6 +4,7 @@ import type { Db, DbOrTx } from '../db/database.js'
 import type { ChannelRow } from '../db/schema.js'
 import { completeMedia, processImage, storeProcessed } from '../media/index.js'
 import type { MediaStore } from '../media-store/media-store.js'
+import { indexPost } from '../search/index.js'
 import { newId } from '../util/ids.js'
 import type {
   AuditDocument,
@@ -201,6 +202,7 @@ async function insertChannel(
     suspended_at: null,
     suspension_reason: null,
     hidden_at: null,
+    featured_at: null,
     created_at: doc.createdAt ?? now,
     updated_at: doc.updatedAt ?? now,
   }
@@ -339,6 +341,13 @@ async function insertPost(
       .execute()
   }
   await insertPostParts(tx, channel, p)
+  // Written without the post hooks: the post is indexed here, in the import's transaction (issue 19).
+  if (status === 'published') {
+    await indexPost(
+      tx,
+      await tx.selectFrom('post').selectAll().where('id', '=', p.id).executeTakeFirstOrThrow(),
+    )
+  }
 }
 
 async function insertPostParts(tx: DbOrTx, channel: ChannelRow, p: ChannelPostDocument): Promise<void> {

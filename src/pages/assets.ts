@@ -52,6 +52,15 @@ nav.app-links{display:flex;gap:.6rem;margin:.6rem 0 0}
 nav.app-links a{border:1px solid var(--accent);border-radius:99px;padding:.1rem .8rem;text-decoration:none;font-size:.9rem}
 .live-pill{position:fixed;top:.8rem;left:50%;transform:translateX(-50%);z-index:10;border:0;border-radius:99px;padding:.45rem 1.1rem;background:var(--accent);color:#fff;font:inherit;font-weight:600;box-shadow:0 2px 10px rgba(0,0,0,.3);cursor:pointer}
 .live-pill[hidden]{display:none}
+form.search{display:flex;flex-wrap:wrap;gap:.4rem;align-items:center;margin:0 0 .8rem}
+form.search label{flex-basis:100%;font-weight:600}
+form.search input{flex:1;min-width:10rem;font:inherit;padding:.4rem .6rem;border:1px solid var(--line);border-radius:8px;background:var(--card);color:inherit}
+form.search button{font:inherit;padding:.4rem 1rem;border:0;border-radius:8px;background:var(--accent);color:var(--bg);cursor:pointer}
+nav.links a[aria-current]{font-weight:700;text-decoration:none}
+nav.links{margin:.4rem 0;display:flex;flex-wrap:wrap;row-gap:.3rem}
+ul.directory-list{list-style:none;padding:0;margin:1rem 0}
+ul.directory-list h2{margin:0 0 .3rem;font-size:1.15rem}
+.badge{font-size:.75rem;font-weight:600;border:1px solid var(--accent);border-radius:99px;padding:.05rem .5rem;vertical-align:middle}
 body.embed main{padding:.6rem;max-width:none}
 body.embed article.post{margin:0}
 `

@@ -17,6 +17,8 @@ export interface RenderedPage {
   link: string | null
   /** Only the embed may be framed by other sites. */
   isFrameable?: boolean
+  /** The page has a form submitting to this server (the directory's search): CSP form-action 'self'. */
+  hasSearchForm?: boolean
 }
 
 export interface RenderDeps extends ReadDeps {

@@ -10,6 +10,7 @@ import type { Language } from '../i18n/index.js'
 import { fileCacheControl, mediaImageOrigins } from '../media/index.js'
 import { reachOf } from '../reach/index.js'
 import type { ImageBytes } from '../reads/index.js'
+import { DIRECTORY_CATEGORIES } from '../search/index.js'
 import type { PageAsset, PageAssets } from './assets.js'
 import { html } from './html.js'
 import { document } from './layout.js'
@@ -21,12 +22,27 @@ const hide = { hide: true }
 const Slug = Type.String({ minLength: 1, maxLength: 100 })
 const PostId = Type.String({ minLength: 1, maxLength: 100 })
 const RevealQuery = Type.Object({ reveal: Type.Optional(Type.String({ maxLength: 5 })) })
+const DirectoryQuery = Type.Object(
+  {
+    // The form sends `q=` when left empty: that lists every channel.
+    q: Type.Optional(Type.String({ maxLength: 200 })),
+    category: Type.Optional(Type.Union(DIRECTORY_CATEGORIES.map((c) => Type.Literal(c)))),
+    sort: Type.Optional(Type.Union([Type.Literal('members'), Type.Literal('activity')])),
+    page: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+  },
+  // Shared links gain tracking parameters (utm_…): ignored, not refused.
+)
 
 /**
  * CSP of every public page; only the embed may be framed, and only it drops frame-ancestors 'none'.
  * `mediaOrigins`: where /media/ files may redirect to (the S3 store, BACKLOT_S3_MEDIA_DELIVERY=redirect).
  */
-export function pageCsp(origin: string, isFrameable: boolean, mediaOrigins: readonly string[] = []): string {
+export function pageCsp(
+  origin: string,
+  isFrameable: boolean,
+  mediaOrigins: readonly string[] = [],
+  hasSearchForm = false,
+): string {
   return [
     "default-src 'none'",
     `img-src 'self' ${[origin, ...mediaOrigins].join(' ')}`,
@@ -35,7 +51,8 @@ export function pageCsp(origin: string, isFrameable: boolean, mediaOrigins: read
     // The island's live stream (SSE) and its fetches: this server only.
     "connect-src 'self'",
     "base-uri 'none'",
-    "form-action 'none'",
+    // Only the directory has a form (its search, a GET to /c/ on this server).
+    hasSearchForm ? "form-action 'self'" : "form-action 'none'",
     isFrameable ? 'frame-ancestors *' : "frame-ancestors 'none'",
   ].join('; ')
 }
@@ -120,6 +137,7 @@ function sendPage(
         ctx.config.publicUrl.origin,
         page.isFrameable === true,
         mediaImageOrigins(ctx.config.media.delivery),
+        page.hasSearchForm === true,
       ),
     )
     .header('x-content-type-options', 'nosniff')
@@ -155,6 +173,15 @@ function registerPages(app: App, ctx: AppContext): void {
   const isReveal = (q: { reveal?: string }) => q.reveal === '1'
   const language = (req: FastifyRequest) => pageLanguage(req).language
 
+  app.get(
+    '/c/',
+    {
+      schema: { ...hide, querystring: DirectoryQuery },
+      // Each request may run a full-text search: it counts as one, as well as a page.
+      config: { auth: 'optional' as const, rateLimit: ['pages', 'searches'] as const },
+    },
+    async (req, reply) => sendPage(req, reply, ctx, await ctx.pages.directoryPage(language(req), req.query)),
+  )
   app.get(
     '/c/:slug',
     {

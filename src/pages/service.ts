@@ -3,15 +3,24 @@ import { fail } from '../errors.js'
 import type { Language } from '../i18n/index.js'
 import { findDigest, type PreviewService } from '../production/index.js'
 import { channelVersion } from '../reads/index.js'
+import type { DirectoryInput, SearchService } from '../search/index.js'
+import { VersionCache } from '../util/version-cache.js'
+import { renderDirectory } from './directory-page.js'
 import { createPageCache, type ServedPage, withValidators } from './page-cache.js'
 import { createPageRenderer, type RenderDeps } from './render.js'
 import { channelLinks } from './templates.js'
+import { pageText } from './text.js'
+
+/** Directory pages kept per node (categories × sorts × languages × the first pages). */
+const DIRECTORY_CACHE_MAX = 100
 
 export type { ServedPage } from './page-cache.js'
 export type { RenderedPage } from './render.js'
 
 export interface PageDeps extends RenderDeps {
   previews: PreviewService
+  /** The directory's listing (issue 19 part 2). */
+  search: SearchService
 }
 
 /**
@@ -67,6 +76,13 @@ export interface PageService {
     view: 'card' | 'post',
   ): Promise<ServedPage>
   /**
+   * `/c/`, the public directory (issue 19 part 2): listed public channels only, whoever asks, so
+   * one rendering per query and language serves everyone (the cache is versioned by
+   * search/directory.ts `directoryVersion`). Pages with `q` are not kept: searches are many and
+   * seldom repeated, and would push the rest out.
+   */
+  directoryPage(language: Language, input: DirectoryInput): Promise<ServedPage>
+  /**
    * The channel as `viewerId` may read it (`channel-not-found`, `banned`): the rule every read of
    * the channel shares.
    */
@@ -76,6 +92,22 @@ export interface PageService {
 export function createPageService(deps: PageDeps): PageService {
   const renderer = createPageRenderer(deps)
   const pages = createPageCache(deps.clock)
+  const directoryPages = new VersionCache<ServedPage>({ clock: deps.clock, max: DIRECTORY_CACHE_MAX })
+
+  async function directoryPage(language: Language, input: DirectoryInput): Promise<ServedPage> {
+    const q = input.q?.trim() || undefined
+    const full = { ...input, q, sort: input.sort ?? 'members', page: input.page ?? 1 } as const
+    const render = async () => {
+      const listing = await deps.search.directory(full)
+      return withValidators(
+        renderDirectory(deps, pageText(language), { input: full, ...listing }),
+        'anonymous',
+      )
+    }
+    if (q !== undefined) return render()
+    const key = `${language}|${full.category ?? ''}|${full.sort}|${full.page}`
+    return directoryPages.get(key, await deps.search.directoryVersion(), render)
+  }
 
   function channelFor(slug: string, viewerId: string | null): Promise<ChannelAccess> {
     return requireReadableChannel(deps.db, slug, viewerId)
@@ -205,6 +237,7 @@ export function createPageService(deps: PageDeps): PageService {
     previewPage,
     embedPage,
     fragments,
+    directoryPage,
     channelFor,
   }
 }

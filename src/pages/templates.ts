@@ -23,7 +23,7 @@ export function channelLinks(origin: string, channel: ChannelRow) {
 }
 
 /** "Series: The Show · Season 2 · 8 chapters · filming from Sep 1, 2025". */
-export function productionLine(text: PageText, channel: ChannelRow): string {
+export function productionLine(text: PageText, channel: Pick<ChannelRow, 'production'>): string {
   const p = productionOf(channel)
   if (!p) return ''
   const parts = [text.t(`channel.kind.${p.kind}`, { title: p.title })]

@@ -5,7 +5,7 @@ import type { PostKind } from '../db/schema.js'
 import { DomainError, fail } from '../errors.js'
 import { newId } from '../util/ids.js'
 import { assertMayRelease } from './guards.js'
-import { hydrateViews, insertAreaFields, preparePost, publicAccess } from './hooks.js'
+import { hydrateViews, insertAreaFields, preparePost, publicAccess, runPublished } from './hooks.js'
 import { planRelease } from './schedule.js'
 import type { CreatePostInput, PostViewData } from './schemas.js'
 import type { PostServiceDeps } from './service.js'
@@ -160,6 +160,7 @@ export async function createPost(
       )
       // An unpublished post has no event: nothing reaches streams, feeds or push before its time.
       if (release.status === 'published') {
+        await runPublished(hooks, tx, record)
         await append({
           channelId: channel.id,
           channelSlug: channel.slug,

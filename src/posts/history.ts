@@ -8,6 +8,7 @@ import {
   hydrateViews,
   prepareEdits,
   publicAccess,
+  runPublished,
   snapshotParts,
   type WriteContext,
 } from './hooks.js'
@@ -119,6 +120,7 @@ export async function editPost(
     )
     // Edits of a draft or scheduled post stay unannounced: no event may name an embargoed post.
     if (record.status === 'published') {
+      await runPublished(hooks, tx, record)
       await append({
         channelId: channel.id,
         channelSlug: channel.slug,

@@ -63,6 +63,14 @@ export interface PostHooks {
   snapshot?(db: DbOrTx, post: PostRecord): Promise<Record<string, unknown> | null>
   /** Applies `prepareEdit`'s plan inside the edit transaction, with the post's row locked. */
   edit?(tx: DbOrTx, post: PostRecord, plan: unknown, context: WriteContext): Promise<PartsEdit>
+  /**
+   * The post is published with this content, inside the transaction that made it so: created
+   * published, released (scheduled time, publish now, approval) or edited while published — the
+   * moments `post.published` and `post.edited` are appended, after every area wrote its parts. Not
+   * run for drafts, scheduled or in-review posts: what is not public yet is not handed out. Deletion
+   * is `erase`. (Search indexes the post here: issue 19.)
+   */
+  published?(tx: DbOrTx, post: PostRecord): Promise<void>
   /** Erases the area's content of a post being deleted, inside the delete transaction. */
   erase?(tx: DbOrTx, post: PostRecord): Promise<AfterCommit | undefined>
   /**
@@ -202,6 +210,11 @@ export async function snapshotParts(
   const parts: Record<string, unknown> = {}
   for (const hook of hooks) Object.assign(parts, await hook.snapshot?.(db, post))
   return parts
+}
+
+/** Runs every area's `published` step for a post published (or edited while published) in `tx`. */
+export async function runPublished(hooks: readonly PostHooks[], tx: DbOrTx, post: PostRecord): Promise<void> {
+  for (const hook of hooks) await hook.published?.(tx, post)
 }
 
 /** Runs every area's erase step for a post being deleted; returns their after-commit work. */

@@ -3,7 +3,7 @@ import type { DbOrTx } from '../db/database.js'
 import type { PostStatus } from '../db/schema.js'
 import { fail } from '../errors.js'
 import { assertMayModify, assertMayRelease, requireVisiblePost } from './guards.js'
-import { hydrateViews, publicAccess } from './hooks.js'
+import { hydrateViews, publicAccess, runPublished } from './hooks.js'
 import type { PostViewData, ReleaseInput } from './schemas.js'
 import type { PostServiceDeps } from './service.js'
 import { findPost } from './store.js'
@@ -115,7 +115,9 @@ export async function release(
     const result = await update.executeTakeFirst()
     if (result.numUpdatedRows === 0n) return null
     await alongside?.(tx, now)
-    const view = await publicView(deps, tx, access, (await findPost(tx, channel.id, postId))!)
+    const record = (await findPost(tx, channel.id, postId))!
+    await runPublished(deps.hooks ?? [], tx, record)
+    const view = await publicView(deps, tx, access, record)
     await append({
       channelId: channel.id,
       channelSlug: channel.slug,

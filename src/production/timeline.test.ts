@@ -105,6 +105,7 @@ describe.each(testDatabases)('timeline and digest reads are bounded (%s)', (kind
       suspended_at: null,
       suspension_reason: null,
       hidden_at: null,
+      featured_at: null,
     }
     await handle.db.insertInto('channel').values(row).execute()
     const posts: Seeded[] = Array.from({ length: POSTS }, (_, i) => {

@@ -70,6 +70,7 @@ export async function seedChannel(
     suspended_at: null,
     suspension_reason: null,
     hidden_at: null,
+    featured_at: null,
   }
   await ctx.db.insertInto('channel').values(channel).execute()
   await seedMember(ctx, channel, owner, 'owner')

@@ -93,6 +93,8 @@ describe('the web app is accessible (axe, browser, sqlite)', () => {
       { name: 'channel', path: `/app/c/${slug}`, as: 'fan' },
       { name: 'timeline', path: `/app/c/${slug}/timeline`, as: 'fan' },
       { name: 'post', path: `/app/c/${slug}/p/${album.id}`, as: 'fan' },
+      { name: 'search in a channel (media)', path: `/app/c/${slug}/search?q=harbour&tab=media`, as: 'fan' },
+      { name: 'search (anonymous)', path: '/app/search?q=harbour', as: 'anonymous' },
       { name: 'notifications', path: '/app/settings/notifications', as: 'fan' },
       { name: 'account', path: '/app/settings/account', as: 'fan' },
       { name: 'notices', path: '/app/notices', as: 'fan' },
@@ -119,8 +121,8 @@ describe('the web app is accessible (axe, browser, sqlite)', () => {
   // follows the viewport through CSS (and a ResizeObserver in the charts), so a resize shows what a
   // desktop load would, without a second load. axe itself is most of the time (2 s a size on an idle
   // machine, far more on a loaded one): hence the generous timeout.
-  for (let i = 0; i < 23; i++) {
-    it(`page ${i + 1} of 23 has no violation at phone and desktop sizes`, { timeout: 180_000 }, async () => {
+  for (let i = 0; i < 25; i++) {
+    it(`page ${i + 1} of 25 has no violation at phone and desktop sizes`, { timeout: 180_000 }, async () => {
       const page = pages[i]!
       const found: string[] = []
       const context = await browser.newContext({ viewport: VIEWPORTS.phone, serviceWorkers: 'block' })

@@ -92,13 +92,25 @@ describe('public pages are accessible (axe, browser, sqlite)', () => {
     pages.digest = new URL(digest.url).pathname
     pages.embed = `/embed/p/${album.id}`
     pages.preview = new URL(preview.url).pathname
+    pages.directory = '/c/'
+    pages.directorySearch = `/c/?q=${encodeURIComponent('set')}`
   })
   afterAll(async () => {
     await browser?.close()
     await server?.close()
   })
 
-  for (const name of ['channel', 'post', 'image', 'timeline', 'digest', 'embed', 'preview']) {
+  for (const name of [
+    'channel',
+    'post',
+    'image',
+    'timeline',
+    'digest',
+    'embed',
+    'preview',
+    'directory',
+    'directorySearch',
+  ]) {
     for (const [size, viewport] of Object.entries(VIEWPORTS)) {
       it(`the ${name} page has no violation (${size})`, async () => {
         const context = await browser.newContext({ viewport, serviceWorkers: 'block' })

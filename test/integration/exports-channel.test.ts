@@ -175,6 +175,16 @@ describe.each(testDatabases)('channel export and import on %s', (kind) => {
       expect(b.status, url).toBe(200)
       same(JSON.stringify(a.body), JSON.stringify(b.body), ids)
     }
+    // Search finds the imported posts as it found the originals (issue 19), never the deleted one.
+    for (const q of ['crane', 'finale', 'harbour', 'gone']) {
+      const url = `/api/v1/channels/the-show/search?q=${q}`
+      const [a, b] = [await anonymousA.get(url), await anonymousB.get(url)]
+      expect(
+        b.body.items.map((i: { id: string }) => i.id),
+        q,
+      ).toEqual(a.body.items.map((i: { id: string }) => i.id))
+    }
+    expect((await anonymousB.get('/api/v1/channels/the-show/search?q=harbour')).body.items).toHaveLength(2)
     for (const page of [
       '/c/the-show',
       `/c/the-show/p/${pollId}`,

@@ -28,7 +28,9 @@ const knownLists = [
   '/api/v1/channels/{slug}/posts/{id}/reactions',
   '/api/v1/channels/{slug}/reports',
   '/api/v1/channels/{slug}/reviews',
+  '/api/v1/channels/{slug}/search',
   '/api/v1/me/notices',
+  '/api/v1/search',
 ]
 
 const base64url = (text: string) => Buffer.from(text, 'utf8').toString('base64url')
@@ -84,8 +86,13 @@ describe.each(testDatabases)('one answer to a bad cursor on every list on %s', (
     const lists = await listsInOpenApi()
     expect(lists).toEqual(knownLists)
     const urls = [
-      ...lists.map((path) => path.replace('{slug}', 'set-diary').replace('{id}', promptId)),
+      ...lists.map(
+        (path) =>
+          // Searches need words to search for before a cursor means anything.
+          `${path.replace('{slug}', 'set-diary').replace('{id}', promptId)}${path.endsWith('/search') ? '?q=scene' : ''}`,
+      ),
       '/api/v1/channels?member=me',
+      '/api/v1/channels?q=diary',
       '/api/v1/channels/set-diary/posts?pinned=true',
     ]
     for (const url of urls) {

@@ -118,6 +118,12 @@ describe.each(testDatabases)('operator CLI on %s', (kind) => {
     expect(
       JSON.parse((await cli(['channel', 'hide', '--slug', 'set-diary', '--json'])).stdout),
     ).toMatchObject({ state: 'hidden' })
+    // Featuring (issue 19): the slug may come alone; featured channels list first in /c/.
+    expect((await cli(['channel', 'unhide', '--slug', 'set-diary'])).stdout.trim()).toBe('set-diary: active')
+    expect((await cli(['channel', 'feature', 'set-diary'])).stdout.trim()).toBe('set-diary: active, featured')
+    expect((await api.get('/c/')).body).toContain('<span class="badge">Featured</span>')
+    expect((await cli(['channel', 'unfeature', 'set-diary'])).stdout.trim()).toBe('set-diary: active')
+    expect((await api.get('/c/')).body).not.toContain('<span class="badge">')
     expect((await cli(['channel', 'suspend', '--slug', 'nope'])).stderr.trim()).toBe(
       'backlot: No channel "nope".',
     )
@@ -128,6 +134,9 @@ describe.each(testDatabases)('operator CLI on %s', (kind) => {
       'report.resolved',
       'channel.unsuspended',
       'channel.hidden',
+      'channel.unhidden',
+      'channel.featured',
+      'channel.unfeatured',
     ])
   })
 })

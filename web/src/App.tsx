@@ -11,6 +11,7 @@ import { ChannelPage } from './routes/ChannelPage.js'
 import { Home } from './routes/Home.js'
 import { JoinPage } from './routes/JoinPage.js'
 import { PostPage } from './routes/PostPage.js'
+import { SearchPage } from './routes/SearchPage.js'
 import { TimelinePage } from './routes/TimelinePage.js'
 
 // The studio, analytics and notification settings are separate chunks: fans download them on first use only.
@@ -41,7 +42,9 @@ const routes: [string, (p: Params) => preact.JSX.Element][] = [
   ['/app/new', () => <NewChannel />],
   ['/app/settings/notifications', () => <NotificationSettings />],
   ['/app/settings/account', () => <AccountSettings />],
+  ['/app/search', () => <SearchPage />],
   ['/app/c/:slug', (p) => <ChannelPage key={p.slug} slug={p.slug!} />],
+  ['/app/c/:slug/search', (p) => <SearchPage key={p.slug} slug={p.slug!} />],
   ['/app/c/:slug/timeline', (p) => <TimelinePage key={p.slug} slug={p.slug!} />],
   ['/app/c/:slug/p/:id', (p) => <PostPage key={`${p.slug}/${p.id}`} slug={p.slug!} id={p.id!} />],
   ['/join/:slug', (p) => <JoinPage slug={p.slug!} />],
@@ -74,6 +77,15 @@ function Page() {
   )
 }
 
+/** A magnifying glass (decorative: the link or button carries the label). */
+export function SearchIcon() {
+  return (
+    <svg width="20" height="20" viewBox="0 0 24 24" aria-hidden="true" fill="currentColor">
+      <path d="M10 3a7 7 0 0 1 5.6 11.2l5 5-1.4 1.4-5-5A7 7 0 1 1 10 3Zm0 2a5 5 0 1 0 0 10 5 5 0 0 0 0-10Z" />
+    </svg>
+  )
+}
+
 function ConnectionBadge() {
   const s = connectionStatus.value
   if (s !== 'reconnecting' && s !== 'stopped') return null
@@ -100,6 +112,9 @@ export function App() {
         </Link>
         <ConnectionBadge />
         <nav aria-label={t('app.accountNav')}>
+          <Link class="button icon-button" href="/app/search" aria-label={t('search.title')}>
+            <SearchIcon />
+          </Link>
           {account === null && (
             <>
               <Link class="button" href="/app/login">

@@ -14,6 +14,7 @@ import * as m0014 from './0014-reports.js'
 import * as m0015 from './0015-account-deletion.js'
 import * as m0016 from './0016-exports.js'
 import * as m0017 from './0017-reach.js'
+import * as m0018 from './0018-search.js'
 
 /**
  * Ordered registry of migrations. Add new ones at the end; never edit a migration that has shipped.
@@ -36,4 +37,5 @@ export const migrations: Record<string, Migration> = {
   '0015-account-deletion': m0015,
   '0016-exports': m0016,
   '0017-reach': m0017,
+  '0018-search': m0018,
 }

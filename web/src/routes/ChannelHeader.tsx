@@ -66,6 +66,10 @@ export function ChannelHeader(props: {
       )}
       <p class="small" style={{ margin: '8px 0 0' }}>
         <Link href={timelineHref(channel.slug)}>{t('channel.timeline')}</Link>
+        {' · '}
+        <Link class="search-link" href={`/app/c/${encodeURIComponent(channel.slug)}/search`}>
+          {t('search.button')}
+        </Link>
         {me.value && (
           <>
             {' · '}

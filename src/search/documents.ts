@@ -1,0 +1,137 @@
+import { chapterName, type ProductionViewData, productionOf } from '../channels/index.js'
+import type { Db, DbOrTx } from '../db/database.js'
+import type { PostProductionRow, PostRow } from '../db/schema.js'
+import { LANGUAGES, translator } from '../i18n/index.js'
+import { findLinks } from '../posts/index.js'
+import { toTagsView } from '../production/index.js'
+import { deleteDocument, insertDocument, type SearchDocument } from './store.js'
+
+/**
+ * Writes a published post's search document inside the transaction that published or edited it
+ * (the post hooks call this): the old document goes, the new one is indexed by the database's own
+ * triggers (SQLite) or generated columns (PostgreSQL) in the same statement. A rollback takes it
+ * back with the post.
+ */
+export async function indexPost(tx: DbOrTx, post: PostRow): Promise<void> {
+  await deleteDocument(tx, post.id)
+  await insertDocument(tx, await documentOf(tx, post))
+}
+
+/** The searchable words of a post and the facts its filters need, read in the same transaction. */
+async function documentOf(tx: DbOrTx, post: PostRow): Promise<SearchDocument> {
+  const [channel, images, tags, poll, prompt] = await Promise.all([
+    tx.selectFrom('channel').select('production').where('id', '=', post.channel_id).executeTakeFirstOrThrow(),
+    tx
+      .selectFrom('post_media as pm')
+      .innerJoin('media as m', 'm.id', 'pm.media_id')
+      .select(['pm.alt', 'm.alt as media_alt', 'pm.spoiler', 'm.spoiler as media_spoiler'])
+      .where('pm.post_id', '=', post.id)
+      .orderBy('pm.position')
+      .execute(),
+    tx.selectFrom('post_production').selectAll().where('post_id', '=', post.id).executeTakeFirst(),
+    tx.selectFrom('poll').select(['question', 'options']).where('post_id', '=', post.id).executeTakeFirst(),
+    tx.selectFrom('prompt').select('question').where('post_id', '=', post.id).executeTakeFirst(),
+  ])
+  const isSpoiler = post.spoiler === 1
+  // A spoiler post hides all its words from outsiders; otherwise only a spoiler image's alt text.
+  const open: string[] = []
+  const hidden: string[] = []
+  const postWords = [post.text, poll?.question ?? '', ...(poll ? (JSON.parse(poll.options) as string[]) : [])]
+  postWords.push(prompt?.question ?? '')
+  ;(isSpoiler ? hidden : open).push(...postWords)
+  for (const image of images) {
+    const alt = image.alt || image.media_alt
+    ;(isSpoiler || image.spoiler === 1 || image.media_spoiler === 1 ? hidden : open).push(alt)
+  }
+  const facts = toTagsView(tags)
+  return {
+    post_id: post.id,
+    channel_id: post.channel_id,
+    author_id: post.author_id,
+    kind: post.kind,
+    published_at: post.published_at ?? post.created_at,
+    is_spoiler: isSpoiler ? 1 : 0,
+    spoiler_label: post.spoiler_label,
+    has_link: findLinks(post.text).length > 0 ? 1 : 0,
+    week_from: facts?.weeks?.from ?? null,
+    week_to: facts?.weeks?.to ?? null,
+    chapters: facts && facts.chapters.length > 0 ? `,${facts.chapters.join(',')},` : '',
+    location: facts?.location ?? null,
+    unit: facts?.unit ?? null,
+    open_text: joinText(open),
+    hidden_text: joinText(hidden),
+    tags_text: tagWords(productionOf(channel), tags),
+  }
+}
+
+const joinText = (parts: readonly string[]) => parts.filter((p) => p.length > 0).join('\n')
+
+/** The widest week range spelled out word by word ("week 11 week 12 …"); wider ranges stop here. */
+const WEEKS_SPELLED_MAX = 52
+
+/**
+ * A post's production tags in the words people search for, in every language the server speaks:
+ * "Week 12" finds a post tagged weeks 11–14, "Chapter 8", "Capítulo 8" and the chapter's title find
+ * a post tagged chapter 8, and the location and unit as written.
+ */
+function tagWords(production: ProductionViewData | null, row: PostProductionRow | undefined): string {
+  const tags = toTagsView(row)
+  if (!tags) return ''
+  const t = translator()
+  const words = new Set<string>()
+  for (const language of LANGUAGES) {
+    if (tags.weeks) {
+      const last = Math.min(tags.weeks.to, tags.weeks.from + WEEKS_SPELLED_MAX - 1)
+      for (let week = tags.weeks.from; week <= last; week++) words.add(t.t(language, 'labels:week', { week }))
+    }
+    for (const n of tags.chapters) words.add(chapterName(production, n, true, language))
+  }
+  if (tags.location) words.add(tags.location)
+  if (tags.unit) words.add(tags.unit)
+  return [...words].join('\n')
+}
+
+/** Posts indexed per transaction by `indexMissing`. */
+const BACKFILL_BATCH = 100
+
+/**
+ * Indexes every published post that has no search document: the posts published before search
+ * existed (migration 0017 creates an empty index), and posts written without the post hooks (a
+ * channel imported from an archive). Batches of short transactions by post id, so a large server is
+ * indexed without one long lock; each post is re-read with its row locked (a no-op UPDATE, as
+ * posts/store.ts lockPost) so a post deleted meanwhile is skipped, not indexed after its deletion.
+ * Returns how many posts it indexed.
+ */
+export async function indexMissing(db: Db): Promise<number> {
+  let after = ''
+  let indexed = 0
+  for (;;) {
+    const ids = await db
+      .selectFrom('post as p')
+      .select('p.id')
+      .where('p.status', '=', 'published')
+      .where('p.id', '>', after)
+      .where(({ not, exists, selectFrom }) =>
+        not(exists(selectFrom('search_post as d').select('d.doc_id').whereRef('d.post_id', '=', 'p.id'))),
+      )
+      .orderBy('p.id')
+      .limit(BACKFILL_BATCH)
+      .execute()
+    if (ids.length === 0) return indexed
+    await db.transaction().execute(async (tx) => {
+      for (const { id } of ids) {
+        const post = await tx
+          .updateTable('post')
+          .set((eb) => ({ updated_at: eb.ref('updated_at') }))
+          .where('id', '=', id)
+          .where('status', '=', 'published')
+          .returningAll()
+          .executeTakeFirst()
+        if (!post) continue
+        await indexPost(tx, post)
+        indexed++
+      }
+    })
+    after = ids.at(-1)!.id
+  }
+}
