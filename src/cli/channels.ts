@@ -1,6 +1,6 @@
-import { parseArgs } from 'node:util'
 import type { OperatorChannelView } from '../channels/index.js'
 import { table, withOperator } from './operator.js'
+import { parseOrRefuse } from './refusal.js'
 
 const USAGE = `backlot: usage: backlot channel list [--json]
        backlot channel suspend --slug S [--reason R] [--by H]
@@ -9,22 +9,13 @@ const USAGE = `backlot: usage: backlot channel list [--json]
 /** `backlot channel list|suspend|unsuspend|hide|unhide` (issue 17 point 5). */
 export async function runChannel(args: string[]): Promise<number> {
   const [sub, ...rest] = args
-  let values: { json?: boolean; slug?: string; reason?: string; by?: string }
-  try {
-    values = parseArgs({
-      args: rest,
-      options: {
-        json: { type: 'boolean' },
-        slug: { type: 'string' },
-        reason: { type: 'string' },
-        by: { type: 'string' },
-      },
-      strict: true,
-    }).values
-  } catch (error) {
-    console.error(`backlot: ${(error as Error).message}`)
-    return 1
-  }
+  const values = parseOrRefuse(rest, {
+    json: { type: 'boolean' },
+    slug: { type: 'string' },
+    reason: { type: 'string' },
+    by: { type: 'string' },
+  })
+  if (!values) return 1
   if (sub === 'list') {
     return withOperator(values.by, async (ctx, operatorId) => {
       const channels = await ctx.channels.operators.list(operatorId)
