@@ -10,6 +10,8 @@ import { exportChannelToFile } from '../src/exports/index.js'
 import { createMediaStore } from '../src/media-store/create-media-store.js'
 import { contentKey } from '../src/media-store/media-store.js'
 import { newId } from '../src/util/ids.js'
+import { sampleRss, writeResult } from './lib/results.js'
+import { seedOwnedChannel } from './lib/seed.js'
 import { printTable } from './lib/server-process.js'
 
 /**
@@ -65,9 +67,7 @@ async function main(photos: number): Promise<void> {
         'growth MB': result.growthMB,
       },
     ])
-    const file = path.resolve(import.meta.dirname, 'results/export-memory.json')
-    fs.writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`)
-    console.log(`wrote ${path.relative(process.cwd(), file)}`)
+    writeResult('export-memory', result)
   } finally {
     fs.rmSync(dataDir, { recursive: true, force: true })
   }
@@ -85,39 +85,11 @@ async function seed(dataDir: string, photos: number): Promise<number> {
   const store = await createMediaStore(config)
   const db = database.db
   const now = Date.now()
-  const owner = newId()
-  const channel = newId()
-  await db
-    .insertInto('account')
-    .values({
-      id: owner,
-      handle: 'owner',
-      display_name: 'Owner',
-      password_hash: null,
-      email: null,
-      created_at: now,
-    })
-    .execute()
-  await db
-    .insertInto('channel')
-    .values({
-      id: channel,
-      slug: 'big-show',
-      title: 'Big show',
-      description: '',
-      visibility: 'public',
-      join_policy: 'open',
-      reaction_set: null,
-      production: null,
-      archived_at: null,
-      created_at: now,
-      updated_at: now,
-    })
-    .execute()
-  await db
-    .insertInto('channel_member')
-    .values({ channel_id: channel, account_id: owner, role: 'owner', joined_at: now })
-    .execute()
+  const { ownerId: owner, channelId: channel } = await seedOwnedChannel(
+    db,
+    { slug: 'big-show', title: 'Big show' },
+    now,
+  )
   // One noisy JPEG; each photo is it plus a unique trailer after the end marker (distinct bytes, distinct keys).
   const base = await sharp(
     Buffer.from(Array.from({ length: 160 * 120 * 3 }, () => (Math.random() * 256) | 0)),
@@ -213,19 +185,15 @@ async function exportChild(dataDir: string, out: string): Promise<void> {
   const mediaStore = await createMediaStore(config)
   global.gc?.()
   const baselineRss = process.memoryUsage().rss
-  let peakRss = baselineRss
-  const sampler = setInterval(() => {
-    peakRss = Math.max(peakRss, process.memoryUsage().rss)
-  }, 20)
+  const rss = sampleRss(() => process.memoryUsage().rss)
   const started = performance.now()
   const items = await exportChannelToFile({ db: database.db, mediaStore }, 'big-show', out, {
     server: 'http://bench.invalid',
     now: Date.now(),
   })
   const ms = performance.now() - started
-  clearInterval(sampler)
   // maxRSS (KiB) catches a peak between two samples.
-  peakRss = Math.max(peakRss, process.resourceUsage().maxRSS * 1024)
+  const peakRss = Math.max(rss.stop(), process.resourceUsage().maxRSS * 1024)
   mediaStore.close?.()
   await database.close()
   console.log(JSON.stringify({ items, ms, baselineRss, peakRss }))

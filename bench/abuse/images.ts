@@ -1,7 +1,8 @@
 import os from 'node:os'
 import { performance } from 'node:perf_hooks'
 import sharp from 'sharp'
-import { percentile, printTable, type ServerProcess, startServerProcess } from '../lib/server-process.js'
+import { sampleRss } from '../lib/results.js'
+import { percentile, printTable, startServerProcess } from '../lib/server-process.js'
 import { type Bomb, makeBombs, photo } from './image-files.js'
 
 /**
@@ -66,20 +67,6 @@ async function creator(url: string, handle: string): Promise<string> {
   return token
 }
 
-/** Samples the server's RSS every 20 ms until stopped; returns the peak in MB. */
-function sampleRss(server: ServerProcess): { stop(): number } {
-  let peak = server.rss()
-  const timer = setInterval(() => {
-    peak = Math.max(peak, server.rss())
-  }, 20)
-  return {
-    stop: () => {
-      clearInterval(timer)
-      return Math.max(peak, server.rss()) / MB
-    },
-  }
-}
-
 function assertStored(answer: Answer, what: string): number {
   if (answer.status !== 201) throw new Error(`${what}: ${answer.status} ${answer.code}`)
   return answer.ms
@@ -124,7 +111,7 @@ export async function runImagesScenario() {
       const idleCpuAtStart = server.cpuSeconds()
       idleMs.push(assertStored(await upload(server.url, normal, idlePhotos[round]!), 'idle'))
       idleCpu += server.cpuSeconds() - idleCpuAtStart
-      const rss = sampleRss(server)
+      const rss = sampleRss(server.rss)
       const cpuAtStart = server.cpuSeconds()
       const sent = attackers.flatMap((token) => bombs.map((bomb) => ({ bomb, token })))
       const [answer, ...bombAnswers] = await Promise.all([
@@ -132,7 +119,7 @@ export async function runImagesScenario() {
         ...sent.map(({ bomb, token }) => upload(server.url, token, bomb.bytes)),
       ])
       attackCpu += server.cpuSeconds() - cpuAtStart
-      attackPeakMB = Math.max(attackPeakMB, rss.stop())
+      attackPeakMB = Math.max(attackPeakMB, rss.stop() / MB)
       underAttackMs.push(assertStored(answer!, 'under attack'))
       for (const [i, { bomb }] of sent.entries()) refusals.get(bomb.kind)!.push(bombAnswers[i]!)
     }
@@ -142,13 +129,13 @@ export async function runImagesScenario() {
     const limitPhotos = await Promise.all(
       [1, 2].map(() => photo(LIMIT_PHOTO.width, LIMIT_PHOTO.height, seed++)),
     )
-    const limitRss = sampleRss(server)
+    const limitRss = sampleRss(server.rss)
     const [limitNormal, ...limitAnswers] = await Promise.all([
       upload(server.url, normal, await photo(PHOTO.width, PHOTO.height, seed++)),
       upload(server.url, attackers[0]!, limitPhotos[0]!),
       upload(server.url, attackers[1]!, limitPhotos[1]!),
     ])
-    const limitPeakMB = limitRss.stop()
+    const limitPeakMB = limitRss.stop() / MB
     for (const a of limitAnswers) assertStored(a, '49 MP photo')
 
     return report({

@@ -8,6 +8,7 @@ import { encryptPushPayload } from '../../src/push/ece.js'
 import type { PushTransport } from '../../src/push/transport.js'
 import { startServer } from '../../src/server.js'
 import { newId } from '../../src/util/ids.js'
+import { seedOwnedChannel } from '../lib/seed.js'
 
 /** RFC 8291 encryptions per second of CPU time (fresh ECDH key per message): the crypto ceiling. */
 export function encryptionRate(seconds = 2): { perCpuSecond: number; perSecond: number } {
@@ -67,39 +68,7 @@ export async function pipelineRate(devices: number) {
 
 async function seedInProcess(db: Awaited<ReturnType<typeof startServer>>['ctx']['db'], devices: number) {
   const now = Date.now()
-  const ownerId = newId()
-  const channelId = newId()
-  await db
-    .insertInto('account')
-    .values({
-      id: ownerId,
-      handle: 'owner',
-      display_name: 'Owner',
-      password_hash: null,
-      email: null,
-      created_at: now,
-    })
-    .execute()
-  await db
-    .insertInto('channel')
-    .values({
-      id: channelId,
-      slug: 'bench',
-      title: 'Bench',
-      description: '',
-      visibility: 'public',
-      join_policy: 'open',
-      reaction_set: null,
-      production: null,
-      archived_at: null,
-      created_at: now,
-      updated_at: now,
-    })
-    .execute()
-  await db
-    .insertInto('channel_member')
-    .values({ channel_id: channelId, account_id: ownerId, role: 'owner', joined_at: now })
-    .execute()
+  const { ownerId, channelId } = await seedOwnedChannel(db, { slug: 'bench', title: 'Bench' }, now)
   const ua = createECDH('prime256v1')
   const p256dh = ua.generateKeys().toString('base64url')
   const auth = randomBytes(16).toString('base64url')

@@ -4,6 +4,7 @@ import os from 'node:os'
 import path from 'node:path'
 import Database from 'better-sqlite3'
 import { newId } from '../../src/util/ids.js'
+import { writeResult } from '../lib/results.js'
 import { printTable, type ServerProcess, setupChannel, startServerProcess } from '../lib/server-process.js'
 import { encryptionRate, pipelineRate } from './pipeline.js'
 
@@ -213,23 +214,13 @@ console.log(
     .join(' ')}`,
 )
 if (isEndToEndOnly) process.exit(0)
-const out = path.resolve(import.meta.dirname, '../results/push.json')
-fs.mkdirSync(path.dirname(out), { recursive: true })
-fs.writeFileSync(
-  out,
-  `${JSON.stringify(
-    {
-      benchmark: 'push',
-      date: new Date().toISOString(),
-      machine: { node: process.version, cpus: os.availableParallelism() },
-      target: '≥ 3,000 notifications per second per core',
-      loadAverageAtEnd: os.loadavg(),
-      encryption,
-      pipelineWithoutNetwork: pipeline,
-      endToEnd: results,
-    },
-    null,
-    2,
-  )}\n`,
-)
-console.log(`wrote ${path.relative(process.cwd(), out)}`)
+writeResult('push', {
+  benchmark: 'push',
+  date: new Date().toISOString(),
+  machine: { node: process.version, cpus: os.availableParallelism() },
+  target: '≥ 3,000 notifications per second per core',
+  loadAverageAtEnd: os.loadavg(),
+  encryption,
+  pipelineWithoutNetwork: pipeline,
+  endToEnd: results,
+})

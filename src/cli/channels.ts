@@ -1,6 +1,6 @@
-import { parseArgs } from 'node:util'
 import type { OperatorChannelView } from '../channels/index.js'
 import { table, withOperator } from './operator.js'
+import { parseWithPositionalsOrRefuse } from './refusal.js'
 
 const USAGE = `backlot: usage: backlot channel list [--json]
        backlot channel suspend --slug S [--reason R] [--by H]
@@ -13,24 +13,14 @@ const USAGE = `backlot: usage: backlot channel list [--json]
  */
 export async function runChannel(args: string[]): Promise<number> {
   const [sub, ...rest] = args
-  let values: { json?: boolean; slug?: string; reason?: string; by?: string }
-  let positionals: string[]
-  try {
-    ;({ values, positionals } = parseArgs({
-      args: rest,
-      options: {
-        json: { type: 'boolean' },
-        slug: { type: 'string' },
-        reason: { type: 'string' },
-        by: { type: 'string' },
-      },
-      strict: true,
-      allowPositionals: true,
-    }))
-  } catch (error) {
-    console.error(`backlot: ${(error as Error).message}`)
-    return 1
-  }
+  const parsed = parseWithPositionalsOrRefuse(rest, {
+    json: { type: 'boolean' },
+    slug: { type: 'string' },
+    reason: { type: 'string' },
+    by: { type: 'string' },
+  })
+  if (!parsed) return 1
+  const { values, positionals } = parsed
   if (sub === 'list') {
     return withOperator(values.by, async (ctx, operatorId) => {
       const channels = await ctx.channels.operators.list(operatorId)

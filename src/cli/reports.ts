@@ -1,6 +1,6 @@
-import { parseArgs } from 'node:util'
 import type { CaseViewT } from '../reports/index.js'
 import { table, withOperator } from './operator.js'
+import { parseOrRefuse } from './refusal.js'
 
 const USAGE =
   'backlot: usage: backlot reports [--json] [--state open|resolved] [--resolve ID --action dismiss|hide|suspend [--reason R]] [--by H]'
@@ -10,31 +10,15 @@ const USAGE =
  * `--resolve ID --action A` resolves one case as an operator would in the API.
  */
 export async function runReports(args: string[]): Promise<number> {
-  let values: {
-    json?: boolean
-    state?: string
-    resolve?: string
-    action?: string
-    reason?: string
-    by?: string
-  }
-  try {
-    values = parseArgs({
-      args,
-      options: {
-        json: { type: 'boolean' },
-        state: { type: 'string' },
-        resolve: { type: 'string' },
-        action: { type: 'string' },
-        reason: { type: 'string' },
-        by: { type: 'string' },
-      },
-      strict: true,
-    }).values
-  } catch (error) {
-    console.error(`backlot: ${(error as Error).message}`)
-    return 1
-  }
+  const values = parseOrRefuse(args, {
+    json: { type: 'boolean' },
+    state: { type: 'string' },
+    resolve: { type: 'string' },
+    action: { type: 'string' },
+    reason: { type: 'string' },
+    by: { type: 'string' },
+  })
+  if (!values) return 1
   const { state, action } = values
   if ((state && state !== 'open' && state !== 'resolved') || !!values.resolve !== !!action) {
     console.error(USAGE)

@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util'
 import type { AccountService, OperatorAccountRow } from '../accounts/index.js'
 import { createAccountService } from '../accounts/index.js'
 import { createBus } from '../bus/create-bus.js'
@@ -12,6 +11,7 @@ import { createRateLimiter } from '../kv/rate-limiter.js'
 import { createLogger } from '../logger.js'
 import { createMediaStore } from '../media-store/create-media-store.js'
 import { systemClock } from '../util/clock.js'
+import { parseOrRefuse } from './refusal.js'
 
 /**
  * The operator's account tools (issue 17 point 5): `backlot user list|suspend|unsuspend|delete`.
@@ -36,17 +36,14 @@ export function isUserAdminCommand(sub: string | undefined): sub is Command {
 class UsageError extends Error {}
 
 export async function runUserAdmin(sub: Command, args: string[]): Promise<number> {
+  const values = parseOrRefuse(args, {
+    handle: { type: 'string' },
+    reason: { type: 'string' },
+    json: { type: 'boolean', default: false },
+    now: { type: 'boolean', default: false },
+  })
+  if (!values) return 1
   try {
-    const { values } = parseArgs({
-      args,
-      options: {
-        handle: { type: 'string' },
-        reason: { type: 'string' },
-        json: { type: 'boolean', default: false },
-        now: { type: 'boolean', default: false },
-      },
-      strict: true,
-    })
     if (sub !== 'list' && !values.handle) throw new UsageError(`user ${sub} needs --handle`)
     await using opened = await openAdmin()
     if (sub === 'list') return await list(opened.accounts, values.json)
@@ -68,7 +65,7 @@ export async function runUserAdmin(sub: Command, args: string[]): Promise<number
     }
     return 0
   } catch (error) {
-    if (error instanceof DomainError || error instanceof UsageError || isParseArgsError(error)) {
+    if (error instanceof DomainError || error instanceof UsageError) {
       console.error(`backlot: ${error instanceof DomainError ? error.detail : (error as Error).message}`)
       return 1
     }
@@ -172,8 +169,4 @@ export function stateOf(row: Pick<OperatorAccountRow, 'suspended_at' | 'deletion
 
 function isoMinute(ms: number): string {
   return new Date(ms).toISOString().slice(0, 16).replace('T', ' ')
-}
-
-function isParseArgsError(error: unknown): boolean {
-  return error instanceof TypeError && typeof (error as { code?: unknown }).code === 'string'
 }

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto'
-import { parseArgs } from 'node:util'
 import { createAccountService } from '../accounts/index.js'
 import { loadConfig } from '../config/config.js'
 import { openDatabase } from '../db/database.js'
@@ -7,6 +6,7 @@ import { migrateToLatest } from '../db/migrator.js'
 import { DomainError } from '../errors.js'
 import { createRateLimiter } from '../kv/rate-limiter.js'
 import { systemClock } from '../util/clock.js'
+import { parseOrRefuse } from './refusal.js'
 import { isUserAdminCommand, runUserAdmin, USER_ADMIN_USAGE } from './user-admin.js'
 
 /** The account service over this configuration's database (migrated); disposing closes the database. */
@@ -37,16 +37,13 @@ export async function runUser(args: string[]): Promise<number> {
     console.error(USAGE)
     return 1
   }
-  const { values } = parseArgs({
-    args: rest,
-    options: {
-      handle: { type: 'string' },
-      admin: { type: 'boolean', default: false },
-      'display-name': { type: 'string' },
-      password: { type: 'string' },
-    },
-    strict: true,
+  const values = parseOrRefuse(rest, {
+    handle: { type: 'string' },
+    admin: { type: 'boolean', default: false },
+    'display-name': { type: 'string' },
+    password: { type: 'string' },
   })
+  if (!values) return 1
   if (!values.handle) {
     console.error('backlot: user create needs --handle')
     return 1
@@ -79,13 +76,9 @@ export async function runUser(args: string[]): Promise<number> {
  * within its auth cache's 5 s, and closes its live streams at their next credential check.
  */
 async function runSessions(sub: 'sessions' | 'logout', args: string[]): Promise<number> {
-  let handle: string | undefined
-  try {
-    handle = parseArgs({ args, options: { handle: { type: 'string' } }, strict: true }).values.handle
-  } catch (error) {
-    console.error(`backlot: ${(error as Error).message}`)
-    return 1
-  }
+  const values = parseOrRefuse(args, { handle: { type: 'string' } })
+  if (!values) return 1
+  const { handle } = values
   if (!handle) {
     console.error(`backlot: user ${sub} needs --handle`)
     return 1

@@ -1,4 +1,4 @@
-import { Type } from '@sinclair/typebox'
+import { type TObject, Type } from '@sinclair/typebox'
 import type { AppContext } from '../context.js'
 import type { App } from '../http/app.js'
 import { requireAuth } from '../http/auth.js'
@@ -53,70 +53,41 @@ export function reportRoutes(app: App, ctx: AppContext): void {
 
   app.get(
     '/api/v1/channels/:slug/reports',
-    {
-      schema: {
-        tags,
-        summary: "The channel's report cases, most recently reported first (moderator, admin or owner)",
-        security: authenticated,
-        params: Type.Object({ slug: Slug }),
-        querystring: CaseQuery,
-        response: { 200: CasePage },
-      },
-      config: { auth: 'required', scope: 'channel:admin', rateLimit: 'reads' },
-    },
+    queueRoute({
+      summary: "The channel's report cases, most recently reported first (moderator, admin or owner)",
+      params: Type.Object({ slug: Slug }),
+    }),
     async (req) => ctx.reports.queue(req.params.slug, actor(req), req.query),
   )
 
   app.post(
     '/api/v1/channels/:slug/reports/:id/resolve',
-    {
-      schema: {
-        tags,
-        summary:
-          "Resolve a case: dismiss, delete the item, or ban an answer's author (moderator, admin or owner)",
-        description:
-          'Deleting a post needs post.delete-any and an image post.edit-any (admins, owner); hiding an answer and ' +
-          'banning its author are open to moderators. Audited; every reporter gets a notice.',
-        security: authenticated,
-        params: Type.Object({ slug: Slug, id: CaseId }),
-        body: ResolveBody,
-        response: { 200: CaseView },
-      },
-      config: { auth: 'required', scope: 'channel:admin', rateLimit: 'moderation' },
-      bodyLimit: SMALL_BODY,
-    },
+    resolveRoute({
+      summary:
+        "Resolve a case: dismiss, delete the item, or ban an answer's author (moderator, admin or owner)",
+      description:
+        'Deleting a post needs post.delete-any and an image post.edit-any (admins, owner); hiding an answer and ' +
+        'banning its author are open to moderators. Audited; every reporter gets a notice.',
+      params: Type.Object({ slug: Slug, id: CaseId }),
+    }),
     async (req) => ctx.reports.resolve(req.params.slug, actor(req), req.params.id, req.body),
   )
 
   app.get(
     '/api/v1/admin/reports',
-    {
-      schema: {
-        tags,
-        summary: 'Reported channels, most recently reported first (server operators)',
-        security: authenticated,
-        querystring: CaseQuery,
-        response: { 200: CasePage },
-      },
-      config: { auth: 'required', scope: 'channel:admin', rateLimit: 'reads' },
-    },
+    queueRoute({
+      summary: 'Reported channels, most recently reported first (server operators)',
+      params: undefined,
+    }),
     async (req) => ctx.reports.operatorQueue(actor(req), req.query),
   )
 
   app.post(
     '/api/v1/admin/reports/:id/resolve',
-    {
-      schema: {
-        tags,
-        summary: 'Resolve a channel report: dismiss, hide the channel or suspend it (server operators)',
-        security: authenticated,
-        params: Type.Object({ id: CaseId }),
-        body: ResolveBody,
-        response: { 200: CaseView },
-      },
-      config: { auth: 'required', scope: 'channel:admin', rateLimit: 'moderation' },
-      bodyLimit: SMALL_BODY,
-    },
+    resolveRoute({
+      summary: 'Resolve a channel report: dismiss, hide the channel or suspend it (server operators)',
+      params: Type.Object({ id: CaseId }),
+    }),
     async (req) => ctx.reports.operatorResolve(actor(req), req.params.id, req.body),
   )
 
@@ -151,4 +122,37 @@ export function reportRoutes(app: App, ctx: AppContext): void {
       return reply.code(204).send(null)
     },
   )
+}
+
+interface RouteDocs<P extends TObject | undefined> {
+  summary: string
+  description?: string
+  /** The path's parameters; the operators' queue has none. */
+  params: P
+}
+
+/**
+ * The staff's and the operators' case routes are the same shapes and differ only in the service
+ * call: a queue (a case page filtered by CaseQuery) and a resolution (a ResolveBody in, the case out).
+ */
+function caseSchema<P extends TObject | undefined>({ summary, description, params }: RouteDocs<P>) {
+  const schema = { tags, summary, ...(description ? { description } : {}), security: authenticated }
+  // No `params` key at all without params (Fastify warns about one that is undefined); the cast
+  // keeps the type provider's inference of `req.params` from P.
+  return (params ? { ...schema, params } : schema) as typeof schema & { params: P }
+}
+
+function queueRoute<P extends TObject | undefined>(docs: RouteDocs<P>) {
+  return {
+    schema: { ...caseSchema(docs), querystring: CaseQuery, response: { 200: CasePage } },
+    config: { auth: 'required', scope: 'channel:admin', rateLimit: 'reads' },
+  } as const
+}
+
+function resolveRoute<P extends TObject | undefined>(docs: RouteDocs<P>) {
+  return {
+    schema: { ...caseSchema(docs), body: ResolveBody, response: { 200: CaseView } },
+    config: { auth: 'required', scope: 'channel:admin', rateLimit: 'moderation' },
+    bodyLimit: SMALL_BODY,
+  } as const
 }

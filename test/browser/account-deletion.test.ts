@@ -1,9 +1,7 @@
-import type { Browser } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { seedChannel } from '../_util/seed.js'
-import { startTestServer, type TestServer } from '../_util/server.js'
 import { axeViolations, describeViolations } from './a11y.js'
-import { apiAs, assertWebBuilt, collectErrors, launchBrowser, register } from './helpers.js'
+import { apiAs, collectErrors, register, withBrowser } from './helpers.js'
 import { docScreenshots } from './studio-helpers.js'
 
 const PASSWORD = 'a long passphrase'
@@ -14,20 +12,10 @@ const PASSWORD = 'a long passphrase'
  * channels to hand over first; logging in again cancels a pending deletion and says so.
  */
 describe('account deletion (browser, sqlite)', () => {
-  let server: TestServer
-  let browser: Browser
-
-  beforeAll(async () => {
-    assertWebBuilt()
-    server = await startTestServer('sqlite')
-    browser = await launchBrowser()
-  })
-  afterAll(async () => {
-    await browser?.close()
-    await server?.destroy()
-  })
+  const shared = withBrowser()
 
   async function open(cookie: string) {
+    const { server, browser } = shared
     const context = await browser.newContext({
       viewport: { width: 390, height: 844 },
       serviceWorkers: 'block',
@@ -38,6 +26,7 @@ describe('account deletion (browser, sqlite)', () => {
   }
 
   it('asks for the password and a confirmation, shows the date everywhere, and cancels', async () => {
+    const { server } = shared
     const maya = await register(server.url, 'maya')
     const { context, page, errors } = await open(maya.cookie)
     await page.goto(`${server.url}/app/settings/account`)
@@ -75,6 +64,7 @@ describe('account deletion (browser, sqlite)', () => {
   })
 
   it('tells an owner which channels to hand over first', async () => {
+    const { server } = shared
     const boss = await register(server.url, 'boss')
     const account = (await server.ctx.accounts.findByHandle('boss'))!
     await seedChannel(server.ctx, account, { slug: 'night-shoot' })
@@ -92,6 +82,7 @@ describe('account deletion (browser, sqlite)', () => {
   })
 
   it('logging in cancels a pending deletion and the app says so', async () => {
+    const { server } = shared
     const ines = await register(server.url, 'ines')
     const asked = await apiAs(server.url, ines, 'POST', '/api/v1/me/deletion', { password: PASSWORD })
     expect(asked.pending).not.toBeNull()

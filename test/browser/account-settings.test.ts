@@ -1,8 +1,6 @@
-import type { Browser } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startTestServer, type TestServer } from '../_util/server.js'
+import { describe, expect, it } from 'vitest'
 import { axeViolations, describeViolations } from './a11y.js'
-import { assertWebBuilt, collectErrors, launchBrowser, register } from './helpers.js'
+import { collectErrors, register, withBrowser } from './helpers.js'
 import { docScreenshots } from './studio-helpers.js'
 
 const PHONE_UA =
@@ -16,21 +14,11 @@ const PASSWORD = 'a long passphrase'
  * then holds on every page load, and for the server's error titles and notifications too.
  */
 describe('account settings (browser, sqlite)', () => {
-  let server: TestServer
-  let browser: Browser
-
-  beforeAll(async () => {
-    assertWebBuilt()
-    server = await startTestServer('sqlite')
-    browser = await launchBrowser()
-  })
-  afterAll(async () => {
-    await browser?.close()
-    await server?.destroy()
-  })
+  const shared = withBrowser()
 
   /** Logs `handle` in from a browser with `userAgent`, as the login form would. */
   async function logIn(handle: string, userAgent: string): Promise<string> {
+    const { server } = shared
     const res = await fetch(`${server.url}/api/v1/sessions`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'user-agent': userAgent, origin: server.url },
@@ -41,6 +29,7 @@ describe('account settings (browser, sqlite)', () => {
   }
 
   async function open(cookie: string, userAgent: string, locale = 'en-US') {
+    const { server, browser } = shared
     const context = await browser.newContext({
       viewport: { width: 390, height: 844 },
       userAgent,
@@ -53,6 +42,7 @@ describe('account settings (browser, sqlite)', () => {
   }
 
   it('lists the sessions, logs out the phone from the laptop, and changes the password', async () => {
+    const { server } = shared
     await register(server.url, 'maya')
     const phone = await logIn('maya', PHONE_UA)
     const laptop = await logIn('maya', LAPTOP_UA)
@@ -93,6 +83,7 @@ describe('account settings (browser, sqlite)', () => {
   })
 
   it('follows the browser’s language until one is chosen, then keeps the choice', async () => {
+    const { server } = shared
     await register(server.url, 'lucas')
     const cookie = await logIn('lucas', LAPTOP_UA)
 
@@ -124,6 +115,7 @@ describe('account settings (browser, sqlite)', () => {
   })
 
   it('makes an API token for backlot post, shows it once, and revokes it', async () => {
+    const { server } = shared
     await register(server.url, 'nina')
     const cookie = await logIn('nina', LAPTOP_UA)
     const { context, page, errors } = await open(cookie, LAPTOP_UA)

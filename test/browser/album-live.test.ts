@@ -1,7 +1,5 @@
-import type { Browser } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startTestServer, type TestServer } from '../_util/server.js'
-import { assertWebBuilt, launchBrowser, openAs, type Person, photo, screenshot, seedShow } from './helpers.js'
+import { describe, expect, it } from 'vitest'
+import { openAs, photo, screenshot, withShow } from './helpers.js'
 
 /**
  * Issue 5: a creator composes and publishes a 3-photo album with one spoiler image in the studio
@@ -9,32 +7,18 @@ import { assertWebBuilt, launchBrowser, openAs, type Person, photo, screenshot, 
  * its blurhash, no image loaded) until clicked, and still revealed after a reload on that device.
  */
 describe('album published live (browser, sqlite)', () => {
-  let server: TestServer
-  let browser: Browser
-  let creator: Person
-  let fan: Person
   const slug = 'set-diary'
-
-  beforeAll(async () => {
-    assertWebBuilt()
-    server = await startTestServer('sqlite')
-    browser = await launchBrowser()
-    const show = await seedShow(server.url, {
-      creator: 'showrunner',
-      fans: ['fanone'],
-      slug,
-      title: 'Set Diary',
-      description: 'Weeks 11–14 of filming, straight from the set.',
-    })
-    creator = show.creator
-    fan = show.fans[0]
-  })
-  afterAll(async () => {
-    await browser?.close()
-    await server?.destroy()
+  const show = withShow({
+    creator: 'showrunner',
+    fans: ['fanone'],
+    slug,
+    title: 'Set Diary',
+    description: 'Weeks 11–14 of filming, straight from the set.',
   })
 
   it('shows the album to an open fan page without reload, spoiler hidden until tapped', async () => {
+    const { server, browser, creator } = show
+    const [fan] = show.fans
     const fanTab = await openAs(browser, server.url, fan)
     await fanTab.page.goto(`${server.url}/app/c/${slug}`)
     await fanTab.page.getByRole('heading', { name: 'Set Diary' }).waitFor()

@@ -1,40 +1,15 @@
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startTestServer, type TestServer } from '../_util/server.js'
-import {
-  apiAs,
-  assertWebBuilt,
-  launchBrowser,
-  openAs,
-  type Person,
-  photo,
-  screenshot,
-  seedShow,
-} from './helpers.js'
+import type { Page } from 'playwright-core'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { apiAs, openAs, photo, screenshot, withShow } from './helpers.js'
 
 /** Issue 5: an admin sets the channel avatar in the studio; a fan's open channel page shows it live. */
 describe('channel avatar (browser, sqlite)', () => {
-  let server: TestServer
-  let browser: Browser
-  let owner: Person
-  let admin: Person
-  let fan: Person
   const slug = 'night-shoot'
   const title = 'Night Shoot'
-
+  const show = withShow({ creator: 'showrunner', fans: ['designer', 'fan'], slug, title })
   beforeAll(async () => {
-    assertWebBuilt()
-    server = await startTestServer('sqlite')
-    browser = await launchBrowser()
-    const show = await seedShow(server.url, { creator: 'showrunner', fans: ['designer', 'fan'], slug, title })
-    owner = show.creator
-    admin = show.fans[0]
-    fan = show.fans[1]
+    const { server, creator: owner } = show
     await apiAs(server.url, owner, 'PUT', `/api/v1/channels/${slug}/roles/designer`, { role: 'admin' })
-  })
-  afterAll(async () => {
-    await browser?.close()
-    await server?.destroy()
   })
 
   /** The avatar image in the channel header, once it has loaded, as the page sees it. */
@@ -51,6 +26,8 @@ describe('channel avatar (browser, sqlite)', () => {
   }
 
   it('sets the avatar in the studio; the fan page shows the image live, then initials again', async () => {
+    const { server, browser } = show
+    const [admin, fan] = show.fans
     const fanTab = await openAs(browser, server.url, fan)
     await fanTab.page.goto(`${server.url}/app/c/${slug}`)
     await fanTab.page.locator('.channel-head [data-avatar="initial"]').waitFor()

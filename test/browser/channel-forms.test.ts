@@ -1,7 +1,5 @@
-import type { Browser } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startTestServer, type TestServer } from '../_util/server.js'
-import { apiAs, assertWebBuilt, launchBrowser, openAs, type Person, seedShow } from './helpers.js'
+import { describe, expect, it } from 'vitest'
+import { apiAs, openAs, withShow } from './helpers.js'
 
 /**
  * The two channel forms that share their fields (web/src/studio/ChannelFields.tsx): a creator makes
@@ -9,29 +7,11 @@ import { apiAs, assertWebBuilt, launchBrowser, openAs, type Person, seedShow } f
  * was typed and chosen, and a refused request is shown without losing the form.
  */
 describe('new channel and channel settings forms (browser, sqlite)', () => {
-  let server: TestServer
-  let browser: Browser
-  let owner: Person
   const slug = 'harbour-nights'
-
-  beforeAll(async () => {
-    assertWebBuilt()
-    server = await startTestServer('sqlite')
-    browser = await launchBrowser()
-    const show = await seedShow(server.url, {
-      creator: 'showrunner',
-      fans: [],
-      slug: 'taken-show',
-      title: 'Taken',
-    })
-    owner = show.creator
-  })
-  afterAll(async () => {
-    await browser?.close()
-    await server?.destroy()
-  })
+  const show = withShow({ creator: 'showrunner', fans: [], slug: 'taken-show', title: 'Taken' })
 
   it('creates a channel from the form, refusing a taken address first', async () => {
+    const { server, browser, creator: owner } = show
     const { page, context, errors } = await openAs(browser, server.url, owner)
     await page.goto(`${server.url}/app/new`)
     await page.getByLabel('Title').fill('Harbour Nights')
@@ -61,6 +41,7 @@ describe('new channel and channel settings forms (browser, sqlite)', () => {
   })
 
   it('shows the channel in the settings form and saves what is changed', async () => {
+    const { server, browser, creator: owner } = show
     const { page, context, errors } = await openAs(browser, server.url, owner)
     await page.goto(`${server.url}/app/studio/${slug}/settings`)
     const title = page.getByLabel('Title')

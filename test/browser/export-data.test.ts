@@ -1,28 +1,16 @@
-import type { Browser } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startTestServer, type TestServer } from '../_util/server.js'
+import { describe, expect, it } from 'vitest'
 import { axeViolations, describeViolations } from './a11y.js'
-import { assertWebBuilt, collectErrors, launchBrowser, register } from './helpers.js'
+import { collectErrors, register, withBrowser } from './helpers.js'
 import { docScreenshots } from './studio-helpers.js'
 
 const PASSWORD = 'a long passphrase'
 
 /** Issue 17 point 2 in the app: "Export my data" on the account page — request, progress, download. */
 describe('export my data (browser, sqlite)', () => {
-  let server: TestServer
-  let browser: Browser
-
-  beforeAll(async () => {
-    assertWebBuilt()
-    server = await startTestServer('sqlite')
-    browser = await launchBrowser()
-  })
-  afterAll(async () => {
-    await browser?.close()
-    await server?.destroy()
-  })
+  const shared = withBrowser()
 
   it('asks for the archive, shows when it is ready, and downloads it', async () => {
+    const { server, browser } = shared
     await register(server.url, 'maya')
     const res = await fetch(`${server.url}/api/v1/sessions`, {
       method: 'POST',

@@ -3,6 +3,9 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core'
 import sharp from 'sharp'
+import { afterAll, beforeAll } from 'vitest'
+import type { DbKind } from '../_util/db.js'
+import { startTestServer, type TestServer } from '../_util/server.js'
 
 /**
  * Browser tests drive Debian's Chromium (`apt-get install chromium`; never a downloaded browser)
@@ -109,6 +112,51 @@ export async function seedShow<const F extends readonly string[]>(
   for (const fan of fans) await apiAs(baseUrl, fan, 'POST', `/api/v1/channels/${slug}/members`, {})
   // One Person per handle, in order: the tuple type only says so.
   return { creator, fans: fans as { -readonly [K in keyof F]: Person } }
+}
+
+/** What a file's tests share: one server (a fresh database) and one browser; each test opens its own context. */
+export interface BrowserFixture {
+  server: TestServer
+  browser: Browser
+}
+
+export interface ShowFixture<F extends readonly string[]> extends BrowserFixture {
+  creator: Person
+  fans: { -readonly [K in keyof F]: Person }
+}
+
+type ServerOptions = Parameters<typeof startTestServer>[1] & { kind?: DbKind }
+
+/**
+ * The preamble of a browser test file, as hooks of the enclosing `describe`: checks the web app is
+ * built, starts one server and one browser before the tests, stops both after them. The fields of
+ * the returned object are set when the tests run (read them inside tests and later hooks).
+ */
+export function withBrowser(options: ServerOptions = {}): BrowserFixture {
+  const { kind = 'sqlite', ...serverOptions } = options
+  const fixture = {} as BrowserFixture
+  beforeAll(async () => {
+    assertWebBuilt()
+    fixture.server = await startTestServer(kind, serverOptions)
+    fixture.browser = await launchBrowser()
+  })
+  afterAll(async () => {
+    await fixture.browser?.close()
+    await fixture.server?.destroy()
+  })
+  return fixture
+}
+
+/** withBrowser() and the show of seedShow(): `creator` and `fans` (in order) are set before the tests. */
+export function withShow<const F extends readonly string[]>(
+  show: Parameters<typeof seedShow<F>>[1],
+  options: ServerOptions = {},
+): ShowFixture<F> {
+  const fixture = withBrowser(options) as ShowFixture<F>
+  beforeAll(async () => {
+    Object.assign(fixture, await seedShow(fixture.server.url, show))
+  })
+  return fixture
 }
 
 /** A browser tab logged in as `person` (phone-sized by default), with page errors collected. */

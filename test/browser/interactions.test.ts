@@ -1,31 +1,18 @@
-import type { Browser } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startTestServer, type TestServer } from '../_util/server.js'
-import { apiAs, assertWebBuilt, launchBrowser, openAs, type Person, screenshot, seedShow } from './helpers.js'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { apiAs, openAs, screenshot, withShow } from './helpers.js'
 
 /** Issue 5: a fan reacts and votes in the browser; a second fan's open page sees the counts move. */
 describe('reactions and votes seen live by another fan (browser, sqlite)', () => {
-  let server: TestServer
-  let browser: Browser
-  let creator: Person
-  let fanA: Person
-  let fanB: Person
   const slug = 'finale-watch'
-
+  const show = withShow({
+    creator: 'producer',
+    fans: ['fana', 'fanb'],
+    slug,
+    title: 'Finale Watch',
+    description: 'Chapter 8 is being shot.',
+  })
   beforeAll(async () => {
-    assertWebBuilt()
-    server = await startTestServer('sqlite')
-    browser = await launchBrowser()
-    const show = await seedShow(server.url, {
-      creator: 'producer',
-      fans: ['fana', 'fanb'],
-      slug,
-      title: 'Finale Watch',
-      description: 'Chapter 8 is being shot.',
-    })
-    creator = show.creator
-    fanA = show.fans[0]
-    fanB = show.fans[1]
+    const { server, creator } = show
     await apiAs(server.url, creator, 'POST', `/api/v1/channels/${slug}/posts`, {
       text: 'Where should the finale end?',
       poll: { question: 'Finale location?', options: ['Harbour', 'Rooftop', 'Forest'] },
@@ -34,12 +21,10 @@ describe('reactions and votes seen live by another fan (browser, sqlite)', () =>
       text: 'Day 63: last night exterior. https://example.org/day63',
     })
   })
-  afterAll(async () => {
-    await browser?.close()
-    await server?.destroy()
-  })
 
   it('updates the second fan’s reaction and vote counts without reload', async () => {
+    const { server, browser } = show
+    const [fanA, fanB] = show.fans
     const a = await openAs(browser, server.url, fanA)
     const b = await openAs(browser, server.url, fanB)
     for (const tab of [a, b]) {

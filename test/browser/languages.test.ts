@@ -1,11 +1,10 @@
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startTestServer, type TestServer } from '../_util/server.js'
+import type { Page } from 'playwright-core'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { seasonFacts, uploadPhoto } from './fan-helpers.js'
-import { apiAs, assertWebBuilt, collectErrors, launchBrowser, type Person, seedShow } from './helpers.js'
+import { apiAs, collectErrors, type Person, withShow } from './helpers.js'
 import { PHONE } from './studio-helpers.js'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
@@ -79,26 +78,19 @@ async function expectSpanishOnly(page: Page, selector = '#main') {
  * and a visitor's Spanish browser gets Spanish too.
  */
 describe('the app in Spanish (browser, sqlite)', () => {
-  let server: TestServer
-  let browser: Browser
-  let owner: Person
-  let fan: Person
   let albumId: string
   const slug = 'rodaje-nocturno'
+  const show = withShow({
+    creator: 'directora',
+    fans: ['fan_uno'],
+    slug,
+    title: 'El rodaje nocturno',
+    description: 'Fotos y encuestas desde el plató.',
+  })
 
   beforeAll(async () => {
-    assertWebBuilt()
-    server = await startTestServer('sqlite')
-    browser = await launchBrowser()
-    const show = await seedShow(server.url, {
-      creator: 'directora',
-      fans: ['fan_uno'],
-      slug,
-      title: 'El rodaje nocturno',
-      description: 'Fotos y encuestas desde el plató.',
-    })
-    owner = show.creator
-    fan = show.fans[0]
+    const { server, creator: owner } = show
+    const [fan] = show.fans
     for (const person of [owner, fan])
       await apiAs(server.url, person, 'PATCH', '/api/v1/me', { language: 'es' })
     const base = `/api/v1/channels/${slug}`
@@ -135,13 +127,10 @@ describe('the app in Spanish (browser, sqlite)', () => {
     await apiAs(server.url, owner, 'POST', `${base}/posts`, { text: 'Fotos de la fiesta', status: 'draft' })
     await apiAs(server.url, fan, 'PUT', `${base}/posts/${albumId}/reaction`, { emoji: '❤️' })
   })
-  afterAll(async () => {
-    await browser?.close()
-    await server?.destroy()
-  })
 
   /** A phone-sized tab as `person` on a browser asking for `locale`. */
   async function open(person: Person | null, locale = 'en-US') {
+    const { server, browser } = show
     const context = await browser.newContext({
       viewport: PHONE,
       deviceScaleFactor: 1,
@@ -154,6 +143,8 @@ describe('the app in Spanish (browser, sqlite)', () => {
   }
 
   it('shows a fan the channel, a post with an album and a poll, and notifications in Spanish', async () => {
+    const { server } = show
+    const [fan] = show.fans
     const { context, page, errors } = await open(fan)
     await page.goto(`${server.url}/app/c/${slug}`)
     await page.getByText('Eres miembro.').waitFor()
@@ -188,6 +179,7 @@ describe('the app in Spanish (browser, sqlite)', () => {
   })
 
   it('shows the owner the composer, the schedule and the manage page in Spanish', async () => {
+    const { server, creator: owner } = show
     const { context, page, errors } = await open(owner)
     const studio = `${server.url}/app/studio/${slug}`
     await page.goto(studio)
@@ -218,6 +210,7 @@ describe('the app in Spanish (browser, sqlite)', () => {
   })
 
   it('follows a visitor’s Spanish browser when nobody is logged in', async () => {
+    const { server } = show
     const { context, page, errors } = await open(null, 'es-MX')
     await page.goto(`${server.url}/app`)
     await page.getByRole('heading', { name: 'Canales públicos' }).waitFor()

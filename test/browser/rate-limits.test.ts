@@ -1,45 +1,31 @@
-import type { Browser } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startTestServer, type TestServer } from '../_util/server.js'
-import { apiAs, assertWebBuilt, launchBrowser, openAs, type Person, screenshot, seedShow } from './helpers.js'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { apiAs, openAs, screenshot, withShow } from './helpers.js'
 
 /**
  * Issue 14, item 5: over a rate limit the web app says so plainly, where the action failed. Tiny
  * limits, and loopback (the browser's address) is not exempt here.
  */
 describe('rate-limit answers in the web app (browser, sqlite)', () => {
-  let server: TestServer
-  let browser: Browser
-  let fan: Person
   const slug = 'night-shoot'
-
-  beforeAll(async () => {
-    assertWebBuilt()
-    server = await startTestServer('sqlite', {
+  const show = withShow(
+    { creator: 'director', fans: ['nightowl'], slug, title: 'Night Shoot' },
+    {
       env: {
         BACKLOT_RATE_LIMIT_EXEMPT: '',
         BACKLOT_RATE_LIMIT_REACTIONS: '2/1m',
         BACKLOT_RATE_LIMIT_REGISTRATION: '2/1h',
       },
-    })
-    browser = await launchBrowser()
-    const show = await seedShow(server.url, {
-      creator: 'director',
-      fans: ['nightowl'],
-      slug,
-      title: 'Night Shoot',
-    })
-    fan = show.fans[0]
-    await apiAs(server.url, show.creator, 'POST', `/api/v1/channels/${slug}/posts`, {
+    },
+  )
+  beforeAll(async () => {
+    await apiAs(show.server.url, show.creator, 'POST', `/api/v1/channels/${slug}/posts`, {
       text: 'Day 12: rain machines.',
     })
   })
-  afterAll(async () => {
-    await browser?.close()
-    await server?.destroy()
-  })
 
   it('tells a fan reacting too often to wait, and keeps the last accepted reaction', async () => {
+    const { server, browser } = show
+    const [fan] = show.fans
     const tab = await openAs(browser, server.url, fan)
     await tab.page.goto(`${server.url}/app/c/${slug}`)
     const post = tab.page.locator('article.post', { hasText: 'Day 12' })
@@ -61,6 +47,7 @@ describe('rate-limit answers in the web app (browser, sqlite)', () => {
   })
 
   it('tells someone signing up too often from one address to wait', async () => {
+    const { server, browser } = show
     const tab = await openAs(browser, server.url, null)
     await tab.page.goto(`${server.url}/app/signup`)
     await tab.page.getByLabel('Handle').fill('latecomer')

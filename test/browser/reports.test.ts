@@ -1,8 +1,6 @@
-import type { Browser } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { newId } from '../../src/util/ids.js'
-import { startTestServer, type TestServer } from '../_util/server.js'
-import { apiAs, assertWebBuilt, launchBrowser, openAs, type Person, seedShow } from './helpers.js'
+import { apiAs, openAs, withShow } from './helpers.js'
 import { docScreenshots, openStudio } from './studio-helpers.js'
 
 /**
@@ -11,32 +9,13 @@ import { docScreenshots, openStudio } from './studio-helpers.js'
  * not delete posts, the owner does; the fan reads the outcome on the Notices page.
  */
 describe('reports in the app (browser, sqlite)', () => {
-  let server: TestServer
-  let browser: Browser
-  let owner: Person
-  let fan: Person
   const slug = 'final-chapter'
   const base = `/api/v1/channels/${slug}`
-
-  beforeAll(async () => {
-    assertWebBuilt()
-    server = await startTestServer('sqlite')
-    browser = await launchBrowser()
-    const show = await seedShow(server.url, {
-      creator: 'showrunner',
-      fans: ['ana'],
-      slug,
-      title: 'The Final Chapter',
-    })
-    owner = show.creator
-    fan = show.fans[0]
-  })
-  afterAll(async () => {
-    await browser?.close()
-    await server?.destroy()
-  })
+  const show = withShow({ creator: 'showrunner', fans: ['ana'], slug, title: 'The Final Chapter' })
 
   it('a fan reports a post, the owner deletes it from the Reports tab, the fan sees the outcome', async () => {
+    const { server, browser, creator: owner } = show
+    const [fan] = show.fans
     const post = await apiAs(server.url, owner, 'POST', `${base}/posts`, {
       text: 'Leaked page of the finale script',
     })
@@ -70,6 +49,7 @@ describe('reports in the app (browser, sqlite)', () => {
   })
 
   it('shows the channel staff why a suspended channel is gone', async () => {
+    const { server, browser, creator: owner } = show
     // An operator suspends the channel (here straight through the service, as `backlot channel suspend` does).
     const operator = await server.ctx.db
       .insertInto('account')

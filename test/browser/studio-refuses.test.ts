@@ -1,28 +1,14 @@
-import type { Browser } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startTestServer, type TestServer } from '../_util/server.js'
-import { assertWebBuilt, launchBrowser, openAs, type Person, screenshot, seedShow } from './helpers.js'
+import { describe, expect, it } from 'vitest'
+import { openAs, screenshot, withShow } from './helpers.js'
 
 /** Issue 5: the studio refuses a non-image with the server's own problem detail, and keeps the draft. */
 describe('studio refuses a non-image (browser, sqlite)', () => {
-  let server: TestServer
-  let browser: Browser
-  let creator: Person
   const slug = 'refusals'
   const notAnImage = Buffer.from('<!doctype html><script>alert(1)</script>')
-
-  beforeAll(async () => {
-    assertWebBuilt()
-    server = await startTestServer('sqlite')
-    browser = await launchBrowser()
-    creator = (await seedShow(server.url, { creator: 'stills', fans: [], slug, title: 'Refusals' })).creator
-  })
-  afterAll(async () => {
-    await browser?.close()
-    await server?.destroy()
-  })
+  const show = withShow({ creator: 'stills', fans: [], slug, title: 'Refusals' })
 
   it('shows the problem detail the server gives for the file', async () => {
+    const { server, browser, creator } = show
     // What the server says about this file, asked directly.
     const form = new FormData()
     form.append('file', new Blob([notAnImage], { type: 'image/jpeg' }), 'still.jpg')

@@ -1,8 +1,6 @@
-import type { Browser } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startTestServer, type TestServer } from '../_util/server.js'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { axeViolations, describeViolations } from './a11y.js'
-import { apiAs, assertWebBuilt, launchBrowser, type Person, seedShow } from './helpers.js'
+import { apiAs, withShow } from './helpers.js'
 import { docScreenshots, openStudio } from './studio-helpers.js'
 
 /**
@@ -12,33 +10,16 @@ import { docScreenshots, openStudio } from './studio-helpers.js'
  * submits again; the owner approves it and it is published — each step in the audit log.
  */
 describe('sign-off in the studio (browser, sqlite)', () => {
-  let server: TestServer
-  let browser: Browser
-  let owner: Person
-  let creator: Person
   const slug = 'final-chapter'
   const base = `/api/v1/channels/${slug}`
-
+  const show = withShow({ creator: 'showrunner', fans: ['cocreator'], slug, title: 'The Final Chapter' })
   beforeAll(async () => {
-    assertWebBuilt()
-    server = await startTestServer('sqlite')
-    browser = await launchBrowser()
-    const show = await seedShow(server.url, {
-      creator: 'showrunner',
-      fans: ['cocreator'],
-      slug,
-      title: 'The Final Chapter',
-    })
-    owner = show.creator
-    creator = show.fans[0]
-    await apiAs(server.url, owner, 'PUT', `${base}/roles/cocreator`, { role: 'creator' })
-  })
-  afterAll(async () => {
-    await browser?.close()
-    await server?.destroy()
+    await apiAs(show.server.url, show.creator, 'PUT', `${base}/roles/cocreator`, { role: 'creator' })
   })
 
   it('submit, return with a comment, resubmit, approve', async () => {
+    const { server, browser, creator: owner } = show
+    const [creator] = show.fans
     // The owner requires approval in Manage.
     const ownerTab = await openStudio(browser, server.url, owner)
     await ownerTab.page.goto(`${server.url}/app/studio/${slug}/settings`)
