@@ -17,7 +17,12 @@ export async function runSearch(args: string[]): Promise<number> {
   const config = loadConfig()
   // checkRestore false: a serving server owns the restore check and the clean-stop stamp.
   await using ctx = await createContext({ ...config, logLevel: 'silent' }, { checkRestore: false })
+  // Building the context already ran the first start's backfill if this database never had one.
   const indexed = await ctx.search.indexMissing()
-  console.log(`indexed ${indexed} post${indexed === 1 ? '' : 's'}`)
+  const total = await ctx.db
+    .selectFrom('search_post')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow()
+  console.log(`indexed ${indexed} post${indexed === 1 ? '' : 's'}; ${Number(total.n)} in the search index`)
   return 0
 }

@@ -70,6 +70,18 @@ describe('search in the app (browser, sqlite)', () => {
     await tab.context.close()
   })
 
+  it('finds the channel in the public directory, with its search form working without a script', async () => {
+    const tab = await openAs(browser, server.url, null)
+    await tab.page.goto(`${server.url}/c/`)
+    await tab.page.getByLabel('Search channels').fill('harbour')
+    await tab.page.getByRole('button', { name: 'Search' }).click()
+    await tab.page.waitForURL(/\/c\/\?q=harbour/)
+    await tab.page.getByRole('link', { name: 'Harbour Lights' }).waitFor()
+    await docScreenshots(tab.page, 'directory')
+    expect(tab.errors).toEqual([])
+    await tab.context.close()
+  })
+
   it('searches across channels from the top bar, for a visitor without an account', async () => {
     const tab = await openAs(browser, server.url, null)
     await tab.page.goto(`${server.url}/app/search?q=catering`)

@@ -201,6 +201,9 @@ describe.each(testDatabases)('deleted and edited posts leave nothing behind (%s)
       `/api/v1/channels/${slug}/posts?pinned=true`,
       `/api/v1/channels/${slug}/timeline`,
       `/api/v1/channels/${slug}/schedule`,
+      // Search (issue 19): the deleted posts left the index in their deletion's transaction.
+      `/api/v1/channels/${slug}/search?q=${CANARY}`,
+      `/api/v1/search?q=${CANARY}`,
     ]
     for (const surface of surfaces) {
       const res = await owner.get(surface)

@@ -124,6 +124,14 @@ describe.each(testDatabases)('operator CLI on %s', (kind) => {
     expect((await api.get('/c/')).body).toContain('<span class="badge">Featured</span>')
     expect((await cli(['channel', 'unfeature', 'set-diary'])).stdout.trim()).toBe('set-diary: active')
     expect((await api.get('/c/')).body).not.toContain('<span class="badge">')
+    // `backlot search reindex` (issue 19) indexes a published post the index lacks.
+    const ownerApi = client(server.url, { token: owner.token })
+    const post = await ownerApi.post('/api/v1/channels/set-diary/posts', { text: 'Pelican on the set' })
+    expect(post.status).toBe(201)
+    await server.ctx.db.deleteFrom('search_post').where('post_id', '=', post.body.id).execute()
+    expect((await cli(['search', 'reindex'])).stdout.trim()).toBe('indexed 1 post; 1 in the search index')
+    expect((await api.get('/api/v1/channels/set-diary/search?q=pelican')).body.items).toHaveLength(1)
+    expect((await cli(['search'])).stderr.trim()).toBe('backlot: usage: backlot search reindex')
     expect((await cli(['channel', 'suspend', '--slug', 'nope'])).stderr.trim()).toBe(
       'backlot: No channel "nope".',
     )
