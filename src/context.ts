@@ -45,6 +45,7 @@ import type { Queue } from './queue/queue.js'
 import { createImageFileService } from './reads/image-files.js'
 import type { ReadDeps } from './reads/pipeline.js'
 import { createReadService } from './reads/service.js'
+import { createTracedImages } from './reads/traced-images.js'
 import { createReportService } from './reports/service.js'
 import { createScheduler } from './scheduler/scheduler.js'
 import { createSyndicationService } from './syndication/service.js'
@@ -159,7 +160,9 @@ export async function createContext(config: Config, overrides: ContextOverrides 
   const streamEpoch = eventLog.epoch
   const pages = createPageService({ ...readDeps, assets: pageAssets, previews, streamEpoch, timeline })
   const syndication = createSyndicationService(readDeps)
-  const imageFiles = createImageFileService({ ...readDeps, openPreview: previews.open })
+  // Images served through a press link carry that recipient's watermark (docs/watermark.md).
+  const traced = createTracedImages({ mediaStore })
+  const imageFiles = createImageFileService({ ...readDeps, openPreview: previews.open, traced })
   // Who sees a media file depends on its post or channel, both above media: posts decides.
   const media = createMediaService({ db, clock, config: config.media, mediaStore, logger, mediaVisibility })
   const hub = createHub({
