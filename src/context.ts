@@ -34,6 +34,7 @@ import { createScheduleService } from './posts/schedule-service.js'
 import { createPostService } from './posts/service.js'
 import { createDigestService } from './production/digests.js'
 import { createProductionHooks } from './production/hooks.js'
+import { createPressKitService } from './production/press-kits.js'
 import { createPreviewService } from './production/previews.js'
 import { createProductionService } from './production/service.js'
 import { createTimelineReader } from './production/timeline.js'
@@ -158,10 +159,18 @@ export async function createContext(config: Config, overrides: ContextOverrides 
   const digests = createDigestService({ ...readDeps, posts })
   const pageAssets = createPageAssets(publicUrl)
   const streamEpoch = eventLog.epoch
-  const pages = createPageService({ ...readDeps, assets: pageAssets, previews, streamEpoch, timeline })
-  const syndication = createSyndicationService(readDeps)
   // Images served through a press link carry that recipient's watermark (docs/watermark.md).
   const traced = createTracedImages({ mediaStore })
+  const pressKits = createPressKitService({ ...readDeps, traced })
+  const pages = createPageService({
+    ...readDeps,
+    assets: pageAssets,
+    previews,
+    pressKits,
+    streamEpoch,
+    timeline,
+  })
+  const syndication = createSyndicationService(readDeps)
   const imageFiles = createImageFileService({ ...readDeps, openPreview: previews.open, traced })
   // Who sees a media file depends on its post or channel, both above media: posts decides.
   const media = createMediaService({ db, clock, config: config.media, mediaStore, logger, mediaVisibility })
@@ -314,6 +323,7 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     reviews,
     scheduler,
     previews,
+    pressKits,
     timeline,
     digests,
     pageAssets,

@@ -156,7 +156,13 @@ export const rateLimitBuckets = {
     keys: 'address',
     what: 'image requests',
     default: '3000/1m',
-    why: 'Image files (/media, press previews): a feed page of albums loads hundreds.',
+    why: 'Image files (/media, press previews, press kits): a feed page of albums loads hundreds.',
+  },
+  'press-kit-downloads': {
+    keys: 'address',
+    what: 'press kit downloads',
+    default: '30/10m',
+    why: 'Press kit zips (/kit/…/press-kit.zip): each marks every image of the kit for its link, so far fewer than image requests; a journalist downloads a kit once or twice.',
   },
   'stream-opens': {
     keys: 'account+address',

@@ -1,7 +1,7 @@
 import { type ChannelAccess, isOpenToAnyone, requireReadableChannel } from '../channels/index.js'
 import { fail } from '../errors.js'
 import type { Language } from '../i18n/index.js'
-import { findDigest, type PreviewService } from '../production/index.js'
+import { findDigest, type PressKitService, type PreviewService } from '../production/index.js'
 import { channelVersion } from '../reads/index.js'
 import { createPageCache, type ServedPage, withValidators } from './page-cache.js'
 import { createPageRenderer, type RenderDeps } from './render.js'
@@ -12,6 +12,7 @@ export type { RenderedPage } from './render.js'
 
 export interface PageDeps extends RenderDeps {
   previews: PreviewService
+  pressKits: PressKitService
 }
 
 /**
@@ -53,6 +54,11 @@ export interface PageService {
    * post's page. Each request with a valid link counts as an open of it (issue 16).
    */
   previewPage(language: Language, token: string): Promise<ServedPage | { redirect: string }>
+  /**
+   * `/kit/{token}`, a press kit (`press-kit-not-found`), never cached; each request counts as an
+   * open of its link (issue 19 part 3).
+   */
+  pressKitPage(language: Language, token: string): Promise<ServedPage>
   /**
    * `/embed/p/{id}`, by post id alone and anonymous by design; a private channel's post is
    * `post-not-found`.
@@ -182,6 +188,11 @@ export function createPageService(deps: PageDeps): PageService {
     return withValidators(page, `preview:${opened.preview.id}`)
   }
 
+  async function pressKitPage(language: Language, token: string): Promise<ServedPage> {
+    const opened = await deps.pressKits.visit(token, language)
+    return withValidators(await renderer.pressKitPage(language, token, opened), `kit:${opened.kit.id}`)
+  }
+
   async function embedPage(language: Language, postId: string): Promise<ServedPage> {
     const channel = await deps.db
       .selectFrom('post')
@@ -203,6 +214,7 @@ export function createPageService(deps: PageDeps): PageService {
     timelinePage,
     digestPage,
     previewPage,
+    pressKitPage,
     embedPage,
     fragments,
     channelFor,

@@ -17,8 +17,13 @@ const MIN_SCALE = 0.35
 const MAX_SCALE = 1.25
 /** Ratio between two periods tried in the search (fine enough that folding stays coherent). */
 const PERIOD_STEP = 1.0012
-/** How many of the strongest periods are tried against the keys. */
-const PERIOD_CANDIDATES = 6
+/**
+ * How many of the strongest periods are tried against the keys: the image itself may repeat (a
+ * facade, a fabric, here the grid of the test images' texture) and outshine the mark's period.
+ */
+const PERIOD_CANDIDATES = 16
+/** Finer steps per coarse step when refining a candidate period. */
+const REFINE_STEPS = 6
 /** The residual keeps what a blur of this sigma (pixels) removes: the mark, and the image's fine detail. */
 const RESIDUAL_SIGMA = 3
 /** Residual values are clipped here so strong edges do not drown the mark. */
@@ -148,7 +153,8 @@ function strongestPeriods(residual: Residual): number[] {
   const longest = Math.min(residual.width, residual.height) / 1.5
   const periods: number[] = []
   for (let p = TILE * MIN_SCALE; p <= Math.min(TILE * MAX_SCALE, longest); p *= PERIOD_STEP) periods.push(p)
-  const rowStep = Math.max(1, Math.round((residual.width * residual.height) / SEARCH_SAMPLES))
+  // Odd, so the sampled rows do not fall on the same few phases of a period that is a power of two.
+  const rowStep = Math.max(1, Math.round((residual.width * residual.height) / SEARCH_SAMPLES)) | 1
   const energies = periods.map((p) => fold(residual, p, rowStep).energy)
   const peaks = periods
     .map((period, i) => ({ period, energy: energies[i]! }))
@@ -157,7 +163,25 @@ function strongestPeriods(residual: Residual): number[] {
         energies[i]! >= (energies[i - 1] ?? -Infinity) && energies[i]! >= (energies[i + 1] ?? -Infinity),
     )
   peaks.sort((a, b) => b.energy - a.energy)
-  return peaks.slice(0, PERIOD_CANDIDATES).map((p) => p.period)
+  return peaks.slice(0, PERIOD_CANDIDATES).map((p) => refinePeriod(residual, p.period, rowStep))
+}
+
+/**
+ * The coarse grid can fall between a large image's sharp peak (the more tiles, the narrower it is):
+ * the best period within one grid step either side, tried at REFINE_STEPS finer steps.
+ */
+function refinePeriod(residual: Residual, period: number, rowStep: number): number {
+  let best = period
+  let bestEnergy = Number.NEGATIVE_INFINITY
+  for (let k = -REFINE_STEPS; k <= REFINE_STEPS; k++) {
+    const candidate = period * PERIOD_STEP ** (k / REFINE_STEPS)
+    const { energy } = fold(residual, candidate, rowStep)
+    if (energy > bestEnergy) {
+      bestEnergy = energy
+      best = candidate
+    }
+  }
+  return best
 }
 
 /** Subtracts the mean and scales to unit length. */
