@@ -1,5 +1,4 @@
 import { assertNotArchived, cleanLine, invalidField, requirePermission } from '../channels/index.js'
-import type { Db } from '../db/database.js'
 import type { ChannelRow, PressKitRow } from '../db/schema.js'
 import { fail } from '../errors.js'
 import type { Language } from '../i18n/index.js'
@@ -14,7 +13,6 @@ import {
   readPosts,
   type TracedImages,
 } from '../reads/index.js'
-import type { Clock } from '../util/clock.js'
 import { hashSecret, newId, newSecret } from '../util/ids.js'
 import { cursorCodec, mapPage, type Page, toPage } from '../util/pagination.js'
 import type { CreatePressKitInput, PressKitViewData } from './press-kit-schemas.js'
