@@ -1,5 +1,5 @@
 import sharp from 'sharp'
-import { beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it, vi } from 'vitest'
 import { photoLikeJpeg } from '../../test/_util/images.js'
 import { decodeRaw, detectWatermark, embedWatermark, watermarkKey } from './index.js'
 
@@ -8,6 +8,9 @@ import { decodeRaw, detectWatermark, embedWatermark, watermarkKey } from './inde
  * usual abuse (re-saved at JPEG quality 70, halved, cropped by 10%, or all three), is attributed
  * to A among the issued recipients, never to B; an image nobody marked is attributed to no one.
  */
+// Each detection searches every scale of a full-size image: seconds each on two busy cores.
+vi.setConfig({ testTimeout: 180_000 })
+
 const recipients = ['variety', 'deadline', 'el-pais', 'screen-daily'].map((name) => ({
   id: name,
   key: watermarkKey(`token-hash-of-${name}`),

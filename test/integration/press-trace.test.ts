@@ -101,5 +101,6 @@ describe.each(testDatabases)('traced press previews (%s)', (kind) => {
     const again = await traceLeak(server.ctx.db, leaked)
     expect(again.source?.linkId).toBe(variety.id)
     expect(again.source?.revokedAt).not.toBeNull()
-  })
+    // Four traces of a full image each search every scale: minutes on two busy cores, not seconds.
+  }, 300_000)
 })
