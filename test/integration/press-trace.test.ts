@@ -1,3 +1,8 @@
+import { execFile } from 'node:child_process'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { promisify } from 'node:util'
 import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { traceLeak } from '../../src/production/index.js'
@@ -7,6 +12,7 @@ import { metadataFound } from '../_util/metadata.js'
 import { startTestServer, type TestServer } from '../_util/server.js'
 import { createPost, type PressWorld, pressServerEnv, seedPressWorld } from './press.fixture.js'
 
+const run = promisify(execFile)
 const soon = (ms: number) => new Date(Date.now() + ms).toISOString()
 
 /**
@@ -101,6 +107,26 @@ describe.each(testDatabases)('traced press previews (%s)', (kind) => {
     const again = await traceLeak(server.ctx.db, leaked)
     expect(again.source?.linkId).toBe(variety.id)
     expect(again.source?.revokedAt).not.toBeNull()
+
+    // The operator's way: `backlot trace FILE` on the same database (SQLite: the server's file).
+    if (kind === 'sqlite') {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'backlot-leak-'))
+      const file = path.join(dir, 'leaked.jpg')
+      fs.writeFileSync(file, leaked)
+      const { stdout } = await run(process.execPath, ['--import', 'tsx', 'src/main.ts', 'trace', file], {
+        cwd: path.resolve(import.meta.dirname, '..', '..'),
+        env: {
+          PATH: process.env.PATH ?? '',
+          BACKLOT_DATA_DIR: server.database.dataDir,
+          BACKLOT_LOG_LEVEL: 'silent',
+        },
+      })
+      expect(stdout).toContain(
+        `press preview link ${variety.id} (since revoked) for Ana Ruiz, Variety, ana@variety.example`,
+      )
+      expect(stdout).toMatch(/score \d+(\.\d+)? \(threshold 7; next best/)
+      fs.rmSync(dir, { recursive: true, force: true })
+    }
     // Four traces of a full image each search every scale: minutes on two busy cores, not seconds.
   }, 300_000)
 })
