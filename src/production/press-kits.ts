@@ -1,8 +1,14 @@
-import { assertNotArchived, cleanLine, invalidField, requirePermission } from '../channels/index.js'
+import {
+  assertNotArchived,
+  cleanLine,
+  cleanText,
+  invalidField,
+  requirePermission,
+} from '../channels/index.js'
 import type { ChannelRow, PressKitRow } from '../db/schema.js'
 import { fail } from '../errors.js'
 import type { Language } from '../i18n/index.js'
-import { findFile, findMedia } from '../media/index.js'
+import { findFile, findMedia, parseVariants } from '../media/index.js'
 import { findPost, type PostRecord, requireVisiblePost } from '../posts/index.js'
 import {
   type ImageBytes,
@@ -132,7 +138,7 @@ export function createPressKitService(deps: ReadDeps & { traced: TracedImages })
       outlet: cleanLine(input.outlet, '/outlet') ?? '',
       email: cleanLine(input.email, '/email'),
       contact: cleanLine(input.contact, '/contact') ?? invalidField('/contact', 'must not be blank'),
-      usage_note: (input.usageNote ?? '').trim(),
+      usage_note: cleanText(input.usageNote, '/usageNote'),
       created_by: actorId,
       created_at: now,
       expires_at: now + (input.expiresInHours ?? 24 * 14) * HOUR_MS,
@@ -254,10 +260,7 @@ export function createPressKitService(deps: ReadDeps & { traced: TracedImages })
       const ref = KIT_SIZES.map((size) => findFile(media, `${size}.jpg`)).find((r) => r !== undefined)
       if (!ref) continue
       const bytes = await deps.traced.markedBytes(link, ref.key, 'jpeg')
-      const variant = JSON.parse(media.variants).find((v: { key: string }) => v.key === ref.key) as {
-        width: number
-        height: number
-      }
+      const variant = parseVariants(media).find((v) => v.key === ref.key)!
       const name = `images/${String(image.n).padStart(2, '0')}-${image.mediaId}.jpg`
       files.push({ name, bytes, image, width: variant.width, height: variant.height })
     }
