@@ -16,6 +16,7 @@ import { scheduleRoutes } from './posts/schedule-routes.js'
 import { pressKitRoutes } from './production/press-kit-routes.js'
 import { previewRoutes } from './production/preview-routes.js'
 import { productionRoutes } from './production/routes.js'
+import { traceRoutes } from './production/trace-routes.js'
 import { pushRoutes } from './push/routes.js'
 import { reportRoutes } from './reports/routes.js'
 import { syndicationRoutes } from './syndication/routes.js'
@@ -43,6 +44,7 @@ export function registerRoutes(app: App, ctx: AppContext): void {
   reviewRoutes(app, ctx)
   previewRoutes(app, ctx)
   pressKitRoutes(app, ctx)
+  traceRoutes(app, ctx)
   syndicationRoutes(app, ctx)
   pageRoutes(app, ctx)
   // Last: the web app's index.html answers only app paths (/, /app/…, /join/…).

@@ -158,6 +158,12 @@ export const rateLimitBuckets = {
     default: '3000/1m',
     why: 'Image files (/media, press previews, press kits): a feed page of albums loads hundreds.',
   },
+  traces: {
+    keys: 'account+address',
+    what: 'traces',
+    default: '20/1h',
+    why: 'Leaked images traced by a channel owner (POST …/trace): each decodes the image and searches it against every press link, seconds of CPU.',
+  },
   'press-kit-downloads': {
     keys: 'address',
     what: 'press kit downloads',

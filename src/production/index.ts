@@ -7,4 +7,10 @@ export type { KitImageFile, OpenedPressKit, PressKitService } from './press-kits
 export type { OpenedPreview, PreviewService } from './previews.js'
 export { PostProductionViewFields, ProductionCreateFields } from './schemas.js'
 export type { Timeline } from './timeline.js'
-export { TRACE_CANDIDATES, type TracedSource, type TraceResult, traceLeak } from './trace.js'
+export {
+  TRACE_CANDIDATES,
+  type TracedSource,
+  type TraceResult,
+  traceableChannel,
+  traceLeak,
+} from './trace.js'

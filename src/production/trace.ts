@@ -1,4 +1,5 @@
-import type { DbOrTx } from '../db/database.js'
+import { requirePermission } from '../channels/index.js'
+import type { Db, DbOrTx } from '../db/database.js'
 import { detectWatermark, SCORE_THRESHOLD, watermarkKey } from '../watermark/index.js'
 
 /** Links tried per trace, newest first: bounds the work (each costs a few milliseconds). */
@@ -116,3 +117,12 @@ async function issuedLinks(db: DbOrTx, channelId: string | undefined) {
 }
 
 const round = (n: number) => Math.round(n * 100) / 100
+
+/**
+ * The channel an owner or admin may trace leaks of (`post.edit-any`): checked before the image is
+ * read, so nobody else gets the server to decode and search an image.
+ */
+export async function traceableChannel(db: Db, actorId: string, slug: string): Promise<string> {
+  const access = await requirePermission(db, slug, actorId, 'post.edit-any')
+  return access.channel.id
+}

@@ -108,6 +108,25 @@ describe.each(testDatabases)('traced press previews (%s)', (kind) => {
     expect(again.source?.linkId).toBe(variety.id)
     expect(again.source?.revokedAt).not.toBeNull()
 
+    // The owner's way: the API, over this channel's links; refused to a creator before any work.
+    const traceAs = (token: string) => {
+      const form = new FormData()
+      form.append('file', new Blob([new Uint8Array(leaked)], { type: 'image/jpeg' }), 'leak.jpg')
+      return fetch(`${server.url}/api/v1/channels/the-show/trace`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}` },
+        body: form,
+      })
+    }
+    expect((await traceAs(w.accounts.creator.token)).status).toBe(403)
+    const answer = await traceAs(w.accounts.owner.token)
+    expect(answer.status).toBe(200)
+    expect((await answer.json()).source).toMatchObject({
+      kind: 'preview',
+      linkId: variety.id,
+      recipient: 'Ana Ruiz',
+    })
+
     // The operator's way: `backlot trace FILE` on the same database (SQLite: the server's file).
     if (kind === 'sqlite') {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'backlot-leak-'))
