@@ -121,7 +121,7 @@ describe.each(testDatabases)('traced press previews (%s)', (kind) => {
     expect((await traceAs(w.accounts.creator.token)).status).toBe(403)
     const answer = await traceAs(w.accounts.owner.token)
     expect(answer.status).toBe(200)
-    expect((await answer.json()).source).toMatchObject({
+    expect(((await answer.json()) as { source: unknown }).source).toMatchObject({
       kind: 'preview',
       linkId: variety.id,
       recipient: 'Ana Ruiz',
