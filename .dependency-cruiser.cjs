@@ -12,6 +12,7 @@
 const kernel = [
   'errors.ts',
   'util',
+  'watermark',
   'i18n',
   'config',
   'logger.ts',

@@ -34,6 +34,7 @@ import { createScheduleService } from './posts/schedule-service.js'
 import { createPostService } from './posts/service.js'
 import { createDigestService } from './production/digests.js'
 import { createProductionHooks } from './production/hooks.js'
+import { createPressKitService } from './production/press-kits.js'
 import { createPreviewService } from './production/previews.js'
 import { createProductionService } from './production/service.js'
 import { createTimelineReader } from './production/timeline.js'
@@ -46,6 +47,7 @@ import { createReachService, REACH_ROLLUP_INTERVAL_MS } from './reach/index.js'
 import { createImageFileService } from './reads/image-files.js'
 import type { ReadDeps } from './reads/pipeline.js'
 import { createReadService } from './reads/service.js'
+import { createTracedImages } from './reads/traced-images.js'
 import { createReportService } from './reports/service.js'
 import { createScheduler } from './scheduler/scheduler.js'
 import { createSearchService } from './search/service.js'
@@ -167,16 +169,20 @@ export async function createContext(config: Config, overrides: ContextOverrides 
   const digests = createDigestService({ ...readDeps, posts })
   const pageAssets = createPageAssets(publicUrl)
   const streamEpoch = eventLog.epoch
+  // Images served through a press link carry that recipient's watermark (docs/watermark.md).
+  const traced = createTracedImages({ mediaStore })
+  const pressKits = createPressKitService({ ...readDeps, traced })
   const pages = createPageService({
     ...readDeps,
     assets: pageAssets,
     previews,
+    pressKits,
     streamEpoch,
     timeline,
     search,
   })
   const syndication = createSyndicationService(readDeps)
-  const imageFiles = createImageFileService({ ...readDeps, openPreview: previews.open })
+  const imageFiles = createImageFileService({ ...readDeps, openPreview: previews.open, traced })
   // Who sees a media file depends on its post or channel, both above media: posts decides.
   const media = createMediaService({ db, clock, config: config.media, mediaStore, logger, mediaVisibility })
   const hub = createHub({
@@ -335,6 +341,7 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     reviews,
     scheduler,
     previews,
+    pressKits,
     timeline,
     digests,
     pageAssets,

@@ -109,6 +109,8 @@ export const errorReasons = {
   // production and press
   'production-in-use': 'conflict',
   'preview-not-found': 'not-found',
+  'press-kit-not-found': 'not-found',
+  'press-kit-empty': 'invalid',
   'digest-not-found': 'not-found',
   'digest-already-posted': 'conflict',
   'oembed-not-found': 'not-found',

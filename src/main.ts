@@ -10,6 +10,7 @@ import { runReports } from './cli/reports.js'
 import { runRestore } from './cli/restore.js'
 import { runSearch } from './cli/search.js'
 import { runServe } from './cli/serve.js'
+import { runTrace } from './cli/trace.js'
 import { runUser } from './cli/users.js'
 import { ConfigError, configDocTable } from './config/config.js'
 import { problemsDocTable } from './http/problems.js'
@@ -66,6 +67,10 @@ Commands:
                                 read a channel archive into this server as a new channel (one
                                 transaction; images re-processed); the owner defaults to the
                                 archive's owner handle
+  trace IMAGE [--channel SLUG] [--json]
+                                which press preview or press kit link (and recipient) a leaked image was
+                                served through, from its invisible watermark, with a score; or "no
+                                watermark found" (docs/watermark.md)
   config-doc                    print the configuration table (docs/config.md)
   problems-doc                  print the problem-type table (docs/problems.md)
 
@@ -101,6 +106,8 @@ async function main(argv: string[]): Promise<number> {
       return runExport(rest)
     case 'import':
       return runImport(rest)
+    case 'trace':
+      return runTrace(rest)
     case 'config-doc':
       console.log(configDocTable())
       return 0

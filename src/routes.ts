@@ -13,8 +13,10 @@ import { pageRoutes } from './pages/routes.js'
 import { reviewRoutes } from './posts/review-routes.js'
 import { postRoutes } from './posts/routes.js'
 import { scheduleRoutes } from './posts/schedule-routes.js'
+import { pressKitRoutes } from './production/press-kit-routes.js'
 import { previewRoutes } from './production/preview-routes.js'
 import { productionRoutes } from './production/routes.js'
+import { traceRoutes } from './production/trace-routes.js'
 import { pushRoutes } from './push/routes.js'
 import { reachCounting, reachRoutes } from './reach/routes.js'
 import { reportRoutes } from './reports/routes.js'
@@ -47,6 +49,8 @@ export function registerRoutes(app: App, ctx: AppContext): void {
   scheduleRoutes(app, ctx)
   reviewRoutes(app, ctx)
   previewRoutes(app, ctx)
+  pressKitRoutes(app, ctx)
+  traceRoutes(app, ctx)
   syndicationRoutes(app, ctx)
   pageRoutes(app, ctx)
   // Last: the web app's index.html answers only app paths (/, /app/…, /join/…).

@@ -162,7 +162,19 @@ export const rateLimitBuckets = {
     keys: 'address',
     what: 'image requests',
     default: '3000/1m',
-    why: 'Image files (/media, press previews): a feed page of albums loads hundreds.',
+    why: 'Image files (/media, press previews, press kits): a feed page of albums loads hundreds.',
+  },
+  traces: {
+    keys: 'account+address',
+    what: 'traces',
+    default: '20/1h',
+    why: 'Leaked images traced by a channel owner (POST …/trace): each decodes the image and searches it against every press link, seconds of CPU.',
+  },
+  'press-kit-downloads': {
+    keys: 'address',
+    what: 'press kit downloads',
+    default: '30/10m',
+    why: 'Press kit zips (/kit/…/press-kit.zip): each marks every image of the kit for its link, so far fewer than image requests; a journalist downloads a kit once or twice.',
   },
   'stream-opens': {
     keys: 'account+address',

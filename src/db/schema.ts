@@ -33,6 +33,7 @@ export interface Database {
   push_delivery: PushDeliveryTable
   post_production: PostProductionTable
   press_preview: PressPreviewTable
+  press_kit: PressKitTable
   digest: DigestTable
   media_rendering: MediaRenderingTable
   channel_avatar: ChannelAvatarTable
@@ -435,6 +436,33 @@ export interface PressPreviewTable {
   /** How many times the link was opened (issue 16): a count and a time, nothing about who. */
   opens: Generated<number>
   last_opened_at: number | null
+  /** The recipient's outlet and address (issue 19): the link is issued to one person. */
+  outlet: Generated<string>
+  email: string | null
+}
+
+/**
+ * One recipient's link to the press kit of a post or album (issue 19 part 3): production/press-kits.ts.
+ * Its images carry the link's watermark (keyed from `token_hash`).
+ */
+export interface PressKitTable {
+  id: string
+  channel_id: string
+  post_id: string
+  token_hash: string
+  recipient: string
+  outlet: string
+  email: string | null
+  contact: string
+  usage_note: string
+  created_by: string
+  created_at: number
+  expires_at: number
+  revoked_at: number | null
+  opens: Generated<number>
+  last_opened_at: number | null
+  downloads: Generated<number>
+  last_downloaded_at: number | null
 }
 
 /** One open of a press preview link; only the latest ones are kept (production/preview-opens.ts). */
@@ -554,6 +582,7 @@ export type PromptAnswerRow = Selectable<PromptAnswerTable>
 export type PushSubscriptionRow = Selectable<PushSubscriptionTable>
 export type PostProductionRow = Selectable<PostProductionTable>
 export type PressPreviewRow = Selectable<PressPreviewTable>
+export type PressKitRow = Selectable<PressKitTable>
 export type PostReviewRow = Selectable<PostReviewTable>
 export type DigestRow = Selectable<DigestTable>
 export type MediaRenderingRow = Selectable<MediaRenderingTable>

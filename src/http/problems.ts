@@ -117,6 +117,8 @@ export const problemCatalog = {
   // production and press
   'production-in-use': { status: 409, title: 'Posts are tagged with what this change would remove' },
   'preview-not-found': { status: 404, title: 'The preview link is invalid, expired or revoked' },
+  'press-kit-not-found': { status: 404, title: 'The press kit link is invalid, expired or revoked' },
+  'press-kit-empty': { status: 422, title: 'The post has no images a press kit could carry' },
   'digest-not-found': { status: 404, title: 'No such digest' },
   'digest-already-posted': { status: 409, title: 'The digest is already posted to the channel' },
   'oembed-not-found': { status: 404, title: 'No embeddable post at that URL' },

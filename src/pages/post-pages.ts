@@ -1,7 +1,7 @@
 import type { ChannelRow } from '../db/schema.js'
 import { fail } from '../errors.js'
 import type { Language } from '../i18n/index.js'
-import type { OpenedPreview } from '../production/index.js'
+import type { OpenedPressKit, OpenedPreview } from '../production/index.js'
 import { blurredImageText, presentPosts, readPosts } from '../reads/index.js'
 import { postCard } from './components.js'
 import { html } from './html.js'
@@ -15,6 +15,7 @@ import {
   type LivePage,
   postArticle,
   postBody,
+  pressKitBody,
   previewBody,
 } from './templates.js'
 import { pageText } from './text.js'
@@ -23,7 +24,7 @@ import { pageText } from './text.js'
 export function createPostPages(
   deps: RenderDeps,
   frame: PageFrame,
-): Pick<PageRenderer, 'postPage' | 'imagePage' | 'previewPage' | 'embedPage' | 'fragments'> {
+): Pick<PageRenderer, 'postPage' | 'imagePage' | 'previewPage' | 'pressKitPage' | 'embedPage' | 'fragments'> {
   const { origin, baseMeta, render, oembedUrl, onePost, countsOf } = frame
 
   /**
@@ -123,6 +124,27 @@ export function createPostPages(
     }
   }
 
+  /** A press kit: read by its service through the press rules, with the kit's own facts; noindex, never cached. */
+  async function pressKitPage(
+    language: Language,
+    token: string,
+    opened: OpenedPressKit,
+  ): Promise<RenderedPage> {
+    const text = pageText(language)
+    const { channel, post } = opened
+    const title = text.t('pressKit.title', { title: post.title })
+    const meta: PageMeta = {
+      ...baseMeta(text, channel, post.url, title, text.t('pressKit.description')),
+      isIndexable: false,
+      feeds: null,
+    }
+    const zipUrl = `${origin()}/kit/${token}/press-kit.zip`
+    return {
+      ...render(meta, channel, pressKitBody(text, origin(), opened, zipUrl)),
+      isCacheable: false,
+    }
+  }
+
   /** The embeddable view of a post (by id alone, as oEmbed hands it out). */
   async function embedPage(language: Language, channel: ChannelRow, postId: string): Promise<RenderedPage> {
     const text = pageText(language)
@@ -145,5 +167,5 @@ export function createPostPages(
     }
   }
 
-  return { postPage, imagePage, previewPage, embedPage, fragments }
+  return { postPage, imagePage, previewPage, pressKitPage, embedPage, fragments }
 }

@@ -1,6 +1,6 @@
 import type { ChannelRow, DigestRow } from '../db/schema.js'
 import type { Language } from '../i18n/index.js'
-import type { OpenedPreview, Timeline } from '../production/index.js'
+import type { OpenedPressKit, OpenedPreview, Timeline } from '../production/index.js'
 import type { ReadDeps } from '../reads/index.js'
 import type { PageAssets } from './assets.js'
 import { createChannelPages } from './channel-pages.js'
@@ -58,6 +58,8 @@ export interface PageRenderer {
   digestPage(language: Language, channel: ChannelRow, digest: DigestRow): Promise<RenderedPage>
   /** A press preview: the embargoed post with its banner, noindex, never cached. */
   previewPage(language: Language, token: string, opened: OpenedPreview): Promise<RenderedPage>
+  /** A press kit: its post's images, captions, credits, rights, embargo and contact; noindex, never cached. */
+  pressKitPage(language: Language, token: string, opened: OpenedPressKit): Promise<RenderedPage>
   /** The embeddable view of a post: the one page other sites may frame. */
   embedPage(language: Language, channel: ChannelRow, postId: string): Promise<RenderedPage>
   /** Posts as HTML fragments for the island, in the order asked; posts the reader may not see are absent. */

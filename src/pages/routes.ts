@@ -8,6 +8,7 @@ import { markLanguage, requestLanguage } from '../http/language.js'
 import { problemTitle } from '../http/problem-titles.js'
 import type { Language } from '../i18n/index.js'
 import { fileCacheControl, mediaImageOrigins } from '../media/index.js'
+import { kitZip } from '../production/index.js'
 import { reachOf } from '../reach/index.js'
 import type { ImageBytes } from '../reads/index.js'
 import { DIRECTORY_CATEGORIES } from '../search/index.js'
@@ -298,10 +299,60 @@ function registerPages(app: App, ctx: AppContext): void {
       return sendPage(req, reply, ctx, page)
     },
   )
+  app.get(
+    '/kit/:token',
+    {
+      schema: { ...hide, params: KitParams },
+      config: { auth: 'none', rateLimit: 'pages' },
+    },
+    async (req, reply) =>
+      sendPage(req, reply, ctx, await ctx.pages.pressKitPage(language(req), req.params.token)),
+  )
   fileRoutes(app, ctx)
 }
 
+const KitParams = Type.Object({ token: Type.String({ maxLength: 100 }) })
+
 function fileRoutes(app: App, ctx: AppContext): void {
+  app.get(
+    '/kit/:token/:mediaId/:file',
+    {
+      schema: {
+        ...hide,
+        params: Type.Object({
+          token: Type.String({ maxLength: 100 }),
+          mediaId: PostId,
+          file: Type.String({ maxLength: 20 }),
+        }),
+      },
+      config: { auth: 'none', rateLimit: 'media-files' },
+    },
+    async (req, reply) => {
+      const file = await ctx.pressKits.file(req.params.token, req.params.mediaId, req.params.file)
+      reply.header('x-robots-tag', 'noindex').header('referrer-policy', 'no-referrer')
+      return sendImage(reply, file, req.headers['if-none-match'])
+    },
+  )
+  app.get(
+    '/kit/:token/press-kit.zip',
+    {
+      schema: { ...hide, params: KitParams },
+      config: { auth: 'none', rateLimit: 'press-kit-downloads' },
+    },
+    async (req, reply) => {
+      const { opened, files } = await ctx.pressKits.download(req.params.token)
+      return reply
+        .type('application/zip')
+        .header(
+          'content-disposition',
+          `attachment; filename="press-kit-${opened.channel.slug}-${opened.post.id}.zip"`,
+        )
+        .header('cache-control', 'no-store')
+        .header('x-robots-tag', 'noindex')
+        .header('referrer-policy', 'no-referrer')
+        .send(kitZip(opened, files, ctx.clock.now()))
+    },
+  )
   app.get(
     '/preview/:token/:mediaId/:file',
     {

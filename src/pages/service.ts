@@ -1,7 +1,7 @@
 import { type ChannelAccess, isOpenToAnyone, requireReadableChannel } from '../channels/index.js'
 import { fail } from '../errors.js'
 import type { Language } from '../i18n/index.js'
-import { findDigest, type PreviewService } from '../production/index.js'
+import { findDigest, type PressKitService, type PreviewService } from '../production/index.js'
 import { channelVersion } from '../reads/index.js'
 import type { DirectoryInput, SearchService } from '../search/index.js'
 import { VersionCache } from '../util/version-cache.js'
@@ -21,6 +21,7 @@ export interface PageDeps extends RenderDeps {
   previews: PreviewService
   /** The directory's listing (issue 19 part 2). */
   search: SearchService
+  pressKits: PressKitService
 }
 
 /**
@@ -62,6 +63,11 @@ export interface PageService {
    * post's page. Each request with a valid link counts as an open of it (issue 16).
    */
   previewPage(language: Language, token: string): Promise<ServedPage | { redirect: string }>
+  /**
+   * `/kit/{token}`, a press kit (`press-kit-not-found`), never cached; each request counts as an
+   * open of its link (issue 19 part 3).
+   */
+  pressKitPage(language: Language, token: string): Promise<ServedPage>
   /**
    * `/embed/p/{id}`, by post id alone and anonymous by design; a private channel's post is
    * `post-not-found`.
@@ -214,6 +220,11 @@ export function createPageService(deps: PageDeps): PageService {
     return withValidators(page, `preview:${opened.preview.id}`)
   }
 
+  async function pressKitPage(language: Language, token: string): Promise<ServedPage> {
+    const opened = await deps.pressKits.visit(token, language)
+    return withValidators(await renderer.pressKitPage(language, token, opened), `kit:${opened.kit.id}`)
+  }
+
   async function embedPage(language: Language, postId: string): Promise<ServedPage> {
     const channel = await deps.db
       .selectFrom('post')
@@ -235,6 +246,7 @@ export function createPageService(deps: PageDeps): PageService {
     timelinePage,
     digestPage,
     previewPage,
+    pressKitPage,
     embedPage,
     fragments,
     directoryPage,

@@ -13,7 +13,19 @@ const HOUR_MS = 3_600_000
 
 export const CreatePreviewBody = Type.Object(
   {
-    label: Type.Optional(Type.String({ maxLength: 100, description: 'Who it is for, e.g. "Variety".' })),
+    label: Type.Optional(
+      Type.String({ maxLength: 100, description: 'Who it is for: the recipient, e.g. "Ana Ruiz".' }),
+    ),
+    outlet: Type.Optional(
+      Type.String({ maxLength: 100, description: 'The recipient\'s outlet, e.g. "Variety".' }),
+    ),
+    email: Type.Optional(
+      Type.String({
+        format: 'email',
+        maxLength: 254,
+        description: "The recipient's address (kept for the owner).",
+      }),
+    ),
     expiresInHours: Type.Optional(Type.Integer({ minimum: 1, maximum: 24 * 30, default: 72 })),
   },
   { additionalProperties: false },
@@ -24,6 +36,8 @@ export const PreviewView = Type.Object({
   id: Type.String(),
   postId: Type.String(),
   label: Type.String(),
+  outlet: Type.String(),
+  email: Type.Union([Type.String(), Type.Null()]),
   url: Type.Optional(Type.String({ description: 'Only in the answer that creates it: the secret link.' })),
   expiresAt: Type.String({ format: 'date-time' }),
   revokedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
@@ -49,6 +63,8 @@ function toView(row: PressPreviewRow, openTimes: readonly number[], url?: string
     id: row.id,
     postId: row.post_id,
     label: row.label,
+    outlet: row.outlet,
+    email: row.email,
     ...(url !== undefined && { url }),
     expiresAt: new Date(row.expires_at).toISOString(),
     revokedAt: row.revoked_at === null ? null : new Date(row.revoked_at).toISOString(),
@@ -69,7 +85,9 @@ export interface OpenedPreview {
 /**
  * Press preview links (issue 6 item 3): a secret URL that shows one embargoed post, with an
  * "EMBARGOED UNTIL …" banner and noindex, until it expires or is revoked. Only the SHA-256 of the
- * secret is stored. Made and revoked by whoever may edit the post.
+ * secret is stored. Made and revoked by whoever may edit the post. Each link is issued to one
+ * recipient (issue 19: name, outlet, optional address), and the images it serves carry that link's
+ * invisible watermark (reads/traced-images.ts), so a leaked copy traces back to it.
  */
 export interface PreviewService {
   /**
@@ -118,6 +136,8 @@ export function createPreviewService(deps: { db: Db; clock: Clock; publicUrl: ()
       post_id: post.id,
       token_hash: hashSecret(token),
       label: cleanLine(input.label, '/label') ?? '',
+      outlet: cleanLine(input.outlet, '/outlet') ?? '',
+      email: cleanLine(input.email, '/email') ?? null,
       created_by: actorId,
       expires_at: now + (input.expiresInHours ?? 72) * HOUR_MS,
       revoked_at: null,

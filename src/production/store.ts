@@ -76,4 +76,5 @@ export async function setChannelProduction(
 export async function erasePostProduction(tx: DbOrTx, postId: string): Promise<void> {
   await tx.deleteFrom('post_production').where('post_id', '=', postId).execute()
   await tx.deleteFrom('press_preview').where('post_id', '=', postId).execute()
+  await tx.deleteFrom('press_kit').where('post_id', '=', postId).execute()
 }

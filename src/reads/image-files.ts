@@ -1,10 +1,11 @@
 import type { Readable } from 'node:stream'
 import type { ChannelRow } from '../db/schema.js'
 import { fail } from '../errors.js'
-import { findFile, findMedia, openFile } from '../media/index.js'
+import { findFile, findMedia } from '../media/index.js'
 import { mediaVisibility, type PostRecord } from '../posts/index.js'
 import { BLUR_NAME, ensureBlurs } from './blur.js'
 import { type ReadDeps, readPosts } from './pipeline.js'
+import type { TracedImages } from './traced-images.js'
 
 export interface ImageBytes {
   body: Readable
@@ -17,7 +18,9 @@ export interface ImageBytes {
  * The post behind a press preview secret, or null for an unknown, expired or revoked link or a
  * deleted post (production/previews.ts `open`, given at construction: previews sit above reads).
  */
-export type OpenPreview = (token: string) => Promise<{ channel: ChannelRow; post: PostRecord } | null>
+export type OpenPreview = (
+  token: string,
+) => Promise<{ preview: { id: string; token_hash: string }; channel: ChannelRow; post: PostRecord } | null>
 
 /**
  * The image files public surfaces need beyond /media/…: the blurred renderings of spoiler images
@@ -31,13 +34,15 @@ export interface ImageFileService {
    */
   blurFile(viewerId: string | null, mediaId: string): Promise<ImageBytes>
   /**
-   * An image of the post behind a press preview link (`preview-not-found`): a spoiler only blurred;
-   * anything else `media-not-found`.
+   * An image of the post behind a press preview link (`preview-not-found`), marked with the link's
+   * watermark (traced-images.ts): a spoiler only blurred; anything else `media-not-found`.
    */
   previewFile(token: string, mediaId: string, fileName: string): Promise<ImageBytes>
 }
 
-export function createImageFileService(deps: ReadDeps & { openPreview: OpenPreview }): ImageFileService {
+export function createImageFileService(
+  deps: ReadDeps & { openPreview: OpenPreview; traced: TracedImages },
+): ImageFileService {
   async function streamBlur(media: { id: string; status: string; variants: string }): Promise<ImageBytes> {
     const blurs = await ensureBlurs(
       deps.db,
@@ -65,7 +70,7 @@ export function createImageFileService(deps: ReadDeps & { openPreview: OpenPrevi
 
   /**
    * An image of the post behind a press preview link: only the blurred rendering of a spoiler
-   * image, the requested variant of any other. Another post's media, an expired link: 404.
+   * image (unmarked: it shows nothing worth tracing), the requested variant of any other, marked. Another post's media, an expired link: 404.
    */
   async function previewFile(token: string, mediaId: string, fileName: string): Promise<ImageBytes> {
     const opened =
@@ -76,8 +81,11 @@ export function createImageFileService(deps: ReadDeps & { openPreview: OpenPrevi
     if (fileName === `${BLUR_NAME}.jpg`) return streamBlur(media)
     if (image.isSpoiler) fail('media-not-found', 'No such image.')
     const ref = findFile(media, fileName) ?? fail('media-not-found', 'No such image.')
-    const file = (await openFile(deps.mediaStore, ref)) ?? fail('media-not-found', 'No such image.')
-    return { body: file.body, size: file.size, etag: file.etag, isPublic: false }
+    return deps.traced.marked(
+      { id: opened.preview.id, tokenHash: opened.preview.token_hash },
+      ref.key,
+      ref.format,
+    )
   }
 
   return { blurFile, previewFile }

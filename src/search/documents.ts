@@ -96,7 +96,7 @@ const BACKFILL_BATCH = 100
 
 /**
  * Indexes every published post that has no search document: the posts published before search
- * existed (migration 0017 creates an empty index), and posts written without the post hooks (a
+ * existed (migration 0018 creates an empty index), and posts written without the post hooks (a
  * channel imported from an archive). Batches of short transactions by post id, so a large server is
  * indexed without one long lock; each post is re-read with its row locked (a no-op UPDATE, as
  * posts/store.ts lockPost) so a post deleted meanwhile is skipped, not indexed after its deletion.

@@ -3,7 +3,7 @@ import type { SearchEngine } from './engine.js'
 import { memberChannels } from './member-channels.js'
 
 /**
- * PostgreSQL full-text search (migration 0017): `search_post.open_doc` (tags weight A, open text B)
+ * PostgreSQL full-text search (migration 0018): `search_post.open_doc` (tags weight A, open text B)
  * and `full_doc` (the same plus hidden text), stored tsvector columns with GIN indexes, and an
  * expression GIN index over channel title (A) and description (B). The 'simple' configuration
  * (no stemming) matches FTS5's unicode61 tokenizer word for word. Each term is a prefix lexeme
@@ -12,7 +12,7 @@ import { memberChannels } from './member-channels.js'
 const tsquery = (terms: readonly string[]) =>
   sql`to_tsquery('simple', ${terms.map((t) => `'${t}':*`).join(' | ')})`
 
-/** Written exactly as the index `channel_search_doc` of migration 0017, so the planner uses it. */
+/** Written exactly as the index `channel_search_doc` of migration 0018, so the planner uses it. */
 const channelDoc = sql`(setweight(to_tsvector('simple', title), 'A') || setweight(to_tsvector('simple', description), 'B'))`
 
 export const pgEngine: SearchEngine = {

@@ -3,7 +3,7 @@ import type { SearchEngine } from './engine.js'
 import { memberChannels } from './member-channels.js'
 
 /**
- * SQLite FTS5 (migration 0017): `search_post_fts` (tags_text, open_text, hidden_text) over
+ * SQLite FTS5 (migration 0018): `search_post_fts` (tags_text, open_text, hidden_text) over
  * `search_post`, and `channel_fts` (channel_id, title, description). Each term is a quoted prefix
  * query ("term"*), ORed; bm25 weighs tags 3, text 1, and a channel's title 4, description 1.
  */

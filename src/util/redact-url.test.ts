@@ -5,6 +5,8 @@ describe('redactUrl', () => {
   it.each([
     ['/preview/s3cr3t', `/preview/${REDACTED}`],
     ['/preview/s3cr3t/01HMEDIA/w1080.webp', `/preview/${REDACTED}/01HMEDIA/w1080.webp`],
+    ['/kit/kit_s3cr3t', `/kit/${REDACTED}`],
+    ['/kit/kit_s3cr3t/press-kit.zip', `/kit/${REDACTED}/press-kit.zip`],
     ['/PREVIEW/s3cr3t?x=1', `/PREVIEW/${REDACTED}?x=1`],
     ['/join/on-set?invite=s3cr3t', `/join/on-set?invite=${REDACTED}`],
     ['/x?token=s3cr3t&cursor=abc', `/x?token=${REDACTED}&cursor=abc`],

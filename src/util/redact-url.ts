@@ -4,7 +4,8 @@
  * every request, the info lines of slow and failed ones and the error lines of 500s are all covered.
  * It sits in util/ because the logger (kernel) needs it; HTTP code may import it from here.
  *
- * What is a secret: the token segment of a press preview link (`/preview/{token}/…`), and the value
+ * What is a secret: the token segment of a press preview or press kit link (`/preview/{token}/…`,
+ * `/kit/{token}/…`), and the value
  * of any query parameter whose name says it carries one (`?invite=` of invite links, `token`,
  * `secret`, `key`, `sig`/`signature`, `code`, `password`, `auth`, `session`, `credential`).
  * Authorization and Cookie headers are never logged: the serializer does not copy headers.
@@ -14,9 +15,9 @@ export const REDACTED = '[redacted]'
 /** Query parameter names that carry a secret, matched anywhere in the name, in any case. */
 const SECRET_PARAMETER = /token|secret|key|sig|code|pass|invite|auth|session|credential/i
 
-// A preview token ends at the next /, ?, & or # — or at an encoded slash (%2F), so a preview URL
+// A preview or kit token ends at the next /, ?, & or # — or at an encoded slash (%2F), so a preview URL
 // passed as a query value (/oembed?url=…%2Fpreview%2F…) is redacted too.
-const PREVIEW_SEGMENT = /(\/|%2f)(preview)(\/|%2f)(?:(?!%2f)[^/?&#])+/gi
+const PREVIEW_SEGMENT = /(\/|%2f)(preview|kit)(\/|%2f)(?:(?!%2f)[^/?&#])+/gi
 
 export function redactUrl(url: string): string {
   const queryStart = url.indexOf('?')

@@ -278,3 +278,63 @@ export async function uploadImage(
   const text = await res.text()
   return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : undefined }
 }
+
+/**
+ * A photo-like JPEG: a soft scene (gradients, blobs, a horizon) with textured regions at several
+ * scales (value noise, like foliage or fabric) and sensor noise, different for each `seed`. What
+ * watermark tests need: content that compresses, resizes and hides a mark like a photograph does,
+ * not flat colour.
+ */
+export async function photoLikeJpeg(
+  width: number,
+  height: number,
+  seed: number,
+  quality = 92,
+): Promise<Buffer> {
+  let s = (seed * 2654435761) >>> 0 || 1
+  const random = () => {
+    s ^= s << 13
+    s ^= s >>> 17
+    s ^= s << 5
+    return (s >>> 0) / 4294967296
+  }
+  const octave = (cell: number) => {
+    const cols = Math.ceil(width / cell) + 2
+    const rows = Math.ceil(height / cell) + 2
+    const grid = Float32Array.from({ length: cols * rows }, () => random() * 2 - 1)
+    return (x: number, y: number) => {
+      const gx = x / cell
+      const gy = y / cell
+      const x0 = Math.floor(gx)
+      const y0 = Math.floor(gy)
+      const fx = gx - x0
+      const fy = gy - y0
+      const at = (cx: number, cy: number) => grid[cy * cols + cx]!
+      const top = at(x0, y0) * (1 - fx) + at(x0 + 1, y0) * fx
+      const bottom = at(x0, y0 + 1) * (1 - fx) + at(x0 + 1, y0 + 1) * fx
+      return top * (1 - fy) + bottom * fy
+    }
+  }
+  const coarse = octave(97 + Math.floor(random() * 60))
+  const medium = octave(23 + Math.floor(random() * 10))
+  const fine = octave(4 + Math.floor(random() * 3))
+  const horizon = height * (0.35 + random() * 0.3)
+  const hue = [random(), random(), random()]
+  const pixels = Buffer.alloc(width * height * 3)
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const ground = y > horizon
+      const shade =
+        120 + 70 * coarse(x, y) + (ground ? 28 * medium(x, y) + 22 * fine(x, y) : -(y / height) * 40)
+      const i = (y * width + x) * 3
+      for (let c = 0; c < 3; c++) {
+        const tint = ground ? 0.6 + 0.5 * hue[c]! : 0.8 + 0.3 * hue[(c + 1) % 3]!
+        const noise = (random() - 0.5) * 6
+        pixels[i + c] = Math.max(0, Math.min(255, Math.round(shade * tint + noise)))
+      }
+    }
+  }
+  return sharp(pixels, { raw: { width, height, channels: 3 } })
+    .jpeg({ quality })
+    .toBuffer()
+}

@@ -11,7 +11,7 @@ import { assertWebBuilt, launchBrowser, photo } from './helpers.js'
  * Issue 16 point 5: axe-core (WCAG 2.2 A/AA rules) finds no violation on any public page — the
  * channel page, a post, one image of an album, the timeline, a digest, an embed and a press
  * preview — on a phone and on a desktop, with the content a production really posts (production
- * facts and tags, an album with a spoiler image, a poll, a link).
+ * facts and tags, an album with a spoiler image, a poll, a link) — and a press kit (issue 19).
  */
 describe('public pages are accessible (axe, browser, sqlite)', () => {
   let server: TestServer
@@ -94,6 +94,16 @@ describe('public pages are accessible (axe, browser, sqlite)', () => {
     pages.preview = new URL(preview.url).pathname
     pages.directory = '/c/'
     pages.directorySearch = `/c/?q=${encodeURIComponent('set')}`
+    const kit = ok(
+      await api.post(`${base}/posts/${album.id}/press-kits`, {
+        recipient: 'Ana Ruiz',
+        outlet: 'Variety',
+        contact: 'press@harbour.example',
+        usageNote: 'Editorial use only',
+      }),
+      201,
+    )
+    pages.kit = new URL(kit.url).pathname
   })
   afterAll(async () => {
     await browser?.close()
@@ -110,6 +120,7 @@ describe('public pages are accessible (axe, browser, sqlite)', () => {
     'preview',
     'directory',
     'directorySearch',
+    'kit',
   ]) {
     for (const [size, viewport] of Object.entries(VIEWPORTS)) {
       it(`the ${name} page has no violation (${size})`, async () => {

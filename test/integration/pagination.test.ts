@@ -25,6 +25,7 @@ const knownLists = [
   '/api/v1/channels/{slug}/members',
   '/api/v1/channels/{slug}/posts',
   '/api/v1/channels/{slug}/posts/{id}/answers',
+  '/api/v1/channels/{slug}/posts/{id}/press-kits',
   '/api/v1/channels/{slug}/posts/{id}/reactions',
   '/api/v1/channels/{slug}/reports',
   '/api/v1/channels/{slug}/reviews',

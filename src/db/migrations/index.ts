@@ -15,6 +15,7 @@ import * as m0015 from './0015-account-deletion.js'
 import * as m0016 from './0016-exports.js'
 import * as m0017 from './0017-reach.js'
 import * as m0018 from './0018-search.js'
+import * as m0019 from './0019-presskit.js'
 
 /**
  * Ordered registry of migrations. Add new ones at the end; never edit a migration that has shipped.
@@ -38,4 +39,5 @@ export const migrations: Record<string, Migration> = {
   '0016-exports': m0016,
   '0017-reach': m0017,
   '0018-search': m0018,
+  '0019-presskit': m0019,
 }

@@ -8,8 +8,9 @@ import { ErrorBox } from '../components/ErrorBox.js'
 import { Link } from '../components/Link.js'
 import { type AlbumEdit, AlbumEditor, albumPatch, toAlbumEdit } from './AlbumEditor.js'
 import { defaultScheduleInput, fromLocalInput, toLocalInput } from './datetime.js'
+import { PressKitLinks } from './PressKitLinks.js'
 import { PreviewLinks } from './PreviewLinks.js'
-import { canEditPost } from './roles.js'
+import { canAdminister, canEditPost } from './roles.js'
 import { postTitle, statusLine } from './Schedule.js'
 import { StudioNav, useChannel } from './StudioNav.js'
 import type { Production, StudioPost } from './studio-types.js'
@@ -72,6 +73,7 @@ export function ScheduledPost({ slug, id }: { slug: string; id: string }) {
           />
           <TimingCard post={post} path={path} onSaved={setPost} listPath={`${base}/schedule`} />
           <PreviewLinks path={path} />
+          {canAdminister(role) && (post.media?.length ?? 0) > 0 && <PressKitLinks path={path} />}
         </>
       )}
     </main>

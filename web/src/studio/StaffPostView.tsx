@@ -10,7 +10,9 @@ import { PostCard } from '../components/PostCard.js'
 import { type AlbumEdit, AlbumEditor, albumPatch, toAlbumEdit } from './AlbumEditor.js'
 import { AnswersPanel } from './AnswersPanel.js'
 import { PostTagsCard } from './PostTagsCard.js'
-import { StudioNav } from './StudioNav.js'
+import { PressKitLinks } from './PressKitLinks.js'
+import { canAdminister } from './roles.js'
+import { StudioNav, useChannel } from './StudioNav.js'
 import { useList } from './use-list.js'
 
 interface Revision {
@@ -47,6 +49,7 @@ export function StaffPostView({ slug, id }: { slug: string; id: string }) {
   const [history, setHistory] = useState<Revision[] | null>(null)
   const reactors = useList<Reactor>(`${path}/reactions`)
   const action = useAction()
+  const { channel } = useChannel(slug)
 
   const refresh = () => {
     api.get<Post>(path).then(setPost, setLoadError)
@@ -116,6 +119,7 @@ export function StaffPostView({ slug, id }: { slug: string; id: string }) {
         }}
       />
       <PostTagsCard key={post.id} slug={slug} path={path} post={post} onSaved={setPost} />
+      {canAdminister(channel?.viewer?.role) && (post.media?.length ?? 0) > 0 && <PressKitLinks path={path} />}
       {stats && (
         <section class="card" aria-labelledby="stats-title">
           <h2 id="stats-title">{t('studio.staff.reach')}</h2>

@@ -62,6 +62,25 @@ export interface PressPreview {
   lastOpenedAt?: string | null
 }
 
+/** A press kit link of a post (issue 19): one recipient, with its opens and downloads. */
+export interface PressKit {
+  id: string
+  postId: string
+  recipient: string
+  outlet: string
+  email: string | null
+  contact: string
+  usageNote: string
+  url?: string
+  createdAt: string
+  expiresAt: string
+  revokedAt: string | null
+  opens: number
+  lastOpenedAt: string | null
+  downloads: number
+  lastDownloadedAt: string | null
+}
+
 export interface DigestPost {
   id: string
   url: string
