@@ -9,6 +9,22 @@ import { apiAs, assertWebBuilt, launchBrowser, openAs, type Person, seedShow } f
  * rendition in Debian's Chromium (the video reaches `canplay` and plays past a second) and shows
  * the voice note with its waveform; a spoiler clip stays a blurred cover until tapped.
  */
+/** What the tests read of a <video> or <audio> element (test code has no DOM types). */
+interface Playable {
+  autoplay: boolean
+  preload: string
+  controls: boolean
+  playsInline: boolean
+  muted: boolean
+  readyState: number
+  currentTime: number
+  currentSrc: string
+  error: { code: number } | null
+  play(): Promise<void>
+  load(): void
+  addEventListener(type: string, listener: () => void): void
+}
+
 describe('video and voice playback (browser, sqlite)', () => {
   let server: TestServer
   let browser: Browser
@@ -58,19 +74,26 @@ describe('video and voice playback (browser, sqlite)', () => {
     const video = page.locator('article.post video[data-video]')
     await video.waitFor({ timeout: 15_000 })
     expect(
-      await video.evaluate((v: HTMLVideoElement) => [v.autoplay, v.preload, v.controls, v.playsInline]),
+      await video.evaluate((el) => {
+        const v = el as unknown as Playable
+        return [v.autoplay, v.preload, v.controls, v.playsInline]
+      }),
     ).toEqual([false, 'metadata', true, true])
     const voiceNoteFigure = page.locator('article.post [data-voice]')
     await voiceNoteFigure.waitFor()
     expect(await voiceNoteFigure.locator('.waveform span').count()).toBe(64)
-    await page.locator('article.post').first().evaluate((e) => e.scrollIntoView())
+    await page
+      .locator('article.post')
+      .first()
+      .evaluate((e) => e.scrollIntoView())
     await page.screenshot({ path: 'docs/screenshots/video-post-phone.png' })
 
     // Debian's Chromium decodes H.264: the rendition becomes playable and plays past one second
     // (muted: a test has no user gesture, and the app never autoplays with sound).
     const played = await video.evaluate(
-      (v: HTMLVideoElement) =>
+      (el) =>
         new Promise<{ canPlay: boolean; time: number; source: string }>((resolve, reject) => {
+          const v = el as unknown as Playable
           const timer = setTimeout(
             () => reject(new Error(`stuck at ${v.currentTime}s, error ${v.error?.code}`)),
             20_000,
@@ -93,8 +116,9 @@ describe('video and voice playback (browser, sqlite)', () => {
     expect(played.source).toMatch(/\/480p\.mp4$/)
 
     const audioReady = await voiceNoteFigure.locator('audio').evaluate(
-      (a: HTMLAudioElement) =>
+      (el) =>
         new Promise<string>((resolve, reject) => {
+          const a = el as unknown as Playable
           const timer = setTimeout(() => reject(new Error(`audio error ${a.error?.code}`)), 15_000)
           const done = () => {
             clearTimeout(timer)
@@ -123,7 +147,7 @@ describe('video and voice playback (browser, sqlite)', () => {
       headers: { cookie: `backlot_session=${creator.cookie}`, 'x-backlot-csrf': '1' },
       body: form,
     })
-    const media = await res.json()
+    const media = (await res.json()) as { id: string }
     expect(res.status, JSON.stringify(media)).toBe(201)
     await apiAs(server.url, creator, 'POST', `/api/v1/channels/${slug}/posts`, {
       text: 'No peeking',
