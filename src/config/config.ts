@@ -126,6 +126,12 @@ export interface VideoConfig {
   /** Address-space cap of each FFmpeg process in bytes (prlimit --as); 0 for none. */
   memoryLimitBytes: number
   keepOriginal: boolean
+  /**
+   * Where uploads being received and FFmpeg's outputs are written: BACKLOT_DATA_DIR/tmp, on the
+   * data disk (a 200 MiB upload should not land in a RAM-backed /tmp). Each file is removed when
+   * its upload is done; only a crash mid-upload leaves one behind.
+   */
+  workDir: string
 }
 
 /**
@@ -217,6 +223,7 @@ export function loadConfig(givenEnv: Env = process.env, overrides: Partial<Confi
         timeoutMs: p.videoProcessingTimeoutSeconds * 1000,
         memoryLimitBytes: p.videoMemoryLimitMb * 1_048_576,
         keepOriginal: p.videoKeepOriginal === 'true',
+        workDir: path.join(dataDir, 'tmp'),
       },
       delivery: mediaDeliveryConfig(p, mediaStore, publicUrl),
     },

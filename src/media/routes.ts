@@ -40,6 +40,7 @@ export function mediaRoutes(app: App, ctx: AppContext): void {
         const limits = {
           maxBytes,
           videoMaxBytes: ctx.config.media.video.maxBytes,
+          workDir: ctx.config.media.video.workDir,
           minBytesPerSecond: minUploadBytesPerSecond,
           windowMs: uploadRateWindowMs,
         }

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto'
 import fs from 'node:fs/promises'
-import os from 'node:os'
 import path from 'node:path'
 import type { Readable } from 'node:stream'
 import type { FastifyRequest } from 'fastify'
@@ -20,8 +19,9 @@ const TEXT_FIELDS = new Set(['alt', 'credit', 'rights', 'spoiler', 'spoilerLabel
 export interface UploadFormLimits extends UploadRate {
   /** Largest image (held in memory). */
   maxBytes: number
-  /** Largest video or voice note (written to a temporary file as it arrives). */
+  /** Largest video or voice note (written to a temporary file in `workDir` as it arrives). */
   videoMaxBytes: number
+  workDir: string
 }
 
 /**
@@ -128,7 +128,7 @@ async function readFilePart(
   }
   const container = detectAvContainer(Buffer.concat(head))
   if (container) {
-    const written = await writeCapped(head, chunks, stream, limits.videoMaxBytes)
+    const written = await writeCapped(head, chunks, stream, limits)
     return { kind: 'av', av: { container, ...written } }
   }
   return { kind: 'image', bytes: await readCapped(head, chunks, stream, limits.maxBytes) }
@@ -158,9 +158,11 @@ async function writeCapped(
   head: Buffer[],
   rest: AsyncIterator<Buffer>,
   stream: { truncated?: boolean },
-  maxBytes: number,
+  limits: Pick<UploadFormLimits, 'videoMaxBytes' | 'workDir'>,
 ): Promise<{ path: string; size: number }> {
-  const file = path.join(os.tmpdir(), `backlot-upload-${randomUUID()}`)
+  const maxBytes = limits.videoMaxBytes
+  await fs.mkdir(limits.workDir, { recursive: true })
+  const file = path.join(limits.workDir, `upload-${randomUUID()}`)
   const handle = await fs.open(file, 'wx', 0o600)
   let size = 0
   try {

@@ -1,5 +1,4 @@
 import fs from 'node:fs'
-import os from 'node:os'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { MediaRow, MediaVariant } from '../../src/db/schema.js'
 import { testDatabases } from '../_util/db.js'
@@ -47,10 +46,10 @@ describe.each(testDatabases)('video and voice uploads (%s)', (kind) => {
     return Promise.all(keys.map(async (k) => ({ ...k, bytes: (await server.ctx.mediaStore.get(k.key))! })))
   }
 
+  /** Uploads being received and FFmpeg work folders (BACKLOT_DATA_DIR/tmp): none may outlive a request. */
   function uploadTempFiles(): string[] {
-    return fs
-      .readdirSync(os.tmpdir())
-      .filter((f) => f.startsWith('backlot-upload-') || f.startsWith('backlot-av-'))
+    const dir = server.ctx.config.media.video.workDir
+    return fs.existsSync(dir) ? fs.readdirSync(dir) : []
   }
 
   it('turns a phone clip with GPS in ©xyz and XMP into metadata-free H.264/AAC renditions and a poster', async () => {

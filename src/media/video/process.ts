@@ -5,7 +5,6 @@
  * The work folder is removed whatever happens.
  */
 import fs from 'node:fs/promises'
-import os from 'node:os'
 import path from 'node:path'
 import type { VideoConfig } from '../../config/config.js'
 import type { FileToStore } from '../files.js'
@@ -56,7 +55,8 @@ export async function processAv(
   config: VideoConfig,
   onProgress?: (fraction: number) => void,
 ): Promise<ProcessedAv> {
-  const workDir = await fs.mkdtemp(path.join(os.tmpdir(), 'backlot-av-'))
+  await fs.mkdir(config.workDir, { recursive: true })
+  const workDir = await fs.mkdtemp(path.join(config.workDir, 'av-'))
   try {
     const limits = { ...avLimits(config), keepOriginal: config.keepOriginal }
     const out = await transcodeAv(file, probe, workDir, limits, onProgress)
