@@ -180,3 +180,37 @@ describe.each(testDatabases)('video and voice uploads (%s)', (kind) => {
     expect([beyond.status, beyond.headers.get('content-range')]).toEqual([416, `bytes */${bytes.length}`])
   })
 })
+
+describe.each(testDatabases)('a kept video original (%s)', (kind) => {
+  let server: TestServer
+  let w: PressWorld
+
+  beforeAll(async () => {
+    server = await startTestServer(kind, {
+      env: {
+        ...pressServerEnv,
+        BACKLOT_VIDEO_KEEP_ORIGINAL: 'true',
+        BACKLOT_MEDIA_PROCESSING_WAIT_SECONDS: '50',
+      },
+    })
+    w = await seedPressWorld(server)
+  })
+  afterAll(async () => {
+    await server?.destroy()
+  })
+
+  it('is remuxed without its GPS, XMP and dates (BACKLOT_VIDEO_KEEP_ORIGINAL)', async () => {
+    const res = await uploadAv(server.url, w.accounts.creator.token, await phoneClip())
+    expect(res.status, JSON.stringify(res.body)).toBe(201)
+    expect(res.body.originalUrl).toMatch(/\/original\.mp4$/)
+    const served = await fetch(res.body.originalUrl, {
+      headers: { authorization: `Bearer ${w.accounts.creator.token}` },
+    })
+    const bytes = Buffer.from(await served.arrayBuffer())
+    expect([served.status, served.headers.get('content-type')]).toEqual([200, 'video/mp4'])
+    expect(plantedBytesFound(bytes)).toEqual([])
+    const probed = await probeFile(bytes)
+    expect(probed.tags.filter((t) => !STRUCTURAL_TAGS.test(t))).toEqual([])
+    expect(probed.streams.map((s) => s.codec_name)).toEqual(['h264', 'aac'])
+  })
+})
