@@ -41,7 +41,7 @@ export async function changeAvatar(
 ): Promise<AvatarChange> {
   if (input.mediaId !== null) {
     if ((await findAvatarMediaId(tx, input.channelId)) === input.mediaId) return unchanged
-    const claimed = await claimMedia(tx, input.actorId, [{ mediaId: input.mediaId }])
+    const claimed = await claimMedia(tx, input.actorId, [{ mediaId: input.mediaId }], { isImageOnly: true })
     if (claimed.get(input.mediaId)?.spoiler === 1) {
       const message = 'a spoiler image cannot be an avatar'
       fail('validation', `Invalid body: /avatarMediaId: ${message}; upload it without the spoiler flag.`, {

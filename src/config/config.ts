@@ -112,8 +112,28 @@ export interface MediaConfig {
   /** Slowest accepted upload body, bytes per second over `uploadRateWindowMs`; 0 turns it off. */
   minUploadBytesPerSecond: number
   uploadRateWindowMs: number
+  /** Video and voice uploads (issue 20): their own size cap, probe limits and FFmpeg bounds. */
+  video: VideoConfig
   /** How `/media/{id}/{file}` answers (BACKLOT_S3_MEDIA_DELIVERY). */
   delivery: MediaDelivery
+}
+
+export interface VideoConfig {
+  maxBytes: number
+  maxSeconds: number
+  /** Longest side; the pixel count is held to maxSide² × 9/16 (a 16:9 frame of that width). */
+  maxSide: number
+  /** Wall-clock limit of one FFmpeg or FFprobe run. */
+  timeoutMs: number
+  /** Address-space cap of each FFmpeg process in bytes (prlimit --as); 0 for none. */
+  memoryLimitBytes: number
+  keepOriginal: boolean
+  /**
+   * Where uploads being received and FFmpeg's outputs are written: BACKLOT_DATA_DIR/tmp, on the
+   * data disk (a 200 MiB upload should not land in a RAM-backed /tmp). Each file is removed when
+   * its upload is done; only a crash mid-upload leaves one behind.
+   */
+  workDir: string
 }
 
 /**
@@ -199,6 +219,15 @@ export function loadConfig(givenEnv: Env = process.env, overrides: Partial<Confi
       uploadsPerAccount: p.mediaUploadsPerAccount,
       minUploadBytesPerSecond: p.mediaUploadMinBytesPerSecond,
       uploadRateWindowMs: p.mediaUploadRateWindowSeconds * 1000,
+      video: {
+        maxBytes: p.videoMaxBytes,
+        maxSeconds: p.videoMaxSeconds,
+        maxSide: p.videoMaxSide,
+        timeoutMs: p.videoProcessingTimeoutSeconds * 1000,
+        memoryLimitBytes: p.videoMemoryLimitMb * 1_048_576,
+        keepOriginal: p.videoKeepOriginal === 'true',
+        workDir: path.join(dataDir, 'tmp'),
+      },
       delivery: mediaDeliveryConfig(p, mediaStore, publicUrl),
     },
     push: pushConfig(p, publicUrl, p.publicUrl !== undefined),

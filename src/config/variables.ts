@@ -491,6 +491,48 @@ export const variables = {
     defaultText: '10',
     parse: integer('BACKLOT_MEDIA_UPLOAD_RATE_WINDOW_SECONDS', 10, 1, 300),
   },
+  videoMaxBytes: {
+    name: 'BACKLOT_VIDEO_MAX_BYTES',
+    description:
+      'Largest video or voice upload accepted, in bytes (200 MiB: about 3 minutes of 1080p from a phone). Checked while the upload streams to a temporary file; larger files get a 413 `media-too-large` problem. Images keep BACKLOT_MEDIA_MAX_BYTES.',
+    defaultText: '209715200',
+    parse: integer('BACKLOT_VIDEO_MAX_BYTES', 200 * 1_048_576, 1024, 16 * 1024 * 1_048_576),
+  },
+  videoMaxSeconds: {
+    name: 'BACKLOT_VIDEO_MAX_SECONDS',
+    description:
+      'Longest video or voice note accepted, in seconds. Read by the probe before any frame is decoded; a longer (or endless) stream gets 422 `video-too-long`. Transcoding also stops at this length whatever the container claims.',
+    defaultText: '180',
+    parse: integer('BACKLOT_VIDEO_MAX_SECONDS', 180, 1, 3600),
+  },
+  videoMaxSide: {
+    name: 'BACKLOT_VIDEO_MAX_SIDE',
+    description:
+      'Longest side of a video accepted, in pixels (4096: 4K from a phone, either orientation); the pixel count is held to this side squared × 9/16. A larger declared size gets 422 `video-too-large-pixels` before decoding. Renditions are never larger than 1080p.',
+    defaultText: '4096',
+    parse: integer('BACKLOT_VIDEO_MAX_SIDE', 4096, 64, 8192),
+  },
+  videoProcessingTimeoutSeconds: {
+    name: 'BACKLOT_VIDEO_PROCESSING_TIMEOUT_SECONDS',
+    description:
+      'Wall-clock limit of one FFmpeg run (a rendition, the poster or a voice encoding); past it FFmpeg is killed and the upload fails with `video-processing-failed`. A 60-second 1080p clip takes about a minute on 2 cores.',
+    defaultText: '600',
+    parse: integer('BACKLOT_VIDEO_PROCESSING_TIMEOUT_SECONDS', 600, 5, 7200),
+  },
+  videoMemoryLimitMb: {
+    name: 'BACKLOT_VIDEO_MEMORY_LIMIT_MB',
+    description:
+      'Address-space limit of each FFprobe and FFmpeg process, in MiB (set with `prlimit --as`, util-linux, when it is installed; otherwise only the thread and resolution caps bound it). A process that needs more fails its run instead of pushing the server out of memory. 0 turns it off.',
+    defaultText: '2048',
+    parse: integer('BACKLOT_VIDEO_MEMORY_LIMIT_MB', 2048, 0, 65_536),
+  },
+  videoKeepOriginal: {
+    name: 'BACKLOT_VIDEO_KEEP_ORIGINAL',
+    description:
+      'Keep the uploaded video or voice file too, remuxed (streams copied, not re-encoded) without any metadata, chapter, data or subtitle stream, and serve it as `original.mp4`/`original.m4a`. Off by default: the renditions are what players use.',
+    defaultText: 'false',
+    parse: oneOf('BACKLOT_VIDEO_KEEP_ORIGINAL', ['true', 'false'] as const, 'false'),
+  },
   pushVapidPublicKey: {
     name: 'BACKLOT_PUSH_VAPID_PUBLIC_KEY',
     description:

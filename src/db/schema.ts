@@ -250,11 +250,14 @@ export type MediaStatus = 'processing' | 'ready' | 'failed'
 
 /** One variant file of a media item, as stored in `media.variants` (JSON array). */
 export interface MediaVariant {
-  /** Size class: '320', '1080' or '2048' (long side; smaller when the image is smaller). */
+  /**
+   * Size class of an image or a video's poster: '320', '1080' or '2048' (long side; smaller when
+   * the image is smaller). A video rendition: '480p' or '1080p' (short side); a voice note: 'voice'.
+   */
   name: string
   width: number
   height: number
-  format: 'webp' | 'jpeg' | 'png'
+  format: 'webp' | 'jpeg' | 'png' | 'mp4' | 'm4a' | 'ogg'
   /** MediaStore key (content-addressed). */
   key: string
   bytes: number
@@ -287,6 +290,10 @@ export interface MediaTable {
   variants: string
   created_at: number
   ready_at: number | null
+  /** Length of a video or voice note's renditions; null for an image (issue 20). */
+  duration_ms: number | null
+  /** A voice note's peaks for the player, JSON array of 0–100; null otherwise. */
+  waveform: string | null
 }
 
 /** An image's place in an album post; alt, credit, rights and spoiler may differ per post. */

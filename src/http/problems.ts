@@ -107,6 +107,17 @@ export const problemCatalog = {
   'image-too-large-pixels': { status: 422, title: 'The image has more pixels than allowed' },
   'image-corrupt': { status: 422, title: 'The image is truncated or corrupt' },
   'media-too-large': { status: 413, title: 'The file is larger than allowed' },
+  'unsupported-video-codec': {
+    status: 415,
+    title: 'The video or audio codec is not one this server accepts',
+  },
+  'video-too-long': { status: 422, title: 'The video or voice note is longer than allowed' },
+  'video-too-large-pixels': { status: 422, title: 'The video has more pixels than allowed' },
+  'video-corrupt': { status: 422, title: 'The video or audio file is truncated or corrupt' },
+  'video-processing-failed': {
+    status: 422,
+    title: 'The video or audio could not be transcoded within the limits',
+  },
   'media-not-found': { status: 404, title: 'No such media' },
   'empty-file': { status: 422, title: 'The uploaded file is empty' },
   'media-attached': { status: 409, title: 'The media belongs to a post or a channel avatar' },

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import fs from 'node:fs/promises'
 import path from 'node:path'
 import { Readable } from 'node:stream'
-import { assertContentMatchesKey, assertMediaKey, type MediaStore } from './media-store.js'
+import { assertContentMatchesKey, assertMediaKey, type ByteRange, type MediaStore } from './media-store.js'
 
 /**
  * Files on local disk under one root folder (`BACKLOT_DATA_DIR/media` by default). Writes go to a
@@ -51,7 +51,7 @@ export class DiskMediaStore implements MediaStore {
     }
   }
 
-  async stream(key: string): Promise<{ body: Readable; size: number } | null> {
+  async stream(key: string, range?: ByteRange): Promise<{ body: Readable; size: number } | null> {
     let handle: fs.FileHandle
     try {
       handle = await fs.open(this.pathOf(key), 'r')
@@ -68,7 +68,9 @@ export class DiskMediaStore implements MediaStore {
       }
       // A known end lets the stream finish right after its last chunk instead of one more read
       // later, so the HTTP response ends as soon as the last byte is written.
-      return { body: handle.createReadStream({ start: 0, end: size - 1, autoClose: true }), size }
+      const start = range ? Math.min(range.start, size - 1) : 0
+      const end = range ? Math.min(range.end, size - 1) : size - 1
+      return { body: handle.createReadStream({ start, end, autoClose: true }), size }
     } catch (error) {
       await handle.close()
       throw error

@@ -22,10 +22,20 @@ export interface MediaStore {
   /** The whole file, or null when there is none. */
   get(key: string): Promise<Buffer | null>
   /** A stream of the file and its size in bytes, or null when there is none. */
-  stream(key: string): Promise<{ body: Readable; size: number } | null>
+  /**
+   * With `range`, the body holds only bytes `start`..`end` (inclusive, within the file: the caller
+   * checks it against the size, e.g. from a first open) while `size` stays the whole file's.
+   */
+  stream(key: string, range?: ByteRange): Promise<{ body: Readable; size: number } | null>
   exists(key: string): Promise<boolean>
   /** Removes the file; a missing file is not an error. */
   delete(key: string): Promise<void>
+}
+
+/** A byte range of a file, both ends inclusive (HTTP Range, RFC 9110 §14.1.2). */
+export interface ByteRange {
+  start: number
+  end: number
 }
 
 /**
@@ -56,10 +66,10 @@ export class InvalidMediaKeyError extends Error {
   override name = 'InvalidMediaKeyError'
 }
 
-export const mediaExtensions = ['jpg', 'png', 'webp', 'avif'] as const
+export const mediaExtensions = ['jpg', 'png', 'webp', 'avif', 'mp4', 'm4a', 'ogg'] as const
 export type MediaExtension = (typeof mediaExtensions)[number]
 
-const KEY_PATTERN = /^([0-9a-f]{2})\/([0-9a-f]{2})\/([0-9a-f]{64})\.(jpg|png|webp|avif)$/
+const KEY_PATTERN = /^([0-9a-f]{2})\/([0-9a-f]{2})\/([0-9a-f]{64})\.(jpg|png|webp|avif|mp4|m4a|ogg)$/
 
 /** The key a file with this SHA-256 (hex) and extension is stored under. */
 export function mediaKey(sha256Hex: string, ext: MediaExtension): string {

@@ -13,6 +13,7 @@ import { s3BrowserEndpoint } from '../config/s3-endpoint.js'
 import {
   assertContentMatchesKey,
   assertMediaKey,
+  type ByteRange,
   type MediaStore,
   type SignedUrlOptions,
   type SignsUrls,
@@ -73,8 +74,8 @@ export class S3MediaStore implements MediaStore, SignsUrls {
     return Buffer.from(await object.body.transformToByteArray())
   }
 
-  async stream(key: string): Promise<{ body: Readable; size: number } | null> {
-    const object = await this.#getObject(key)
+  async stream(key: string, range?: ByteRange): Promise<{ body: Readable; size: number } | null> {
+    const object = await this.#getObject(key, range)
     if (!object) return null
     return { body: object.body as unknown as Readable, size: object.size }
   }
@@ -119,14 +120,21 @@ export class S3MediaStore implements MediaStore, SignsUrls {
     this.#signer.destroy()
   }
 
-  async #getObject(key: string) {
+  async #getObject(key: string, range?: ByteRange) {
     const objectKey = this.#objectKey(assertMediaKey(key))
     try {
       const out = await this.#client.send(
-        new GetObjectCommand({ Bucket: this.config.bucket, Key: objectKey }),
+        new GetObjectCommand({
+          Bucket: this.config.bucket,
+          Key: objectKey,
+          ...(range && { Range: `bytes=${range.start}-${range.end}` }),
+        }),
       )
       if (!out.Body) return null
-      return { body: out.Body, size: out.ContentLength ?? 0 }
+      // A ranged answer's Content-Length is the range's; the whole size is after the slash of
+      // Content-Range ("bytes 0-99/5000").
+      const total = out.ContentRange ? Number(out.ContentRange.split('/')[1]) : Number.NaN
+      return { body: out.Body, size: Number.isFinite(total) ? total : (out.ContentLength ?? 0) }
     } catch (error) {
       if (isNotFound(error)) return null
       throw error

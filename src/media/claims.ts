@@ -2,6 +2,7 @@ import type { DbOrTx } from '../db/database.js'
 import type { MediaRow } from '../db/schema.js'
 import { fail } from '../errors.js'
 import { findLinkedMediaIds, lockMediaRows } from './store.js'
+import { mediaKindOf } from './views.js'
 
 /**
  * Claims uploads for an album (posts) or a channel avatar (channels) inside the caller's
@@ -9,13 +10,14 @@ import { findLinkedMediaIds, lockMediaRows } from './store.js'
  * caller links it, are media's rules, so both areas above call this one function. In request
  * order, each id must be an upload of `ownerId` (anything else — unknown, or someone else's — is
  * `media-not-found`, the same answer, so ids of other accounts' uploads cannot be probed), `ready`,
- * and in no album and no channel avatar yet. The first bad id throws, which rolls the whole
+ * and in no album and no channel avatar yet (and an image, with `isImageOnly`). The first bad id throws, which rolls the whole
  * transaction back: nothing is written.
  */
 export async function claimMedia(
   tx: DbOrTx,
   ownerId: string,
   plans: readonly { mediaId: string }[],
+  options: { isImageOnly?: boolean } = {},
 ): Promise<Map<string, MediaRow>> {
   const ids = plans.map((p) => p.mediaId)
   const rows = new Map((await lockMediaRows(tx, ids)).map((r) => [r.id, r]))
@@ -30,6 +32,12 @@ export async function claimMedia(
     }
     if (row.status !== 'ready') {
       fail('media-not-ready', `Media ${id} could not be processed (${row.error ?? 'failed'}).`, {
+        mediaId: id,
+      })
+    }
+    // A channel avatar is a picture: a video or voice note cannot be one (issue 20).
+    if (options.isImageOnly && mediaKindOf(row.mime) !== 'image') {
+      fail('unsupported-image', `Media ${id} is a ${mediaKindOf(row.mime)}; an avatar must be an image.`, {
         mediaId: id,
       })
     }

@@ -3,17 +3,31 @@ import type { Db } from '../db/database.js'
 import type { MediaRow, MediaVariant } from '../db/schema.js'
 import type { Logger } from '../logger.js'
 import { contentKey, type MediaExtension, type MediaStore } from '../media-store/media-store.js'
+import { answerRange, type RangeAnswer } from './byte-range.js'
 import type { EncodedFile, EncodedFormat, ProcessedImage } from './processing.js'
 import { type DeletedMediaRow, isKeyReferenced, keysOf, parseVariants } from './store.js'
 
-/** File names under /media/{id}/: `original.jpg`, `1080.webp`… */
-export const FILE_NAME_PATTERN = '^(original|320|1080|2048)\\.(jpg|webp|png)$'
+/** File names under /media/{id}/: `original.jpg`, `1080.webp`, `480p.mp4`, `voice.ogg`… */
+export const FILE_NAME_PATTERN = '^(original|320|1080|2048|480p|1080p|voice)\\.(jpg|webp|png|mp4|m4a|ogg)$'
 
-export const extensionOf: Record<EncodedFormat, MediaExtension> = { jpeg: 'jpg', webp: 'webp', png: 'png' }
-export const contentTypeOf: Record<EncodedFormat, string> = {
+/** What a stored file is: an image encoding, or a video or voice rendition (issue 20). */
+export type MediaFormat = EncodedFormat | 'mp4' | 'm4a' | 'ogg'
+
+export const extensionOf: Record<MediaFormat, MediaExtension> = {
+  jpeg: 'jpg',
+  webp: 'webp',
+  png: 'png',
+  mp4: 'mp4',
+  m4a: 'm4a',
+  ogg: 'ogg',
+}
+export const contentTypeOf: Record<MediaFormat, string> = {
   jpeg: 'image/jpeg',
   webp: 'image/webp',
   png: 'image/png',
+  mp4: 'video/mp4',
+  m4a: 'audio/mp4',
+  ogg: 'audio/ogg',
 }
 
 export interface StoredFiles {
@@ -28,7 +42,26 @@ export interface StoredFiles {
  * again before the error is rethrown.
  */
 export async function storeProcessed(db: Db, store: MediaStore, image: ProcessedImage): Promise<StoredFiles> {
-  const files = [image.original, ...image.variants]
+  const keys = await putFiles(db, store, [image.original, ...image.variants])
+  const variants = image.variants.map((file, i) => toVariant(file, keys[i + 1]!))
+  return { image, originalKey: keys[0]!, variants }
+}
+
+/** A file to store: its bytes and what they are. */
+export interface FileToStore {
+  name: string
+  format: MediaFormat
+  width: number
+  height: number
+  bytes: Buffer
+}
+
+/**
+ * Puts files into the media store (content-addressed, so a file already there is kept) and returns
+ * their keys in order. If any put fails, the files this call added and nobody else uses are
+ * removed again before the error is rethrown.
+ */
+export async function putFiles(db: Db, store: MediaStore, files: readonly FileToStore[]): Promise<string[]> {
   const keys = await Promise.all(files.map((f) => contentKey(f.bytes, extensionOf[f.format])))
   const puts = await Promise.allSettled(
     files.map((file, i) => store.put(keys[i]!, file.bytes, contentTypeOf[file.format])),
@@ -38,11 +71,10 @@ export async function storeProcessed(db: Db, store: MediaStore, image: Processed
     await deleteUnreferenced(db, store, keys)
     throw failed.reason
   }
-  const variants = image.variants.map((file, i) => toVariant(file, keys[i + 1]!))
-  return { image, originalKey: keys[0]!, variants }
+  return keys
 }
 
-function toVariant(file: EncodedFile, key: string): MediaVariant {
+export function toVariant(file: EncodedFile | FileToStore, key: string): MediaVariant {
   return {
     name: file.name,
     width: file.width,
@@ -87,7 +119,7 @@ export async function deleteFilesOfDeletedRows(
 
 export interface MediaFileRef {
   key: string
-  format: EncodedFormat
+  format: MediaFormat
 }
 
 /** The stored file behind `/media/{id}/{fileName}`, looked up in the row (never derived from the path). */
@@ -104,24 +136,50 @@ export function findFile(media: MediaRow, fileName: string): MediaFileRef | unde
   return variant ? { key: variant.key, format: variant.format } : undefined
 }
 
-export function formatOfKey(key: string | null): EncodedFormat | undefined {
+export function formatOfKey(key: string | null): MediaFormat | undefined {
   if (key?.endsWith('.jpg')) return 'jpeg'
   if (key?.endsWith('.png')) return 'png'
   if (key?.endsWith('.webp')) return 'webp'
+  if (key?.endsWith('.mp4')) return 'mp4'
+  if (key?.endsWith('.m4a')) return 'm4a'
   return undefined
 }
 
 export interface OpenedFile {
+  /** The whole file, or only the range of `range` when it is partial. */
   body: Readable
+  /** Size of the whole file. */
   size: number
   contentType: string
   /** Strong ETag: the file's SHA-256, which is also its key. */
   etag: string
+  /** How the request's Range header is answered (byte-range.ts); `whole` without one. */
+  range: RangeAnswer
 }
 
-export async function openFile(store: MediaStore, ref: MediaFileRef): Promise<OpenedFile | undefined> {
+/** The Range and If-Range headers of a request for a file. */
+export interface RangeRequest {
+  range?: string
+  ifRange?: string
+}
+
+/**
+ * Opens a stored file, or the byte range the request asks for. The size (and so whether the
+ * range is satisfiable) is known only once the file is open, so a range is read by a second open
+ * that starts at its first byte.
+ */
+export async function openFile(
+  store: MediaStore,
+  ref: MediaFileRef,
+  request: RangeRequest = {},
+): Promise<OpenedFile | undefined> {
   const opened = await store.stream(ref.key)
   if (!opened) return undefined
   const etag = `"${ref.key.slice(6, 70)}"`
-  return { ...opened, contentType: contentTypeOf[ref.format], etag }
+  const range = answerRange(request.range, request.ifRange, opened.size, etag)
+  const file = { ...opened, contentType: contentTypeOf[ref.format], etag, range }
+  if (range.kind !== 'partial') return file
+  opened.body.destroy()
+  const part = await store.stream(ref.key, range.range)
+  return part ? { ...file, body: part.body } : undefined
 }

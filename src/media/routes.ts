@@ -1,7 +1,9 @@
 import fastifyMultipart from '@fastify/multipart'
+import type { FastifyReply } from 'fastify'
 import type { AppContext } from '../context.js'
 import type { App } from '../http/app.js'
 import { requireAuth } from '../http/auth.js'
+import type { OpenedFile } from './files.js'
 import { fileCacheControl } from './redirect.js'
 import { MediaFileParams, MediaParams, MediaPatchBody, MediaUploadForm, MediaView } from './schemas.js'
 import { readUploadForm } from './upload-form.js'
@@ -22,7 +24,7 @@ export function mediaRoutes(app: App, ctx: AppContext): void {
       {
         schema: {
           tags,
-          summary: 'Upload one image (multipart/form-data: file, alt, credit, spoiler)',
+          summary: 'Upload one image, video or voice note (multipart/form-data: file, alt, credit, spoiler)',
           consumes: ['multipart/form-data'],
           body: MediaUploadForm,
           response: { 201: MediaView, 202: MediaView },
@@ -35,7 +37,13 @@ export function mediaRoutes(app: App, ctx: AppContext): void {
       async (req, reply) => {
         const auth = requireAuth(req)
         const { maxBytes, minUploadBytesPerSecond, uploadRateWindowMs } = ctx.config.media
-        const limits = { maxBytes, minBytesPerSecond: minUploadBytesPerSecond, windowMs: uploadRateWindowMs }
+        const limits = {
+          maxBytes,
+          videoMaxBytes: ctx.config.media.video.maxBytes,
+          workDir: ctx.config.media.video.workDir,
+          minBytesPerSecond: minUploadBytesPerSecond,
+          windowMs: uploadRateWindowMs,
+        }
         try {
           const { media, isReady } = await ctx.media.upload(auth.account.id, () =>
             readUploadForm(req, limits),
@@ -64,7 +72,7 @@ export function mediaRoutes(app: App, ctx: AppContext): void {
     },
     async (req) => {
       const media = await ctx.media.get(req.auth?.account.id ?? null, req.params.id)
-      return toMediaView(media, ctx.config.publicUrl)
+      return toMediaView(media, ctx.config.publicUrl, ctx.media.progressOf(media.id))
     },
   )
 
@@ -98,7 +106,9 @@ export function mediaRoutes(app: App, ctx: AppContext): void {
     },
     // HEAD is answered by this handler too (Fastify's exposeHeadRoutes), with the same status and headers.
     async (req, reply) => {
-      const served = await ctx.media.serve(req.auth?.account.id ?? null, req.params.id, req.params.file)
+      const range = { range: req.headers.range, ifRange: headerText(req.headers['if-range']) }
+      const viewerId = req.auth?.account.id ?? null
+      const served = await ctx.media.serve(viewerId, req.params.id, req.params.file, range)
       if (served.kind === 'redirect') {
         // Referrer-Policy on a redirect applies to the redirected request (Fetch), so the store's
         // access logs never see the page, e.g. a private channel's post, the image was shown on.
@@ -117,11 +127,32 @@ export function mediaRoutes(app: App, ctx: AppContext): void {
         .header('content-security-policy', "default-src 'none'; sandbox")
         .header('etag', file.etag)
         .header('cache-control', fileCacheControl(file.isPublic))
+        .header('accept-ranges', 'bytes')
       if (req.headers['if-none-match'] === file.etag) {
         file.body.destroy()
         return reply.code(304).send()
       }
-      return reply.header('content-length', String(file.size)).send(file.body)
+      return sendRange(reply, file)
     },
   )
+}
+
+/** The body of a media file: whole (200), the requested range (206), or 416 (byte-range.ts). */
+function sendRange(reply: FastifyReply, file: OpenedFile) {
+  const { range } = file
+  if (range.kind === 'unsatisfiable') {
+    file.body.destroy()
+    return reply.code(416).header('content-range', `bytes */${file.size}`).send()
+  }
+  if (range.kind === 'whole') return reply.header('content-length', String(file.size)).send(file.body)
+  const { start, end } = range.range
+  return reply
+    .code(206)
+    .header('content-range', `bytes ${start}-${end}/${file.size}`)
+    .header('content-length', String(end - start + 1))
+    .send(file.body)
+}
+
+function headerText(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value
 }

@@ -15,17 +15,41 @@ export const MediaFileParams = Type.Object({
   id: MediaId,
   file: Type.String({
     pattern: FILE_NAME_PATTERN,
-    description: 'original.jpg (or .png with transparency), or a variant: 320|1080|2048 . webp|jpg',
+    description:
+      "original.jpg (or .png with transparency), or a variant: 320|1080|2048 . webp|jpg (an image, or a video's poster); a video rendition 480p|1080p . mp4; a voice note voice . ogg|m4a; a kept video original original.mp4|m4a",
   }),
 })
 
 export const MediaVariantView = Type.Object({
-  name: Type.String({ description: "Size class: '320', '1080' or '2048' (long side, never upscaled)" }),
-  width: Type.Integer(),
+  name: Type.String({
+    description:
+      "Image or poster size class: '320', '1080' or '2048' (long side, never upscaled); video rendition: '480p' or '1080p' (short side); voice note: 'voice'",
+  }),
+  width: Type.Integer({ description: '0 for a voice note' }),
   height: Type.Integer(),
-  format: Type.Union([Type.Literal('webp'), Type.Literal('jpeg'), Type.Literal('png')]),
+  format: Type.Union([
+    Type.Literal('webp'),
+    Type.Literal('jpeg'),
+    Type.Literal('png'),
+    Type.Literal('mp4'),
+    Type.Literal('m4a'),
+    Type.Literal('ogg'),
+  ]),
   url: Type.String(),
 })
+
+export const MediaKind = Type.Union([Type.Literal('image'), Type.Literal('video'), Type.Literal('audio')], {
+  description: 'From the detected type: an image, a video (MP4 renditions and a poster), or a voice note',
+})
+
+/** What a video or voice note adds to an image's fields (issue 20). */
+export const AvFields = {
+  kind: MediaKind,
+  durationMs: Type.Union([Type.Integer(), Type.Null()], { description: 'Length of a video or voice note' }),
+  waveform: Type.Union([Type.Array(Type.Integer({ minimum: 0, maximum: 100 })), Type.Null()], {
+    description: "A voice note's 64 peaks (0–100) for the player",
+  }),
+}
 
 export const MediaView = Type.Object({
   id: Type.String(),
@@ -45,6 +69,10 @@ export const MediaView = Type.Object({
   originalUrl: Type.Union([Type.String(), Type.Null()]),
   createdAt: Type.String({ format: 'date-time' }),
   readyAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  ...AvFields,
+  progress: Type.Union([Type.Number({ minimum: 0, maximum: 1 }), Type.Null()], {
+    description: 'How far transcoding of a video or voice note has come, while it is processing on this node',
+  }),
 })
 
 const Alt = Type.String({ maxLength: ALT_MAX })
@@ -75,7 +103,11 @@ export const MediaPatchBody = Type.Object(
 /** The multipart form of an upload, for the OpenAPI document; the handler validates it while streaming. */
 export const MediaUploadForm = Type.Object(
   {
-    file: Type.String({ format: 'binary', description: 'One JPEG, PNG, WebP, AVIF or GIF image' }),
+    file: Type.String({
+      format: 'binary',
+      description:
+        'One JPEG, PNG, WebP, AVIF or GIF image (BACKLOT_MEDIA_MAX_BYTES), or a video or voice note: MP4/MOV/3GP/M4A, WebM/Matroska, Ogg, WAV or MP3 (BACKLOT_VIDEO_MAX_BYTES)',
+    }),
     alt: Type.Optional(Alt),
     credit: Type.Optional(Credit),
     rights: Type.Optional(Rights),

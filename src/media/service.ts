@@ -6,7 +6,7 @@ import type { Logger } from '../logger.js'
 import type { MediaStore } from '../media-store/media-store.js'
 import type { Clock } from '../util/clock.js'
 import type { MediaVisibilityRule } from './access.js'
-import { type OpenedFile, openFile } from './files.js'
+import { type OpenedFile, openFile, type RangeRequest } from './files.js'
 import { nextImageSpoiler } from './image-spoiler.js'
 import { locateFile } from './locate.js'
 import { configureSharp } from './processing.js'
@@ -44,6 +44,8 @@ export interface MediaService {
    * processes an image; a refused file leaves no row and no file.
    */
   upload(ownerId: string, read: () => Promise<UploadInput>): Promise<UploadResult>
+  /** How far a video or voice note processing on this node has come (0–1); null when unknown here. */
+  progressOf(id: string): number | null
   /** The media item if the viewer may see it; otherwise `media-not-found`, exactly like a missing id. */
   get(viewerId: string | null, id: string): Promise<MediaRow>
   /**
@@ -55,12 +57,17 @@ export interface MediaService {
    * Opens `/media/{id}/{fileName}` for a viewer, the file named by the row and never by the path;
    * else `media-not-found`.
    */
-  open(viewerId: string | null, id: string, fileName: string): Promise<OpenedFile & { isPublic: boolean }>
+  open(
+    viewerId: string | null,
+    id: string,
+    fileName: string,
+    range?: RangeRequest,
+  ): Promise<OpenedFile & { isPublic: boolean }>
   /**
    * `/media/{id}/{fileName}` as S3_MEDIA_DELIVERY says: the opened file, or a redirect to a signed
    * store URL, after the same check.
    */
-  serve(viewerId: string | null, id: string, fileName: string): Promise<ServedFile>
+  serve(viewerId: string | null, id: string, fileName: string, range?: RangeRequest): Promise<ServedFile>
   /**
    * Deletes uploads left unclaimed past MEDIA_UNATTACHED_TTL_HOURS, rows and files (sweeper.ts);
    * periodic.
@@ -120,9 +127,10 @@ export function createMediaService(deps: MediaServiceDeps): MediaService {
     viewerId: string | null,
     id: string,
     fileName: string,
+    range?: RangeRequest,
   ): Promise<OpenedFile & { isPublic: boolean }> {
     const located = await locateFile(deps, viewerId, id, fileName)
-    const file = await openFile(mediaStore, located)
+    const file = await openFile(mediaStore, located, range)
     if (!file) {
       logger.error({ mediaId: id, key: located.key }, 'media file missing from the store')
       notFound(id)
@@ -135,8 +143,14 @@ export function createMediaService(deps: MediaServiceDeps): MediaService {
    * a signed store URL, after the same `locateFile` check. A redirect costs no request to the
    * store; a file missing there shows up as the store's 404.
    */
-  async function serve(viewerId: string | null, id: string, fileName: string): Promise<ServedFile> {
-    if (!redirectTo) return { kind: 'file', file: await open(viewerId, id, fileName) }
+  async function serve(
+    viewerId: string | null,
+    id: string,
+    fileName: string,
+    range?: RangeRequest,
+  ): Promise<ServedFile> {
+    // A signed store URL serves ranges itself (S3 GetObject honours Range and If-Range).
+    if (!redirectTo) return { kind: 'file', file: await open(viewerId, id, fileName, range) }
     return { kind: 'redirect', redirect: await redirectTo(await locateFile(deps, viewerId, id, fileName)) }
   }
 
@@ -144,7 +158,16 @@ export function createMediaService(deps: MediaServiceDeps): MediaService {
     return sweepUnattachedMedia({ db, clock, mediaStore, logger, unattachedTtlMs: config.unattachedTtlMs })
   }
 
-  return { upload: uploads.upload, get, update, open, serve, sweepUnattached, close: uploads.close }
+  return {
+    upload: uploads.upload,
+    progressOf: uploads.progressOf,
+    get,
+    update,
+    open,
+    serve,
+    sweepUnattached,
+    close: uploads.close,
+  }
 }
 
 export type ServedFile =

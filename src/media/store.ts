@@ -26,7 +26,10 @@ function isClaimed(eb: ExpressionBuilder<Database, 'media'>) {
 }
 
 /** What rendering an image needs from its media row: size, placeholder and files. */
-export type MediaFile = Pick<MediaRow, 'width' | 'height' | 'blurhash' | 'original_key' | 'variants'>
+export type MediaFile = Pick<
+  MediaRow,
+  'width' | 'height' | 'blurhash' | 'original_key' | 'variants' | 'mime' | 'duration_ms' | 'waveform'
+>
 
 /** The MediaFile columns, for queries that join `media` to what uses the image. */
 export const mediaFileColumns = [
@@ -35,6 +38,9 @@ export const mediaFileColumns = [
   'media.blurhash',
   'media.original_key',
   'media.variants',
+  'media.mime',
+  'media.duration_ms',
+  'media.waveform',
 ] as const
 
 export async function insertMedia(db: DbOrTx, row: MediaRow): Promise<void> {
@@ -57,13 +63,20 @@ export async function completeMedia(
   values: Pick<
     MediaTable,
     'status' | 'error' | 'width' | 'height' | 'blurhash' | 'original_key' | 'ready_at'
-  > & {
-    variants: MediaVariant[]
-  },
+  > &
+    Partial<Pick<MediaTable, 'duration_ms'>> & {
+      variants: MediaVariant[]
+      waveform?: number[] | null
+    },
 ): Promise<boolean> {
+  const { waveform, ...rest } = values
   const result = await db
     .updateTable('media')
-    .set({ ...values, variants: JSON.stringify(values.variants) })
+    .set({
+      ...rest,
+      variants: JSON.stringify(values.variants),
+      ...(waveform !== undefined && { waveform: waveform && JSON.stringify(waveform) }),
+    })
     .where('id', '=', id)
     .executeTakeFirst()
   return result.numUpdatedRows > 0n

@@ -1,33 +1,41 @@
+import { randomUUID } from 'node:crypto'
+import fs from 'node:fs/promises'
+import path from 'node:path'
 import type { Readable } from 'node:stream'
 import type { FastifyRequest } from 'fastify'
 import { DomainError, type FieldError, fail } from '../errors.js'
 import { IMAGE_SPOILER_LABEL_MAX, nextImageSpoiler } from './image-spoiler.js'
 import { ALT_MAX, CREDIT_MAX, RIGHTS_MAX } from './schemas.js'
 import { type UploadRate, watchUploadRate } from './upload-rate.js'
+import type { AvUpload, UploadFields, UploadInput } from './uploads.js'
+import { detectAvContainer } from './video/detect.js'
 
-export interface UploadForm {
-  bytes: Buffer
-  alt: string
-  credit: string | null
-  rights: string | null
-  spoiler: boolean
-  spoilerLabel: string | null
-}
+export type UploadForm = UploadInput
 
 // Room for the multipart boundaries, part headers and the five text fields.
 const FORM_OVERHEAD_BYTES = 64 * 1024
 const TEXT_FIELDS = new Set(['alt', 'credit', 'rights', 'spoiler', 'spoilerLabel'])
 
 export interface UploadFormLimits extends UploadRate {
+  /** Largest image (held in memory). */
   maxBytes: number
+  /**
+   * Largest video or voice note (written to a temporary file in `workDir` as it arrives); 0 where
+   * only a photo makes sense (tracing a leaked image), and a clip is refused from its first bytes.
+   */
+  videoMaxBytes: number
+  workDir: string
 }
 
 /**
  * Reads `multipart/form-data` with one file field `file` and optional `alt`, `credit`, `rights`,
  * `spoiler`, `spoilerLabel`.
- * The file is buffered while it streams in and refused with `media-too-large` as soon as it passes
- * `maxBytes` (busboy stops handing over bytes at the cap and drops the rest), so no more than
- * `maxBytes` is ever held. A declared Content-Length over the cap is refused before reading. A body
+ * The file's first bytes say what it is (never its name or content type). An image is buffered
+ * while it streams in and refused with `media-too-large` as soon as it passes `maxBytes` (busboy
+ * stops handing over bytes at the cap and drops the rest), so no more than `maxBytes` is ever held.
+ * A video or voice container is written to a temporary file instead, up to `videoMaxBytes`; the
+ * caller owns that file (uploads.ts removes it). Anything else is buffered as an image, and the
+ * image check refuses it. A declared Content-Length over the cap is refused before reading. A body
  * arriving slower than the minimum rate is given up with `upload-too-slow` (upload-rate.ts); the
  * caller should then close the connection, as the rest of the body is never read.
  */
@@ -36,23 +44,32 @@ export async function readUploadForm(req: FastifyRequest, limits: UploadFormLimi
     fail('unsupported-media-type', 'Send multipart/form-data with one file field "file".')
   }
   const declared = Number(req.headers['content-length'] ?? Number.NaN)
-  if (declared > limits.maxBytes + FORM_OVERHEAD_BYTES) tooLarge(limits.maxBytes)
+  if (declared > Math.max(limits.maxBytes, limits.videoMaxBytes) + FORM_OVERHEAD_BYTES) {
+    tooLarge(Math.max(limits.maxBytes, limits.videoMaxBytes))
+  }
   const watch = watchUploadRate(req.raw.socket, limits)
-  const reading = readParts(req, limits.maxBytes)
-  reading.catch(() => {}) // if the watch wins the race, this settles when the connection closes
+  const reading = readParts(req, limits)
+  // If the watch wins the race, this settles when the connection closes; a temporary file it wrote
+  // by then is removed.
+  let isAbandoned = false
+  reading.then((form) => (isAbandoned && form.av ? removeQuietly(form.av.path) : undefined)).catch(() => {})
   try {
     return await Promise.race([reading, watch.tooSlow])
+  } catch (error) {
+    isAbandoned = true
+    throw error
   } finally {
     watch.stop()
   }
 }
 
-async function readParts(req: FastifyRequest, maxBytes: number): Promise<UploadForm> {
+async function readParts(req: FastifyRequest, limits: UploadFormLimits): Promise<UploadForm> {
   const fields: Record<string, string> = {}
-  let bytes: Buffer | undefined
+  let file: FilePart | undefined
   try {
+    const fileSize = Math.max(limits.maxBytes, limits.videoMaxBytes)
     const parts = req.parts({
-      limits: { fileSize: maxBytes, files: 1, fields: 5, parts: 6, fieldSize: 8 * 1024, fieldNameSize: 64 },
+      limits: { fileSize, files: 1, fields: 5, parts: 6, fieldSize: 8 * 1024, fieldNameSize: 64 },
     })
     for await (const part of parts) {
       if (part.type === 'file') {
@@ -60,7 +77,7 @@ async function readParts(req: FastifyRequest, maxBytes: number): Promise<UploadF
           part.file.resume()
           invalid([{ field: `/${part.fieldname}`, message: 'unknown field; the image goes in "file"' }])
         }
-        bytes = await readCapped(part.file, maxBytes)
+        file = await readFilePart(part.file, limits)
       } else if (!TEXT_FIELDS.has(part.fieldname)) {
         invalid([{ field: `/${part.fieldname}`, message: `unknown field "${part.fieldname}"` }])
       } else {
@@ -68,6 +85,7 @@ async function readParts(req: FastifyRequest, maxBytes: number): Promise<UploadF
       }
     }
   } catch (error) {
+    if (file?.kind === 'av') await removeQuietly(file.av.path)
     if (error instanceof DomainError) throw error
     if (/^FST_(PARTS|FILES|FIELDS)_LIMIT$/.test((error as { code?: string }).code ?? '')) {
       invalid([
@@ -82,23 +100,104 @@ async function readParts(req: FastifyRequest, maxBytes: number): Promise<UploadF
     // found" or "unexpected end of multipart data": a 400, not a 500 (issue 14 item 7).
     fail('bad-request', `The multipart body is malformed: ${(error as Error).message}.`)
   }
-  if (!bytes) invalid([{ field: '/file', message: 'is required' }])
-  return { bytes, ...parseFields(fields) }
+  if (!file) invalid([{ field: '/file', message: 'is required' }])
+  let parsed: UploadFields
+  try {
+    parsed = parseFields(fields)
+  } catch (error) {
+    if (file.kind === 'av') await removeQuietly(file.av.path)
+    throw error
+  }
+  return file.kind === 'av' ? { av: file.av, ...parsed } : { bytes: file.bytes, ...parsed }
 }
 
-async function readCapped(stream: Readable & { truncated?: boolean }, maxBytes: number): Promise<Buffer> {
+type FilePart = { kind: 'image'; bytes: Buffer } | { kind: 'av'; av: AvUpload }
+
+/** Bytes read before deciding what the file is: enough for every signature detect*.ts looks at. */
+const SNIFF_BYTES = 64
+
+async function readFilePart(
+  stream: Readable & { truncated?: boolean },
+  limits: UploadFormLimits,
+): Promise<FilePart> {
+  const chunks = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>
+  const head: Buffer[] = []
+  let headBytes = 0
+  while (headBytes < SNIFF_BYTES) {
+    const next = await chunks.next()
+    if (next.done) break
+    head.push(next.value)
+    headBytes += next.value.length
+  }
+  const container = detectAvContainer(Buffer.concat(head))
+  if (container) {
+    if (limits.videoMaxBytes <= 0)
+      fail('unsupported-image', 'Only a photo is accepted here, not a video or voice note.')
+    const written = await writeCapped(head, chunks, stream, limits)
+    return { kind: 'av', av: { container, ...written } }
+  }
+  return { kind: 'image', bytes: await readCapped(head, chunks, stream, limits.maxBytes) }
+}
+
+async function readCapped(
+  head: Buffer[],
+  rest: AsyncIterator<Buffer>,
+  stream: { truncated?: boolean },
+  maxBytes: number,
+): Promise<Buffer> {
   const chunks: Buffer[] = []
   let total = 0
-  for await (const chunk of stream) {
-    total += (chunk as Buffer).length
-    // busboy already stops at the cap; this only guards against holding more if it did not.
-    if (total <= maxBytes) chunks.push(chunk as Buffer)
+  for (let next = nextOf(head, rest); ; next = nextOf(head, rest)) {
+    const { value, done } = await next
+    if (done) break
+    total += value.length
+    // busboy stops at the larger (video) cap; an image stops being kept at its own.
+    if (total <= maxBytes) chunks.push(value)
   }
   if (total > maxBytes || stream.truncated) tooLarge(maxBytes)
   return Buffer.concat(chunks, total)
 }
 
-function parseFields(fields: Record<string, string>): Omit<UploadForm, 'bytes'> {
+/** Streams the file to a new temporary file; removes it again if the file passes `maxBytes`. */
+async function writeCapped(
+  head: Buffer[],
+  rest: AsyncIterator<Buffer>,
+  stream: { truncated?: boolean },
+  limits: Pick<UploadFormLimits, 'videoMaxBytes' | 'workDir'>,
+): Promise<{ path: string; size: number }> {
+  const maxBytes = limits.videoMaxBytes
+  await fs.mkdir(limits.workDir, { recursive: true })
+  const file = path.join(limits.workDir, `upload-${randomUUID()}`)
+  const handle = await fs.open(file, 'wx', 0o600)
+  let size = 0
+  try {
+    for (let next = nextOf(head, rest); ; next = nextOf(head, rest)) {
+      const { value, done } = await next
+      if (done) break
+      size += value.length
+      if (size <= maxBytes) await handle.write(value)
+    }
+    if (size > maxBytes || stream.truncated) tooLarge(maxBytes)
+    await handle.close()
+    return { path: file, size }
+  } catch (error) {
+    await handle.close().catch(() => {})
+    await removeQuietly(file)
+    throw error
+  }
+}
+
+/** The sniffed chunks first, then the rest of the stream. */
+function nextOf(head: Buffer[], rest: AsyncIterator<Buffer>): Promise<IteratorResult<Buffer>> {
+  const first = head.shift()
+  return first ? Promise.resolve({ value: first, done: false }) : rest.next()
+}
+
+async function removeQuietly(file: string): Promise<void> {
+  await fs.rm(file, { force: true }).catch(() => {})
+}
+
+function parseFields(fields: Record<string, string>): UploadFields {
   const errors: FieldError[] = []
   // As for JSON bodies (http/text-input.ts): PostgreSQL cannot store U+0000.
   for (const [name, value] of Object.entries(fields)) {

@@ -1,6 +1,7 @@
+import fs from 'node:fs/promises'
 import type { MediaConfig } from '../config/config.js'
 import type { Db } from '../db/database.js'
-import type { MediaRow } from '../db/schema.js'
+import type { MediaRow, MediaVariant } from '../db/schema.js'
 import { DomainError, fail } from '../errors.js'
 import type { Logger } from '../logger.js'
 import type { MediaStore } from '../media-store/media-store.js'
@@ -8,10 +9,12 @@ import type { Clock } from '../util/clock.js'
 import { newId } from '../util/ids.js'
 import { settleWithin } from '../util/settle-within.js'
 import { createFairScheduler } from './fair-scheduler.js'
-import { deleteUnreferenced, type StoredFiles, storeProcessed } from './files.js'
-import { type ImageHeader, inspectImage, processImage } from './processing.js'
+import { deleteUnreferenced, putFiles, type StoredFiles, storeProcessed, toVariant } from './files.js'
+import { inspectImage, processImage } from './processing.js'
 import { canUploadAnywhere, completeMedia, insertMedia } from './store.js'
 import { createUploadSlots } from './upload-slots.js'
+import type { AvContainer } from './video/detect.js'
+import { inspectAv, mimeOfAv, type ProcessedAv, processAv } from './video/process.js'
 
 export interface UploadDeps {
   db: Db
@@ -21,8 +24,18 @@ export interface UploadDeps {
   logger: Logger
 }
 
-export interface UploadInput {
-  bytes: Buffer
+/** An upload: an image in memory, or a video or voice file written to a temporary file (issue 20). */
+export type UploadInput = UploadFields &
+  ({ bytes: Buffer; av?: undefined } | { av: AvUpload; bytes?: undefined })
+
+export interface AvUpload {
+  container: AvContainer
+  /** A temporary file the upload owns from now on: removed once processing has finished or failed. */
+  path: string
+  size: number
+}
+
+export interface UploadFields {
   alt: string
   credit: string | null
   rights: string | null
@@ -43,8 +56,28 @@ export interface Uploads {
    * it (see below).
    */
   upload(ownerId: string, read: () => Promise<UploadInput>): Promise<UploadResult>
+  /** How far a video still processing on this node has come (0–1); null when unknown here. */
+  progressOf(id: string): number | null
   /** Waits for background processing to finish (shutdown, before the database closes). */
   close(): Promise<void>
+}
+
+/** What the header or the probe showed, before processing: enough for a `processing` row. */
+interface UploadHeader {
+  mime: string
+  width: number
+  height: number
+}
+
+/** A processed upload whose files are in the store. */
+interface ReadyMedia {
+  width: number
+  height: number
+  blurhash: string | null
+  originalKey: string | null
+  variants: MediaVariant[]
+  durationMs: number | null
+  waveform: number[] | null
 }
 
 /**
@@ -56,6 +89,8 @@ export function createUploads(deps: UploadDeps): Uploads {
   const limits = { maxPixels: config.maxPixels }
   const processing = createFairScheduler(config.concurrency)
   const background = new Set<Promise<void>>()
+  // Progress of the videos this node is transcoding, by media id (the studio shows it).
+  const progress = new Map<string, number>()
   // Uploads held in memory at once (bodies being received + jobs queued or running) are bounded, so
   // a crowd of uploaders cannot make the server buffer MEDIA_MAX_BYTES each without limit; each
   // account may hold only its share of them.
@@ -88,35 +123,79 @@ export function createUploads(deps: UploadDeps): Uploads {
    */
   async function upload(ownerId: string, read: () => Promise<UploadInput>): Promise<UploadResult> {
     const release = await admitUpload(ownerId)
-    let job: Promise<StoredFiles>
-    let input: UploadInput
-    let header: ImageHeader
+    const id = newId()
+    let started: { header: UploadHeader; job: Promise<ReadyMedia> }
+    let input: UploadInput | undefined
     try {
       input = await read()
-      header = await inspectImage(input.bytes, limits)
-      job = processing
-        .run(ownerId, () => processImage(input.bytes, limits))
-        .then((image) => storeProcessed(db, mediaStore, image))
+      started = input.av ? await startAv(ownerId, id, input.av) : await startImage(ownerId, input.bytes)
     } catch (error) {
       release()
+      if (input?.av) await removeFile(input.av.path)
       throw error
     }
+    const { header, job } = started
     job.then(release, release)
     job.catch(() => {}) // handled below; this only keeps an early rejection from counting as unhandled
-    return finishUpload(ownerId, input, header, job)
+    return finishUpload(id, ownerId, input, header, job)
+  }
+
+  async function startImage(ownerId: string, bytes: Buffer) {
+    const header = await inspectImage(bytes, limits)
+    const job = processing
+      .run(ownerId, () => processImage(bytes, limits))
+      .then((image) => storeProcessed(db, mediaStore, image))
+      .then(imageReady)
+    return { header, job }
+  }
+
+  /**
+   * A video or voice note: probed before it waits for its turn (the limits refuse a hostile file
+   * at once), then transcoded on the same fair schedule as images, so one account's clips cannot
+   * wedge everyone's uploads. The temporary upload file goes when processing has finished.
+   */
+  async function startAv(ownerId: string, id: string, av: AvUpload) {
+    const probe = await inspectAv(av.path, av.container, config.video)
+    const header = { mime: mimeOfAv(probe), width: probe.width, height: probe.height }
+    const job = processing
+      .run(ownerId, () => {
+        progress.set(id, 0)
+        return processAv(av.path, probe, config.video, (fraction) => progress.set(id, fraction))
+      })
+      .then((processed) => storeAv(processed))
+      .finally(() => {
+        progress.delete(id)
+        return removeFile(av.path)
+      })
+    return { header, job }
+  }
+
+  async function storeAv(processed: ProcessedAv): Promise<ReadyMedia> {
+    const keys = await putFiles(db, mediaStore, processed.files)
+    const originalAt = processed.files.findIndex((f) => f.name === 'original')
+    return {
+      width: processed.width,
+      height: processed.height,
+      blurhash: processed.blurhash,
+      originalKey: originalAt === -1 ? null : keys[originalAt]!,
+      variants: processed.files.flatMap((f, i) => (i === originalAt ? [] : [toVariant(f, keys[i]!)])),
+      durationMs: processed.durationMs,
+      waveform: processed.waveform,
+    }
   }
 
   async function finishUpload(
+    id: string,
     ownerId: string,
     input: UploadInput,
-    header: ImageHeader,
-    job: Promise<StoredFiles>,
+    header: UploadHeader,
+    job: Promise<ReadyMedia>,
   ): Promise<UploadResult> {
     const createdAt = clock.now()
     const started = performance.now()
     const settled = config.waitMs > 0 ? await settleWithin(job, config.waitMs) : undefined
     const base = {
-      id: newId(),
+      id,
       owner_id: ownerId,
       mime: header.mime,
       alt: input.alt,
@@ -124,7 +203,7 @@ export function createUploads(deps: UploadDeps): Uploads {
       rights: input.rights,
       spoiler: input.spoiler ? 1 : 0,
       spoiler_label: input.spoilerLabel,
-      bytes: input.bytes.length,
+      bytes: input.av ? input.av.size : input.bytes.length,
       created_at: createdAt,
     }
     if (settled && !settled.ok) throw settled.error
@@ -134,6 +213,7 @@ export function createUploads(deps: UploadDeps): Uploads {
         ...base,
         ...readyFields(stored, clock.now()),
         variants: JSON.stringify(stored.variants),
+        waveform: stored.waveform && JSON.stringify(stored.waveform),
       }
       await insertOrCleanUp(row, stored)
       logger.info({ mediaId: row.id, ms: Math.round(performance.now() - started) }, 'media processed')
@@ -149,6 +229,8 @@ export function createUploads(deps: UploadDeps): Uploads {
       original_key: null,
       variants: '[]',
       ready_at: null,
+      duration_ms: null,
+      waveform: null,
     }
     await insertMedia(db, row)
     track(
@@ -160,20 +242,24 @@ export function createUploads(deps: UploadDeps): Uploads {
     return { media: row, isReady: false }
   }
 
-  async function insertOrCleanUp(row: MediaRow, stored: StoredFiles): Promise<void> {
+  async function insertOrCleanUp(row: MediaRow, stored: ReadyMedia): Promise<void> {
     try {
       await insertMedia(db, row)
     } catch (error) {
-      await deleteUnreferenced(db, mediaStore, [stored.originalKey, ...stored.variants.map((v) => v.key)])
+      await deleteUnreferenced(db, mediaStore, keysOfReady(stored))
       throw error
     }
   }
 
-  async function finishInBackground(id: string, stored: StoredFiles): Promise<void> {
-    if (await completeMedia(db, id, { ...readyFields(stored, clock.now()), variants: stored.variants }))
-      return
+  async function finishInBackground(id: string, stored: ReadyMedia): Promise<void> {
+    const values = {
+      ...readyFields(stored, clock.now()),
+      variants: stored.variants,
+      waveform: stored.waveform,
+    }
+    if (await completeMedia(db, id, values)) return
     // The row was swept while processing ran: its files must not outlive it.
-    await deleteUnreferenced(db, mediaStore, [stored.originalKey, ...stored.variants.map((v) => v.key)])
+    await deleteUnreferenced(db, mediaStore, keysOfReady(stored))
   }
 
   async function failInBackground(id: string, error: unknown): Promise<void> {
@@ -194,17 +280,40 @@ export function createUploads(deps: UploadDeps): Uploads {
     while (background.size > 0) await Promise.allSettled([...background])
   }
 
-  return { upload, close }
+  return { upload, close, progressOf: (id) => progress.get(id) ?? null }
 }
 
-function readyFields(stored: StoredFiles, now: number) {
+function imageReady(stored: StoredFiles): ReadyMedia {
+  const { width, height, blurhash } = stored.image
+  return {
+    width,
+    height,
+    blurhash,
+    originalKey: stored.originalKey,
+    variants: stored.variants,
+    durationMs: null,
+    waveform: null,
+  }
+}
+
+function keysOfReady(stored: ReadyMedia): string[] {
+  const keys = stored.variants.map((v) => v.key)
+  return stored.originalKey ? [stored.originalKey, ...keys] : keys
+}
+
+function readyFields(stored: ReadyMedia, now: number) {
   return {
     status: 'ready' as const,
     error: null,
-    width: stored.image.width,
-    height: stored.image.height,
-    blurhash: stored.image.blurhash,
+    width: stored.width,
+    height: stored.height,
+    blurhash: stored.blurhash,
     original_key: stored.originalKey,
     ready_at: now,
+    duration_ms: stored.durationMs,
   }
+}
+
+async function removeFile(file: string): Promise<void> {
+  await fs.rm(file, { force: true }).catch(() => {})
 }

@@ -1,4 +1,4 @@
-import type { MediaRow } from '../db/schema.js'
+import type { MediaRow, MediaVariant } from '../db/schema.js'
 import { extensionOf, formatOfKey } from './files.js'
 import { parseVariants } from './store.js'
 
@@ -6,11 +6,35 @@ export interface MediaVariantView {
   name: string
   width: number
   height: number
-  format: 'webp' | 'jpeg' | 'png'
+  format: MediaVariant['format']
   url: string
 }
 
-export interface MediaView {
+export type MediaKind = 'image' | 'video' | 'audio'
+
+/** What a video or voice note adds to an image's fields, in the media object and album items. */
+export interface AvView {
+  kind: MediaKind
+  durationMs: number | null
+  waveform: number[] | null
+}
+
+/** Image, video or voice note, from the detected type (never the client's claim). */
+export function mediaKindOf(mime: string): MediaKind {
+  if (mime.startsWith('video/')) return 'video'
+  return mime.startsWith('audio/') ? 'audio' : 'image'
+}
+
+/** The kind, length and waveform of a media row. */
+export function toAvView(row: Pick<MediaRow, 'mime' | 'duration_ms' | 'waveform'>): AvView {
+  return {
+    kind: mediaKindOf(row.mime),
+    durationMs: row.duration_ms,
+    waveform: row.waveform === null ? null : (JSON.parse(row.waveform) as number[]),
+  }
+}
+
+export interface MediaView extends AvView {
   id: string
   status: MediaRow['status']
   error: string | null
@@ -27,6 +51,7 @@ export interface MediaView {
   originalUrl: string | null
   createdAt: string
   readyAt: string | null
+  progress: number | null
 }
 
 /** Absolute URL of a media file: `{PUBLIC_URL}/media/{id}/{name}.{ext}`. */
@@ -59,7 +84,7 @@ export function mediaFileUrls(
 }
 
 /** The API object of a media item; storage keys never leave the server. */
-export function toMediaView(row: MediaRow, publicUrl: URL): MediaView {
+export function toMediaView(row: MediaRow, publicUrl: URL, progress: number | null = null): MediaView {
   return {
     id: row.id,
     status: row.status,
@@ -76,5 +101,7 @@ export function toMediaView(row: MediaRow, publicUrl: URL): MediaView {
     ...mediaFileUrls(publicUrl, row.id, row),
     createdAt: new Date(row.created_at).toISOString(),
     readyAt: row.ready_at === null ? null : new Date(row.ready_at).toISOString(),
+    ...toAvView(row),
+    progress: row.status === 'processing' ? progress : null,
   }
 }

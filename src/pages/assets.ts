@@ -32,6 +32,10 @@ article.post .text{white-space:normal;overflow-wrap:anywhere}
 .album.single{grid-template-columns:1fr}
 figure{margin:0}
 figure img{width:100%;height:auto;border-radius:8px;display:block;background:var(--line)}
+figure video{width:100%;height:auto;max-height:80vh;border-radius:8px;display:block;background:#000}
+figure.voice{margin:.6rem 0}
+figure.voice audio{width:100%}
+.waveform{width:100%;height:2.5rem;display:block;fill:currentColor;opacity:.55}
 figcaption{font-size:.8rem;color:var(--muted)}
 .spoiler{border:1px dashed var(--accent);border-radius:8px;padding:.6rem;margin:.5rem 0}
 .spoiler strong{color:var(--accent)}

@@ -1,5 +1,5 @@
 import { formatNumber, translator } from '../i18n/index.js'
-import { blurredImageText, type PublicImage, type PublicPost } from '../reads/index.js'
+import { blurredImageText, type PublicImage, type PublicPost, type PublicVoiceNote } from '../reads/index.js'
 import type { PageCounts } from './counts.js'
 import { html, type SafeHtml, safeUrl, textWithLinks } from './html.js'
 import type { PageText } from './text.js'
@@ -37,6 +37,9 @@ export function figure(
     ? blurredImageText(image, text.language)
     : image.alt || text.t('post.photoNoDescription', { n: image.n, count: post.images.length })
   const img = html`<img src="${safeUrl(file.url)}" width="${file.width}" height="${file.height}" alt="${alt}" loading="lazy">`
+  // A video that is not hidden plays in place with the browser's own player, its poster first;
+  // never autoplaying with sound. A hidden (spoiler) one stays its blurred poster.
+  const video = !isHidden && image.av?.kind === 'video' ? videoPlayer(image, file, alt) : null
   const caption = [
     isHidden
       ? image.spoilerLabel
@@ -51,9 +54,35 @@ export function figure(
     .join(' · ')
   // The island (web/src/island) reveals a blurred image on tap through the API, by its media id.
   const data = isHidden ? html` data-spoiler-media="${image.mediaId}"` : ''
-  return html`<figure${data}>${options.link ? html`<a href="${safeUrl(options.link)}">${img}</a>` : img}${
-    caption ? html`<figcaption>${caption}</figcaption>` : ''
-  }</figure>`
+  const shown = video ?? (options.link ? html`<a href="${safeUrl(options.link)}">${img}</a>` : img)
+  return html`<figure${data}>${shown}${caption ? html`<figcaption>${caption}</figcaption>` : ''}</figure>`
+}
+
+function videoPlayer(
+  image: PublicImage,
+  poster: { url: string; width: number; height: number },
+  label: string,
+) {
+  const sources = image.av?.sources ?? []
+  return html`<video controls playsinline preload="metadata" poster="${safeUrl(poster.url)}" width="${poster.width}" height="${poster.height}" aria-label="${label}">${sources.map(
+    (s) => html`<source src="${safeUrl(s.url)}" type="${s.type}">`,
+  )}</video>`
+}
+
+/** A voice note: the browser's audio player (Opus, else AAC for Safari) over its waveform. */
+export function voiceNote(text: PageText, note: PublicVoiceNote) {
+  const peaks = note.av.waveform ?? []
+  const bars = peaks.map(
+    (p, i) =>
+      html`<rect x="${i * 2}" y="${(100 - Math.max(p, 2)) / 2}" width="1.4" height="${Math.max(p, 2)}"></rect>`,
+  )
+  const label = note.alt || text.t('post.voiceNote')
+  const caption = [note.alt || null, note.credit ? `© ${note.credit}` : null, note.rights]
+    .filter(Boolean)
+    .join(' · ')
+  return html`<figure class="voice"><svg class="waveform" viewBox="0 0 ${peaks.length * 2} 100" preserveAspectRatio="none" aria-hidden="true">${bars}</svg><audio controls preload="metadata" aria-label="${label}">${note.av.sources.map(
+    (s) => html`<source src="${safeUrl(s.url)}" type="${s.type}">`,
+  )}</audio>${caption ? html`<figcaption>${caption}</figcaption>` : ''}</figure>`
 }
 
 export function album(
@@ -61,9 +90,10 @@ export function album(
   post: PublicPost,
   options: { linkImages?: boolean; reveal?: boolean; max?: number; showAlt?: boolean } = {},
 ) {
-  if (post.images.length === 0) return html``
+  const voices = post.voiceNotes.map((note) => voiceNote(text, note))
+  if (post.images.length === 0) return html`${voices}`
   const shown = post.images.slice(0, options.max ?? post.images.length)
-  return html`<div class="album${shown.length === 1 ? ' single' : ''}">${shown.map((image) =>
+  return html`${voices}<div class="album${shown.length === 1 ? ' single' : ''}">${shown.map((image) =>
     figure(text, post, image, {
       ...(options.linkImages && { link: `${post.url}/${image.n}` }),
       ...(options.reveal !== undefined && { reveal: options.reveal }),

@@ -10,6 +10,14 @@ export interface MetaImage {
   type: string
 }
 
+/** A playable video for OpenGraph (issue 20): never a spoiler's. */
+export interface MetaVideo {
+  url: string
+  width: number
+  height: number
+  type: string
+}
+
 /** What a page tells browsers, search engines and link unfurlers about itself. */
 export interface PageMeta {
   /** The page's language: `<html lang>` (and the route's Content-Language). */
@@ -21,6 +29,8 @@ export interface PageMeta {
   siteName: string
   ogType: 'website' | 'article'
   image: MetaImage | null
+  /** `og:video`: the post's first video, unless it is a spoiler. */
+  video?: MetaVideo | null
   publishedAt?: number
   feeds: { rss: string; atom: string; json: string; title: string } | null
   oembed: string | null
@@ -51,6 +61,14 @@ ${
 <meta property="og:image:alt" content="${image.alt}">
 <meta name="twitter:image" content="${safeUrl(image.url)}">
 <meta name="twitter:image:alt" content="${image.alt}">`
+    : ''
+}
+${
+  meta.video
+    ? html`<meta property="og:video" content="${safeUrl(meta.video.url)}">
+<meta property="og:video:type" content="${meta.video.type}">
+<meta property="og:video:width" content="${meta.video.width}">
+<meta property="og:video:height" content="${meta.video.height}">`
     : ''
 }
 ${meta.publishedAt ? html`<meta property="article:published_time" content="${new Date(meta.publishedAt).toISOString()}">` : ''}

@@ -10,6 +10,7 @@ import type { PageFrame } from './page-frame.js'
 import type { PageRenderer, RenderDeps, RenderedPage } from './render.js'
 import {
   cardImage,
+  cardVideo,
   embedBody,
   imageBody,
   type LivePage,
@@ -63,6 +64,7 @@ export function createPostPages(
       ...baseMeta(text, channel, post.url, `${post.title} — ${channel.title}`, post.summary),
       ogType: 'article',
       image: cardImage(post, language),
+      video: cardVideo(post),
       publishedAt: post.publishedAt,
       oembed: channel.visibility === 'private' ? null : oembedUrl(post.url),
     }

@@ -47,6 +47,8 @@ export function pageCsp(
   return [
     "default-src 'none'",
     `img-src 'self' ${[origin, ...mediaOrigins].join(' ')}`,
+    // Videos and voice notes play from the same places as images (issue 20).
+    `media-src 'self' ${[origin, ...mediaOrigins].join(' ')}`,
     "style-src 'self'",
     "script-src 'self'",
     // The island's live stream (SSE) and its fetches: this server only.

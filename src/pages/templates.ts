@@ -6,7 +6,7 @@ import { blurredImageText, type PublicImage, type PublicPost } from '../reads/in
 import { album, body, countsLine, figure, postCard, tagList, when } from './components.js'
 import type { PageCounts } from './counts.js'
 import { html, type SafeHtml, safeUrl } from './html.js'
-import type { MetaImage } from './layout.js'
+import type { MetaImage, MetaVideo } from './layout.js'
 import { islandText, type PageText } from './text.js'
 
 /** Page bodies. Each takes presented (rule-checked) data only; see reads/pipeline.ts. */
@@ -275,6 +275,13 @@ export function errorBody(text: PageText, status: number, message: string) {
 }
 
 /** The card image of a post: its first image (blurred if a spoiler), with its dimensions and alt. */
+/** The first video of a post for `og:video`, its largest rendition; never a spoiler's. */
+export function cardVideo(post: PublicPost): MetaVideo | null {
+  const video = post.images.find((i) => !i.isSpoiler && i.av?.kind === 'video')
+  const source = video?.av?.sources.at(-1)
+  return source ? { url: source.url, width: source.width, height: source.height, type: source.type } : null
+}
+
 export function cardImage(post: PublicPost, language: Language = DEFAULT_LANGUAGE): MetaImage | null {
   const image = post.images[0]
   if (!image) return null

@@ -4,7 +4,18 @@ import type { PostRecord } from './views.js'
 
 /** An album image as the public surfaces need it: its link fields and its media's state and files. */
 export type AlbumImageRow = PostMediaRow &
-  Pick<MediaRow, 'status' | 'width' | 'height' | 'variants' | 'blurhash' | 'original_key'> & {
+  Pick<
+    MediaRow,
+    | 'status'
+    | 'width'
+    | 'height'
+    | 'variants'
+    | 'blurhash'
+    | 'original_key'
+    | 'mime'
+    | 'duration_ms'
+    | 'waveform'
+  > & {
     media_spoiler: number
   }
 
@@ -26,6 +37,9 @@ export async function imagesByPost(
       'm.variants',
       'm.blurhash',
       'm.original_key',
+      'm.mime',
+      'm.duration_ms',
+      'm.waveform',
       'm.spoiler as media_spoiler',
     ])
     .where('pm.post_id', 'in', postIds)

@@ -1,5 +1,5 @@
 import type { PostMediaRow } from '../db/schema.js'
-import { mediaFileUrls } from '../media/index.js'
+import { mediaFileUrls, toAvView } from '../media/index.js'
 import type { AlbumItemRecord } from './album-store.js'
 import type { AlbumItemSnapshotData, AlbumItemViewData } from './schemas.js'
 
@@ -20,6 +20,7 @@ export function toAlbumItemView(item: AlbumItemRecord, publicUrl: URL): AlbumIte
     spoiler: item.spoiler === 1,
     spoilerLabel: item.spoiler_label,
     ...mediaFileUrls(publicUrl, item.media_id, item),
+    ...toAvView(item),
   }
 }
 

@@ -1,5 +1,12 @@
 import { type Static, Type } from '@sinclair/typebox'
-import { ALT_MAX, CREDIT_MAX, IMAGE_SPOILER_LABEL_MAX, MediaVariantView, RIGHTS_MAX } from '../media/index.js'
+import {
+  ALT_MAX,
+  AvFields,
+  CREDIT_MAX,
+  IMAGE_SPOILER_LABEL_MAX,
+  MediaVariantView,
+  RIGHTS_MAX,
+} from '../media/index.js'
 
 /**
  * The posts area's own schemas. A post's create body and view are posts' fields plus what other
@@ -161,6 +168,7 @@ export const AlbumItemView = Type.Object({
   }),
   variants: Type.Array(MediaVariantView),
   originalUrl: Type.Union([Type.String(), Type.Null()]),
+  ...AvFields,
 })
 export type AlbumItemViewData = Static<typeof AlbumItemView>
 

@@ -3,6 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import type { Config } from '../config/config.js'
 import type { Db } from '../db/database.js'
+import { fail } from '../errors.js'
 import type { App } from '../http/app.js'
 import { requireAuth } from '../http/auth.js'
 import { readUploadForm } from '../media/index.js'
@@ -57,12 +58,19 @@ export function traceRoutes(app: App, ctx: { db: Db; config: Config }): void {
         const channelId = await traceableChannel(ctx.db, requireAuth(req).account.id, req.params.slug)
         const { maxBytes, minUploadBytesPerSecond, uploadRateWindowMs } = ctx.config.media
         try {
+          // A leak is traced from a photo: clips are refused from their first bytes (videoMaxBytes 0).
           const form = await readUploadForm(req, {
             maxBytes,
+            videoMaxBytes: 0,
+            workDir: ctx.config.media.video.workDir,
             minBytesPerSecond: minUploadBytesPerSecond,
             windowMs: uploadRateWindowMs,
           })
-          return await traceLeak(ctx.db, form.bytes, { channelId })
+          return await traceLeak(
+            ctx.db,
+            form.bytes ?? fail('unsupported-image', 'Only a photo can be traced.'),
+            { channelId },
+          )
         } catch (error) {
           if (!req.raw.complete) reply.header('connection', 'close')
           throw error

@@ -5,5 +5,5 @@ export { originOf, presentPosts, readChannelPosts, readPosts } from './pipeline.
 export { blurredImageText } from './present.js'
 export { decideSpoiler } from './rules.js'
 export { createTracedImages, type TracedImages, type TracedLink } from './traced-images.js'
-export type { ImageFile, PublicImage, PublicPost } from './types.js'
+export type { ImageFile, PublicAv, PublicImage, PublicPost, PublicVoiceNote } from './types.js'
 export { channelVersion } from './version-cache.js'

@@ -2,10 +2,10 @@ import type { ProductionViewData } from '../channels/index.js'
 import type { ChannelRow, MediaRenderingRow, MediaVariant } from '../db/schema.js'
 import { DEFAULT_LANGUAGE, type Language, translator } from '../i18n/index.js'
 import type { QuestionRow } from '../interactions/index.js'
-import { extensionOf } from '../media/index.js'
+import { extensionOf, mediaKindOf, toAvView } from '../media/index.js'
 import { type AlbumImageRow, findLinks, type PostRecord } from '../posts/index.js'
 import type { SpoilerDecision } from './rules.js'
-import type { ImageFile, PostTags, PublicImage, PublicPost } from './types.js'
+import type { ImageFile, PostTags, PublicAv, PublicImage, PublicPost, PublicVoiceNote } from './types.js'
 
 /** Builds the URL of a media file; pages use /media/…, press previews their own token-scoped path. */
 export type MediaUrl = (mediaId: string, fileName: string) => string
@@ -47,8 +47,32 @@ function jpegVariants(row: AlbumImageRow): MediaVariant[] {
     .sort((a, b) => a.width - b.width)
 }
 
+/** The playable renditions of a video or voice note, smallest first; null for a photo. */
+function presentAv(input: PresentInput, row: AlbumImageRow): PublicAv | null {
+  const view = toAvView(row)
+  if (view.kind === 'image') return null
+  const playable = (JSON.parse(row.variants) as MediaVariant[]).filter((v) => v.format in AV_TYPES)
+  const sources = playable.map((v) => ({
+    url: input.mediaUrl(row.media_id, `${v.name}.${extensionOf[v.format]}`),
+    width: v.width,
+    height: v.height,
+    type: AV_TYPES[v.format as keyof typeof AV_TYPES],
+    bytes: v.bytes,
+  }))
+  return { kind: view.kind, sources, durationMs: view.durationMs, waveform: view.waveform }
+}
+
+const AV_TYPES = { mp4: 'video/mp4', ogg: 'audio/ogg', m4a: 'audio/mp4' } as const
+
+function presentVoiceNote(input: PresentInput, row: AlbumImageRow, index: number): PublicVoiceNote | null {
+  const isSpoiler = input.spoiler.imageSpoilers[index] ?? true
+  const av = row.status === 'ready' ? presentAv(input, row) : null
+  if (av?.kind !== 'audio' || (isSpoiler && !input.reveal)) return null
+  return { n: index + 1, mediaId: row.media_id, alt: row.alt, credit: row.credit, rights: row.rights, av }
+}
+
 function presentImage(input: PresentInput, row: AlbumImageRow, index: number): PublicImage | null {
-  if (row.status !== 'ready') return null
+  if (row.status !== 'ready' || mediaKindOf(row.mime) === 'audio') return null
   const isSpoiler = input.spoiler.imageSpoilers[index] ?? true
   const jpegs = jpegVariants(row)
   const display = jpegs.filter((v) => Math.max(v.width, v.height) <= DISPLAY_MAX).at(-1) ?? jpegs[0]
@@ -66,7 +90,8 @@ function presentImage(input: PresentInput, row: AlbumImageRow, index: number): P
     rights: row.rights,
     blurhash: row.blurhash,
   }
-  if (!isSpoiler) return { ...base, isSpoiler, spoilerLabel: null, ...real, revealed: null }
+  const av = presentAv(input, row)
+  if (!isSpoiler) return { ...base, isSpoiler, spoilerLabel: null, ...real, revealed: null, av }
   const blur = input.blurs.get(row.media_id)
   // No blurred rendering (source missing): show nothing rather than the real image.
   if (!blur) return null
@@ -84,6 +109,7 @@ function presentImage(input: PresentInput, row: AlbumImageRow, index: number): P
     display: blurred,
     thumb: blurred,
     revealed: input.reveal ? real.display : null,
+    av: input.reveal ? av : null,
   }
 }
 
@@ -113,6 +139,9 @@ export function presentPost(input: PresentInput): PublicPost {
   const images = input.images
     .map((row, i) => presentImage(input, row, i))
     .filter((i): i is PublicImage => i !== null)
+  const voiceNotes = input.images
+    .map((row, i) => presentVoiceNote(input, row, i))
+    .filter((v): v is PublicVoiceNote => v !== null)
   const hidden = spoiler.isPostSpoiler
   const text = hidden ? '' : post.text
   const question = input.question
@@ -149,6 +178,7 @@ export function presentPost(input: PresentInput): PublicPost {
     tags: input.tags,
     tagLabels: input.tagLabels,
     images,
+    voiceNotes: hidden ? [] : voiceNotes,
     question: hidden ? null : question,
     reactions: input.reactions,
     title,

@@ -26,9 +26,23 @@ const CONCURRENT_MARKS = 2
  */
 export interface TracedImages {
   /** The stored file `key` marked for `link`, as a response body. */
-  marked(link: TracedLink, key: string, format: MarkedFormat): Promise<ImageBytes>
+  marked(link: TracedLink, key: string, format: string): Promise<ImageBytes>
   /** The same as bytes (for the press kit zip). */
-  markedBytes(link: TracedLink, key: string, format: MarkedFormat): Promise<Buffer>
+  markedBytes(link: TracedLink, key: string, format: string): Promise<Buffer>
+}
+
+const MARKABLE = new Set<string>(['jpeg', 'webp', 'png'] satisfies MarkedFormat[])
+
+/**
+ * Only photos (and a clip's poster, which is one) carry the mark. A clip's or voice note's own file
+ * is not served through a press link at all: nothing could trace it if it leaked.
+ */
+function markable(format: string): MarkedFormat {
+  if (MARKABLE.has(format)) return format as MarkedFormat
+  return fail(
+    'media-not-found',
+    'Clips and voice notes are not served through press links: they carry no watermark.',
+  )
 }
 
 export function createTracedImages(deps: { mediaStore: MediaStore }): TracedImages {
@@ -47,7 +61,8 @@ export function createTracedImages(deps: { mediaStore: MediaStore }): TracedImag
     }
   }
 
-  async function markedBytes(link: TracedLink, key: string, format: MarkedFormat): Promise<Buffer> {
+  async function markedBytes(link: TracedLink, key: string, format: string): Promise<Buffer> {
+    const imageFormat = markable(format)
     const id = `${link.id}|${key}`
     const hit = cache.get(id)
     if (hit) {
@@ -57,13 +72,13 @@ export function createTracedImages(deps: { mediaStore: MediaStore }): TracedImag
     }
     const bytes = await marks.run(async () => {
       const stored = (await deps.mediaStore.get(key)) ?? fail('media-not-found', 'No such image.')
-      return embedWatermark(stored, watermarkKey(link.tokenHash), format)
+      return embedWatermark(stored, watermarkKey(link.tokenHash), imageFormat)
     })
     remember(id, bytes)
     return bytes
   }
 
-  async function marked(link: TracedLink, key: string, format: MarkedFormat): Promise<ImageBytes> {
+  async function marked(link: TracedLink, key: string, format: string): Promise<ImageBytes> {
     const bytes = await markedBytes(link, key, format)
     // The stored file's hash and the link: a new link (or a re-marked file) is a new ETag.
     return {

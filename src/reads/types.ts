@@ -13,6 +13,30 @@ export interface ImageFile {
   bytes: number
 }
 
+/**
+ * What a video or voice note plays on a public surface (issue 20): its renditions, smallest first.
+ * Never set for a spoiler (its poster is blurred and it plays only in the app, after a tap, or on
+ * an explicit reveal).
+ */
+export interface PublicAv {
+  kind: 'video' | 'audio'
+  /** MP4 renditions of a video; Opus (Ogg) then AAC (M4A) of a voice note. */
+  sources: ImageFile[]
+  durationMs: number | null
+  /** A voice note's peaks (0–100). */
+  waveform: number[] | null
+}
+
+/** A voice note of an album: it has no picture, so it is not one of the album's images. */
+export interface PublicVoiceNote {
+  n: number
+  mediaId: string
+  alt: string
+  credit: string | null
+  rights: string | null
+  av: PublicAv
+}
+
 export interface PublicImage {
   /** 1-based place in the album: `/c/{slug}/p/{id}/{n}`. */
   n: number
@@ -32,6 +56,8 @@ export interface PublicImage {
   thumb: ImageFile
   /** The real image behind a spoiler; only filled for an explicit reveal (`?reveal=1`). */
   revealed: ImageFile | null
+  /** A video's renditions (the image is then its poster); null for a photo and a hidden spoiler. */
+  av: PublicAv | null
 }
 
 /**
@@ -60,6 +86,8 @@ export interface PublicPost {
   /** Human labels of the tags: "Weeks 11–14", "Chapter 8 — Finale", "Location: …", "Unit: …". */
   tagLabels: string[]
   images: PublicImage[]
+  /** Voice notes of the album that are not spoilers (a spoiler voice note plays only in the app). */
+  voiceNotes: PublicVoiceNote[]
   question: { text: string; options: string[] } | null
   reactions: number
   /** A one-line title for feeds, cards and tabs (spoiler-safe). */

@@ -22,6 +22,8 @@ export interface FeedItem {
   author: { name: string; url: string | null }
   categories: string[]
   attachments: (ImageFile & { title: string })[]
+  /** The first image (a video's poster): JSON Feed's `image`. */
+  image: string | null
 }
 
 export interface FeedModel {
@@ -59,10 +61,19 @@ export function postItem(text: PageText, post: PublicPost): FeedItem {
     updated: post.editedAt ?? post.publishedAt,
     author: { name: post.author.displayName, url: null },
     categories: post.tagLabels,
-    attachments: post.images.map((i) => ({
-      ...i.display,
-      title: i.isSpoiler ? blurredImageText(i, text.language) : i.alt,
-    })),
+    attachments: [
+      ...post.images.map((i) => ({
+        // A video's enclosure is its largest rendition (never a spoiler's: its `av` is null).
+        ...(i.av?.sources.at(-1) ?? i.display),
+        title: i.isSpoiler ? blurredImageText(i, text.language) : i.alt,
+      })),
+      // AAC (M4A): what podcast apps and every feed reader's player take.
+      ...post.voiceNotes.flatMap((v) => {
+        const aac = v.av.sources.find((s) => s.type === 'audio/mp4')
+        return aac ? [{ ...aac, title: v.alt }] : []
+      }),
+    ],
+    image: post.images[0]?.display.url ?? null,
   }
 }
 
@@ -81,6 +92,7 @@ export function digestItem(text: PageText, digest: DigestItem): FeedItem {
     author: { name: text.t('digest.author'), url: null },
     categories: [text.t('digest.author'), digest.rangeLabel],
     attachments: [],
+    image: null,
   }
 }
 

@@ -19,7 +19,9 @@ export type OEmbedQueryInput = Static<typeof OEmbedQuery>
 
 export const OEmbedResponse = Type.Object({
   version: Type.Literal('1.0'),
-  type: Type.Literal('rich'),
+  type: Type.Union([Type.Literal('rich'), Type.Literal('video')], {
+    description: '`video` when the post opens with a video that is not a spoiler (issue 20)',
+  }),
   title: Type.String(),
   author_name: Type.String(),
   author_url: Type.String(),
@@ -114,7 +116,7 @@ function toOEmbed(
   const thumb = cardImage(post, language)
   return {
     version: '1.0',
-    type: 'rich',
+    type: first?.av?.kind === 'video' && !first.isSpoiler ? 'video' : 'rich',
     title: post.title,
     author_name: channel.title,
     author_url: channelLinks(origin, channel).page,

@@ -97,7 +97,7 @@ export function toJsonFeed(feed: FeedModel): string {
       date_modified: rfc3339(item.updated),
       authors: [{ name: item.author.name }],
       tags: item.categories,
-      ...(item.attachments[0] && { image: item.attachments[0].url }),
+      ...(item.image && { image: item.image }),
       attachments: item.attachments.map((a) => ({
         url: a.url,
         mime_type: a.type,

@@ -100,6 +100,7 @@ export function shellCsp(publicUrl: URL, mediaOrigins: readonly string[] = []): 
     "script-src 'self'",
     "style-src 'self' 'unsafe-inline'",
     `img-src 'self' blob: data: ${[origin, ...mediaOrigins].join(' ')}`,
+    `media-src 'self' blob: ${[origin, ...mediaOrigins].join(' ')}`,
     `connect-src 'self' ${origin} ${ws}`,
     "worker-src 'self'",
     "manifest-src 'self'",

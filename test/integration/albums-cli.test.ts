@@ -8,6 +8,7 @@ import { runPost } from '../../src/cli/post.js'
 import { testDatabases } from '../_util/db.js'
 import { htmlFile, noisyJpeg } from '../_util/images.js'
 import { startTestServer, type TestServer } from '../_util/server.js'
+import { phoneClip } from '../_util/videos.js'
 import { albumServerEnv, albumTables, seedAlbumWorld } from './albums.fixture.js'
 
 const run = promisify(execFile)
@@ -303,5 +304,28 @@ describe.each(testDatabases)('backlot post on %s', (kind) => {
     const after = await albumTables(server)
     expect(after.posts).toEqual(before.posts)
     expect(after.events).toEqual(before.events)
+  })
+  it('posts a clip and a photo, waiting while the clip is transcoded (issue 20)', async () => {
+    const clip = path.join(dir, 'take3.mov')
+    fs.writeFileSync(clip, await phoneClip({ seconds: 1 }))
+    const photo = await writeImage('rig.jpg', 48, 32)
+    const result = await backlotPost([
+      '--channel',
+      'set-diary',
+      '--alt',
+      'Take 3',
+      '--alt',
+      'The rig',
+      clip,
+      photo,
+    ])
+    expect(result.code, result.stderr).toBe(0)
+    const id = /\/p\/([0-9A-Z]{26})\n$/.exec(result.stdout)?.[1]
+    const post = await w.creator.get(`/api/v1/channels/set-diary/posts/${id}`)
+    expect(post.body.media.map((m: any) => [m.kind, m.alt])).toEqual([
+      ['video', 'Take 3'],
+      ['image', 'The rig'],
+    ])
+    expect(post.body.media[0].variants.some((v: any) => v.format === 'mp4')).toBe(true)
   })
 })

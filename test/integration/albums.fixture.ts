@@ -64,6 +64,8 @@ export async function insertMediaRow(server: TestServer, ownerId: string, status
     status,
     error: status === 'failed' ? 'image-corrupt' : null,
     mime: 'image/jpeg',
+    duration_ms: null,
+    waveform: null,
     width: 4000,
     height: 3000,
     blurhash: null,

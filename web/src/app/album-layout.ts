@@ -95,7 +95,13 @@ function round(n: number): number {
 }
 
 /** A `srcset` of one format's variants, smallest first (WebP when there is any, else JPEG/PNG). */
-export function srcSet(variants: readonly MediaVariant[]): string {
+/** Whether a variant is a picture (a photo's size, or a video's poster), not a video or audio file. */
+export function isImageVariant(v: Pick<MediaVariant, 'format'>): boolean {
+  return v.format === 'webp' || v.format === 'jpeg' || v.format === 'png'
+}
+
+export function srcSet(all: readonly MediaVariant[]): string {
+  const variants = all.filter(isImageVariant)
   const webp = variants.filter((v) => v.format === 'webp')
   const chosen = webp.length > 0 ? webp : variants.filter((v) => v.format !== 'webp')
   return [...chosen]
@@ -106,8 +112,9 @@ export function srcSet(variants: readonly MediaVariant[]): string {
 
 /** The variant to use as `src` (and in the full-screen view): the smallest at least `minWidth` wide. */
 export function pickVariant(media: Pick<Media, 'variants' | 'originalUrl'>, minWidth: number): string | null {
-  const webp = media.variants.filter((v) => v.format === 'webp')
-  const sorted = [...(webp.length > 0 ? webp : media.variants)].sort((a, b) => a.width - b.width)
+  const pictures = media.variants.filter(isImageVariant)
+  const webp = pictures.filter((v) => v.format === 'webp')
+  const sorted = [...(webp.length > 0 ? webp : pictures)].sort((a, b) => a.width - b.width)
   const fit = sorted.find((v) => v.width >= minWidth) ?? sorted[sorted.length - 1]
   return fit?.url ?? media.originalUrl ?? null
 }

@@ -89,7 +89,8 @@ export interface MediaVariant {
   name: string
   width: number
   height: number
-  format: 'webp' | 'jpeg' | 'png'
+  /** Image formats for photos and posters; mp4 for video renditions; ogg and m4a for voice notes. */
+  format: 'webp' | 'jpeg' | 'png' | 'mp4' | 'm4a' | 'ogg'
   url: string
 }
 
@@ -111,6 +112,13 @@ export interface Media {
   spoilerLabel?: string | null
   variants: MediaVariant[]
   originalUrl?: string | null
+  /** A photo, a video (its image variants are the poster) or a voice note (issue 20). */
+  kind?: 'image' | 'video' | 'audio'
+  durationMs?: number | null
+  /** A voice note's 64 peaks, 0–100. */
+  waveform?: number[] | null
+  /** How far transcoding has come while the server processes a video (0–1). */
+  progress?: number | null
 }
 
 export interface Reactions {

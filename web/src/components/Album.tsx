@@ -5,6 +5,7 @@ import { spoilers } from '../app/spoilers.js'
 import type { Media } from '../app/types.js'
 import { Blurhash } from './Blurhash.js'
 import { MediaViewer } from './MediaViewer.js'
+import { VideoPlayer, VoiceNote } from './Playback.js'
 import './album.css'
 
 /** The widest a post's album is drawn (the feed column less the card's padding), for `sizes`. */
@@ -18,7 +19,9 @@ const COLUMN_PX = 600
  * in the viewer), remembered on this device.
  */
 export function Album(props: { media: Media[]; spoilerLabel?: string | null; remember?: boolean }) {
-  const { media } = props
+  // Voice notes have no picture: they play above the grid of photos and clips.
+  const voices = props.media.filter((m) => m.kind === 'audio')
+  const media = props.media.filter((m) => m.kind !== 'audio')
   const remember = props.remember ?? true
   const [revealed, setRevealed] = useState<ReadonlySet<string>>(
     () =>
@@ -42,29 +45,34 @@ export function Album(props: { media: Media[]; spoilerLabel?: string | null; rem
 
   return (
     <div class="album-wrap">
-      <figure class="album-grid" aria-label={t('album.label', { count })}>
-        {albumRows(media).map((row) => (
-          <div class="album-row" key={row.cells[0]?.index} style={{ aspectRatio: String(row.ratio) }}>
-            {row.cells.map(({ index, widthPct }) => {
-              const m = media[index]!
-              return (
-                <Cell
-                  key={m.id}
-                  media={m}
-                  i={index}
-                  count={count}
-                  widthPct={widthPct}
-                  hidden={!revealed.has(m.id)}
-                  spoilerLabel={labelOf(m)}
-                  hiddenCount={hidden.length}
-                  onOpen={() => setOpen(index)}
-                  onReveal={revealAll}
-                />
-              )
-            })}
-          </div>
-        ))}
-      </figure>
+      {voices.map((v) => (
+        <VoiceOrCover key={v.id} media={v} label={labelOf(v)} remember={remember} />
+      ))}
+      {count > 0 && (
+        <figure class="album-grid" aria-label={t('album.label', { count })}>
+          {albumRows(media).map((row) => (
+            <div class="album-row" key={row.cells[0]?.index} style={{ aspectRatio: String(row.ratio) }}>
+              {row.cells.map(({ index, widthPct }) => {
+                const m = media[index]!
+                return (
+                  <Cell
+                    key={m.id}
+                    media={m}
+                    i={index}
+                    count={count}
+                    widthPct={widthPct}
+                    hidden={!revealed.has(m.id)}
+                    spoilerLabel={labelOf(m)}
+                    hiddenCount={hidden.length}
+                    onOpen={() => setOpen(index)}
+                    onReveal={revealAll}
+                  />
+                )
+              })}
+            </div>
+          ))}
+        </figure>
+      )}
       {credits.length > 0 && <p class="credit">{t('album.credit', { credit: credits.join(', ') })}</p>}
       {open !== null && (
         <MediaViewer
@@ -120,6 +128,15 @@ function Cell(props: CellProps) {
       </button>
     )
   }
+  // A clip plays in place (its poster first) once it is not hidden: a tap on a spoiler's cover is
+  // what lets it play.
+  if (m.kind === 'video') {
+    return (
+      <div class="album-cell video-cell" style={style}>
+        <VideoPlayer media={m} label={alt} />
+      </div>
+    )
+  }
   return (
     <button type="button" class="album-cell" style={style} onClick={props.onOpen} data-photo={i}>
       <Blurhash hash={m.blurhash} />
@@ -137,6 +154,28 @@ function Cell(props: CellProps) {
         onLoad={() => setLoaded(true)}
       />
       <span class="visually-hidden">{t('album.openFull')}</span>
+    </button>
+  )
+}
+
+/** A voice note, or for a spoiler its cover until a tap (remembered on this device, as photos are). */
+function VoiceOrCover(props: { media: Media; label: string; remember: boolean }) {
+  const { media: m } = props
+  const [isShown, setShown] = useState(
+    () => !m.spoiler || (props.remember && spoilers.isRevealed('media', m.id)),
+  )
+  if (isShown) return <VoiceNote media={m} />
+  return (
+    <button
+      type="button"
+      class="voice-cover"
+      data-spoiler="hidden"
+      onClick={() => {
+        if (props.remember) spoilers.reveal('media', m.id)
+        setShown(true)
+      }}
+    >
+      <span class="label">{props.label}</span> <span class="small">{t('album.tapToShow')}</span>
     </button>
   )
 }

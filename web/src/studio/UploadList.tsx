@@ -46,7 +46,7 @@ export function UploadList(props: Props) {
           class="visually-hidden"
           type="file"
           multiple
-          accept="image/*"
+          accept="image/*,video/*,audio/*"
           onChange={(e) => {
             props.onPick([...(e.currentTarget.files ?? [])])
             e.currentTarget.value = ''
@@ -77,7 +77,13 @@ export function UploadList(props: Props) {
                 setDragFrom(null)
               }}
             >
-              <img src={item.previewUrl} alt="" width={72} height={72} />
+              {item.file.type.startsWith('image/') ? (
+                <img src={item.previewUrl} alt="" width={72} height={72} />
+              ) : (
+                <span class="upload-icon" aria-hidden="true">
+                  {item.file.type.startsWith('audio/') ? '🎙' : '🎬'}
+                </span>
+              )}
               <div>
                 <div class="row small">
                   <strong class="spacer">
@@ -158,7 +164,18 @@ function Status({ item }: { item: UploadItem }) {
       </div>
     )
   }
-  if (item.status === 'processing') return <p class="small muted">{t('studio.upload.processing')}</p>
+  if (item.status === 'processing') {
+    // A video reports how far its transcoding has come (issue 20); a photo is done in a moment.
+    const done = item.media?.progress
+    if (typeof done !== 'number') return <p class="small muted">{t('studio.upload.processing')}</p>
+    const pct = Math.round(done * 100)
+    return (
+      <div class="small muted">
+        <progress max={100} value={pct} aria-label={t('studio.upload.processingPct', { pct })} />{' '}
+        {t('studio.upload.processingPct', { pct })}
+      </div>
+    )
+  }
   return (
     <p class="small" style={{ color: 'var(--ok)' }}>
       {t('studio.upload.uploaded')} ✓

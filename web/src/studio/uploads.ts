@@ -95,6 +95,7 @@ function sendUpload(
       while (current.status === 'processing') {
         await new Promise((r) => setTimeout(r, POLL_MS))
         current = await api.get<Media>(`/api/v1/media/${encodeURIComponent(media.id)}`)
+        if (current.status === 'processing') update(item.key, { media: current })
       }
       if (current.status === 'failed') {
         update(item.key, {
