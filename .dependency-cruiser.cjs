@@ -16,6 +16,7 @@ const kernel = [
   'config',
   'logger.ts',
   'metrics.ts',
+  'outbound',
   'media-store',
   'db',
   'ipc',

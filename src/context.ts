@@ -22,6 +22,7 @@ import { SWEEP_INTERVAL_MS } from './media/sweeper.js'
 import { createMediaStore } from './media-store/create-media-store.js'
 import type { MediaStore } from './media-store/media-store.js'
 import { createMetrics } from './metrics.js'
+import { createOutboundClient, type HostResolver } from './outbound/index.js'
 import { createPageAssets } from './pages/assets.js'
 import { createPageService } from './pages/service.js'
 import { createAlbumHooks } from './posts/album.js'
@@ -59,6 +60,8 @@ export interface ContextOverrides {
   database?: DatabaseHandle
   mediaStore?: MediaStore
   queue?: Queue
+  /** Test only: name resolution for the outbound client (the DNS-rebinding test); default: DNS. */
+  outboundResolve?: HostResolver
   /** How push messages leave (tests, benchmarks); default: the guarded HTTP client. */
   pushTransport?: PushTransport
   /**
@@ -100,6 +103,22 @@ export async function createContext(config: Config, overrides: ContextOverrides 
   const publicUrl = () => context.config.publicUrl
   // In-process on one node; BullMQ over Redis in a cluster (BACKLOT_REDIS_URL) behind the same interface.
   const queue = overrides.queue ?? (await createQueue(config, logger))
+
+  // Every fetch of a URL Backlot did not choose goes through this one client (src/outbound).
+  if (config.outbound.allowLoopbackPorts.length > 0) {
+    logger.warn(
+      { ports: config.outbound.allowLoopbackPorts },
+      'BACKLOT_OUTBOUND_ALLOW_LOOPBACK_PORTS is a test setting',
+    )
+  }
+  const outbound = createOutboundClient({
+    allowHttp: config.outbound.allowHttp,
+    dial: { loopbackPorts: new Set(config.outbound.allowLoopbackPorts), resolve: overrides.outboundResolve },
+    connectTimeoutMs: config.outbound.connectTimeoutMs,
+    totalTimeoutMs: config.outbound.timeoutMs,
+    maxBodyBytes: config.outbound.maxBodyBytes,
+    userAgent: `Backlot (+${config.publicUrl.origin})`,
+  })
 
   const accounts = createAccountService({ db, clock, config, rateLimiter, bus, logger })
   await accounts.start()
@@ -268,6 +287,7 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     // Jobs still running (periodic ones too) finish first (they use the database); then nothing sends any more.
     await queue.close()
     await push.close()
+    await outbound[Symbol.asyncDispose]()
     await media.close()
     await interactions.close()
     await countsRelay.close()
@@ -302,6 +322,7 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     close,
     queue,
     push,
+    outbound,
     reports,
     exports,
     readDeps,

@@ -49,8 +49,19 @@ export interface Config {
   rateLimits: RateLimitConfig
   media: MediaConfig
   push: PushConfig
+  /** The one outbound HTTP client (src/outbound; docs/security.md). */
+  outbound: OutboundConfig
   /** Who may read `/metrics` and where it is served (ops/metrics-access.ts). */
   metrics: MetricsConfig
+}
+
+export interface OutboundConfig {
+  allowHttp: boolean
+  /** Test only: loopback ports the client may dial. */
+  allowLoopbackPorts: number[]
+  connectTimeoutMs: number
+  timeoutMs: number
+  maxBodyBytes: number
 }
 
 export interface MetricsConfig {
@@ -199,6 +210,13 @@ export function loadConfig(givenEnv: Env = process.env, overrides: Partial<Confi
       delivery: mediaDeliveryConfig(p, mediaStore, publicUrl),
     },
     push: pushConfig(p, publicUrl, p.publicUrl !== undefined),
+    outbound: {
+      allowHttp: p.outboundAllowHttp === 'true',
+      allowLoopbackPorts: p.outboundAllowLoopbackPorts,
+      connectTimeoutMs: p.outboundConnectTimeoutMs,
+      timeoutMs: p.outboundTimeoutMs,
+      maxBodyBytes: p.outboundMaxBodyBytes,
+    },
     metrics: { token: p.metricsToken, port: p.metricsPort, address: p.metricsAddress },
     ...overrides,
   }
