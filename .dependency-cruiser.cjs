@@ -33,6 +33,8 @@ const domain = [
   'channels',
   'posts',
   'interactions',
+  // Link previews (issue 18): a post's first link as a card, through the post hooks.
+  'link-previews',
   'reads',
   'production',
   'push',

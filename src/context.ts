@@ -16,6 +16,9 @@ import { createCountsMarker, startCountsRelay } from './interactions/live-counts
 import { createInteractionService } from './interactions/service.js'
 import { createConfiguredRateLimiter } from './kv/create-rate-limiter.js'
 import type { RateLimiter } from './kv/rate-limiter.js'
+import { createLinkPreviewHooks } from './link-previews/hooks.js'
+import { withLinkPreviewImages } from './link-previews/media-visibility.js'
+import { createLinkPreviewService } from './link-previews/service.js'
 import { createLogger, type Logger } from './logger.js'
 import { createMediaService } from './media/service.js'
 import { SWEEP_INTERVAL_MS } from './media/sweeper.js'
@@ -150,6 +153,7 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     albumHooks,
     createReviewHooks(),
     interactions.postHooks,
+    createLinkPreviewHooks({ db, mediaStore, logger: logger.child({ area: 'link-previews' }), publicUrl }),
     createProductionHooks({ clock }),
   ]
   const postDeps = { db, clock, eventLog, logger, hooks: postHooks }
@@ -180,7 +184,14 @@ export async function createContext(config: Config, overrides: ContextOverrides 
   const syndication = createSyndicationService(readDeps)
   const imageFiles = createImageFileService({ ...readDeps, openPreview: previews.open })
   // Who sees a media file depends on its post or channel, both above media: posts decides.
-  const media = createMediaService({ db, clock, config: config.media, mediaStore, logger, mediaVisibility })
+  const media = createMediaService({
+    db,
+    clock,
+    config: config.media,
+    mediaStore,
+    logger,
+    mediaVisibility: withLinkPreviewImages(mediaVisibility),
+  })
   const hub = createHub({
     db,
     bus,
@@ -217,6 +228,21 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     transport: overrides.pushTransport,
   })
   await push.start()
+  // A post's first link as a card, fetched once the post is public (issue 18 part 4).
+  const linkPreviews = createLinkPreviewService({
+    db,
+    clock,
+    queue,
+    eventLog,
+    outbound,
+    mediaStore,
+    rateLimiter,
+    media: { maxBytes: config.media.maxBytes, maxPixels: config.media.maxPixels },
+    config: config.linkPreviews,
+    logger: logger.child({ area: 'link-previews' }),
+    hooks: () => postHooks,
+  })
+  const stopLinkPreviews = linkPreviews.start()
   // Reports resolve through the areas that own the content (reports/actions.ts).
   const reports = createReportService({
     db,
@@ -285,6 +311,7 @@ export async function createContext(config: Config, overrides: ContextOverrides 
   const close = async () => {
     await scheduler.stop()
     // Jobs still running (periodic ones too) finish first (they use the database); then nothing sends any more.
+    stopLinkPreviews()
     await queue.close()
     await push.close()
     await outbound[Symbol.asyncDispose]()
@@ -323,6 +350,7 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     queue,
     push,
     outbound,
+    linkPreviews,
     reports,
     exports,
     readDeps,

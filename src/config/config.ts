@@ -2,7 +2,7 @@ import path from 'node:path'
 import { clientVariableNames } from './client.js'
 import { type DeprecatedVariable, withLegacyNames } from './legacy-names.js'
 import { pushSubject } from './push-subject.js'
-import { type RateLimitConfig, rateLimitConfig } from './rate-limits.js'
+import { type RateLimitConfig, type RateLimitRule, rateLimitConfig } from './rate-limits.js'
 import { s3BrowserEndpoint, s3BrowserOrigin } from './s3-endpoint.js'
 import { ConfigError, variables } from './variables.js'
 
@@ -51,6 +51,8 @@ export interface Config {
   push: PushConfig
   /** The one outbound HTTP client (src/outbound; docs/security.md). */
   outbound: OutboundConfig
+  /** Link previews (src/link-previews): cache lifetime and fetch caps. */
+  linkPreviews: { ttlMs: number; perAccount: RateLimitRule; global: RateLimitRule }
   /** Who may read `/metrics` and where it is served (ops/metrics-access.ts). */
   metrics: MetricsConfig
 }
@@ -216,6 +218,11 @@ export function loadConfig(givenEnv: Env = process.env, overrides: Partial<Confi
       connectTimeoutMs: p.outboundConnectTimeoutMs,
       timeoutMs: p.outboundTimeoutMs,
       maxBodyBytes: p.outboundMaxBodyBytes,
+    },
+    linkPreviews: {
+      ttlMs: p.linkPreviewTtlHours * 3_600_000,
+      perAccount: p.linkPreviewAccountLimit,
+      global: p.linkPreviewGlobalLimit,
     },
     metrics: { token: p.metricsToken, port: p.metricsPort, address: p.metricsAddress },
     ...overrides,

@@ -1,6 +1,6 @@
 import ipaddr from 'ipaddr.js'
 import { ConfigError } from './config-error.js'
-import { rateLimitVariables } from './rate-limits.js'
+import { parseRateRule, rateLimitVariables } from './rate-limits.js'
 
 /**
  * Every environment variable Backlot reads, with its default and the reason for it.
@@ -590,6 +590,27 @@ export const variables = {
       'Largest outbound response body, counted after decompression (a gzip bomb stops here). Link previews read at most 512 KiB of a page whatever this says.',
     defaultText: '8388608',
     parse: integer('BACKLOT_OUTBOUND_MAX_BODY_BYTES', 8 * 1024 * 1024, 1024, 256 * 1024 * 1024),
+  },
+  linkPreviewTtlHours: {
+    name: 'BACKLOT_LINK_PREVIEW_TTL_HOURS',
+    description:
+      'How long a fetched link preview is reused for other posts linking the same URL before the page is fetched again.',
+    defaultText: '24',
+    parse: integer('BACKLOT_LINK_PREVIEW_TTL_HOURS', 24, 1, 24 * 30),
+  },
+  linkPreviewAccountLimit: {
+    name: 'BACKLOT_LINK_PREVIEW_ACCOUNT_LIMIT',
+    description:
+      "Link preview fetches one post author may cause, as count/window (cached URLs don't count). Past it, posts get no preview.",
+    defaultText: '30/1h',
+    parse: (raw: string | undefined) => parseRateRule('BACKLOT_LINK_PREVIEW_ACCOUNT_LIMIT', raw || '30/1h'),
+  },
+  linkPreviewGlobalLimit: {
+    name: 'BACKLOT_LINK_PREVIEW_GLOBAL_LIMIT',
+    description:
+      'Link preview fetches the whole server makes, as count/window: a bound on outbound traffic whatever the number of authors.',
+    defaultText: '600/1h',
+    parse: (raw: string | undefined) => parseRateRule('BACKLOT_LINK_PREVIEW_GLOBAL_LIMIT', raw || '600/1h'),
   },
   registration: {
     name: 'BACKLOT_REGISTRATION',

@@ -13,6 +13,7 @@ import * as m0013 from './0013-post-review.js'
 import * as m0014 from './0014-reports.js'
 import * as m0015 from './0015-account-deletion.js'
 import * as m0016 from './0016-exports.js'
+import * as m0017 from './0017-outbound.js'
 
 /**
  * Ordered registry of migrations. Add new ones at the end; never edit a migration that has shipped.
@@ -34,4 +35,5 @@ export const migrations: Record<string, Migration> = {
   '0014-reports': m0014,
   '0015-account-deletion': m0015,
   '0016-exports': m0016,
+  '0017-outbound': m0017,
 }
