@@ -18,7 +18,7 @@ import { createConfiguredRateLimiter } from './kv/create-rate-limiter.js'
 import type { RateLimiter } from './kv/rate-limiter.js'
 import { createLinkPreviewHooks } from './link-previews/hooks.js'
 import { withLinkPreviewImages } from './link-previews/media-visibility.js'
-import { createLinkPreviewService } from './link-previews/service.js'
+import { createLinkPreviewService, PREVIEW_SWEEP_INTERVAL_MS } from './link-previews/service.js'
 import { createLogger, type Logger } from './logger.js'
 import { createMediaService } from './media/service.js'
 import { SWEEP_INTERVAL_MS } from './media/sweeper.js'
@@ -302,6 +302,7 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     ['session-expiry', SESSION_EXPIRY_INTERVAL_MS, () => accounts.expireSessions()],
     ['account-erasure', ERASURE_INTERVAL_MS, () => erasure.eraseDue()],
     ['export-expiry', EXPORT_SWEEP_INTERVAL_MS, () => exports.sweep()],
+    ['link-preview-sweep', PREVIEW_SWEEP_INTERVAL_MS, () => linkPreviews.sweep()],
   ]
   for (const [name, everyMs, run] of periodic)
     await queue.repeat(name, { everyMs: overrides.periodicIntervals?.[name] ?? everyMs }, run)

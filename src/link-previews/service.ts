@@ -20,7 +20,15 @@ import type { Queue } from '../queue/queue.js'
 import type { Clock } from '../util/clock.js'
 import { fetchCard, fetchImage } from './fetch-card.js'
 import { firstLinkOf } from './first-link.js'
-import { findCachedPreview, findPostLink, markRemoved, savePreview, setPostLink } from './store.js'
+import {
+  deleteCachedPreview,
+  findCachedPreview,
+  findPostLink,
+  markRemoved,
+  savePreview,
+  setPostLink,
+  unlinkedPreviews,
+} from './store.js'
 
 export interface LinkPreviewConfig {
   /** How long a fetched card is reused for other posts linking the same URL. */
@@ -57,7 +65,16 @@ export interface LinkPreviewService {
   remove(actorId: string, slug: string, postId: string): Promise<void>
   /** The job: fetches (or reuses) the card of the post's first link, if the post is public. */
   refresh(channelId: string, postId: string): Promise<void>
+  /**
+   * Deletes cached cards (and their images) that no post links any more — left by a channel's
+   * deletion or an account's erasure, which remove posts without their hooks. Periodic; returns
+   * how many it deleted.
+   */
+  sweep(): Promise<number>
 }
+
+/** How often the sweep runs (context.ts periodic jobs). */
+export const PREVIEW_SWEEP_INTERVAL_MS = 3_600_000
 
 export const PREVIEW_QUEUE = 'link-preview'
 /** A failed fetch is remembered this long, so a broken link is not fetched for every post. */
@@ -236,5 +253,18 @@ export function createLinkPreviewService(deps: LinkPreviewServiceDeps): LinkPrev
     })
   }
 
-  return { start, remove, refresh }
+  async function sweep(): Promise<number> {
+    const urls = await unlinkedPreviews(db, 500)
+    for (const url of urls) {
+      const deleted = await db.transaction().execute(async (tx) => {
+        const imageId = await deleteCachedPreview(tx, url)
+        return imageId === null ? [] : deleteMediaRows(tx, [imageId])
+      })
+      await deleteFilesOfDeletedRows({ db, mediaStore: deps.mediaStore, logger }, deleted)
+    }
+    if (urls.length > 0) logger.info({ count: urls.length }, 'link previews: deleted unlinked cards')
+    return urls.length
+  }
+
+  return { start, remove, refresh, sweep }
 }

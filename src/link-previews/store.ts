@@ -113,3 +113,28 @@ export async function postsShowingImage(db: DbOrTx, mediaId: string) {
     .limit(20)
     .execute()
 }
+
+/**
+ * Cached URLs no existing post links any more (their posts went with a channel's deletion, or an
+ * account's erasure, which do not run the post hooks), oldest first.
+ */
+export async function unlinkedPreviews(db: DbOrTx, limit: number): Promise<string[]> {
+  const rows = await db
+    .selectFrom('link_preview')
+    .select('link_preview.url')
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('post_link_preview')
+            .innerJoin('post', 'post.id', 'post_link_preview.post_id')
+            .select('post_link_preview.post_id')
+            .whereRef('post_link_preview.url', '=', 'link_preview.url')
+            .where('post.status', '!=', 'deleted'),
+        ),
+      ),
+    )
+    .orderBy('link_preview.fetched_at')
+    .limit(limit)
+    .execute()
+  return rows.map((r) => r.url)
+}

@@ -215,6 +215,26 @@ describe.each(testDatabases)('link previews (%s)', (kind) => {
     expect((await fetch(preview.image.url)).status).toBe(404)
   })
 
+  it("deletes a deleted channel's cards and images at the next sweep", async () => {
+    const owner = await seedAccount(server.ctx, `owner-${kind}-gone`)
+    await seedChannel(server.ctx, owner.account, { slug: 'gone' })
+    const author = client(server.url, { token: owner.token })
+    const res = await author.post('/api/v1/channels/gone/posts', { text: `Bye ${link('/channel-gone')}` })
+    expect(res.status).toBe(201)
+    await eventually(
+      async () => (await author.get(`/api/v1/channels/gone/posts/${res.body.id}`)).body.linkPreview,
+    )
+    const mediaId = (await cached(link('/channel-gone')))!.image_media_id!
+    expect((await author.delete('/api/v1/channels/gone')).status).toBe(204)
+    expect(await server.ctx.linkPreviews.sweep()).toBeGreaterThanOrEqual(1)
+    expect(await cached(link('/channel-gone'))).toBeUndefined()
+    expect(
+      await server.ctx.db.selectFrom('media').select('id').where('id', '=', mediaId).executeTakeFirst(),
+    ).toBeUndefined()
+    // A card still linked by a live post is kept.
+    expect(await cached(link('/first'))).toBeDefined()
+  })
+
   it('stops fetching for an author past the cap (BACKLOT_LINK_PREVIEW_ACCOUNT_LIMIT), cached URLs still shown', async () => {
     const creator = await newCreator()
     const ids: string[] = []
