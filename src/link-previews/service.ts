@@ -103,8 +103,8 @@ export function createLinkPreviewService(deps: LinkPreviewServiceDeps): LinkPrev
     return deps.eventLog.onCommitted(async (events: readonly LoggedEvent[]) => {
       for (const event of events) {
         if (!event.postId || (event.type !== 'post.published' && event.type !== 'post.edited')) continue
-        // The card's own edit event (below) must not queue the post again.
-        if (event.type === 'post.edited' && ownEdits.delete(event.id)) continue
+        // The card's own edit events (below, quiet) must not queue the post again.
+        if (event.isQuiet) continue
         await deps.queue.add<PreviewJob>(
           PREVIEW_QUEUE,
           { channelId: event.channelId, postId: event.postId },
@@ -113,7 +113,6 @@ export function createLinkPreviewService(deps: LinkPreviewServiceDeps): LinkPrev
       }
     })
   }
-  const ownEdits = new Set<string>()
 
   async function refresh(channelId: string, postId: string): Promise<void> {
     const post = await findPost(db, channelId, postId)
@@ -214,14 +213,14 @@ export function createLinkPreviewService(deps: LinkPreviewServiceDeps): LinkPrev
         [record],
         [toPostView(record, channel.slug)],
       )
-      const event = await append({
+      await append({
         channelId,
         channelSlug: channel.slug,
         type: 'post.edited',
         postId,
         data: view,
+        isQuiet: true,
       })
-      ownEdits.add(event.id)
     })
   }
 
@@ -242,14 +241,14 @@ export function createLinkPreviewService(deps: LinkPreviewServiceDeps): LinkPrev
         [post],
         [toPostView(post, access.channel.slug)],
       )
-      const event = await append({
+      await append({
         channelId: access.channel.id,
         channelSlug: access.channel.slug,
         type: 'post.edited',
         postId,
         data: view,
+        isQuiet: true,
       })
-      ownEdits.add(event.id)
     })
   }
 

@@ -137,6 +137,19 @@ describe.each(testDatabases)('link previews (%s)', (kind) => {
     expect(page).not.toContain(`<b>${at('/first')}</b>`)
     const feed = await (await fetch(`${server.url}/c/set/feed.json`)).json()
     expect(JSON.stringify(feed)).toContain('What happened on set')
+    // The card reached live clients as a quiet post.edited: nobody is notified of the post again.
+    const events = await server.ctx.db
+      .selectFrom('channel_event')
+      .select('type')
+      .where('post_id', '=', id)
+      .execute()
+    expect(events.map((e) => e.type)).toContain('post.edited')
+    const runs = await server.ctx.db
+      .selectFrom('push_fanout')
+      .select('reason')
+      .where('post_id', '=', id)
+      .execute()
+    expect(runs.map((r) => r.reason)).toEqual(['published'])
   })
 
   it('never connects to a private or loopback address, and shows no preview', async () => {
