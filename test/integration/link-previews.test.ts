@@ -195,6 +195,28 @@ describe.each(testDatabases)('link previews (%s)', (kind) => {
     expect(preview.title).toBe(`Article <b>${at('/embargoed')}</b>`)
   })
 
+  it('follows an edit of the first link, and drops the card when the link is edited out', async () => {
+    const creator = await newCreator()
+    const { id } = await post(creator, { text: `Old ${link('/before-edit')}` })
+    await eventually(() => previewOf(id))
+    const edited = await creator.patch(`/api/v1/channels/set/posts/${id}`, {
+      text: `New ${link('/after-edit')}`,
+    })
+    expect(edited.status).toBe(200)
+    // Not the old card while the new one is fetched; then the new one.
+    expect(edited.body.linkPreview).toBeNull()
+    const fresh = await eventually(async () => {
+      const preview = await previewOf(id)
+      return preview?.url === link('/after-edit') && preview
+    })
+    expect(fresh.title).toBe(`Article <b>${at('/after-edit')}</b>`)
+    expect(
+      (await creator.patch(`/api/v1/channels/set/posts/${id}`, { text: 'No link any more' })).body
+        .linkPreview,
+    ).toBeNull()
+    expect(await previewOf(id)).toBeNull()
+  })
+
   it('lets the author remove the preview; others cannot', async () => {
     const creator = await newCreator()
     const { id } = await post(creator, { text: `Remove ${link('/remove')}` })
