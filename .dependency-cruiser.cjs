@@ -17,6 +17,7 @@ const kernel = [
   'config',
   'logger.ts',
   'metrics.ts',
+  'outbound',
   'media-store',
   'db',
   'ipc',
@@ -33,6 +34,8 @@ const domain = [
   'channels',
   'posts',
   'interactions',
+  // Link previews (issue 18): a post's first link as a card, through the post hooks.
+  'link-previews',
   'reads',
   'production',
   // Full-text search (issue 19) indexes posts with their albums and production tags: above them.

@@ -16,12 +16,16 @@ import { createCountsMarker, startCountsRelay } from './interactions/live-counts
 import { createInteractionService } from './interactions/service.js'
 import { createConfiguredRateLimiter } from './kv/create-rate-limiter.js'
 import type { RateLimiter } from './kv/rate-limiter.js'
+import { createLinkPreviewHooks } from './link-previews/hooks.js'
+import { withLinkPreviewImages } from './link-previews/media-visibility.js'
+import { createLinkPreviewService, PREVIEW_SWEEP_INTERVAL_MS } from './link-previews/service.js'
 import { createLogger, type Logger } from './logger.js'
 import { createMediaService } from './media/service.js'
 import { SWEEP_INTERVAL_MS } from './media/sweeper.js'
 import { createMediaStore } from './media-store/create-media-store.js'
 import type { MediaStore } from './media-store/media-store.js'
 import { createMetrics } from './metrics.js'
+import { createOutboundClient, type HostResolver } from './outbound/index.js'
 import { createPageAssets } from './pages/assets.js'
 import { createPageService } from './pages/service.js'
 import { createAlbumHooks } from './posts/album.js'
@@ -63,6 +67,8 @@ export interface ContextOverrides {
   database?: DatabaseHandle
   mediaStore?: MediaStore
   queue?: Queue
+  /** Test only: name resolution for the outbound client (the DNS-rebinding test); default: DNS. */
+  outboundResolve?: HostResolver
   /** How push messages leave (tests, benchmarks); default: the guarded HTTP client. */
   pushTransport?: PushTransport
   /**
@@ -105,6 +111,22 @@ export async function createContext(config: Config, overrides: ContextOverrides 
   // In-process on one node; BullMQ over Redis in a cluster (BACKLOT_REDIS_URL) behind the same interface.
   const queue = overrides.queue ?? (await createQueue(config, logger))
 
+  // Every fetch of a URL Backlot did not choose goes through this one client (src/outbound).
+  if (config.outbound.allowLoopbackPorts.length > 0) {
+    logger.warn(
+      { ports: config.outbound.allowLoopbackPorts },
+      'BACKLOT_OUTBOUND_ALLOW_LOOPBACK_PORTS is a test setting',
+    )
+  }
+  const outbound = createOutboundClient({
+    allowHttp: config.outbound.allowHttp,
+    dial: { loopbackPorts: new Set(config.outbound.allowLoopbackPorts), resolve: overrides.outboundResolve },
+    connectTimeoutMs: config.outbound.connectTimeoutMs,
+    totalTimeoutMs: config.outbound.timeoutMs,
+    maxBodyBytes: config.outbound.maxBodyBytes,
+    userAgent: `Backlot (+${config.publicUrl.origin})`,
+  })
+
   const accounts = createAccountService({ db, clock, config, rateLimiter, bus, logger })
   await accounts.start()
   const interactionsLogger = logger.child({ area: 'interactions' })
@@ -142,6 +164,7 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     createReviewHooks(),
     interactions.postHooks,
     reach.postHooks,
+    createLinkPreviewHooks({ db, mediaStore, logger: logger.child({ area: 'link-previews' }), publicUrl }),
     createProductionHooks({ clock }),
     search.postHooks,
   ]
@@ -184,7 +207,14 @@ export async function createContext(config: Config, overrides: ContextOverrides 
   const syndication = createSyndicationService(readDeps)
   const imageFiles = createImageFileService({ ...readDeps, openPreview: previews.open, traced })
   // Who sees a media file depends on its post or channel, both above media: posts decides.
-  const media = createMediaService({ db, clock, config: config.media, mediaStore, logger, mediaVisibility })
+  const media = createMediaService({
+    db,
+    clock,
+    config: config.media,
+    mediaStore,
+    logger,
+    mediaVisibility: withLinkPreviewImages(mediaVisibility),
+  })
   const hub = createHub({
     db,
     bus,
@@ -223,6 +253,21 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     transport: overrides.pushTransport,
   })
   await push.start()
+  // A post's first link as a card, fetched once the post is public (issue 18 part 4).
+  const linkPreviews = createLinkPreviewService({
+    db,
+    clock,
+    queue,
+    eventLog,
+    outbound,
+    mediaStore,
+    rateLimiter,
+    media: { maxBytes: config.media.maxBytes, maxPixels: config.media.maxPixels },
+    config: config.linkPreviews,
+    logger: logger.child({ area: 'link-previews' }),
+    hooks: () => postHooks,
+  })
+  const stopLinkPreviews = linkPreviews.start()
   // Reports resolve through the areas that own the content (reports/actions.ts).
   const reports = createReportService({
     db,
@@ -284,6 +329,7 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     ['export-expiry', EXPORT_SWEEP_INTERVAL_MS, () => exports.sweep()],
     // Ends finished days: visitor hashes become a count, the day's salt is deleted (docs/privacy.md).
     ['reach-rollup', REACH_ROLLUP_INTERVAL_MS, () => reach.rollUp()],
+    ['link-preview-sweep', PREVIEW_SWEEP_INTERVAL_MS, () => linkPreviews.sweep()],
   ]
   for (const [name, everyMs, run] of periodic)
     await queue.repeat(name, { everyMs: overrides.periodicIntervals?.[name] ?? everyMs }, run)
@@ -293,8 +339,10 @@ export async function createContext(config: Config, overrides: ContextOverrides 
   const close = async () => {
     await scheduler.stop()
     // Jobs still running (periodic ones too) finish first (they use the database); then nothing sends any more.
+    stopLinkPreviews()
     await queue.close()
     await push.close()
+    await outbound[Symbol.asyncDispose]()
     await media.close()
     await interactions.close()
     await reach.close()
@@ -331,6 +379,8 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     close,
     queue,
     push,
+    outbound,
+    linkPreviews,
     reports,
     search,
     exports,

@@ -7,6 +7,7 @@ import { erasureRoutes } from './erasure/routes.js'
 import { exportRoutes } from './exports/routes.js'
 import type { App } from './http/app.js'
 import { interactionRoutes } from './interactions/routes.js'
+import { linkPreviewRoutes } from './link-previews/routes.js'
 import { mediaRoutes } from './media/routes.js'
 import { opsRoutes } from './ops/routes.js'
 import { pageRoutes } from './pages/routes.js'
@@ -37,6 +38,7 @@ export function registerRoutes(app: App, ctx: AppContext): void {
   erasureRoutes(app, ctx)
   channelRoutes(app, ctx)
   postRoutes(app, ctx)
+  linkPreviewRoutes(app, ctx)
   interactionRoutes(app, ctx)
   mediaRoutes(app, ctx)
   streamRoutes(app, ctx)

@@ -2,7 +2,7 @@ import path from 'node:path'
 import { clientVariableNames } from './client.js'
 import { type DeprecatedVariable, withLegacyNames } from './legacy-names.js'
 import { pushSubject } from './push-subject.js'
-import { type RateLimitConfig, rateLimitConfig } from './rate-limits.js'
+import { type RateLimitConfig, type RateLimitRule, rateLimitConfig } from './rate-limits.js'
 import { s3BrowserEndpoint, s3BrowserOrigin } from './s3-endpoint.js'
 import { ConfigError, variables } from './variables.js'
 
@@ -51,8 +51,21 @@ export interface Config {
   rateLimits: RateLimitConfig
   media: MediaConfig
   push: PushConfig
+  /** The one outbound HTTP client (src/outbound; docs/security.md). */
+  outbound: OutboundConfig
+  /** Link previews (src/link-previews): cache lifetime and fetch caps. */
+  linkPreviews: { ttlMs: number; perAccount: RateLimitRule; global: RateLimitRule }
   /** Who may read `/metrics` and where it is served (ops/metrics-access.ts). */
   metrics: MetricsConfig
+}
+
+export interface OutboundConfig {
+  allowHttp: boolean
+  /** Test only: loopback ports the client may dial. */
+  allowLoopbackPorts: number[]
+  connectTimeoutMs: number
+  timeoutMs: number
+  maxBodyBytes: number
 }
 
 export interface MetricsConfig {
@@ -231,6 +244,18 @@ export function loadConfig(givenEnv: Env = process.env, overrides: Partial<Confi
       delivery: mediaDeliveryConfig(p, mediaStore, publicUrl),
     },
     push: pushConfig(p, publicUrl, p.publicUrl !== undefined),
+    outbound: {
+      allowHttp: p.outboundAllowHttp === 'true',
+      allowLoopbackPorts: p.outboundAllowLoopbackPorts,
+      connectTimeoutMs: p.outboundConnectTimeoutMs,
+      timeoutMs: p.outboundTimeoutMs,
+      maxBodyBytes: p.outboundMaxBodyBytes,
+    },
+    linkPreviews: {
+      ttlMs: p.linkPreviewTtlHours * 3_600_000,
+      perAccount: p.linkPreviewAccountLimit,
+      global: p.linkPreviewGlobalLimit,
+    },
     metrics: { token: p.metricsToken, port: p.metricsPort, address: p.metricsAddress },
     ...overrides,
   }

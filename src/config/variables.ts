@@ -1,6 +1,6 @@
 import ipaddr from 'ipaddr.js'
 import { ConfigError } from './config-error.js'
-import { rateLimitVariables } from './rate-limits.js'
+import { parseRateRule, rateLimitVariables } from './rate-limits.js'
 
 /**
  * Every environment variable Backlot reads, with its default and the reason for it.
@@ -24,6 +24,20 @@ function integer(name: string, fallback: number, min: number, max: number) {
     if (value < min || value > max)
       throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`)
     return value
+  }
+}
+
+/** A comma-separated list of TCP ports; empty when unset. */
+function portList(name: string) {
+  return (raw: string | undefined): number[] => {
+    if (raw === undefined || raw.trim() === '') return []
+    return raw.split(',').map((part) => {
+      const port = Number(part.trim())
+      if (!/^\d+$/.test(part.trim()) || port < 1 || port > 65535) {
+        throw new ConfigError(name, `must be a comma-separated list of ports, got "${raw}"`)
+      }
+      return port
+    })
   }
 }
 
@@ -592,6 +606,61 @@ export const variables = {
       'Test setting: `true` accepts push endpoints on loopback addresses (http://127.0.0.1…), which are otherwise refused like every private address. Never set it in production.',
     defaultText: 'false',
     parse: oneOf('BACKLOT_PUSH_ALLOW_LOOPBACK', ['true', 'false'] as const, 'false'),
+  },
+  outboundAllowHttp: {
+    name: 'BACKLOT_OUTBOUND_ALLOW_HTTP',
+    description:
+      '`true` lets the outbound client (link previews; federation later) fetch plain `http://` URLs too; `false` allows only `https://`. Addresses are checked either way (docs/security.md).',
+    defaultText: 'false',
+    parse: oneOf('BACKLOT_OUTBOUND_ALLOW_HTTP', ['true', 'false'] as const, 'false'),
+  },
+  outboundAllowLoopbackPorts: {
+    name: 'BACKLOT_OUTBOUND_ALLOW_LOOPBACK_PORTS',
+    description:
+      'Test setting: comma-separated loopback ports (e.g. `8081,8082`) the outbound client may connect to on 127.0.0.1 and ::1, for test sites. Every other loopback port and every private address stays refused. Never set it in production.',
+    defaultText: undefined,
+    parse: portList('BACKLOT_OUTBOUND_ALLOW_LOOPBACK_PORTS'),
+  },
+  outboundConnectTimeoutMs: {
+    name: 'BACKLOT_OUTBOUND_CONNECT_TIMEOUT_MS',
+    description: 'How long the outbound client waits for a connection (TCP and TLS) to a remote site.',
+    defaultText: '5000',
+    parse: integer('BACKLOT_OUTBOUND_CONNECT_TIMEOUT_MS', 5000, 100, 60_000),
+  },
+  outboundTimeoutMs: {
+    name: 'BACKLOT_OUTBOUND_TIMEOUT_MS',
+    description:
+      'Longest outbound exchange, redirects and body included: a site that sends slowly is cut off here.',
+    defaultText: '15000',
+    parse: integer('BACKLOT_OUTBOUND_TIMEOUT_MS', 15_000, 500, 300_000),
+  },
+  outboundMaxBodyBytes: {
+    name: 'BACKLOT_OUTBOUND_MAX_BODY_BYTES',
+    description:
+      'Largest outbound response body, counted after decompression (a gzip bomb stops here). Link previews read at most 512 KiB of a page whatever this says.',
+    defaultText: '8388608',
+    parse: integer('BACKLOT_OUTBOUND_MAX_BODY_BYTES', 8 * 1024 * 1024, 1024, 256 * 1024 * 1024),
+  },
+  linkPreviewTtlHours: {
+    name: 'BACKLOT_LINK_PREVIEW_TTL_HOURS',
+    description:
+      'How long a fetched link preview is reused for other posts linking the same URL before the page is fetched again.',
+    defaultText: '24',
+    parse: integer('BACKLOT_LINK_PREVIEW_TTL_HOURS', 24, 1, 24 * 30),
+  },
+  linkPreviewAccountLimit: {
+    name: 'BACKLOT_LINK_PREVIEW_ACCOUNT_LIMIT',
+    description:
+      "Link preview fetches one post author may cause, as count/window (cached URLs don't count). Past it, posts get no preview.",
+    defaultText: '30/1h',
+    parse: (raw: string | undefined) => parseRateRule('BACKLOT_LINK_PREVIEW_ACCOUNT_LIMIT', raw || '30/1h'),
+  },
+  linkPreviewGlobalLimit: {
+    name: 'BACKLOT_LINK_PREVIEW_GLOBAL_LIMIT',
+    description:
+      'Link preview fetches the whole server makes, as count/window: a bound on outbound traffic whatever the number of authors.',
+    defaultText: '600/1h',
+    parse: (raw: string | undefined) => parseRateRule('BACKLOT_LINK_PREVIEW_GLOBAL_LIMIT', raw || '600/1h'),
   },
   registration: {
     name: 'BACKLOT_REGISTRATION',

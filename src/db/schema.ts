@@ -51,6 +51,8 @@ export interface Database {
   reach_visitor: ReachVisitorTable
   reach_salt: ReachSaltTable
   search_post: SearchPostTable
+  link_preview: LinkPreviewTable
+  post_link_preview: PostLinkPreviewTable
 }
 
 export interface MetaTable {
@@ -707,4 +709,27 @@ export interface SearchPostTable {
   hidden_text: string
   /** Production tags in words ("week 11 … chapter 8 Finale location Bilbao"). */
   tags_text: string
+}
+
+/** What a linked page said, cached by URL (src/link-previews, issue 18 part 4). */
+export interface LinkPreviewTable {
+  url: string
+  status: 'ready' | 'failed'
+  title: string | null
+  description: string | null
+  site_name: string | null
+  /** The page's image, re-hosted through the media pipeline; null when it had none or it failed. */
+  image_media_id: string | null
+  fetched_at: number
+  /** After this the URL is fetched again when a post links it. */
+  expires_at: number
+}
+export type LinkPreviewRow = Selectable<LinkPreviewTable>
+
+/** A post's preview link (its first URL), or its creator's removal of it. */
+export interface PostLinkPreviewTable {
+  post_id: string
+  url: string
+  is_removed: Generated<number>
+  created_at: number
 }

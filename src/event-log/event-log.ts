@@ -25,6 +25,12 @@ export interface AppendInput {
   type: string
   postId?: string | null
   data: unknown
+  /**
+   * An edit that changes nothing the author wrote (a link preview arrived or was removed): live
+   * clients get it, but it is no reason to notify anyone again. Seen only by this node's
+   * committed listeners (push), never stored or sent.
+   */
+  isQuiet?: boolean
 }
 
 export interface LoggedEvent {
@@ -38,6 +44,8 @@ export interface LoggedEvent {
   frame: string
   /** The post the event is about; set on events this node appended (not on events read back). */
   postId?: string | null
+  /** See AppendInput.isQuiet; set on events this node appended. */
+  isQuiet?: boolean
 }
 
 /**
@@ -203,6 +211,7 @@ export function createEventLog({ db, bus, clock, epoch, metrics, logger }: Event
       at,
       frame,
       postId,
+      ...(input.isQuiet && { isQuiet: true }),
     }
   }
 

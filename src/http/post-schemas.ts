@@ -1,5 +1,6 @@
 import { type Static, Type } from '@sinclair/typebox'
 import { InteractionCreateFields, PostInteractionFields } from '../interactions/index.js'
+import { PostLinkPreviewFields } from '../link-previews/index.js'
 import {
   AlbumCreateFields,
   AlbumViewFields,
@@ -38,6 +39,7 @@ export const PostView = Type.Object({
   ...ReviewViewFields,
   ...PostInteractionFields,
   ...PostProductionViewFields,
+  ...PostLinkPreviewFields,
 })
 
 /** The answer to creating or editing a post: the post view, and warnings when there are any. */

@@ -5,8 +5,9 @@ import type { Database, MediaRow, MediaTable, MediaVariant, Role } from '../db/s
 /** Plain queries over `media` and what claims it; the rules live in service.ts and claims.ts. */
 
 /**
- * Is the media row claimed: an image of an album (`post_media`) or a channel's avatar
- * (`channel_avatar`)? Claimed media is never swept and no longer edited through the media API.
+ * Is the media row claimed: an image of an album (`post_media`), a channel's avatar
+ * (`channel_avatar`) or a link preview's re-hosted image (`link_preview`, issue 18)? Claimed media
+ * is never swept and no longer edited through the media API.
  */
 function isClaimed(eb: ExpressionBuilder<Database, 'media'>) {
   return eb.or([
@@ -21,6 +22,12 @@ function isClaimed(eb: ExpressionBuilder<Database, 'media'>) {
         .selectFrom('channel_avatar')
         .select('channel_avatar.media_id')
         .whereRef('channel_avatar.media_id', '=', 'media.id'),
+    ),
+    eb.exists(
+      eb
+        .selectFrom('link_preview')
+        .select('link_preview.image_media_id')
+        .whereRef('link_preview.image_media_id', '=', 'media.id'),
     ),
   ])
 }
@@ -151,7 +158,7 @@ export async function lockMediaRows(db: DbOrTx, ids: readonly string[]): Promise
   return db.selectFrom('media').selectAll().where('id', 'in', sorted).execute()
 }
 
-/** Which of these media ids are claimed already: in some album, or a channel's avatar. */
+/** Which of these media ids are claimed already: in some album, a channel's avatar, a link preview. */
 export async function findLinkedMediaIds(db: DbOrTx, ids: readonly string[]): Promise<Set<string>> {
   if (ids.length === 0) return new Set()
   const rows = await db
@@ -159,6 +166,12 @@ export async function findLinkedMediaIds(db: DbOrTx, ids: readonly string[]): Pr
     .select('media_id')
     .where('media_id', 'in', ids)
     .union(db.selectFrom('channel_avatar').select('media_id').where('media_id', 'in', ids))
+    .union(
+      db
+        .selectFrom('link_preview')
+        .select((eb) => eb.fn.coalesce('image_media_id', eb.val('')).as('media_id'))
+        .where('image_media_id', 'in', ids),
+    )
     .execute()
   return new Set(rows.map((r) => r.media_id))
 }

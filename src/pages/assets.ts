@@ -30,6 +30,9 @@ article.post .text{white-space:normal;overflow-wrap:anywhere}
 .tags li{font-size:.8rem;border:1px solid var(--line);border-radius:99px;padding:.05rem .6rem}
 .album{display:grid;grid-template-columns:repeat(auto-fill,minmax(9rem,1fr));gap:.4rem;margin:.6rem 0}
 .album.single{grid-template-columns:1fr}
+.link-card{display:flex;gap:.6rem;border:1px solid #8884;border-radius:.5rem;padding:.5rem;margin:.6rem 0;text-decoration:none;color:inherit}
+.link-card img{width:5.5rem;height:5.5rem;object-fit:cover;border-radius:.3rem;flex:none}
+.link-card .site{font-size:.85em;opacity:.8}
 figure{margin:0}
 figure img{width:100%;height:auto;border-radius:8px;display:block;background:var(--line)}
 figure video{width:100%;height:auto;max-height:80vh;border-radius:8px;display:block;background:#000}

@@ -132,7 +132,23 @@ export function body(
   const note = post.spoilerNote
     ? html`<p class="spoiler"><strong>${post.spoilerNote}</strong> ${text.t('post.imagesBlurred')}</p>`
     : ''
-  return html`${post.text ? html`<div class="text">${textWithLinks(post.text, post.links)}</div>` : ''}${question}${note}`
+  return html`${post.text ? html`<div class="text">${textWithLinks(post.text, post.links)}</div>` : ''}${linkCard(post)}${question}${note}`
+}
+
+/**
+ * The card of the post's first link (issue 18): everything in it comes from another site, so it is
+ * escaped like user text, its link carries rel="noopener nofollow ugc", and its image is the copy
+ * re-hosted by this server. The read rules leave `linkPreview` null for a hidden spoiler post.
+ */
+export function linkCard(post: PublicPost): SafeHtml | '' {
+  const card = post.linkPreview
+  if (!card) return ''
+  const image = card.image
+    ? html`<img src="${safeUrl(card.image.url)}" width="${card.image.width}" height="${card.image.height}" alt="" loading="lazy">`
+    : ''
+  return html`<a class="link-card" href="${safeUrl(card.url)}" rel="noopener nofollow ugc">${image}<span>${
+    card.siteName ? html`<span class="site">${card.siteName}</span><br>` : ''
+  }${card.title ? html`<strong>${card.title}</strong><br>` : ''}${card.description ?? ''}</span></a>`
 }
 
 function optionVotes(text: PageText, counts: PageCounts | undefined, i: number): SafeHtml | '' {

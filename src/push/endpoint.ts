@@ -2,7 +2,7 @@ import { createECDH } from 'node:crypto'
 import { lookup } from 'node:dns/promises'
 import { isIP } from 'node:net'
 import { fail } from '../errors.js'
-import { isLoopbackAddress, isPublicAddress, unbracket } from './addresses.js'
+import { isLoopbackAddress, isPublicAddress, unbracket } from '../outbound/index.js'
 
 /** Longest endpoint URL accepted; real ones (FCM, Mozilla, Apple, Microsoft) are under 600 characters. */
 export const ENDPOINT_MAX = 2048

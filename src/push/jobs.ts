@@ -76,7 +76,11 @@ export function pushListener(deps: PushJobDeps) {
         await startRun(deps, event.postId, 'published', event.postId, event.at)
       } else if (event.type === 'post.pinned') {
         await startRun(deps, `${event.postId}:pin:${event.id}`, 'pinned', event.postId, event.at)
-      } else if (event.type === 'post.edited' && (await isRecentlyAnnounced(deps, event.postId))) {
+      } else if (
+        event.type === 'post.edited' &&
+        !event.isQuiet &&
+        (await isRecentlyAnnounced(deps, event.postId))
+      ) {
         await startRun(deps, `${event.postId}:edit:${event.id}`, 'edited', event.postId, event.at)
       }
     }

@@ -1,13 +1,16 @@
-import dns from 'node:dns'
-import { isIP, type LookupFunction } from 'node:net'
-import { isLoopbackAddress, isPublicAddress, unbracket } from './addresses.js'
+import { isIP } from 'node:net'
+import { createGuardedLookup, type DialPolicy, isAllowedAddress, unbracket } from '../outbound/index.js'
 import { type ConnectionFailure, type ConnectionTarget, PushConnection } from './http1-connection.js'
 import type { ParsedResponse } from './http1-response.js'
 
 /**
  * The outbound HTTP client push uses (DESIGN rule 7): it refuses private, loopback and link-local
  * addresses when it connects — after DNS, so a name that rebinds to an internal address is caught
- * — caps time and response size, and never follows redirects. Keep-alive connections, a pool of
+ * — caps time and response size, and never follows redirects. It dials through the same guard as
+ * the one outbound client (src/outbound/dial-guard.ts: the socket's `lookup` hook and the literal
+ * check) but keeps its own connections rather than using that client: this hand-rolled HTTP/1
+ * pool is what bench:push measures, and a request through undici's Agent costs more per message
+ * at fan-out rates; the guard, not the HTTP machinery, is what must be shared (issue 18). Keep-alive connections, a pool of
  * at most `maxSocketsPerHost` per push service origin, one request at a time on each
  * (http1-connection.ts says why this is not node:http).
  */
@@ -63,7 +66,8 @@ interface OriginPool {
 }
 
 export function createHttpTransport(options: HttpTransportOptions): PushTransport & { close(): void } {
-  const lookup = safeLookup(options.allowLoopback)
+  // Push's test setting lets every loopback port through (push services on loopback in tests).
+  const dial: DialPolicy = { loopbackPorts: options.allowLoopback ? 'any' : new Set() }
   const pools = new Map<string, OriginPool>()
   const all = new Set<PushConnection>()
   let isClosed = false
@@ -73,11 +77,12 @@ export function createHttpTransport(options: HttpTransportOptions): PushTranspor
     let pool = pools.get(key)
     if (!pool) {
       const isTls = url.protocol === 'https:'
+      const port = Number(url.port) || (isTls ? 443 : 80)
       const target: ConnectionTarget = {
         host: unbracket(url.hostname),
-        port: Number(url.port) || (isTls ? 443 : 80),
+        port,
         isTls,
-        lookup,
+        lookup: createGuardedLookup(dial, port),
         timeoutMs: options.timeoutMs ?? 30_000,
         idleMs: options.idleMs ?? 4_000,
       }
@@ -121,7 +126,8 @@ export function createHttpTransport(options: HttpTransportOptions): PushTranspor
   const send: PushTransport = (request) =>
     new Promise((resolve, reject) => {
       const host = unbracket(request.url.hostname)
-      if (isIP(host) && !isAllowedLiteral(host, options.allowLoopback)) {
+      const port = Number(request.url.port) || (request.url.protocol === 'https:' ? 443 : 80)
+      if (isIP(host) && !isAllowedLiteral(host, port, dial)) {
         reject(new TransportError(`${host} is not a public address`, 'EPRIVATE', false))
         return
       }
@@ -196,39 +202,16 @@ function toTransportError(failure: ConnectionFailure): TransportError {
   return new TransportError(failure.message, failure.code, failure.isSafeToRetry)
 }
 
-function isAllowed(address: string, allowLoopback: boolean): boolean {
-  return isPublicAddress(address) || (allowLoopback && isLoopbackAddress(address))
-}
-
 /** Verdicts on IP-literal hosts, cached: a fan-out asks about the same few hosts again and again. */
 const literalVerdicts = new Map<string, boolean>()
 
-function isAllowedLiteral(host: string, allowLoopback: boolean): boolean {
-  const key = `${allowLoopback ? 'l' : 'p'}${host}`
+function isAllowedLiteral(host: string, port: number, policy: DialPolicy): boolean {
+  const key = `${policy.loopbackPorts === 'any' ? 'l' : 'p'}${host}`
   let verdict = literalVerdicts.get(key)
   if (verdict === undefined) {
     if (literalVerdicts.size >= 10_000) literalVerdicts.clear()
-    verdict = isAllowed(host, allowLoopback)
+    verdict = isAllowedAddress(host, port, policy)
     literalVerdicts.set(key, verdict)
   }
   return verdict
-}
-
-/** dns.lookup that drops non-public addresses and fails when none is left (checked at connect). */
-function safeLookup(allowLoopback: boolean): LookupFunction {
-  return (hostname, options, callback) => {
-    dns.lookup(hostname, { ...options, all: true }, (error, addresses) => {
-      if (error) return callback(error, '', 0)
-      const allowed = addresses.filter((a) => isAllowed(a.address, allowLoopback))
-      if (allowed.length === 0) {
-        const refused = Object.assign(new Error(`${hostname} resolves only to non-public addresses`), {
-          code: 'EPRIVATE',
-        })
-        return callback(refused, '', 0)
-      }
-      // biome-ignore lint/suspicious/noExplicitAny: Node calls with all: true since autoSelectFamily.
-      if (options.all) return (callback as any)(null, allowed)
-      callback(null, allowed[0]!.address, allowed[0]!.family)
-    })
-  }
 }

@@ -143,6 +143,7 @@ export async function presentPosts(
       mediaUrl,
       reveal: options.reveal === true,
       language,
+      linkPreview: d.part.linkPreview ?? null,
     }),
   )
 }

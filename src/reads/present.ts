@@ -5,7 +5,15 @@ import type { QuestionRow } from '../interactions/index.js'
 import { extensionOf, mediaKindOf, toAvView } from '../media/index.js'
 import { type AlbumImageRow, findLinks, type PostRecord } from '../posts/index.js'
 import type { SpoilerDecision } from './rules.js'
-import type { ImageFile, PostTags, PublicAv, PublicImage, PublicPost, PublicVoiceNote } from './types.js'
+import type {
+  ImageFile,
+  PostTags,
+  PublicAv,
+  PublicImage,
+  PublicLinkPreview,
+  PublicPost,
+  PublicVoiceNote,
+} from './types.js'
 
 /** Builds the URL of a media file; pages use /media/…, press previews their own token-scoped path. */
 export type MediaUrl = (mediaId: string, fileName: string) => string
@@ -26,6 +34,7 @@ export interface PresentInput {
   reveal: boolean
   /** The surface's language: titles and summaries made here ("3 photos from …"). */
   language: Language
+  linkPreview: PublicLinkPreview | null
 }
 
 const DISPLAY_MAX = 1080
@@ -185,6 +194,8 @@ export function presentPost(input: PresentInput): PublicPost {
     summary,
     isPinned: post.pinned_at !== null,
     publishAt: post.publish_at,
+    // Like the text: a spoiler post's card is hidden (a press preview's reveal shows the text only).
+    linkPreview: hidden ? null : input.linkPreview,
   }
 }
 

@@ -97,4 +97,9 @@ export interface PublicPost {
   isPinned: boolean
   /** Embargo time of a scheduled post (previews) or when a scheduled post was due. */
   publishAt: number | null
+  /** The card of the post's first link (link-previews area); null when none or the text is hidden. */
+  linkPreview: PublicLinkPreview | null
 }
+
+/** A link preview as the link-previews area hydrated it (posts' PublicPostParts extension point). */
+export type PublicLinkPreview = NonNullable<PublicPostParts['linkPreview']>

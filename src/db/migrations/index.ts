@@ -17,6 +17,7 @@ import * as m0017 from './0017-reach.js'
 import * as m0018 from './0018-search.js'
 import * as m0019 from './0019-presskit.js'
 import * as m0020 from './0020-video.js'
+import * as m0021 from './0021-outbound.js'
 
 /**
  * Ordered registry of migrations. Add new ones at the end; never edit a migration that has shipped.
@@ -42,4 +43,5 @@ export const migrations: Record<string, Migration> = {
   '0018-search': m0018,
   '0019-presskit': m0019,
   '0020-video': m0020,
+  '0021-outbound': m0021,
 }

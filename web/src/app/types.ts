@@ -173,6 +173,16 @@ export interface Post {
   views?: number
   /** Production tags (docs/api.md "Production facts and tags"); null or absent: untagged. */
   production?: PostProduction | null
+  /** The card of the first link (docs/api.md "Link previews"); null or absent: none. */
+  linkPreview?: LinkPreview | null
+}
+
+export interface LinkPreview {
+  url: string
+  title: string | null
+  description: string | null
+  siteName: string | null
+  image: { url: string; width: number; height: number } | null
 }
 
 export interface PostProduction {

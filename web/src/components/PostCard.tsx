@@ -5,6 +5,7 @@ import { t } from '../app/i18n.js'
 import type { Post, Visibility } from '../app/types.js'
 import { Album } from './Album.js'
 import { Link } from './Link.js'
+import { LinkPreviewCard } from './LinkPreviewCard.js'
 import { PollView } from './PollView.js'
 import { PostText } from './PostText.js'
 import { ProductionTags } from './ProductionTags.js'
@@ -27,6 +28,8 @@ export interface PostCardProps {
   chapterLabel?: string
   /** The channel's visibility: a private channel's posts have no public page to share. */
   visibility?: Visibility
+  /** Staff in the post editor: a remove button on the link preview. */
+  onRemovePreview?: () => void
 }
 
 const counted = new Set<string>()
@@ -62,6 +65,7 @@ export function PostCard(props: PostCardProps) {
   const body = (
     <>
       <PostText post={post} />
+      {post.linkPreview && <LinkPreviewCard preview={post.linkPreview} onRemove={props.onRemovePreview} />}
       {post.media && post.media.length > 0 && (
         <Album media={post.media} spoilerLabel={post.spoilerLabel} remember={!props.preview} />
       )}

@@ -85,6 +85,11 @@ export function StaffPostView({ slug, id }: { slug: string; id: string }) {
       await api.delete(path)
       navigate(`/app/c/${encodeURIComponent(slug)}`)
     })
+  const removePreview = () =>
+    action.run(async () => {
+      await api.delete(`${path}/link-preview`)
+      setPost({ ...post, linkPreview: null })
+    })
   const closePoll = () =>
     action.run(async () => {
       const res = await api.post<{ poll: Poll }>(`${path}/poll/close`)
@@ -95,7 +100,7 @@ export function StaffPostView({ slug, id }: { slug: string; id: string }) {
     <main id="main" class="stack wide">
       <StudioNav slug={slug} current="post" />
       <h1>{t('studio.staff.title')}</h1>
-      <PostCard post={post} canInteract={false} onChange={setPost} />
+      <PostCard post={post} canInteract={false} onChange={setPost} onRemovePreview={removePreview} />
       <div class="row">
         <button type="button" onClick={pin} disabled={action.busy}>
           {post.pinned ? t('studio.staff.unpin') : t('studio.staff.pin')}

@@ -3,8 +3,8 @@ import ipaddr from 'ipaddr.js'
 
 /**
  * Which IP addresses an outbound request may connect to (DESIGN rule 7): only public unicast ones.
- * Written for push but area-neutral, so the one outbound client can move to a shared module when
- * federation and link previews arrive.
+ * Used by the one outbound client (client.ts) and by push's own transport, both through the
+ * connect-time guard (dial-guard.ts).
  */
 const nonPublic = new BlockList()
 for (const [network, prefix] of [
