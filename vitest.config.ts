@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config'
 export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'web/src/**/*.test.{ts,tsx}'],
+    // Compiles dist/ when the sources changed: spawned processes run the built server (test/_util/backlot-command.ts).
+    globalSetup: ['test/_util/global-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     // expect.poll waits 1 s by default; on two loaded cores a browser or a second process can take

@@ -2,7 +2,14 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { beginStamp, isBuildCurrent, writeStamp } from '../scripts/build-stamp.mjs'
+import {
+  beginStamp,
+  ensureServerBuild,
+  isBuildCurrent,
+  isServerBuildCurrent,
+  SERVER_STAMP,
+  writeStamp,
+} from '../scripts/build-stamp.mjs'
 
 // Issue 22, point 2: `npm start` rebuilds exactly when the build's inputs changed, by content.
 describe('scripts/build-stamp.mjs', () => {
@@ -53,5 +60,28 @@ describe('scripts/build-stamp.mjs', () => {
   it('is not current without a build', () => {
     fs.rmSync(path.join(root, 'dist/main.js'))
     expect(isBuildCurrent(root)).toBe(false)
+  })
+
+  // The tests' global setup compiles only the server: a web edit must not make it recompile, a
+  // server edit must, and a full build counts as a server build.
+  it('keeps a server stamp that a full build writes, the web app does not touch and src/ does', () => {
+    expect(isServerBuildCurrent(root)).toBe(true)
+    write('web/src/app.tsx', 'export const webOnly = true\n')
+    expect(isBuildCurrent(root)).toBe(false)
+    expect(isServerBuildCurrent(root)).toBe(true)
+    write('src/main.ts', 'export const serverEdit = true\n')
+    expect(isServerBuildCurrent(root)).toBe(false)
+    fs.rmSync(path.join(root, SERVER_STAMP))
+    beginStamp(root)
+    writeStamp(root)
+    expect(isServerBuildCurrent(root)).toBe(true)
+  })
+
+  it('does not compile when the server build is current', () => {
+    // No compiler in this temp root: compiling would fail with a non-zero status.
+    expect(ensureServerBuild(root)).toBe(0)
+    write('src/main.ts', 'export const serverEdit = true\n')
+    expect(ensureServerBuild(root)).not.toBe(0)
+    expect(isServerBuildCurrent(root)).toBe(false)
   })
 })

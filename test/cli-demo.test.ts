@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process'
 import path from 'node:path'
 import { promisify } from 'node:util'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { backlotArgs } from './_util/backlot-command.js'
 import { createTestDatabase, type TestDatabase, testDatabases } from './_util/db.js'
 
 const run = promisify(execFile)
@@ -27,7 +28,7 @@ describe.each(testDatabases)('backlot demo on %s', (kind) => {
       env.BACKLOT_DATABASE_URL = database.config.location
       env.BACKLOT_DATABASE_SCHEMA = database.config.schema
     }
-    return run(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], { cwd: root, env })
+    return run(process.execPath, backlotArgs(...args), { cwd: root, env })
   }
 
   it('prints only a short summary with the configured port and its own logins, once', async () => {

@@ -3,6 +3,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { promisify } from 'node:util'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { backlotArgs } from './_util/backlot-command.js'
 import { createTestDatabase, type TestDatabase, testDatabases } from './_util/db.js'
 import { freePort } from './_util/node-process.js'
 
@@ -25,7 +26,7 @@ describe.each(testDatabases)('backlot doctor on %s', (kind) => {
       env.BACKLOT_DATABASE_SCHEMA = database.config.schema
     }
     Object.assign(env, extra)
-    const result = await run(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], {
+    const result = await run(process.execPath, backlotArgs(...args), {
       cwd: root,
       env,
     }).catch((error) => error)

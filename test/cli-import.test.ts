@@ -4,13 +4,14 @@ import os from 'node:os'
 import path from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, describe, expect, it } from 'vitest'
+import { backlotArgs } from './_util/backlot-command.js'
 
 const run = promisify(execFile)
 const root = path.resolve(import.meta.dirname, '..')
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'backlot-cli-import-'))
 
 function backlot(args: string[]) {
-  return run(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], {
+  return run(process.execPath, backlotArgs(...args), {
     cwd: root,
     env: { PATH: process.env.PATH ?? '', BACKLOT_DATA_DIR: dataDir, BACKLOT_LOG_LEVEL: 'silent' },
   })

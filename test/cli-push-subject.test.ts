@@ -4,6 +4,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { promisify } from 'node:util'
 import { describe, expect, it } from 'vitest'
+import { backlotArgs } from './_util/backlot-command.js'
 
 const run = promisify(execFile)
 const root = path.resolve(import.meta.dirname, '..')
@@ -12,7 +13,7 @@ const root = path.resolve(import.meta.dirname, '..')
 describe('backlot serve without BACKLOT_PUSH_SUBJECT', () => {
   it('stops with one line when BACKLOT_PUBLIC_URL is an IP address', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'backlot-cli-'))
-    const failure = await run(process.execPath, ['--import', 'tsx', 'src/main.ts', 'serve'], {
+    const failure = await run(process.execPath, backlotArgs('serve'), {
       cwd: root,
       env: {
         PATH: process.env.PATH ?? '',
@@ -33,7 +34,7 @@ describe('backlot serve without BACKLOT_PUSH_SUBJECT', () => {
 
   it('starts on a laptop and warns that the contact reaches no one', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'backlot-cli-'))
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'serve'], {
+    const child = spawn(process.execPath, backlotArgs('serve'), {
       cwd: root,
       env: {
         PATH: process.env.PATH ?? '',

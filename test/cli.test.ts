@@ -6,12 +6,13 @@ import { promisify } from 'node:util'
 import { describe, expect, it } from 'vitest'
 import { configDocTable } from '../src/config/config.js'
 import { problemsDocTable } from '../src/http/problems.js'
+import { backlotArgs } from './_util/backlot-command.js'
 
 const run = promisify(execFile)
 const root = path.resolve(import.meta.dirname, '..')
 
 function backlot(args: string[], env: Record<string, string>) {
-  return run(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], {
+  return run(process.execPath, backlotArgs(...args), {
     cwd: root,
     env: { PATH: process.env.PATH ?? '', ...env },
   })

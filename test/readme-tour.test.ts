@@ -2,15 +2,13 @@ import { execFile } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { pathToFileURL } from 'node:url'
 import { promisify } from 'node:util'
 import { afterEach, describe, expect, it } from 'vitest'
+import { backlotArgs, backlotLauncher } from './_util/backlot-command.js'
 import { type DbKind, pgTestUrl, testDatabases } from './_util/db.js'
 import { root, type StartedTree, startTree } from './_util/process-tree.js'
 
 const run = promisify(execFile)
-/** tsx's loader by path: the tour runs in a temp folder, where `--import tsx` would not resolve. */
-const TSX = pathToFileURL(path.join(root, 'node_modules/tsx/dist/loader.mjs')).href
 
 // Issue 22, point 1: the README's tour works as written, before or after `backlot demo`. The commands
 // come from README.md itself (the fenced `sh` blocks of "A short tour"), never copied here.
@@ -32,7 +30,7 @@ function tourBlocks(readme: string): TourBlock[] {
 
 /**
  * One bash script running the blocks in order, as a reader pasting them into terminals would:
- * - the server is the test's, not :8080, and `npx backlot` runs this checkout's CLI from source;
+ * - the server is the test's, not :8080, and `npx backlot` runs this checkout's built CLI (bin/backlot.js);
  * - every curl fails on an HTTP error (`--fail-with-body`), so a 409 or 401 stops the tour at its
  *   step instead of going unnoticed (a reader sees the problem document; the test needs the status);
  * - the second-terminal block runs in the background, and the tour goes on once it is subscribed.
@@ -40,7 +38,7 @@ function tourBlocks(readme: string): TourBlock[] {
 function tourScript(blocks: TourBlock[], base: string): string {
   const prelude = `set -euo pipefail
 curl() { local rc=0; command curl --fail-with-body "$@" || rc=$?; [ "$rc" = 23 ] && rc=0; return "$rc"; }
-npx() { if [ "$1" = backlot ]; then shift; node --import ${JSON.stringify(TSX)} ${JSON.stringify(path.join(root, 'src/main.ts'))} "$@"; else command npx "$@"; fi; }
+npx() { if [ "$1" = backlot ]; then shift; node ${JSON.stringify(backlotLauncher)} "$@"; else command npx "$@"; fi; }
 `
   const steps = blocks.map((block, i) => {
     const script = block.script.replaceAll('127.0.0.1:8080', base)
@@ -89,7 +87,7 @@ describe('the README tour', () => {
         env.BACKLOT_DATABASE_URL = pgTestUrl
         env.BACKLOT_DATABASE_SCHEMA = `tour_${process.pid}_${Math.random().toString(36).slice(2, 8)}`
       }
-      server = await startTree(process.execPath, ['--import', 'tsx', 'src/main.ts', 'serve'], { env })
+      server = await startTree(process.execPath, backlotArgs('serve'), { env })
       const demo = blocks[demoIndex]!
       const rest = blocks.filter((_, i) => i !== demoIndex)
       const ordered = order === 'demo first' ? [demo, ...rest] : [...rest, demo]

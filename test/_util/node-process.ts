@@ -5,12 +5,13 @@ import os from 'node:os'
 import path from 'node:path'
 import { dropPostgresSchema, openDatabase } from '../../src/db/database.js'
 import { migrateToLatest } from '../../src/db/migrator.js'
+import { backlotArgs } from './backlot-command.js'
 import { pgTestUrl } from './db.js'
 
 /**
- * Real server processes for cluster tests: `node --import tsx src/main.ts serve` children with their
- * own environment, as an operator would start nodes. Start-up is slow on a loaded 2-core machine
- * (tsx compiles the sources in each process), so every wait here is generous.
+ * Real server processes for cluster tests: compiled `node bin/backlot.js serve` children with their
+ * own environment, as an operator would start nodes. Waits stay generous: the 2-core machine is
+ * shared and a node also migrates and opens its database before it listens.
  */
 const root = path.resolve(import.meta.dirname, '../..')
 const START_TIMEOUT_MS = 120_000
@@ -41,7 +42,7 @@ export interface StartNodeOptions {
 
 export async function startNodeProcess(options: StartNodeOptions = {}): Promise<NodeProcess> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'backlot-node-'))
-  const nodeArgs = ['--import', 'tsx', 'src/main.ts', 'serve', ...(options.args ?? [])]
+  const nodeArgs = backlotArgs('serve', ...(options.args ?? []))
   // `exec` keeps the pid: the shell only lowers the limit for the node it becomes.
   const [command, args] =
     options.openFileLimit === undefined

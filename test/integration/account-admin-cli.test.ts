@@ -3,6 +3,7 @@ import path from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { closeCodes } from '../../src/delivery/protocol.js'
+import { backlotArgs } from '../_util/backlot-command.js'
 import { type Client, client } from '../_util/client.js'
 import { testDatabases } from '../_util/db.js'
 import { seedAccount, seedChannel } from '../_util/seed.js'
@@ -12,7 +13,7 @@ import { PASSWORD, sessionCookie } from './accounts-helpers.js'
 import { manualClock } from './channels.fixture.js'
 
 const run = promisify(execFile)
-/** Each CLI process starts tsx and opens the database: generous on a loaded machine. */
+/** Each CLI process starts node and opens the database: generous on a loaded machine. */
 const CLI_TEST_TIMEOUT_MS = 600_000
 const root = path.resolve(import.meta.dirname, '../..')
 
@@ -46,14 +47,10 @@ describe.each(testDatabases)('operator account tools on %s', (kind) => {
       env.BACKLOT_DATABASE_SCHEMA = database.config.schema
     }
     try {
-      const { stdout, stderr } = await run(
-        process.execPath,
-        ['--import', 'tsx', 'src/main.ts', 'user', ...args],
-        {
-          cwd: root,
-          env,
-        },
-      )
+      const { stdout, stderr } = await run(process.execPath, backlotArgs('user', ...args), {
+        cwd: root,
+        env,
+      })
       return { code: 0, stdout, stderr }
     } catch (error) {
       const failed = error as { code: number; stdout: string; stderr: string }

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process'
 import path from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { backlotArgs } from '../_util/backlot-command.js'
 import { client } from '../_util/client.js'
 import { createTestDatabase, type TestDatabase, testDatabases } from '../_util/db.js'
 import { startTestServer } from '../_util/server.js'
@@ -26,7 +27,7 @@ describe.each(testDatabases)('backlot user create on %s', (kind) => {
       env.BACKLOT_DATABASE_URL = database.config.location
       env.BACKLOT_DATABASE_SCHEMA = database.config.schema
     }
-    return run(process.execPath, ['--import', 'tsx', 'src/main.ts', 'user', ...args], {
+    return run(process.execPath, backlotArgs('user', ...args), {
       cwd: root,
       env,
     })
@@ -76,7 +77,7 @@ describe.each(testDatabases)('backlot user create on %s', (kind) => {
     expect(failure.stderr).toContain('backlot: @producer is already taken.')
   })
 
-  // Five CLI processes, each compiling the TypeScript sources with tsx: slow on a loaded machine.
+  // Five CLI processes, each opening the database: slow on a loaded machine.
   it('lists where an account is logged in and logs it out everywhere (issue 17 point 1)', async () => {
     await user(['create', '--handle', 'grip', '--password', PASSWORD])
     const server = await startTestServer(kind, { database })

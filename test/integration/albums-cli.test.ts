@@ -5,6 +5,7 @@ import path from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { runPost } from '../../src/cli/post.js'
+import { backlotArgs } from '../_util/backlot-command.js'
 import { testDatabases } from '../_util/db.js'
 import { htmlFile, noisyJpeg } from '../_util/images.js'
 import { startTestServer, type TestServer } from '../_util/server.js'
@@ -42,7 +43,7 @@ describe.each(testDatabases)('backlot post on %s', (kind) => {
       BACKLOT_TOKEN: w.accounts.creator.token,
       BACKLOT_URL: server.url,
     }
-    return run(process.execPath, ['--import', 'tsx', 'src/main.ts', 'post', ...args], {
+    return run(process.execPath, backlotArgs('post', ...args), {
       cwd: root,
       env,
     }).then(

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process'
 import path from 'node:path'
 import { promisify } from 'node:util'
 import type { LoggedEvent } from '../../src/event-log/event-log.js'
+import { backlotArgs } from '../_util/backlot-command.js'
 import type { TestDatabase } from '../_util/db.js'
 import { seedPostEvents } from '../_util/events.js'
 import { type SeededAccount, seedAccount, seedChannel } from '../_util/seed.js'
@@ -32,7 +33,7 @@ export async function backlotCli(database: TestDatabase, args: string[]): Promis
     env.BACKLOT_DATABASE_URL = `sqlite:${database.config.location}`
   }
   try {
-    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], {
+    const { stdout, stderr } = await run(process.execPath, backlotArgs(...args), {
       cwd: root,
       env,
     })

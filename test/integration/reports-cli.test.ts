@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process'
 import path from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { backlotArgs } from '../_util/backlot-command.js'
 import { client } from '../_util/client.js'
 import { createTestDatabase, type TestDatabase, testDatabases } from '../_util/db.js'
 import { seedAccount, seedChannel } from '../_util/seed.js'
@@ -28,7 +29,7 @@ describe.each(testDatabases)('operator CLI on %s', (kind) => {
       env.BACKLOT_DATABASE_SCHEMA = database.config.schema
     }
     try {
-      const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], {
+      const { stdout, stderr } = await run(process.execPath, backlotArgs(...args), {
         cwd: root,
         env,
       })
