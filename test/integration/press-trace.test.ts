@@ -6,6 +6,7 @@ import { promisify } from 'node:util'
 import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { traceLeak } from '../../src/production/index.js'
+import { backlotArgs } from '../_util/backlot-command.js'
 import { testDatabases } from '../_util/db.js'
 import { photoLikeJpeg, uploadImage } from '../_util/images.js'
 import { metadataFound } from '../_util/metadata.js'
@@ -132,7 +133,7 @@ describe.each(testDatabases)('traced press previews (%s)', (kind) => {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'backlot-leak-'))
       const file = path.join(dir, 'leaked.jpg')
       fs.writeFileSync(file, leaked)
-      const { stdout } = await run(process.execPath, ['--import', 'tsx', 'src/main.ts', 'trace', file], {
+      const { stdout } = await run(process.execPath, backlotArgs('trace', file), {
         cwd: path.resolve(import.meta.dirname, '..', '..'),
         env: {
           PATH: process.env.PATH ?? '',
