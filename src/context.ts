@@ -106,8 +106,12 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     : await readStreamEpoch(db)
   const eventLog = createEventLog({ db, bus, clock, epoch, metrics, logger })
   const lifecycle = { isDraining: false }
-  // Read at each use: with BACKLOT_PORT=0 the public URL is known only once the server listens.
-  const publicUrl = () => context.config.publicUrl
+  // Read at each use: with BACKLOT_PORT=0 the public URL is known only once the server listens
+  // (server.ts replaces context.config). Work done while the context is still being built — the
+  // scheduler's first sweep publishes what came due while the server was down — gets the
+  // configured URL: `context` does not exist yet.
+  let isBuilt = false
+  const publicUrl = () => (isBuilt ? context.config : config).publicUrl
   // In-process on one node; BullMQ over Redis in a cluster (BACKLOT_REDIS_URL) behind the same interface.
   const queue = overrides.queue ?? (await createQueue(config, logger))
 
@@ -400,6 +404,7 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     imageFiles,
     [Symbol.asyncDispose]: close,
   }
+  isBuilt = true
   return context
 }
 
