@@ -315,9 +315,17 @@ function registerPages(app: App, ctx: AppContext): void {
 
 const KitParams = Type.Object({ token: Type.String({ maxLength: 100 }) })
 
-function fileRoutes(app: App, ctx: AppContext): void {
+/**
+ * An image file served through a secret press link (`/preview/…` or `/kit/…`): the token decides,
+ * the service marks the image for that link; never indexed, never sent on as a Referer.
+ */
+function tokenFileRoute(
+  app: App,
+  prefix: '/kit' | '/preview',
+  serve: (token: string, mediaId: string, file: string) => Promise<ImageBytes>,
+): void {
   app.get(
-    '/kit/:token/:mediaId/:file',
+    `${prefix}/:token/:mediaId/:file`,
     {
       schema: {
         ...hide,
@@ -330,11 +338,15 @@ function fileRoutes(app: App, ctx: AppContext): void {
       config: { auth: 'none', rateLimit: 'media-files' },
     },
     async (req, reply) => {
-      const file = await ctx.pressKits.file(req.params.token, req.params.mediaId, req.params.file)
+      const file = await serve(req.params.token, req.params.mediaId, req.params.file)
       reply.header('x-robots-tag', 'noindex').header('referrer-policy', 'no-referrer')
       return sendImage(reply, file, req.headers['if-none-match'])
     },
   )
+}
+
+function fileRoutes(app: App, ctx: AppContext): void {
+  tokenFileRoute(app, '/kit', (token, mediaId, file) => ctx.pressKits.file(token, mediaId, file))
   app.get(
     '/kit/:token/press-kit.zip',
     {
@@ -355,25 +367,7 @@ function fileRoutes(app: App, ctx: AppContext): void {
         .send(kitZip(opened, files, ctx.clock.now()))
     },
   )
-  app.get(
-    '/preview/:token/:mediaId/:file',
-    {
-      schema: {
-        ...hide,
-        params: Type.Object({
-          token: Type.String({ maxLength: 100 }),
-          mediaId: PostId,
-          file: Type.String({ maxLength: 20 }),
-        }),
-      },
-      config: { auth: 'none', rateLimit: 'media-files' },
-    },
-    async (req, reply) => {
-      const file = await ctx.imageFiles.previewFile(req.params.token, req.params.mediaId, req.params.file)
-      reply.header('x-robots-tag', 'noindex').header('referrer-policy', 'no-referrer')
-      return sendImage(reply, file, req.headers['if-none-match'])
-    },
-  )
+  tokenFileRoute(app, '/preview', (token, mediaId, file) => ctx.imageFiles.previewFile(token, mediaId, file))
   app.get(
     '/media/:id/blur.jpg',
     {

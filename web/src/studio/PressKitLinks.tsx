@@ -4,14 +4,8 @@ import { fullTime } from '../app/format.js'
 import { t } from '../app/i18n.js'
 import { useAction } from '../app/use-action.js'
 import { ErrorBox } from '../components/ErrorBox.js'
-import { copyText } from './PreviewLinks.js'
+import { copyText, linkState } from './PreviewLinks.js'
 import type { PressKit } from './studio-types.js'
-
-function state(k: PressKit, now: number): string {
-  if (k.revokedAt) return t('studio.previews.revoked', { when: fullTime(k.revokedAt) })
-  if (Date.parse(k.expiresAt) <= now) return t('studio.previews.expired', { when: fullTime(k.expiresAt) })
-  return t('studio.previews.worksUntil', { when: fullTime(k.expiresAt) })
-}
 
 /**
  * The press kit of a post or album (owner and admins): issue a kit link to one recipient (name,
@@ -138,7 +132,7 @@ export function PressKitLinks({ path }: { path: string }) {
             <div class="spacer">
               <strong>{[k.recipient, k.outlet].filter(Boolean).join(', ')}</strong>
               <p class="small muted">
-                {t('studio.previews.made', { when: fullTime(k.createdAt) })} · {state(k, now)}
+                {t('studio.previews.made', { when: fullTime(k.createdAt) })} · {linkState(k, now)}
               </p>
               <p class="small">
                 {t('studio.previews.opened', { count: k.opens })} ·{' '}

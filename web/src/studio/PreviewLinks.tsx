@@ -29,10 +29,12 @@ export async function copyText(text: string, field: HTMLInputElement | null): Pr
   }
 }
 
-function state(p: PressPreview, now: number): string {
-  if (p.revokedAt) return t('studio.previews.revoked', { when: fullTime(p.revokedAt) })
-  if (Date.parse(p.expiresAt) <= now) return t('studio.previews.expired', { when: fullTime(p.expiresAt) })
-  return t('studio.previews.worksUntil', { when: fullTime(p.expiresAt) })
+/** Whether a secret press link (preview or kit) still works, and until or since when. */
+export function linkState(link: { revokedAt: string | null; expiresAt: string }, now: number): string {
+  if (link.revokedAt) return t('studio.previews.revoked', { when: fullTime(link.revokedAt) })
+  if (Date.parse(link.expiresAt) <= now)
+    return t('studio.previews.expired', { when: fullTime(link.expiresAt) })
+  return t('studio.previews.worksUntil', { when: fullTime(link.expiresAt) })
 }
 
 /**
@@ -133,7 +135,7 @@ export function PreviewLinks({ path }: { path: string }) {
             <div class="spacer">
               <strong>{p.label || t('studio.previews.untitled')}</strong>
               <p class="small muted">
-                {t('studio.previews.made', { when: fullTime(p.createdAt) })} · {state(p, now)}
+                {t('studio.previews.made', { when: fullTime(p.createdAt) })} · {linkState(p, now)}
                 {p.opens !== undefined && ` · ${t('studio.previews.opened', { count: p.opens })}`}
                 {p.lastOpenedAt && `, ${t('studio.previews.last', { when: fullTime(p.lastOpenedAt) })}`}
               </p>
