@@ -41,6 +41,8 @@ export async function createLocalInstance(options: {
   policy?: Partial<FederationInfraPolicy>
   queue?: Queue
   origin?: string
+  /** False: this node queues work but takes no jobs (a node that stops before its workers run them). */
+  startQueue?: boolean
 }): Promise<LocalInstance> {
   const origin = options.origin ?? 'http://local.test:1'
   const outbound = createOutboundClient({
@@ -91,7 +93,7 @@ export async function createLocalInstance(options: {
       heard.push(create)
     })
   const stop = new AbortController()
-  void federation.startQueue(undefined, { signal: stop.signal })
+  if (options.startQueue !== false) void federation.startQueue(undefined, { signal: stop.signal })
   return {
     origin,
     federation,
