@@ -1,4 +1,5 @@
 import { domainToASCII } from 'node:url'
+import { requireOperator } from '../../channels/index.js'
 import type { Db, DbOrTx } from '../../db/database.js'
 import { fail } from '../../errors.js'
 import type { Clock } from '../../util/clock.js'
@@ -13,12 +14,15 @@ import { newId } from '../../util/ids.js'
  * and a block is server-wide.
  */
 export interface InstanceBlockService {
-  /** Blocks (or re-blocks with a new reason) a domain; `instance-domain-invalid` for a non-domain. */
+  /**
+   * Blocks (or re-blocks with a new reason) a domain; `instance-domain-invalid` for a non-domain,
+   * `not-server-admin` unless `actorId` is a server operator (null: the system itself, tests).
+   */
   block(domain: string, input: { reason?: string; actorId: string | null }): Promise<InstanceBlockView>
-  /** Lifts a block; `instance-not-blocked` when there is none. */
+  /** Lifts a block; `instance-not-blocked` when there is none; operators only, as `block`. */
   unblock(domain: string, input: { actorId: string | null }): Promise<void>
-  /** Every block, the most recent first. */
-  list(): Promise<InstanceBlockView[]>
+  /** Every block, the most recent first; operators only when `actorId` is given. */
+  list(actorId?: string | null): Promise<InstanceBlockView[]>
   /** Whether `host` (a host name, maybe with a port) is a blocked domain or under one. */
   isBlocked(host: string): Promise<boolean>
 }
@@ -51,6 +55,7 @@ export function createInstanceBlockService(deps: InstanceBlockDeps): InstanceBlo
       const text = reason.trim().slice(0, MAX_BLOCK_REASON)
       const now = clock.now()
       await db.transaction().execute(async (tx) => {
+        if (actorId !== null) await requireOperator(tx, actorId)
         await tx
           .insertInto('federation_block')
           .values({ domain, reason: text, blocked_by: actorId, created_at: now })
@@ -64,12 +69,16 @@ export function createInstanceBlockService(deps: InstanceBlockDeps): InstanceBlo
     async unblock(input, { actorId }) {
       const domain = normalizeDomain(input)
       await db.transaction().execute(async (tx) => {
+        if (actorId !== null) await requireOperator(tx, actorId)
         const result = await tx.deleteFrom('federation_block').where('domain', '=', domain).executeTakeFirst()
         if (Number(result.numDeletedRows) === 0) fail('instance-not-blocked', `${domain} is not blocked.`)
         await logChange(tx, { domain, action: 'unblocked', actorId, reason: '', at: clock.now() })
       })
     },
-    list: () => listBlocks(db),
+    async list(actorId = null) {
+      if (actorId !== null) await requireOperator(db, actorId)
+      return listBlocks(db)
+    },
     isBlocked: (host) => isBlockedHost(db, host),
   }
 }
