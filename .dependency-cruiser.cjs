@@ -48,6 +48,8 @@ const domain = [
   'reach',
   // Account erasure reaches into every area that holds a person's data: above them all.
   'erasure',
+  // Federation (issue 18): reads channels and posts like every other surface of them.
+  'federation',
 ]
 const surfaces = ['http', 'delivery', 'web', 'ops', 'pages', 'syndication']
 // The CLI starts the server (serve) and builds a context (demo): it sits on the composition root.

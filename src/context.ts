@@ -11,6 +11,8 @@ import { createHub } from './delivery/hub.js'
 import { createErasureService, ERASURE_INTERVAL_MS } from './erasure/index.js'
 import { createEventLog, readStreamEpoch } from './event-log/event-log.js'
 import { createExportService, EXPORT_SWEEP_INTERVAL_MS } from './exports/index.js'
+import { createInstanceBlockService } from './federation/infra/blocks.js'
+import { createDeliveryHealth } from './federation/infra/delivery-health.js'
 import { createRequestLimits } from './http/request-limits.js'
 import { createCountsMarker, startCountsRelay } from './interactions/live-counts.js'
 import { createInteractionService } from './interactions/service.js'
@@ -272,6 +274,9 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     hooks: () => postHooks,
   })
   const stopLinkPreviews = linkPreviews.start()
+  // The operator's instance block list and remote instances' delivery health (issue 18 parts 2-3).
+  const instanceBlocks = createInstanceBlockService({ db, clock })
+  const deliveryHealth = createDeliveryHealth(db, clock)
   // Reports resolve through the areas that own the content (reports/actions.ts).
   const reports = createReportService({
     db,
@@ -385,6 +390,8 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     push,
     outbound,
     linkPreviews,
+    instanceBlocks,
+    deliveryHealth,
     reports,
     search,
     exports,

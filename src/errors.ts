@@ -127,6 +127,11 @@ export const errorReasons = {
   'push-subscription-not-found': 'not-found',
   'export-not-found': 'not-found',
   'export-running': 'conflict',
+  // federation (issue 18)
+  'instance-blocked': 'forbidden',
+  'instance-not-blocked': 'not-found',
+  'instance-domain-invalid': 'invalid',
+  'inbox-too-large': 'too-large',
   // server
   internal: 'internal',
   unavailable: 'unavailable',

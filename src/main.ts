@@ -4,6 +4,7 @@ import { runBackup } from './cli/backup.js'
 import { runChannel } from './cli/channels.js'
 import { runDemo } from './cli/demo.js'
 import { runDoctor } from './cli/doctor.js'
+import { runFederation } from './cli/federation.js'
 import { runMigrate } from './cli/migrate.js'
 import { runPost } from './cli/post.js'
 import { runReports } from './cli/reports.js'
@@ -48,6 +49,10 @@ Commands:
                                 --by H names the operator recorded in the audit log (default: the oldest)
   reports [--json] [--state open|resolved] [--resolve ID --action dismiss|hide|suspend [--reason R]]
                                 the operators' queue of reported channels, or resolve one case
+  federation block DOMAIN [--reason R] | unblock DOMAIN | blocks [--json] | health [--json]
+                                the instance block list (a blocked domain and its subdomains are
+                                refused at the inbox, never fetched or delivered to, and lose their
+                                followers), or the instances deliveries fail to or gave up on
   search reindex                index published posts that search does not know yet (the server does
                                 it once at its first start with search)
   post --channel SLUG [--text T] [--spoiler LABEL] [--alt A]… [--credit C]… [--rights R]…
@@ -96,6 +101,8 @@ async function main(argv: string[]): Promise<number> {
       return runChannel(rest)
     case 'reports':
       return runReports(rest)
+    case 'federation':
+      return runFederation(rest)
     case 'search':
       return runSearch(rest)
     case 'backup':

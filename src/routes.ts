@@ -5,6 +5,7 @@ import type { AppContext } from './context.js'
 import { streamRoutes } from './delivery/routes.js'
 import { erasureRoutes } from './erasure/routes.js'
 import { exportRoutes } from './exports/routes.js'
+import { instanceBlockRoutes } from './federation/instance-block-routes.js'
 import type { App } from './http/app.js'
 import { interactionRoutes } from './interactions/routes.js'
 import { linkPreviewRoutes } from './link-previews/routes.js'
@@ -44,6 +45,7 @@ export function registerRoutes(app: App, ctx: AppContext): void {
   streamRoutes(app, ctx)
   pushRoutes(app, ctx)
   reportRoutes(app, ctx)
+  instanceBlockRoutes(app, ctx)
   searchRoutes(app, ctx)
   exportRoutes(app, ctx)
   reachRoutes(app, ctx)

@@ -53,6 +53,10 @@ export interface Database {
   search_post: SearchPostTable
   link_preview: LinkPreviewTable
   post_link_preview: PostLinkPreviewTable
+  federation_kv: FederationKvTable
+  federation_instance: FederationInstanceTable
+  federation_block: FederationBlockTable
+  federation_block_log: FederationBlockLogTable
 }
 
 export interface MetaTable {
@@ -731,5 +735,52 @@ export interface PostLinkPreviewTable {
   post_id: string
   url: string
   is_removed: Generated<number>
+  created_at: number
+}
+
+/** Fedify's key–value store (src/federation/infra/kv-store.ts). */
+export interface FederationKvTable {
+  /** URI-encoded key segments joined by `/`. */
+  key: string
+  /** JSON with object keys sorted, so equal values have equal text (compare-and-swap). */
+  value: string
+  /** Epoch ms after which the entry is gone; null: no expiry. */
+  expires_at: number | null
+}
+
+export type InstanceState = 'healthy' | 'failing' | 'dead'
+
+/** Delivery health of one remote host (src/federation/infra/delivery-health.ts). */
+export interface FederationInstanceTable {
+  host: string
+  state: InstanceState
+  consecutive_failures: Generated<number>
+  first_failure_at: number | null
+  last_failure_at: number | null
+  last_success_at: number | null
+  last_status: number | null
+  last_error: string | null
+  dead_since: number | null
+  /** While dead: when the next real delivery attempt (the probe) may go out. */
+  next_probe_at: number | null
+}
+export type FederationInstanceRow = Selectable<FederationInstanceTable>
+
+/** An instance the operator blocked, with its subdomains (src/federation/infra/blocks.ts). */
+export interface FederationBlockTable {
+  domain: string
+  reason: string
+  blocked_by: string | null
+  created_at: number
+}
+export type FederationBlockRow = Selectable<FederationBlockTable>
+
+/** Audit trail of blocks and unblocks. */
+export interface FederationBlockLogTable {
+  id: string
+  domain: string
+  action: 'blocked' | 'unblocked'
+  actor_id: string | null
+  reason: string
   created_at: number
 }

@@ -148,6 +148,11 @@ export const problemCatalog = {
   // exports
   'export-not-found': { status: 404, title: 'No such export, or it has expired' },
   'export-running': { status: 409, title: 'An export of yours is still being made' },
+  // federation (issue 18)
+  'instance-blocked': { status: 403, title: 'This server does not federate with that instance' },
+  'instance-not-blocked': { status: 404, title: 'That instance is not on the block list' },
+  'instance-domain-invalid': { status: 422, title: 'Not a domain name' },
+  'inbox-too-large': { status: 413, title: 'The activity is larger than this inbox accepts' },
   // live stream (docs/protocol.md)
   'upgrade-required': { status: 426, title: 'This endpoint needs a WebSocket connection' },
   'stream-bad-message': { status: 400, title: 'The stream message is not understood' },
