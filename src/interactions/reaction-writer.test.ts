@@ -1,15 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createTestDatabase, type TestDatabase } from '../../test/_util/db.js'
+import { createTestDatabase, type TestDatabase, testDatabases } from '../../test/_util/db.js'
 import { type DatabaseHandle, openDatabase } from '../db/database.js'
 import { migrateToLatest } from '../db/migrator.js'
 import { createLogger } from '../logger.js'
 import { createReactionWriter } from './reaction-writer.js'
 
-describe('reaction writer (group commit)', () => {
+describe.each(testDatabases)('reaction writer (group commit) on %s', (kind) => {
   let database: TestDatabase
   let handle: DatabaseHandle
   beforeAll(async () => {
-    database = await createTestDatabase('sqlite')
+    database = await createTestDatabase(kind)
     handle = await openDatabase(database.config)
     await migrateToLatest(handle.db)
     const db = handle.db
@@ -105,4 +105,30 @@ describe('reaction writer (group commit)', () => {
     expect(results[0]).toEqual({ status: 'fulfilled', value: true })
     expect(results[1]!.status).toBe('rejected')
   })
+
+  it.each([0, 2])(
+    'applies sets and removals of one window in arrival order (window %i ms)',
+    async (windowMs) => {
+      const writer = createReactionWriter(handle.db, createLogger('silent'), windowMs)
+      await handle.db.deleteFrom('post_reaction').execute()
+      const results = await Promise.all([
+        writer.set(row('a', '❤️')),
+        writer.remove('p', 'a'),
+        writer.remove('p', 'b'),
+        writer.set(row('b', '😮')),
+        writer.set(row('a', '🔥')),
+        writer.remove('p', 'c'),
+      ])
+      expect(results).toEqual([true, true, false, true, true, false])
+      const rows = await handle.db
+        .selectFrom('post_reaction')
+        .select(['account_id', 'emoji'])
+        .orderBy('account_id')
+        .execute()
+      expect(rows).toEqual([
+        { account_id: 'a', emoji: '🔥' },
+        { account_id: 'b', emoji: '😮' },
+      ])
+    },
+  )
 })

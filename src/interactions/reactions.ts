@@ -2,7 +2,6 @@ import { reactionSetOf } from '../channels/index.js'
 import { fail } from '../errors.js'
 import type { InteractionDeps } from './deps.js'
 import { createReactionWriter } from './reaction-writer.js'
-import { deleteReaction } from './store.js'
 import { requireActingMember } from './target.js'
 
 // U+FE0F (emoji presentation) is optional on many emoji: '❤' and '❤️' are the same reaction.
@@ -38,8 +37,14 @@ export interface ReactionService {
   remove(accountId: string, slug: string, postId: string): Promise<void>
 }
 
-export function createReactionService({ db, clock, marker, logger }: InteractionDeps): ReactionService {
-  const writer = createReactionWriter(db, logger)
+export function createReactionService({
+  db,
+  clock,
+  marker,
+  logger,
+  batchWindowMs,
+}: InteractionDeps): ReactionService {
+  const writer = createReactionWriter(db, logger, batchWindowMs ?? 0)
 
   /**
    * Sets (or changes) the member's reaction. An atomic upsert on (post, member), group-committed
@@ -61,7 +66,7 @@ export function createReactionService({ db, clock, marker, logger }: Interaction
 
   async function remove(accountId: string, slug: string, postId: string): Promise<void> {
     const { access, post } = await requireActingMember(db, slug, accountId, postId)
-    if (await deleteReaction(db, post.id, accountId)) marker.mark(access.channel.id, post.id)
+    if (await writer.remove(post.id, accountId)) marker.mark(access.channel.id, post.id)
   }
 
   return { set, remove }
