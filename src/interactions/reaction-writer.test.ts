@@ -2,10 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestDatabase, type TestDatabase, testDatabases } from '../../test/_util/db.js'
 import { type DatabaseHandle, openDatabase } from '../db/database.js'
 import { migrateToLatest } from '../db/migrator.js'
+import type { DomainError } from '../errors.js'
 import { createLogger } from '../logger.js'
 import { createReactionWriter } from './reaction-writer.js'
+import { createTargetLoader, requireActingMember } from './target.js'
 
-describe.each(testDatabases)('reaction writer (group commit) on %s', (kind) => {
+describe.each(testDatabases)('reaction writer and access checks (group commit) on %s', (kind) => {
   let database: TestDatabase
   let handle: DatabaseHandle
   beforeAll(async () => {
@@ -16,7 +18,7 @@ describe.each(testDatabases)('reaction writer (group commit) on %s', (kind) => {
     await db
       .insertInto('account')
       .values(
-        ['a', 'b', 'c'].map((id) => ({
+        ['a', 'b', 'c', 'd', 'e'].map((id) => ({
           id,
           handle: id,
           display_name: id,
@@ -62,6 +64,14 @@ describe.each(testDatabases)('reaction writer (group commit) on %s', (kind) => {
         created_at: 0,
         updated_at: 0,
       })
+      .execute()
+    await db
+      .insertInto('channel_member')
+      .values(['a', 'b', 'c'].map((id) => ({ channel_id: 'ch', account_id: id, role: null, joined_at: 0 })))
+      .execute()
+    await db
+      .insertInto('channel_ban')
+      .values({ channel_id: 'ch', account_id: 'd', banned_by: 'a', reason: '', created_at: 0 })
       .execute()
   })
   afterAll(async () => {
@@ -131,4 +141,23 @@ describe.each(testDatabases)('reaction writer (group commit) on %s', (kind) => {
       ])
     },
   )
+
+  it('checks the access of one window in one batch, each request with its own answer', async () => {
+    const load = createTargetLoader(handle.db, 5, createLogger('silent'))
+    const act = (account: string, post = 'p', slug = 'CH') =>
+      requireActingMember(handle.db, slug, account, post, load).then(
+        (t) => `ok ${t.access.membership?.account_id}`,
+        (e: DomainError) => e.reason,
+      )
+    expect(
+      await Promise.all([
+        act('a'),
+        act('d'),
+        act('e'),
+        act('b'),
+        act('c', 'no-such-post'),
+        act('a', 'p', 'nope'),
+      ]),
+    ).toEqual(['ok a', 'banned', 'not-a-member', 'ok b', 'post-not-found', 'channel-not-found'])
+  })
 })
