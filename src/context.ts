@@ -143,6 +143,7 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     eventLog,
     marker: countsMarker,
     logger: interactionsLogger,
+    batchWindowMs: config.interactionBatchMs,
   })
   // Reach without tracking (issue 19 part 5): counts of public pages, embeds, feeds and oEmbed.
   const reach = createReachService({ db, clock, logger: logger.child({ area: 'reach' }) })

@@ -42,6 +42,8 @@ export interface Config {
   exportTtlMs: number
   /** Whether public surfaces are counted for reach (BACKLOT_REACH_COUNTING; src/reach). */
   reachCounting: boolean
+  /** Group-commit window of interaction writes (BACKLOT_INTERACTION_BATCH_MS; src/interactions/group-commit.ts). */
+  interactionBatchMs: number
   bodyLimitBytes: number
   registration: Parsed['registration']
   stream: { replayLimit: number; bufferBytes: number; heartbeatMs: number }
@@ -210,6 +212,7 @@ export function loadConfig(givenEnv: Env = process.env, overrides: Partial<Confi
     accountDeletionGraceMs: p.accountDeletionGraceDays * 86_400_000,
     exportTtlMs: p.exportTtlHours * 3_600_000,
     reachCounting: p.reachCounting,
+    interactionBatchMs: p.interactionBatchMs,
     bodyLimitBytes: p.bodyLimitBytes,
     registration: p.registration,
     stream: {

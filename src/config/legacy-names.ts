@@ -13,6 +13,7 @@ const BORN_PREFIXED = new Set([
   'BACKLOT_METRICS_TOKEN',
   'BACKLOT_METRICS_PORT',
   'BACKLOT_METRICS_ADDRESS',
+  'BACKLOT_INTERACTION_BATCH_MS',
 ])
 
 /** The name a variable had before issue 22, or undefined if it never had another. */

@@ -317,6 +317,13 @@ export const variables = {
     defaultText: '168',
     parse: integer('BACKLOT_EXPORT_TTL_HOURS', 168, 1, 720),
   },
+  interactionBatchMs: {
+    name: 'BACKLOT_INTERACTION_BATCH_MS',
+    description:
+      'How long a reaction, vote, prompt answer or member view waits for others to be written with it in one statement or transaction (group commit, docs/scale.md). Each request is answered after its batch committed, so nothing acknowledged is lost; the wait is added to its latency. `0` writes only what arrives within one event-loop turn together (reactions) or each alone (the rest): the path before issue 21.',
+    defaultText: '2',
+    parse: integer('BACKLOT_INTERACTION_BATCH_MS', 2, 0, 50),
+  },
   reachCounting: {
     name: 'BACKLOT_REACH_COUNTING',
     description:

@@ -12,4 +12,9 @@ export interface InteractionDeps {
   /** Marks a post's public counts as changed, for the live `counts` frames. */
   marker: CountsMarker
   logger: Logger
+  /**
+   * The group-commit window of interaction writes in ms (BACKLOT_INTERACTION_BATCH_MS,
+   * group-commit.ts); 0 batches only what arrives within one event-loop turn.
+   */
+  batchWindowMs?: number
 }

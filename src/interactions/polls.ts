@@ -4,6 +4,7 @@ import type { PollRow } from '../db/schema.js'
 import { fail } from '../errors.js'
 import { readTallies } from './counts.js'
 import type { InteractionDeps } from './deps.js'
+import { createTransactionBatch } from './group-commit.js'
 import {
   deleteBallot,
   findBallot,
@@ -56,7 +57,16 @@ export interface PollService {
   closeByStaff(actorId: string, slug: string, postId: string): Promise<PollViewData>
 }
 
-export function createPollService({ db, clock, eventLog, marker }: InteractionDeps): PollService {
+export function createPollService({
+  db,
+  clock,
+  eventLog,
+  marker,
+  logger,
+  batchWindowMs = 0,
+}: InteractionDeps): PollService {
+  /** Ballots of one window share a transaction and its commit (group-commit.ts). */
+  const inBatch = createTransactionBatch(db, batchWindowMs, logger)
   async function viewFor(
     tx: DbOrTx,
     access: ChannelAccess,
@@ -80,17 +90,20 @@ export function createPollService({ db, clock, eventLog, marker }: InteractionDe
   ): Promise<PollViewData> {
     const { access, post } = await requireActingMember(db, slug, accountId, postId)
     requirePoll(post)
-    const { poll, choices, changed } = await db.transaction().execute(async (tx) => {
-      const now = clock.now()
-      const poll = await lockOpenPoll(tx, post.id, now)
-      if (!poll) fail('poll-closed', 'The poll is closed; votes are no longer taken.')
-      const choices = checkBallot(poll, options)
-      const row = { post_id: post.id, account_id: accountId, choices, voted_at: now }
-      if (poll.quiz_correct === null) return { poll, choices, changed: await upsertBallot(tx, row) }
-      if (await insertBallotOnce(tx, row)) return { poll, choices, changed: true }
-      const existing = await findBallot(tx, post.id, accountId)
-      if (existing?.choices !== choices) fail('vote-locked', 'A quiz answer cannot be changed.')
-      return { poll, choices, changed: false }
+    const { poll, choices, changed } = await inBatch({
+      key: post.id,
+      run: async (tx) => {
+        const now = clock.now()
+        const poll = await lockOpenPoll(tx, post.id, now)
+        if (!poll) fail('poll-closed', 'The poll is closed; votes are no longer taken.')
+        const choices = checkBallot(poll, options)
+        const row = { post_id: post.id, account_id: accountId, choices, voted_at: now }
+        if (poll.quiz_correct === null) return { poll, choices, changed: await upsertBallot(tx, row) }
+        if (await insertBallotOnce(tx, row)) return { poll, choices, changed: true }
+        const existing = await findBallot(tx, post.id, accountId)
+        if (existing?.choices !== choices) fail('vote-locked', 'A quiz answer cannot be changed.')
+        return { poll, choices, changed: false }
+      },
     })
     if (changed) marker.mark(access.channel.id, post.id)
     return viewFor(db, access, poll, choices)
@@ -99,11 +112,14 @@ export function createPollService({ db, clock, eventLog, marker }: InteractionDe
   async function retract(accountId: string, slug: string, postId: string): Promise<PollViewData> {
     const { access, post } = await requireActingMember(db, slug, accountId, postId)
     requirePoll(post)
-    const { poll, changed } = await db.transaction().execute(async (tx) => {
-      const poll = await lockOpenPoll(tx, post.id, clock.now())
-      if (!poll) fail('poll-closed', 'The poll is closed; ballots can no longer change.')
-      if (poll.quiz_correct !== null) fail('vote-locked', 'A quiz answer cannot be withdrawn.')
-      return { poll, changed: await deleteBallot(tx, post.id, accountId) }
+    const { poll, changed } = await inBatch({
+      key: post.id,
+      run: async (tx) => {
+        const poll = await lockOpenPoll(tx, post.id, clock.now())
+        if (!poll) fail('poll-closed', 'The poll is closed; ballots can no longer change.')
+        if (poll.quiz_correct !== null) fail('vote-locked', 'A quiz answer cannot be withdrawn.')
+        return { poll, changed: await deleteBallot(tx, post.id, accountId) }
+      },
     })
     if (changed) marker.mark(access.channel.id, post.id)
     return viewFor(db, access, poll, null)

@@ -14,6 +14,20 @@ export async function readPromptQuestions(db: DbOrTx, postIds: readonly string[]
   return new Map(rows.map((r) => [r.post_id, r.question]))
 }
 
+/**
+ * Inserts the answers of one batch in one statement (group-commit.ts); returns the ids inserted.
+ * An answer missing from the result met the one-per-member-per-prompt key.
+ */
+export async function insertAnswers(db: DbOrTx, rows: readonly Insertable<PromptAnswerTable>[]) {
+  const inserted = await db
+    .insertInto('prompt_answer')
+    .values(rows)
+    .onConflict((oc) => oc.columns(['post_id', 'account_id']).doNothing())
+    .returning('id')
+    .execute()
+  return new Set(inserted.map((r) => r.id))
+}
+
 export async function insertAnswer(db: DbOrTx, row: Insertable<PromptAnswerTable>): Promise<void> {
   await db.insertInto('prompt_answer').values(row).execute()
 }

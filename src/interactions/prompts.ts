@@ -1,11 +1,19 @@
 import { recordAudit, roleAllows } from '../channels/index.js'
 import { isUniqueViolation } from '../db/database.js'
-import { fail } from '../errors.js'
+import { DomainError, fail } from '../errors.js'
 import { newId } from '../util/ids.js'
 import { cursorCodec, mapPage, type Page, toPage } from '../util/pagination.js'
 import type { InteractionDeps } from './deps.js'
+import { createGroupCommit } from './group-commit.js'
 import { limits } from './limits.js'
-import { type AnswerRecord, findAnswer, insertAnswer, listAnswers, updateAnswerIf } from './prompt-store.js'
+import {
+  type AnswerRecord,
+  findAnswer,
+  insertAnswer,
+  insertAnswers,
+  listAnswers,
+  updateAnswerIf,
+} from './prompt-store.js'
 import type { AnswerViewData, MyAnswerViewData } from './schemas.js'
 import {
   assertMayModify,
@@ -84,7 +92,37 @@ export interface PromptService {
   ): Promise<AnswerViewData>
 }
 
-export function createPromptService({ db, clock, eventLog, marker }: InteractionDeps): PromptService {
+export function createPromptService({
+  db,
+  clock,
+  eventLog,
+  marker,
+  logger,
+  batchWindowMs = 0,
+}: InteractionDeps): PromptService {
+  type AnswerRow = Parameters<typeof insertAnswer>[1]
+  const answerExists = () => new DomainError('answer-exists', 'You have already answered this prompt.')
+  /** The answers of one window in one multi-row insert (group-commit.ts); window 0: each alone. */
+  const answers = createGroupCommit<AnswerRow, void>(
+    { windowMs: batchWindowMs, maxBatch: 100 },
+    async (rows) => {
+      const inserted = await insertAnswers(db, rows)
+      return rows.map((r) =>
+        inserted.has(r.id) ? { ok: true, value: undefined } : { ok: false, error: answerExists() },
+      )
+    },
+    (row) => insertAnswerAlone(row),
+    logger,
+  )
+  async function insertAnswerAlone(row: AnswerRow): Promise<void> {
+    try {
+      await insertAnswer(db, row)
+    } catch (error) {
+      if (isUniqueViolation(error)) throw answerExists()
+      throw error
+    }
+  }
+
   /**
    * Sends the member's answer: one per member per prompt (`answer-exists`). How many a member may
    * send across prompts is the route's `answers` rate-limit bucket.
@@ -109,12 +147,7 @@ export function createPromptService({ db, clock, eventLog, marker }: Interaction
       hidden_at: null,
       hidden_by: null,
     }
-    try {
-      await insertAnswer(db, row)
-    } catch (error) {
-      if (isUniqueViolation(error)) fail('answer-exists', 'You have already answered this prompt.')
-      throw error
-    }
+    await (batchWindowMs > 0 ? answers.submit(row) : insertAnswerAlone(row))
     return toMyAnswerView(row)
   }
 

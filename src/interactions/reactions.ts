@@ -2,8 +2,7 @@ import { reactionSetOf } from '../channels/index.js'
 import { fail } from '../errors.js'
 import type { InteractionDeps } from './deps.js'
 import { createReactionWriter } from './reaction-writer.js'
-import { deleteReaction } from './store.js'
-import { requireActingMember } from './target.js'
+import { createTargetLoader, requireActingMember } from './target.js'
 
 // U+FE0F (emoji presentation) is optional on many emoji: '❤' and '❤️' are the same reaction.
 const stripVariation = (emoji: string) => emoji.replaceAll('\uFE0F', '')
@@ -38,8 +37,16 @@ export interface ReactionService {
   remove(accountId: string, slug: string, postId: string): Promise<void>
 }
 
-export function createReactionService({ db, clock, marker, logger }: InteractionDeps): ReactionService {
-  const writer = createReactionWriter(db, logger)
+export function createReactionService({
+  db,
+  clock,
+  marker,
+  logger,
+  batchWindowMs,
+}: InteractionDeps): ReactionService {
+  const writer = createReactionWriter(db, logger, batchWindowMs ?? 0)
+  /** The hot post's access checks of one window in one read (target.ts), like the writes. */
+  const targets = createTargetLoader(db, batchWindowMs ?? 0, logger)
 
   /**
    * Sets (or changes) the member's reaction. An atomic upsert on (post, member), group-committed
@@ -47,7 +54,7 @@ export function createReactionService({ db, clock, marker, logger }: Interaction
    * requests from one member leave exactly one reaction, counted once.
    */
   async function set(accountId: string, slug: string, postId: string, emoji: string) {
-    const { access, post } = await requireActingMember(db, slug, accountId, postId)
+    const { access, post } = await requireActingMember(db, slug, accountId, postId, targets)
     const reaction = matchReaction(reactionSetOf(access.channel), emoji, access.channel.slug)
     const changed = await writer.set({
       post_id: post.id,
@@ -60,8 +67,8 @@ export function createReactionService({ db, clock, marker, logger }: Interaction
   }
 
   async function remove(accountId: string, slug: string, postId: string): Promise<void> {
-    const { access, post } = await requireActingMember(db, slug, accountId, postId)
-    if (await deleteReaction(db, post.id, accountId)) marker.mark(access.channel.id, post.id)
+    const { access, post } = await requireActingMember(db, slug, accountId, postId, targets)
+    if (await writer.remove(post.id, accountId)) marker.mark(access.channel.id, post.id)
   }
 
   return { set, remove }

@@ -57,6 +57,24 @@ export async function deleteReaction(db: DbOrTx, postId: string, accountId: stri
   return Number(result.numAffectedRows ?? 0) > 0
 }
 
+/** Removes the members' reactions of one batch in one statement; returns the keys that had one. */
+export async function deleteReactions(
+  db: DbOrTx,
+  keys: readonly { post_id: string; account_id: string }[],
+): Promise<{ post_id: string; account_id: string }[]> {
+  return db
+    .deleteFrom('post_reaction')
+    .where((eb) =>
+      eb(
+        eb.refTuple('post_id', 'account_id'),
+        'in',
+        keys.map((k) => eb.tuple(k.post_id, k.account_id)),
+      ),
+    )
+    .returning(['post_id', 'account_id'])
+    .execute()
+}
+
 /** Who reacted (current members only), newest first, keyset (created_at, account_id). */
 export async function listReactors(
   db: DbOrTx,
@@ -105,6 +123,22 @@ export async function insertView(
     .returning('post_id')
     .executeTakeFirst()
   return inserted !== undefined
+}
+
+/**
+ * Records the members' views of one batch in one statement (group-commit.ts); returns the keys
+ * that were first views. Keys must be distinct.
+ */
+export async function insertViews(
+  db: DbOrTx,
+  rows: readonly { post_id: string; account_id: string; viewed_at: number }[],
+): Promise<{ post_id: string; account_id: string }[]> {
+  return db
+    .insertInto('post_view')
+    .values(rows)
+    .onConflict((oc) => oc.columns(['post_id', 'account_id']).doNothing())
+    .returning(['post_id', 'account_id'])
+    .execute()
 }
 
 export async function addAnonymousViews(db: DbOrTx, postId: string, views: number): Promise<void> {

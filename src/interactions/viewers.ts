@@ -1,6 +1,7 @@
 import { AnonymousViewFilter } from './anonymous-views.js'
 import type { InteractionDeps } from './deps.js'
-import { addAnonymousViews, insertView } from './store.js'
+import { createGroupCommit } from './group-commit.js'
+import { addAnonymousViews, insertView, insertViews } from './store.js'
 import { requireTarget } from './target.js'
 
 /** How often the approximate anonymous counters are written (one UPDATE per post per flush). */
@@ -25,7 +26,32 @@ export interface ViewService {
   close(): Promise<void>
 }
 
-export function createViewService({ db, clock, logger, marker }: InteractionDeps): ViewService {
+export function createViewService({
+  db,
+  clock,
+  logger,
+  marker,
+  batchWindowMs = 0,
+}: InteractionDeps): ViewService {
+  type ViewRow = { post_id: string; account_id: string; viewed_at: number }
+  /** Member views, group-committed like reactions; window 0 writes each alone (before issue 21). */
+  const views = createGroupCommit<ViewRow, boolean>(
+    { windowMs: batchWindowMs, maxBatch: 250 },
+    async (rows) => {
+      // A member's repeated view in one batch: only the first can be new.
+      const key = (r: { post_id: string; account_id: string }) => `${r.post_id} ${r.account_id}`
+      const distinct = [...new Map(rows.map((r) => [key(r), r])).values()]
+      const inserted = new Set((await insertViews(db, distinct)).map(key))
+      return rows.map((r) => {
+        const first = inserted.delete(key(r))
+        return { ok: true, value: first }
+      })
+    },
+    (row) => insertView(db, row.post_id, row.account_id, row.viewed_at),
+    logger,
+  )
+  const writeView = (row: ViewRow) =>
+    batchWindowMs > 0 ? views.submit(row) : insertView(db, row.post_id, row.account_id, row.viewed_at)
   const filter = new AnonymousViewFilter()
   /** Per post: anonymous views not yet written, with the channel to mark. */
   let pending = new Map<string, { channelId: string; views: number }>()
@@ -66,7 +92,9 @@ export function createViewService({ db, clock, logger, marker }: InteractionDeps
     if (post.status !== 'published') return
     const channelId = access.channel.id
     if (access.membership && viewerId) {
-      if (await insertView(db, post.id, viewerId, clock.now())) marker.mark(channelId, post.id)
+      if (await writeView({ post_id: post.id, account_id: viewerId, viewed_at: clock.now() })) {
+        marker.mark(channelId, post.id)
+      }
       return
     }
     if (access.channel.visibility === 'private') return

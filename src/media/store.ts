@@ -142,7 +142,7 @@ export async function deleteUnattachedMedia(db: DbOrTx, id: string): Promise<boo
 
 /**
  * Takes the row locks of these media items for the rest of the transaction (PostgreSQL) with a
- * no-op write, then reads them. Two albums claiming the same upload at once thus run one after the
+ * no-op write, reading them back in the same statement. Two albums claiming the same upload at once thus run one after the
  * other, and the second sees the first's link; a concurrent unattached-media sweep cannot delete a
  * row between our check and our link. Ids are locked in sorted order so that two claims of
  * overlapping sets cannot deadlock. SQLite has a single writer, which gives the same guarantee.
@@ -150,12 +150,14 @@ export async function deleteUnattachedMedia(db: DbOrTx, id: string): Promise<boo
 export async function lockMediaRows(db: DbOrTx, ids: readonly string[]): Promise<MediaRow[]> {
   if (ids.length === 0) return []
   const sorted = [...ids].sort()
-  await db
+  // RETURNING reads the rows in the same statement (one round trip, issue 21 part 3): the no-op
+  // write changed nothing, so they are the rows as they were.
+  return db
     .updateTable('media')
     .set((eb) => ({ status: eb.ref('status') }))
     .where('id', 'in', sorted)
+    .returningAll()
     .execute()
-  return db.selectFrom('media').selectAll().where('id', 'in', sorted).execute()
 }
 
 /** Which of these media ids are claimed already: in some album, a channel's avatar, a link preview. */

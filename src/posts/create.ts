@@ -9,7 +9,7 @@ import { hydrateViews, insertAreaFields, preparePost, publicAccess, runPublished
 import { planRelease } from './schedule.js'
 import type { CreatePostInput, PostViewData } from './schemas.js'
 import type { PostServiceDeps } from './service.js'
-import { findPost, findPostByIdempotencyKey, insertPost } from './store.js'
+import { findPostByIdempotencyKey, insertPostReturning } from './store.js'
 import { cleanPostText, cleanSpoilerLabel } from './text.js'
 import { type PostRecord, toPostView } from './views.js'
 
@@ -125,7 +125,8 @@ export async function createPost(
     const result = await eventLog.transact(async (tx, append) => {
       const now = clock.now()
       const id = newId()
-      await insertPost(tx, {
+      // The row as read back (hooks below add rows of their own tables, never change this one).
+      const record = await insertPostReturning(tx, {
         id,
         channel_id: channel.id,
         author_id: actorId,
@@ -148,7 +149,6 @@ export async function createPost(
       const context = { actorId, now }
       if (prepared) await prepared.hook.insert?.(tx, id, prepared.parts, context)
       await insertAreaFields(hooks, tx, { id, channel }, input, context)
-      const record = (await findPost(tx, channel.id, id))!
       // Event data is the same for every subscriber: the public view, with zero counts.
       const [post] = await hydrateViews(
         hooks,

@@ -1,5 +1,5 @@
 import { sql } from 'kysely'
-import type { DbOrTx } from '../db/database.js'
+import { type DbOrTx, isPostgres } from '../db/database.js'
 import type { PostKind, SearchPostTable } from '../db/schema.js'
 import type { HiddenRule, SearchEngine } from './engine.js'
 import { memberChannels } from './member-channels.js'
@@ -10,6 +10,33 @@ export type SearchDocument = Omit<SearchPostTable, 'doc_id'>
 
 export async function insertDocument(db: DbOrTx, doc: SearchDocument): Promise<void> {
   await db.insertInto('search_post').values(doc).execute()
+}
+
+/**
+ * Writes a post's document, replacing the one it had. PostgreSQL: one upsert (a round trip, not a
+ * delete and an insert; its generated columns follow the row). SQLite: delete then insert, which
+ * its FTS5 triggers are written for, and round trips cost nothing there.
+ */
+export async function replaceDocument(db: DbOrTx, doc: SearchDocument): Promise<void> {
+  if (!isPostgres(db)) {
+    await deleteDocument(db, doc.post_id)
+    await insertDocument(db, doc)
+    return
+  }
+  const { post_id: _key, ...columns } = doc
+  await db
+    .insertInto('search_post')
+    .values(doc)
+    .onConflict((oc) =>
+      oc
+        .column('post_id')
+        .doUpdateSet((eb) =>
+          Object.fromEntries(
+            Object.keys(columns).map((c) => [c, eb.ref(`excluded.${c}` as 'excluded.kind')]),
+          ),
+        ),
+    )
+    .execute()
 }
 
 /** Removes a post's document (SQLite's trigger removes its words from the FTS5 index with it). */
