@@ -3,6 +3,7 @@ import { SESSION_EXPIRY_INTERVAL_MS } from './accounts/sessions.js'
 import { settleStreamEpoch, stampCleanStop } from './backup/restore-guard.js'
 import type { Bus } from './bus/bus.js'
 import { createBus } from './bus/create-bus.js'
+import { assertNotArchived, requirePermission } from './channels/index.js'
 import { createChannelService } from './channels/service.js'
 import type { Config } from './config/config.js'
 import { type DatabaseHandle, openDatabase } from './db/database.js'
@@ -20,10 +21,12 @@ import { createLinkPreviewHooks } from './link-previews/hooks.js'
 import { withLinkPreviewImages } from './link-previews/media-visibility.js'
 import { createLinkPreviewService, PREVIEW_SWEEP_INTERVAL_MS } from './link-previews/service.js'
 import { createLogger, type Logger } from './logger.js'
+import { createResumableUploadService } from './media/resumable/service.js'
 import { createMediaService } from './media/service.js'
 import { SWEEP_INTERVAL_MS } from './media/sweeper.js'
 import { createMediaStore } from './media-store/create-media-store.js'
 import type { MediaStore } from './media-store/media-store.js'
+import { createUploadStore } from './media-store/upload-store.js'
 import { createMetrics } from './metrics.js'
 import { createOutboundClient, type HostResolver } from './outbound/index.js'
 import { createPageAssets } from './pages/assets.js'
@@ -219,6 +222,22 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     logger,
     mediaVisibility: withLinkPreviewImages(mediaVisibility),
   })
+  // Resumable (tus) uploads: bytes on disk or in the S3 bucket until the last one, then the same
+  // pipeline as a multipart upload. Who may upload to a channel is decided by channels, above media.
+  const uploadStore = await createUploadStore(config)
+  const resumableUploads = createResumableUploadService({
+    db,
+    clock,
+    config: config.media,
+    uploadStore,
+    logger,
+    upload: media.upload,
+    channelForUpload: async (accountId, slug) => {
+      const access = await requirePermission(db, slug, accountId, 'post.create')
+      assertNotArchived(access)
+      return access.channel.id
+    },
+  })
   const hub = createHub({
     db,
     bus,
@@ -327,6 +346,7 @@ export async function createContext(config: Config, overrides: ContextOverrides 
   // Periodic work, each once per interval for the whole cluster (Queue.repeat; docs/operations.md).
   const periodic: [name: string, everyMs: number, run: () => Promise<unknown>][] = [
     ['media-sweep', SWEEP_INTERVAL_MS, () => media.sweepUnattached()],
+    ['resumable-upload-sweep', SWEEP_INTERVAL_MS, () => resumableUploads.sweep()],
     ['push-prune', PRUNE_INTERVAL_MS, () => push.prune()],
     ['session-expiry', SESSION_EXPIRY_INTERVAL_MS, () => accounts.expireSessions()],
     ['account-erasure', ERASURE_INTERVAL_MS, () => erasure.eraseDue()],
@@ -356,6 +376,7 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     await bus.close()
     await ownRateLimiter?.close()
     ownMediaStore?.close?.()
+    uploadStore.close()
     if (checkRestore) await stampCleanStop(db, config.database).catch(logStampFailure)
     await database.close()
   }
@@ -379,6 +400,7 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     reach,
     mediaStore,
     media,
+    resumableUploads,
     hub,
     close,
     queue,
