@@ -34,22 +34,41 @@ export interface UploadStore {
 export async function createUploadStore(config: Config): Promise<UploadStore> {
   const expirationPeriodInMilliseconds = config.media.resumable.expiryMs
   if (config.mediaStore.kind === 's3') {
-    const { S3Store } = await import('@tus/s3-store')
+    const [{ S3Store }, { DeleteObjectCommand, S3Client }] = await Promise.all([
+      import('@tus/s3-store'),
+      import('@aws-sdk/client-s3'),
+    ])
     const s3 = config.mediaStore.s3
+    const clientConfig = {
+      region: s3.region,
+      forcePathStyle: s3.forcePathStyle,
+      ...(s3.endpoint ? { endpoint: s3.endpoint } : {}),
+      ...(s3.accessKeyId && s3.secretAccessKey
+        ? { credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey } }
+        : {}),
+      // tus streams chunks of unknown length; the SDK's default would wrap them in `aws-chunked`
+      // encoding with a trailing CRC32, which several S3-compatible servers store as part of the
+      // object instead of decoding. Parts keep their Content-MD5/ETag integrity checks.
+      requestChecksumCalculation: 'WHEN_REQUIRED' as const,
+      responseChecksumValidation: 'WHEN_REQUIRED' as const,
+    }
     const dataStore = new S3Store({
       expirationPeriodInMilliseconds,
-      s3ClientConfig: {
-        bucket: s3.bucket,
-        region: s3.region,
-        forcePathStyle: s3.forcePathStyle,
-        ...(s3.endpoint ? { endpoint: s3.endpoint } : {}),
-        ...(s3.accessKeyId && s3.secretAccessKey
-          ? { credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey } }
-          : {}),
-      },
+      s3ClientConfig: { bucket: s3.bucket, ...clientConfig },
     })
+    // @tus/s3-store's remove() aborts the multipart upload, but stops there when it is already
+    // completed (S3 answers NoSuchUpload), and leaves the `.part` object (a tail shorter than an S3
+    // part) to a bucket lifecycle rule. Backlot deletes the three objects itself: no bucket setup.
+    const client = new S3Client(clientConfig)
     const prefix = `${s3.keyPrefix}resumable/`
     const storeId = (uploadId: string) => prefix + uploadId
+    const remove = async (uploadId: string) => {
+      const id = storeId(uploadId)
+      await dataStore.remove(id).catch(() => {})
+      for (const Key of [id, `${id}.info`, `${id}.part`]) {
+        await client.send(new DeleteObjectCommand({ Bucket: s3.bucket, Key })).catch(() => {})
+      }
+    }
     return {
       dataStore,
       storeId,
@@ -57,10 +76,10 @@ export async function createUploadStore(config: Config): Promise<UploadStore> {
       async take(uploadId, dest) {
         const body = (await dataStore.read(storeId(uploadId))) as Readable
         await pipeline(body, createWriteStream(dest, { flags: 'wx', mode: 0o600 }))
-        await dataStore.remove(storeId(uploadId)).catch(() => {})
+        await remove(uploadId)
       },
-      remove: (uploadId) => dataStore.remove(storeId(uploadId)).catch(() => {}),
-      close: () => {},
+      remove,
+      close: () => client.destroy(),
     }
   }
   const { FileStore } = await import('@tus/file-store')
