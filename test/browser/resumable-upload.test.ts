@@ -72,8 +72,10 @@ describe('resumable clip upload in the studio (browser, sqlite)', () => {
       .fill('The car over the ramp')
     await page.getByRole('button', { name: 'Publish', exact: true }).click()
     await page.getByText('Published.').waitFor()
-    const posts = await fetch(`${server.url}/api/v1/channels/${slug}/posts`).then((r) => r.json())
-    expect(posts.items[0].media.map((m: { kind: string; alt: string }) => [m.kind, m.alt])).toEqual([
+    const posts = (await fetch(`${server.url}/api/v1/channels/${slug}/posts`).then((r) => r.json())) as {
+      items: { media: { kind: string; alt: string }[] }[]
+    }
+    expect(posts.items[0]?.media.map((m) => [m.kind, m.alt])).toEqual([
       ['video', 'The car over the ramp'],
     ])
   })
