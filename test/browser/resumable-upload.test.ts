@@ -75,8 +75,6 @@ describe('resumable clip upload in the studio (browser, sqlite)', () => {
     const posts = (await fetch(`${server.url}/api/v1/channels/${slug}/posts`).then((r) => r.json())) as {
       items: { media: { kind: string; alt: string }[] }[]
     }
-    expect(posts.items[0]?.media.map((m) => [m.kind, m.alt])).toEqual([
-      ['video', 'The car over the ramp'],
-    ])
+    expect(posts.items[0]?.media.map((m) => [m.kind, m.alt])).toEqual([['video', 'The car over the ramp']])
   })
 })
