@@ -328,6 +328,7 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     publishAccessChange: (change) => eventLog.publishAccessChange(change),
     markCounts: (channelId, postId) => countsMarker.mark(channelId, postId),
     forgetExports: (accountId) => exports.forget(accountId),
+    forgetResumableUploads: (accountId) => resumableUploads.forgetAccount(accountId),
   })
   // Archives of a person's data or a channel (issue 17 point 2), written by Queue jobs.
   const exports = createExportService({

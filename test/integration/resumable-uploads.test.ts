@@ -179,4 +179,19 @@ describe.each(testDatabases)('resumable uploads over tus (%s)', (kind) => {
     expect((await owner.delete(made[0]!.headers.location!)).status).toBe(204)
     expect((await owner.create('the-show', 100)).status).toBe(201)
   })
+
+  it('forgets every upload of an erased account, rows and bytes (account deletion calls this)', async () => {
+    const creator = tus(w.accounts.creator.token)
+    const created = await creator.create('the-show', 4000, { alt: 'a private note' })
+    const id = created.headers.location!.split('/').at(-1)!
+    expect((await creator.patch(created.headers.location!, 0, Buffer.alloc(1000, 2))).status).toBe(204)
+    await server.ctx.resumableUploads.forgetAccount(w.accounts.creator.account.id)
+    expect(storedUploads().filter((f) => f.startsWith(id))).toEqual([])
+    const rows = await server.ctx.db
+      .selectFrom('resumable_upload')
+      .select('id')
+      .where('account_id', '=', w.accounts.creator.account.id)
+      .execute()
+    expect(rows).toEqual([])
+  })
 })

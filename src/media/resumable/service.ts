@@ -16,6 +16,7 @@ import {
   findResumableUpload,
   insertResumableUpload,
   listExpired,
+  listOfAccount,
   moveStatus,
 } from './store.js'
 
@@ -64,6 +65,8 @@ export interface ResumableUploadService {
   complete(id: string): Promise<Completion | null>
   /** Ends an upload (tus termination): its bytes and its row go; media it became stays. */
   remove(id: string): Promise<void>
+  /** Deletes every upload of an erased account, rows and bytes (media it became goes with the account's media). */
+  forgetAccount(accountId: string): Promise<void>
   /** Deletes expired uploads, rows and bytes; returns how many. Periodic. */
   sweep(): Promise<number>
 }
@@ -185,6 +188,10 @@ export function createResumableUploadService(deps: ResumableUploadDeps): Resumab
     await deleteResumableUpload(db, id)
   }
 
+  async function forgetAccount(accountId: string) {
+    for (const row of await listOfAccount(db, accountId)) await remove(row.id)
+  }
+
   async function sweep() {
     let swept = 0
     for (;;) {
@@ -206,7 +213,7 @@ export function createResumableUploadService(deps: ResumableUploadDeps): Resumab
     return swept
   }
 
-  return { uploadStore, create, require, complete, remove, sweep }
+  return { uploadStore, create, require, complete, remove, forgetAccount, sweep }
 }
 
 function notFound(id: string): never {

@@ -54,3 +54,7 @@ export async function listExpired(db: Db, now: number, limit: number): Promise<R
     .limit(limit)
     .execute()
 }
+
+export async function listOfAccount(db: Db, accountId: string): Promise<ResumableUploadRow[]> {
+  return db.selectFrom('resumable_upload').selectAll().where('account_id', '=', accountId).execute()
+}
