@@ -194,4 +194,26 @@ describe.each(testDatabases)('resumable uploads over tus (%s)', (kind) => {
       .execute()
     expect(rows).toEqual([])
   })
+
+  it('answers the last PATCH with the problem when the pipeline refuses the file, and says so afterwards', async () => {
+    // The creator: the owner used up its unfinished uploads above.
+    const creator = tus(w.accounts.creator.token)
+    const notMedia = Buffer.from('%PDF-1.7 not a clip, not a photo '.repeat(40))
+    const created = await creator.create('the-show', notMedia.length)
+    expect(created.status, created.body).toBe(201)
+    const location = created.headers.location!
+    const last = await creator.patch(location, 0, notMedia)
+    expect(last.status).toBe(415)
+    expect(last.headers['content-type']).toContain('application/problem+json')
+    expect(JSON.parse(last.body)).toMatchObject({ code: 'unsupported-image' })
+    expect(JSON.parse((await creator.get(location)).body)).toMatchObject({
+      status: 'failed',
+      error: 'unsupported-image',
+      mediaId: null,
+    })
+    // Its bytes are gone from the upload store and from the work folder.
+    expect(storedUploads().filter((f) => f.startsWith(location.split('/').at(-1)!))).toEqual([])
+    const work = server.ctx.config.media.video.workDir
+    expect(fs.existsSync(work) ? fs.readdirSync(work) : []).toEqual([])
+  })
 })
