@@ -3,6 +3,7 @@ import { SESSION_EXPIRY_INTERVAL_MS } from './accounts/sessions.js'
 import { settleStreamEpoch, stampCleanStop } from './backup/restore-guard.js'
 import type { Bus } from './bus/bus.js'
 import { createBus } from './bus/create-bus.js'
+import { assertNotArchived, requirePermission } from './channels/index.js'
 import { createChannelService } from './channels/service.js'
 import type { Config } from './config/config.js'
 import { type DatabaseHandle, openDatabase } from './db/database.js'
@@ -22,10 +23,12 @@ import { createLinkPreviewHooks } from './link-previews/hooks.js'
 import { withLinkPreviewImages } from './link-previews/media-visibility.js'
 import { createLinkPreviewService, PREVIEW_SWEEP_INTERVAL_MS } from './link-previews/service.js'
 import { createLogger, type Logger } from './logger.js'
+import { createResumableUploadService } from './media/resumable/service.js'
 import { createMediaService } from './media/service.js'
 import { SWEEP_INTERVAL_MS } from './media/sweeper.js'
 import { createMediaStore } from './media-store/create-media-store.js'
 import type { MediaStore } from './media-store/media-store.js'
+import { createUploadStore } from './media-store/upload-store.js'
 import { createMetrics } from './metrics.js'
 import { createOutboundClient, type HostResolver } from './outbound/index.js'
 import { createPageAssets } from './pages/assets.js'
@@ -222,6 +225,22 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     logger,
     mediaVisibility: withLinkPreviewImages(mediaVisibility),
   })
+  // Resumable (tus) uploads: bytes on disk or in the S3 bucket until the last one, then the same
+  // pipeline as a multipart upload. Who may upload to a channel is decided by channels, above media.
+  const uploadStore = await createUploadStore(config)
+  const resumableUploads = createResumableUploadService({
+    db,
+    clock,
+    config: config.media,
+    uploadStore,
+    logger,
+    upload: media.upload,
+    channelForUpload: async (accountId, slug) => {
+      const access = await requirePermission(db, slug, accountId, 'post.create')
+      assertNotArchived(access)
+      return access.channel.id
+    },
+  })
   const hub = createHub({
     db,
     bus,
@@ -315,6 +334,7 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     publishAccessChange: (change) => eventLog.publishAccessChange(change),
     markCounts: (channelId, postId) => countsMarker.mark(channelId, postId),
     forgetExports: (accountId) => exports.forget(accountId),
+    forgetResumableUploads: (accountId) => resumableUploads.forgetAccount(accountId),
   })
   // Archives of a person's data or a channel (issue 17 point 2), written by Queue jobs.
   const exports = createExportService({
@@ -333,6 +353,7 @@ export async function createContext(config: Config, overrides: ContextOverrides 
   // Periodic work, each once per interval for the whole cluster (Queue.repeat; docs/operations.md).
   const periodic: [name: string, everyMs: number, run: () => Promise<unknown>][] = [
     ['media-sweep', SWEEP_INTERVAL_MS, () => media.sweepUnattached()],
+    ['resumable-upload-sweep', SWEEP_INTERVAL_MS, () => resumableUploads.sweep()],
     ['push-prune', PRUNE_INTERVAL_MS, () => push.prune()],
     ['session-expiry', SESSION_EXPIRY_INTERVAL_MS, () => accounts.expireSessions()],
     ['account-erasure', ERASURE_INTERVAL_MS, () => erasure.eraseDue()],
@@ -362,6 +383,7 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     await bus.close()
     await ownRateLimiter?.close()
     ownMediaStore?.close?.()
+    uploadStore.close()
     if (checkRestore) await stampCleanStop(db, config.database).catch(logStampFailure)
     await database.close()
   }
@@ -385,6 +407,7 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     reach,
     mediaStore,
     media,
+    resumableUploads,
     hub,
     close,
     queue,

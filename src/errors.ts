@@ -111,6 +111,8 @@ export const errorReasons = {
   'media-already-used': 'conflict',
   'too-many-uploads': 'too-many',
   'upload-too-slow': 'too-slow',
+  'upload-not-found': 'not-found',
+  'upload-finished': 'conflict',
   // production and press
   'production-in-use': 'conflict',
   'preview-not-found': 'not-found',

@@ -9,6 +9,7 @@ import { instanceBlockRoutes } from './federation/instance-block-routes.js'
 import type { App } from './http/app.js'
 import { interactionRoutes } from './interactions/routes.js'
 import { linkPreviewRoutes } from './link-previews/routes.js'
+import { resumableUploadRoutes } from './media/resumable-routes.js'
 import { mediaRoutes } from './media/routes.js'
 import { opsRoutes } from './ops/routes.js'
 import { pageRoutes } from './pages/routes.js'
@@ -42,6 +43,7 @@ export function registerRoutes(app: App, ctx: AppContext): void {
   linkPreviewRoutes(app, ctx)
   interactionRoutes(app, ctx)
   mediaRoutes(app, ctx)
+  resumableUploadRoutes(app, ctx)
   streamRoutes(app, ctx)
   pushRoutes(app, ctx)
   reportRoutes(app, ctx)

@@ -10,7 +10,9 @@ export const postUsage = `Usage: backlot post --channel SLUG [--text TEXT] [--sp
          connection: [--server URL] [--token TOKEN]
 
 Uploads each image (with a progress bar on stderr), publishes them as one album post and prints
-its URL. The n-th --alt, --credit and --rights belong to the n-th file. Without an --alt for every
+its URL. Video and voice files go up as resumable uploads (tus): a dropped connection is retried
+where it stopped, and running the same command again after a failure resumes them
+(BACKLOT_UPLOAD_STATE says where their URLs are kept). The n-th --alt, --credit and --rights belong to the n-th file. Without an --alt for every
 file, a warning per file is printed and the post is published anyway; --strict refuses instead,
 before uploading anything. --spoiler marks the whole post as a spoiler with that label (e.g.
 "Chapter 8"); --spoiler-image 3:Finale blurs the third file only, with an optional label.
@@ -49,6 +51,8 @@ export interface PostOptions {
   isStrict: boolean
   serverUrl: string
   token: string
+  /** Resumable uploads not finished yet (client.ts): a second run of the command resumes them. */
+  uploadStateFile: string
 }
 
 function parse(args: string[]) {
@@ -110,7 +114,7 @@ export function parsePostArgs(args: string[]): PostOptions | null {
   }
 }
 
-function client(values: Values): { serverUrl: string; token: string } {
+function client(values: Values): { serverUrl: string; token: string; uploadStateFile: string } {
   let env: ReturnType<typeof readClientEnv>
   try {
     env = readClientEnv({ server: values.server, token: values.token })
@@ -118,7 +122,7 @@ function client(values: Values): { serverUrl: string; token: string } {
     throw new PostError((error as Error).message)
   }
   if (!env.token) throw new PostError('post needs an API token: --token or BACKLOT_TOKEN')
-  return { serverUrl: env.serverUrl, token: env.token }
+  return { serverUrl: env.serverUrl, token: env.token, uploadStateFile: env.uploadStateFile }
 }
 
 /** The n-th --alt, --credit and --rights, and the --spoiler-image marks, by file. */

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto'
 import fs from 'node:fs/promises'
 import path from 'node:path'
+import { detectAvContainer } from '../media/index.js'
 import { filesWithoutAlt, PostError, type PostOptions, parsePostArgs, postUsage } from './post-args.js'
 import { createProgressBar } from './progress.js'
+import { uploadResumable } from './resumable-upload.js'
 import { type ApiAnswer, requestJson, uploadFile } from './upload.js'
 
 export { postUsage }
@@ -87,15 +89,29 @@ async function uploadAll(options: PostOptions, sizes: number[]): Promise<Uploade
     const bar = createProgressBar(process.stderr, label, sizes[i]!)
     let answer: ApiAnswer
     try {
-      answer = await uploadFile({
-        serverUrl: options.serverUrl,
-        token: options.token,
-        filePath: file,
-        size: sizes[i]!,
-        alt,
-        onProgress: (sent) => bar.update(sent),
-      })
-      if (answer.status === 202) answer = await waitUntilProcessed(options, answer)
+      const onProgress = (sent: number) => bar.update(sent)
+      answer = (await isVideoOrVoice(file))
+        ? await uploadResumable({
+            serverUrl: options.serverUrl,
+            token: options.token,
+            slug: options.slug,
+            filePath: file,
+            size: sizes[i]!,
+            fields: alt === undefined ? {} : { alt },
+            stateFile: options.uploadStateFile,
+            onProgress,
+          })
+        : await uploadFile({
+            serverUrl: options.serverUrl,
+            token: options.token,
+            filePath: file,
+            size: sizes[i]!,
+            alt,
+            onProgress,
+          })
+      if (answer.status === 202 || answer.body?.status === 'processing') {
+        answer = await waitUntilProcessed(options, answer)
+      }
     } catch (error) {
       bar.finish('failed')
       throw new PostError(`${file}: cannot reach ${options.serverUrl} (${networkReason(error)})`)
@@ -112,6 +128,21 @@ async function uploadAll(options: PostOptions, sizes: number[]): Promise<Uploade
     uploaded.push({ file, id: String(answer.body.id) })
   }
   return uploaded
+}
+
+/**
+ * A clip or voice note (by its first bytes, as the server decides) goes up resumable (tus), so a
+ * set's network can drop it halfway; a photo is small and goes as one multipart request.
+ */
+async function isVideoOrVoice(file: string): Promise<boolean> {
+  const handle = await fs.open(file, 'r')
+  try {
+    const head = Buffer.alloc(64)
+    const { bytesRead } = await handle.read(head, 0, head.length, 0)
+    return detectAvContainer(head.subarray(0, bytesRead)) !== null
+  } finally {
+    await handle.close()
+  }
 }
 
 const POLL_MS = 500

@@ -1,16 +1,24 @@
+import os from 'node:os'
+import path from 'node:path'
 import { ConfigError } from './variables.js'
 
 /**
  * Variables read by the command-line client (`backlot post`), not by the server: where the server
  * is and which API token to use. Listed here so the server does not warn about them as unknown.
  */
-export const clientVariableNames = ['BACKLOT_URL', 'BACKLOT_TOKEN'] as const
+export const clientVariableNames = ['BACKLOT_URL', 'BACKLOT_TOKEN', 'BACKLOT_UPLOAD_STATE'] as const
 
 export interface ClientEnv {
   /** Base URL of the Backlot server (BACKLOT_URL), without a trailing slash. */
   serverUrl: string
   /** API token (BACKLOT_TOKEN), if set. */
   token: string | undefined
+  /**
+   * Where `backlot post` remembers the URLs of resumable uploads not finished yet, so that running
+   * the same command again resumes them (BACKLOT_UPLOAD_STATE; by default
+   * `$XDG_STATE_HOME/backlot/uploads.json`, i.e. `~/.local/state/backlot/uploads.json`).
+   */
+  uploadStateFile: string
 }
 
 export const DEFAULT_SERVER_URL = 'http://127.0.0.1:8080'
@@ -35,5 +43,7 @@ export function readClientEnv(
     throw new ConfigError(name, `must be an http(s) URL, got ${JSON.stringify(raw)}`)
   }
   const token = options.token ?? (env.BACKLOT_TOKEN?.trim() || undefined)
-  return { serverUrl: url.href.replace(/\/+$/, ''), token }
+  const stateHome = env.XDG_STATE_HOME || path.join(env.HOME || os.homedir(), '.local', 'state')
+  const uploadStateFile = env.BACKLOT_UPLOAD_STATE || path.join(stateHome, 'backlot', 'uploads.json')
+  return { serverUrl: url.href.replace(/\/+$/, ''), token, uploadStateFile }
 }

@@ -129,6 +129,8 @@ export interface MediaConfig {
   uploadRateWindowMs: number
   /** Video and voice uploads (issue 20): their own size cap, probe limits and FFmpeg bounds. */
   video: VideoConfig
+  /** Resumable (tus) uploads (issue 20 part 1). */
+  resumable: ResumableUploadConfig
   /** How `/media/{id}/{file}` answers (BACKLOT_S3_MEDIA_DELIVERY). */
   delivery: MediaDelivery
 }
@@ -149,6 +151,19 @@ export interface VideoConfig {
    * its upload is done; only a crash mid-upload leaves one behind.
    */
   workDir: string
+}
+
+export interface ResumableUploadConfig {
+  /** An unfinished upload expires this long after its creation; the sweep deletes its bytes. */
+  expiryMs: number
+  /** Unfinished uploads one account may hold at once. */
+  perAccount: number
+  /**
+   * Where the disk data store keeps bytes received so far (BACKLOT_DATA_DIR/resumable; with
+   * BACKLOT_MEDIA_STORE=s3 they go to the bucket instead, so any node can resume an upload).
+   * Not under `video.workDir`: that folder holds only files of uploads being processed.
+   */
+  dir: string
 }
 
 /**
@@ -243,6 +258,11 @@ export function loadConfig(givenEnv: Env = process.env, overrides: Partial<Confi
         memoryLimitBytes: p.videoMemoryLimitMb * 1_048_576,
         keepOriginal: p.videoKeepOriginal === 'true',
         workDir: path.join(dataDir, 'tmp'),
+      },
+      resumable: {
+        expiryMs: p.resumableUploadExpiryHours * 3_600_000,
+        perAccount: p.resumableUploadsPerAccount,
+        dir: path.join(dataDir, 'resumable'),
       },
       delivery: mediaDeliveryConfig(p, mediaStore, publicUrl),
     },

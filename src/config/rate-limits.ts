@@ -128,6 +128,12 @@ export const rateLimitBuckets = {
     default: null,
     why: 'Image uploads: BACKLOT_MEDIA_UPLOAD_LIMIT per BACKLOT_MEDIA_UPLOAD_WINDOW_SECONDS.',
   },
+  'upload-chunks': {
+    keys: 'account+address',
+    what: 'resumable upload requests',
+    default: '600/10m',
+    why: 'Requests to a resumable (tus) upload once it exists: offset checks (HEAD), chunks (PATCH), status and ending it. A 200 MiB clip sent in 8 MiB chunks over a flaky link is a few dozen; creating an upload counts against `uploads` like a multipart upload.',
+  },
   reports: {
     keys: 'account+address',
     what: 'reports',

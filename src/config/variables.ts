@@ -554,6 +554,20 @@ export const variables = {
     defaultText: 'false',
     parse: oneOf('BACKLOT_VIDEO_KEEP_ORIGINAL', ['true', 'false'] as const, 'false'),
   },
+  resumableUploadExpiryHours: {
+    name: 'BACKLOT_RESUMABLE_UPLOAD_EXPIRY_HOURS',
+    description:
+      'A resumable (tus) upload not finished within this many hours of its creation expires: its URL answers 404 and a background sweep deletes the bytes received so far, from the data folder or S3.',
+    defaultText: '24',
+    parse: integer('BACKLOT_RESUMABLE_UPLOAD_EXPIRY_HOURS', 24, 1, 24 * 30),
+  },
+  resumableUploadsPerAccount: {
+    name: 'BACKLOT_RESUMABLE_UPLOADS_PER_ACCOUNT',
+    description:
+      'Unfinished resumable (tus) uploads one account may hold at once; creating one more gets a 429 `too-many-uploads` problem until one finishes, is ended (DELETE) or expires. Each may reserve up to BACKLOT_VIDEO_MAX_BYTES of disk or S3 space.',
+    defaultText: '5',
+    parse: integer('BACKLOT_RESUMABLE_UPLOADS_PER_ACCOUNT', 5, 1, 100),
+  },
   pushVapidPublicKey: {
     name: 'BACKLOT_PUSH_VAPID_PUBLIC_KEY',
     description:

@@ -57,6 +57,7 @@ export interface Database {
   federation_instance: FederationInstanceTable
   federation_block: FederationBlockTable
   federation_block_log: FederationBlockLogTable
+  resumable_upload: ResumableUploadTable
 }
 
 export interface MetaTable {
@@ -784,3 +785,26 @@ export interface FederationBlockLogTable {
   reason: string
   created_at: number
 }
+
+export type ResumableUploadStatus = 'receiving' | 'processing' | 'done' | 'failed'
+
+/** A tus upload in progress or finished (issue 20 part 1), bound to its account and channel. */
+export interface ResumableUploadTable {
+  /** Server-generated (32 hex digits); the last segment of the upload URL. */
+  id: string
+  account_id: string
+  channel_id: string
+  /** Upload-Length: the whole file's size, checked against BACKLOT_VIDEO_MAX_BYTES at creation. */
+  length: number
+  /** JSON of the media fields from Upload-Metadata: alt, credit, rights, spoiler, spoilerLabel. */
+  fields: string
+  status: ResumableUploadStatus
+  /** The media row the completed upload became. */
+  media_id: string | null
+  /** Problem code when processing refused the file. */
+  error: string | null
+  created_at: number
+  /** Unfinished past this, the sweep deletes row and bytes. */
+  expires_at: number
+}
+export type ResumableUploadRow = Selectable<ResumableUploadTable>

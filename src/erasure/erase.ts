@@ -30,6 +30,8 @@ export interface EraseDeps {
   markCounts?: (channelId: string, postId: string) => void
   /** Deletes the archives the person asked for (exports/): absent in the CLI, where they expire. */
   forgetExports?: (accountId: string) => Promise<void>
+  /** Deletes the person's resumable uploads, rows and bytes (media/): absent in the CLI, where they expire. */
+  forgetResumableUploads?: (accountId: string) => Promise<void>
 }
 
 export type EraseOutcome = 'erased' | 'not-due' | 'owns-channels'
@@ -103,6 +105,7 @@ async function afterErasure(
   }
   await deleteFilesOfDeletedRows({ db: deps.db, mediaStore: deps.mediaStore, logger }, work.media)
   await deps.forgetExports?.(accountId)
+  await deps.forgetResumableUploads?.(accountId)
   if (!(await scrubErasedContent(deps.db))) {
     logger.warn({ accountId }, 'erased data stays in the WAL until the next checkpoint')
   }

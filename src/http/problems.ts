@@ -125,6 +125,8 @@ export const problemCatalog = {
   'media-already-used': { status: 409, title: 'The media is already part of a post or a channel avatar' },
   'too-many-uploads': { status: 429, title: 'This account has as many uploads in progress as it may' },
   'upload-too-slow': { status: 408, title: 'The upload arrived too slowly and was cut off' },
+  'upload-not-found': { status: 404, title: 'No such resumable upload, or it expired' },
+  'upload-finished': { status: 409, title: 'The resumable upload has received all its bytes' },
   // production and press
   'production-in-use': { status: 409, title: 'Posts are tagged with what this change would remove' },
   'preview-not-found': { status: 404, title: 'The preview link is invalid, expired or revoked' },

@@ -1,8 +1,14 @@
-import { randomBytes } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
 import fs from 'node:fs/promises'
 import path from 'node:path'
 import { Readable } from 'node:stream'
-import { assertContentMatchesKey, assertMediaKey, type ByteRange, type MediaStore } from './media-store.js'
+import {
+  assertContentMatchesKey,
+  assertHashMatchesKey,
+  assertMediaKey,
+  type ByteRange,
+  type MediaStore,
+} from './media-store.js'
 
 /**
  * Files on local disk under one root folder (`BACKLOT_DATA_DIR/media` by default). Writes go to a
@@ -34,6 +40,37 @@ export class DiskMediaStore implements MediaStore {
       } finally {
         await handle.close()
       }
+      await fs.rename(temp, file)
+    } catch (error) {
+      await fs.rm(temp, { force: true })
+      throw error
+    }
+    await syncDir(dir)
+  }
+
+  async putStream(key: string, body: Readable, _contentType: string): Promise<void> {
+    const file = this.pathOf(key)
+    if (await this.exists(key)) {
+      // Content-addressed: the file is there already, with exactly these bytes.
+      body.destroy()
+      return
+    }
+    const dir = path.dirname(file)
+    await fs.mkdir(dir, { recursive: true })
+    const temp = path.join(dir, `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`)
+    try {
+      const hash = createHash('sha256')
+      const handle = await fs.open(temp, 'wx', 0o644)
+      try {
+        for await (const chunk of body) {
+          hash.update(chunk)
+          await handle.write(chunk)
+        }
+        await handle.sync()
+      } finally {
+        await handle.close()
+      }
+      assertHashMatchesKey(key, hash.digest('hex'))
       await fs.rename(temp, file)
     } catch (error) {
       await fs.rm(temp, { force: true })

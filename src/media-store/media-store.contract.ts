@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto'
+import { Readable } from 'node:stream'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { contentKey, InvalidMediaKeyError, type MediaStore } from './media-store.js'
 
@@ -83,8 +85,43 @@ export function testMediaStoreContract(name: string, make: () => Promise<MediaSt
       expect(await store.exists(key)).toBe(false)
     })
 
+    it('streams a file larger than one part into the store and reads it back byte for byte', async () => {
+      // 17 MiB in 64 KiB chunks: three parts of a multipart upload on S3, one temporary file on disk.
+      const bytes = randomBytes(17 * 1_048_576 + 123)
+      const key = await contentKey(bytes, 'mp4')
+      await store.putStream(key, chunked(bytes, 64 * 1024), 'video/mp4')
+      expect(await store.exists(key)).toBe(true)
+      const back = await store.get(key)
+      expect(back?.length).toBe(bytes.length)
+      expect(back?.equals(bytes)).toBe(true)
+      // Again: already there, kept as it is.
+      await store.putStream(key, chunked(bytes, 1_048_576), 'video/mp4')
+      expect((await store.get(key))?.equals(bytes)).toBe(true)
+    })
+
+    it('streams a small file in one piece, and stores nothing when the stream does not match its key', async () => {
+      const bytes = Buffer.from('a small voice note, pretend')
+      const key = await contentKey(bytes, 'ogg')
+      await store.putStream(key, chunked(bytes, 5), 'audio/ogg')
+      expect(await store.get(key)).toEqual(bytes)
+      const big = randomBytes(9 * 1_048_576)
+      const wrongKey = await contentKey(Buffer.from('not these bytes'), 'mp4')
+      await expect(store.putStream(wrongKey, chunked(big, 256 * 1024), 'video/mp4')).rejects.toThrow(
+        InvalidMediaKeyError,
+      )
+      expect(await store.exists(wrongKey)).toBe(false)
+      const smallWrongKey = await contentKey(Buffer.from('other small bytes'), 'ogg')
+      await expect(store.putStream(smallWrongKey, chunked(bytes, 5), 'audio/ogg')).rejects.toThrow(
+        InvalidMediaKeyError,
+      )
+      expect(await store.exists(smallWrongKey)).toBe(false)
+    })
+
     it.each(hostileKeys)('refuses the key %j in every method', async (key) => {
       const bytes = Buffer.from('x')
+      await expect(store.putStream(key, Readable.from([bytes]), 'image/jpeg')).rejects.toThrow(
+        InvalidMediaKeyError,
+      )
       await expect(store.put(key, bytes, 'image/jpeg')).rejects.toThrow(InvalidMediaKeyError)
       await expect(store.get(key)).rejects.toThrow(InvalidMediaKeyError)
       await expect(store.stream(key)).rejects.toThrow(InvalidMediaKeyError)
@@ -92,4 +129,11 @@ export function testMediaStoreContract(name: string, make: () => Promise<MediaSt
       await expect(store.delete(key)).rejects.toThrow(InvalidMediaKeyError)
     })
   })
+}
+
+/** The bytes as a stream of `size`-byte chunks, as a file read from disk arrives. */
+function chunked(bytes: Buffer, size: number): Readable {
+  const chunks: Buffer[] = []
+  for (let at = 0; at < bytes.length; at += size) chunks.push(bytes.subarray(at, at + size))
+  return Readable.from(chunks)
 }

@@ -9,6 +9,8 @@
  * Every implementation (disk now, S3 later) passes `testMediaStoreContract` in
  * `media-store.contract.ts`.
  */
+import { createHash } from 'node:crypto'
+import { createReadStream } from 'node:fs'
 import type { Readable } from 'node:stream'
 
 export interface MediaStore {
@@ -19,6 +21,15 @@ export interface MediaStore {
    * the key's hash, with `InvalidMediaKeyError`.
    */
   put(key: string, bytes: Uint8Array, contentType: string): Promise<void>
+  /**
+   * Stores what `body` yields under `key`, as `put` does (idempotent, durable, atomic), without
+   * holding the file in memory: a transcoded video goes from its work file to the store in chunks
+   * (disk: a temporary file renamed into place; S3: a multipart upload, one part in memory at a
+   * time). The SHA-256 is computed as the bytes pass: a mismatch with the key throws
+   * `InvalidMediaKeyError` and leaves nothing stored. The stream is consumed, or destroyed when
+   * the file is already there.
+   */
+  putStream(key: string, body: Readable, contentType: string): Promise<void>
   /** The whole file, or null when there is none. */
   get(key: string): Promise<Buffer | null>
   /** A stream of the file and its size in bytes, or null when there is none. */
@@ -80,6 +91,25 @@ export function mediaKey(sha256Hex: string, ext: MediaExtension): string {
 export async function sha256Hex(bytes: Uint8Array): Promise<string> {
   const digest = await crypto.subtle.digest('SHA-256', bytes)
   return Buffer.from(digest).toString('hex')
+}
+
+/** SHA-256 (hex) of a stream's bytes, read chunk by chunk (a file of any size in constant memory). */
+export async function sha256HexOfStream(body: AsyncIterable<Uint8Array>): Promise<string> {
+  const hash = createHash('sha256')
+  for await (const chunk of body) hash.update(chunk)
+  return hash.digest('hex')
+}
+
+/** The key for the bytes of a file on disk, hashed as it is read. */
+export async function fileContentKey(file: string, ext: MediaExtension): Promise<string> {
+  return mediaKey(await sha256HexOfStream(createReadStream(file)), ext)
+}
+
+/** Throws unless `hash` (hex) is the SHA-256 the key names: for stream puts, checked at the end. */
+export function assertHashMatchesKey(key: string, hash: string): void {
+  if (key.slice(6, 70) !== hash) {
+    throw new InvalidMediaKeyError(`bytes do not match the key's SHA-256 (${key})`)
+  }
 }
 
 /** The key for these bytes: hashes them. */

@@ -18,6 +18,7 @@ import {
   type SignedUrlOptions,
   type SignsUrls,
 } from './media-store.js'
+import { putObjectStream } from './s3-multipart-put.js'
 
 /**
  * BACKLOT_S3_* settings: `endpoint` unset means AWS by region; credentials both or neither (neither uses the
@@ -66,6 +67,17 @@ export class S3MediaStore implements MediaStore, SignsUrls {
         CacheControl: 'public, max-age=60',
       }),
     )
+  }
+
+  async putStream(key: string, body: Readable, contentType: string): Promise<void> {
+    const object = {
+      bucket: this.config.bucket,
+      objectKey: this.#objectKey(assertMediaKey(key)),
+      key,
+      contentType,
+      cacheControl: 'public, max-age=60',
+    }
+    await putObjectStream(this.#client, object, body)
   }
 
   async get(key: string): Promise<Buffer | null> {

@@ -1,8 +1,14 @@
+import { createReadStream } from 'node:fs'
 import type { Readable } from 'node:stream'
 import type { Db } from '../db/database.js'
 import type { MediaRow, MediaVariant } from '../db/schema.js'
 import type { Logger } from '../logger.js'
-import { contentKey, type MediaExtension, type MediaStore } from '../media-store/media-store.js'
+import {
+  contentKey,
+  fileContentKey,
+  type MediaExtension,
+  type MediaStore,
+} from '../media-store/media-store.js'
 import { answerRange, type RangeAnswer } from './byte-range.js'
 import type { EncodedFile, EncodedFormat, ProcessedImage } from './processing.js'
 import { type DeletedMediaRow, isKeyReferenced, keysOf, parseVariants } from './store.js'
@@ -47,14 +53,17 @@ export async function storeProcessed(db: Db, store: MediaStore, image: Processed
   return { image, originalKey: keys[0]!, variants }
 }
 
-/** A file to store: its bytes and what they are. */
-export interface FileToStore {
+/**
+ * A file to store and what it is: its bytes (an image, held in memory), or a file on disk (a
+ * transcoded video or voice note), which is hashed and streamed into the store without ever
+ * being read whole into memory (MediaStore.putStream).
+ */
+export type FileToStore = {
   name: string
   format: MediaFormat
   width: number
   height: number
-  bytes: Buffer
-}
+} & ({ bytes: Buffer; path?: undefined } | { path: string; size: number; bytes?: undefined })
 
 /**
  * Puts files into the media store (content-addressed, so a file already there is kept) and returns
@@ -62,9 +71,17 @@ export interface FileToStore {
  * removed again before the error is rethrown.
  */
 export async function putFiles(db: Db, store: MediaStore, files: readonly FileToStore[]): Promise<string[]> {
-  const keys = await Promise.all(files.map((f) => contentKey(f.bytes, extensionOf[f.format])))
+  const keys = await Promise.all(
+    files.map((f) =>
+      f.bytes ? contentKey(f.bytes, extensionOf[f.format]) : fileContentKey(f.path, extensionOf[f.format]),
+    ),
+  )
   const puts = await Promise.allSettled(
-    files.map((file, i) => store.put(keys[i]!, file.bytes, contentTypeOf[file.format])),
+    files.map((file, i) =>
+      file.bytes
+        ? store.put(keys[i]!, file.bytes, contentTypeOf[file.format])
+        : store.putStream(keys[i]!, createReadStream(file.path), contentTypeOf[file.format]),
+    ),
   )
   const failed = puts.find((p) => p.status === 'rejected')
   if (failed) {
@@ -81,7 +98,7 @@ export function toVariant(file: EncodedFile | FileToStore, key: string): MediaVa
     height: file.height,
     format: file.format,
     key,
-    bytes: file.bytes.length,
+    bytes: file.bytes ? file.bytes.length : file.size,
   }
 }
 

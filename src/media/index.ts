@@ -11,5 +11,6 @@ export { ALT_MAX, AvFields, CREDIT_MAX, MediaVariantView, RIGHTS_MAX } from './s
 export type { DeletedMediaRow, MediaFile } from './store.js'
 export { completeMedia, deleteMediaRows, findMedia, mediaFileColumns, parseVariants } from './store.js'
 export { readUploadForm } from './upload-form.js'
+export { detectAvContainer } from './video/detect.js'
 export type { AvView, MediaKind } from './views.js'
 export { mediaFileUrl, mediaFileUrls, mediaKindOf, toAvView } from './views.js'

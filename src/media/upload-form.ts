@@ -197,7 +197,8 @@ async function removeQuietly(file: string): Promise<void> {
   await fs.rm(file, { force: true }).catch(() => {})
 }
 
-function parseFields(fields: Record<string, string>): UploadFields {
+/** The text fields of an upload (multipart form fields, or tus Upload-Metadata), validated. */
+export function parseFields(fields: Record<string, string>): UploadFields {
   const errors: FieldError[] = []
   // As for JSON bodies (http/text-input.ts): PostgreSQL cannot store U+0000.
   for (const [name, value] of Object.entries(fields)) {

@@ -9,7 +9,14 @@ import type { Clock } from '../util/clock.js'
 import { newId } from '../util/ids.js'
 import { settleWithin } from '../util/settle-within.js'
 import { createFairScheduler } from './fair-scheduler.js'
-import { deleteUnreferenced, putFiles, type StoredFiles, storeProcessed, toVariant } from './files.js'
+import {
+  deleteUnreferenced,
+  type FileToStore,
+  putFiles,
+  type StoredFiles,
+  storeProcessed,
+  toVariant,
+} from './files.js'
 import { inspectImage, processImage } from './processing.js'
 import { canUploadAnywhere, completeMedia, insertMedia } from './store.js'
 import { createUploadSlots } from './upload-slots.js'
@@ -160,9 +167,10 @@ export function createUploads(deps: UploadDeps): Uploads {
     const job = processing
       .run(ownerId, () => {
         progress.set(id, 0)
-        return processAv(av.path, probe, config.video, (fraction) => progress.set(id, fraction))
+        const store = (files: FileToStore[]) => putFiles(db, mediaStore, files)
+        return processAv(av.path, probe, config.video, store, (fraction) => progress.set(id, fraction))
       })
-      .then((processed) => storeAv(processed))
+      .then((processed) => readyAv(processed))
       .finally(() => {
         progress.delete(id)
         return removeFile(av.path)
@@ -170,8 +178,8 @@ export function createUploads(deps: UploadDeps): Uploads {
     return { header, job }
   }
 
-  async function storeAv(processed: ProcessedAv): Promise<ReadyMedia> {
-    const keys = await putFiles(db, mediaStore, processed.files)
+  function readyAv(processed: ProcessedAv<string[]>): ReadyMedia {
+    const keys = processed.stored
     const originalAt = processed.files.findIndex((f) => f.name === 'original')
     return {
       width: processed.width,

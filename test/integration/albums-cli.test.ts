@@ -42,6 +42,7 @@ describe.each(testDatabases)('backlot post on %s', (kind) => {
       HOME: process.env.HOME ?? root,
       BACKLOT_TOKEN: w.accounts.creator.token,
       BACKLOT_URL: server.url,
+      BACKLOT_UPLOAD_STATE: path.join(dir, 'uploads.json'),
     }
     return run(process.execPath, backlotArgs('post', ...args), {
       cwd: root,

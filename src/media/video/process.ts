@@ -13,7 +13,7 @@ import type { AvContainer } from './detect.js'
 import { type AvLimits, type AvProbe, maxVideoPixels, probeAv } from './probe.js'
 import { removeWorkDir, transcodeAv } from './transcode.js'
 
-export interface ProcessedAv {
+export interface ProcessedAv<Stored> {
   width: number
   height: number
   /** The poster's blurhash; null for a voice note. */
@@ -22,6 +22,8 @@ export interface ProcessedAv {
   waveform: number[] | null
   /** Renditions, then poster variants (video), then the kept original (BACKLOT_VIDEO_KEEP_ORIGINAL). */
   files: FileToStore[]
+  /** What `store` made of the files (their keys), before the work folder was removed. */
+  stored: Stored
 }
 
 /** The limits of the probe and of every FFmpeg run, from config. */
@@ -48,23 +50,30 @@ export function mimeOfAv(probe: AvProbe): string {
   return probe.container === 'wav' ? 'audio/wav' : 'audio/mpeg'
 }
 
-/** Transcodes a probed upload and reads the outputs back; see the module comment. */
-export async function processAv(
+/**
+ * Transcodes a probed upload and hands the outputs to `store` while they are still in the work
+ * folder: renditions as files on disk, streamed into the media store, never read whole into
+ * memory; see the module comment.
+ */
+export async function processAv<Stored>(
   file: string,
   probe: AvProbe,
   config: VideoConfig,
+  store: (files: FileToStore[]) => Promise<Stored>,
   onProgress?: (fraction: number) => void,
-): Promise<ProcessedAv> {
+): Promise<ProcessedAv<Stored>> {
   await fs.mkdir(config.workDir, { recursive: true })
   const workDir = await fs.mkdtemp(path.join(config.workDir, 'av-'))
   try {
     const limits = { ...avLimits(config), keepOriginal: config.keepOriginal }
     const out = await transcodeAv(file, probe, workDir, limits, onProgress)
     const files: FileToStore[] = []
-    for (const f of out.files) files.push({ ...f, bytes: await fs.readFile(f.path) })
+    for (const f of out.files) files.push({ ...f, size: (await fs.stat(f.path)).size })
     const durationMs = Math.round(out.durationSeconds * 1000)
-    if (!out.posterPng)
-      return { width: 0, height: 0, blurhash: null, durationMs, waveform: out.waveform, files }
+    if (!out.posterPng) {
+      const stored = await store(files)
+      return { width: 0, height: 0, blurhash: null, durationMs, waveform: out.waveform, files, stored }
+    }
     // The poster goes through the image pipeline: sRGB, metadata-free, every size class, blurhash.
     const poster = await processImage(out.posterPng, { maxPixels: maxVideoPixels(config.maxSide) })
     const rendition = files[0]!
@@ -81,6 +90,7 @@ export async function processAv(
       durationMs,
       waveform: null,
       files: ordered,
+      stored: await store(ordered),
     }
   } finally {
     await removeWorkDir(workDir)

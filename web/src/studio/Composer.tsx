@@ -104,7 +104,7 @@ export function Composer({ slug }: { slug: string }) {
       setError(new Error(t('studio.composer.tooMany', { max: MAX_PHOTOS, n: files.length - room })))
     const added = files.slice(0, Math.max(0, room)).map(newItem)
     setItems((list) => [...list, ...added])
-    for (const item of added) startUpload(item, update)
+    for (const item of added) startUpload(item, update, slug)
   }
   const remove = (k: string) =>
     setItems((list) => {

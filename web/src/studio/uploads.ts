@@ -1,6 +1,7 @@
 import { api, uploadForm } from '../app/api.js'
 import { t } from '../app/i18n.js'
 import type { Media } from '../app/types.js'
+import { isVideoOrVoice, uploadResumable } from './resumable-upload.js'
 
 /** One photo in the composer: its local preview, upload progress and the server's media object. */
 export interface UploadItem {
@@ -57,10 +58,12 @@ const queued: (() => void)[] = []
 export function startUpload(
   item: UploadItem,
   update: (key: string, patch: Partial<UploadItem>) => void,
+  /** The channel posted to: videos and voice notes go to its resumable upload endpoint. */
+  slug?: string,
 ): void {
   const send = () => {
     sending += 1
-    sendUpload(item, update, () => {
+    sendUpload(item, update, slug, () => {
       sending -= 1
       queued.shift()?.()
     })
@@ -81,11 +84,14 @@ export function startUpload(
 function sendUpload(
   item: UploadItem,
   update: (key: string, patch: Partial<UploadItem>) => void,
+  slug: string | undefined,
   sent: () => void,
 ): void {
-  const form = new FormData()
-  form.append('file', item.file, item.file.name)
-  const handle = uploadForm<Media>('/api/v1/media', form, (progress) => update(item.key, { progress }))
+  const onProgress = (progress: number) => update(item.key, { progress })
+  const handle =
+    slug && isVideoOrVoice(item.file)
+      ? uploadResumable(slug, item.file, onProgress)
+      : uploadForm<Media>('/api/v1/media', formOf(item.file), onProgress)
   update(item.key, { abort: handle.abort })
   handle.promise.finally(sent).catch(() => {})
   handle.promise.then(
@@ -109,6 +115,12 @@ function sendUpload(
     },
     (error: unknown) => update(item.key, { status: 'failed', error }),
   )
+}
+
+function formOf(file: File): FormData {
+  const form = new FormData()
+  form.append('file', file, file.name)
+  return form
 }
 
 /** Moves the element at `from` to `to` (both clamped), returning a new array. */
