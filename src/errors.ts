@@ -111,6 +111,12 @@ export const errorReasons = {
   'media-already-used': 'conflict',
   'too-many-uploads': 'too-many',
   'upload-too-slow': 'too-slow',
+  'processing-interrupted': 'internal',
+  'caption-invalid': 'invalid',
+  'caption-too-large': 'too-large',
+  'captions-video-only': 'invalid',
+  'captions-full': 'conflict',
+  'caption-not-found': 'not-found',
   // production and press
   'production-in-use': 'conflict',
   'preview-not-found': 'not-found',

@@ -8,6 +8,7 @@ import { exportRoutes } from './exports/routes.js'
 import type { App } from './http/app.js'
 import { interactionRoutes } from './interactions/routes.js'
 import { linkPreviewRoutes } from './link-previews/routes.js'
+import { captionRoutes } from './media/caption-routes.js'
 import { mediaRoutes } from './media/routes.js'
 import { opsRoutes } from './ops/routes.js'
 import { pageRoutes } from './pages/routes.js'
@@ -41,6 +42,7 @@ export function registerRoutes(app: App, ctx: AppContext): void {
   linkPreviewRoutes(app, ctx)
   interactionRoutes(app, ctx)
   mediaRoutes(app, ctx)
+  captionRoutes(app, ctx)
   streamRoutes(app, ctx)
   pushRoutes(app, ctx)
   reportRoutes(app, ctx)

@@ -9,7 +9,14 @@ export { fileCacheControl, mediaImageOrigins } from './redirect.js'
 export { rehostImage } from './rehost.js'
 export { ALT_MAX, AvFields, CREDIT_MAX, MediaVariantView, RIGHTS_MAX } from './schemas.js'
 export type { DeletedMediaRow, MediaFile } from './store.js'
-export { completeMedia, deleteMediaRows, findMedia, mediaFileColumns, parseVariants } from './store.js'
+export {
+  completeMedia,
+  deleteMediaRows,
+  findMedia,
+  mediaFileColumns,
+  parseCaptions,
+  parseVariants,
+} from './store.js'
 export { readUploadForm } from './upload-form.js'
 export type { AvView, MediaKind } from './views.js'
 export { mediaFileUrl, mediaFileUrls, mediaKindOf, toAvView } from './views.js'

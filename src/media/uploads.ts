@@ -205,6 +205,8 @@ export function createUploads(deps: UploadDeps): Uploads {
       spoiler_label: input.spoilerLabel,
       bytes: input.av ? input.av.size : input.bytes.length,
       created_at: createdAt,
+      captions: '[]',
+      progress_permille: null,
     }
     if (settled && !settled.ok) throw settled.error
     if (settled?.ok) {
@@ -214,6 +216,7 @@ export function createUploads(deps: UploadDeps): Uploads {
         ...readyFields(stored, clock.now()),
         variants: JSON.stringify(stored.variants),
         waveform: stored.waveform && JSON.stringify(stored.waveform),
+        heartbeat_at: null,
       }
       await insertOrCleanUp(row, stored)
       logger.info({ mediaId: row.id, ms: Math.round(performance.now() - started) }, 'media processed')
@@ -231,6 +234,7 @@ export function createUploads(deps: UploadDeps): Uploads {
       ready_at: null,
       duration_ms: null,
       waveform: null,
+      heartbeat_at: createdAt,
     }
     await insertMedia(db, row)
     track(
