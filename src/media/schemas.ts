@@ -79,7 +79,8 @@ export const MediaView = Type.Object({
   readyAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
   ...AvFields,
   progress: Type.Union([Type.Number({ minimum: 0, maximum: 1 }), Type.Null()], {
-    description: 'How far transcoding of a video or voice note has come, while it is processing on this node',
+    description:
+      'How far transcoding of a video or voice note has come while it is processing (on whichever node does it)',
   }),
 })
 

@@ -98,6 +98,45 @@ export async function completeMedia(
   return result.numUpdatedRows > 0n
 }
 
+/**
+ * Records how far a `processing` row has come (0–1000) and renews its lease: every node reads the
+ * progress from here, so the studio sees it whichever node it asks.
+ */
+export async function writeProgress(db: DbOrTx, id: string, permille: number, now: number): Promise<void> {
+  await db
+    .updateTable('media')
+    .set({ progress_permille: permille, heartbeat_at: now })
+    .where('id', '=', id)
+    .where('status', '=', 'processing')
+    .execute()
+}
+
+/** Renews the lease of `processing` rows this process is still working on. */
+export async function renewLeases(db: DbOrTx, ids: readonly string[], now: number): Promise<void> {
+  if (ids.length === 0) return
+  await db
+    .updateTable('media')
+    .set({ heartbeat_at: now })
+    .where('id', 'in', ids)
+    .where('status', '=', 'processing')
+    .execute()
+}
+
+/**
+ * Fails `processing` rows whose lease ran out before `cutoff` (their process crashed or was
+ * killed: nothing will ever finish them) with `processing-interrupted`; returns their ids.
+ */
+export async function failAbandonedProcessing(db: DbOrTx, cutoff: number): Promise<string[]> {
+  const rows = await db
+    .updateTable('media')
+    .set({ status: 'failed', error: 'processing-interrupted', progress_permille: null })
+    .where('status', '=', 'processing')
+    .where((eb) => eb.or([eb('heartbeat_at', 'is', null), eb('heartbeat_at', '<', cutoff)]))
+    .returning('id')
+    .execute()
+  return rows.map((r) => r.id)
+}
+
 /** Updates the descriptive fields of an unclaimed media item; false if it is claimed or gone. */
 export async function updateUnattachedMedia(
   db: DbOrTx,

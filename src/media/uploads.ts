@@ -11,7 +11,7 @@ import { settleWithin } from '../util/settle-within.js'
 import { createFairScheduler } from './fair-scheduler.js'
 import { deleteUnreferenced, putFiles, type StoredFiles, storeProcessed, toVariant } from './files.js'
 import { inspectImage, processImage } from './processing.js'
-import { canUploadAnywhere, completeMedia, insertMedia } from './store.js'
+import { canUploadAnywhere, completeMedia, insertMedia, renewLeases, writeProgress } from './store.js'
 import { createUploadSlots } from './upload-slots.js'
 import type { AvContainer } from './video/detect.js'
 import { inspectAv, mimeOfAv, type ProcessedAv, processAv } from './video/process.js'
@@ -56,7 +56,10 @@ export interface Uploads {
    * it (see below).
    */
   upload(ownerId: string, read: () => Promise<UploadInput>): Promise<UploadResult>
-  /** How far a video still processing on this node has come (0–1); null when unknown here. */
+  /**
+   * How far a video still processing on this node has come (0–1); null when unknown here (the
+   * row's `progress_permille` then tells what the node doing it last wrote).
+   */
   progressOf(id: string): number | null
   /** Waits for background processing to finish (shutdown, before the database closes). */
   close(): Promise<void>
@@ -89,8 +92,18 @@ export function createUploads(deps: UploadDeps): Uploads {
   const limits = { maxPixels: config.maxPixels }
   const processing = createFairScheduler(config.concurrency)
   const background = new Set<Promise<void>>()
-  // Progress of the videos this node is transcoding, by media id (the studio shows it).
+  // Progress of the videos this node is transcoding, by media id (the studio shows it). It is also
+  // written to the row (at most once a second per video), so every node can answer for it.
   const progress = new Map<string, number>()
+  const progressWrittenAt = new Map<string, number>()
+  // `processing` rows this process is finishing in the background: their lease (heartbeat_at) is
+  // renewed every quarter lease, so a row whose lease runs out was left by a dead process
+  // (failAbandonedProcessing, run by the work sweep).
+  const owned = new Set<string>()
+  const leaseTimer = setInterval(() => {
+    if (owned.size > 0) track(renewLeases(db, [...owned], clock.now()))
+  }, config.workLeaseMs / 4)
+  leaseTimer.unref()
   // Uploads held in memory at once (bodies being received + jobs queued or running) are bounded, so
   // a crowd of uploaders cannot make the server buffer MEDIA_MAX_BYTES each without limit; each
   // account may hold only its share of them.
@@ -160,14 +173,24 @@ export function createUploads(deps: UploadDeps): Uploads {
     const job = processing
       .run(ownerId, () => {
         progress.set(id, 0)
-        return processAv(av.path, probe, config.video, (fraction) => progress.set(id, fraction))
+        return processAv(av.path, probe, config.video, (fraction) => reportProgress(id, fraction))
       })
       .then((processed) => storeAv(processed))
       .finally(() => {
         progress.delete(id)
+        progressWrittenAt.delete(id)
         return removeFile(av.path)
       })
     return { header, job }
+  }
+
+  /** Keeps the fraction for this node's answers, and writes it to the row at most once a second. */
+  function reportProgress(id: string, fraction: number): void {
+    progress.set(id, fraction)
+    const now = performance.now()
+    if (now - (progressWrittenAt.get(id) ?? Number.NEGATIVE_INFINITY) < PROGRESS_WRITE_MS) return
+    progressWrittenAt.set(id, now)
+    track(writeProgress(db, id, Math.round(fraction * 1000), clock.now()))
   }
 
   async function storeAv(processed: ProcessedAv): Promise<ReadyMedia> {
@@ -237,11 +260,14 @@ export function createUploads(deps: UploadDeps): Uploads {
       heartbeat_at: createdAt,
     }
     await insertMedia(db, row)
+    owned.add(row.id)
     track(
-      job.then(
-        (stored) => finishInBackground(row.id, stored),
-        (error) => failInBackground(row.id, error),
-      ),
+      job
+        .then(
+          (stored) => finishInBackground(row.id, stored),
+          (error) => failInBackground(row.id, error),
+        )
+        .finally(() => owned.delete(row.id)),
     )
     return { media: row, isReady: false }
   }
@@ -282,10 +308,14 @@ export function createUploads(deps: UploadDeps): Uploads {
   /** Waits for background processing to finish (shutdown, before the database closes). */
   async function close(): Promise<void> {
     while (background.size > 0) await Promise.allSettled([...background])
+    clearInterval(leaseTimer)
   }
 
   return { upload, close, progressOf: (id) => progress.get(id) ?? null }
 }
+
+/** Progress is written to the row at most this often per video. */
+const PROGRESS_WRITE_MS = 1000
 
 function imageReady(stored: StoredFiles): ReadyMedia {
   const { width, height, blurhash } = stored.image

@@ -115,6 +115,11 @@ export function toMediaView(row: MediaRow, publicUrl: URL, progress: number | nu
     createdAt: new Date(row.created_at).toISOString(),
     readyAt: row.ready_at === null ? null : new Date(row.ready_at).toISOString(),
     ...toAvView(row),
-    progress: row.status === 'processing' ? progress : null,
+    // This node's own figure when it is the one transcoding, else what that node last wrote.
+    progress: row.status === 'processing' ? (progress ?? permille(row.progress_permille)) : null,
   }
+}
+
+function permille(value: number | null): number | null {
+  return value === null ? null : Math.min(1, Math.max(0, value / 1000))
 }
