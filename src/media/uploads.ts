@@ -15,6 +15,7 @@ import { canUploadAnywhere, completeMedia, insertMedia, renewLeases, writeProgre
 import { createUploadSlots } from './upload-slots.js'
 import type { AvContainer } from './video/detect.js'
 import { inspectAv, mimeOfAv, type ProcessedAv, processAv } from './video/process.js'
+import { sweepAbandonedWork } from './work-sweep.js'
 
 export interface UploadDeps {
   db: Db
@@ -100,10 +101,29 @@ export function createUploads(deps: UploadDeps): Uploads {
   // renewed every quarter lease, so a row whose lease runs out was left by a dead process
   // (failAbandonedProcessing, run by the work sweep).
   const owned = new Set<string>()
+  // Temporary upload files this process holds (waiting for or in processing): touched with each
+  // renewal, so the work sweep (work-sweep.ts) never takes a live process's file for a dead one's.
+  const heldFiles = new Set<string>()
   const leaseTimer = setInterval(() => {
     if (owned.size > 0) track(renewLeases(db, [...owned], clock.now()))
+    if (heldFiles.size > 0) track(touchFiles([...heldFiles]))
   }, config.workLeaseMs / 4)
   leaseTimer.unref()
+  // What a crashed process left (rows stuck `processing`, temporary files) is cleared at start-up
+  // and then every half lease, by every process: tmp/ is this machine's, not the cluster's.
+  const sweepWork = () =>
+    track(
+      sweepAbandonedWork({
+        db,
+        clock,
+        logger,
+        workDir: config.video.workDir,
+        leaseMs: config.workLeaseMs,
+      }).then(() => {}),
+    )
+  sweepWork()
+  const sweepTimer = setInterval(sweepWork, config.workLeaseMs / 2)
+  sweepTimer.unref()
   // Uploads held in memory at once (bodies being received + jobs queued or running) are bounded, so
   // a crowd of uploaders cannot make the server buffer MEDIA_MAX_BYTES each without limit; each
   // account may hold only its share of them.
@@ -141,10 +161,14 @@ export function createUploads(deps: UploadDeps): Uploads {
     let input: UploadInput | undefined
     try {
       input = await read()
+      if (input.av) heldFiles.add(input.av.path)
       started = input.av ? await startAv(ownerId, id, input.av) : await startImage(ownerId, input.bytes)
     } catch (error) {
       release()
-      if (input?.av) await removeFile(input.av.path)
+      if (input?.av) {
+        heldFiles.delete(input.av.path)
+        await removeFile(input.av.path)
+      }
       throw error
     }
     const { header, job } = started
@@ -179,6 +203,7 @@ export function createUploads(deps: UploadDeps): Uploads {
       .finally(() => {
         progress.delete(id)
         progressWrittenAt.delete(id)
+        heldFiles.delete(av.path)
         return removeFile(av.path)
       })
     return { header, job }
@@ -307,6 +332,7 @@ export function createUploads(deps: UploadDeps): Uploads {
 
   /** Waits for background processing to finish (shutdown, before the database closes). */
   async function close(): Promise<void> {
+    clearInterval(sweepTimer)
     while (background.size > 0) await Promise.allSettled([...background])
     clearInterval(leaseTimer)
   }
@@ -346,6 +372,11 @@ function readyFields(stored: ReadyMedia, now: number) {
     ready_at: now,
     duration_ms: stored.durationMs,
   }
+}
+
+async function touchFiles(files: readonly string[]): Promise<void> {
+  const now = new Date()
+  await Promise.all(files.map((f) => fs.utimes(f, now, now).catch(() => {})))
 }
 
 async function removeFile(file: string): Promise<void> {
