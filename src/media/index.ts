@@ -1,5 +1,7 @@
 /** The media area's public face: what other folders may import from it (docs/architecture.md). */
 export type { MediaVisibility, MediaVisibilityRule } from './access.js'
+export type { ArchivedAvDeps } from './archived.js'
+export { storeArchivedCaption, storeArchivedPoster, storeArchivedRendition } from './archived.js'
 export { claimMedia } from './claims.js'
 export { deleteFilesOfDeletedRows, extensionOf, findFile, openFile, storeProcessed } from './files.js'
 export type { ImageSpoiler } from './image-spoiler.js'
