@@ -113,6 +113,12 @@ export const errorReasons = {
   'upload-too-slow': 'too-slow',
   'upload-not-found': 'not-found',
   'upload-finished': 'conflict',
+  'processing-interrupted': 'internal',
+  'caption-invalid': 'invalid',
+  'caption-too-large': 'too-large',
+  'captions-video-only': 'invalid',
+  'captions-full': 'conflict',
+  'caption-not-found': 'not-found',
   // production and press
   'production-in-use': 'conflict',
   'preview-not-found': 'not-found',

@@ -10,6 +10,7 @@ import type { App } from './http/app.js'
 import { interactionRoutes } from './interactions/routes.js'
 import { linkPreviewRoutes } from './link-previews/routes.js'
 import { resumableUploadRoutes } from './media/resumable-routes.js'
+import { captionRoutes } from './media/caption-routes.js'
 import { mediaRoutes } from './media/routes.js'
 import { opsRoutes } from './ops/routes.js'
 import { pageRoutes } from './pages/routes.js'
@@ -44,6 +45,7 @@ export function registerRoutes(app: App, ctx: AppContext): void {
   interactionRoutes(app, ctx)
   mediaRoutes(app, ctx)
   resumableUploadRoutes(app, ctx)
+  captionRoutes(app, ctx)
   streamRoutes(app, ctx)
   pushRoutes(app, ctx)
   reportRoutes(app, ctx)

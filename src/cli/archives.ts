@@ -54,7 +54,11 @@ export async function runImport(args: string[]): Promise<number> {
       {
         ...stores,
         clock: systemClock,
-        media: { maxPixels: config.media.maxPixels, maxBytes: config.media.maxBytes },
+        media: {
+          maxPixels: config.media.maxPixels,
+          maxBytes: config.media.maxBytes,
+          video: config.media.video,
+        },
       },
       archive,
       { owner: values.owner },

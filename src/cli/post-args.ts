@@ -2,9 +2,11 @@ import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { readClientEnv } from '../config/client.js'
 import { ALBUM_MAX } from '../posts/index.js'
+import { type CaptionArg, parseCaptionArgs } from './post-captions.js'
 
 export const postUsage = `Usage: backlot post --channel SLUG [--text TEXT] [--spoiler LABEL] FILE…
          per file:   [--alt TEXT]… [--credit TEXT]… [--rights TEXT]… [--spoiler-image N[:LABEL]]…
+                     [--captions N:LANG:FILE.vtt]…
          tags:       [--week N | --weeks N-M] [--chapter N]… [--location TEXT] [--unit TEXT]
          release:    [--draft | --publish-at ISO-TIME] [--strict]
          connection: [--server URL] [--token TOKEN]
@@ -16,7 +18,8 @@ where it stopped, and running the same command again after a failure resumes the
 file, a warning per file is printed and the post is published anyway; --strict refuses instead,
 before uploading anything. --spoiler marks the whole post as a spoiler with that label (e.g.
 "Chapter 8"); --spoiler-image 3:Finale blurs the third file only, with an optional label.
---week/--weeks, --chapter, --location and --unit are the post's production tags. --draft saves it
+--captions 2:en:clip.en.vtt attaches a WebVTT caption track in that language to the second file
+(a video). --week/--weeks, --chapter, --location and --unit are the post's production tags. --draft saves it
 unpublished; --publish-at schedules it (an embargo: nobody sees it before), e.g.
 2026-12-08T09:00:00+01:00 — a time zone is required. The token (scope "post") also comes from
 BACKLOT_TOKEN, the server from BACKLOT_URL (default http://127.0.0.1:8080).`
@@ -46,6 +49,8 @@ export interface PostOptions {
   text?: string
   spoilerLabel?: string
   files: FileFields[]
+  /** `--captions N:LANG:FILE`: caption tracks of the files that are videos. */
+  captions: CaptionArg[]
   production?: ProductionTags
   release: { status: 'published' } | { status: 'draft' } | { status: 'scheduled'; publishAt: string }
   isStrict: boolean
@@ -68,6 +73,7 @@ function parse(args: string[]) {
       credit: { type: 'string', multiple: true },
       rights: { type: 'string', multiple: true },
       'spoiler-image': { type: 'string', multiple: true },
+      captions: { type: 'string', multiple: true },
       week: { type: 'string' },
       weeks: { type: 'string' },
       chapter: { type: 'string', multiple: true },
@@ -107,6 +113,7 @@ export function parsePostArgs(args: string[]): PostOptions | null {
     ...(values.text !== undefined && { text: values.text }),
     ...(values.spoiler !== undefined && { spoilerLabel: values.spoiler }),
     files: fileFields(values, positionals),
+    captions: parseCaptionArgs(values.captions ?? [], positionals.length),
     ...(production && { production }),
     release: release(values),
     isStrict: values.strict === true,
@@ -151,7 +158,8 @@ function fileFields(values: Values, files: string[]): FileFields[] {
   return fields
 }
 
-/** The production tags from --week/--weeks, --chapter, --location, --unit; undefined when none. */
+/** The production tags from --captions 2:en:clip.en.vtt attaches a WebVTT caption track in that language to the second file
+(a video). --week/--weeks, --chapter, --location, --unit; undefined when none. */
 function productionTags(values: Values): ProductionTags | undefined {
   if (values.week !== undefined && values.weeks !== undefined) {
     throw new PostError('give --week N or --weeks N-M, not both')

@@ -3,6 +3,7 @@ import fs from 'node:fs/promises'
 import path from 'node:path'
 import { detectAvContainer } from '../media/index.js'
 import { filesWithoutAlt, PostError, type PostOptions, parsePostArgs, postUsage } from './post-args.js'
+import { attachCaptions, readCaptionFiles } from './post-captions.js'
 import { createProgressBar } from './progress.js'
 import { uploadResumable } from './resumable-upload.js'
 import { type ApiAnswer, requestJson, uploadFile } from './upload.js'
@@ -25,8 +26,15 @@ export async function runPost(args: string[]): Promise<number> {
       return 0
     }
     const sizes = await fileSizes(options)
+    const captionBytes = await readCaptionFiles(options.captions)
     checkAltText(options)
     const media = await uploadAll(options, sizes)
+    await attachCaptions(
+      options,
+      options.captions,
+      captionBytes,
+      media.map((m) => m.id),
+    )
     const post = await publish(options, media)
     for (const warning of post.warnings) console.error(`backlot: warning: ${warning}`)
     const note = unpublishedNote(options.release)

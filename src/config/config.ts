@@ -122,6 +122,11 @@ export interface MediaConfig {
   /** How long an upload request waits for processing before answering 202; 0 answers at once. */
   waitMs: number
   unattachedTtlMs: number
+  /**
+   * How long processing work may go without a heartbeat before it counts as abandoned by a
+   * crashed process (a `processing` row fails, temporary files are swept).
+   */
+  workLeaseMs: number
   /** Uploads one account may have in progress on a node (received, waiting or processing). */
   uploadsPerAccount: number
   /** Slowest accepted upload body, bytes per second over `uploadRateWindowMs`; 0 turns it off. */
@@ -247,6 +252,7 @@ export function loadConfig(givenEnv: Env = process.env, overrides: Partial<Confi
       concurrency: p.mediaProcessingConcurrency,
       waitMs: p.mediaProcessingWaitSeconds * 1000,
       unattachedTtlMs: p.mediaUnattachedTtlHours * 3_600_000,
+      workLeaseMs: p.mediaWorkLeaseSeconds * 1000,
       uploadsPerAccount: p.mediaUploadsPerAccount,
       minUploadBytesPerSecond: p.mediaUploadMinBytesPerSecond,
       uploadRateWindowMs: p.mediaUploadRateWindowSeconds * 1000,

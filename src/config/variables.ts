@@ -473,6 +473,13 @@ export const variables = {
     defaultText: '10',
     parse: integer('BACKLOT_MEDIA_PROCESSING_WAIT_SECONDS', 10, 0, 300),
   },
+  mediaWorkLeaseSeconds: {
+    name: 'BACKLOT_MEDIA_WORK_LEASE_SECONDS',
+    description:
+      "Processing work whose process shows no sign of life for this long was left by a crash: a `processing` media item becomes `failed` with `processing-interrupted`, and the process's temporary files under BACKLOT_DATA_DIR/tmp are deleted. A live process renews its lease every quarter of this.",
+    defaultText: '120',
+    parse: integer('BACKLOT_MEDIA_WORK_LEASE_SECONDS', 120, 2, 3600),
+  },
   mediaUnattachedTtlHours: {
     name: 'BACKLOT_MEDIA_UNATTACHED_TTL_HOURS',
     description: 'Uploads not attached to a post within this time are deleted by a background sweep.',

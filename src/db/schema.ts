@@ -301,6 +301,22 @@ export interface MediaTable {
   duration_ms: number | null
   /** A voice note's peaks for the player, JSON array of 0–100; null otherwise. */
   waveform: string | null
+  /** A video's WebVTT caption tracks: JSON array of MediaCaption (issue 20). */
+  captions: Generated<string>
+  /** How far transcoding has come (0–1000) while `processing`, written by the node doing it. */
+  progress_permille: number | null
+  /** Last sign of life of the process working on a `processing` row (its lease). */
+  heartbeat_at: number | null
+}
+
+/** One caption track of a video: the validated WebVTT file in the media store. */
+export interface MediaCaption {
+  /** BCP 47 language tag (`en`, `pt-BR`): the track's `srclang`, unique per video. */
+  lang: string
+  /** What the player's menu shows ("English", "Français (SDH)"). */
+  label: string
+  key: string
+  bytes: number
 }
 
 /** An image's place in an album post; alt, credit, rights and spoiler may differ per post. */

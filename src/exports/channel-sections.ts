@@ -1,8 +1,9 @@
 import type { Db } from '../db/database.js'
 import type { ChannelRow, MediaRow, PollRow, PostRow } from '../db/schema.js'
 import { readTallies } from '../interactions/index.js'
+import { mediaKindOf } from '../media/index.js'
+import { avDocument, avFiles } from './channel-av.js'
 import { pages } from './paging.js'
-import { mediaFilesOf } from './person-sections.js'
 import { countOf, type MediaFile, mediaFileName, type Section } from './sections.js'
 
 /**
@@ -30,7 +31,7 @@ export function channelSections(channel: ChannelRow): Section[] {
     {
       file: 'media.jsonl',
       about:
-        "Every image of the channel's albums: size, blurhash, texts, and `file`, its original in media/.",
+        "Every item of the channel's albums: size, blurhash, texts, and `file`, its original in media/; a video or voice note's `av` lists its files under media/<id>/.",
       count: (db) => countOf(channelMedia(db, channel.id).select((eb) => eb.fn.countAll().as('n'))),
       rows: (db) => mediaRows(db, channel.id),
     },
@@ -97,27 +98,36 @@ function channelMedia(db: Db, channelId: string) {
     )
 }
 
-export function channelMediaFiles(db: Db, channelId: string): AsyncIterable<MediaFile> {
-  return mediaFilesOf(
-    pages(
-      (after, limit) =>
-        channelMedia(db, channelId)
-          .select(['media.id', 'media.original_key'])
-          .where('media.original_key', 'is not', null)
-          .$if(after !== null, (q) => q.where('media.id', '>', after!))
-          .orderBy('media.id')
-          .limit(limit)
-          .execute(),
-      (r) => r.id,
-    ),
-  )
+/**
+ * The files of the channel's media: each image's original; each video's or voice note's
+ * renditions, poster and caption tracks (channel-av.ts).
+ */
+export async function* channelMediaFiles(db: Db, channelId: string): AsyncIterable<MediaFile> {
+  for await (const m of channelMediaRows(db, channelId)) {
+    const av = avFiles(m)
+    if (mediaKindOf(m.mime) !== 'image') yield* av
+    else if (m.original_key) yield { file: mediaFileName(m.id, m.original_key), key: m.original_key }
+  }
 }
 
 export async function countChannelMediaFiles(db: Db, channelId: string): Promise<number> {
-  return countOf(
-    channelMedia(db, channelId)
-      .select((eb) => eb.fn.countAll().as('n'))
-      .where('media.original_key', 'is not', null),
+  let n = 0
+  for await (const m of channelMediaRows(db, channelId)) {
+    n += mediaKindOf(m.mime) !== 'image' ? avFiles(m).length : m.original_key ? 1 : 0
+  }
+  return n
+}
+
+function channelMediaRows(db: Db, channelId: string) {
+  return pages(
+    (after, limit) =>
+      channelMedia(db, channelId)
+        .selectAll('media')
+        .$if(after !== null, (q) => q.where('media.id', '>', after!))
+        .orderBy('media.id')
+        .limit(limit)
+        .execute(),
+    (r) => r.id,
   )
 }
 
@@ -163,17 +173,7 @@ function toAuditDocument(r: {
 export type AuditDocument = ReturnType<typeof toAuditDocument>
 
 async function* mediaRows(db: Db, channelId: string) {
-  const rows = pages(
-    (after, limit) =>
-      channelMedia(db, channelId)
-        .selectAll('media')
-        .$if(after !== null, (q) => q.where('media.id', '>', after!))
-        .orderBy('media.id')
-        .limit(limit)
-        .execute(),
-    (r) => r.id,
-  )
-  for await (const m of rows) yield toMediaDocument(m)
+  for await (const m of channelMediaRows(db, channelId)) yield toMediaDocument(m)
 }
 
 function toMediaDocument(m: MediaRow) {
@@ -193,6 +193,8 @@ function toMediaDocument(m: MediaRow) {
     file: m.original_key ? mediaFileName(m.id, m.original_key) : null,
     createdAt: Number(m.created_at),
     readyAt: m.ready_at === null ? null : Number(m.ready_at),
+    // A video or voice note: its renditions, poster and captions (channel-av.ts); absent for a photo.
+    ...(avDocument(m) && { av: avDocument(m) }),
   }
 }
 

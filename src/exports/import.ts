@@ -1,5 +1,6 @@
 import { createInterface } from 'node:readline'
 import type { Readable } from 'node:stream'
+import type { VideoConfig } from '../config/config.js'
 import type { Db, DbOrTx } from '../db/database.js'
 import type { ChannelRow } from '../db/schema.js'
 import { completeMedia, processImage, storeProcessed } from '../media/index.js'
@@ -12,6 +13,7 @@ import type {
   ChannelPostDocument,
   MediaDocument,
 } from './channel-sections.js'
+import { type AvImport, createAvImport } from './import-av.js'
 import { CHANNEL_FORMAT, FORMAT_VERSION } from './plans.js'
 import { type ZipEntry, zipEntries } from './zip-reader.js'
 
@@ -24,7 +26,7 @@ export interface ImportDeps {
   db: Db
   mediaStore: MediaStore
   /** The media pipeline's limits (BACKLOT_MEDIA_MAX_PIXELS / _BYTES). */
-  media: { maxPixels: number; maxBytes: number }
+  media: { maxPixels: number; maxBytes: number; video: VideoConfig }
   clock: { now(): number }
 }
 
@@ -89,12 +91,22 @@ export async function importChannel(
     const channel = await insertChannel(tx, doc, owner.id, deps.clock.now())
     const counts = { posts: 0, media: 0, audit: 0 }
     const seen = new Set<string>(['manifest.json', 'channel.json'])
+    const av: AvImport = createAvImport({
+      db: tx as Db,
+      mediaStore: deps.mediaStore,
+      video: deps.media.video,
+      maxPixels: deps.media.maxPixels,
+      now: () => deps.clock.now(),
+    })
     for await (const entry of entries) {
       seen.add(entry.name)
       if (entry.name === 'audit.jsonl')
         counts.audit = await eachLine<AuditDocument>(entry, (row) => insertAudit(tx, channel, row, people))
       else if (entry.name === 'media.jsonl')
-        await eachLine<MediaDocument>(entry, (row) => insertMediaRow(tx, row, owner.id))
+        await eachLine<MediaDocument>(entry, async (row) => {
+          await insertMediaRow(tx, row, owner.id)
+          if (row.av) av.expect(row.id, row.av)
+        })
       else if (entry.name === 'posts.jsonl')
         counts.posts = await eachLine<ChannelPostDocument>(entry, (row) =>
           insertPost(tx, channel, row, people),
@@ -102,8 +114,13 @@ export async function importChannel(
       else if (MEDIA_FILE.test(entry.name)) {
         await processMediaFile(deps, tx, entry)
         counts.media += 1
+      } else if (av.isAvFile(entry.name)) {
+        if (entry.size > deps.media.video.maxBytes)
+          throw new ImportError(`${entry.name} is larger than BACKLOT_VIDEO_MAX_BYTES`)
+        await av.add(entry.name, await readAll(await entry.open()))
       }
     }
+    counts.media += await av.finish()
     const missing = REQUIRED.filter((name) => !seen.has(name))
     if (missing.length > 0) throw new ImportError(`the archive has no ${missing.join(', ')}`)
     return { slug, owner: owner.handle, ...counts, unmatchedHandles: [...people.unmatched].sort() }

@@ -79,7 +79,8 @@ export async function channelPlan(
         ],
       ],
       sections,
-      mediaAbout: 'The originals of the album images, named by media id (see media.jsonl).',
+      mediaAbout:
+        'The originals of the album images, named by media id; for a video or voice note, a folder media/<id>/ with its renditions, poster and caption tracks (see media.jsonl).',
     }),
     sections,
     media: {

@@ -127,6 +127,15 @@ export const problemCatalog = {
   'upload-too-slow': { status: 408, title: 'The upload arrived too slowly and was cut off' },
   'upload-not-found': { status: 404, title: 'No such resumable upload, or it expired' },
   'upload-finished': { status: 409, title: 'The resumable upload has received all its bytes' },
+  'processing-interrupted': {
+    status: 500,
+    title: 'Processing was interrupted by a server restart; upload the file again',
+  },
+  'caption-invalid': { status: 422, title: 'The caption file is not valid WebVTT' },
+  'caption-too-large': { status: 413, title: 'The caption file is larger than allowed' },
+  'captions-video-only': { status: 422, title: 'Only a video can have caption tracks' },
+  'captions-full': { status: 409, title: 'The video has as many caption tracks as it may' },
+  'caption-not-found': { status: 404, title: 'The video has no caption track in this language' },
   // production and press
   'production-in-use': { status: 409, title: 'Posts are tagged with what this change would remove' },
   'preview-not-found': { status: 404, title: 'The preview link is invalid, expired or revoked' },

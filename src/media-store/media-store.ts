@@ -77,10 +77,10 @@ export class InvalidMediaKeyError extends Error {
   override name = 'InvalidMediaKeyError'
 }
 
-export const mediaExtensions = ['jpg', 'png', 'webp', 'avif', 'mp4', 'm4a', 'ogg'] as const
+export const mediaExtensions = ['jpg', 'png', 'webp', 'avif', 'mp4', 'm4a', 'ogg', 'vtt'] as const
 export type MediaExtension = (typeof mediaExtensions)[number]
 
-const KEY_PATTERN = /^([0-9a-f]{2})\/([0-9a-f]{2})\/([0-9a-f]{64})\.(jpg|png|webp|avif|mp4|m4a|ogg)$/
+const KEY_PATTERN = /^([0-9a-f]{2})\/([0-9a-f]{2})\/([0-9a-f]{64})\.(jpg|png|webp|avif|mp4|m4a|ogg|vtt)$/
 
 /** The key a file with this SHA-256 (hex) and extension is stored under. */
 export function mediaKey(sha256Hex: string, ext: MediaExtension): string {

@@ -11,13 +11,17 @@ import {
 } from '../media-store/media-store.js'
 import { answerRange, type RangeAnswer } from './byte-range.js'
 import type { EncodedFile, EncodedFormat, ProcessedImage } from './processing.js'
-import { type DeletedMediaRow, isKeyReferenced, keysOf, parseVariants } from './store.js'
+import { type DeletedMediaRow, isKeyReferenced, keysOf, parseCaptions, parseVariants } from './store.js'
 
-/** File names under /media/{id}/: `original.jpg`, `1080.webp`, `480p.mp4`, `voice.ogg`… */
-export const FILE_NAME_PATTERN = '^(original|320|1080|2048|480p|1080p|voice)\\.(jpg|webp|png|mp4|m4a|ogg)$'
+/**
+ * File names under /media/{id}/: `original.jpg`, `1080.webp`, `480p.mp4`, `voice.ogg`…, and a
+ * video's caption tracks `captions-{lang}.vtt`.
+ */
+export const FILE_NAME_PATTERN =
+  '^(?:(original|320|1080|2048|480p|1080p|voice)\\.(jpg|webp|png|mp4|m4a|ogg)|captions-([A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8}){0,3})\\.vtt)$'
 
 /** What a stored file is: an image encoding, or a video or voice rendition (issue 20). */
-export type MediaFormat = EncodedFormat | 'mp4' | 'm4a' | 'ogg'
+export type MediaFormat = EncodedFormat | 'mp4' | 'm4a' | 'ogg' | 'vtt'
 
 export const extensionOf: Record<MediaFormat, MediaExtension> = {
   jpeg: 'jpg',
@@ -26,6 +30,7 @@ export const extensionOf: Record<MediaFormat, MediaExtension> = {
   mp4: 'mp4',
   m4a: 'm4a',
   ogg: 'ogg',
+  vtt: 'vtt',
 }
 export const contentTypeOf: Record<MediaFormat, string> = {
   jpeg: 'image/jpeg',
@@ -34,6 +39,7 @@ export const contentTypeOf: Record<MediaFormat, string> = {
   mp4: 'video/mp4',
   m4a: 'audio/mp4',
   ogg: 'audio/ogg',
+  vtt: 'text/vtt; charset=utf-8',
 }
 
 export interface StoredFiles {
@@ -60,7 +66,7 @@ export async function storeProcessed(db: Db, store: MediaStore, image: Processed
  */
 export type FileToStore = {
   name: string
-  format: MediaFormat
+  format: MediaVariant['format']
   width: number
   height: number
 } & ({ bytes: Buffer; path?: undefined } | { path: string; size: number; bytes?: undefined })
@@ -143,7 +149,11 @@ export interface MediaFileRef {
 export function findFile(media: MediaRow, fileName: string): MediaFileRef | undefined {
   const match = new RegExp(FILE_NAME_PATTERN).exec(fileName)
   if (!match || media.status !== 'ready') return undefined
-  const [, name, ext] = match
+  const [, name, ext, captionLang] = match
+  if (captionLang !== undefined) {
+    const caption = parseCaptions(media).find((c) => c.lang === captionLang)
+    return caption ? { key: caption.key, format: 'vtt' } : undefined
+  }
   if (name === 'original') {
     const key = media.original_key
     const format = formatOfKey(key)

@@ -1,5 +1,7 @@
 /** The media area's public face: what other folders may import from it (docs/architecture.md). */
 export type { MediaVisibility, MediaVisibilityRule } from './access.js'
+export type { ArchivedAvDeps } from './archived.js'
+export { storeArchivedCaption, storeArchivedPoster, storeArchivedRendition } from './archived.js'
 export { claimMedia } from './claims.js'
 export { deleteFilesOfDeletedRows, extensionOf, findFile, openFile, storeProcessed } from './files.js'
 export type { ImageSpoiler } from './image-spoiler.js'
@@ -9,7 +11,14 @@ export { fileCacheControl, mediaImageOrigins } from './redirect.js'
 export { rehostImage } from './rehost.js'
 export { ALT_MAX, AvFields, CREDIT_MAX, MediaVariantView, RIGHTS_MAX } from './schemas.js'
 export type { DeletedMediaRow, MediaFile } from './store.js'
-export { completeMedia, deleteMediaRows, findMedia, mediaFileColumns, parseVariants } from './store.js'
+export {
+  completeMedia,
+  deleteMediaRows,
+  findMedia,
+  mediaFileColumns,
+  parseCaptions,
+  parseVariants,
+} from './store.js'
 export { readUploadForm } from './upload-form.js'
 export { detectAvContainer } from './video/detect.js'
 export type { AvView, MediaKind } from './views.js'

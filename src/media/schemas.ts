@@ -49,6 +49,14 @@ export const AvFields = {
   waveform: Type.Union([Type.Array(Type.Integer({ minimum: 0, maximum: 100 })), Type.Null()], {
     description: "A voice note's 64 peaks (0–100) for the player",
   }),
+  captions: Type.Array(
+    Type.Object({
+      lang: Type.String({ description: "BCP 47 language tag: the track's srclang" }),
+      label: Type.String({ description: "The track's label in the player's menu" }),
+      url: Type.String({ description: 'The validated WebVTT file (text/vtt)' }),
+    }),
+    { description: "A video's caption tracks (WebVTT); empty for photos and voice notes" },
+  ),
 }
 
 export const MediaView = Type.Object({
@@ -71,7 +79,8 @@ export const MediaView = Type.Object({
   readyAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
   ...AvFields,
   progress: Type.Union([Type.Number({ minimum: 0, maximum: 1 }), Type.Null()], {
-    description: 'How far transcoding of a video or voice note has come, while it is processing on this node',
+    description:
+      'How far transcoding of a video or voice note has come while it is processing (on whichever node does it)',
   }),
 })
 
@@ -113,6 +122,25 @@ export const MediaUploadForm = Type.Object(
     rights: Type.Optional(Rights),
     spoiler: Type.Optional(Type.Union([Type.Literal('true'), Type.Literal('false')])),
     spoilerLabel: Type.Optional(SpoilerLabel),
+  },
+  { additionalProperties: false },
+)
+
+export const CaptionParams = Type.Object({
+  id: MediaId,
+  lang: Type.String({
+    pattern: '^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8}){0,3}$',
+    description: 'BCP 47 language tag of the track (en, fr, pt-BR): its srclang',
+  }),
+})
+
+export const CaptionQuery = Type.Object(
+  {
+    label: Type.String({
+      minLength: 1,
+      maxLength: 80,
+      description: 'What the player\'s caption menu shows, e.g. "English" or "Français (SDH)"',
+    }),
   },
   { additionalProperties: false },
 )

@@ -6,6 +6,7 @@ import type { Logger } from '../logger.js'
 import type { MediaStore } from '../media-store/media-store.js'
 import type { Clock } from '../util/clock.js'
 import type { MediaVisibilityRule } from './access.js'
+import { type CaptionUpload, removeCaption, setCaption } from './captions/captions.js'
 import { type OpenedFile, openFile, type RangeRequest } from './files.js'
 import { nextImageSpoiler } from './image-spoiler.js'
 import { locateFile } from './locate.js'
@@ -53,6 +54,14 @@ export interface MediaService {
    * and no avatar (`media-attached`).
    */
   update(ownerId: string, id: string, patch: MediaPatch): Promise<MediaRow>
+  /**
+   * Adds or replaces a caption track (WebVTT) of the owner's own ready, unattached video
+   * (`media-not-found`, `captions-video-only`, `media-not-ready`, `media-attached`,
+   * `caption-invalid`, `caption-too-large`, `captions-full`).
+   */
+  setCaption(ownerId: string, id: string, upload: CaptionUpload): Promise<MediaRow>
+  /** Removes a caption track of the owner's own unattached video (`caption-not-found`). */
+  removeCaption(ownerId: string, id: string, lang: string): Promise<MediaRow>
   /**
    * Opens `/media/{id}/{fileName}` for a viewer, the file named by the row and never by the path;
    * else `media-not-found`.
@@ -163,6 +172,8 @@ export function createMediaService(deps: MediaServiceDeps): MediaService {
     progressOf: uploads.progressOf,
     get,
     update,
+    setCaption: (ownerId, id, upload) => setCaption({ db, mediaStore }, ownerId, id, upload),
+    removeCaption: (ownerId, id, lang) => removeCaption({ db, mediaStore }, ownerId, id, lang),
     open,
     serve,
     sweepUnattached,

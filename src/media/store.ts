@@ -1,6 +1,6 @@
-import type { ExpressionBuilder, Updateable } from 'kysely'
+import type { ExpressionBuilder, Insertable, Updateable } from 'kysely'
 import type { DbOrTx } from '../db/database.js'
-import type { Database, MediaRow, MediaTable, MediaVariant, Role } from '../db/schema.js'
+import type { Database, MediaCaption, MediaRow, MediaTable, MediaVariant, Role } from '../db/schema.js'
 
 /** Plain queries over `media` and what claims it; the rules live in service.ts and claims.ts. */
 
@@ -35,7 +35,15 @@ function isClaimed(eb: ExpressionBuilder<Database, 'media'>) {
 /** What rendering an image needs from its media row: size, placeholder and files. */
 export type MediaFile = Pick<
   MediaRow,
-  'width' | 'height' | 'blurhash' | 'original_key' | 'variants' | 'mime' | 'duration_ms' | 'waveform'
+  | 'width'
+  | 'height'
+  | 'blurhash'
+  | 'original_key'
+  | 'variants'
+  | 'mime'
+  | 'duration_ms'
+  | 'waveform'
+  | 'captions'
 >
 
 /** The MediaFile columns, for queries that join `media` to what uses the image. */
@@ -48,9 +56,10 @@ export const mediaFileColumns = [
   'media.mime',
   'media.duration_ms',
   'media.waveform',
+  'media.captions',
 ] as const
 
-export async function insertMedia(db: DbOrTx, row: MediaRow): Promise<void> {
+export async function insertMedia(db: DbOrTx, row: Insertable<MediaTable>): Promise<void> {
   await db.insertInto('media').values(row).execute()
 }
 
@@ -89,6 +98,45 @@ export async function completeMedia(
   return result.numUpdatedRows > 0n
 }
 
+/**
+ * Records how far a `processing` row has come (0–1000) and renews its lease: every node reads the
+ * progress from here, so the studio sees it whichever node it asks.
+ */
+export async function writeProgress(db: DbOrTx, id: string, permille: number, now: number): Promise<void> {
+  await db
+    .updateTable('media')
+    .set({ progress_permille: permille, heartbeat_at: now })
+    .where('id', '=', id)
+    .where('status', '=', 'processing')
+    .execute()
+}
+
+/** Renews the lease of `processing` rows this process is still working on. */
+export async function renewLeases(db: DbOrTx, ids: readonly string[], now: number): Promise<void> {
+  if (ids.length === 0) return
+  await db
+    .updateTable('media')
+    .set({ heartbeat_at: now })
+    .where('id', 'in', ids)
+    .where('status', '=', 'processing')
+    .execute()
+}
+
+/**
+ * Fails `processing` rows whose lease ran out before `cutoff` (their process crashed or was
+ * killed: nothing will ever finish them) with `processing-interrupted`; returns their ids.
+ */
+export async function failAbandonedProcessing(db: DbOrTx, cutoff: number): Promise<string[]> {
+  const rows = await db
+    .updateTable('media')
+    .set({ status: 'failed', error: 'processing-interrupted', progress_permille: null })
+    .where('status', '=', 'processing')
+    .where((eb) => eb.or([eb('heartbeat_at', 'is', null), eb('heartbeat_at', '<', cutoff)]))
+    .returning('id')
+    .execute()
+  return rows.map((r) => r.id)
+}
+
 /** Updates the descriptive fields of an unclaimed media item; false if it is claimed or gone. */
 export async function updateUnattachedMedia(
   db: DbOrTx,
@@ -99,6 +147,26 @@ export async function updateUnattachedMedia(
     .updateTable('media')
     .set(values)
     .where('id', '=', id)
+    .where((eb) => eb.not(isClaimed(eb)))
+    .executeTakeFirst()
+  return result.numUpdatedRows > 0n
+}
+
+/**
+ * Replaces a video's caption list if it is still `expected` (no concurrent change) and the row is
+ * unclaimed; false otherwise.
+ */
+export async function replaceUnattachedCaptions(
+  db: DbOrTx,
+  id: string,
+  expected: string,
+  captions: string,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('media')
+    .set({ captions })
+    .where('id', '=', id)
+    .where('captions', '=', expected)
     .where((eb) => eb.not(isClaimed(eb)))
     .executeTakeFirst()
   return result.numUpdatedRows > 0n
@@ -187,7 +255,13 @@ export async function isKeyReferenced(db: DbOrTx, key: string): Promise<boolean>
   const row = await db
     .selectFrom('media')
     .select('id')
-    .where((eb) => eb.or([eb('original_key', '=', key), eb('variants', 'like', `%"${key}"%`)]))
+    .where((eb) =>
+      eb.or([
+        eb('original_key', '=', key),
+        eb('variants', 'like', `%"${key}"%`),
+        eb('captions', 'like', `%"${key}"%`),
+      ]),
+    )
     .limit(1)
     .executeTakeFirst()
   if (row) return true
@@ -202,6 +276,11 @@ export async function isKeyReferenced(db: DbOrTx, key: string): Promise<boolean>
 
 export function parseVariants(row: Pick<MediaRow, 'variants'>): MediaVariant[] {
   return JSON.parse(row.variants) as MediaVariant[]
+}
+
+/** A video's caption tracks; none for a row read without the column (or an image). */
+export function parseCaptions(row: Partial<Pick<MediaRow, 'captions'>>): MediaCaption[] {
+  return row.captions ? (JSON.parse(row.captions) as MediaCaption[]) : []
 }
 
 /** A media row deleted with its renderings, whose store keys were read before they cascaded away. */
@@ -227,8 +306,13 @@ export async function deleteMediaRows(db: DbOrTx, ids: readonly string[]): Promi
 
 /** Every store key a media row points at: original, variants and, once deleted, its renderings. */
 export function keysOf(
-  row: Pick<MediaRow, 'original_key' | 'variants'> & { renderingKeys?: readonly string[] },
+  row: Pick<MediaRow, 'original_key' | 'variants'> &
+    Partial<Pick<MediaRow, 'captions'>> & { renderingKeys?: readonly string[] },
 ): string[] {
-  const keys = [...parseVariants(row).map((v) => v.key), ...(row.renderingKeys ?? [])]
+  const keys = [
+    ...parseVariants(row).map((v) => v.key),
+    ...parseCaptions(row).map((c) => c.key),
+    ...(row.renderingKeys ?? []),
+  ]
   return row.original_key ? [row.original_key, ...keys] : keys
 }

@@ -18,10 +18,11 @@ import {
   toVariant,
 } from './files.js'
 import { inspectImage, processImage } from './processing.js'
-import { canUploadAnywhere, completeMedia, insertMedia } from './store.js'
+import { canUploadAnywhere, completeMedia, insertMedia, renewLeases, writeProgress } from './store.js'
 import { createUploadSlots } from './upload-slots.js'
 import type { AvContainer } from './video/detect.js'
 import { inspectAv, mimeOfAv, type ProcessedAv, processAv } from './video/process.js'
+import { sweepAbandonedWork } from './work-sweep.js'
 
 export interface UploadDeps {
   db: Db
@@ -63,7 +64,10 @@ export interface Uploads {
    * it (see below).
    */
   upload(ownerId: string, read: () => Promise<UploadInput>): Promise<UploadResult>
-  /** How far a video still processing on this node has come (0–1); null when unknown here. */
+  /**
+   * How far a video still processing on this node has come (0–1); null when unknown here (the
+   * row's `progress_permille` then tells what the node doing it last wrote).
+   */
   progressOf(id: string): number | null
   /** Waits for background processing to finish (shutdown, before the database closes). */
   close(): Promise<void>
@@ -96,8 +100,37 @@ export function createUploads(deps: UploadDeps): Uploads {
   const limits = { maxPixels: config.maxPixels }
   const processing = createFairScheduler(config.concurrency)
   const background = new Set<Promise<void>>()
-  // Progress of the videos this node is transcoding, by media id (the studio shows it).
+  // Progress of the videos this node is transcoding, by media id (the studio shows it). It is also
+  // written to the row (at most once a second per video), so every node can answer for it.
   const progress = new Map<string, number>()
+  const progressWrittenAt = new Map<string, number>()
+  // `processing` rows this process is finishing in the background: their lease (heartbeat_at) is
+  // renewed every quarter lease, so a row whose lease runs out was left by a dead process
+  // (failAbandonedProcessing, run by the work sweep).
+  const owned = new Set<string>()
+  // Temporary upload files this process holds (waiting for or in processing): touched with each
+  // renewal, so the work sweep (work-sweep.ts) never takes a live process's file for a dead one's.
+  const heldFiles = new Set<string>()
+  const leaseTimer = setInterval(() => {
+    if (owned.size > 0) track(renewLeases(db, [...owned], clock.now()))
+    if (heldFiles.size > 0) track(touchFiles([...heldFiles]))
+  }, config.workLeaseMs / 4)
+  leaseTimer.unref()
+  // What a crashed process left (rows stuck `processing`, temporary files) is cleared at start-up
+  // and then every half lease, by every process: tmp/ is this machine's, not the cluster's.
+  const sweepWork = () =>
+    track(
+      sweepAbandonedWork({
+        db,
+        clock,
+        logger,
+        workDir: config.video.workDir,
+        leaseMs: config.workLeaseMs,
+      }).then(() => {}),
+    )
+  sweepWork()
+  const sweepTimer = setInterval(sweepWork, config.workLeaseMs / 2)
+  sweepTimer.unref()
   // Uploads held in memory at once (bodies being received + jobs queued or running) are bounded, so
   // a crowd of uploaders cannot make the server buffer MEDIA_MAX_BYTES each without limit; each
   // account may hold only its share of them.
@@ -135,10 +168,14 @@ export function createUploads(deps: UploadDeps): Uploads {
     let input: UploadInput | undefined
     try {
       input = await read()
+      if (input.av) heldFiles.add(input.av.path)
       started = input.av ? await startAv(ownerId, id, input.av) : await startImage(ownerId, input.bytes)
     } catch (error) {
       release()
-      if (input?.av) await removeFile(input.av.path)
+      if (input?.av) {
+        heldFiles.delete(input.av.path)
+        await removeFile(input.av.path)
+      }
       throw error
     }
     const { header, job } = started
@@ -168,14 +205,25 @@ export function createUploads(deps: UploadDeps): Uploads {
       .run(ownerId, () => {
         progress.set(id, 0)
         const store = (files: FileToStore[]) => putFiles(db, mediaStore, files)
-        return processAv(av.path, probe, config.video, store, (fraction) => progress.set(id, fraction))
+        return processAv(av.path, probe, config.video, store, (fraction) => reportProgress(id, fraction))
       })
       .then((processed) => readyAv(processed))
       .finally(() => {
         progress.delete(id)
+        progressWrittenAt.delete(id)
+        heldFiles.delete(av.path)
         return removeFile(av.path)
       })
     return { header, job }
+  }
+
+  /** Keeps the fraction for this node's answers, and writes it to the row at most once a second. */
+  function reportProgress(id: string, fraction: number): void {
+    progress.set(id, fraction)
+    const now = performance.now()
+    if (now - (progressWrittenAt.get(id) ?? Number.NEGATIVE_INFINITY) < PROGRESS_WRITE_MS) return
+    progressWrittenAt.set(id, now)
+    track(writeProgress(db, id, Math.round(fraction * 1000), clock.now()))
   }
 
   function readyAv(processed: ProcessedAv<string[]>): ReadyMedia {
@@ -213,6 +261,8 @@ export function createUploads(deps: UploadDeps): Uploads {
       spoiler_label: input.spoilerLabel,
       bytes: input.av ? input.av.size : input.bytes.length,
       created_at: createdAt,
+      captions: '[]',
+      progress_permille: null,
     }
     if (settled && !settled.ok) throw settled.error
     if (settled?.ok) {
@@ -222,6 +272,7 @@ export function createUploads(deps: UploadDeps): Uploads {
         ...readyFields(stored, clock.now()),
         variants: JSON.stringify(stored.variants),
         waveform: stored.waveform && JSON.stringify(stored.waveform),
+        heartbeat_at: null,
       }
       await insertOrCleanUp(row, stored)
       logger.info({ mediaId: row.id, ms: Math.round(performance.now() - started) }, 'media processed')
@@ -239,13 +290,17 @@ export function createUploads(deps: UploadDeps): Uploads {
       ready_at: null,
       duration_ms: null,
       waveform: null,
+      heartbeat_at: createdAt,
     }
     await insertMedia(db, row)
+    owned.add(row.id)
     track(
-      job.then(
-        (stored) => finishInBackground(row.id, stored),
-        (error) => failInBackground(row.id, error),
-      ),
+      job
+        .then(
+          (stored) => finishInBackground(row.id, stored),
+          (error) => failInBackground(row.id, error),
+        )
+        .finally(() => owned.delete(row.id)),
     )
     return { media: row, isReady: false }
   }
@@ -285,11 +340,16 @@ export function createUploads(deps: UploadDeps): Uploads {
 
   /** Waits for background processing to finish (shutdown, before the database closes). */
   async function close(): Promise<void> {
+    clearInterval(sweepTimer)
     while (background.size > 0) await Promise.allSettled([...background])
+    clearInterval(leaseTimer)
   }
 
   return { upload, close, progressOf: (id) => progress.get(id) ?? null }
 }
+
+/** Progress is written to the row at most this often per video. */
+const PROGRESS_WRITE_MS = 1000
 
 function imageReady(stored: StoredFiles): ReadyMedia {
   const { width, height, blurhash } = stored.image
@@ -320,6 +380,11 @@ function readyFields(stored: ReadyMedia, now: number) {
     ready_at: now,
     duration_ms: stored.durationMs,
   }
+}
+
+async function touchFiles(files: readonly string[]): Promise<void> {
+  const now = new Date()
+  await Promise.all(files.map((f) => fs.utimes(f, now, now).catch(() => {})))
 }
 
 async function removeFile(file: string): Promise<void> {

@@ -1,6 +1,6 @@
 import type { MediaRow, MediaVariant } from '../db/schema.js'
 import { extensionOf, formatOfKey } from './files.js'
-import { parseVariants } from './store.js'
+import { parseCaptions, parseVariants } from './store.js'
 
 export interface MediaVariantView {
   name: string
@@ -11,6 +11,13 @@ export interface MediaVariantView {
 }
 
 export type MediaKind = 'image' | 'video' | 'audio'
+
+/** A caption track of a video, as the API and the players see it (a `<track>`). */
+export interface CaptionView {
+  lang: string
+  label: string
+  url: string
+}
 
 /** What a video or voice note adds to an image's fields, in the media object and album items. */
 export interface AvView {
@@ -49,6 +56,7 @@ export interface MediaView extends AvView {
   spoilerLabel: string | null
   variants: MediaVariantView[]
   originalUrl: string | null
+  captions: CaptionView[]
   createdAt: string
   readyAt: string | null
   progress: number | null
@@ -66,8 +74,8 @@ export function mediaFileUrl(publicUrl: URL, id: string, fileName: string): stri
 export function mediaFileUrls(
   publicUrl: URL,
   id: string,
-  row: Pick<MediaRow, 'variants' | 'original_key'>,
-): Pick<MediaView, 'variants' | 'originalUrl'> {
+  row: Pick<MediaRow, 'variants' | 'original_key'> & Partial<Pick<MediaRow, 'captions'>>,
+): Pick<MediaView, 'variants' | 'originalUrl' | 'captions'> {
   const originalFormat = formatOfKey(row.original_key)
   return {
     variants: parseVariants(row).map((v) => ({
@@ -80,6 +88,11 @@ export function mediaFileUrls(
     originalUrl: originalFormat
       ? mediaFileUrl(publicUrl, id, `original.${extensionOf[originalFormat]}`)
       : null,
+    captions: parseCaptions(row).map((c) => ({
+      lang: c.lang,
+      label: c.label,
+      url: mediaFileUrl(publicUrl, id, `captions-${c.lang}.vtt`),
+    })),
   }
 }
 
@@ -102,6 +115,11 @@ export function toMediaView(row: MediaRow, publicUrl: URL, progress: number | nu
     createdAt: new Date(row.created_at).toISOString(),
     readyAt: row.ready_at === null ? null : new Date(row.ready_at).toISOString(),
     ...toAvView(row),
-    progress: row.status === 'processing' ? progress : null,
+    // This node's own figure when it is the one transcoding, else what that node last wrote.
+    progress: row.status === 'processing' ? (progress ?? permille(row.progress_permille)) : null,
   }
+}
+
+function permille(value: number | null): number | null {
+  return value === null ? null : Math.min(1, Math.max(0, value / 1000))
 }

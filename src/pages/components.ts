@@ -64,9 +64,14 @@ function videoPlayer(
   label: string,
 ) {
   const sources = image.av?.sources ?? []
+  // Caption tracks (validated WebVTT, issue 20): the browser renders cue text as text, never HTML.
+  const tracks = (image.av?.captions ?? []).map(
+    (c, i) =>
+      html`<track kind="captions" srclang="${c.lang}" label="${c.label}" src="${safeUrl(c.url)}"${i === 0 ? html` default` : ''}>`,
+  )
   return html`<video controls playsinline preload="metadata" poster="${safeUrl(poster.url)}" width="${poster.width}" height="${poster.height}" aria-label="${label}">${sources.map(
     (s) => html`<source src="${safeUrl(s.url)}" type="${s.type}">`,
-  )}</video>`
+  )}${tracks}</video>`
 }
 
 /** A voice note: the browser's audio player (Opus, else AAC for Safari) over its waveform. */

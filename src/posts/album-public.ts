@@ -15,6 +15,7 @@ export type AlbumImageRow = PostMediaRow &
     | 'mime'
     | 'duration_ms'
     | 'waveform'
+    | 'captions'
   > & {
     media_spoiler: number
   }
@@ -40,6 +41,7 @@ export async function imagesByPost(
       'm.mime',
       'm.duration_ms',
       'm.waveform',
+      'm.captions',
       'm.spoiler as media_spoiler',
     ])
     .where('pm.post_id', 'in', postIds)

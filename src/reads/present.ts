@@ -2,7 +2,7 @@ import type { ProductionViewData } from '../channels/index.js'
 import type { ChannelRow, MediaRenderingRow, MediaVariant } from '../db/schema.js'
 import { DEFAULT_LANGUAGE, type Language, translator } from '../i18n/index.js'
 import type { QuestionRow } from '../interactions/index.js'
-import { extensionOf, mediaKindOf, toAvView } from '../media/index.js'
+import { extensionOf, mediaKindOf, parseCaptions, toAvView } from '../media/index.js'
 import { type AlbumImageRow, findLinks, type PostRecord } from '../posts/index.js'
 import type { SpoilerDecision } from './rules.js'
 import type {
@@ -68,7 +68,12 @@ function presentAv(input: PresentInput, row: AlbumImageRow): PublicAv | null {
     type: AV_TYPES[v.format as keyof typeof AV_TYPES],
     bytes: v.bytes,
   }))
-  return { kind: view.kind, sources, durationMs: view.durationMs, waveform: view.waveform }
+  const captions = parseCaptions(row).map((c) => ({
+    lang: c.lang,
+    label: c.label,
+    url: input.mediaUrl(row.media_id, `captions-${c.lang}.vtt`),
+  }))
+  return { kind: view.kind, sources, durationMs: view.durationMs, waveform: view.waveform, captions }
 }
 
 const AV_TYPES = { mp4: 'video/mp4', ogg: 'audio/ogg', m4a: 'audio/mp4' } as const

@@ -25,6 +25,14 @@ export interface PublicAv {
   durationMs: number | null
   /** A voice note's peaks (0–100). */
   waveform: number[] | null
+  /** A video's caption tracks (WebVTT), rendered as `<track kind="captions">`. */
+  captions: PublicCaption[]
+}
+
+export interface PublicCaption {
+  lang: string
+  label: string
+  url: string
 }
 
 /** A voice note of an album: it has no picture, so it is not one of the album's images. */

@@ -79,6 +79,9 @@ export async function insertMediaRow(server: TestServer, ownerId: string, status
     variants: '[]',
     created_at: Date.now(),
     ready_at: null,
+    captions: '[]',
+    progress_permille: null,
+    heartbeat_at: status === 'processing' ? Date.now() : null,
   }
   await server.ctx.db.insertInto('media').values(row).execute()
   return row

@@ -135,7 +135,11 @@ describe.each(testDatabases)('channel export and import on %s', (kind) => {
         db: target.ctx.db,
         mediaStore: target.ctx.mediaStore,
         clock: target.ctx.clock,
-        media: { maxPixels: target.ctx.config.media.maxPixels, maxBytes: target.ctx.config.media.maxBytes },
+        media: {
+          maxPixels: target.ctx.config.media.maxPixels,
+          maxBytes: target.ctx.config.media.maxBytes,
+          video: target.ctx.config.media.video,
+        },
       },
       archivePath,
     )
@@ -210,7 +214,7 @@ describe.each(testDatabases)('channel export and import on %s', (kind) => {
       db: target.ctx.db,
       mediaStore: target.ctx.mediaStore,
       clock: target.ctx.clock,
-      media: { maxPixels: 100_000_000, maxBytes: 50_000_000 },
+      media: { maxPixels: 100_000_000, maxBytes: 50_000_000, video: target.ctx.config.media.video },
     }
     await expect(importChannel(deps, archivePath)).rejects.toThrow(
       'the channel slug "the-show" is taken on this server',

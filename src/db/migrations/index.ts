@@ -19,6 +19,7 @@ import * as m0019 from './0019-presskit.js'
 import * as m0020 from './0020-video.js'
 import * as m0021 from './0021-outbound.js'
 import * as m0024 from './0024-resumable-uploads.js'
+import * as m0025 from './0025-media-captions-work.js'
 import * as m0026 from './0026-federation-infra.js'
 
 /**
@@ -47,5 +48,6 @@ export const migrations: Record<string, Migration> = {
   '0020-video': m0020,
   '0021-outbound': m0021,
   '0024-resumable-uploads': m0024,
+  '0025-media-captions-work': m0025,
   '0026-federation-infra': m0026,
 }

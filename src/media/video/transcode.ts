@@ -295,3 +295,34 @@ async function guard<T>(work: () => Promise<T>): Promise<T> {
 export async function removeWorkDir(dir: string): Promise<void> {
   await fs.rm(dir, { recursive: true, force: true }).catch(() => {})
 }
+
+/**
+ * A rendition read back from a channel archive (issue 20, `backlot import`): its streams copied
+ * as they are into a fresh file of the same format, without any metadata, so a crafted archive
+ * cannot bring a GPS atom in. Only what Backlot itself writes is accepted: H.264/AAC in MP4 or
+ * M4A, Opus in Ogg; anything else is `video-processing-failed`.
+ */
+export async function remuxRendition(
+  input: string,
+  probe: AvProbe,
+  workDir: string,
+  limits: TranscodeLimits,
+  format: 'mp4' | 'm4a' | 'ogg',
+): Promise<string> {
+  const expected =
+    format === 'mp4'
+      ? probe.kind === 'video' && probe.videoCodec === 'h264' && [null, 'aac'].includes(probe.audioCodec)
+      : format === 'm4a'
+        ? probe.kind === 'audio' && probe.audioCodec === 'aac'
+        : probe.kind === 'audio' && probe.audioCodec === 'opus'
+  if (!expected) fail('video-processing-failed', `Not a ${format} rendition as Backlot writes it.`)
+  const out = path.join(workDir, `rendition.${format}`)
+  const streams = probe.kind === 'video' ? ['-map', '0:v:0', '-map', '0:a:0?'] : ['-map', '0:a:0']
+  const muxer = format === 'ogg' ? ['-f', 'ogg'] : ['-movflags', '+faststart', '-f', 'mp4']
+  await runTool(
+    'ffmpeg',
+    [...commonInput(input, probe, limits), ...streams, '-c', 'copy', ...NO_METADATA, ...muxer, out],
+    limits,
+  )
+  return out
+}

@@ -106,7 +106,11 @@ export async function request<T>(
   const h = init.headers as Record<string, string>
   Object.assign(h, headers)
   if (WRITE.has(method)) h['x-backlot-csrf'] = '1'
-  if (body !== undefined) {
+  if (body instanceof Blob) {
+    // A file sent as the body itself (a caption track): its own type, not JSON.
+    h['content-type'] ??= body.type || 'application/octet-stream'
+    init.body = body
+  } else if (body !== undefined) {
     h['content-type'] = 'application/json'
     init.body = JSON.stringify(body)
   }
@@ -133,7 +137,8 @@ export const api = {
   get: <T>(path: string) => request<T>('GET', path),
   post: <T>(path: string, body: unknown = {}, headers?: Record<string, string>) =>
     request<T>('POST', path, body, headers),
-  put: <T>(path: string, body: unknown = {}) => request<T>('PUT', path, body),
+  put: <T>(path: string, body: unknown = {}, headers?: Record<string, string>) =>
+    request<T>('PUT', path, body, headers),
   patch: <T>(path: string, body: unknown) => request<T>('PATCH', path, body),
   delete: <T = null>(path: string) => request<T>('DELETE', path),
 }

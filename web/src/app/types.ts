@@ -119,6 +119,8 @@ export interface Media {
   waveform?: number[] | null
   /** How far transcoding has come while the server processes a video (0–1). */
   progress?: number | null
+  /** A video's caption tracks (validated WebVTT files). */
+  captions?: { lang: string; label: string; url: string }[]
 }
 
 export interface Reactions {

@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks'
 import { t } from '../app/i18n.js'
 import { ErrorBox } from '../components/ErrorBox.js'
+import { CaptionFields } from './CaptionFields.js'
 import { PhotoFields } from './PhotoFields.js'
 import { MAX_PHOTOS, type UploadItem } from './uploads.js'
 
@@ -137,6 +138,13 @@ export function UploadList(props: Props) {
                       facts={item}
                       onChange={(patch) => props.onChange(item.key, patch)}
                     />
+                    {item.status === 'ready' && item.media?.kind === 'video' && (
+                      <CaptionFields
+                        n={i + 1}
+                        media={item.media}
+                        onMedia={(media) => props.onChange(item.key, { media })}
+                      />
+                    )}
                   </>
                 )}
               </div>
