@@ -451,13 +451,15 @@ export interface PressPreviewTable {
 }
 
 /**
- * One recipient's link to the press kit of a post or album (issue 19 part 3): production/press-kits.ts.
+ * One recipient's link to the press kit of a post or album, or of a digest (issue 19 part 3):
+ * production/press-kits.ts. Exactly one of `post_id` and `digest_id` is set (migration 0022).
  * Its images carry the link's watermark (keyed from `token_hash`).
  */
 export interface PressKitTable {
   id: string
   channel_id: string
-  post_id: string
+  post_id: string | null
+  digest_id: string | null
   token_hash: string
   recipient: string
   outlet: string

@@ -359,7 +359,7 @@ function fileRoutes(app: App, ctx: AppContext): void {
         .type('application/zip')
         .header(
           'content-disposition',
-          `attachment; filename="press-kit-${opened.channel.slug}-${opened.post.id}.zip"`,
+          `attachment; filename="press-kit-${opened.channel.slug}-${opened.digest?.id ?? opened.posts[0]!.post.id}.zip"`,
         )
         .header('cache-control', 'no-store')
         .header('x-robots-tag', 'noindex')

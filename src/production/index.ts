@@ -2,6 +2,7 @@
 export { digestPosts } from './digest-select.js'
 export { findDigest, listDigests } from './digest-store.js'
 export { digestUrl, rangeLabel } from './digests.js'
+export type { KitPost, KitSubject } from './press-kit-subject.js'
 export { kitZip } from './press-kit-zip.js'
 export type { KitImageFile, OpenedPressKit, PressKitService } from './press-kits.js'
 export type { OpenedPreview, PreviewService } from './previews.js'
