@@ -159,7 +159,7 @@ function sendPage(
 
 function sendImage(reply: FastifyReply, file: ImageBytes, ifNoneMatch: string | undefined) {
   reply
-    .type('image/jpeg')
+    .type(file.contentType)
     .header('x-content-type-options', 'nosniff')
     .header('etag', file.etag)
     .header('cache-control', fileCacheControl(file.isPublic))

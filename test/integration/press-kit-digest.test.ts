@@ -158,7 +158,14 @@ describe.each(testDatabases)('press kits of a digest (%s)', (kind) => {
       new RegExp(`/kit/kit_[^"/]+/${s.media.pier}/[^"\\s]+\\.jpg`),
     )?.[0]
     expect(pierPath).toBeDefined()
-    expect((await fetchBytes(server.url + pierPath!)).status).toBe(200)
+    const jpeg = await fetchBytes(server.url + pierPath!)
+    expect(jpeg.status).toBe(200)
+    expect(jpeg.headers.get('content-type')).toBe('image/jpeg')
+    // A WebP variant is answered as WebP, not as JPEG (sendImage named every file image/jpeg).
+    const webp = await fetchBytes(server.url + pierPath!.replace(/\.jpg$/, '.webp'))
+    expect(webp.status).toBe(200)
+    expect(webp.headers.get('content-type')).toBe('image/webp')
+    expect(webp.bytes.subarray(8, 12).toString('latin1')).toBe('WEBP')
 
     expect((await w.creator.delete(`/api/v1/channels/the-show/posts/${s.published.id}`)).status).toBe(204)
     const page = await fetchText(kit.url)
