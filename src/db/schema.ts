@@ -711,6 +711,12 @@ export interface SearchPostTable {
   hidden_text: string
   /** Production tags in words ("week 11 … chapter 8 Finale location Bilbao"). */
   tags_text: string
+  /**
+   * When the spoilers of a post with hidden text lift by the channel's auto-lift rule (the latest
+   * air date of its chapters, reads/rules.ts spoilerLiftsAt); from then on its hidden text is open
+   * to everyone. Null: never by itself. Kept current when the production changes (migration 0023).
+   */
+  lifts_at: number | null
 }
 
 /** What a linked page said, cached by URL (src/link-previews, issue 18 part 4). */

@@ -7,6 +7,7 @@ export { kitZip } from './press-kit-zip.js'
 export type { KitImageFile, OpenedPressKit, PressKitService } from './press-kits.js'
 export type { OpenedPreview, PreviewService } from './previews.js'
 export { PostProductionViewFields, ProductionCreateFields } from './schemas.js'
+export type { ProductionChanged } from './service.js'
 export { tagLabels, toTagsView } from './tags.js'
 export type { Timeline } from './timeline.js'
 export {

@@ -19,6 +19,7 @@ import * as m0019 from './0019-presskit.js'
 import * as m0020 from './0020-video.js'
 import * as m0021 from './0021-outbound.js'
 import * as m0022 from './0022-presskit-digest.js'
+import * as m0023 from './0023-search-spoiler-lift.js'
 
 /**
  * Ordered registry of migrations. Add new ones at the end; never edit a migration that has shipped.
@@ -46,4 +47,5 @@ export const migrations: Record<string, Migration> = {
   '0020-video': m0020,
   '0021-outbound': m0021,
   '0022-presskit-digest': m0022,
+  '0023-search-spoiler-lift': m0023,
 }
