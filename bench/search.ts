@@ -5,6 +5,7 @@ import { performance } from 'node:perf_hooks'
 import { type Db, dropPostgresSchema, openDatabase } from '../src/db/database.js'
 import { migrateToLatest } from '../src/db/migrator.js'
 import { createSearchService } from '../src/search/service.js'
+import { systemClock } from '../src/util/clock.js'
 import { newId } from '../src/util/ids.js'
 import { printTable } from './lib/server-process.js'
 
@@ -44,7 +45,7 @@ async function run(kind: 'sqlite' | 'postgres', count: number): Promise<Record<s
     const db = handle.db
     await migrateToLatest(db)
     await seed(db, count)
-    const search = createSearchService({ db })
+    const search = createSearchService({ db, clock: systemClock })
     const started = performance.now()
     const indexed = await search.indexMissing()
     const indexSeconds = (performance.now() - started) / 1000

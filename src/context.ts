@@ -155,7 +155,7 @@ export async function createContext(config: Config, overrides: ContextOverrides 
   const mediaStore = overrides.mediaStore ?? ownMediaStore!
   // Search indexes a post in the transaction that publishes, edits or deletes it (issue 19), and
   // finds channels by title and description for the channel list, which sits below it.
-  const search = createSearchService({ db })
+  const search = createSearchService({ db, clock })
   const channels = createChannelService({
     db,
     clock,
@@ -196,7 +196,14 @@ export async function createContext(config: Config, overrides: ContextOverrides 
   // goes through the one read pipeline with these deps (reads/pipeline.ts).
   const readDeps: ReadDeps = { db, clock, mediaStore, publicUrl, hooks: postHooks }
   const reads = createReadService(readDeps)
-  const production = createProductionService({ db, clock, eventLog, hooks: postHooks, publicUrl })
+  const production = createProductionService({
+    db,
+    clock,
+    eventLog,
+    hooks: postHooks,
+    publicUrl,
+    productionChanged: search.productionChanged,
+  })
   const previews = createPreviewService({ db, clock, publicUrl })
   const timeline = createTimelineReader(readDeps)
   const digests = createDigestService({ ...readDeps, posts })

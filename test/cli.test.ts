@@ -53,4 +53,12 @@ describe('generated docs are current', () => {
   it('docs/problems.md holds the table generated from the problem catalog', () => {
     expect(fs.readFileSync(path.join(root, 'docs/problems.md'), 'utf8')).toContain(problemsDocTable())
   })
+  it('both say the command that generates them, and the command exists', () => {
+    const scripts = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).scripts
+    expect(scripts['docs:generate']).toBe('tsx scripts/generate-docs.ts')
+    for (const file of ['docs/config.md', 'docs/problems.md'])
+      expect(fs.readFileSync(path.join(root, file), 'utf8')).toContain(
+        '<!-- generated: npm run docs:generate',
+      )
+  })
 })

@@ -77,8 +77,9 @@ export async function runTrace(args: string[]): Promise<number> {
   }
   const who = [source.recipient || '(no name)', source.outlet, source.email].filter(Boolean).join(', ')
   const state = source.revokedAt === null ? '' : ' (since revoked)'
+  const of = source.digestId === null ? `post ${source.postId}` : `digest ${source.digestId}`
   console.log(
-    `press ${source.kind} link ${source.linkId}${state} for ${who}: post ${source.postId} in /c/${source.channelSlug}, issued ${new Date(source.createdAt).toISOString()}`,
+    `press ${source.kind} link ${source.linkId}${state} for ${who}: ${of} in /c/${source.channelSlug}, issued ${new Date(source.createdAt).toISOString()}`,
   )
   console.log(`${confidence}; image at ${Math.round(result.scale * 100)}% of the served size`)
   return 0

@@ -92,8 +92,11 @@ async function openPostgres(config: DatabaseConfig): Promise<Db> {
   const pool = new pg.Pool({
     connectionString: config.location,
     max: 10,
-    // Every connection works inside the configured schema, so queries stay unqualified.
-    options: `-c search_path="${schema}"`,
+    // Every connection works inside the configured schema, so queries stay unqualified. Sent as a
+    // startup parameter only for a schema other than public: PgBouncer refuses an unknown startup
+    // parameter (unless told to ignore `options`), so the default works behind it as it is, and a
+    // non-public schema behind PgBouncer is set on its side (docs/operations.md, "PgBouncer").
+    ...(schema !== 'public' && { options: `-c search_path="${schema}"` }),
   })
   return new Kysely<Database>({ dialect: new SchemaScopedPostgresDialect({ pool }) })
 }

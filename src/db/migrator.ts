@@ -4,6 +4,8 @@ import { migrations } from './migrations/index.js'
 
 /** Applies every pending migration in order; throws with the failing migration's name. */
 export async function migrateToLatest(db: Db): Promise<string[]> {
+  // Every start migrates; when nothing is pending, no lock is taken at all (see isUpToDate).
+  if (await isUpToDate(db)) return []
   const migrator = new Migrator({
     db,
     provider: { getMigrations: async () => migrations },
@@ -28,4 +30,25 @@ async function postgresSchema(db: Db): Promise<string | undefined> {
   if (!isPostgres(db)) return undefined
   const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db)
   return rows[0]?.schema
+}
+
+/**
+ * Whether every migration has run, read without Kysely's migration lock. On PostgreSQL that lock is
+ * a session-level advisory lock taken and released in separate statements around the migration
+ * transaction: behind PgBouncer in transaction mode those statements may run on different server
+ * connections, so the lock stays held on one of them and a later run waits on it (up to Kysely's
+ * hour). Skipping the lock when nothing is pending keeps every node start safe behind PgBouncer;
+ * pending migrations are run with `backlot migrate` against PostgreSQL directly
+ * (docs/operations.md, "PgBouncer").
+ */
+async function isUpToDate(db: Db): Promise<boolean> {
+  try {
+    const { rows } = await sql<{ name: string }>`select name from kysely_migration`.execute(db)
+    const done = new Set(rows.map((r) => r.name))
+    const known = Object.keys(migrations)
+    // Exactly ours: a database a newer release migrated goes on to Kysely, which refuses it.
+    return done.size === known.length && known.every((name) => done.has(name))
+  } catch {
+    return false // no migration table yet: a new database
+  }
 }

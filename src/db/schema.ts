@@ -472,13 +472,15 @@ export interface PressPreviewTable {
 }
 
 /**
- * One recipient's link to the press kit of a post or album (issue 19 part 3): production/press-kits.ts.
+ * One recipient's link to the press kit of a post or album, or of a digest (issue 19 part 3):
+ * production/press-kits.ts. Exactly one of `post_id` and `digest_id` is set (migration 0022).
  * Its images carry the link's watermark (keyed from `token_hash`).
  */
 export interface PressKitTable {
   id: string
   channel_id: string
-  post_id: string
+  post_id: string | null
+  digest_id: string | null
   token_hash: string
   recipient: string
   outlet: string
@@ -730,6 +732,12 @@ export interface SearchPostTable {
   hidden_text: string
   /** Production tags in words ("week 11 … chapter 8 Finale location Bilbao"). */
   tags_text: string
+  /**
+   * When the spoilers of a post with hidden text lift by the channel's auto-lift rule (the latest
+   * air date of its chapters, reads/rules.ts spoilerLiftsAt); from then on its hidden text is open
+   * to everyone. Null: never by itself. Kept current when the production changes (migration 0023).
+   */
+  lifts_at: number | null
 }
 
 /** What a linked page said, cached by URL (src/link-previews, issue 18 part 4). */

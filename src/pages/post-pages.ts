@@ -1,12 +1,13 @@
 import type { ChannelRow } from '../db/schema.js'
 import { fail } from '../errors.js'
 import type { Language } from '../i18n/index.js'
-import type { OpenedPressKit, OpenedPreview } from '../production/index.js'
+import { type OpenedPressKit, type OpenedPreview, rangeLabel } from '../production/index.js'
 import { blurredImageText, presentPosts, readPosts } from '../reads/index.js'
 import { postCard } from './components.js'
 import { html } from './html.js'
 import { document, type PageMeta } from './layout.js'
 import type { PageFrame } from './page-frame.js'
+import { pressKitBody } from './press-kit-body.js'
 import type { PageRenderer, RenderDeps, RenderedPage } from './render.js'
 import {
   cardImage,
@@ -16,7 +17,6 @@ import {
   type LivePage,
   postArticle,
   postBody,
-  pressKitBody,
   previewBody,
 } from './templates.js'
 import { pageText } from './text.js'
@@ -133,10 +133,13 @@ export function createPostPages(
     opened: OpenedPressKit,
   ): Promise<RenderedPage> {
     const text = pageText(language)
-    const { channel, post } = opened
-    const title = text.t('pressKit.title', { title: post.title })
+    const { channel, digest, posts } = opened
+    const title = digest
+      ? text.t('pressKit.digestTitle', { title: digest.title, range: rangeLabel(digest, language) })
+      : text.t('pressKit.title', { title: posts[0]!.post.title })
+    const url = opened.digestUrl ?? posts[0]!.post.url
     const meta: PageMeta = {
-      ...baseMeta(text, channel, post.url, title, text.t('pressKit.description')),
+      ...baseMeta(text, channel, url, title, text.t('pressKit.description')),
       isIndexable: false,
       feeds: null,
     }

@@ -159,7 +159,7 @@ function sendPage(
 
 function sendImage(reply: FastifyReply, file: ImageBytes, ifNoneMatch: string | undefined) {
   reply
-    .type('image/jpeg')
+    .type(file.contentType)
     .header('x-content-type-options', 'nosniff')
     .header('etag', file.etag)
     .header('cache-control', fileCacheControl(file.isPublic))
@@ -359,7 +359,7 @@ function fileRoutes(app: App, ctx: AppContext): void {
         .type('application/zip')
         .header(
           'content-disposition',
-          `attachment; filename="press-kit-${opened.channel.slug}-${opened.post.id}.zip"`,
+          `attachment; filename="press-kit-${opened.channel.slug}-${opened.digest?.id ?? opened.posts[0]!.post.id}.zip"`,
         )
         .header('cache-control', 'no-store')
         .header('x-robots-tag', 'noindex')

@@ -1,7 +1,7 @@
 import { type ChannelAvatarViewT, chaptersCount, productionOf } from '../channels/index.js'
 import type { ChannelRow } from '../db/schema.js'
 import { DEFAULT_LANGUAGE, type Language } from '../i18n/index.js'
-import type { OpenedPressKit, Timeline } from '../production/index.js'
+import type { Timeline } from '../production/index.js'
 import { blurredImageText, type PublicImage, type PublicPost } from '../reads/index.js'
 import { album, body, countsLine, figure, postCard, tagList, when } from './components.js'
 import type { PageCounts } from './counts.js'
@@ -222,36 +222,6 @@ export function previewBody(
 ${body(text, post)}
 ${album(text, post)}
 ${tagList(post)}
-</article></main>`
-}
-
-/**
- * A press kit: embargo banner (or "published"), for whom it was issued, the caption, every image
- * with its alt text, credit and rights, the usage note, the press contact and the zip. The images
- * are marked for this link; the page says so, which is also what deters a leak.
- */
-export function pressKitBody(text: PageText, origin: string, opened: OpenedPressKit, zipUrl: string) {
-  const { kit, channel, post, record, images } = opened
-  const banner =
-    record.status === 'published'
-      ? null
-      : post.publishAt !== null && record.status === 'scheduled'
-        ? text.t('preview.embargoedUntil', { date: text.dateTime(post.publishAt) })
-        : text.t('preview.embargoedUnscheduled')
-  const issuedTo = [kit.recipient, kit.outlet].filter(Boolean).join(', ')
-  const kitPost = { ...post, images }
-  return html`${banner ? html`<div class="banner" role="alert">${banner}</div>` : ''}<main>${channelHeader(text, origin, channel)}
-<article class="post press-kit">
-<h2>${text.t('pressKit.heading')}</h2>
-<p class="meta">${text.t('pressKit.issuedTo', { name: issuedTo })} · ${text.t('pressKit.expires', { date: text.dateTime(kit.expires_at) })}</p>
-${body(text, post)}
-${album(text, kitPost, { showAlt: true })}
-<dl>
-<dt>${text.t('pressKit.contact')}</dt><dd>${kit.contact}</dd>
-${kit.usage_note ? html`<dt>${text.t('pressKit.usage')}</dt><dd>${kit.usage_note}</dd>` : ''}
-</dl>
-<p><a class="button" href="${safeUrl(zipUrl)}" download>${text.t('pressKit.download', { count: images.length })}</a></p>
-<p class="muted">${text.t('pressKit.notice')}</p>
 </article></main>`
 }
 

@@ -33,7 +33,9 @@ export async function updateDigest(db: DbOrTx, id: string, changes: Updateable<D
   await db.updateTable('digest').set(changes).where('id', '=', id).execute()
 }
 
+/** Deletes a digest and its press kits (also a cascade; said here so SQLite without it still holds). */
 export async function deleteDigest(db: DbOrTx, id: string): Promise<void> {
+  await db.deleteFrom('press_kit').where('digest_id', '=', id).execute()
   await db.deleteFrom('digest').where('id', '=', id).execute()
 }
 

@@ -73,7 +73,7 @@ export interface DigestService {
    * `validation`).
    */
   edit(actorId: string, slug: string, id: string, input: EditDigestInput): Promise<DigestViewData>
-  /** Deletes a digest (post.create; `digest-not-found`). */
+  /** Deletes a digest and its press kit links (post.create; `digest-not-found`). */
   remove(actorId: string, slug: string, id: string): Promise<void>
   /**
    * Posts the digest's link as a text post, published now; once while that post exists
@@ -208,7 +208,9 @@ export function createDigestService(deps: DigestServiceDeps): DigestService {
 
   async function remove(actorId: string, slug: string, id: string): Promise<void> {
     const access = await requirePermission(db, slug, actorId, 'post.create')
-    await deleteDigest(db, (await require(access, id)).id)
+    const digest = await require(access, id)
+    // Its press kit links go with it, in the same transaction: deleted means gone.
+    await db.transaction().execute((tx) => deleteDigest(tx, digest.id))
   }
 
   /**

@@ -28,7 +28,8 @@ export type CreatePressKitInput = Static<typeof CreatePressKitBody>
 
 export const PressKitView = Type.Object({
   id: Type.String(),
-  postId: Type.String(),
+  postId: Type.Union([Type.String(), Type.Null()], { description: "The post of a post's kit." }),
+  digestId: Type.Union([Type.String(), Type.Null()], { description: "The digest of a digest's kit." }),
   recipient: Type.String(),
   outlet: Type.String(),
   email: Type.Union([Type.String(), Type.Null()]),
@@ -51,5 +52,10 @@ export const PressKitList = Type.Object({
 export const PressKitParams = Type.Object({
   slug: Type.String({ minLength: 1, maxLength: 100 }),
   id: Type.String({ minLength: 1, maxLength: 100 }),
+  kitId: Type.String({ minLength: 1, maxLength: 100 }),
+})
+export const DigestPressKitParams = Type.Object({
+  slug: Type.String({ minLength: 1, maxLength: 100 }),
+  digestId: Type.String({ minLength: 1, maxLength: 100 }),
   kitId: Type.String({ minLength: 1, maxLength: 100 }),
 })

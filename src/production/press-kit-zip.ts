@@ -1,22 +1,45 @@
 import type { Readable } from 'node:stream'
 import yazl from 'yazl'
+import { rangeLabel } from './digests.js'
+import type { KitPost } from './press-kit-subject.js'
 import type { KitImageFile, OpenedPressKit } from './press-kits.js'
 
-/** What `manifest.json` in a kit's zip says: the kit, then each image with its file. */
+/** A kit's post as the manifest describes it. */
+function postEntry({ record, post }: KitPost) {
+  const isPublished = record.status === 'published'
+  return {
+    id: post.id,
+    url: post.url,
+    caption: post.text,
+    author: post.author.displayName,
+    published: isPublished,
+    embargoUntil: isPublished || post.publishAt === null ? null : new Date(post.publishAt).toISOString(),
+  }
+}
+
+/**
+ * What `manifest.json` in a kit's zip says: the kit, its post (a post's kit) or its digest and
+ * posts in order (a digest's kit), then each image with its file and the id of its post.
+ */
 export function kitManifest(opened: OpenedPressKit, files: readonly KitImageFile[], now: number) {
-  const { kit, channel, post, record } = opened
-  const embargo = record.status === 'published' ? null : post.publishAt
+  const { kit, channel, digest, posts } = opened
+  const subject =
+    digest === null
+      ? { post: postEntry(posts[0]!) }
+      : {
+          digest: {
+            id: digest.id,
+            url: opened.digestUrl,
+            title: digest.title,
+            intro: digest.intro,
+            range: rangeLabel(digest),
+          },
+          posts: posts.map(postEntry),
+        }
   return {
     format: 'backlot-press-kit/1',
     channel: { slug: channel.slug, title: channel.title },
-    post: {
-      id: post.id,
-      url: post.url,
-      caption: post.text,
-      author: post.author.displayName,
-      published: record.status === 'published',
-      embargoUntil: embargo === null ? null : new Date(embargo).toISOString(),
-    },
+    ...subject,
     issuedTo: { recipient: kit.recipient, outlet: kit.outlet },
     contact: kit.contact,
     usageNote: kit.usage_note,
@@ -27,6 +50,7 @@ export function kitManifest(opened: OpenedPressKit, files: readonly KitImageFile
     downloadedAt: new Date(now).toISOString(),
     images: files.map((f) => ({
       file: f.name,
+      post: f.post.id,
       n: f.image.n,
       caption: f.image.alt,
       credit: f.image.credit,
@@ -34,13 +58,14 @@ export function kitManifest(opened: OpenedPressKit, files: readonly KitImageFile
       width: f.width,
       height: f.height,
     })),
+    omittedImages: opened.omittedImages,
   }
 }
 
 /**
  * The kit's zip: `manifest.json` (above), `captions.txt` for people, and the marked images (the
  * largest processed JPEG of each, stored without compression). Built from bytes already in memory
- * (a kit is one post's images, at most an album), streamed out as yazl writes it.
+ * (at most KIT_IMAGES_MAX images), streamed out as yazl writes it.
  */
 export function kitZip(opened: OpenedPressKit, files: readonly KitImageFile[], now: number): Readable {
   const zip = new yazl.ZipFile()
@@ -53,23 +78,44 @@ export function kitZip(opened: OpenedPressKit, files: readonly KitImageFile[], n
   return zip.outputStream as Readable
 }
 
-function captions(m: ReturnType<typeof kitManifest>): string {
-  const lines = [
+type Manifest = ReturnType<typeof kitManifest>
+type PostEntry = ReturnType<typeof postEntry>
+
+function postLines(post: PostEntry, images: Manifest['images']): string[] {
+  return [
+    post.url,
+    post.embargoUntil ? `EMBARGOED UNTIL ${post.embargoUntil}` : 'Published',
+    '',
+    post.caption,
+    '',
+    ...images
+      .filter((i) => i.post === post.id)
+      .map((i) =>
+        [`${i.file}: ${i.caption || '(no caption)'}`, i.credit ? `© ${i.credit}` : null, i.rights]
+          .filter(Boolean)
+          .join(' — '),
+      ),
+  ]
+}
+
+function captions(m: Manifest): string {
+  const head = [
     `${m.channel.title} — press kit`,
-    m.post.url,
-    m.post.embargoUntil ? `EMBARGOED UNTIL ${m.post.embargoUntil}` : 'Published',
     `Issued to: ${[m.issuedTo.recipient, m.issuedTo.outlet].filter(Boolean).join(', ')}`,
     `Press contact: ${m.contact}`,
     ...(m.usageNote ? [`Usage: ${m.usageNote}`] : []),
     m.notice,
+    ...(m.omittedImages > 0 ? [`${m.omittedImages} more images are not in this kit.`] : []),
     '',
-    m.post.caption,
-    '',
-    ...m.images.map((i) =>
-      [`${i.file}: ${i.caption || '(no caption)'}`, i.credit ? `© ${i.credit}` : null, i.rights]
-        .filter(Boolean)
-        .join(' — '),
-    ),
   ]
-  return `${lines.join('\n')}\n`
+  // A post's kit has `post`; a digest's has `digest` and `posts` (kitManifest).
+  const body = m.post
+    ? postLines(m.post, m.images)
+    : [
+        `${m.digest!.title} — ${m.digest!.range}`,
+        m.digest!.url ?? '',
+        ...(m.digest!.intro ? [m.digest!.intro] : []),
+        ...m.posts!.flatMap((p, i) => ['', `${i + 1}.`, ...postLines(p, m.images)]),
+      ]
+  return `${[...head, ...body].join('\n')}\n`
 }

@@ -9,7 +9,7 @@ import {
   requirePermission,
   requireReadableChannel,
 } from '../channels/index.js'
-import type { Db } from '../db/database.js'
+import type { Db, DbOrTx } from '../db/database.js'
 import { fail } from '../errors.js'
 import type { EventLog } from '../event-log/event-log.js'
 import {
@@ -35,7 +35,19 @@ export interface ProductionServiceDeps {
   hooks: readonly PostHooks[]
   /** For the channel view's avatar URLs in `channel.updated`. */
   publicUrl: () => URL
+  /** Told in the transaction that changes a channel's production (search re-dates spoiler lifts). */
+  productionChanged?: ProductionChanged
 }
+
+/**
+ * What an area above production does when a channel's production facts change, inside that
+ * transaction (search: when auto-lifted spoilers open, from the chapters' air dates).
+ */
+export type ProductionChanged = (
+  tx: DbOrTx,
+  channelId: string,
+  production: ProductionViewData | null,
+) => Promise<void>
 
 /**
  * Production facts of channels and production tags of posts (issue 6 item 1). Facts changes append
@@ -99,6 +111,7 @@ export function createProductionService(deps: ProductionServiceDeps): Production
       }
       const now = clock.now()
       const channel = await setChannelProduction(tx, access.channel.id, production, now)
+      await deps.productionChanged?.(tx, channel.id, productionOf(channel))
       await recordAudit(tx, {
         channelId: channel.id,
         actorId,

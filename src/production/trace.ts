@@ -1,3 +1,4 @@
+import { sql } from 'kysely'
 import { requirePermission } from '../channels/index.js'
 import type { Db, DbOrTx } from '../db/database.js'
 import { detectWatermark, SCORE_THRESHOLD, watermarkKey } from '../watermark/index.js'
@@ -10,7 +11,10 @@ export interface TracedSource {
   kind: 'preview' | 'kit'
   linkId: string
   channelSlug: string
-  postId: string
+  /** The post the link shows; null for a digest's press kit. */
+  postId: string | null
+  /** The digest of a digest's press kit; null otherwise. */
+  digestId: string | null
   recipient: string
   outlet: string
   email: string | null
@@ -65,6 +69,7 @@ async function issuedLinks(db: DbOrTx, channelId: string | undefined) {
     .select([
       'press_preview.id',
       'press_preview.post_id',
+      sql<string | null>`null`.as('digest_id'),
       'press_preview.token_hash',
       'press_preview.label as recipient',
       'press_preview.outlet',
@@ -81,6 +86,7 @@ async function issuedLinks(db: DbOrTx, channelId: string | undefined) {
     .select([
       'press_kit.id',
       'press_kit.post_id',
+      'press_kit.digest_id',
       'press_kit.token_hash',
       'press_kit.recipient',
       'press_kit.outlet',
@@ -107,6 +113,7 @@ async function issuedLinks(db: DbOrTx, channelId: string | undefined) {
       linkId: row.id,
       channelSlug: row.slug,
       postId: row.post_id,
+      digestId: row.digest_id,
       recipient: row.recipient,
       outlet: row.outlet,
       email: row.email,

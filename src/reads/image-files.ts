@@ -10,6 +10,8 @@ import type { TracedImages } from './traced-images.js'
 export interface ImageBytes {
   body: Readable
   size: number
+  /** The file's media type: a press link serves WebP variants as well as JPEGs and PNGs. */
+  contentType: string
   etag: string
   isPublic: boolean
 }
@@ -53,7 +55,8 @@ export function createImageFileService(
     const blur = blurs.get(media.id) ?? fail('media-not-found', `No media ${media.id}.`)
     const opened =
       (await deps.mediaStore.stream(blur.key)) ?? fail('media-not-found', `No media ${media.id}.`)
-    return { ...opened, etag: `"${blur.key.slice(6, 70)}"`, isPublic: false }
+    // Blurred renderings are always JPEG (blur.ts).
+    return { ...opened, contentType: 'image/jpeg', etag: `"${blur.key.slice(6, 70)}"`, isPublic: false }
   }
 
   /**

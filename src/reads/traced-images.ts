@@ -31,7 +31,13 @@ export interface TracedImages {
   markedBytes(link: TracedLink, key: string, format: string): Promise<Buffer>
 }
 
-const MARKABLE = new Set<string>(['jpeg', 'webp', 'png'] satisfies MarkedFormat[])
+/** The formats a press link serves, marked, with their media types. */
+const MARKED_TYPES: Record<MarkedFormat, string> = {
+  jpeg: 'image/jpeg',
+  webp: 'image/webp',
+  png: 'image/png',
+}
+const MARKABLE = new Set<string>(Object.keys(MARKED_TYPES))
 
 /**
  * Only photos (and a clip's poster, which is one) carry the mark. A clip's or voice note's own file
@@ -84,6 +90,7 @@ export function createTracedImages(deps: { mediaStore: MediaStore }): TracedImag
     return {
       body: Readable.from([bytes]),
       size: bytes.length,
+      contentType: MARKED_TYPES[markable(format)],
       etag: `"${key.slice(6, 38)}-${link.id}"`,
       isPublic: false,
     }

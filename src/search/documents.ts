@@ -6,6 +6,7 @@ import type { PostProductionRow, PostRow } from '../db/schema.js'
 import { LANGUAGES, translator } from '../i18n/index.js'
 import { findLinks } from '../posts/index.js'
 import { toTagsView } from '../production/index.js'
+import { spoilerLiftsAt } from '../reads/index.js'
 import { replaceDocument, type SearchDocument } from './store.js'
 
 /**
@@ -166,6 +167,37 @@ async function documentOf(tx: DbOrTx, post: PostRow): Promise<SearchDocument> {
     open_text: joinText(open),
     hidden_text: joinText(hidden),
     tags_text: tagWords(productionOf(channel), tags),
+    lifts_at: joinText(hidden) !== '' ? spoilerLiftsAt(productionOf(channel), facts?.chapters ?? []) : null,
+  }
+}
+
+/**
+ * Keeps `lifts_at` true to a channel's new production facts (air dates, the auto-lift switch), in
+ * the transaction that changes them: one UPDATE per distinct set of chapters among the channel's
+ * documents with hidden text (a handful), never one per post.
+ */
+export async function reliftChannel(
+  tx: DbOrTx,
+  channelId: string,
+  production: ProductionViewData | null,
+): Promise<void> {
+  const groups = await tx
+    .selectFrom('search_post')
+    .select('chapters')
+    .distinct()
+    .where('channel_id', '=', channelId)
+    .where('chapters', '!=', '')
+    .where('hidden_text', '!=', '')
+    .execute()
+  for (const { chapters } of groups) {
+    const numbers = chapters.split(',').filter(Boolean).map(Number)
+    await tx
+      .updateTable('search_post')
+      .set({ lifts_at: spoilerLiftsAt(production, numbers) })
+      .where('channel_id', '=', channelId)
+      .where('chapters', '=', chapters)
+      .where('hidden_text', '!=', '')
+      .execute()
   }
 }
 

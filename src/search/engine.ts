@@ -6,7 +6,9 @@ import { sqliteEngine } from './sqlite-engine.js'
 /**
  * Which hidden text (a spoiler's words, spoiler images' alt text) a search may match:
  * none (outsiders), all (members of the one channel searched), or only in the channels the account
- * belongs to (a search across channels).
+ * belongs to (a search across channels). Whatever the rule, the hidden text of a document whose
+ * spoilers have lifted (`lifts_at` ≤ now: its chapters aired) matches for everyone, as the post's
+ * pages show it to everyone from then on.
  */
 export type HiddenRule = { kind: 'none' } | { kind: 'all' } | { kind: 'member-channels'; accountId: string }
 
@@ -20,8 +22,12 @@ export type HiddenRule = { kind: 'none' } | { kind: 'all' } | { kind: 'member-ch
  * one matching fewer or only in its body.
  */
 export interface SearchEngine {
-  /** `(doc_id, score)` of the search documents matching any of `terms` under `hidden`. */
-  postMatches(terms: readonly string[], hidden: HiddenRule): RawBuilder<{ doc_id: number; score: number }>
+  /** `(doc_id, score)` of the search documents matching any of `terms` under `hidden` at time `now`. */
+  postMatches(
+    terms: readonly string[],
+    hidden: HiddenRule,
+    now: number,
+  ): RawBuilder<{ doc_id: number; score: number }>
   /** `(channel_id, score)` of the channels whose title or description matches any of `terms`. */
   channelMatches(terms: readonly string[]): RawBuilder<{ channel_id: string; score: number }>
   /** The production kind (series, film, tour, other) of channel `c`, from its JSON facts; null without. */

@@ -16,17 +16,20 @@ const tsquery = (terms: readonly string[]) =>
 const channelDoc = sql`(setweight(to_tsvector('simple', title), 'A') || setweight(to_tsvector('simple', description), 'B'))`
 
 export const pgEngine: SearchEngine = {
-  postMatches(terms, hidden) {
+  postMatches(terms, hidden, now) {
     const q = tsquery(terms)
-    if (hidden.kind !== 'member-channels') {
-      const doc = sql.ref(hidden.kind === 'all' ? 'full_doc' : 'open_doc')
-      return sql`(SELECT doc_id, ts_rank(${doc}, ${q}) AS score FROM search_post WHERE ${doc} @@ ${q})`
+    if (hidden.kind === 'all') {
+      return sql`(SELECT doc_id, ts_rank(full_doc, ${q}) AS score FROM search_post WHERE full_doc @@ ${q})`
     }
-    // Hidden words count only in the member's own channels.
-    const mine = sql`channel_id IN (${memberChannels(hidden.accountId)})`
+    // Hidden words count where the spoilers lifted, and in the member's own channels.
+    const lifted = sql`(lifts_at IS NOT NULL AND lifts_at <= ${now})`
+    const may =
+      hidden.kind === 'none'
+        ? lifted
+        : sql`(${lifted} OR channel_id IN (${memberChannels(hidden.accountId)}))`
     return sql`(SELECT doc_id,
-        CASE WHEN ${mine} THEN ts_rank(full_doc, ${q}) ELSE ts_rank(open_doc, ${q}) END AS score
-      FROM search_post WHERE open_doc @@ ${q} OR (full_doc @@ ${q} AND ${mine}))`
+        CASE WHEN ${may} THEN ts_rank(full_doc, ${q}) ELSE ts_rank(open_doc, ${q}) END AS score
+      FROM search_post WHERE open_doc @@ ${q} OR (full_doc @@ ${q} AND ${may}))`
   },
   channelMatches(terms) {
     const q = tsquery(terms)

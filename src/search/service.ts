@@ -7,6 +7,8 @@ import {
 } from '../channels/index.js'
 import type { Db } from '../db/database.js'
 import type { PostHooks } from '../posts/index.js'
+import type { ProductionChanged } from '../production/index.js'
+import type { Clock } from '../util/clock.js'
 import { cursorCodec, mapPage, type Page, toPage } from '../util/pagination.js'
 import {
   type DirectoryCategory,
@@ -15,7 +17,7 @@ import {
   directoryVersion,
   listDirectory,
 } from './directory.js'
-import { indexMissing } from './documents.js'
+import { indexMissing, reliftChannel } from './documents.js'
 import { engineFor, type HiddenRule } from './engine.js'
 import { createSearchHooks } from './hooks.js'
 import { invalidQuery, parseTerms, termsOf } from './query.js'
@@ -34,6 +36,8 @@ const offsetCursor = cursorCodec({ offset: 'int' })
 
 export interface SearchServiceDeps {
   db: Db
+  /** The time a spoiler's lift is judged at (auto-lifted spoilers match for everyone after it). */
+  clock: Clock
 }
 
 export interface SearchService {
@@ -66,6 +70,11 @@ export interface SearchService {
    * server runs it once at its first start with search (`start`), `backlot search reindex` any
    * time (after `backlot import`). Returns how many posts it indexed.
    */
+  /**
+   * Re-dates when the channel's spoilers lift in search, in the transaction that changed its
+   * production facts (given to the production service: production sits below search).
+   */
+  productionChanged: ProductionChanged
   indexMissing(): Promise<number>
   /** At start-up: indexes the posts published before search existed, once per database. */
   start(): Promise<void>
@@ -88,7 +97,7 @@ export const DIRECTORY_PAGE_SIZE = 24
 /** The last page served: deeper offsets cost the database more for pages nobody reads. */
 export const DIRECTORY_PAGES_MAX = 100
 
-export function createSearchService({ db }: SearchServiceDeps): SearchService {
+export function createSearchService({ db, clock }: SearchServiceDeps): SearchService {
   const engine = engineFor(db)
 
   async function run(
@@ -102,10 +111,11 @@ export function createSearchService({ db }: SearchServiceDeps): SearchService {
     const filters = await filtersOf(query)
     if (filters === null || offset >= RESULTS_MAX) return { items: [], nextCursor: null }
     const take = Math.min(limit, RESULTS_MAX - offset)
-    const rows = await searchPosts(db, engine, { terms, hidden, scope, filters }, offset, take)
+    const now = clock.now()
+    const rows = await searchPosts(db, engine, { terms, hidden, now, scope, filters }, offset, take)
     // Past the cap there is no next page, even when more would match.
     const page = toPage(rows, take, () => offsetCursor.encode({ offset: offset + take }))
-    return mapPage(page, (row) => toResult(row, terms))
+    return mapPage(page, (row) => toResult(row, terms, now))
   }
 
   /** The filters of a query; null when they can match nothing (an unknown author). */
@@ -162,6 +172,7 @@ export function createSearchService({ db }: SearchServiceDeps): SearchService {
     },
     directoryVersion: () => directoryVersion(db),
     indexMissing: () => indexMissing(db),
+    productionChanged: reliftChannel,
     async start() {
       const done = await db
         .selectFrom('meta')
@@ -202,8 +213,10 @@ function tagFilter(tag: string | undefined): PostFilters {
   return name === 'location' ? { location: value } : { unit: value }
 }
 
-function toResult(row: PostHit, terms: readonly string[]): SearchResultT {
-  const spoiler = row.is_spoiler === 1
+function toResult(row: PostHit, terms: readonly string[], now: number): SearchResultT {
+  // Once its chapters aired, an auto-lifted spoiler is an ordinary post everywhere, search included.
+  const isLifted = row.lifts_at !== null && row.lifts_at <= now
+  const spoiler = row.is_spoiler === 1 && !isLifted
   return {
     id: row.post_id,
     channel: { slug: row.channel_slug, title: row.channel_title },
@@ -213,6 +226,10 @@ function toResult(row: PostHit, terms: readonly string[]): SearchResultT {
     spoiler,
     spoilerLabel: spoiler ? row.spoiler_label : null,
     // A spoiler shows its label, never its words; open_text is empty for one anyway.
-    snippet: spoiler ? null : snippetOf(row.open_text, terms),
+    snippet: spoiler
+      ? null
+      : snippetOf(isLifted ? joinLines(row.open_text, row.hidden_text) : row.open_text, terms),
   }
 }
+
+const joinLines = (a: string, b: string) => [a, b].filter((t) => t.length > 0).join('\n')

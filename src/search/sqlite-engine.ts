@@ -12,21 +12,26 @@ const openOnly = (terms: readonly string[]) => `{tags_text open_text} : (${anyTe
 const postScore = sql`-bm25(search_post_fts, 3.0, 1.0, 1.0)`
 
 export const sqliteEngine: SearchEngine = {
-  postMatches(terms, hidden) {
+  postMatches(terms, hidden, now) {
     if (hidden.kind === 'all') {
       return sql`(SELECT rowid AS doc_id, ${postScore} AS score FROM search_post_fts
         WHERE search_post_fts MATCH ${anyTerm(terms)})`
     }
     const open = sql`SELECT rowid AS doc_id, ${postScore} AS score FROM search_post_fts
       WHERE search_post_fts MATCH ${openOnly(terms)}`
-    if (hidden.kind === 'none') return sql`(${open})`
-    // Hidden words count only in the member's own channels: the best score of the two matches.
+    // Hidden words count where the spoilers lifted, and in the member's own channels.
+    const lifted = sql`(d.lifts_at IS NOT NULL AND d.lifts_at <= ${now})`
+    const may =
+      hidden.kind === 'none'
+        ? lifted
+        : sql`(${lifted} OR d.channel_id IN (${memberChannels(hidden.accountId)}))`
+    // The best score of the two matches.
     return sql`(SELECT doc_id, MAX(score) AS score FROM (
       ${open}
       UNION ALL
       SELECT f.rowid AS doc_id, ${postScore} AS score FROM search_post_fts f
         JOIN search_post d ON d.doc_id = f.rowid
-        WHERE search_post_fts MATCH ${anyTerm(terms)} AND d.channel_id IN (${memberChannels(hidden.accountId)})
+        WHERE search_post_fts MATCH ${anyTerm(terms)} AND ${may}
     ) GROUP BY doc_id)`
   },
   channelMatches(terms) {

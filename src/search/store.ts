@@ -75,19 +75,27 @@ export interface PostHit {
   is_spoiler: number
   spoiler_label: string | null
   open_text: string
+  hidden_text: string
+  lifts_at: number | null
 }
 
 /** One page of matching posts, best first (then newest), `limit + 1` rows from `offset`. */
 export async function searchPosts(
   db: DbOrTx,
   engine: SearchEngine,
-  query: { terms: readonly string[]; hidden: HiddenRule; scope: PostScope; filters: PostFilters },
+  query: {
+    terms: readonly string[]
+    hidden: HiddenRule
+    now: number
+    scope: PostScope
+    filters: PostFilters
+  },
   offset: number,
   limit: number,
 ): Promise<PostHit[]> {
   const { scope, filters } = query
   let q = db
-    .selectFrom(engine.postMatches(query.terms, query.hidden).as('m'))
+    .selectFrom(engine.postMatches(query.terms, query.hidden, query.now).as('m'))
     .innerJoin('search_post as d', 'd.doc_id', 'm.doc_id')
     .innerJoin('post as p', 'p.id', 'd.post_id')
     .innerJoin('channel as c', 'c.id', 'd.channel_id')
@@ -104,6 +112,8 @@ export async function searchPosts(
       'd.is_spoiler',
       'd.spoiler_label',
       'd.open_text',
+      'd.hidden_text',
+      'd.lifts_at',
     ])
     // Only published posts have documents; the post's own status is checked again all the same.
     .where('p.status', '=', 'published')
@@ -133,7 +143,12 @@ export async function searchPosts(
     .limit(limit + 1)
     .offset(offset)
     .execute()
-  return rows.map((r) => ({ ...r, score: Number(r.score), published_at: Number(r.published_at) }))
+  return rows.map((r) => ({
+    ...r,
+    score: Number(r.score),
+    published_at: Number(r.published_at),
+    lifts_at: r.lifts_at === null ? null : Number(r.lifts_at),
+  }))
 }
 
 /**

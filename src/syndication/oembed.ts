@@ -38,6 +38,12 @@ export const OEmbedResponse = Type.Object({
 export type OEmbedResponseData = Static<typeof OEmbedResponse>
 
 const DEFAULT_WIDTH = 550
+/**
+ * What a link preview card adds to the embed (src/pages/assets.ts `.link-card`: an 88 px image,
+ * padding and margins). The embed page shows the card of a post whose text it shows; the read
+ * rules leave `linkPreview` null for a hidden spoiler, and oEmbed never answers for an embargoed post.
+ */
+const LINK_CARD_HEIGHT = 124
 export const POST_PATH = /^\/c\/([a-z0-9][a-z0-9-]{0,99})\/p\/([0-9A-HJKMNP-TV-Z]{26})(?:\/\d{1,2})?\/?$/
 
 /** Loads the public view of one post of a channel (the pipeline's; the service may cache it). */
@@ -105,7 +111,12 @@ function toOEmbed(
   const first = post.images[0]
   const imageHeight = first ? Math.round(((width - 40) * first.display.height) / first.display.width) : 0
   const textLines = Math.ceil((post.text.length || post.summary.length) / 60)
-  let height = 130 + imageHeight + textLines * 24 + (post.tagLabels.length > 0 ? 36 : 0)
+  let height =
+    130 +
+    imageHeight +
+    textLines * 24 +
+    (post.tagLabels.length > 0 ? 36 : 0) +
+    (post.linkPreview ? LINK_CARD_HEIGHT : 0)
   if (query.maxheight !== undefined) height = Math.min(height, query.maxheight)
   const src = `${origin}/embed/p/${post.id}`
   const html =

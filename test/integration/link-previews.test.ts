@@ -152,6 +152,44 @@ describe.each(testDatabases)('link previews (%s)', (kind) => {
     expect(runs.map((r) => r.reason)).toEqual(['published'])
   })
 
+  it('shows the card in the oEmbed rich embed, escaped; never for a spoiler or an embargoed post', async () => {
+    const creator = await newCreator()
+    const embedOf = async (id: string) => {
+      const url = encodeURIComponent(`${server.url}/c/set/p/${id}`)
+      const res = await fetch(`${server.url}/oembed?url=${url}`)
+      if (res.status !== 200) return { status: res.status, oembed: null, page: '' }
+      const oembed = (await res.json()) as { html: string; height: number }
+      const src = /<iframe src="([^"]+)"/.exec(oembed.html)![1]!
+      return { status: 200, oembed, page: await (await fetch(src.replaceAll('&amp;', '&'))).text() }
+    }
+    const { id } = await post(creator, { text: `On the record: ${link('/oembed')}` })
+    await eventually(() => previewOf(id))
+    const plain = await embedOf(id)
+    expect(plain.page).toContain('class="link-card"')
+    expect(plain.page).toContain(`Article &lt;b&gt;${at('/oembed')}&lt;/b&gt;`)
+    expect(plain.page).not.toContain(`<b>${at('/oembed')}</b>`)
+    expect(plain.page).toContain('Trade Paper')
+    // The iframe is sized for the card (130 px of frame, a line of text, 124 px of card).
+    expect(plain.oembed!.height).toBeGreaterThanOrEqual(130 + 24 + 124)
+
+    const spoiler = await post(creator, {
+      text: `Finale twist: ${link('/oembed-spoiler')}`,
+      spoiler: true,
+      spoilerLabel: 'Finale',
+    })
+    await eventually(() => previewOf(spoiler.id))
+    const hidden = await embedOf(spoiler.id)
+    expect(hidden.status).toBe(200)
+    expect(hidden.page).not.toContain(at('/oembed-spoiler'))
+    expect(hidden.page).not.toContain('class="link-card"')
+    expect(hidden.oembed!.height).toBeLessThan(130 + 124)
+
+    const publishAt = new Date(Date.now() + 3_600_000).toISOString()
+    const embargoed = await post(creator, { text: `Soon: ${link('/oembed-embargoed')}`, publishAt })
+    expect((await embedOf(embargoed.id)).status).toBe(404)
+    expect((await fetch(`${server.url}/embed/p/${embargoed.id}`)).status).toBe(404)
+  })
+
   it('never connects to a private or loopback address, and shows no preview', async () => {
     const creator = await newCreator()
     const urls = [

@@ -4,7 +4,14 @@ import { type Client, client } from '../_util/client.js'
 import { testDatabases } from '../_util/db.js'
 import { seedAccount, seedChannel } from '../_util/seed.js'
 import { startTestServer, type TestServer } from '../_util/server.js'
-import { createPost, type PressWorld, pressServerEnv, seedPressWorld, upload } from './press.fixture.js'
+import {
+  createPost,
+  type PressWorld,
+  pressServerEnv,
+  seedPressWorld,
+  showProduction,
+  upload,
+} from './press.fixture.js'
 
 /**
  * Issue 19 part 1: full-text search on the database's own engine (FTS5, PostgreSQL full-text), with
@@ -104,6 +111,48 @@ describe.each(testDatabases)('search (%s)', (kind) => {
       ])
       expect(JSON.stringify(res.body)).not.toContain('betrays')
     }
+  })
+
+  it('opens an auto-lifted spoiler to everyone once its chapter aired, without an edit', async () => {
+    const post = await createPost(w.creator, 'the-show', {
+      text: 'Quetzal twist in the second chapter',
+      spoiler: true,
+      spoilerLabel: 'Chapter 2',
+      production: { chapters: [2] },
+    })
+    expect(await ids(w.anonymous, { q: 'quetzal' })).toEqual([])
+    const production = (airDate: string) => ({
+      ...showProduction,
+      autoLiftSpoilers: true,
+      chapters: showProduction.chapters.map((c, i) => (i === 1 ? { ...c, airDate } : c)),
+    })
+    // The channel opts in and chapter 2 aired long ago: found by outsiders, as an ordinary post.
+    expect((await w.owner.put('/api/v1/channels/the-show/production', production('2020-01-01'))).status).toBe(
+      200,
+    )
+    for (const slug of [undefined, 'the-show']) {
+      const res = await find(w.anonymous, { q: 'quetzal' }, slug)
+      expect(res.body.items).toEqual([
+        expect.objectContaining({ id: post.id, spoiler: false, spoilerLabel: null }),
+      ])
+      expect(res.body.items[0].snippet.text).toContain('Quetzal twist')
+    }
+    // Its air date moves to the future: hidden again from outsiders.
+    expect((await w.owner.put('/api/v1/channels/the-show/production', production('2099-01-01'))).status).toBe(
+      200,
+    )
+    expect(await ids(outsider, { q: 'quetzal' }, 'the-show')).toEqual([])
+    // Time alone lifts it: the moment passes, nothing is re-indexed, and search follows.
+    await server.ctx.db
+      .updateTable('search_post')
+      .set({ lifts_at: Date.now() + 1500 })
+      .where('post_id', '=', post.id)
+      .execute()
+    expect(await ids(w.anonymous, { q: 'quetzal' })).toEqual([])
+    await new Promise((resolve) => setTimeout(resolve, 1600))
+    expect(await ids(w.anonymous, { q: 'quetzal' })).toEqual([post.id])
+    expect((await w.owner.put('/api/v1/channels/the-show/production', showProduction)).status).toBe(200)
+    expect(await ids(w.anonymous, { q: 'quetzal' })).toEqual([])
   })
 
   it('forgets a deleted post at once, and an edit replaces the old words', async () => {

@@ -18,6 +18,8 @@ import * as m0018 from './0018-search.js'
 import * as m0019 from './0019-presskit.js'
 import * as m0020 from './0020-video.js'
 import * as m0021 from './0021-outbound.js'
+import * as m0022 from './0022-presskit-digest.js'
+import * as m0023 from './0023-search-spoiler-lift.js'
 import * as m0024 from './0024-resumable-uploads.js'
 import * as m0025 from './0025-media-captions-work.js'
 import * as m0026 from './0026-federation-infra.js'
@@ -47,6 +49,8 @@ export const migrations: Record<string, Migration> = {
   '0019-presskit': m0019,
   '0020-video': m0020,
   '0021-outbound': m0021,
+  '0022-presskit-digest': m0022,
+  '0023-search-spoiler-lift': m0023,
   '0024-resumable-uploads': m0024,
   '0025-media-captions-work': m0025,
   '0026-federation-infra': m0026,

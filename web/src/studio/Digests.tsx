@@ -6,7 +6,8 @@ import { weeksLabel } from '../app/tags.js'
 import { useAction } from '../app/use-action.js'
 import { ErrorBox } from '../components/ErrorBox.js'
 import { type DigestCandidates, digestCandidates } from './digest-preview.js'
-import { canPost } from './roles.js'
+import { PressKitLinks } from './PressKitLinks.js'
+import { canAdminister, canPost } from './roles.js'
 import { ChannelPending, StudioNav, useChannel } from './StudioNav.js'
 import type { Digest, Production, TimelineWeek } from './studio-types.js'
 
@@ -19,6 +20,8 @@ const rangeText = (from: number, to: number) => weeksLabel({ from, to })
 export function Digests({ slug }: { slug: string }) {
   const { channel, error: loadError } = useChannel(slug)
   const [digests, setDigests] = useState<Digest[] | null>(null)
+  // One digest's press kit card open at a time (the card's fields have fixed ids).
+  const [kitOf, setKitOf] = useState<string | null>(null)
   const action = useAction()
   const role = channel?.viewer?.role
   const load = () =>
@@ -88,11 +91,21 @@ export function Digests({ slug }: { slug: string }) {
                       {t('studio.digests.post')}
                     </button>
                   )}
+                  {canAdminister(role) && (
+                    <button
+                      type="button"
+                      aria-expanded={kitOf === d.id}
+                      onClick={() => setKitOf(kitOf === d.id ? null : d.id)}
+                    >
+                      {t(kitOf === d.id ? 'studio.digests.hidePressKit' : 'studio.digests.pressKit')}
+                    </button>
+                  )}
                   <span class="spacer" />
                   <button type="button" class="danger" disabled={action.busy} onClick={() => remove(d)}>
                     {t('common.delete')}
                   </button>
                 </div>
+                {kitOf === d.id && <PressKitLinks path={digestPath(d)} subject="digest" />}
               </article>
             ))}
           </section>

@@ -8,12 +8,12 @@ import { copyText, linkState } from './PreviewLinks.js'
 import type { PressKit } from './studio-types.js'
 
 /**
- * The press kit of a post or album (owner and admins): issue a kit link to one recipient (name,
+ * The press kit of a post or album, or of a digest (`subject`; owner and admins): issue a kit link to one recipient (name,
  * outlet, contact, usage note), copy its URL — shown once, the server keeps only a hash — and see
  * each issued link with its opens and downloads, and revoke it. The images served through a link
  * carry that recipient's invisible mark.
  */
-export function PressKitLinks({ path }: { path: string }) {
+export function PressKitLinks({ path, subject = 'post' }: { path: string; subject?: 'post' | 'digest' }) {
   const [items, setItems] = useState<PressKit[] | null>(null)
   const [recipient, setRecipient] = useState('')
   const [outlet, setOutlet] = useState('')
@@ -60,7 +60,9 @@ export function PressKitLinks({ path }: { path: string }) {
   return (
     <section class="card" aria-labelledby="press-kit-title">
       <h2 id="press-kit-title">{t('studio.pressKit.title')}</h2>
-      <p class="small muted">{t('studio.pressKit.help')}</p>
+      <p class="small muted">
+        {t(subject === 'digest' ? 'studio.pressKit.helpDigest' : 'studio.pressKit.help')}
+      </p>
       <form onSubmit={create} class="stack press-kit-form">
         <div class="field">
           <label for="kit-recipient">{t('studio.pressKit.recipient')}</label>

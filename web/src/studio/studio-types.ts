@@ -65,7 +65,9 @@ export interface PressPreview {
 /** A press kit link of a post (issue 19): one recipient, with its opens and downloads. */
 export interface PressKit {
   id: string
-  postId: string
+  /** The post of a post's kit, or the digest of a digest's kit (the other is null). */
+  postId: string | null
+  digestId: string | null
   recipient: string
   outlet: string
   email: string | null
