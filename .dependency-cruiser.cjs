@@ -46,6 +46,8 @@ const domain = [
   'exports',
   // Reach counters: above posts (their delete hook) and channels (the report's role check).
   'reach',
+  // ActivityPub (issue 18): channels as actors; reads posts through the read pipeline, polls' counts.
+  'federation',
   // Account erasure reaches into every area that holds a person's data: above them all.
   'erasure',
 ]

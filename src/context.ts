@@ -11,6 +11,7 @@ import { createHub } from './delivery/hub.js'
 import { createErasureService, ERASURE_INTERVAL_MS } from './erasure/index.js'
 import { createEventLog, readStreamEpoch } from './event-log/event-log.js'
 import { createExportService, EXPORT_SWEEP_INTERVAL_MS } from './exports/index.js'
+import { createFederationService } from './federation/service.js'
 import { createRequestLimits } from './http/request-limits.js'
 import { createCountsMarker, startCountsRelay } from './interactions/live-counts.js'
 import { createInteractionService } from './interactions/service.js'
@@ -272,6 +273,18 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     hooks: () => postHooks,
   })
   const stopLinkPreviews = linkPreviews.start()
+  // ActivityPub (issue 18 part 2, docs/federation.md): channels as actors, posts delivered to followers.
+  const federation = createFederationService({
+    db,
+    clock,
+    logger: logger.child({ area: 'federation' }),
+    config,
+    publicUrl,
+    readDeps,
+    queue,
+    eventLog,
+  })
+  const stopFederation = federation.start()
   // Reports resolve through the areas that own the content (reports/actions.ts).
   const reports = createReportService({
     db,
@@ -344,6 +357,7 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     await scheduler.stop()
     // Jobs still running (periodic ones too) finish first (they use the database); then nothing sends any more.
     stopLinkPreviews()
+    stopFederation()
     await queue.close()
     await push.close()
     await outbound[Symbol.asyncDispose]()
@@ -385,6 +399,7 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     push,
     outbound,
     linkPreviews,
+    federation,
     reports,
     search,
     exports,

@@ -18,6 +18,7 @@ import * as m0018 from './0018-search.js'
 import * as m0019 from './0019-presskit.js'
 import * as m0020 from './0020-video.js'
 import * as m0021 from './0021-outbound.js'
+import * as m0022 from './0022-federation.js'
 
 /**
  * Ordered registry of migrations. Add new ones at the end; never edit a migration that has shipped.
@@ -44,4 +45,5 @@ export const migrations: Record<string, Migration> = {
   '0019-presskit': m0019,
   '0020-video': m0020,
   '0021-outbound': m0021,
+  '0022-federation': m0022,
 }
