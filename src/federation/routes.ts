@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { AppContext } from '../context.js'
 import type { App } from '../http/app.js'
 import { requireAuth } from '../http/auth.js'
+import { refuseRequest } from '../http/problem-error.js'
 
 const hide = { hide: true }
 const tags = ['federation']
@@ -32,6 +33,16 @@ function toFetchRequest(req: FastifyRequest, ctx: AppContext): Request {
   const url = new URL(req.url, ctx.config.publicUrl.origin)
   const body = req.method === 'POST' && Buffer.isBuffer(req.body) ? new Uint8Array(req.body) : undefined
   return new Request(url, { method: req.method, headers, body })
+}
+
+function isJsonObject(body: unknown): boolean {
+  if (!Buffer.isBuffer(body)) return false
+  try {
+    const value: unknown = JSON.parse(body.toString('utf8'))
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+  } catch {
+    return false
+  }
 }
 
 async function sendResponse(reply: FastifyReply, response: Response) {
@@ -93,7 +104,11 @@ export function federationRoutes(app: App, ctx: AppContext): void {
       },
     )
     for (const path of ['/ap/c/:slug/inbox', '/ap/inbox']) {
-      scope.post(path, { schema: hide, config: pages, bodyLimit: INBOX_BODY_LIMIT }, federated)
+      scope.post(path, { schema: hide, config: pages, bodyLimit: INBOX_BODY_LIMIT }, async (req, reply) => {
+        // Fedify 2.3.6 throws (a 500) on JSON that is not an object, such as `"!"`: refused here first.
+        if (!isJsonObject(req.body)) refuseRequest('malformed-json', 'An activity is a JSON object.')
+        return federated(req, reply)
+      })
     }
   })
 
