@@ -46,10 +46,11 @@ const domain = [
   'exports',
   // Reach counters: above posts (their delete hook) and channels (the report's role check).
   'reach',
+  // ActivityPub (issue 18): channels as actors; reads posts through the read pipeline, polls' counts;
+  // its infra/ holds Fedify's stores, queues and loaders over Backlot's seams, and the block list.
+  'federation',
   // Account erasure reaches into every area that holds a person's data: above them all.
   'erasure',
-  // Federation (issue 18): reads channels and posts like every other surface of them.
-  'federation',
 ]
 const surfaces = ['http', 'delivery', 'web', 'ops', 'pages', 'syndication']
 // The CLI starts the server (serve) and builds a context (demo): it sits on the composition root.

@@ -12,8 +12,9 @@ import { createHub } from './delivery/hub.js'
 import { createErasureService, ERASURE_INTERVAL_MS } from './erasure/index.js'
 import { createEventLog, readStreamEpoch } from './event-log/event-log.js'
 import { createExportService, EXPORT_SWEEP_INTERVAL_MS } from './exports/index.js'
-import { createInstanceBlockService } from './federation/infra/blocks.js'
-import { createDeliveryHealth } from './federation/infra/delivery-health.js'
+import { createFederationInfra } from './federation/infra/options.js'
+import { createFederationService } from './federation/service.js'
+import { removeFollowersOfDomain } from './federation/store.js'
 import { createRequestLimits } from './http/request-limits.js'
 import { createCountsMarker, startCountsRelay } from './interactions/live-counts.js'
 import { createInteractionService } from './interactions/service.js'
@@ -301,9 +302,33 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     hooks: () => postHooks,
   })
   const stopLinkPreviews = linkPreviews.start()
-  // The operator's instance block list and remote instances' delivery health (issue 18 parts 2-3).
-  const instanceBlocks = createInstanceBlockService({ db, clock })
-  const deliveryHealth = createDeliveryHealth(db, clock)
+  // ActivityPub (issue 18, docs/federation.md): Fedify's stores, queues and guarded loaders over
+  // Backlot's seams, the operator's instance block list and remote instances' delivery health…
+  const federationInfra = createFederationInfra({
+    db,
+    queue,
+    outbound,
+    rateLimiter,
+    clock,
+    logger,
+    userAgent: `Backlot (+${config.publicUrl.origin})`,
+    removeFollowers: removeFollowersOfDomain,
+  })
+  const instanceBlocks = federationInfra.blocks
+  const deliveryHealth = federationInfra.health
+  // …and on them, channels as actors and posts delivered to followers.
+  const federation = createFederationService({
+    db,
+    clock,
+    logger: logger.child({ area: 'federation' }),
+    config,
+    publicUrl,
+    readDeps,
+    queue,
+    eventLog,
+    infra: federationInfra,
+  })
+  const stopFederation = await federation.start()
   // Reports resolve through the areas that own the content (reports/actions.ts).
   const reports = createReportService({
     db,
@@ -378,6 +403,7 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     await scheduler.stop()
     // Jobs still running (periodic ones too) finish first (they use the database); then nothing sends any more.
     stopLinkPreviews()
+    stopFederation()
     await queue.close()
     await push.close()
     await outbound[Symbol.asyncDispose]()
@@ -423,6 +449,8 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     linkPreviews,
     instanceBlocks,
     deliveryHealth,
+    federationInfra,
+    federation,
     reports,
     search,
     exports,

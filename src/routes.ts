@@ -6,6 +6,7 @@ import { streamRoutes } from './delivery/routes.js'
 import { erasureRoutes } from './erasure/routes.js'
 import { exportRoutes } from './exports/routes.js'
 import { instanceBlockRoutes } from './federation/instance-block-routes.js'
+import { federationRoutes } from './federation/routes.js'
 import type { App } from './http/app.js'
 import { interactionRoutes } from './interactions/routes.js'
 import { linkPreviewRoutes } from './link-previews/routes.js'
@@ -35,6 +36,8 @@ import { webRoutes } from './web/routes.js'
 export function registerRoutes(app: App, ctx: AppContext): void {
   // First: its onResponse hook must apply to every route declared after it.
   reachCounting(app, ctx)
+  // Before the pages: its content negotiation answers ActivityPub clients on /c/{slug} (federation/routes.ts).
+  federationRoutes(app, ctx)
   opsRoutes(app, ctx)
   accountRoutes(app, ctx)
   sessionRoutes(app, ctx)

@@ -58,6 +58,11 @@ export interface Database {
   federation_block: FederationBlockTable
   federation_block_log: FederationBlockLogTable
   resumable_upload: ResumableUploadTable
+  federation_key: FederationKeyTable
+  federation_follower: FederationFollowerTable
+  federation_reaction: FederationReactionTable
+  federation_vote: FederationVoteTable
+  federation_reply_count: FederationReplyCountTable
 }
 
 export interface MetaTable {
@@ -832,3 +837,56 @@ export interface ResumableUploadTable {
   expires_at: number
 }
 export type ResumableUploadRow = Selectable<ResumableUploadTable>
+
+/** A channel actor's key pair (migration 0027, docs/federation.md); the private JWK is never served. */
+export interface FederationKeyTable {
+  channel_id: string
+  algorithm: 'rsa' | 'ed25519'
+  public_jwk: string
+  private_jwk: string
+  created_at: number
+}
+
+/** A remote actor following a channel (`accepted`) or asking to (`pending`, request-only channels). */
+export interface FederationFollowerTable {
+  channel_id: string
+  actor_id: string
+  status: 'accepted' | 'pending'
+  /** The Follow activity's id, which the Accept or Reject names. */
+  follow_id: string
+  inbox: string
+  shared_inbox: string | null
+  /** `@user@host`, for the owner's list. */
+  handle: string
+  name: string | null
+  created_at: number
+  updated_at: number
+}
+
+export type FederationFollowerRow = Selectable<FederationFollowerTable>
+
+/** A remote Like or EmojiReact, once per remote actor per post, mapped to the channel's set. */
+export interface FederationReactionTable {
+  post_id: string
+  actor_id: string
+  channel_id: string
+  emoji: string
+  activity_id: string
+  created_at: number
+}
+
+/** A remote actor's ballot on a poll: bit i = option i (as poll_ballot). */
+export interface FederationVoteTable {
+  post_id: string
+  actor_id: string
+  channel_id: string
+  choices: number
+  created_at: number
+}
+
+/** How many remote replies a post received (not stored: the channel is one-way). */
+export interface FederationReplyCountTable {
+  post_id: string
+  channel_id: string
+  replies: number
+}

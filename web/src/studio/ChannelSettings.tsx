@@ -7,6 +7,7 @@ import { Avatar } from '../components/Avatar.js'
 import { ErrorBox } from '../components/ErrorBox.js'
 import { ExportData } from '../routes/ExportData.js'
 import { ChannelFields, type ChannelFieldValues } from './ChannelFields.js'
+import { FediversePanel } from './FediversePanel.js'
 import { ProductionEditor } from './ProductionEditor.js'
 import { BansPanel, InvitesPanel, MembersPanel, RequestsPanel } from './StaffPanels.js'
 import { ChannelPending, StudioNav, useChannel } from './StudioNav.js'
@@ -37,6 +38,7 @@ export function ChannelSettings({ slug }: { slug: string }) {
       <MembersPanel slug={slug} role={role} />
       {isAdmin && <InvitesPanel slug={slug} />}
       {isAdmin && <RequestsPanel slug={slug} />}
+      {isAdmin && <FediversePanel slug={slug} />}
       {(isAdmin || role === 'moderator') && <BansPanel slug={slug} />}
       {role === 'owner' && <ExportData channel={slug} />}
       {!role && <p class="notice">{t('studio.settings.teamOnly')}</p>}
