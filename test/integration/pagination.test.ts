@@ -20,6 +20,7 @@ const knownLists = [
   '/api/v1/channels',
   '/api/v1/channels/{slug}/audit-log',
   '/api/v1/channels/{slug}/bans',
+  '/api/v1/channels/{slug}/digests/{digestId}/press-kits',
   '/api/v1/channels/{slug}/invites',
   '/api/v1/channels/{slug}/join-requests',
   '/api/v1/channels/{slug}/members',
@@ -59,6 +60,7 @@ describe.each(testDatabases)('one answer to a bad cursor on every list on %s', (
   let server: TestServer
   let w: Awaited<ReturnType<typeof seedInteractionWorld>>
   let promptId: string
+  let digestId: string
   let operator: Client
 
   beforeAll(async () => {
@@ -68,6 +70,12 @@ describe.each(testDatabases)('one answer to a bad cursor on every list on %s', (
       token: (await seedAccount(server.ctx, 'operator', { isAdmin: true })).token,
     })
     promptId = (await publish(w.owner, { prompt: { question: 'Which scene next?' } })).id
+    const digest = await w.owner.post('/api/v1/channels/set-diary/digests', {
+      title: 'Week one',
+      postIds: [promptId],
+    })
+    expect(digest.status).toBe(201)
+    digestId = digest.body.id
   })
   afterAll(async () => {
     await server?.destroy()
@@ -90,7 +98,7 @@ describe.each(testDatabases)('one answer to a bad cursor on every list on %s', (
       ...lists.map(
         (path) =>
           // Searches need words to search for before a cursor means anything.
-          `${path.replace('{slug}', 'set-diary').replace('{id}', promptId)}${path.endsWith('/search') ? '?q=scene' : ''}`,
+          `${path.replace('{slug}', 'set-diary').replace('{id}', promptId).replace('{digestId}', digestId)}${path.endsWith('/search') ? '?q=scene' : ''}`,
       ),
       '/api/v1/channels?member=me',
       '/api/v1/channels?q=diary',
