@@ -42,6 +42,11 @@ export interface Config {
   exportTtlMs: number
   /** Whether public surfaces are counted for reach (BACKLOT_REACH_COUNTING; src/reach). */
   reachCounting: boolean
+  /**
+   * Whether anonymous public reads take the channel row from the process's hot rows
+   * (BACKLOT_HOT_READS; channels/hot-channels.ts) instead of the database on every request.
+   */
+  hotReads: boolean
   bodyLimitBytes: number
   registration: Parsed['registration']
   stream: { replayLimit: number; bufferBytes: number; heartbeatMs: number }
@@ -210,6 +215,7 @@ export function loadConfig(givenEnv: Env = process.env, overrides: Partial<Confi
     accountDeletionGraceMs: p.accountDeletionGraceDays * 86_400_000,
     exportTtlMs: p.exportTtlHours * 3_600_000,
     reachCounting: p.reachCounting,
+    hotReads: p.hotReads,
     bodyLimitBytes: p.bodyLimitBytes,
     registration: p.registration,
     stream: {

@@ -325,6 +325,14 @@ export const variables = {
     parse: (raw: string | undefined): boolean =>
       oneOf('BACKLOT_REACH_COUNTING', ['true', 'false'] as const, 'true')(raw) === 'true',
   },
+  hotReads: {
+    name: 'BACKLOT_HOT_READS',
+    description:
+      'Serve anonymous public reads (post and channel pages, feeds, oEmbed, the API\'s GET of a post or a channel\'s posts) from channel rows each process keeps until an event moves the channel, and for at most one second: a hot post then costs no database read per request (docs/operations.md, "Hot reads and reconnect storms"). `false` reads the channel row on every request, as before; benchmarks compare the two.',
+    defaultText: 'true',
+    parse: (raw: string | undefined): boolean =>
+      oneOf('BACKLOT_HOT_READS', ['true', 'false'] as const, 'true')(raw) === 'true',
+  },
   bodyLimitBytes: {
     name: 'BACKLOT_BODY_LIMIT_BYTES',
     description: 'Largest JSON request body accepted. Larger bodies get a 413 problem.',
