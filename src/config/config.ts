@@ -49,7 +49,8 @@ export interface Config {
   hotReads: boolean
   bodyLimitBytes: number
   registration: Parsed['registration']
-  stream: { replayLimit: number; bufferBytes: number; heartbeatMs: number }
+  /** opensPerSecond: streams this process admits per second (0: no cap; delivery/stream-admission.ts). */
+  stream: { replayLimit: number; bufferBytes: number; heartbeatMs: number; opensPerSecond: number }
   loginLimit: { maxAttempts: number; windowMs: number }
   connections: ConnectionsConfig
   /** Per-route rate limits (BACKLOT_RATE_LIMIT_*; src/config/rate-limits.ts). */
@@ -222,6 +223,7 @@ export function loadConfig(givenEnv: Env = process.env, overrides: Partial<Confi
       replayLimit: p.replayLimit,
       bufferBytes: p.streamBufferBytes,
       heartbeatMs: p.heartbeatSeconds * 1000,
+      opensPerSecond: p.streamOpensPerSecond,
     },
     loginLimit: { maxAttempts: p.loginMaxAttempts, windowMs: p.loginWindowSeconds * 1000 },
     connections: connectionsConfig(p),

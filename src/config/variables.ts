@@ -433,6 +433,13 @@ export const variables = {
     defaultText: '25',
     parse: integer('BACKLOT_STREAM_HEARTBEAT_SECONDS', 25, 1, 300),
   },
+  streamOpensPerSecond: {
+    name: 'BACKLOT_STREAM_OPENS_PER_SECOND',
+    description:
+      'Live streams (WebSocket and SSE) each server process admits per second, with a burst of one second’s worth; past it a stream is refused with 503 `streams-busy` and a Retry-After of 1–5 s, drawn at random so the refused spread out. Sheds a reconnect storm (a node died and its fans all come here) into a ramp the database can serve (docs/operations.md, "Hot reads and reconnect storms"). 0: no cap.',
+    defaultText: '1000',
+    parse: integer('BACKLOT_STREAM_OPENS_PER_SECOND', 1000, 0, 1_000_000),
+  },
   loginMaxAttempts: {
     name: 'BACKLOT_LOGIN_MAX_ATTEMPTS',
     description:
