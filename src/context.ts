@@ -191,7 +191,7 @@ export async function createContext(config: Config, overrides: ContextOverrides 
   // goes through the one read pipeline with these deps (reads/pipeline.ts).
   // Anonymous public reads take the channel row from here, not the database (issue 21 part 2).
   const hotChannels = config.hotReads
-    ? await createHotChannels({ db, bus, clock, logger: logger.child({ area: 'hot-reads' }) })
+    ? await createHotChannels({ db, bus, logger: logger.child({ area: 'hot-reads' }) })
     : null
   const readDeps: ReadDeps = { db, clock, mediaStore, publicUrl, hooks: postHooks, hotChannels }
   const reads = createReadService(readDeps)

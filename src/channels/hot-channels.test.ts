@@ -15,7 +15,6 @@ describe.each(testDatabases)('hot channel rows on %s', (kind) => {
   let bus: MemoryBus
   let hot: HotChannels
   let now = 1_000_000
-  const clock = { now: () => now }
   const channelId = newId()
 
   const setTitle = (title: string, lastSeq: number) =>
@@ -43,7 +42,7 @@ describe.each(testDatabases)('hot channel rows on %s', (kind) => {
       })
       .execute()
     bus = new MemoryBus()
-    hot = await createHotChannels({ db: handle.db, bus, clock, logger: createLogger('silent') })
+    hot = await createHotChannels({ db: handle.db, bus, now: () => now, logger: createLogger('silent') })
   })
 
   afterAll(async () => {
@@ -74,10 +73,10 @@ describe.each(testDatabases)('hot channel rows on %s', (kind) => {
     expect(await title()).toBe('Three')
   })
 
-  it('drops a row when the channel itself loses readers (deleted, suspended, private), not for one member', async () => {
+  it('drops a row on an access change of the channel: deleted, suspended, private, or a person removed (erasure)', async () => {
     await setTitle('Five', 5)
-    await bus.publish(accessTopic, JSON.stringify({ channelId, accountId: newId(), reason: 'banned' }))
-    expect(await title()).toBe('Three')
+    await bus.publish(accessTopic, JSON.stringify({ channelId, accountId: newId(), reason: 'removed' }))
+    expect(await title()).toBe('Five')
     await handle.db
       .updateTable('channel')
       .set({ visibility: 'private' })

@@ -3,7 +3,6 @@ import type { Db } from '../db/database.js'
 import { fail } from '../errors.js'
 import { type AccessChange, accessTopic, positionsTopic } from '../event-log/event-log.js'
 import type { Logger } from '../logger.js'
-import type { Clock } from '../util/clock.js'
 import { assertReadable, type ChannelAccess, loadChannelAccess, requireReadableChannel } from './access.js'
 
 /**
@@ -38,7 +37,12 @@ export interface HotChannels extends AsyncDisposable {
 export interface HotChannelsDeps {
   db: Db
   bus: Bus
-  clock: Clock
+  /**
+   * Milliseconds of real, monotonic time (default `performance.now`), not the app's clock: the
+   * one-second bound is about how stale bytes may be on the wire, and must hold whatever a test or
+   * a replay sets the domain clock to.
+   */
+  now?: () => number
   logger: Logger
   freshMs?: number
   max?: number
@@ -56,6 +60,7 @@ interface Entry {
 export async function createHotChannels(deps: HotChannelsDeps): Promise<HotChannels> {
   const freshMs = deps.freshMs ?? HOT_CHANNEL_FRESH_MS
   const max = deps.max ?? HOT_CHANNELS_MAX
+  const clockNow = deps.now ?? (() => performance.now())
   const bySlug = new Map<string, Entry>()
   const slugById = new Map<string, string>()
   // Any message bumps it, so a read in flight when its channel moved is not kept (we may not know
@@ -80,9 +85,10 @@ export async function createHotChannels(deps: HotChannelsDeps): Promise<HotChann
 
   function onAccessChange(message: string): void {
     try {
-      const change = JSON.parse(message) as AccessChange
-      // A member losing access changes nothing anonymous readers see; the channel's own changes do.
-      if (change.accountId === null) drop(change.channelId)
+      // The channel's own changes (deleted, suspended, private) and a person's: a removal is also
+      // how an erasure announces itself, and erasing a person changes the channel's public pages
+      // (touchChannels moves the row's updated_at without an event). Rare either way.
+      drop((JSON.parse(message) as AccessChange).channelId)
     } catch {
       deps.logger.warn('malformed access change ignored by the hot-read cache')
     }
@@ -123,7 +129,7 @@ export async function createHotChannels(deps: HotChannelsDeps): Promise<HotChann
   return {
     anonymousAccess(slug: string): Promise<ChannelAccess | null> {
       const key = slug.toLowerCase()
-      const now = deps.clock.now()
+      const now = clockNow()
       const entry = bySlug.get(key)
       if (entry && now - entry.loadedAt < freshMs) {
         bySlug.delete(key)
