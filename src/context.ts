@@ -3,6 +3,7 @@ import { SESSION_EXPIRY_INTERVAL_MS } from './accounts/sessions.js'
 import { settleStreamEpoch, stampCleanStop } from './backup/restore-guard.js'
 import type { Bus } from './bus/bus.js'
 import { createBus } from './bus/create-bus.js'
+import { createHotChannels } from './channels/hot-channels.js'
 import { assertNotArchived, requirePermission } from './channels/index.js'
 import { createChannelService } from './channels/service.js'
 import type { Config } from './config/config.js'
@@ -195,7 +196,11 @@ export async function createContext(config: Config, overrides: ContextOverrides 
   const reviews = createReviewService({ ...postDeps, scheduler })
   // Every read of posts — the API's, pages, feeds, oEmbed, embeds, timeline, digests, previews —
   // goes through the one read pipeline with these deps (reads/pipeline.ts).
-  const readDeps: ReadDeps = { db, clock, mediaStore, publicUrl, hooks: postHooks }
+  // Anonymous public reads take the channel row from here, not the database (issue 21 part 2).
+  const hotChannels = config.hotReads
+    ? await createHotChannels({ db, bus, logger: logger.child({ area: 'hot-reads' }) })
+    : null
+  const readDeps: ReadDeps = { db, clock, mediaStore, publicUrl, hooks: postHooks, hotChannels }
   const reads = createReadService(readDeps)
   const production = createProductionService({
     db,
@@ -413,6 +418,7 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     await countsRelay.close()
     await accounts.close()
     await hub.close()
+    await hotChannels?.[Symbol.asyncDispose]()
     await bus.close()
     await ownRateLimiter?.close()
     ownMediaStore?.close?.()

@@ -79,7 +79,8 @@ export async function startNode(env: Record<string, string>, workers = 1, probe?
     pids,
     cpuSeconds: () => pids().reduce((sum, pid) => sum + cpuOf(pid), 0),
     stop: async () => {
-      if (child.exitCode === null) {
+      // A node the bench killed itself has a signalCode and no exitCode: it is already gone.
+      if (child.exitCode === null && child.signalCode === null) {
         child.kill('SIGTERM')
         await new Promise((r) => child.once('exit', r))
       }

@@ -20,6 +20,8 @@ export {
 export { recordAudit } from './audit.js'
 export { loadAvatarView } from './avatar.js'
 export { findAvatarChannel } from './avatar-store.js'
+export type { HotChannels } from './hot-channels.js'
+export { createHotChannels, HOT_CHANNEL_FRESH_MS, readableChannel } from './hot-channels.js'
 export { insertMember } from './member-store.js'
 export type { OperatorChannelView } from './operators.js'
 export { requireOperator } from './operators.js'

@@ -44,9 +44,15 @@ export interface Config {
   reachCounting: boolean
   /** Group-commit window of interaction writes (BACKLOT_INTERACTION_BATCH_MS; src/interactions/group-commit.ts). */
   interactionBatchMs: number
+  /**
+   * Whether anonymous public reads take the channel row from the process's hot rows
+   * (BACKLOT_HOT_READS; channels/hot-channels.ts) instead of the database on every request.
+   */
+  hotReads: boolean
   bodyLimitBytes: number
   registration: Parsed['registration']
-  stream: { replayLimit: number; bufferBytes: number; heartbeatMs: number }
+  /** opensPerSecond: streams this process admits per second (0: no cap; delivery/stream-admission.ts). */
+  stream: { replayLimit: number; bufferBytes: number; heartbeatMs: number; opensPerSecond: number }
   loginLimit: { maxAttempts: number; windowMs: number }
   connections: ConnectionsConfig
   /** Per-route rate limits (BACKLOT_RATE_LIMIT_*; src/config/rate-limits.ts). */
@@ -233,12 +239,14 @@ export function loadConfig(givenEnv: Env = process.env, overrides: Partial<Confi
     exportTtlMs: p.exportTtlHours * 3_600_000,
     reachCounting: p.reachCounting,
     interactionBatchMs: p.interactionBatchMs,
+    hotReads: p.hotReads,
     bodyLimitBytes: p.bodyLimitBytes,
     registration: p.registration,
     stream: {
       replayLimit: p.replayLimit,
       bufferBytes: p.streamBufferBytes,
       heartbeatMs: p.heartbeatSeconds * 1000,
+      opensPerSecond: p.streamOpensPerSecond,
     },
     loginLimit: { maxAttempts: p.loginMaxAttempts, windowMs: p.loginWindowSeconds * 1000 },
     connections: connectionsConfig(p),

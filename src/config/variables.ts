@@ -332,6 +332,14 @@ export const variables = {
     parse: (raw: string | undefined): boolean =>
       oneOf('BACKLOT_REACH_COUNTING', ['true', 'false'] as const, 'true')(raw) === 'true',
   },
+  hotReads: {
+    name: 'BACKLOT_HOT_READS',
+    description:
+      'Serve anonymous public reads (post and channel pages, feeds, oEmbed, the API\'s GET of a post or a channel\'s posts) from channel rows each process keeps until an event moves the channel, and for at most one second: a hot post then costs no database read per request (docs/operations.md, "Hot reads and reconnect storms"). `false` reads the channel row on every request, as before; benchmarks compare the two.',
+    defaultText: 'true',
+    parse: (raw: string | undefined): boolean =>
+      oneOf('BACKLOT_HOT_READS', ['true', 'false'] as const, 'true')(raw) === 'true',
+  },
   bodyLimitBytes: {
     name: 'BACKLOT_BODY_LIMIT_BYTES',
     description: 'Largest JSON request body accepted. Larger bodies get a 413 problem.',
@@ -431,6 +439,13 @@ export const variables = {
     description: 'Interval of heartbeat frames on live streams (keeps proxies open, detects dead peers).',
     defaultText: '25',
     parse: integer('BACKLOT_STREAM_HEARTBEAT_SECONDS', 25, 1, 300),
+  },
+  streamOpensPerSecond: {
+    name: 'BACKLOT_STREAM_OPENS_PER_SECOND',
+    description:
+      'Live streams (WebSocket and SSE) each server process admits per second, with a burst of one second’s worth; past it a stream is refused with 503 `streams-busy` and a Retry-After of 1–5 s, drawn at random so the refused spread out. Sheds a reconnect storm (a node died and its fans all come here) into a ramp the database can serve (docs/operations.md, "Hot reads and reconnect storms"). 0: no cap.',
+    defaultText: '1000',
+    parse: integer('BACKLOT_STREAM_OPENS_PER_SECOND', 1000, 0, 1_000_000),
   },
   loginMaxAttempts: {
     name: 'BACKLOT_LOGIN_MAX_ATTEMPTS',

@@ -38,7 +38,7 @@ import { type HubStats, hubStats } from './hub-stats.js'
 import { type ClientOp, type ControlFrame, closeCodes, type Position, unsubscribedFrame } from './protocol.js'
 import { SseConnection } from './sse-connection.js'
 import { type StreamCredential, StreamCredentials } from './stream-credentials.js'
-import { type AdmitSubscribe, type SubscribeDeps, subscribeChannel } from './subscribe.js'
+import { type AdmitSubscribe, createSharedReads, type SubscribeDeps, subscribeChannel } from './subscribe.js'
 import { heartbeatFrame, PreparedControl, ssePreamble } from './wire.js'
 import { WsConnection } from './ws-connection.js'
 
@@ -160,6 +160,7 @@ export function createHub(deps: HubDeps): Hub {
     replayLimit: config.replayLimit,
     logger,
     feedFor: feeds.feedFor,
+    shared: createSharedReads(),
   }
 
   function onOp(connection: Connection, op: ClientOp, admit?: AdmitSubscribe): void {

@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox'
+import type { FastifyReply } from 'fastify'
 import { requireReadableChannel } from '../channels/index.js'
 import type { AppContext } from '../context.js'
 import { fail } from '../errors.js'
@@ -6,6 +7,7 @@ import type { App } from '../http/app.js'
 import { refuseRequest } from '../http/problem-error.js'
 import type { Position } from './protocol.js'
 import type { StreamAddresses } from './stream-addresses.js'
+import type { StreamAdmission } from './stream-admission.js'
 import { streamCredential } from './stream-credentials.js'
 
 const Params = Type.Object({ slug: Type.String({ minLength: 1, maxLength: 100 }) })
@@ -31,7 +33,12 @@ const Headers = Type.Object({
  * before the stream starts, so refusals are ordinary problem+json responses. The response ends
  * (after a `stream-error` event) when the session or token that opened it ends.
  */
-export function sseRoute(app: App, ctx: AppContext, addresses: StreamAddresses): void {
+export function sseRoute(
+  app: App,
+  ctx: AppContext,
+  addresses: StreamAddresses,
+  admission: StreamAdmission,
+): void {
   app.get(
     '/api/v1/channels/:slug/events',
     {
@@ -58,6 +65,11 @@ export function sseRoute(app: App, ctx: AppContext, addresses: StreamAddresses):
         fail('unavailable', 'The server is restarting; reconnect in a moment.')
       }
       const since = ssePosition(req.headers['last-event-id'], req.query, ctx.eventLog.epoch)
+      // EventSource gives up for good on any status but 200, so a shed SSE stream is a 200 that
+      // only sets the reconnection delay (`retry:`, in ms, jittered) and ends: the browser comes
+      // back then with its Last-Event-ID (stream-admission.ts).
+      const retryAfterSeconds = admission.take()
+      if (retryAfterSeconds !== null) return shedSse(reply, retryAfterSeconds)
       const accountId = req.auth?.account.id ?? null
       const access = await requireReadableChannel(ctx.db, req.params.slug, accountId)
       const release = addresses.acquire(req.ip)
@@ -82,6 +94,15 @@ export function sseRoute(app: App, ctx: AppContext, addresses: StreamAddresses):
       ctx.hub.openSse(reply.raw, accountId, streamCredential(req.auth), access.channel.slug, since)
     },
   )
+}
+
+function shedSse(reply: FastifyReply, retryAfterSeconds: number) {
+  const retryMs = retryAfterSeconds * 1000 - Math.floor(Math.random() * 1000)
+  return reply
+    .header('cache-control', 'no-store')
+    .header('retry-after', String(retryAfterSeconds))
+    .type('text/event-stream; charset=utf-8')
+    .send(`: streams-busy\nretry: ${retryMs}\n\n`)
 }
 
 /** The resume position: Last-Event-ID (what EventSource sends on reconnect) or ?since&epoch. */

@@ -1,8 +1,10 @@
 import { canRead, loadAccessForChannel } from '../channels/index.js'
 import type { Db } from '../db/database.js'
+import type { ChannelRow } from '../db/schema.js'
 import type { EventLog, LoggedEvent } from '../event-log/event-log.js'
 import { type RateRefusal, refusalDetail } from '../http/request-limits.js'
 import type { Logger } from '../logger.js'
+import { InFlight } from '../util/in-flight.js'
 import type { ChannelFeed } from './channel-feed.js'
 import type { Connection } from './connection.js'
 import {
@@ -25,8 +27,24 @@ export interface SubscribeDeps {
   eventLog: EventLog
   replayLimit: number
   logger: Logger
+  /**
+   * The subscribe path's reads, shared by subscribers that ask the same at once (util/in-flight.ts):
+   * a reconnect storm resumes thousands of subscribers of a channel from the same position, and
+   * the database answers each question once (issue 21 part 4).
+   */
+  shared: SharedReads
   /** This node's feed for the channel, created and started on first use. */
   feedFor(channelId: string): ChannelFeed
+}
+
+export interface SharedReads {
+  channels: InFlight<ChannelRow | undefined>
+  eventIds: InFlight<string | undefined>
+  replays: InFlight<LoggedEvent[]>
+}
+
+export function createSharedReads(): SharedReads {
+  return { channels: new InFlight(), eventIds: new InFlight(), replays: new InFlight() }
 }
 
 /**
@@ -75,7 +93,7 @@ async function run(
   const refusal = admit ? await admit() : null
   if (sub.isEnded) return
   if (refusal) return sub.refuse('rate-limited', refusalDetail(refusal))
-  const channel = await findChannelBySlug(deps.db, sub.slug)
+  const channel = await deps.shared.channels.run(sub.slug, () => findChannelBySlug(deps.db, sub.slug))
   if (sub.isEnded) return
   if (!channel) return sub.refuse('channel-not-found', `No channel "${sub.slug}".`)
   const feed = deps.feedFor(channel.id)
@@ -139,7 +157,9 @@ async function planReplay(
   const missing = liveFrom - since.seq
   if (missing === 0) return { events: [], lastSeq: liveFrom, lastId: since.id }
   if (missing > deps.replayLimit) return reset('gap-too-large')
-  const events = await deps.eventLog.read(feed.channelId, since.seq, missing)
+  const events = await deps.shared.replays.run(`${feed.channelId}|${since.seq}|${missing}`, () =>
+    deps.eventLog.read(feed.channelId, since.seq, missing),
+  )
   // A hole means history was pruned: say so rather than skip it.
   const isComplete = events.length === missing && events.every((e, i) => e.seq === since.seq + 1 + i)
   return isComplete ? { events, lastSeq: liveFrom, lastId: events.at(-1)!.id } : reset('gap-too-large')
@@ -154,6 +174,8 @@ async function planReplay(
  */
 async function isOtherHistory(deps: SubscribeDeps, channelId: string, since: Position): Promise<boolean> {
   if (since.id === undefined || since.seq === 0) return false
-  const id = await readEventIdAt(deps.db, channelId, since.seq)
+  const id = await deps.shared.eventIds.run(`${channelId}|${since.seq}`, () =>
+    readEventIdAt(deps.db, channelId, since.seq),
+  )
   return id !== undefined && id !== since.id
 }

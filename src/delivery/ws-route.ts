@@ -9,6 +9,7 @@ import { isSameOrigin } from '../http/auth.js'
 import { refuseRequest } from '../http/problem-error.js'
 import { closeCodes, streamLimits } from './protocol.js'
 import type { StreamAddresses } from './stream-addresses.js'
+import type { StreamAdmission } from './stream-admission.js'
 import { streamCredential } from './stream-credentials.js'
 
 /**
@@ -18,7 +19,12 @@ import { streamCredential } from './stream-credentials.js'
  * stream cap (4029, see refuseTooMany). An authenticated socket is closed with 4401 when its
  * session or token ends (src/delivery/stream-credentials.ts).
  */
-export function websocketRoute(app: App, ctx: AppContext, addresses: StreamAddresses): void {
+export function websocketRoute(
+  app: App,
+  ctx: AppContext,
+  addresses: StreamAddresses,
+  admission: StreamAdmission,
+): void {
   app.route({
     method: 'GET',
     url: '/api/v1/stream',
@@ -30,7 +36,11 @@ export function websocketRoute(app: App, ctx: AppContext, addresses: StreamAddre
         'Frames, resume rules and close codes: docs/protocol.md. A plain GET is answered 426.',
     },
     config: { auth: 'optional', scope: 'read', rateLimit: 'stream-opens' },
-    preHandler: async (req) => refuseUnsafeUpgrade(req, ctx),
+    preHandler: async (req) => {
+      refuseUnsafeUpgrade(req, ctx)
+      // Last: only an upgrade that would be accepted takes one of the second's tokens.
+      if (req.headers.upgrade?.toLowerCase() === 'websocket') admission.admitOrRefuse()
+    },
     handler: async () => {
       refuseRequest('upgrade-required', 'Open this URL with a WebSocket client (see docs/protocol.md).')
     },

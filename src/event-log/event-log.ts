@@ -61,6 +61,14 @@ export function channelTopic(channelId: string): string {
   return `channel:${channelId}`
 }
 
+/**
+ * Topic of channel positions: `"<channelId> <seq>"` once per channel after each committed batch of
+ * its events, so every process that keeps something keyed by a channel's position (the hot-read
+ * cache, channels/hot-channels.ts) learns of a new one without following each channel's topic. At
+ * most once like every bus message: listeners bound how long they trust what they hold.
+ */
+export const positionsTopic = 'channel-positions'
+
 /** Topic of access changes (ban, leave, role removal): every node ends the affected subscriptions. */
 export const accessTopic = 'access'
 
@@ -221,12 +229,25 @@ export function createEventLog({ db, bus, clock, epoch, metrics, logger }: Event
       await bus.publish(channelTopic(event.channelId), `${event.seq} ${event.at} ${event.frame}`)
     }
     if (events.length === 0) return
+    await publishPositions(events)
     for (const listener of committedListeners) {
       try {
         await listener(events)
       } catch (error) {
         logger?.error({ err: error, events: events.map((e) => e.id) }, 'committed-event listener failed')
       }
+    }
+  }
+
+  /** The last position of each channel in `events` (events of one channel are in order). */
+  async function publishPositions(events: readonly LoggedEvent[]): Promise<void> {
+    const last = new Map<string, number>()
+    for (const event of events) last.set(event.channelId, Math.max(last.get(event.channelId) ?? 0, event.seq))
+    try {
+      for (const [channelId, seq] of last) await bus.publish(positionsTopic, `${channelId} ${seq}`)
+    } catch (error) {
+      // A hint only: whoever listens re-reads within its own bound (hot-channels.ts: one second).
+      logger?.warn({ err: error }, 'channel position not published')
     }
   }
 

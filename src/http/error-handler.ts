@@ -40,7 +40,8 @@ export function answerFrameworkError(error: FastifyError, req: FastifyRequest, r
 
 export function sendProblem(reply: FastifyReply, problem: Problem): FastifyReply {
   const retryAfter = problem.retryAfterSeconds
-  if (problem.status === 429 && typeof retryAfter === 'number')
+  // 429: a rate limit's wait; 503: a shed load's (delivery/stream-admission.ts).
+  if ((problem.status === 429 || problem.status === 503) && typeof retryAfter === 'number')
     reply.header('retry-after', String(retryAfter))
   const language = requestLanguage(reply.request)
   markLanguage(reply, language)

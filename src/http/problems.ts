@@ -171,6 +171,10 @@ export const problemCatalog = {
   'too-many-subscriptions': { status: 400, title: 'This stream follows too many channels' },
   'invalid-stream-position': { status: 400, title: 'The stream position is not valid' },
   'too-many-streams': { status: 429, title: 'Too many live streams from this address' },
+  'streams-busy': {
+    status: 503,
+    title: 'Too many live streams are opening at once; retry after Retry-After',
+  },
   // server
   internal: { status: 500, title: 'Internal server error' },
   unavailable: { status: 503, title: 'The server is shutting down or not ready' },

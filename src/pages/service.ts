@@ -1,4 +1,4 @@
-import { type ChannelAccess, isOpenToAnyone, requireReadableChannel } from '../channels/index.js'
+import { type ChannelAccess, isOpenToAnyone, readableChannel } from '../channels/index.js'
 import { fail } from '../errors.js'
 import type { Language } from '../i18n/index.js'
 import { findDigest, type PressKitService, type PreviewService } from '../production/index.js'
@@ -116,7 +116,8 @@ export function createPageService(deps: PageDeps): PageService {
   }
 
   function channelFor(slug: string, viewerId: string | null): Promise<ChannelAccess> {
-    return requireReadableChannel(deps.db, slug, viewerId)
+    // Anonymous readers: the process's hot channel rows when on (channels/hot-channels.ts).
+    return readableChannel(deps.db, deps.hotChannels, slug, viewerId)
   }
 
   async function channelPage(

@@ -1,4 +1,4 @@
-import { type ChannelAccess, productionOf } from '../channels/index.js'
+import { type ChannelAccess, type HotChannels, productionOf } from '../channels/index.js'
 import type { Db } from '../db/database.js'
 import type { ChannelRow } from '../db/schema.js'
 import { DEFAULT_LANGUAGE, type Language } from '../i18n/index.js'
@@ -37,6 +37,11 @@ export interface ReadDeps {
   publicUrl: () => URL
   /** Every area's post hooks, in the post service's order (context.ts). */
   hooks?: readonly PostHooks[]
+  /**
+   * Where anonymous public reads take the channel row from (BACKLOT_HOT_READS); null or absent:
+   * the database on every request.
+   */
+  hotChannels?: HotChannels | null
 }
 
 export interface ReadOptions {

@@ -1,4 +1,4 @@
-import { type ChannelAccess, requireReadableChannel } from '../channels/index.js'
+import { type ChannelAccess, readableChannel } from '../channels/index.js'
 import { feedCursor, feedStatuses, type PostViewData, requireVisiblePost } from '../posts/index.js'
 import { VersionCache } from '../util/version-cache.js'
 import { presentViews, type ReadDeps, readSkeletonPage } from './pipeline.js'
@@ -23,6 +23,8 @@ export interface FeedOptions {
  */
 export const ANONYMOUS_PAGE_TTL_MS = 5_000
 const ANONYMOUS_PAGES_MAX = 200
+/** Single posts anonymous readers share (a post's view is a few KB): the hot ones. */
+const ANONYMOUS_POSTS_MAX = 500
 
 /**
  * The API's reads of posts, through the read pipeline (pipeline.ts): one post and a page of a
@@ -50,9 +52,28 @@ export function createReadService(deps: ReadDeps): ReadService {
     max: ANONYMOUS_PAGES_MAX,
   })
 
-  // Which posts a viewer may see: posts/visibility.ts.
+  const anonymousPosts = new VersionCache<PostViewData>({
+    clock,
+    ttlMs: ANONYMOUS_PAGE_TTL_MS,
+    max: ANONYMOUS_POSTS_MAX,
+  })
+
+  /**
+   * Which posts a viewer may see: posts/visibility.ts. With hot reads on, anonymous readers of a
+   * public or unlisted channel share one build per post and channel position (issue 21 part 2): a
+   * new event, the post's edit or deletion included, is a new version, so none is served stale;
+   * counts are at most ANONYMOUS_PAGE_TTL_MS old, as in the feed.
+   */
   async function post(viewerId: string | null, slug: string, postId: string): Promise<PostViewData> {
-    const access = await requireReadableChannel(db, slug, viewerId)
+    const access = await readableChannel(db, deps.hotChannels, slug, viewerId)
+    if (!deps.hotChannels || viewerId !== null || access.channel.visibility === 'private') {
+      return postFor(access, postId)
+    }
+    const key = `${access.channel.id}|${postId}`
+    return anonymousPosts.get(key, channelVersion(access.channel), () => postFor(access, postId))
+  }
+
+  async function postFor(access: ChannelAccess, postId: string): Promise<PostViewData> {
     const record = await requireVisiblePost(db, access, postId)
     const [view] = await presentViews(deps, access, [record])
     return view!
@@ -66,7 +87,7 @@ export function createReadService(deps: ReadDeps): ReadService {
    * is always read for them.
    */
   async function feed(viewerId: string | null, slug: string, options: FeedOptions): Promise<FeedPage> {
-    const access = await requireReadableChannel(db, slug, viewerId)
+    const access = await readableChannel(db, deps.hotChannels, slug, viewerId)
     if (viewerId !== null || access.channel.visibility === 'private') return feedFor(access, options)
     const key = `${access.channel.id}|${options.limit}|${options.cursor ?? ''}|${options.pinned === true}`
     return anonymousPages.get(key, channelVersion(access.channel), () => feedFor(access, options))

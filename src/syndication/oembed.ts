@@ -91,7 +91,9 @@ export async function oembed(
     fail('oembed-not-found', 'Only post pages of this server can be embedded.')
   }
   const [, slug, postId] = match
-  const access = await loadChannelAccess(deps.db, slug!, null)
+  const access = deps.hotChannels
+    ? await deps.hotChannels.anonymousAccess(slug!)
+    : await loadChannelAccess(deps.db, slug!, null)
   if (!access || !isOpenToAnyone(access.channel)) fail('oembed-not-found', 'No such post.')
   const post = await loadPost(access.channel, postId!, language)
   if (!post) fail('oembed-not-found', 'No such post.')

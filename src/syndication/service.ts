@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { isOpenToAnyone, loadChannelAccess } from '../channels/index.js'
+import { HOT_CHANNEL_FRESH_MS, isOpenToAnyone, loadChannelAccess } from '../channels/index.js'
 import type { ChannelRow, DigestRow } from '../db/schema.js'
 import { fail } from '../errors.js'
 import type { Language } from '../i18n/index.js'
@@ -70,12 +70,21 @@ export function createSyndicationService(deps: ReadDeps): SyndicationService {
   const origin = () => originOf(deps.publicUrl())
 
   async function feedChannel(slug: string): Promise<ChannelRow> {
-    const access = await loadChannelAccess(deps.db, slug, null)
+    const access = deps.hotChannels
+      ? await deps.hotChannels.anonymousAccess(slug)
+      : await loadChannelAccess(deps.db, slug, null)
     if (!access || !isOpenToAnyone(access.channel)) fail('channel-not-found', `No channel "${slug}".`)
     return access.channel
   }
 
   const cache = new VersionCache<CachedFeed>({ clock: deps.clock })
+  // Digests change without an event: with hot reads on, a channel's list is read at most once a
+  // second per process (the hot rows' own bound, channels/hot-channels.ts), else on every request.
+  const digestLists = new VersionCache<DigestRow[]>({ clock: deps.clock, ttlMs: HOT_CHANNEL_FRESH_MS })
+  function digestsOf(channel: ChannelRow): Promise<DigestRow[]> {
+    const read = () => listDigests(deps.db, channel.id, FEED_DIGESTS)
+    return deps.hotChannels ? digestLists.get(channel.id, channelVersion(channel), read) : read()
+  }
 
   /** Builds the feed model: the latest posts and digests (each digest's selection included). */
   async function buildModel(
@@ -130,7 +139,7 @@ export function createSyndicationService(deps: ReadDeps): SyndicationService {
    */
   async function feed(slug: string, format: FeedFormat, language: Language): Promise<RenderedFeed> {
     const channel = await feedChannel(slug)
-    const digests = await listDigests(deps.db, channel.id, FEED_DIGESTS)
+    const digests = await digestsOf(channel)
     const key = `${channel.id}|${language}`
     const cached = await cache.get(key, feedVersion(channel, digests), async () => ({
       model: await buildModel(channel, digests, language),

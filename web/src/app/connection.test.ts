@@ -141,12 +141,29 @@ describe('ConnectionManager', () => {
     expect(sockets).toHaveLength(5)
   })
 
-  it('computes jittered delays between half and all of the capped ceiling', () => {
-    expect(backoffDelay(0, 500, 30_000, () => 0)).toBe(250)
+  it('computes fully jittered delays anywhere from 0 to the capped ceiling', () => {
+    expect(backoffDelay(0, 500, 30_000, () => 0)).toBe(0)
     expect(backoffDelay(0, 500, 30_000, () => 1)).toBe(500)
-    expect(backoffDelay(3, 500, 30_000, () => 0.5)).toBe(3000)
+    expect(backoffDelay(3, 500, 30_000, () => 0.5)).toBe(2000)
     expect(backoffDelay(20, 500, 30_000, () => 1)).toBe(30_000)
-    expect(backoffDelay(20, 500, 30_000, () => 0)).toBe(15_000)
+    expect(backoffDelay(20, 500, 30_000, () => 0)).toBe(0)
+  })
+
+  it('spreads a reconnect storm evenly over the whole interval (issue 21 part 4)', () => {
+    // 19,000 clients dropped at once, each drawing its first delay: every tenth of the ceiling
+    // gets a tenth of them, the first tenth included (equal jitter would leave half of it empty).
+    const clients = 19_000
+    const buckets = new Array(10).fill(0)
+    for (let i = 0; i < clients; i++) {
+      const delay = backoffDelay(0, 500, 30_000, () => (i + 0.5) / clients)
+      buckets[Math.min(9, Math.floor(delay / 50))]++
+    }
+    for (const count of buckets) expect(count).toBeGreaterThan(clients / 10 - 100)
+    for (const count of buckets) expect(count).toBeLessThan(clients / 10 + 100)
+    // The ceiling still doubles per attempt, up to the cap.
+    expect([0, 1, 2, 6, 7].map((n) => backoffDelay(n, 500, 30_000, () => 1))).toEqual([
+      500, 1000, 2000, 30_000, 30_000,
+    ])
   })
 
   it('stops on terminal close codes and reconnects on the 4000 range', () => {

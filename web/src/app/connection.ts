@@ -45,10 +45,15 @@ export interface ConnectionOptions {
 
 const OPEN = 1
 
-/** Full backoff for attempt n (0-based): between half and all of min(cap, base·2ⁿ). */
+/**
+ * Backoff with full jitter for attempt n (0-based): anywhere from 0 to min(cap, base·2ⁿ), uniformly.
+ * When a node dies, every client it held reconnects at once; drawing from the whole interval (not
+ * its upper half) spreads them evenly over it, so the surviving node sees a ramp, not a wall
+ * (issue 21 part 4; "Exponential Backoff And Jitter", AWS Architecture Blog, 2015).
+ */
 export function backoffDelay(attempt: number, base: number, cap: number, random: () => number): number {
   const ceiling = Math.min(cap, base * 2 ** Math.min(attempt, 30))
-  return Math.round(ceiling / 2 + random() * (ceiling / 2))
+  return Math.round(random() * ceiling)
 }
 
 /** Subscribe refusals that pass: retried after a backoff instead of giving the channel up. */
