@@ -14,7 +14,10 @@ function embargoLine(text: PageText, { record, post }: KitPost): string | null {
     : text.t('preview.embargoedUnscheduled')
 }
 
-/** One post of a digest's kit: its embargo, caption, the kit's images of it with alt, credit, rights. */
+/**
+ * One post of a digest's kit: its embargo, caption, the kit's images of it with alt, credit, rights.
+ * Kits carry stills only: no voice-note players (the kit link serves no audio).
+ */
 function kitPostArticle(text: PageText, kitPost: KitPost, n: number) {
   const { post, images } = kitPost
   const embargo = embargoLine(text, kitPost)
@@ -22,7 +25,7 @@ function kitPostArticle(text: PageText, kitPost: KitPost, n: number) {
 <h3><a href="${safeUrl(post.url)}">${n}. ${post.title}</a></h3>
 ${embargo ? html`<p class="embargo" role="note"><strong>${embargo}</strong></p>` : ''}
 ${body(text, post)}
-${album(text, { ...post, images }, { showAlt: true })}
+${album(text, { ...post, images, voiceNotes: [] }, { showAlt: true })}
 ${tagList(post)}
 </article>`
 }
@@ -40,7 +43,7 @@ export function pressKitBody(text: PageText, origin: string, opened: OpenedPress
   const issuedTo = [kit.recipient, kit.outlet].filter(Boolean).join(', ')
   const content = single
     ? html`${body(text, single.post)}
-${album(text, { ...single.post, images: single.images }, { showAlt: true })}`
+${album(text, { ...single.post, images: single.images, voiceNotes: [] }, { showAlt: true })}`
     : html`<h3>${digest!.title}</h3>${digest!.intro ? html`<p>${digest!.intro}</p>` : ''}
 ${posts.length === 0 ? html`<p class="muted">${text.t('digest.noPosts')}</p>` : posts.map((p, i) => kitPostArticle(text, p, i + 1))}`
   return html`${banner ? html`<div class="banner" role="alert">${banner}</div>` : ''}<main>${channelHeader(text, origin, channel)}

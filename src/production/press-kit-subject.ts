@@ -63,10 +63,19 @@ export async function readKitPosts(
   const posts = shown.map((post) => ({
     record: records.find((r) => r.id === post.id)!,
     post,
-    images: post.images.filter((i) => !i.isSpoiler),
+    images: kitStills(post.images),
   }))
   if (!isManual) posts.sort((a, b) => byPublication(a.post, b.post))
   return capImages(posts)
+}
+
+/**
+ * The stills a kit carries: every image but spoilers (only ever shown blurred), and a video as its
+ * poster frame — the kit serves images, not renditions, so a player there would point at files the
+ * kit does not serve. (Voice notes are not images; press-kit-body.ts leaves them out.)
+ */
+function kitStills(images: readonly PublicImage[]): PublicImage[] {
+  return images.filter((i) => !i.isSpoiler).map((i) => (i.av ? { ...i, av: null } : i))
 }
 
 /** Keeps the first KIT_IMAGES_MAX images, in the kit's order, and counts the ones left out. */

@@ -5,6 +5,7 @@ import { exifJpeg, uploadImage } from '../_util/images.js'
 import { metadataFound } from '../_util/metadata.js'
 import { seedAccount, seedChannel } from '../_util/seed.js'
 import { startTestServer, type TestServer } from '../_util/server.js'
+import { plainClip, uploadAv, voiceNote } from '../_util/videos.js'
 import { unzip } from './exports.fixture.js'
 import {
   createPost,
@@ -27,7 +28,9 @@ describe.each(testDatabases)('press kits (%s)', (kind) => {
   let w: PressWorld
 
   beforeAll(async () => {
-    server = await startTestServer(kind, { env: pressServerEnv })
+    server = await startTestServer(kind, {
+      env: { ...pressServerEnv, BACKLOT_MEDIA_PROCESSING_WAIT_SECONDS: '50' },
+    })
     w = await seedPressWorld(server)
   })
   afterAll(() => server?.destroy())
@@ -56,6 +59,31 @@ describe.each(testDatabases)('press kits (%s)', (kind) => {
     contact: 'press@the-show.example',
     usageNote: 'Editorial use after the embargo',
   }
+
+  it('carries a clip as its poster frame and leaves a voice note out: no player points at files the kit does not serve', async () => {
+    const clip = await uploadAv(server.url, w.accounts.creator.token, await plainClip(1, 96, 64), {
+      alt: 'Stunt rehearsal',
+    })
+    const voice = await uploadAv(server.url, w.accounts.creator.token, await voiceNote())
+    const photo = await uploadImage(server.url, w.accounts.creator.token, await exifJpeg(), {
+      alt: 'The rig',
+    })
+    for (const res of [clip, voice, photo]) expect(res.status, JSON.stringify(res.body)).toBe(201)
+    const post = await createPost(w.creator, 'the-show', {
+      text: 'Rehearsal day',
+      media: [{ id: clip.body.id }, { id: photo.body.id }, { id: voice.body.id, alt: 'From the director' }],
+    })
+    const kit = (await w.owner.post(kitsOf(post.id), kitFor)).body
+
+    const page = await fetchText(kit.url)
+    expect(page.status).toBe(200)
+    expect(page.text).not.toMatch(/<video|<audio/)
+    expect(page.text).toContain('Stunt rehearsal')
+    const zip = await unzip((await fetchBytes(`${kit.url}/press-kit.zip`)).bytes)
+    const images = [...zip.keys()].filter((name) => name.startsWith('images/'))
+    expect(images).toEqual([`images/01-${clip.body.id}.jpg`, `images/02-${photo.body.id}.jpg`])
+    for (const name of images) expect(await metadataFound(zip.get(name)!, 'jpeg')).toEqual([])
+  })
 
   it('serves a page and a zip of exactly its images, stripped and described, and counts opens and downloads', async () => {
     const { post, mediaIds } = await albumPost('Finale first look <b>bold</b>')
