@@ -54,6 +54,7 @@ export interface Database {
   link_preview: LinkPreviewTable
   post_link_preview: PostLinkPreviewTable
   federation_kv: FederationKvTable
+  federation_cursor: FederationCursorTable
   federation_instance: FederationInstanceTable
   federation_block: FederationBlockTable
   federation_block_log: FederationBlockLogTable
@@ -766,6 +767,12 @@ export interface PostLinkPreviewTable {
   url: string
   is_removed: Generated<number>
   created_at: number
+}
+
+/** Per channel, the event-log sequence federation delivery is enqueued through (federation/delivery-cursor.ts). */
+export interface FederationCursorTable {
+  channel_id: string
+  seq: number
 }
 
 /** Fedify's key–value store (src/federation/infra/kv-store.ts). */

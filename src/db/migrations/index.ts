@@ -24,6 +24,7 @@ import * as m0024 from './0024-resumable-uploads.js'
 import * as m0025 from './0025-media-captions-work.js'
 import * as m0026 from './0026-federation-infra.js'
 import * as m0027 from './0027-federation.js'
+import * as m0028 from './0028-federation-cursor.js'
 
 /**
  * Ordered registry of migrations. Add new ones at the end; never edit a migration that has shipped.
@@ -56,4 +57,5 @@ export const migrations: Record<string, Migration> = {
   '0025-media-captions-work': m0025,
   '0026-federation-infra': m0026,
   '0027-federation': m0027,
+  '0028-federation-cursor': m0028,
 }
