@@ -21,6 +21,7 @@ import { createCountsMarker, startCountsRelay } from './interactions/live-counts
 import { createInteractionService } from './interactions/service.js'
 import { createConfiguredRateLimiter } from './kv/create-rate-limiter.js'
 import type { RateLimiter } from './kv/rate-limiter.js'
+import { RedisUploadLocker } from './kv/redis-upload-locker.js'
 import { createLinkPreviewHooks } from './link-previews/hooks.js'
 import { withLinkPreviewImages } from './link-previews/media-visibility.js'
 import { createLinkPreviewService, PREVIEW_SWEEP_INTERVAL_MS } from './link-previews/service.js'
@@ -241,6 +242,9 @@ export async function createContext(config: Config, overrides: ContextOverrides 
   // Resumable (tus) uploads: bytes on disk or in the S3 bucket until the last one, then the same
   // pipeline as a multipart upload. Who may upload to a channel is decided by channels, above media.
   const uploadStore = await createUploadStore(config)
+  // Two requests for one upload on two nodes (or two --workers processes) wait for each other
+  // through Redis; without Redis there is one process, and tus's own MemoryLocker serialises them.
+  const uploadLocker = config.redis ? await RedisUploadLocker.connect(config.redis, logger) : undefined
   const resumableUploads = createResumableUploadService({
     db,
     clock,
@@ -423,6 +427,7 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     await ownRateLimiter?.close()
     ownMediaStore?.close?.()
     uploadStore.close()
+    await uploadLocker?.close()
     if (checkRestore) await stampCleanStop(db, config.database).catch(logStampFailure)
     await database.close()
   }
@@ -447,6 +452,7 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     mediaStore,
     media,
     resumableUploads,
+    uploadLocker,
     hub,
     close,
     queue,

@@ -38,6 +38,8 @@ export function resumableUploadRoutes(app: App, ctx: AppContext): void {
     // Same origin only: the studio runs on this origin, and scripts are not browsers.
     allowedOrigins: () => false,
     disableTerminationForFinishedUploads: true,
+    // Redis-backed across nodes when Redis is configured (kv/redis-upload-locker.ts); else tus's MemoryLocker.
+    ...(ctx.uploadLocker ? { locker: ctx.uploadLocker } : {}),
     namingFunction: (req) => {
       const id = chosenIds.get(nodeRequest(req))
       if (!id) throw new Error('a tus upload was created without a server-chosen id')
