@@ -79,8 +79,9 @@ export async function createHotChannels(deps: HotChannelsDeps): Promise<HotChann
   }
 
   function onPosition(message: string): void {
+    // `{channelId} {seq}` after an event; a bare `{channelId}` for a row change without one.
     const [channelId, seq] = message.split(' ')
-    if (channelId) drop(channelId, Number(seq))
+    if (channelId) drop(channelId, seq === undefined ? undefined : Number(seq))
   }
 
   function onAccessChange(message: string): void {

@@ -129,11 +129,12 @@ export function createOperatorService(deps: ChannelServiceDeps): OperatorService
         reason: 'channel-suspended',
       })
     }
+    if (changed) await eventLog.announceChannelChange(channel.id)
     return view(slug)
   }
 
   async function setHidden(slug: string, operatorId: string, on: boolean) {
-    await change(slug, operatorId, async (tx, channel, now) => {
+    const { channel, changed } = await change(slug, operatorId, async (tx, channel, now) => {
       if ((channel.hidden_at !== null) === on) return false
       await tx
         .updateTable('channel')
@@ -149,6 +150,7 @@ export function createOperatorService(deps: ChannelServiceDeps): OperatorService
       })
       return true
     })
+    if (changed) await eventLog.announceChannelChange(channel.id)
     return view(slug)
   }
 

@@ -185,6 +185,12 @@ export interface EventLog {
    * end. Call after commit.
    */
   publishAccessChange(change: AccessChange): Promise<void>
+  /**
+   * Tells every node that the channel's row changed without an event (an operator suspended,
+   * restored, hid or showed it): copies of the row kept for anonymous readers are dropped
+   * (channels/hot-channels.ts). Call after commit.
+   */
+  announceChannelChange(channelId: string): Promise<void>
   /** Adds a CommittedListener; returns its removal. */
   onCommitted(listener: CommittedListener): () => void
   /** Events of a channel after `afterSeq`, oldest first, at most `limit`. */
@@ -274,6 +280,10 @@ export function createEventLog({ db, bus, clock, epoch, metrics, logger }: Event
     publish,
     transact,
     publishAccessChange,
+    async announceChannelChange(channelId: string): Promise<void> {
+      // A position message without a position: "drop whatever you hold" (hot-channels.ts).
+      await bus.publish(positionsTopic, channelId)
+    },
     onCommitted(listener: CommittedListener): () => void {
       committedListeners.add(listener)
       return () => committedListeners.delete(listener)

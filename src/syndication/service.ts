@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { HOT_CHANNEL_FRESH_MS, isOpenToAnyone, loadChannelAccess } from '../channels/index.js'
+import { isOpenToAnyone, loadChannelAccess } from '../channels/index.js'
 import type { ChannelRow, DigestRow } from '../db/schema.js'
 import { fail } from '../errors.js'
 import type { Language } from '../i18n/index.js'
@@ -78,12 +78,10 @@ export function createSyndicationService(deps: ReadDeps): SyndicationService {
   }
 
   const cache = new VersionCache<CachedFeed>({ clock: deps.clock })
-  // Digests change without an event: with hot reads on, a channel's list is read at most once a
-  // second per process (the hot rows' own bound, channels/hot-channels.ts), else on every request.
-  const digestLists = new VersionCache<DigestRow[]>({ clock: deps.clock, ttlMs: HOT_CHANNEL_FRESH_MS })
+  // Digests change without an event, so a channel's list is read on every request (one indexed,
+  // bounded query): a digest created, edited or deleted shows in the next feed, as its creator expects.
   function digestsOf(channel: ChannelRow): Promise<DigestRow[]> {
-    const read = () => listDigests(deps.db, channel.id, FEED_DIGESTS)
-    return deps.hotChannels ? digestLists.get(channel.id, channelVersion(channel), read) : read()
+    return listDigests(deps.db, channel.id, FEED_DIGESTS)
   }
 
   /** Builds the feed model: the latest posts and digests (each digest's selection included). */
