@@ -5,12 +5,7 @@ import type { Logger } from '../../logger.js'
 import type { OutboundClient } from '../../outbound/index.js'
 import type { Queue } from '../../queue/queue.js'
 import type { Clock } from '../../util/clock.js'
-import {
-  createInstanceBlockService,
-  type InstanceBlockService,
-  isBlockedHost,
-  type RemoveFollowersOf,
-} from './blocks.js'
+import { createInstanceBlockService, type InstanceBlockService, type RemoveFollowersOf } from './blocks.js'
 import {
   createDeliveryHealth,
   type DeliveryHealth,
@@ -185,19 +180,4 @@ export function createFederationInfra(deps: FederationInfraDeps): FederationInfr
       await deps.queue.repeat('federation.kv-sweep', { everyMs: 10 * 60_000 }, () => kv.sweepExpired())
     },
   }
-}
-
-/** The `createFederation` options for storage, queues, outbound fetching and signature checks. */
-export function federationInfraOptions(deps: FederationInfraDeps): FederationInfraOptions {
-  return createFederationInfra(deps).options
-}
-
-/**
- * `isBlockedInstance(db)` → `(host) => Promise<boolean>`: whether `host` (with or without a port)
- * is a blocked instance or a subdomain of one. A factory because it reads the database; one
- * indexed lookup per call, so a block made by any node or the CLI holds at once everywhere.
- * `createFederationInfra(deps).isBlockedInstance` is the same function.
- */
-export function isBlockedInstance(db: Db): (host: string) => Promise<boolean> {
-  return (host) => isBlockedHost(db, host)
 }
