@@ -1,4 +1,5 @@
 import sharp from 'sharp'
+import { pool } from '../lib/pool.js'
 import { setupChannel } from '../lib/server-process.js'
 
 /**
@@ -24,15 +25,6 @@ function mondayWeeksAgo(weeks: number): string {
   const day = new Date(Date.now() - weeks * 7 * DAY_MS)
   const sinceMonday = (day.getUTCDay() + 6) % 7
   return new Date(day.getTime() - sinceMonday * DAY_MS).toISOString().slice(0, 10)
-}
-
-async function pool(limit: number, count: number, task: (i: number) => Promise<void>): Promise<void> {
-  let next = 0
-  await Promise.all(
-    Array.from({ length: limit }, async () => {
-      while (next < count) await task(next++)
-    }),
-  )
 }
 
 function api(url: string, token: string) {

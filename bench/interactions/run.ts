@@ -2,6 +2,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { performance } from 'node:perf_hooks'
+import { pool } from '../lib/pool.js'
 import { percentile, printTable, setupChannel, startServerProcess } from '../lib/server-process.js'
 import { connectLite, maskedTextFrame } from '../lib/ws-lite.js'
 import { LiteHttpConnection } from './http-lite.js'
@@ -44,20 +45,6 @@ if (process.env.BENCH_PROFILE) {
 // Extra server flags for ad-hoc measurements (a --require preload that times SQL, say).
 if (process.env.BENCH_NODE_OPTIONS) {
   env.NODE_OPTIONS = `${env.NODE_OPTIONS ?? ''} ${process.env.BENCH_NODE_OPTIONS}`.trim()
-}
-
-async function pool<T>(limit: number, count: number, task: (i: number) => Promise<T>): Promise<T[]> {
-  const out: T[] = new Array(count)
-  let next = 0
-  await Promise.all(
-    Array.from({ length: limit }, async () => {
-      while (next < count) {
-        const i = next++
-        out[i] = await task(i)
-      }
-    }),
-  )
-  return out
 }
 
 /** Registers fan i (gets a session cookie) and joins the channel with it. */

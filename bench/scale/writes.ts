@@ -8,6 +8,7 @@ import { migrateToLatest } from '../../src/db/migrator.js'
 import { countPostRoundTrips } from '../../test/_util/round-trips.js'
 import { type BenchNode, startNode } from '../cluster/nodes.js'
 import { LiteHttpConnection } from '../interactions/http-lite.js'
+import { pool } from '../lib/pool.js'
 import { writeResult } from '../lib/results.js'
 import { percentile, printTable, setupChannel } from '../lib/server-process.js'
 
@@ -39,20 +40,6 @@ const BATCH_MS = process.env.BENCH_BATCH_MS ?? '2'
 const EMOJIS = ['❤️', '😂', '😮', '😢', '🔥', '👏']
 /** Measured with test/_util/round-trips.ts on the base commit (5e4f2cf), before this branch's changes. */
 const ROUND_TRIPS_BEFORE = { text: 16, album: 21 }
-
-async function pool<T>(limit: number, count: number, task: (i: number) => Promise<T>): Promise<T[]> {
-  const out: T[] = new Array(count)
-  let next = 0
-  await Promise.all(
-    Array.from({ length: limit }, async () => {
-      while (next < count) {
-        const i = next++
-        out[i] = await task(i)
-      }
-    }),
-  )
-  return out
-}
 
 async function createFan(url: string, slug: string, i: number): Promise<string> {
   const json = { 'content-type': 'application/json' }
